@@ -1,0 +1,14 @@
+package dev.factum.api;
+
+import java.util.List;
+
+/** One or more events to append to one stream, with what the stream is expected to be. */
+public record AppendRequest(String stream, ExpectedRevision expected, List<EventData> events) {
+  public AppendRequest {
+    events = events == null ? null : List.copyOf(events);
+  }
+
+  public static AppendRequest of(String stream, ExpectedRevision expected, EventData... events) {
+    return new AppendRequest(stream, expected, List.of(events));
+  }
+}

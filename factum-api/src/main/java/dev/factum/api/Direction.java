@@ -1,0 +1,7 @@
+package dev.factum.api;
+
+/** The direction of a read. */
+public enum Direction {
+  FORWARD,
+  BACKWARD
+}

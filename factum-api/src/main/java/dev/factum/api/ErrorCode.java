@@ -1,0 +1,48 @@
+package dev.factum.api;
+
+/**
+ * The stable error codes of Factum. Each code's {@link #id()} is part of the public contract: the
+ * HTTP API renders it as the {@code code} of a problem document and clients switch on it, so an id
+ * is never renamed or reused.
+ */
+public enum ErrorCode {
+  /** The stream was not at the revision the append or delete expected. */
+  WRONG_EXPECTED_REVISION("wrong-expected-revision"),
+  /** The stream was tombstoned and can never be read or written again. */
+  STREAM_DELETED("stream-deleted"),
+  /** The stream never existed, or was soft-deleted and not recreated. */
+  STREAM_NOT_FOUND("stream-not-found"),
+  /**
+   * Some event ids of an append are already committed, but not as the same events of the same
+   * stream, so the append is neither new nor an exact retry.
+   */
+  IDEMPOTENCY_CONFLICT("idempotency-conflict"),
+  /** The request was malformed or broke a documented limit; nothing was written. */
+  INVALID_ARGUMENT("invalid-request"),
+  /** The store has been closed, or stopped itself after a fatal storage failure. */
+  STORE_CLOSED("store-closed"),
+  /** The disk is full; nothing of the failed request was written. */
+  STORAGE_FULL("storage-full"),
+  /** The write queue is full; retry later. */
+  OVERLOADED("overloaded"),
+  /** Stored data failed its checksum or structural checks; the store refuses to serve it. */
+  DATA_CORRUPTED("data-corrupted"),
+  /** The data directory was written by a format version this build does not know. */
+  UNSUPPORTED_FORMAT("unsupported-format"),
+  /**
+   * The storage failed in a way that leaves the outcome of in-flight writes unknown (for example a
+   * failed fsync). The store stops itself; reopening it recovers the durable state.
+   */
+  STORAGE_FAILURE("storage-failure");
+
+  private final String id;
+
+  ErrorCode(String id) {
+    this.id = id;
+  }
+
+  /** The stable, lowercase, hyphenated identifier of this code. */
+  public String id() {
+    return id;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.factum.api;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An event store: streams of events with optimistic concurrency, and a gap-free, commit-ordered
+ * global log.
+ *
+ * <p>Guarantees, for every implementation:
+ *
+ * <ul>
+ *   <li>An append (one or many events, one or many streams) is wholly committed or not at all.
+ *   <li>Success is returned only once the data is on stable storage.
+ *   <li>Positions are consecutive integers from 0 in commit order; once any reader has seen
+ *       position {@code p}, no event with a smaller position can appear later.
+ *   <li>Revisions in a stream are consecutive from 0.
+ *   <li>Re-sending an append whose event ids are committed as the same events of the same stream
+ *       returns the original result and writes nothing.
+ *   <li>Bad input is rejected with {@link ErrorCode#INVALID_ARGUMENT} before anything is written.
+ * </ul>
+ *
+ * Implementations are thread-safe.
+ */
+public interface EventStore extends AutoCloseable {
+
+  /** Reading from this revision or position means "from the end" (for backward reads). */
+  long END = Long.MAX_VALUE;
+
+  /** Appends events to one stream, waiting until they are durable. */
+  default AppendResult append(AppendRequest request) {
+    return Futures.join(appendAsync(request));
+  }
+
+  /** Appends events to one stream, waiting until they are durable. */
+  default AppendResult append(String stream, ExpectedRevision expected, List<EventData> events) {
+    return append(new AppendRequest(stream, expected, events));
+  }
+
+  /** Appends events to one stream; the future completes once they are durable. */
+  CompletableFuture<AppendResult> appendAsync(AppendRequest request);
+
+  /**
+   * Appends to several streams atomically: every request's expectation must hold, or nothing is
+   * written. The events of all requests get consecutive positions, in request order.
+   */
+  default MultiAppendResult appendAll(List<AppendRequest> requests) {
+    return Futures.join(appendAllAsync(requests));
+  }
+
+  /** Asynchronous form of {@link #appendAll(List)}. */
+  CompletableFuture<MultiAppendResult> appendAllAsync(List<AppendRequest> requests);
+
+  /**
+   * Reads up to {@code limit} events of a stream starting at revision {@code from} ({@link #END}
+   * for the last event when reading backward).
+   *
+   * @throws StreamNotFoundException if the stream never existed or is soft-deleted
+   * @throws StreamDeletedException if the stream is tombstoned
+   */
+  ReadPage readStream(String stream, long from, Direction direction, int limit);
+
+  /**
+   * Reads up to {@code limit} events of the global log starting at position {@code from} ({@link
+   * #END} for the newest when reading backward), keeping only those {@code filter} matches. A
+   * filtered read uses the filter's index: its cost follows the events returned, not the log.
+   */
+  ReadPage readAll(long from, Direction direction, int limit, LogFilter filter);
+
+  /** The state of a stream. */
+  StreamState streamState(String stream);
+
+  /**
+   * Soft-deletes a stream: it then reads as not found, and can be recreated by an append, whose
+   * revisions continue after the deleted ones. Its events stay in the global log.
+   */
+  StreamState delete(String stream, ExpectedRevision expected);
+
+  /** Tombstones a stream: it can never be read or written again. */
+  StreamState tombstone(String stream, ExpectedRevision expected);
+
+  /** The position of the newest committed event, or -1 for an empty store. */
+  long headPosition();
+
+  /** Starts a subscription; deliveries happen on a thread of the store's. */
+  Subscription subscribe(SubscriptionRequest request, SubscriptionListener listener);
+
+  /**
+   * Closes the store: finishes what is queued, ends subscriptions (with {@link
+   * StoreClosedException}), releases the storage. Idempotent.
+   */
+  @Override
+  void close();
+}

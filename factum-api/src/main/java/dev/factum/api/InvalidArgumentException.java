@@ -1,0 +1,16 @@
+package dev.factum.api;
+
+import java.io.Serial;
+
+/** The request was malformed or broke a documented limit; nothing was written. */
+public final class InvalidArgumentException extends FactumException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  public InvalidArgumentException(String message) {
+    super(ErrorCode.INVALID_ARGUMENT, message);
+  }
+
+  public InvalidArgumentException(String message, Throwable cause) {
+    super(ErrorCode.INVALID_ARGUMENT, message, cause);
+  }
+}

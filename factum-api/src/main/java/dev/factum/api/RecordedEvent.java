@@ -1,0 +1,77 @@
+package dev.factum.api;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A committed event: what was appended, plus where it landed. {@code revision} is its 0-based index
+ * in its stream; {@code position} its place in the global log; {@code timestamp} the commit time of
+ * the batch it was written in.
+ *
+ * <p>The arrays are shared, not copied: treat them as read-only.
+ */
+public record RecordedEvent(
+    UUID id,
+    String stream,
+    long revision,
+    long position,
+    Instant timestamp,
+    String type,
+    String contentType,
+    byte[] data,
+    byte[] metadata,
+    Set<String> tags) {
+
+  public RecordedEvent {
+    tags = tags == null ? Set.of() : tags;
+  }
+
+  /** The stream's category: the part of its name before the first {@code -}. */
+  public String category() {
+    return StreamNames.category(stream);
+  }
+
+  /** The data decoded as UTF-8 (for JSON events). */
+  public String dataAsString() {
+    return new String(data, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RecordedEvent e
+        && revision == e.revision
+        && position == e.position
+        && id.equals(e.id)
+        && stream.equals(e.stream)
+        && timestamp.equals(e.timestamp)
+        && type.equals(e.type)
+        && contentType.equals(e.contentType)
+        && Arrays.equals(data, e.data)
+        && Arrays.equals(metadata, e.metadata)
+        && tags.equals(e.tags);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, position);
+  }
+
+  @Override
+  public String toString() {
+    return "RecordedEvent["
+        + stream
+        + "@"
+        + revision
+        + ", position="
+        + position
+        + ", type="
+        + type
+        + ", id="
+        + id
+        + "]";
+  }
+}

@@ -1,0 +1,233 @@
+package dev.factum.engine;
+
+import dev.factum.api.FactumException;
+import dev.factum.api.OverloadedException;
+import dev.factum.api.StorageFailureException;
+import dev.factum.api.StorageFullException;
+import dev.factum.api.StoreClosedException;
+import dev.factum.engine.spi.CommitBatch;
+import dev.factum.engine.spi.Storage;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The single writer: every append and delete of a store flows through one thread, which is what
+ * makes optimistic concurrency exact and cheap.
+ *
+ * <p>Callers {@link #submit} a command to a bounded queue and wait on its future. The writer drains
+ * whatever is queued (up to a count and byte bound), stages each command in order against the
+ * stream heads ({@link BatchStager}), persists the whole batch in one storage commit (one fsync for
+ * many appends: group commit), publishes the new head position to readers, and only then completes
+ * the futures. While one batch is being synced, the next one queues up, so batches grow with load.
+ *
+ * <p>What must stay true:
+ *
+ * <ul>
+ *   <li>No future completes before its batch is durable, and readers see a batch's positions only
+ *       once it is durable (published after commit, before completion: read-your-writes).
+ *   <li>A full queue rejects at once ({@link OverloadedException}) instead of growing.
+ *   <li>{@link StorageFullException} from the storage means nothing was written: the batch fails
+ *       with it and the writer carries on. Any other storage failure leaves the batch's outcome
+ *       unknown: the pipeline stops for good (fail-stop), failing that batch with {@link
+ *       StorageFailureException} and everything queued with {@link StoreClosedException}.
+ *   <li>Closing finishes every command already accepted, then stops.
+ * </ul>
+ *
+ * Futures complete on the writer thread: dependent stages registered with non-async methods run
+ * there and must be quick.
+ */
+final class AppendPipeline {
+  private final Storage storage;
+  private final StoreOptions options;
+  private final HeadPublisher publisher;
+  private final BatchStager stager;
+  private final ArrayBlockingQueue<WriteCommand> queue;
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final Thread writer;
+  private final PipelineStats stats = new PipelineStats();
+
+  private volatile boolean accepting = true;
+  private volatile FactumException stopCause;
+
+  AppendPipeline(Storage storage, StoreOptions options, HeadPublisher publisher, String name) {
+    this.storage = storage;
+    this.options = options;
+    this.publisher = publisher;
+    this.stager =
+        new BatchStager(storage, new HeadCache(options.headCacheEntries()), publisher.head() + 1);
+    this.queue = new ArrayBlockingQueue<>(options.maxQueuedCommands());
+    this.writer = Thread.ofPlatform().name(name + "-writer").daemon(false).unstarted(this::run);
+  }
+
+  void start() {
+    writer.start();
+  }
+
+  PipelineStats stats() {
+    return stats;
+  }
+
+  /** Queues a command; its future completes once it is durable or rejected. */
+  void submit(WriteCommand command) {
+    if (!accepting) {
+      command.future().completeExceptionally(closedException());
+      return;
+    }
+    long bytes = queuedBytes.addAndGet(command.bytes());
+    if (bytes > options.maxQueuedBytes() || !queue.offer(command)) {
+      queuedBytes.addAndGet(-command.bytes());
+      command
+          .future()
+          .completeExceptionally(
+              new OverloadedException("the write queue is full; retry after a short pause"));
+      return;
+    }
+    // The writer may have drained for the last time between the check and the offer.
+    if (!accepting && queue.remove(command)) {
+      queuedBytes.addAndGet(-command.bytes());
+      command.future().completeExceptionally(closedException());
+    }
+  }
+
+  /** Stops accepting, finishes what was accepted, and waits for the writer to end. */
+  void close() {
+    accepting = false;
+    try {
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  boolean isStopped() {
+    return stopCause != null;
+  }
+
+  FactumException stopCause() {
+    return stopCause;
+  }
+
+  private FactumException closedException() {
+    FactumException cause = stopCause;
+    return cause == null
+        ? new StoreClosedException("the store is closed")
+        : new StoreClosedException("the store stopped after a storage failure", cause);
+  }
+
+  private void run() {
+    List<WriteCommand> batch = new ArrayList<>();
+    try {
+      while (stopCause == null) {
+        WriteCommand first = queue.poll(50, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (!accepting && queue.isEmpty()) {
+            break;
+          }
+          continue;
+        }
+        batch.clear();
+        batch.add(first);
+        gather(batch, first);
+        process(batch);
+      }
+    } catch (InterruptedException e) {
+      stopCause = new StorageFailureException("the writer thread was interrupted", e);
+    } catch (Throwable t) {
+      stopCause = new StorageFailureException("the writer failed: " + t, t);
+      failAll(batch, stopCause);
+    } finally {
+      accepting = false;
+      failQueued();
+    }
+  }
+
+  /** Adds queued commands to the batch while they fit its bounds. */
+  private void gather(List<WriteCommand> batch, WriteCommand first) {
+    long events = first.eventCount();
+    long bytes = first.bytes();
+    WriteCommand next;
+    while ((next = queue.peek()) != null
+        && events + next.eventCount() <= options.maxBatchEvents()
+        && bytes + next.bytes() <= options.maxBatchBytes()) {
+      queue.poll();
+      batch.add(next);
+      events += next.eventCount();
+      bytes += next.bytes();
+    }
+  }
+
+  private void process(List<WriteCommand> batch) {
+    long bytes = 0;
+    for (WriteCommand command : batch) {
+      bytes += command.bytes();
+    }
+    queuedBytes.addAndGet(-bytes);
+
+    stager.begin(Instant.now().truncatedTo(ChronoUnit.MICROS));
+    Object[] outcomes = new Object[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      try {
+        outcomes[i] = stager.stage(batch.get(i));
+      } catch (FactumException rejected) {
+        outcomes[i] = rejected;
+      }
+    }
+    CommitBatch commit = stager.batch();
+    if (!commit.isEmpty()) {
+      long started = System.nanoTime();
+      try {
+        storage.commit(commit);
+      } catch (StorageFullException full) {
+        stager.abandoned();
+        failAll(batch, full);
+        return;
+      } catch (RuntimeException failure) {
+        stager.abandoned();
+        stopCause =
+            new StorageFailureException(
+                "the storage failed during a commit; the outcome of this batch is unknown and the"
+                    + " store has stopped (reopen it to recover)",
+                failure);
+        failAll(batch, stopCause);
+        publisher.stop();
+        return;
+      }
+      stats.recordBatch(batch.size(), commit.events().size(), System.nanoTime() - started);
+      stager.committed();
+      if (!commit.events().isEmpty()) {
+        publisher.publish(stager.nextPosition() - 1);
+      }
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      complete(batch.get(i), outcomes[i]);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void complete(WriteCommand command, Object outcome) {
+    if (outcome instanceof Throwable t) {
+      command.future().completeExceptionally(t);
+    } else {
+      ((java.util.concurrent.CompletableFuture<Object>) command.future()).complete(outcome);
+    }
+  }
+
+  private static void failAll(List<WriteCommand> batch, Throwable cause) {
+    for (WriteCommand command : batch) {
+      command.future().completeExceptionally(cause);
+    }
+  }
+
+  private void failQueued() {
+    WriteCommand command;
+    while ((command = queue.poll()) != null) {
+      queuedBytes.addAndGet(-command.bytes());
+      command.future().completeExceptionally(closedException());
+    }
+  }
+}

@@ -1,0 +1,318 @@
+package dev.factum.engine;
+
+import dev.factum.api.AppendRequest;
+import dev.factum.api.AppendResult;
+import dev.factum.api.Direction;
+import dev.factum.api.EventStore;
+import dev.factum.api.ExpectedRevision;
+import dev.factum.api.FactumException;
+import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LogFilter;
+import dev.factum.api.MultiAppendResult;
+import dev.factum.api.ReadPage;
+import dev.factum.api.RecordedEvent;
+import dev.factum.api.StoreClosedException;
+import dev.factum.api.StreamDeletedException;
+import dev.factum.api.StreamNotFoundException;
+import dev.factum.api.StreamState;
+import dev.factum.api.Subscription;
+import dev.factum.api.SubscriptionListener;
+import dev.factum.api.SubscriptionRequest;
+import dev.factum.engine.spi.Storage;
+import dev.factum.engine.spi.StreamHead;
+import dev.factum.engine.spi.VerifyReport;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@link EventStore} over any {@link Storage}: validation, the single-writer pipeline, reads
+ * bounded by the published head, and subscriptions. Storages supply persistence only; every rule of
+ * the store lives here, so each storage gets the same semantics (the TCK checks that).
+ */
+public final class FactumStore implements EventStore {
+  private final Storage storage;
+  private final StoreOptions options;
+  private final RequestValidator validator;
+  private final HeadPublisher publisher;
+  private final AppendPipeline pipeline;
+  private final StorageGuard guard = new StorageGuard();
+  private final Set<SubscriptionWorker> subscriptions = ConcurrentHashMap.newKeySet();
+  private final AtomicLong subscriptionIds = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private FactumStore(Storage storage, StoreOptions options) {
+    this.storage = storage;
+    this.options = options;
+    this.validator = new RequestValidator(options.limits());
+    this.publisher = new HeadPublisher(storage.lastPosition());
+    this.pipeline = new AppendPipeline(storage, options, publisher, "factum");
+  }
+
+  /** Opens a store over {@code storage}, which it then owns (and closes). */
+  public static FactumStore open(Storage storage, StoreOptions options) {
+    FactumStore store = new FactumStore(storage, options);
+    store.pipeline.start();
+    return store;
+  }
+
+  public static FactumStore open(Storage storage) {
+    return open(storage, StoreOptions.DEFAULT);
+  }
+
+  public StoreOptions options() {
+    return options;
+  }
+
+  /** Counters of the write pipeline. */
+  public PipelineStats pipelineStats() {
+    return pipeline.stats();
+  }
+
+  /** Reads the whole store and checks every invariant of its data. */
+  public VerifyReport verify() {
+    return guard.read(storage::verify);
+  }
+
+  @Override
+  public CompletableFuture<AppendResult> appendAsync(AppendRequest request) {
+    return submitAppend(List.of(nonNull(request)), false);
+  }
+
+  @Override
+  public CompletableFuture<MultiAppendResult> appendAllAsync(List<AppendRequest> requests) {
+    return submitAppend(requests, true);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> CompletableFuture<T> submitAppend(List<AppendRequest> parts, boolean multi) {
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    try {
+      long bytes = validator.validateAppend(parts);
+      int events = parts.stream().mapToInt(p -> p.events().size()).sum();
+      pipeline.submit(new WriteCommand.Append(List.copyOf(parts), multi, bytes, events, future));
+    } catch (FactumException rejected) {
+      future.completeExceptionally(rejected);
+    }
+    return (CompletableFuture<T>) future;
+  }
+
+  @Override
+  public StreamState delete(String stream, ExpectedRevision expected) {
+    return submitDelete(stream, expected, false);
+  }
+
+  @Override
+  public StreamState tombstone(String stream, ExpectedRevision expected) {
+    return submitDelete(stream, expected, true);
+  }
+
+  private StreamState submitDelete(String stream, ExpectedRevision expected, boolean tombstone) {
+    validator.checkStreamName(stream);
+    if (expected == null) {
+      throw new InvalidArgumentException("expected revision is missing");
+    }
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    pipeline.submit(new WriteCommand.Delete(stream, expected, tombstone, future));
+    return (StreamState) join(future);
+  }
+
+  private static Object join(CompletableFuture<Object> future) {
+    try {
+      return future.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public ReadPage readStream(String stream, long from, Direction direction, int limit) {
+    validator.checkStreamName(stream);
+    RequestValidator.checkFrom(from);
+    validator.checkReadLimit(limit);
+    nonNull(direction);
+    return guard.read(() -> readStreamPage(stream, from, direction, limit));
+  }
+
+  private ReadPage readStreamPage(String stream, long from, Direction direction, int limit) {
+    long head = publisher.head();
+    StreamHead streamHead = visibleHead(stream);
+    long first = streamHead.firstVisibleRevision();
+    if (direction == Direction.FORWARD) {
+      long start = Math.max(from, first);
+      List<RecordedEvent> events = storage.readStream(stream, start, direction, limit, first, head);
+      long next = events.isEmpty() ? start : events.getLast().revision() + 1;
+      return new ReadPage(events, next, events.size() < limit);
+    }
+    long start = Math.min(from, streamHead.lastRevision());
+    if (start < first) {
+      return new ReadPage(List.of(), -1, true);
+    }
+    List<RecordedEvent> events = storage.readStream(stream, start, direction, limit, first, head);
+    long next = events.isEmpty() ? -1 : events.getLast().revision() - 1;
+    boolean end = events.size() < limit || next < first;
+    return new ReadPage(events, end ? -1 : next, end);
+  }
+
+  /** The head of a readable stream, or the exception that says why it cannot be read. */
+  private StreamHead visibleHead(String stream) {
+    StreamHead head = storage.loadHead(stream);
+    if (head == null || head.status() == StreamState.Status.NONE) {
+      throw new StreamNotFoundException(stream);
+    }
+    if (head.status() == StreamState.Status.TOMBSTONED) {
+      throw new StreamDeletedException(stream);
+    }
+    if (head.lastRevision() < head.firstVisibleRevision()) {
+      throw new StreamNotFoundException(stream); // soft-deleted and not written since
+    }
+    return head;
+  }
+
+  @Override
+  public ReadPage readAll(long from, Direction direction, int limit, LogFilter filter) {
+    RequestValidator.checkFrom(from);
+    validator.checkReadLimit(limit);
+    nonNull(direction);
+    LogFilter effective = filter == null ? LogFilter.none() : filter;
+    for (String value : effective.values()) {
+      validator.checkName("filter value", value);
+    }
+    return guard.read(() -> readLogPage(from, direction, limit, effective));
+  }
+
+  private ReadPage readLogPage(long from, Direction direction, int limit, LogFilter filter) {
+    long head = publisher.head();
+    if (direction == Direction.FORWARD) {
+      List<RecordedEvent> events = storage.readLog(from, direction, limit, filter, head);
+      if (events.size() == limit) {
+        return new ReadPage(events, events.getLast().position() + 1, false);
+      }
+      return new ReadPage(events, Math.max(from, head + 1), true);
+    }
+    long start = Math.min(from, head);
+    if (start < 0) {
+      return new ReadPage(List.of(), -1, true);
+    }
+    List<RecordedEvent> events = storage.readLog(start, direction, limit, filter, head);
+    long next = events.size() == limit ? events.getLast().position() - 1 : -1;
+    return new ReadPage(events, next, next < 0);
+  }
+
+  @Override
+  public StreamState streamState(String stream) {
+    validator.checkStreamName(stream);
+    return guard.read(
+        () -> {
+          StreamHead head = storage.loadHead(stream);
+          if (head == null) {
+            return new StreamState(stream, StreamState.Status.NONE, StreamState.NO_REVISION);
+          }
+          return new StreamState(stream, head.status(), head.lastRevision());
+        });
+  }
+
+  @Override
+  public long headPosition() {
+    return publisher.head();
+  }
+
+  @Override
+  public Subscription subscribe(SubscriptionRequest request, SubscriptionListener listener) {
+    nonNull(request);
+    nonNull(listener);
+    if (request.isStream()) {
+      validator.checkStreamName(request.stream());
+    }
+    for (String value : request.filter().values()) {
+      validator.checkName("filter value", value);
+    }
+    if (closed.get()) {
+      throw new StoreClosedException("the store is closed");
+    }
+    long start = request.from() == SubscriptionRequest.END ? startAtEnd(request) : request.from();
+    SubscriptionWorker.Source source =
+        request.isStream()
+            ? (cursor, head, limit) ->
+                guard.read(() -> readStreamForSubscription(request.stream(), cursor, head, limit))
+            : (cursor, head, limit) ->
+                guard.read(
+                    () ->
+                        storage.readLog(cursor, Direction.FORWARD, limit, request.filter(), head));
+    SubscriptionWorker worker =
+        new SubscriptionWorker(
+            request,
+            start,
+            listener,
+            publisher,
+            source,
+            options.subscriptionPageSize(),
+            subscriptions::remove);
+    subscriptions.add(worker);
+    worker.start("factum-subscription-" + subscriptionIds.incrementAndGet());
+    if (closed.get()) {
+      worker.end(new StoreClosedException("the store is closed"));
+    }
+    return worker;
+  }
+
+  private long startAtEnd(SubscriptionRequest request) {
+    if (!request.isStream()) {
+      return publisher.head() + 1;
+    }
+    return guard.read(
+        () -> {
+          StreamHead head = storage.loadHead(request.stream());
+          return head == null ? 0 : head.lastRevision() + 1;
+        });
+  }
+
+  private List<RecordedEvent> readStreamForSubscription(
+      String stream, long cursor, long head, int limit) {
+    StreamHead streamHead = storage.loadHead(stream);
+    if (streamHead == null) {
+      return List.of(); // not written yet: wait for it
+    }
+    if (streamHead.status() == StreamState.Status.TOMBSTONED) {
+      throw new StreamDeletedException(stream);
+    }
+    long first = streamHead.firstVisibleRevision();
+    return storage.readStream(
+        stream, Math.max(cursor, first), Direction.FORWARD, limit, first, head);
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    pipeline.close();
+    publisher.stop();
+    for (SubscriptionWorker worker : subscriptions) {
+      worker.end(new StoreClosedException("the store is closed"));
+    }
+    guard.close(storage::close);
+  }
+
+  /** Whether the store stopped itself after a storage failure (see {@link #stopCause()}). */
+  public boolean isStopped() {
+    return pipeline.isStopped();
+  }
+
+  public FactumException stopCause() {
+    return pipeline.stopCause();
+  }
+
+  private static <T> T nonNull(T value) {
+    if (value == null) {
+      throw new InvalidArgumentException("a required argument is missing");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.factum.engine;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The newest position readers may see, and a way to wait for it to move.
+ *
+ * <p>Only the writer publishes, and only positions that are durable, in increasing order. Readers
+ * bound every read by {@link #head()}, which is how "once a reader has observed position p, no
+ * event below p can appear later" holds: everything up to a published head is already committed.
+ */
+final class HeadPublisher {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private volatile long head;
+  private volatile boolean stopped;
+
+  HeadPublisher(long initialHead) {
+    this.head = initialHead;
+  }
+
+  long head() {
+    return head;
+  }
+
+  boolean isStopped() {
+    return stopped;
+  }
+
+  void publish(long newHead) {
+    head = newHead;
+    signal();
+  }
+
+  /** No more heads will be published; wakes every waiter. */
+  void stop() {
+    stopped = true;
+    signal();
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until the head moves past {@code seen}, the publisher stops, or the timeout passes.
+   *
+   * @return whether the head moved
+   */
+  boolean awaitBeyond(long seen, long timeout, TimeUnit unit) throws InterruptedException {
+    long nanos = unit.toNanos(timeout);
+    lock.lock();
+    try {
+      while (head <= seen && !stopped && nanos > 0) {
+        nanos = changed.awaitNanos(nanos);
+      }
+      return head > seen;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.factum.engine;
+
+import dev.factum.api.AppendRequest;
+import dev.factum.api.EventData;
+import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.Limits;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Checks requests against the documented {@link Limits} before anything is queued, so bad input
+ * never reaches the writer and never writes anything.
+ *
+ * <p>Names (streams, types, content types, tags) must be non-empty, valid Unicode (no unpaired
+ * surrogates, which cannot be encoded as UTF-8), free of control characters, and short enough.
+ * Stream names starting with {@code $} are reserved for the store.
+ */
+final class RequestValidator {
+  private final Limits limits;
+
+  RequestValidator(Limits limits) {
+    this.limits = limits;
+  }
+
+  /**
+   * Validates an append of one or more parts and returns the bytes of event data and metadata it
+   * carries.
+   */
+  long validateAppend(List<AppendRequest> parts) {
+    if (parts == null || parts.isEmpty()) {
+      throw new InvalidArgumentException("an append needs at least one stream");
+    }
+    long bytes = 0;
+    int events = 0;
+    Set<UUID> ids = new HashSet<>();
+    for (AppendRequest part : parts) {
+      if (part == null) {
+        throw new InvalidArgumentException("append request is missing");
+      }
+      checkStreamName(part.stream());
+      if (part.expected() == null) {
+        throw new InvalidArgumentException("expected revision is missing for " + part.stream());
+      }
+      if (part.events() == null || part.events().isEmpty()) {
+        throw new InvalidArgumentException("an append needs at least one event");
+      }
+      for (EventData event : part.events()) {
+        bytes += checkEvent(event);
+        if (event.id() != null && !ids.add(event.id())) {
+          throw new InvalidArgumentException("event id " + event.id() + " appears twice");
+        }
+      }
+      events += part.events().size();
+    }
+    if (events > limits.maxEventsPerAppend()) {
+      throw new InvalidArgumentException(
+          "an append may carry at most " + limits.maxEventsPerAppend() + " events, had " + events);
+    }
+    if (bytes > limits.maxAppendBytes()) {
+      throw new InvalidArgumentException(
+          "an append may carry at most " + limits.maxAppendBytes() + " bytes, had " + bytes);
+    }
+    return bytes;
+  }
+
+  private long checkEvent(EventData event) {
+    if (event == null) {
+      throw new InvalidArgumentException("event is missing");
+    }
+    checkName("event type", event.type());
+    checkName("content type", event.contentType());
+    if (event.data() == null) {
+      throw new InvalidArgumentException("event data is missing");
+    }
+    long size =
+        (long) event.data().length + (event.metadata() == null ? 0 : event.metadata().length);
+    if (size > limits.maxEventBytes()) {
+      throw new InvalidArgumentException(
+          "an event may carry at most "
+              + limits.maxEventBytes()
+              + " bytes of data and metadata, had "
+              + size);
+    }
+    if (event.tags().size() > limits.maxTagsPerEvent()) {
+      throw new InvalidArgumentException(
+          "an event may carry at most " + limits.maxTagsPerEvent() + " tags");
+    }
+    for (String tag : event.tags()) {
+      checkName("tag", tag);
+    }
+    return size;
+  }
+
+  void checkStreamName(String stream) {
+    checkName("stream name", stream);
+    if (stream.charAt(0) == '$') {
+      throw new InvalidArgumentException("stream names starting with '$' are reserved: " + stream);
+    }
+  }
+
+  void checkName(String what, String name) {
+    if (name == null || name.isEmpty()) {
+      throw new InvalidArgumentException(what + " is missing or empty");
+    }
+    int utf8 = 0;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw new InvalidArgumentException(what + " contains a control character at index " + i);
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= name.length() || !Character.isLowSurrogate(name.charAt(i + 1))) {
+          throw new InvalidArgumentException(what + " is not valid Unicode (unpaired surrogate)");
+        }
+        utf8 += 4;
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        throw new InvalidArgumentException(what + " is not valid Unicode (unpaired surrogate)");
+      } else {
+        utf8 += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+      }
+    }
+    if (utf8 > limits.maxNameBytes()) {
+      throw new InvalidArgumentException(
+          what + " is " + utf8 + " UTF-8 bytes; the limit is " + limits.maxNameBytes());
+    }
+  }
+
+  void checkReadLimit(int limit) {
+    if (limit < 1 || limit > limits.maxReadLimit()) {
+      throw new InvalidArgumentException(
+          "read limit must be between 1 and " + limits.maxReadLimit() + ", was " + limit);
+    }
+  }
+
+  static void checkFrom(long from) {
+    if (from < 0) {
+      throw new InvalidArgumentException("read start must be >= 0, was " + from);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.factum.engine.spi;
+
+import dev.factum.api.Direction;
+import dev.factum.api.LogFilter;
+import dev.factum.api.RecordedEvent;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The storage SPI: what the engine needs from a storage engine. The engine owns validation,
+ * ordering and concurrency; a storage only persists commit batches atomically and durably and
+ * answers reads.
+ *
+ * <p>Threading: {@link #commit}, {@link #loadHead} and {@link #findPosition} are called by the
+ * single writer thread of the store (the latter two also by readers); reads come from any thread.
+ * Reads pass {@code maxPosition}, the newest position published to readers, and must not return
+ * events beyond it.
+ *
+ * <p>Errors: {@link dev.factum.api.StorageFullException} from {@link #commit} means nothing of the
+ * batch was written and the store may carry on; any other exception from {@link #commit} leaves the
+ * batch's outcome unknown, and the store stops (fail-stop). A corrupt record is reported as {@link
+ * dev.factum.api.DataCorruptedException}, never returned as data.
+ */
+public interface Storage extends AutoCloseable {
+
+  /** The position of the newest durable event after recovery, or -1 when empty. */
+  long lastPosition();
+
+  /** The stored head of {@code stream}, or null when the stream was never written or deleted. */
+  StreamHead loadHead(String stream);
+
+  /** The position of the committed event with this id, or -1 when there is none. */
+  long findPosition(UUID eventId);
+
+  /** The event at {@code position}. */
+  RecordedEvent readEvent(long position);
+
+  /** Makes the batch durable, atomically. Returns only once it is on stable storage. */
+  void commit(CommitBatch batch);
+
+  /**
+   * Up to {@code limit} events of {@code stream} starting at revision {@code from}, in {@code
+   * direction}, skipping revisions below {@code minRevision} and stopping at events whose position
+   * exceeds {@code maxPosition}.
+   */
+  List<RecordedEvent> readStream(
+      String stream, long from, Direction direction, int limit, long minRevision, long maxPosition);
+
+  /**
+   * Up to {@code limit} events of the global log matching {@code filter}, starting at position
+   * {@code from} in {@code direction}, never beyond {@code maxPosition}. Filtered reads use an
+   * index, not a scan of the log.
+   */
+  List<RecordedEvent> readLog(
+      long from, Direction direction, int limit, LogFilter filter, long maxPosition);
+
+  /** Reads everything and checks every invariant of the stored data. */
+  VerifyReport verify();
+
+  @Override
+  void close();
+}
