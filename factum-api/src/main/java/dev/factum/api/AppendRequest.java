@@ -5,7 +5,11 @@ import java.util.List;
 /** One or more events to append to one stream, with what the stream is expected to be. */
 public record AppendRequest(String stream, ExpectedRevision expected, List<EventData> events) {
   public AppendRequest {
-    events = events == null ? null : List.copyOf(events);
+    // Not List.copyOf: a null element must reach validation and be rejected as invalid input.
+    events =
+        events == null
+            ? null
+            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(events));
   }
 
   public static AppendRequest of(String stream, ExpectedRevision expected, EventData... events) {

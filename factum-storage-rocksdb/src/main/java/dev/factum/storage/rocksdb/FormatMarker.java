@@ -1,0 +1,61 @@
+package dev.factum.storage.rocksdb;
+
+import dev.factum.api.DataCorruptedException;
+import dev.factum.api.UnsupportedFormatException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+/**
+ * The format marker of a data directory, stored in the default column family under {@link #KEY}.
+ *
+ * <pre>
+ *  0                      8                  12             16
+ *  +----------------------+------------------+--------------+
+ *  | "FACTUM\0\0" (magic) | format version   | CRC32C of 0..12 |
+ *  +----------------------+------------------+--------------+
+ * </pre>
+ *
+ * Version 1 is the layout described in {@link Keys}, {@link EventRecordCodec} and {@link
+ * HeadRecordCodec}. A directory of a newer version is refused at open, never read with the wrong
+ * layout.
+ */
+final class FormatMarker {
+  static final int CURRENT_VERSION = 1;
+  static final byte[] KEY = "factum.format".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "FACTUM\0\0".getBytes(StandardCharsets.US_ASCII);
+
+  private FormatMarker() {}
+
+  static byte[] encode(int version) {
+    ByteBuffer out = ByteBuffer.allocate(16).put(MAGIC).putInt(version);
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, 12);
+    out.putInt((int) crc.getValue());
+    return out.array();
+  }
+
+  /** Checks the marker and returns its version; refuses unknown versions. */
+  static int check(byte[] marker) {
+    if (marker.length != 16 || !Arrays.equals(marker, 0, 8, MAGIC, 0, 8)) {
+      throw new DataCorruptedException("the format marker of the data directory is damaged");
+    }
+    ByteBuffer in = ByteBuffer.wrap(marker);
+    int version = in.getInt(8);
+    CRC32C crc = new CRC32C();
+    crc.update(marker, 0, 12);
+    if (in.getInt(12) != (int) crc.getValue()) {
+      throw new DataCorruptedException("the format marker of the data directory is damaged");
+    }
+    if (version < 1 || version > CURRENT_VERSION) {
+      throw new UnsupportedFormatException(
+          "the data directory has storage format version "
+              + version
+              + "; this build reads versions 1 to "
+              + CURRENT_VERSION
+              + " (upgrade Factum to open it)");
+    }
+    return version;
+  }
+}

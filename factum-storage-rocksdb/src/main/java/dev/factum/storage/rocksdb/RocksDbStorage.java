@@ -1,0 +1,525 @@
+package dev.factum.storage.rocksdb;
+
+import dev.factum.api.DataCorruptedException;
+import dev.factum.api.Direction;
+import dev.factum.api.LogFilter;
+import dev.factum.api.RecordedEvent;
+import dev.factum.api.StorageFailureException;
+import dev.factum.api.StorageFullException;
+import dev.factum.engine.spi.CommitBatch;
+import dev.factum.engine.spi.Storage;
+import dev.factum.engine.spi.StreamHead;
+import dev.factum.engine.spi.VerifyReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.UUID;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The embedded storage: one RocksDB database in a directory of the local disk.
+ *
+ * <p>Design note: the log column family holds each event once, under its position; everything else
+ * is an index pointing at positions (see {@link Keys}). A commit batch becomes one RocksDB {@link
+ * WriteBatch} written with {@code sync=true}, so a batch is atomic and durable when {@link #commit}
+ * returns, and RocksDB's write-ahead log is the recovery mechanism. Indexes are cross-checked on
+ * every read against the checksummed event record they point to (stream, revision, filter value),
+ * so a damaged index entry is reported as corruption rather than returning the wrong event.
+ *
+ * <p>Reading a stream is one seek in the stream index plus one multi-get in the log: its cost
+ * follows the events read, not the store's size. A filtered log read merges one index iterator per
+ * filter value.
+ */
+public final class RocksDbStorage implements Storage {
+  private static final byte[] EMPTY = new byte[0];
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path directory;
+  private final RocksDB db;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final LRUCache blockCache;
+  private final WriteOptions syncWrite;
+  private final ReadOptions readOptions;
+  private final List<ColumnFamilyHandle> handles;
+  private final ColumnFamilyHandle meta;
+  private final ColumnFamilyHandle log;
+  private final ColumnFamilyHandle heads;
+  private final ColumnFamilyHandle streamIndex;
+  private final ColumnFamilyHandle eventIds;
+  private final ColumnFamilyHandle filterIndex;
+  private final long lastPosition;
+
+  private RocksDbStorage(Path directory, RocksDbConfig config) throws RocksDBException {
+    this.directory = directory;
+    this.blockCache = new LRUCache(config.blockCacheBytes());
+    this.dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setParanoidChecks(true)
+            .setMaxBackgroundJobs(2)
+            .setBytesPerSync(1 << 20);
+    BlockBasedTableConfig table =
+        new BlockBasedTableConfig()
+            .setBlockCache(blockCache)
+            .setFilterPolicy(new BloomFilter(10))
+            .setCacheIndexAndFilterBlocks(true)
+            .setPinL0FilterAndIndexBlocksInCache(true)
+            .setBlockSize(16 * 1024);
+    this.cfOptions =
+        new ColumnFamilyOptions()
+            .setTableFormatConfig(table)
+            .setCompressionType(CompressionType.LZ4_COMPRESSION)
+            .setWriteBufferSize(config.writeBufferBytes());
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    for (String name :
+        List.of("default", "log", "heads", "stream-index", "event-ids", "filter-index")) {
+      descriptors.add(new ColumnFamilyDescriptor(Keys.utf8(name), cfOptions));
+    }
+    this.handles = new ArrayList<>();
+    try {
+      Files.createDirectories(directory);
+    } catch (java.io.IOException e) {
+      throw new StorageFailureException("cannot create data directory " + directory, e);
+    }
+    this.db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+    this.meta = handles.get(0);
+    this.log = handles.get(1);
+    this.heads = handles.get(2);
+    this.streamIndex = handles.get(3);
+    this.eventIds = handles.get(4);
+    this.filterIndex = handles.get(5);
+    this.syncWrite = new WriteOptions().setSync(true);
+    this.readOptions = new ReadOptions().setVerifyChecksums(true);
+    try {
+      checkFormat();
+      this.lastPosition = recoverLastPosition();
+    } catch (RuntimeException | RocksDBException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Opens (creating if needed) the store in {@code directory}, with default settings. */
+  public static RocksDbStorage open(Path directory) {
+    return open(directory, RocksDbConfig.DEFAULT);
+  }
+
+  public static RocksDbStorage open(Path directory, RocksDbConfig config) {
+    try {
+      return new RocksDbStorage(directory, config);
+    } catch (RocksDBException e) {
+      throw translate("cannot open the store in " + directory, e);
+    }
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  private void checkFormat() throws RocksDBException {
+    byte[] marker = db.get(meta, FormatMarker.KEY);
+    if (marker != null) {
+      FormatMarker.check(marker);
+      return;
+    }
+    try (RocksIterator it = db.newIterator(log)) {
+      it.seekToFirst();
+      if (it.isValid()) {
+        throw new DataCorruptedException(
+            "the data directory holds events but no format marker: not a Factum store, or damaged");
+      }
+    }
+    db.put(meta, syncWrite, FormatMarker.KEY, FormatMarker.encode(FormatMarker.CURRENT_VERSION));
+  }
+
+  /** Finds the newest event and checks that it decodes: the tail of the log is whole. */
+  private long recoverLastPosition() {
+    try (RocksIterator it = db.newIterator(log, readOptions)) {
+      it.seekToLast();
+      if (!it.isValid()) {
+        checkIterator(it);
+        return -1;
+      }
+      long position = Keys.readLong(it.key(), 0);
+      EventRecordCodec.decode(position, it.value());
+      return position;
+    }
+  }
+
+  @Override
+  public long lastPosition() {
+    return lastPosition;
+  }
+
+  @Override
+  public StreamHead loadHead(String stream) {
+    byte[] key = Keys.utf8(stream);
+    byte[] record = get(heads, key);
+    return record == null ? null : HeadRecordCodec.decode(key, record);
+  }
+
+  @Override
+  public long findPosition(UUID eventId) {
+    byte[] value = get(eventIds, Keys.uuid(eventId));
+    if (value == null) {
+      return -1;
+    }
+    if (value.length != 8) {
+      throw new DataCorruptedException("event-id index entry of " + eventId + " is damaged");
+    }
+    return Keys.readLong(value, 0);
+  }
+
+  @Override
+  public RecordedEvent readEvent(long position) {
+    return EventRecordCodec.decode(position, get(log, Keys.position(position)));
+  }
+
+  private byte[] get(ColumnFamilyHandle family, byte[] key) {
+    try {
+      return db.get(family, readOptions, key);
+    } catch (RocksDBException e) {
+      throw translate("read failed", e);
+    }
+  }
+
+  @Override
+  public void commit(CommitBatch batch) {
+    try (WriteBatch write = new WriteBatch()) {
+      for (RecordedEvent event : batch.events()) {
+        byte[] position = Keys.position(event.position());
+        write.put(log, position, EventRecordCodec.encode(event));
+        write.put(
+            streamIndex,
+            Keys.withLong(Keys.streamPrefix(event.stream()), event.revision()),
+            position);
+        write.put(eventIds, Keys.uuid(event.id()), position);
+        write.put(
+            filterIndex,
+            Keys.withLong(Keys.filterPrefix(Keys.CATEGORY, event.category()), event.position()),
+            EMPTY);
+        write.put(
+            filterIndex,
+            Keys.withLong(Keys.filterPrefix(Keys.TYPE, event.type()), event.position()),
+            EMPTY);
+        for (String tag : event.tags()) {
+          write.put(
+              filterIndex,
+              Keys.withLong(Keys.filterPrefix(Keys.TAG, tag), event.position()),
+              EMPTY);
+        }
+      }
+      for (Map.Entry<String, StreamHead> head : batch.heads().entrySet()) {
+        byte[] key = Keys.utf8(head.getKey());
+        write.put(heads, key, HeadRecordCodec.encode(key, head.getValue()));
+      }
+      db.write(syncWrite, write);
+    } catch (RocksDBException e) {
+      throw translate("commit failed", e);
+    }
+  }
+
+  @Override
+  public List<RecordedEvent> readStream(
+      String stream,
+      long from,
+      Direction direction,
+      int limit,
+      long minRevision,
+      long maxPosition) {
+    byte[] prefix = Keys.streamPrefix(stream);
+    List<byte[]> positions = new ArrayList<>(Math.min(limit, 1024));
+    List<Long> revisions = new ArrayList<>(Math.min(limit, 1024));
+    try (RocksIterator it = db.newIterator(streamIndex, readOptions)) {
+      boolean forward = direction == Direction.FORWARD;
+      byte[] start = Keys.withLong(prefix, from);
+      if (forward) {
+        it.seek(start);
+      } else {
+        it.seekForPrev(start);
+      }
+      while (it.isValid() && positions.size() < limit) {
+        byte[] key = it.key();
+        if (!Keys.startsWith(key, prefix)) {
+          break;
+        }
+        long revision = Keys.readLong(key, prefix.length);
+        if (revision < minRevision) {
+          break; // only reachable going backward
+        }
+        byte[] value = it.value();
+        if (value.length != 8) {
+          throw new DataCorruptedException(
+              "stream index entry " + stream + "@" + revision + " is damaged");
+        }
+        if (Keys.readLong(value, 0) > maxPosition) {
+          if (forward) {
+            break; // later revisions have later positions
+          }
+        } else {
+          positions.add(Keys.position(Keys.readLong(value, 0)));
+          revisions.add(revision);
+        }
+        if (forward) {
+          it.next();
+        } else {
+          it.prev();
+        }
+      }
+      checkIterator(it);
+    }
+    List<RecordedEvent> events = fetch(positions);
+    for (int i = 0; i < events.size(); i++) {
+      RecordedEvent event = events.get(i);
+      if (!event.stream().equals(stream) || event.revision() != revisions.get(i)) {
+        throw new DataCorruptedException(
+            "stream index entry " + stream + "@" + revisions.get(i) + " points at " + event);
+      }
+    }
+    return events;
+  }
+
+  @Override
+  public List<RecordedEvent> readLog(
+      long from, Direction direction, int limit, LogFilter filter, long maxPosition) {
+    if (filter.isNone()) {
+      return scanLog(from, direction, limit, maxPosition);
+    }
+    List<byte[]> positions = mergeFilterIndex(from, direction, limit, filter, maxPosition);
+    List<RecordedEvent> events = fetch(positions);
+    for (RecordedEvent event : events) {
+      if (!filter.matches(event)) {
+        throw new DataCorruptedException(
+            "filter index entry for " + filter + " points at " + event + ", which does not match");
+      }
+    }
+    return events;
+  }
+
+  private List<RecordedEvent> scanLog(long from, Direction direction, int limit, long maxPosition) {
+    List<RecordedEvent> events = new ArrayList<>(Math.min(limit, 1024));
+    boolean forward = direction == Direction.FORWARD;
+    long expected = forward ? from : Math.min(from, maxPosition);
+    if (expected > maxPosition || expected < 0) {
+      return events;
+    }
+    try (RocksIterator it = db.newIterator(log, readOptions)) {
+      it.seek(Keys.position(expected));
+      while (it.isValid() && events.size() < limit && expected <= maxPosition && expected >= 0) {
+        long position = Keys.readLong(it.key(), 0);
+        if (position != expected) {
+          throw new DataCorruptedException(
+              "the log has no event at position " + expected + " (next found: " + position + ")");
+        }
+        events.add(EventRecordCodec.decode(position, it.value()));
+        if (forward) {
+          expected++;
+          it.next();
+        } else {
+          expected--;
+          it.prev();
+        }
+      }
+      checkIterator(it);
+      if (events.size() < limit && expected <= maxPosition && expected >= 0) {
+        throw new DataCorruptedException("the log has no event at position " + expected);
+      }
+    }
+    return events;
+  }
+
+  /** Positions matching the filter, merged across one index iterator per filter value. */
+  private List<byte[]> mergeFilterIndex(
+      long from, Direction direction, int limit, LogFilter filter, long maxPosition) {
+    boolean forward = direction == Direction.FORWARD;
+    byte kind =
+        switch (filter.kind()) {
+          case CATEGORY -> Keys.CATEGORY;
+          case TYPE -> Keys.TYPE;
+          case TAG -> Keys.TAG;
+          case NONE -> throw new IllegalArgumentException("no filter");
+        };
+    long start = forward ? from : Math.min(from, maxPosition);
+    List<byte[]> positions = new ArrayList<>(Math.min(limit, 1024));
+    if (start > maxPosition || start < 0) {
+      return positions;
+    }
+    List<IndexCursor> cursors = new ArrayList<>();
+    try {
+      PriorityQueue<IndexCursor> queue =
+          new PriorityQueue<>(
+              forward
+                  ? (a, b) -> Long.compare(a.position, b.position)
+                  : (a, b) -> Long.compare(b.position, a.position));
+      for (String value : filter.values()) {
+        IndexCursor cursor =
+            new IndexCursor(
+                db.newIterator(filterIndex, readOptions), Keys.filterPrefix(kind, value), forward);
+        cursors.add(cursor);
+        if (cursor.seek(start)) {
+          queue.add(cursor);
+        }
+      }
+      long last = -1;
+      while (!queue.isEmpty() && positions.size() < limit) {
+        IndexCursor cursor = queue.poll();
+        long position = cursor.position;
+        if (forward && position > maxPosition) {
+          break;
+        }
+        if (position <= maxPosition && position != last) {
+          positions.add(Keys.position(position));
+          last = position;
+        }
+        if (cursor.advance()) {
+          queue.add(cursor);
+        }
+      }
+    } finally {
+      for (IndexCursor cursor : cursors) {
+        cursor.close();
+      }
+    }
+    return positions;
+  }
+
+  /** One filter value's run of index keys, walked in one direction. */
+  private static final class IndexCursor implements AutoCloseable {
+    private final RocksIterator iterator;
+    private final byte[] prefix;
+    private final boolean forward;
+    long position;
+
+    IndexCursor(RocksIterator iterator, byte[] prefix, boolean forward) {
+      this.iterator = iterator;
+      this.prefix = prefix;
+      this.forward = forward;
+    }
+
+    boolean seek(long start) {
+      byte[] key = Keys.withLong(prefix, start);
+      if (forward) {
+        iterator.seek(key);
+      } else {
+        iterator.seekForPrev(key);
+      }
+      return load();
+    }
+
+    boolean advance() {
+      if (forward) {
+        iterator.next();
+      } else {
+        iterator.prev();
+      }
+      return load();
+    }
+
+    private boolean load() {
+      if (!iterator.isValid()) {
+        checkIterator(iterator);
+        return false;
+      }
+      byte[] key = iterator.key();
+      if (!Keys.startsWith(key, prefix)) {
+        return false;
+      }
+      position = Keys.readLong(key, prefix.length);
+      return true;
+    }
+
+    @Override
+    public void close() {
+      iterator.close();
+    }
+  }
+
+  private List<RecordedEvent> fetch(List<byte[]> positions) {
+    if (positions.isEmpty()) {
+      return Collections.emptyList();
+    }
+    List<byte[]> records;
+    try {
+      records =
+          db.multiGetAsList(readOptions, Collections.nCopies(positions.size(), log), positions);
+    } catch (RocksDBException e) {
+      throw translate("read failed", e);
+    }
+    List<RecordedEvent> events = new ArrayList<>(positions.size());
+    for (int i = 0; i < positions.size(); i++) {
+      long position = Keys.readLong(positions.get(i), 0);
+      if (records.get(i) == null) {
+        throw new DataCorruptedException(
+            "an index points at position " + position + ", which holds no event");
+      }
+      events.add(EventRecordCodec.decode(position, records.get(i)));
+    }
+    return events;
+  }
+
+  @Override
+  public VerifyReport verify() {
+    return new StoreVerifier(db, readOptions, meta, log, heads, streamIndex, eventIds, filterIndex)
+        .run();
+  }
+
+  static void checkIterator(RocksIterator iterator) {
+    try {
+      iterator.status();
+    } catch (RocksDBException e) {
+      throw translate("read failed", e);
+    }
+  }
+
+  static RuntimeException translate(String what, RocksDBException e) {
+    Status status = e.getStatus();
+    if (status != null && status.getSubCode() == Status.SubCode.NoSpace) {
+      return new StorageFullException(what + ": the disk is full", e);
+    }
+    if (status != null && status.getCode() == Status.Code.Corruption) {
+      return new DataCorruptedException(what + ": " + e.getMessage(), e);
+    }
+    return new StorageFailureException(what + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public void close() {
+    for (ColumnFamilyHandle handle : handles) {
+      handle.close();
+    }
+    try {
+      db.syncWal();
+    } catch (RocksDBException ignored) {
+      // every commit was already synced; this only tidies the WAL
+    }
+    db.close();
+    syncWrite.close();
+    readOptions.close();
+    dbOptions.close();
+    cfOptions.close();
+    blockCache.close();
+  }
+}

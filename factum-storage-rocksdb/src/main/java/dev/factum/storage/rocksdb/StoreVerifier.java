@@ -1,0 +1,243 @@
+package dev.factum.storage.rocksdb;
+
+import dev.factum.api.DataCorruptedException;
+import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamState;
+import dev.factum.engine.spi.StreamHead;
+import dev.factum.engine.spi.VerifyReport;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Reads a whole RocksDB store and checks every invariant of its data: the format marker; that the
+ * log holds positions 0..n densely and every record passes its checksum; that each stream's
+ * revisions are 0..k densely in position order; that every event has exactly its stream-index,
+ * event-id and filter-index entries and no index entry points elsewhere; and that every stream head
+ * agrees with the stream's events. Used by tests after every TCK case, and by {@code factum
+ * verify}.
+ *
+ * <p>It reports problems instead of stopping at the first, up to {@link #MAX_LISTED}.
+ */
+final class StoreVerifier {
+  private static final int MAX_LISTED = 200;
+
+  private final RocksDB db;
+  private final ReadOptions readOptions;
+  private final ColumnFamilyHandle meta;
+  private final ColumnFamilyHandle log;
+  private final ColumnFamilyHandle heads;
+  private final ColumnFamilyHandle streamIndex;
+  private final ColumnFamilyHandle eventIds;
+  private final ColumnFamilyHandle filterIndex;
+  private final List<String> problems = new ArrayList<>();
+  private long problemCount;
+
+  StoreVerifier(
+      RocksDB db,
+      ReadOptions readOptions,
+      ColumnFamilyHandle meta,
+      ColumnFamilyHandle log,
+      ColumnFamilyHandle heads,
+      ColumnFamilyHandle streamIndex,
+      ColumnFamilyHandle eventIds,
+      ColumnFamilyHandle filterIndex) {
+    this.db = db;
+    this.readOptions = readOptions;
+    this.meta = meta;
+    this.log = log;
+    this.heads = heads;
+    this.streamIndex = streamIndex;
+    this.eventIds = eventIds;
+    this.filterIndex = filterIndex;
+  }
+
+  /** Per stream: the last revision and position seen while scanning the log. */
+  private record Seen(long lastRevision, long lastPosition) {}
+
+  VerifyReport run() {
+    try {
+      checkMarker();
+      Map<String, Seen> streams = new HashMap<>();
+      long[] expectedFilterEntries = new long[1];
+      long events = scanLog(streams, expectedFilterEntries);
+      long indexEntries = 0;
+      indexEntries += countEntries(streamIndex, "stream index", events);
+      indexEntries += countEntries(eventIds, "event-id index", events);
+      indexEntries += countEntries(filterIndex, "filter index", expectedFilterEntries[0]);
+      long headCount = checkHeads(streams);
+      return new VerifyReport(events, headCount, indexEntries, problemCount, problems);
+    } catch (RocksDBException e) {
+      problem("RocksDB failed while verifying: " + e.getMessage());
+      return new VerifyReport(0, 0, 0, problemCount, problems);
+    }
+  }
+
+  private void checkMarker() throws RocksDBException {
+    byte[] marker = db.get(meta, FormatMarker.KEY);
+    if (marker == null) {
+      problem("the format marker is missing");
+      return;
+    }
+    try {
+      FormatMarker.check(marker);
+    } catch (RuntimeException e) {
+      problem(e.getMessage());
+    }
+  }
+
+  private long scanLog(Map<String, Seen> streams, long[] filterEntries) throws RocksDBException {
+    long expected = 0;
+    try (RocksIterator it = db.newIterator(log, readOptions)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (key.length != 8) {
+          problem("log key of " + key.length + " bytes");
+          continue;
+        }
+        long position = Keys.readLong(key, 0);
+        if (position != expected) {
+          problem("the log jumps from position " + (expected - 1) + " to " + position);
+          expected = position;
+        }
+        expected++;
+        RecordedEvent event;
+        try {
+          event = EventRecordCodec.decode(position, it.value());
+        } catch (DataCorruptedException e) {
+          problem(e.getMessage());
+          continue;
+        }
+        Seen seen = streams.get(event.stream());
+        long wantRevision = seen == null ? 0 : seen.lastRevision() + 1;
+        if (event.revision() != wantRevision) {
+          problem(
+              "stream '"
+                  + event.stream()
+                  + "' has revision "
+                  + event.revision()
+                  + " at position "
+                  + position
+                  + " where "
+                  + wantRevision
+                  + " was due");
+        }
+        streams.put(event.stream(), new Seen(event.revision(), position));
+        checkIndexes(event);
+        filterEntries[0] += 2 + event.tags().size();
+      }
+      it.status();
+    }
+    return expected;
+  }
+
+  private void checkIndexes(RecordedEvent event) throws RocksDBException {
+    byte[] position = Keys.position(event.position());
+    byte[] streamKey = Keys.withLong(Keys.streamPrefix(event.stream()), event.revision());
+    if (!Arrays.equals(db.get(streamIndex, readOptions, streamKey), position)) {
+      problem(
+          "stream index entry " + event.stream() + "@" + event.revision() + " is missing or wrong");
+    }
+    if (!Arrays.equals(db.get(eventIds, readOptions, Keys.uuid(event.id())), position)) {
+      problem("event-id index entry of " + event.id() + " is missing or wrong");
+    }
+    checkFilterEntry(Keys.CATEGORY, event.category(), event);
+    checkFilterEntry(Keys.TYPE, event.type(), event);
+    for (String tag : event.tags()) {
+      checkFilterEntry(Keys.TAG, tag, event);
+    }
+  }
+
+  private void checkFilterEntry(byte kind, String value, RecordedEvent event)
+      throws RocksDBException {
+    byte[] key = Keys.withLong(Keys.filterPrefix(kind, value), event.position());
+    if (db.get(filterIndex, readOptions, key) == null) {
+      problem(
+          "filter index entry "
+              + (char) kind
+              + ":"
+              + value
+              + " of position "
+              + event.position()
+              + " is missing");
+    }
+  }
+
+  /**
+   * Every event has its entries (checked from the log side); equal counts mean no entry exists that
+   * points anywhere else.
+   */
+  private long countEntries(ColumnFamilyHandle family, String name, long expected)
+      throws RocksDBException {
+    long count = 0;
+    try (RocksIterator it = db.newIterator(family, readOptions)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        count++;
+      }
+      it.status();
+    }
+    if (count != expected) {
+      problem("the " + name + " has " + count + " entries where " + expected + " were due");
+    }
+    return count;
+  }
+
+  private long checkHeads(Map<String, Seen> streams) throws RocksDBException {
+    long count = 0;
+    Map<String, Seen> withoutHead = new HashMap<>(streams);
+    try (RocksIterator it = db.newIterator(heads, readOptions)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        count++;
+        byte[] key = it.key();
+        String stream = new String(key, StandardCharsets.UTF_8);
+        StreamHead head;
+        try {
+          head = HeadRecordCodec.decode(key, it.value());
+        } catch (DataCorruptedException e) {
+          problem(e.getMessage());
+          continue;
+        }
+        Seen seen = withoutHead.remove(stream);
+        if (seen == null) {
+          if (head.status() != StreamState.Status.TOMBSTONED
+              || head.lastRevision() != StreamState.NO_REVISION) {
+            problem("stream '" + stream + "' has a head but no events");
+          }
+        } else if (seen.lastRevision() != head.lastRevision()
+            || seen.lastPosition() != head.lastPosition()) {
+          problem(
+              "head of stream '"
+                  + stream
+                  + "' says revision "
+                  + head.lastRevision()
+                  + " at position "
+                  + head.lastPosition()
+                  + ", but its last event is revision "
+                  + seen.lastRevision()
+                  + " at position "
+                  + seen.lastPosition());
+        }
+      }
+      it.status();
+    }
+    for (String stream : withoutHead.keySet()) {
+      problem("stream '" + stream + "' has events but no head");
+    }
+    return count;
+  }
+
+  private void problem(String description) {
+    problemCount++;
+    if (problems.size() < MAX_LISTED) {
+      problems.add(description);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.factum.tck;
+
+import static dev.factum.api.ExpectedRevision.any;
+import static dev.factum.api.ExpectedRevision.noStream;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.factum.api.AppendRequest;
+import dev.factum.api.Direction;
+import dev.factum.api.ErrorCode;
+import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
+import dev.factum.api.FactumException;
+import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.Limits;
+import dev.factum.api.LogFilter;
+import dev.factum.api.SubscriptionRequest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input is rejected with {@link ErrorCode#INVALID_ARGUMENT} before anything is written. After
+ * each test the log must still hold only the one event written up front.
+ */
+public abstract class ValidationTck extends TckSupport {
+  private static final Limits LIMITS = Limits.DEFAULT;
+
+  @Override
+  protected dev.factum.engine.StoreOptions options() {
+    return dev.factum.engine.StoreOptions.DEFAULT.withLimits(LIMITS);
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void writeOneEvent() {
+    store.append("existing-1", noStream(), events(1));
+  }
+
+  @AfterEach
+  void nothingWasWritten() {
+    assertThat(store.headPosition()).isEqualTo(0);
+    assertThat(readWholeLog(LogFilter.none())).hasSize(1);
+  }
+
+  @Test
+  void badStreamNamesAreRejected() {
+    String tooLong = "x".repeat(LIMITS.maxNameBytes() + 1);
+    String tooLongInUtf8 = "é".repeat(LIMITS.maxNameBytes() / 2 + 1);
+    for (String name :
+        new String[] {
+          null,
+          "",
+          tooLong,
+          tooLongInUtf8,
+          "a\u0000b",
+          "tab\tname",
+          "line\nbreak",
+          "bad\uD800surrogate",
+          "\uDC00lone",
+          "$system"
+        }) {
+      rejected(() -> store.append(name, any(), events(1)));
+      rejected(() -> store.readStream(name, 0, Direction.FORWARD, 1));
+      rejected(() -> store.streamState(name));
+      rejected(() -> store.delete(name, any()));
+    }
+  }
+
+  @Test
+  void aNameAtTheLimitIsValid() {
+    String longest = "y".repeat(LIMITS.maxNameBytes());
+    assertThat(store.streamState(longest).exists()).isFalse();
+    assertThat(store.streamState("é".repeat(LIMITS.maxNameBytes() / 2)).exists()).isFalse();
+  }
+
+  @Test
+  void badEventsAreRejected() {
+    byte[] huge = new byte[LIMITS.maxEventBytes() + 1];
+    List<Set<String>> badTags = new ArrayList<>();
+    badTags.add(Set.of(""));
+    badTags.add(Set.of("a\nb"));
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i <= LIMITS.maxTagsPerEvent(); i++) {
+      many.add("t" + i);
+    }
+    badTags.add(Set.copyOf(many));
+    rejected(() -> store.append("s-1", any(), List.of()));
+    rejected(() -> store.append("s-1", any(), null));
+    rejected(() -> store.append("s-1", any(), Collections.singletonList(null)));
+    rejected(() -> store.append("s-1", null, events(1)));
+    rejected(() -> store.append("s-1", any(), List.of(EventData.json(null, "{}"))));
+    rejected(() -> store.append("s-1", any(), List.of(EventData.json("", "{}"))));
+    rejected(() -> store.append("s-1", any(), List.of(EventData.json("T", (byte[]) null))));
+    rejected(() -> store.append("s-1", any(), List.of(EventData.json("T", huge))));
+    rejected(
+        () ->
+            store.append(
+                "s-1",
+                any(),
+                List.of(
+                    EventData.json("T", new byte[LIMITS.maxEventBytes() / 2 + 1])
+                        .withMetadata(new byte[LIMITS.maxEventBytes() / 2 + 1]))));
+    for (Set<String> tags : badTags) {
+      rejected(() -> store.append("s-1", any(), List.of(event(1).withTags(tags))));
+    }
+  }
+
+  @Test
+  void oversizedAppendsAreRejected() {
+    List<EventData> tooMany = new ArrayList<>();
+    for (int i = 0; i <= LIMITS.maxEventsPerAppend(); i++) {
+      tooMany.add(event(i));
+    }
+    rejected(() -> store.append("s-1", any(), tooMany));
+    List<EventData> tooBig = new ArrayList<>();
+    for (long bytes = 0; bytes <= LIMITS.maxAppendBytes(); bytes += LIMITS.maxEventBytes()) {
+      tooBig.add(EventData.json("T", new byte[LIMITS.maxEventBytes()]));
+    }
+    rejected(() -> store.append("s-1", any(), tooBig));
+  }
+
+  @Test
+  void duplicateIdsWithinOneAppendAreRejected() {
+    UUID id = UUID.randomUUID();
+    rejected(() -> store.append("s-1", any(), List.of(event(1).withId(id), event(2).withId(id))));
+    rejected(
+        () ->
+            store.appendAll(
+                List.of(
+                    new AppendRequest("a-1", any(), List.of(event(1).withId(id))),
+                    new AppendRequest("b-1", any(), List.of(event(2).withId(id))))));
+    rejected(() -> store.appendAll(List.of()));
+    rejected(() -> store.appendAll(null));
+  }
+
+  @Test
+  void badReadArgumentsAreRejected() {
+    rejected(() -> store.readStream("existing-1", -1, Direction.FORWARD, 10));
+    rejected(() -> store.readStream("existing-1", 0, Direction.FORWARD, 0));
+    rejected(() -> store.readStream("existing-1", 0, Direction.FORWARD, LIMITS.maxReadLimit() + 1));
+    rejected(() -> store.readStream("existing-1", 0, null, 10));
+    rejected(() -> store.readAll(-5, Direction.FORWARD, 10, LogFilter.none()));
+    rejected(() -> store.readAll(0, Direction.BACKWARD, -1, LogFilter.none()));
+    rejected(() -> store.readAll(0, Direction.FORWARD, 10, LogFilter.categories("bad\nvalue")));
+    rejected(() -> LogFilter.categories());
+  }
+
+  @Test
+  void badExpectedRevisionsAndSubscriptionsAreRejected() {
+    rejected(() -> ExpectedRevision.exact(-1));
+    for (String text :
+        new String[] {null, "", "-1", "ANY", "noStream", "1.5", "99999999999999999999", " 1"}) {
+      rejected(() -> ExpectedRevision.parse(text));
+    }
+    assertThat(ExpectedRevision.parse("no_stream")).isEqualTo(noStream());
+    assertThat(ExpectedRevision.parse("17")).isEqualTo(ExpectedRevision.exact(17));
+    rejected(() -> SubscriptionRequest.toAll().from(-1));
+    rejected(() -> store.subscribe(SubscriptionRequest.toStream("$bad"), e -> {}));
+    rejected(() -> store.subscribe(null, e -> {}));
+  }
+
+  private static void rejected(ThrowingCallable call) {
+    assertThatThrownBy(call)
+        .isInstanceOf(InvalidArgumentException.class)
+        .extracting(e -> ((FactumException) e).code())
+        .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+  }
+}
