@@ -51,6 +51,10 @@ import org.rocksdb.WriteOptions;
 public final class RocksDbStorage implements Storage {
   private static final byte[] EMPTY = new byte[0];
 
+  /** The column families, in the order their handles are opened. */
+  static final List<String> COLUMN_FAMILIES =
+      List.of("default", "log", "heads", "stream-index", "event-ids", "filter-index");
+
   static {
     RocksDB.loadLibrary();
   }

@@ -1,0 +1,169 @@
+package dev.factum.storage.rocksdb;
+
+import static dev.factum.api.ExpectedRevision.any;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.factum.api.DataCorruptedException;
+import dev.factum.api.Direction;
+import dev.factum.api.EventData;
+import dev.factum.api.LogFilter;
+import dev.factum.api.StorageFailureException;
+import dev.factum.api.UnsupportedFormatException;
+import dev.factum.engine.FactumStore;
+import dev.factum.engine.spi.VerifyReport;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What is particular to the RocksDB storage: the format marker, refusal of damaged data on every
+ * read path, and what {@code verify} reports about damage.
+ */
+class RocksDbStorageTest {
+  @TempDir Path directory;
+
+  private void writeSomeEvents() {
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      for (int i = 0; i < 10; i++) {
+        store.append(
+            "order-" + i % 3,
+            any(),
+            List.of(EventData.json("Placed", "{\"i\":" + i + "}").withTags(java.util.Set.of("t"))));
+      }
+    }
+  }
+
+  @Test
+  void aDirectoryOfAFutureFormatVersionIsRefusedAndLeftUntouched() throws Exception {
+    writeSomeEvents();
+    try (RawRocks raw = new RawRocks(directory)) {
+      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(2));
+    }
+    assertThatThrownBy(() -> RocksDbEventStore.open(directory))
+        .isInstanceOf(UnsupportedFormatException.class)
+        .hasMessageContaining("version 2")
+        .hasMessageContaining("upgrade");
+    try (RawRocks raw = new RawRocks(directory)) {
+      assertThat(FormatMarker.check(FormatMarker.encode(1))).isEqualTo(1);
+      assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
+          .isEqualTo(FormatMarker.encode(2));
+      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(1));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThat(store.headPosition()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void aDamagedFormatMarkerIsRefused() throws Exception {
+    writeSomeEvents();
+    try (RawRocks raw = new RawRocks(directory)) {
+      byte[] marker = FormatMarker.encode(1);
+      marker[9] ^= 1;
+      raw.db.put(raw.family("default"), FormatMarker.KEY, marker);
+    }
+    assertThatThrownBy(() -> RocksDbEventStore.open(directory))
+        .isInstanceOf(DataCorruptedException.class);
+  }
+
+  @Test
+  void theSameDirectoryCannotBeOpenedTwice() {
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThat(store.headPosition()).isEqualTo(-1);
+      assertThatThrownBy(() -> RocksDbEventStore.open(directory))
+          .isInstanceOf(StorageFailureException.class)
+          .hasMessageContaining("lock");
+    }
+  }
+
+  @Test
+  void aDamagedEventIsRefusedOnEveryReadPathAndNamedByVerify() throws Exception {
+    writeSomeEvents();
+    try (RawRocks raw = new RawRocks(directory)) {
+      byte[] record = raw.db.get(raw.family("log"), Keys.position(4));
+      record[record.length - 3] ^= 0x20; // flip one bit of the data
+      raw.db.put(raw.family("log"), Keys.position(4), record);
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThatThrownBy(() -> store.readAll(0, Direction.FORWARD, 100, LogFilter.none()))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("position 4");
+      assertThatThrownBy(() -> store.readStream("order-1", 0, Direction.FORWARD, 100))
+          .isInstanceOf(DataCorruptedException.class);
+      assertThatThrownBy(() -> store.readAll(0, Direction.FORWARD, 100, LogFilter.tags("t")))
+          .isInstanceOf(DataCorruptedException.class);
+      assertThat(store.readAll(0, Direction.FORWARD, 4, LogFilter.none()).events()).hasSize(4);
+      VerifyReport report = store.verify();
+      assertThat(report.ok()).isFalse();
+      assertThat(report.problems())
+          .anyMatch(p -> p.contains("position 4") && p.contains("checksum"));
+    }
+  }
+
+  @Test
+  void aWrongStreamIndexEntryIsNeverServedAndIsNamedByVerify() throws Exception {
+    writeSomeEvents();
+    try (RawRocks raw = new RawRocks(directory)) {
+      // order-1@0 is position 1; point it at position 2, an event of order-2
+      raw.db.put(
+          raw.family("stream-index"),
+          Keys.withLong(Keys.streamPrefix("order-1"), 0),
+          Keys.position(2));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThatThrownBy(() -> store.readStream("order-1", 0, Direction.FORWARD, 10))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("order-1@0");
+      assertThat(store.verify().problems()).anyMatch(p -> p.contains("order-1@0"));
+    }
+  }
+
+  @Test
+  void aHoleInTheLogIsNeverSkippedSilently() throws Exception {
+    writeSomeEvents();
+    try (RawRocks raw = new RawRocks(directory)) {
+      raw.db.delete(raw.family("log"), Keys.position(5));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThatThrownBy(() -> store.readAll(0, Direction.FORWARD, 100, LogFilter.none()))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("position 5");
+      assertThatThrownBy(() -> store.readAll(9, Direction.BACKWARD, 100, LogFilter.none()))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("position 5");
+      VerifyReport report = store.verify();
+      assertThat(report.problems()).anyMatch(p -> p.contains("jumps from position 4 to 6"));
+    }
+  }
+
+  @Test
+  void missingIndexEntriesAreFoundByVerify() throws Exception {
+    writeSomeEvents();
+    try (RawRocks raw = new RawRocks(directory)) {
+      raw.db.delete(raw.family("filter-index"), Keys.withLong(Keys.filterPrefix(Keys.TAG, "t"), 3));
+      raw.db.delete(raw.family("heads"), Keys.utf8("order-2"));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      VerifyReport report = store.verify();
+      assertThat(report.problemCount()).isEqualTo(3);
+      assertThat(report.problems())
+          .anyMatch(p -> p.contains("filter index entry g:t of position 3 is missing"))
+          .anyMatch(p -> p.contains("filter index has 29 entries where 30 were due"))
+          .anyMatch(p -> p.contains("'order-2' has events but no head"));
+    }
+  }
+
+  @Test
+  void aCleanStoreVerifiesWithItsCounts() {
+    writeSomeEvents();
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      VerifyReport report = store.verify();
+      assertThat(report.ok()).as(report.toString()).isTrue();
+      assertThat(report.events()).isEqualTo(10);
+      assertThat(report.streams()).isEqualTo(3);
+      assertThat(report.indexEntries()).isEqualTo(10 + 10 + 30);
+    }
+  }
+}
