@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,6 +56,7 @@ class CrashRecoveryTest {
   @TempDir Path temp;
 
   @Test
+  @Timeout(value = 3, unit = TimeUnit.HOURS) // the long profile runs hundreds of cycles
   void acknowledgedAppendsSurviveKillNineAndNothingIsHalfWritten() throws Exception {
     int cycles = Integer.getInteger("factum.crash.cycles", 20);
     long seed = seed();

@@ -1,0 +1,156 @@
+package dev.factum.storage.rocksdb;
+
+import static dev.factum.api.ExpectedRevision.any;
+import static dev.factum.api.ExpectedRevision.noStream;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.factum.api.AppendRequest;
+import dev.factum.api.AppendResult;
+import dev.factum.api.ErrorCode;
+import dev.factum.api.EventData;
+import dev.factum.api.FactumException;
+import dev.factum.api.OverloadedException;
+import dev.factum.api.StorageFailureException;
+import dev.factum.api.StorageFullException;
+import dev.factum.api.StoreClosedException;
+import dev.factum.api.Subscription;
+import dev.factum.api.SubscriptionListener;
+import dev.factum.api.SubscriptionRequest;
+import dev.factum.engine.FactumStore;
+import dev.factum.engine.StoreOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How the writer reacts when the storage fails: storage-full fails the batch and carries on; any
+ * other commit failure stops the store (fail-stop) and reopening recovers; a full queue answers
+ * overloaded at once.
+ */
+class WritePipelineFaultTest {
+  @TempDir Path directory;
+
+  private static List<EventData> one() {
+    return List.of(EventData.json("T", "{}"));
+  }
+
+  @Test
+  void storageFullFailsTheBatchWritesNothingAndTheStoreCarriesOn() {
+    FaultyStorage storage = new FaultyStorage(RocksDbStorage.open(directory));
+    try (FactumStore store = FactumStore.open(storage)) {
+      store.append("s-1", noStream(), one());
+      storage.failNextCommit(() -> new StorageFullException("no space left (injected)"));
+      assertThatThrownBy(() -> store.append("s-1", any(), one()))
+          .isInstanceOfSatisfying(
+              FactumException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FULL));
+      assertThat(store.headPosition()).isEqualTo(0);
+      assertThat(store.isStopped()).isFalse();
+      AppendResult next = store.append("s-1", any(), one());
+      assertThat(next).isEqualTo(new AppendResult("s-1", 1, 1, 1, 1));
+      assertThat(store.verify().ok()).isTrue();
+    }
+  }
+
+  @Test
+  void aFailedCommitStopsTheStoreAndReopeningRecovers() throws Exception {
+    FaultyStorage storage = new FaultyStorage(RocksDbStorage.open(directory));
+    FactumStore store = FactumStore.open(storage);
+    AtomicReference<Throwable> subscriptionEnd = new AtomicReference<>();
+    CountDownLatch ended = new CountDownLatch(1);
+    Subscription subscription =
+        store.subscribe(
+            SubscriptionRequest.toAll(),
+            new SubscriptionListener() {
+              @Override
+              public void onEvent(dev.factum.api.RecordedEvent event) {}
+
+              @Override
+              public void onClose(Throwable cause) {
+                subscriptionEnd.set(cause);
+                ended.countDown();
+              }
+            });
+    try {
+      store.append("s-1", noStream(), one());
+      storage.failNextCommit(() -> new IllegalStateException("fsync failed (injected)"));
+      assertThatThrownBy(() -> store.append("s-1", any(), one()))
+          .isInstanceOf(StorageFailureException.class)
+          .hasMessageContaining("outcome of this batch is unknown");
+      assertThat(store.isStopped()).isTrue();
+      assertThatThrownBy(() -> store.append("s-1", any(), one()))
+          .isInstanceOf(StoreClosedException.class)
+          .hasRootCauseMessage("fsync failed (injected)");
+      assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(subscriptionEnd.get()).isInstanceOf(StoreClosedException.class);
+      assertThat(subscription.isClosed()).isTrue();
+    } finally {
+      store.close();
+    }
+    try (FactumStore reopened = RocksDbEventStore.open(directory)) {
+      assertThat(reopened.headPosition()).isEqualTo(0);
+      assertThat(reopened.append("s-1", any(), one()).firstRevision()).isEqualTo(1);
+      assertThat(reopened.verify().ok()).isTrue();
+    }
+  }
+
+  @Test
+  void aFullQueueAnswersOverloadedAtOnceAndLosesNothingAccepted() throws Exception {
+    FaultyStorage storage = new FaultyStorage(RocksDbStorage.open(directory));
+    StoreOptions tiny = StoreOptions.DEFAULT.withQueue(4, StoreOptions.DEFAULT.maxQueuedBytes());
+    CountDownLatch release = new CountDownLatch(1);
+    try (FactumStore store = FactumStore.open(storage, tiny)) {
+      storage.holdCommits(release);
+      List<CompletableFuture<AppendResult>> accepted = new ArrayList<>();
+      List<Throwable> rejected = new ArrayList<>();
+      try {
+        for (int i = 0; i < 50; i++) {
+          CompletableFuture<AppendResult> f =
+              store.appendAsync(new AppendRequest("s-" + i, noStream(), one()));
+          if (f.isCompletedExceptionally()) {
+            rejected.add(f.handle((r, e) -> e).join());
+          } else {
+            accepted.add(f);
+          }
+        }
+      } finally {
+        release.countDown();
+      }
+      assertThat(rejected).isNotEmpty().allMatch(e -> e instanceof OverloadedException);
+      // the queue's 4, plus what the writer had taken into the batch held in commit
+      assertThat(accepted.size()).isGreaterThanOrEqualTo(4).isEqualTo(50 - rejected.size());
+      for (CompletableFuture<AppendResult> f : accepted) {
+        assertThat(f.get(10, TimeUnit.SECONDS).lastRevision()).isEqualTo(0);
+      }
+      assertThat(store.headPosition()).isEqualTo(accepted.size() - 1);
+    }
+  }
+
+  @Test
+  void anAppendThatFailedWithStorageFullCanBeRetriedIdempotently() throws Exception {
+    FaultyStorage storage = new FaultyStorage(RocksDbStorage.open(directory));
+    try (FactumStore store = FactumStore.open(storage)) {
+      List<EventData> batch =
+          List.of(EventData.json("T", "{}").withId(java.util.UUID.randomUUID()));
+      storage.failNextCommit(() -> new StorageFullException("no space left (injected)"));
+      CompletableFuture<AppendResult> failed =
+          store.appendAsync(new AppendRequest("s-1", noStream(), batch));
+      assertThat(failed)
+          .failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(StorageFullException.class);
+      assertThat(store.append("s-1", noStream(), batch))
+          .isEqualTo(store.append("s-1", noStream(), batch));
+      assertThat(store.headPosition()).isEqualTo(0);
+    }
+  }
+}
