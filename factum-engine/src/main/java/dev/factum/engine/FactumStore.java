@@ -223,6 +223,38 @@ public final class FactumStore implements EventStore {
     return publisher.head();
   }
 
+  /**
+   * Waits until an event beyond {@code position} is committed, the store stops, or the timeout
+   * passes (for long polling).
+   *
+   * @return whether the head moved beyond {@code position}
+   */
+  public boolean awaitHeadBeyond(long position, java.time.Duration timeout)
+      throws InterruptedException {
+    return publisher.awaitBeyond(
+        position, timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** How many subscriptions are running. */
+  public int subscriptionCount() {
+    return subscriptions.size();
+  }
+
+  /**
+   * How far the furthest-behind global-log subscription trails the head, in events (0 when none
+   * runs). Stream subscriptions count revisions, not positions, and are left out.
+   */
+  public long maxSubscriptionLag() {
+    long head = publisher.head();
+    long lag = 0;
+    for (SubscriptionWorker worker : subscriptions) {
+      if (!worker.isStreamSubscription()) {
+        lag = Math.max(lag, head + 1 - worker.nextPosition());
+      }
+    }
+    return lag;
+  }
+
   @Override
   public Subscription subscribe(SubscriptionRequest request, SubscriptionListener listener) {
     nonNull(request);

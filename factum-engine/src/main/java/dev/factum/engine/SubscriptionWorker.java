@@ -78,6 +78,10 @@ final class SubscriptionWorker implements Subscription {
     }
   }
 
+  boolean isStreamSubscription() {
+    return request.isStream();
+  }
+
   @Override
   public boolean isClosed() {
     return closed;

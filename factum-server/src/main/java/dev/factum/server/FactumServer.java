@@ -1,0 +1,65 @@
+package dev.factum.server;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.factum.engine.FactumStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The Factum HTTP server: the v1 API on the JDK's HTTP server, one virtual thread per exchange.
+ *
+ * <p>Design note: the JDK server was chosen over a framework because the API is small (a dozen
+ * routes, JSON and SSE), it adds no dependency, and virtual threads make the blocking style (a
+ * handler waits for its durable append; an SSE handler writes as events arrive) both simple and
+ * cheap. Routing, parsing and rendering live in their own classes, so the transport can be replaced
+ * without touching them.
+ *
+ * <p>Shutdown is graceful: SSE connections and long polls are ended first, then the listener closes
+ * and requests under way (appends waiting for their fsync) get up to the grace period to finish.
+ * The store is the caller's: close it after the server.
+ */
+public final class FactumServer implements AutoCloseable {
+  private final HttpServer http;
+  private final ExecutorService executor;
+  private final ApiHandler handler;
+  private final ServerConfig config;
+
+  private FactumServer(
+      HttpServer http, ExecutorService executor, ApiHandler handler, ServerConfig config) {
+    this.http = http;
+    this.executor = executor;
+    this.handler = handler;
+    this.config = config;
+  }
+
+  /** Starts serving {@code store} as configured. */
+  public static FactumServer start(FactumStore store, ServerConfig config) throws IOException {
+    ApiHandler handler = new ApiHandler(store, config, new Metrics(store));
+    HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    http.setExecutor(executor);
+    http.createContext("/", handler);
+    http.start();
+    return new FactumServer(http, executor, handler, config);
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  /** The base URI, e.g. {@code http://127.0.0.1:7117}. */
+  public URI uri() {
+    return URI.create("http://" + config.host() + ":" + port());
+  }
+
+  @Override
+  public void close() {
+    handler.shutdown();
+    http.stop((int) Math.max(0, config.shutdownGrace().toSeconds()));
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,165 @@
+package dev.factum.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP request, decoded strictly: path segments and query parameters are percent-decoded as
+ * UTF-8 (malformed escapes or bytes are {@code invalid-request}, never replacement characters),
+ * repeated query parameters are kept in order, and the body is read up to a limit (beyond it: 413).
+ */
+final class Request {
+  final HttpExchange exchange;
+  final String method;
+  final List<String> segments;
+  private final Map<String, List<String>> query;
+
+  Request(HttpExchange exchange) {
+    this.exchange = exchange;
+    this.method = exchange.getRequestMethod();
+    String rawPath = exchange.getRequestURI().getRawPath();
+    this.segments = new ArrayList<>();
+    for (String segment : rawPath.split("/")) {
+      if (!segment.isEmpty()) {
+        segments.add(decode(segment, false));
+      }
+    }
+    this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+  }
+
+  private static Map<String, List<String>> parseQuery(String raw) {
+    Map<String, List<String>> query = new HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return query;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq), true);
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1), true);
+      query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+    return query;
+  }
+
+  /** Percent-decoding with strict UTF-8; {@code +} is a space only in query strings. */
+  static String decode(String raw, boolean plusIsSpace) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= raw.length()) {
+          throw HttpProblem.badRequest("malformed percent-escape in the URL");
+        }
+        int hi = Character.digit(raw.charAt(i + 1), 16);
+        int lo = Character.digit(raw.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw HttpProblem.badRequest("malformed percent-escape in the URL");
+        }
+        bytes.write(hi * 16 + lo);
+        i += 2;
+      } else if (c == '+' && plusIsSpace) {
+        bytes.write(' ');
+      } else if (c < 0x80) {
+        bytes.write(c);
+      } else {
+        byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        bytes.write(utf8, 0, utf8.length);
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw HttpProblem.badRequest("the URL is not valid UTF-8 after percent-decoding");
+    }
+  }
+
+  /** The single value of a query parameter, or null; repeated where one is expected: 400. */
+  String param(String name) {
+    List<String> values = query.get(name);
+    if (values == null) {
+      return null;
+    }
+    if (values.size() > 1) {
+      throw HttpProblem.badRequest("query parameter '" + name + "' is given more than once");
+    }
+    return values.getFirst();
+  }
+
+  List<String> params(String name) {
+    return query.getOrDefault(name, List.of());
+  }
+
+  long longParam(String name, long fallback, long min, long max) {
+    String value = param(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (value.isEmpty() || value.length() > 19 || !value.chars().allMatch(Character::isDigit)) {
+      throw HttpProblem.badRequest(
+          "query parameter '"
+              + name
+              + "' must be a whole number from "
+              + min
+              + " to "
+              + max
+              + ", was '"
+              + value
+              + "'");
+    }
+    long parsed = Long.parseLong(value);
+    if (parsed < min || parsed > max) {
+      throw HttpProblem.badRequest(
+          "query parameter '" + name + "' must be from " + min + " to " + max + ", was " + parsed);
+    }
+    return parsed;
+  }
+
+  String header(String name) {
+    return exchange.getRequestHeaders().getFirst(name);
+  }
+
+  /** Reads the body, refusing anything over {@code limit} bytes and anything but JSON. */
+  byte[] jsonBody(long limit) throws IOException {
+    String contentType = header("Content-Type");
+    if (contentType == null
+        || !contentType.split(";")[0].trim().equalsIgnoreCase("application/json")) {
+      throw new HttpProblem(
+          415, "unsupported-media-type", "the body must be sent as Content-Type: application/json");
+    }
+    String declared = header("Content-Length");
+    if (declared != null) {
+      try {
+        if (Long.parseLong(declared.trim()) > limit) {
+          throw HttpProblem.tooLarge("the body may be at most " + limit + " bytes");
+        }
+      } catch (NumberFormatException e) {
+        throw HttpProblem.badRequest("Content-Length is not a number");
+      }
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+      if (body.length > limit) {
+        throw HttpProblem.tooLarge("the body may be at most " + limit + " bytes");
+      }
+      return body;
+    }
+  }
+}

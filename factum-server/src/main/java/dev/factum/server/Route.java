@@ -1,0 +1,77 @@
+package dev.factum.server;
+
+import java.util.List;
+
+/**
+ * Every route of the v1 API: method and path template. The OpenAPI document in the repository must
+ * list exactly these (a test checks both directions).
+ */
+enum Route {
+  APPEND("POST", "/streams/{stream}"),
+  READ_STREAM("GET", "/streams/{stream}"),
+  DELETE_STREAM("DELETE", "/streams/{stream}"),
+  STREAM_STATE("GET", "/streams/{stream}/state"),
+  STREAM_EVENTS("GET", "/streams/{stream}/events"),
+  READ_ALL("GET", "/all"),
+  ALL_EVENTS("GET", "/all/events"),
+  MULTI_APPEND("POST", "/append"),
+  LIVE("GET", "/health/live"),
+  READY("GET", "/health/ready"),
+  METRICS("GET", "/metrics"),
+  OPENAPI("GET", "/openapi.json"),
+  ROOT("GET", "/");
+
+  final String method;
+  final String template;
+
+  Route(String method, String template) {
+    this.method = method;
+    this.template = template;
+  }
+
+  /** The route a request names, with the decoded stream name (or null), in {@code stream[0]}. */
+  static Route resolve(String method, List<String> segments, String[] stream) {
+    String template = template(segments, stream);
+    if (template == null) {
+      throw new HttpProblem(404, "not-found", "no resource at this path");
+    }
+    boolean pathKnown = false;
+    for (Route route : values()) {
+      if (route.template.equals(template)) {
+        pathKnown = true;
+        if (route.method.equals(method)) {
+          return route;
+        }
+      }
+    }
+    throw pathKnown
+        ? new HttpProblem(405, "method-not-allowed", method + " is not allowed on " + template)
+        : new HttpProblem(404, "not-found", "no resource at this path");
+  }
+
+  private static String template(List<String> segments, String[] stream) {
+    if (segments.isEmpty()) {
+      return "/";
+    }
+    String first = segments.getFirst();
+    int size = segments.size();
+    if (first.equals("streams") && (size == 2 || size == 3)) {
+      stream[0] = segments.get(1);
+      if (size == 2) {
+        return "/streams/{stream}";
+      }
+      return switch (segments.get(2)) {
+        case "state" -> "/streams/{stream}/state";
+        case "events" -> "/streams/{stream}/events";
+        default -> null;
+      };
+    }
+    String joined = "/" + String.join("/", segments);
+    for (Route route : values()) {
+      if (!route.template.contains("{") && route.template.equals(joined)) {
+        return joined;
+      }
+    }
+    return null;
+  }
+}

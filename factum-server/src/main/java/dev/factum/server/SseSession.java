@@ -1,0 +1,131 @@
+package dev.factum.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.factum.api.RecordedEvent;
+import dev.factum.api.StoreClosedException;
+import dev.factum.api.Subscription;
+import dev.factum.api.SubscriptionListener;
+import dev.factum.api.SubscriptionRequest;
+import dev.factum.engine.FactumStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Server-Sent Events connection: a store subscription whose listener writes each event to the
+ * response as it is delivered ({@code id:} = position, {@code data:} = the event JSON).
+ *
+ * <p>Memory stays bounded for a slow client by construction: the listener writes synchronously, so
+ * a client that does not read blocks the write, which pauses the subscription, which then catches
+ * up from storage when the client reads again. Nothing queues per event. A heartbeat comment keeps
+ * idle connections open through proxies and detects dead clients; a write failure ends the
+ * subscription. {@code caught-up} is sent as a named event (ignored by a plain {@code onmessage}
+ * handler) when the backlog has been delivered.
+ */
+final class SseSession implements SubscriptionListener {
+  private final HttpExchange exchange;
+  private final OutputStream out;
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private final java.util.concurrent.locks.ReentrantLock writeLock =
+      new java.util.concurrent.locks.ReentrantLock();
+  private volatile Subscription subscription;
+  private volatile Throwable endCause;
+
+  SseSession(HttpExchange exchange) throws IOException {
+    this.exchange = exchange;
+    exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+    exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
+    exchange.sendResponseHeaders(200, 0);
+    this.out = exchange.getResponseBody();
+  }
+
+  /** Streams until the client goes away, the subscription ends, or {@link #end} is called. */
+  void run(FactumStore store, SubscriptionRequest request, Duration heartbeat)
+      throws InterruptedException {
+    write(("retry: 1000\n\n").getBytes(StandardCharsets.UTF_8));
+    subscription = store.subscribe(request, this);
+    while (!ended.await(heartbeat.toMillis(), TimeUnit.MILLISECONDS)) {
+      try {
+        write(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8));
+      } catch (UncheckedIOException gone) {
+        subscription.close();
+      }
+    }
+    subscription.close();
+  }
+
+  /** Ends the session from outside (server shutdown). */
+  void end() {
+    Subscription running = subscription;
+    if (running != null) {
+      running.close();
+    }
+    ended.countDown();
+  }
+
+  Throwable endCause() {
+    return endCause;
+  }
+
+  @Override
+  public void onEvent(RecordedEvent event) {
+    byte[] json = WireFormat.eventBytes(event);
+    StringBuilder frame = new StringBuilder(json.length + 48);
+    frame.append("id: ").append(event.position()).append("\ndata: ");
+    String text = new String(json, StandardCharsets.UTF_8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r') {
+        frame.append("\ndata: "); // SSE joins data lines with a newline
+      } else {
+        frame.append(c);
+      }
+    }
+    frame.append("\n\n");
+    write(frame.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void onCaughtUp() {
+    write("event: caught-up\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void onClose(Throwable cause) {
+    endCause = cause;
+    if (cause != null
+        && !(cause instanceof UncheckedIOException)
+        && !(cause instanceof StoreClosedException)) {
+      try {
+        byte[] problem = Problems.render(cause).body();
+        write(
+            ("event: error\ndata: " + new String(problem, StandardCharsets.UTF_8) + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+      } catch (UncheckedIOException ignored) {
+        // the client is gone; there is nobody to tell
+      }
+    }
+    ended.countDown();
+  }
+
+  private void write(byte[] bytes) {
+    writeLock.lock(); // a lock, not synchronized: virtual threads must not pin while blocked
+    try {
+      out.write(bytes);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the SSE client went away", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  void close() {
+    exchange.close();
+  }
+}

@@ -1,0 +1,314 @@
+package dev.factum.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.factum.api.AppendRequest;
+import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
+import dev.factum.api.Limits;
+import dev.factum.api.RecordedEvent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The JSON wire format of the v1 API: parsing request bodies strictly, and writing events.
+ *
+ * <p>Parsing is strict on purpose, since a typo must not silently change meaning: unknown fields,
+ * duplicate keys, trailing content and wrong types are all {@code invalid-request}. Sizes are
+ * checked against the store's {@link Limits} here, so an oversized event or append is answered 413
+ * {@code payload-too-large} before it reaches the store.
+ *
+ * <p>{@code data} is any JSON value for {@code application/json} events (stored compactly, numbers
+ * kept exact) and a base64 string for {@code application/octet-stream}. On the way out, JSON data
+ * is written back as JSON and binary data as base64.
+ */
+final class WireFormat {
+  static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder(JSON)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .build();
+  private static final Set<String> APPEND_FIELDS = Set.of("expectedRevision", "events");
+  private static final Set<String> PART_FIELDS = Set.of("stream", "expectedRevision", "events");
+  private static final Set<String> EVENT_FIELDS =
+      Set.of("id", "type", "data", "metadata", "tags", "contentType");
+
+  private final Limits limits;
+
+  WireFormat(Limits limits) {
+    this.limits = limits;
+  }
+
+  /** Parses a body into a JSON object, or fails with {@code invalid-request}. */
+  static ObjectNode parseObject(byte[] body) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw HttpProblem.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw HttpProblem.badRequest("the body could not be read: " + e.getMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw HttpProblem.badRequest("the body must be a JSON object");
+    }
+    return (ObjectNode) node;
+  }
+
+  /** {@code POST /streams/{stream}}: one stream's append. */
+  AppendRequest parseAppend(String stream, byte[] body) {
+    ObjectNode root = parseObject(body);
+    onlyFields(root, APPEND_FIELDS, "append");
+    List<EventData> events = parseEvents(root.get("events"));
+    checkSizes(events);
+    return new AppendRequest(stream, parseExpected(root.get("expectedRevision")), events);
+  }
+
+  /** {@code POST /append}: an atomic append to several streams. */
+  List<AppendRequest> parseMultiAppend(byte[] body) {
+    ObjectNode root = parseObject(body);
+    onlyFields(root, Set.of("appends"), "multi-stream append");
+    JsonNode appends = root.get("appends");
+    if (appends == null || !appends.isArray() || appends.isEmpty()) {
+      throw HttpProblem.badRequest("'appends' must be a non-empty array");
+    }
+    List<AppendRequest> parts = new ArrayList<>();
+    List<EventData> all = new ArrayList<>();
+    for (JsonNode part : appends) {
+      if (!part.isObject()) {
+        throw HttpProblem.badRequest("each entry of 'appends' must be an object");
+      }
+      onlyFields((ObjectNode) part, PART_FIELDS, "append entry");
+      JsonNode stream = part.get("stream");
+      if (stream == null || !stream.isTextual()) {
+        throw HttpProblem.badRequest("each entry of 'appends' needs a 'stream' string");
+      }
+      List<EventData> events = parseEvents(part.get("events"));
+      all.addAll(events);
+      parts.add(
+          new AppendRequest(
+              stream.textValue(), parseExpected(part.get("expectedRevision")), events));
+    }
+    checkSizes(all);
+    return parts;
+  }
+
+  static ExpectedRevision parseExpected(JsonNode node) {
+    if (node == null || node.isNull()) {
+      throw HttpProblem.badRequest(
+          "'expectedRevision' is required: a revision, or \"any\", \"no_stream\" or \"exists\"");
+    }
+    if (node.isIntegralNumber() && node.canConvertToLong()) {
+      return ExpectedRevision.exact(node.longValue());
+    }
+    if (node.isTextual()) {
+      return ExpectedRevision.parse(node.textValue());
+    }
+    throw HttpProblem.badRequest(
+        "'expectedRevision' must be a revision >= 0, or \"any\", \"no_stream\" or \"exists\"");
+  }
+
+  private List<EventData> parseEvents(JsonNode node) {
+    if (node == null || !node.isArray() || node.isEmpty()) {
+      throw HttpProblem.badRequest("'events' must be a non-empty array");
+    }
+    if (node.size() > limits.maxEventsPerAppend()) {
+      throw HttpProblem.tooLarge(
+          "an append may carry at most " + limits.maxEventsPerAppend() + " events");
+    }
+    List<EventData> events = new ArrayList<>(node.size());
+    for (JsonNode event : node) {
+      events.add(parseEvent(event));
+    }
+    return events;
+  }
+
+  private EventData parseEvent(JsonNode node) {
+    if (!node.isObject()) {
+      throw HttpProblem.badRequest("each event must be a JSON object");
+    }
+    onlyFields((ObjectNode) node, EVENT_FIELDS, "event");
+    UUID id = null;
+    JsonNode idNode = node.get("id");
+    if (idNode != null && !idNode.isNull()) {
+      if (!idNode.isTextual()) {
+        throw HttpProblem.badRequest("event 'id' must be a UUID string");
+      }
+      try {
+        id = UUID.fromString(idNode.textValue());
+      } catch (IllegalArgumentException e) {
+        throw HttpProblem.badRequest("event 'id' is not a UUID: " + idNode.textValue());
+      }
+      if (!idNode.textValue().equalsIgnoreCase(id.toString())) {
+        throw HttpProblem.badRequest("event 'id' is not a canonical UUID: " + idNode.textValue());
+      }
+    }
+    String type = requiredText(node, "type");
+    String contentType = optionalText(node, "contentType", EventData.JSON);
+    JsonNode data = node.get("data");
+    if (data == null) {
+      throw HttpProblem.badRequest("event 'data' is required");
+    }
+    byte[] bytes;
+    if (contentType.equals(EventData.JSON)) {
+      bytes = compact(data);
+    } else if (contentType.equals(EventData.BINARY)) {
+      if (!data.isTextual()) {
+        throw HttpProblem.badRequest("binary event 'data' must be a base64 string");
+      }
+      try {
+        bytes = Base64.getDecoder().decode(data.textValue());
+      } catch (IllegalArgumentException e) {
+        throw HttpProblem.badRequest("binary event 'data' is not valid base64");
+      }
+    } else {
+      throw HttpProblem.badRequest(
+          "event 'contentType' must be " + EventData.JSON + " or " + EventData.BINARY);
+    }
+    JsonNode metadataNode = node.get("metadata");
+    byte[] metadata = null;
+    if (metadataNode != null && !metadataNode.isNull()) {
+      if (!metadataNode.isObject()) {
+        throw HttpProblem.badRequest("event 'metadata' must be a JSON object");
+      }
+      metadata = compact(metadataNode);
+    }
+    Set<String> tags = new LinkedHashSet<>();
+    JsonNode tagsNode = node.get("tags");
+    if (tagsNode != null && !tagsNode.isNull()) {
+      if (!tagsNode.isArray()) {
+        throw HttpProblem.badRequest("event 'tags' must be an array of strings");
+      }
+      for (JsonNode tag : tagsNode) {
+        if (!tag.isTextual()) {
+          throw HttpProblem.badRequest("event 'tags' must be an array of strings");
+        }
+        tags.add(tag.textValue());
+      }
+    }
+    return new EventData(id, type, contentType, bytes, metadata, tags);
+  }
+
+  private void checkSizes(List<EventData> events) {
+    long total = 0;
+    for (EventData event : events) {
+      long size = event.data().length + (event.metadata() == null ? 0L : event.metadata().length);
+      if (size > limits.maxEventBytes()) {
+        throw HttpProblem.tooLarge(
+            "an event may carry at most " + limits.maxEventBytes() + " bytes of data and metadata");
+      }
+      total += size;
+    }
+    if (events.size() > limits.maxEventsPerAppend()) {
+      throw HttpProblem.tooLarge(
+          "an append may carry at most " + limits.maxEventsPerAppend() + " events");
+    }
+    if (total > limits.maxAppendBytes()) {
+      throw HttpProblem.tooLarge(
+          "an append may carry at most " + limits.maxAppendBytes() + " bytes of events");
+    }
+  }
+
+  private static byte[] compact(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw HttpProblem.badRequest("event JSON could not be stored: " + e.getOriginalMessage());
+    }
+  }
+
+  private static void onlyFields(ObjectNode node, Set<String> allowed, String what) {
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        throw HttpProblem.badRequest(
+            "unknown field '" + name + "' in " + what + "; allowed: " + allowed);
+      }
+    }
+  }
+
+  private static String requiredText(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw HttpProblem.badRequest("event '" + field + "' must be a string");
+    }
+    return value.textValue();
+  }
+
+  private static String optionalText(JsonNode node, String field, String fallback) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (!value.isTextual()) {
+      throw HttpProblem.badRequest("event '" + field + "' must be a string");
+    }
+    return value.textValue();
+  }
+
+  /** Writes one event as the API's event object. */
+  static void writeEvent(JsonGenerator json, RecordedEvent event) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("id", event.id().toString());
+    json.writeStringField("stream", event.stream());
+    json.writeStringField("type", event.type());
+    json.writeNumberField("revision", event.revision());
+    json.writeNumberField("position", event.position());
+    json.writeStringField("timestamp", event.timestamp().toString());
+    json.writeStringField("contentType", event.contentType());
+    json.writeFieldName("data");
+    if (event.contentType().equals(EventData.JSON)) {
+      json.writeRawValue(new String(event.data(), StandardCharsets.UTF_8));
+    } else {
+      json.writeBinary(event.data());
+    }
+    if (event.metadata() != null) {
+      json.writeFieldName("metadata");
+      json.writeRawValue(new String(event.metadata(), StandardCharsets.UTF_8));
+    }
+    if (!event.tags().isEmpty()) {
+      json.writeArrayFieldStart("tags");
+      for (String tag : event.tags()) {
+        json.writeString(tag);
+      }
+      json.writeEndArray();
+    }
+    json.writeEndObject();
+  }
+
+  /** One event as a standalone JSON document (for SSE {@code data:} lines). */
+  static byte[] eventBytes(RecordedEvent event) {
+    java.io.ByteArrayOutputStream out =
+        new java.io.ByteArrayOutputStream(256 + event.data().length);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      writeEvent(json, event);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static JsonGenerator generator(OutputStream out) throws IOException {
+    return JSON.createGenerator(out);
+  }
+}
