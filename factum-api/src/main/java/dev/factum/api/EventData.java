@@ -22,6 +22,9 @@ public record EventData(
   public static final String BINARY = "application/octet-stream";
 
   public EventData {
+    if (tags != null && tags.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new InvalidArgumentException("a tag is null");
+    }
     tags = tags == null ? Set.of() : Set.copyOf(tags);
     contentType = contentType == null ? JSON : contentType;
   }

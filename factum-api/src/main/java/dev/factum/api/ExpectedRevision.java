@@ -63,7 +63,11 @@ public sealed interface ExpectedRevision extends java.io.Serializable {
               + text
               + "'");
     }
-    return exact(Long.parseLong(text));
+    try {
+      return exact(Long.parseLong(text));
+    } catch (NumberFormatException tooLarge) {
+      throw new InvalidArgumentException("expected revision is out of range: '" + text + "'");
+    }
   }
 
   /** Expects nothing. */

@@ -23,6 +23,9 @@ public record LogFilter(Kind kind, Set<String> values) {
     if (kind == null) {
       throw new InvalidArgumentException("filter kind is missing");
     }
+    if (values != null && values.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new InvalidArgumentException("a filter value is null");
+    }
     values = values == null ? Set.of() : Set.copyOf(values);
     if (kind != Kind.NONE && values.isEmpty()) {
       throw new InvalidArgumentException("a " + kind + " filter needs at least one value");
@@ -35,15 +38,20 @@ public record LogFilter(Kind kind, Set<String> values) {
   }
 
   public static LogFilter categories(String... categories) {
-    return new LogFilter(Kind.CATEGORY, Set.of(categories));
+    return new LogFilter(Kind.CATEGORY, asSet(categories));
   }
 
   public static LogFilter types(String... types) {
-    return new LogFilter(Kind.TYPE, Set.of(types));
+    return new LogFilter(Kind.TYPE, asSet(types));
   }
 
   public static LogFilter tags(String... tags) {
-    return new LogFilter(Kind.TAG, Set.of(tags));
+    return new LogFilter(Kind.TAG, asSet(tags));
+  }
+
+  /** Duplicates collapse; nulls are left for the constructor to reject. */
+  private static Set<String> asSet(String... values) {
+    return values == null ? null : new java.util.HashSet<>(java.util.Arrays.asList(values));
   }
 
   public boolean isNone() {

@@ -11,8 +11,8 @@ public interface SubscriptionListener {
   void onEvent(RecordedEvent event) throws Exception;
 
   /**
-   * The subscription has delivered everything that existed when it last looked, and now waits for
-   * new events. Called each time it reaches the head after having been behind.
+   * The subscription has delivered its backlog (everything that existed when it last looked) and
+   * now waits for new events. Called once, when the subscription first reaches the head.
    */
   default void onCaughtUp() {}
 

@@ -31,10 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>No future completes before its batch is durable, and readers see a batch's positions only
  *       once it is durable (published after commit, before completion: read-your-writes).
  *   <li>A full queue rejects at once ({@link OverloadedException}) instead of growing.
- *   <li>{@link StorageFullException} from the storage means nothing was written: the batch fails
- *       with it and the writer carries on. Any other storage failure leaves the batch's outcome
- *       unknown: the pipeline stops for good (fail-stop), failing that batch with {@link
- *       StorageFailureException} and everything queued with {@link StoreClosedException}.
+ *   <li>A failed commit leaves the batch's outcome unknown (a failed fsync, or a full disk met
+ *       while writing the log, may have left the batch in the write-ahead log). The pipeline stops
+ *       for good (fail-stop): the batch fails with {@link StorageFullException} or {@link
+ *       StorageFailureException}, everything queued with {@link StoreClosedException}. Reopening
+ *       the store recovers the durable state; retries with the same event ids are then exact.
  *   <li>Closing finishes every command already accepted, then stops.
  * </ul>
  *
@@ -53,6 +54,9 @@ final class AppendPipeline {
 
   private volatile boolean accepting = true;
   private volatile FactumException stopCause;
+
+  /** A command taken from the queue that did not fit the last batch; only the writer uses it. */
+  private WriteCommand carried;
 
   AppendPipeline(Storage storage, StoreOptions options, HeadPublisher publisher, String name) {
     this.storage = storage;
@@ -96,12 +100,27 @@ final class AppendPipeline {
 
   /** Stops accepting, finishes what was accepted, and waits for the writer to end. */
   void close() {
+    if (Thread.currentThread() == writer) {
+      throw new IllegalStateException(
+          "the store cannot be closed from a callback running on its writer thread");
+    }
     accepting = false;
-    try {
-      writer.join();
-    } catch (InterruptedException e) {
+    boolean interrupted = false;
+    while (writer.isAlive()) {
+      try {
+        writer.join(); // never give up: the storage is closed after this returns
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether the calling thread is the writer (which must never block on a store future). */
+  boolean isWriterThread() {
+    return Thread.currentThread() == writer;
   }
 
   boolean isStopped() {
@@ -123,7 +142,8 @@ final class AppendPipeline {
     List<WriteCommand> batch = new ArrayList<>();
     try {
       while (stopCause == null) {
-        WriteCommand first = queue.poll(50, TimeUnit.MILLISECONDS);
+        WriteCommand first = carried != null ? carried : queue.poll(50, TimeUnit.MILLISECONDS);
+        carried = null;
         if (first == null) {
           if (!accepting && queue.isEmpty()) {
             break;
@@ -142,19 +162,33 @@ final class AppendPipeline {
       failAll(batch, stopCause);
     } finally {
       accepting = false;
+      if (stopCause != null) {
+        publisher.stop();
+      }
+      if (carried != null) {
+        queuedBytes.addAndGet(-carried.bytes());
+        carried.future().completeExceptionally(closedException());
+        carried = null;
+      }
       failQueued();
     }
   }
 
-  /** Adds queued commands to the batch while they fit its bounds. */
+  /**
+   * Adds queued commands to the batch while they fit its bounds. Every command is taken with one
+   * atomic {@code poll} (never peek-then-poll, which races with a submitter withdrawing its command
+   * at close); one that does not fit is carried to the next batch.
+   */
   private void gather(List<WriteCommand> batch, WriteCommand first) {
     long events = first.eventCount();
     long bytes = first.bytes();
     WriteCommand next;
-    while ((next = queue.peek()) != null
-        && events + next.eventCount() <= options.maxBatchEvents()
-        && bytes + next.bytes() <= options.maxBatchBytes()) {
-      queue.poll();
+    while ((next = queue.poll()) != null) {
+      if (events + next.eventCount() > options.maxBatchEvents()
+          || bytes + next.bytes() > options.maxBatchBytes()) {
+        carried = next;
+        return;
+      }
       batch.add(next);
       events += next.eventCount();
       bytes += next.bytes();
@@ -182,18 +216,21 @@ final class AppendPipeline {
       long started = System.nanoTime();
       try {
         storage.commit(commit);
-      } catch (StorageFullException full) {
-        stager.abandoned();
-        failAll(batch, full);
-        return;
       } catch (RuntimeException failure) {
         stager.abandoned();
-        stopCause =
-            new StorageFailureException(
-                "the storage failed during a commit; the outcome of this batch is unknown and the"
-                    + " store has stopped (reopen it to recover)",
-                failure);
-        failAll(batch, stopCause);
+        FactumException batchFailure =
+            failure instanceof StorageFullException full
+                ? new StorageFullException(
+                    "the disk is full; the store has stopped. This append may or may not have been"
+                        + " written: free space, reopen the store, and retry with the same event ids",
+                    full)
+                : new StorageFailureException(
+                    "the storage failed during a commit; the outcome of this batch is unknown and"
+                        + " the store has stopped (reopen it to recover, and retry with the same"
+                        + " event ids)",
+                    failure);
+        stopCause = batchFailure;
+        failAll(batch, batchFailure);
         publisher.stop();
         return;
       }

@@ -229,7 +229,20 @@ final class BatchStager {
       return staged;
     }
     long position = storage.findPosition(id);
-    return position < 0 ? null : storage.readEvent(position);
+    if (position < 0) {
+      return null;
+    }
+    RecordedEvent event = storage.readEvent(position);
+    if (!event.id().equals(id)) {
+      throw new dev.factum.api.DataCorruptedException(
+          "the event-id index maps "
+              + id
+              + " to position "
+              + position
+              + ", which holds "
+              + event.id());
+    }
+    return event;
   }
 
   private static boolean sameEvent(

@@ -87,13 +87,39 @@ public final class FactumStore implements EventStore {
     return submitAppend(requests, true);
   }
 
+  @Override
+  public AppendResult append(AppendRequest request) {
+    refuseOnWriterThread();
+    return EventStore.super.append(request);
+  }
+
+  @Override
+  public MultiAppendResult appendAll(List<AppendRequest> requests) {
+    refuseOnWriterThread();
+    return EventStore.super.appendAll(requests);
+  }
+
+  /**
+   * Futures complete on the writer thread; a callback that waited there for another write would
+   * wait for itself forever.
+   */
+  private void refuseOnWriterThread() {
+    if (pipeline.isWriterThread()) {
+      throw new IllegalStateException(
+          "a blocking store call from a completion callback would deadlock the writer; use the"
+              + " async methods there, or a ...Async stage with an executor");
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private <T> CompletableFuture<T> submitAppend(List<AppendRequest> parts, boolean multi) {
     CompletableFuture<Object> future = new CompletableFuture<>();
     try {
-      long bytes = validator.validateAppend(parts);
-      int events = parts.stream().mapToInt(p -> p.events().size()).sum();
-      pipeline.submit(new WriteCommand.Append(List.copyOf(parts), multi, bytes, events, future));
+      // Copy first, then validate the copy: a list changed concurrently cannot slip past.
+      List<AppendRequest> copy = copyOf(parts);
+      long bytes = validator.validateAppend(copy);
+      int events = copy.stream().mapToInt(p -> p.events().size()).sum();
+      pipeline.submit(new WriteCommand.Append(copy, multi, bytes, events, future));
     } catch (FactumException rejected) {
       future.completeExceptionally(rejected);
     }
@@ -110,7 +136,15 @@ public final class FactumStore implements EventStore {
     return submitDelete(stream, expected, true);
   }
 
+  private static List<AppendRequest> copyOf(List<AppendRequest> parts) {
+    if (parts == null) {
+      throw new InvalidArgumentException("an append needs at least one stream");
+    }
+    return java.util.Collections.unmodifiableList(new java.util.ArrayList<>(parts));
+  }
+
   private StreamState submitDelete(String stream, ExpectedRevision expected, boolean tombstone) {
+    refuseOnWriterThread();
     validator.checkStreamName(stream);
     if (expected == null) {
       throw new InvalidArgumentException("expected revision is missing");

@@ -25,14 +25,16 @@ final class RequestValidator {
   }
 
   /**
-   * Validates an append of one or more parts and returns the bytes of event data and metadata it
-   * carries.
+   * Validates an append of one or more parts and returns its weight in bytes: data and metadata
+   * (what the size limits count) plus names and tags, so that queue and batch bounds hold memory
+   * whatever an append is made of.
    */
   long validateAppend(List<AppendRequest> parts) {
     if (parts == null || parts.isEmpty()) {
       throw new InvalidArgumentException("an append needs at least one stream");
     }
     long bytes = 0;
+    long weight = 0;
     int events = 0;
     Set<UUID> ids = new HashSet<>();
     for (AppendRequest part : parts) {
@@ -40,6 +42,7 @@ final class RequestValidator {
         throw new InvalidArgumentException("append request is missing");
       }
       checkStreamName(part.stream());
+      weight += 16 + 2L * part.stream().length();
       if (part.expected() == null) {
         throw new InvalidArgumentException("expected revision is missing for " + part.stream());
       }
@@ -47,7 +50,12 @@ final class RequestValidator {
         throw new InvalidArgumentException("an append needs at least one event");
       }
       for (EventData event : part.events()) {
-        bytes += checkEvent(event);
+        long size = checkEvent(event);
+        bytes += size;
+        weight += size + 64 + 2L * (event.type().length() + event.contentType().length());
+        for (String tag : event.tags()) {
+          weight += 16 + 2L * tag.length();
+        }
         if (event.id() != null && !ids.add(event.id())) {
           throw new InvalidArgumentException("event id " + event.id() + " appears twice");
         }
@@ -62,7 +70,7 @@ final class RequestValidator {
       throw new InvalidArgumentException(
           "an append may carry at most " + limits.maxAppendBytes() + " bytes, had " + bytes);
     }
-    return bytes;
+    return weight;
   }
 
   private long checkEvent(EventData event) {

@@ -37,7 +37,7 @@ final class SubscriptionWorker implements Subscription {
   private volatile long cursor;
   private volatile boolean closed;
   private volatile Throwable endCause;
-  private Thread thread;
+  private volatile Thread thread;
 
   SubscriptionWorker(
       SubscriptionRequest request,

@@ -105,6 +105,7 @@ public abstract class ValidationTck extends TckSupport {
                 List.of(
                     EventData.json("T", new byte[LIMITS.maxEventBytes() / 2 + 1])
                         .withMetadata(new byte[LIMITS.maxEventBytes() / 2 + 1]))));
+    rejected(() -> event(1).withTags(new java.util.HashSet<>(java.util.Arrays.asList("a", null))));
     for (Set<String> tags : badTags) {
       rejected(() -> store.append("s-1", any(), List.of(event(1).withTags(tags))));
     }
@@ -148,13 +149,25 @@ public abstract class ValidationTck extends TckSupport {
     rejected(() -> store.readAll(0, Direction.BACKWARD, -1, LogFilter.none()));
     rejected(() -> store.readAll(0, Direction.FORWARD, 10, LogFilter.categories("bad\nvalue")));
     rejected(() -> LogFilter.categories());
+    rejected(() -> LogFilter.categories("ok", null));
+    assertThat(LogFilter.categories("order", "order").values()).containsExactly("order");
   }
 
   @Test
   void badExpectedRevisionsAndSubscriptionsAreRejected() {
     rejected(() -> ExpectedRevision.exact(-1));
     for (String text :
-        new String[] {null, "", "-1", "ANY", "noStream", "1.5", "99999999999999999999", " 1"}) {
+        new String[] {
+          null,
+          "",
+          "-1",
+          "ANY",
+          "noStream",
+          "1.5",
+          "99999999999999999999",
+          "9999999999999999999",
+          " 1"
+        }) {
       rejected(() -> ExpectedRevision.parse(text));
     }
     assertThat(ExpectedRevision.parse("no_stream")).isEqualTo(noStream());

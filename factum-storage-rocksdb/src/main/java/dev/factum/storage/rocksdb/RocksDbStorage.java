@@ -64,6 +64,7 @@ public final class RocksDbStorage implements Storage {
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
   private final LRUCache blockCache;
+  private final BloomFilter bloomFilter;
   private final WriteOptions syncWrite;
   private final ReadOptions readOptions;
   private final List<ColumnFamilyHandle> handles;
@@ -78,6 +79,7 @@ public final class RocksDbStorage implements Storage {
   private RocksDbStorage(Path directory, RocksDbConfig config) throws RocksDBException {
     this.directory = directory;
     this.blockCache = new LRUCache(config.blockCacheBytes());
+    this.bloomFilter = new BloomFilter(10);
     this.dbOptions =
         new DBOptions()
             .setCreateIfMissing(true)
@@ -88,7 +90,7 @@ public final class RocksDbStorage implements Storage {
     BlockBasedTableConfig table =
         new BlockBasedTableConfig()
             .setBlockCache(blockCache)
-            .setFilterPolicy(new BloomFilter(10))
+            .setFilterPolicy(bloomFilter)
             .setCacheIndexAndFilterBlocks(true)
             .setPinL0FilterAndIndexBlocksInCache(true)
             .setBlockSize(16 * 1024);
@@ -103,20 +105,27 @@ public final class RocksDbStorage implements Storage {
       descriptors.add(new ColumnFamilyDescriptor(Keys.utf8(name), cfOptions));
     }
     this.handles = new ArrayList<>();
+    this.syncWrite = new WriteOptions().setSync(true);
+    this.readOptions = new ReadOptions().setVerifyChecksums(true);
     try {
       Files.createDirectories(directory);
     } catch (java.io.IOException e) {
       throw new StorageFailureException("cannot create data directory " + directory, e);
     }
-    this.db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+    try {
+      this.db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+    } catch (RocksDBException | RuntimeException e) {
+      syncWrite.close();
+      readOptions.close();
+      closeOptions();
+      throw e;
+    }
     this.meta = handles.get(0);
     this.log = handles.get(1);
     this.heads = handles.get(2);
     this.streamIndex = handles.get(3);
     this.eventIds = handles.get(4);
     this.filterIndex = handles.get(5);
-    this.syncWrite = new WriteOptions().setSync(true);
-    this.readOptions = new ReadOptions().setVerifyChecksums(true);
     try {
       checkFormat();
       this.lastPosition = recoverLastPosition();
@@ -167,10 +176,17 @@ public final class RocksDbStorage implements Storage {
         checkIterator(it);
         return -1;
       }
-      long position = Keys.readLong(it.key(), 0);
+      long position = logPosition(it.key());
       EventRecordCodec.decode(position, it.value());
       return position;
     }
+  }
+
+  private static long logPosition(byte[] key) {
+    if (key.length != 8) {
+      throw new DataCorruptedException("the log holds a key of " + key.length + " bytes");
+    }
+    return Keys.readLong(key, 0);
   }
 
   @Override
@@ -333,7 +349,7 @@ public final class RocksDbStorage implements Storage {
     try (RocksIterator it = db.newIterator(log, readOptions)) {
       it.seek(Keys.position(expected));
       while (it.isValid() && events.size() < limit && expected <= maxPosition && expected >= 0) {
-        long position = Keys.readLong(it.key(), 0);
+        long position = logPosition(it.key());
         if (position != expected) {
           throw new DataCorruptedException(
               "the log has no event at position " + expected + " (next found: " + position + ")");
@@ -522,8 +538,13 @@ public final class RocksDbStorage implements Storage {
     db.close();
     syncWrite.close();
     readOptions.close();
+    closeOptions();
+  }
+
+  private void closeOptions() {
     dbOptions.close();
     cfOptions.close();
     blockCache.close();
+    bloomFilter.close();
   }
 }

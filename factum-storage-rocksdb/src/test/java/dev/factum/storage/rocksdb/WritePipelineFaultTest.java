@@ -20,12 +20,10 @@ import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -44,7 +42,7 @@ class WritePipelineFaultTest {
   }
 
   @Test
-  void storageFullFailsTheBatchWritesNothingAndTheStoreCarriesOn() {
+  void storageFullStopsTheStoreWithItsOwnCodeAndReopeningRecovers() {
     FaultyStorage storage = new FaultyStorage(RocksDbStorage.open(directory));
     try (FactumStore store = FactumStore.open(storage)) {
       store.append("s-1", noStream(), one());
@@ -52,11 +50,15 @@ class WritePipelineFaultTest {
       assertThatThrownBy(() -> store.append("s-1", any(), one()))
           .isInstanceOfSatisfying(
               FactumException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FULL));
-      assertThat(store.headPosition()).isEqualTo(0);
-      assertThat(store.isStopped()).isFalse();
-      AppendResult next = store.append("s-1", any(), one());
-      assertThat(next).isEqualTo(new AppendResult("s-1", 1, 1, 1, 1));
-      assertThat(store.verify().ok()).isTrue();
+      assertThat(store.isStopped()).isTrue();
+      assertThatThrownBy(() -> store.append("s-1", any(), one()))
+          .isInstanceOf(StoreClosedException.class)
+          .hasCauseInstanceOf(StorageFullException.class);
+    }
+    try (FactumStore reopened = RocksDbEventStore.open(directory)) {
+      assertThat(reopened.append("s-1", any(), one()))
+          .isEqualTo(new AppendResult("s-1", 1, 1, 1, 1));
+      assertThat(reopened.verify().ok()).isTrue();
     }
   }
 
@@ -135,22 +137,42 @@ class WritePipelineFaultTest {
   }
 
   @Test
-  void anAppendThatFailedWithStorageFullCanBeRetriedIdempotently() throws Exception {
+  void anAppendThatFailedWithStorageFullIsRetriedExactlyAfterReopening() {
     FaultyStorage storage = new FaultyStorage(RocksDbStorage.open(directory));
+    List<EventData> batch = List.of(EventData.json("T", "{}").withId(java.util.UUID.randomUUID()));
     try (FactumStore store = FactumStore.open(storage)) {
-      List<EventData> batch =
-          List.of(EventData.json("T", "{}").withId(java.util.UUID.randomUUID()));
       storage.failNextCommit(() -> new StorageFullException("no space left (injected)"));
-      CompletableFuture<AppendResult> failed =
-          store.appendAsync(new AppendRequest("s-1", noStream(), batch));
-      assertThat(failed)
-          .failsWithin(Duration.ofSeconds(10))
-          .withThrowableOfType(ExecutionException.class)
-          .havingCause()
+      assertThatThrownBy(() -> store.append("s-1", noStream(), batch))
           .isInstanceOf(StorageFullException.class);
-      assertThat(store.append("s-1", noStream(), batch))
-          .isEqualTo(store.append("s-1", noStream(), batch));
-      assertThat(store.headPosition()).isEqualTo(0);
+    }
+    try (FactumStore reopened = RocksDbEventStore.open(directory)) {
+      AppendResult first = reopened.append("s-1", noStream(), batch);
+      assertThat(reopened.append("s-1", noStream(), batch)).isEqualTo(first);
+      assertThat(reopened.headPosition()).isEqualTo(0);
+    }
+  }
+
+  @Test
+  void blockingCallsFromACompletionCallbackAreRefusedInsteadOfDeadlocking() throws Exception {
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      CompletableFuture<Throwable> refused =
+          store
+              .appendAsync(new AppendRequest("s-1", noStream(), one()))
+              .handle(
+                  (result, error) -> {
+                    try {
+                      store.append("s-2", any(), one());
+                      return null;
+                    } catch (IllegalStateException e) {
+                      return e;
+                    }
+                  });
+      assertThat(refused.get(10, TimeUnit.SECONDS)).hasMessageContaining("deadlock");
+      CompletableFuture<AppendResult> chained =
+          store
+              .appendAsync(new AppendRequest("s-1", any(), one()))
+              .thenCompose(r -> store.appendAsync(new AppendRequest("s-1", any(), one())));
+      assertThat(chained.get(10, TimeUnit.SECONDS).lastRevision()).isEqualTo(2);
     }
   }
 }
