@@ -35,20 +35,22 @@ final class SseSession implements SubscriptionListener {
   private volatile Subscription subscription;
   private volatile Throwable endCause;
 
-  SseSession(HttpExchange exchange) throws IOException {
+  private boolean headersSent;
+
+  SseSession(HttpExchange exchange) {
     this.exchange = exchange;
-    exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-    exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
-    exchange.sendResponseHeaders(200, 0);
     this.out = exchange.getResponseBody();
   }
 
-  /** Streams until the client goes away, the subscription ends, or {@link #end} is called. */
+  /**
+   * Streams until the client goes away, the subscription ends, or {@link #end} is called. The
+   * subscription is created (and so validated) before anything is sent: a bad request still gets a
+   * problem response, not a 200 stream.
+   */
   void run(FactumStore store, SubscriptionRequest request, Duration heartbeat)
       throws InterruptedException {
-    write(("retry: 1000\n\n").getBytes(StandardCharsets.UTF_8));
     subscription = store.subscribe(request, this);
+    write(("retry: 1000\n\n").getBytes(StandardCharsets.UTF_8));
     while (!ended.await(heartbeat.toMillis(), TimeUnit.MILLISECONDS)) {
       try {
         write(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8));
@@ -116,6 +118,13 @@ final class SseSession implements SubscriptionListener {
   private void write(byte[] bytes) {
     writeLock.lock(); // a lock, not synchronized: virtual threads must not pin while blocked
     try {
+      if (!headersSent) {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
+        exchange.sendResponseHeaders(200, 0);
+        headersSent = true;
+      }
       out.write(bytes);
       out.flush();
     } catch (IOException e) {

@@ -1,0 +1,276 @@
+package dev.factum.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A corpus of malformed requests sent to every endpoint: each must get a 4xx problem document with
+ * a code, never a 5xx, and nothing may be written.
+ */
+class BadInputCorpusTest {
+  @TempDir Path directory;
+  TestServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new TestServer(directory);
+    server.post(
+        "/streams/existing-1",
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{}}]}");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private static final String VALID_EVENT = "{\"type\":\"T\",\"data\":{}}";
+
+  static List<byte[]> badBodies() {
+    List<String> bodies = new ArrayList<>();
+    bodies.add("");
+    bodies.add("not json");
+    bodies.add("{");
+    bodies.add("[]");
+    bodies.add("null");
+    bodies.add("42");
+    bodies.add("{\"expectedRevision\":\"any\"}");
+    bodies.add("{\"events\":[" + VALID_EVENT + "]}");
+    bodies.add("{\"expectedRevision\":\"any\",\"events\":[]}");
+    bodies.add("{\"expectedRevision\":\"any\",\"events\":{}}");
+    bodies.add("{\"expectedRevision\":\"any\",\"events\":[1]}");
+    bodies.add("{\"expectedRevision\":\"any\",\"events\":[{}]}");
+    bodies.add("{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\"}]}");
+    bodies.add("{\"expectedRevision\":\"any\",\"events\":[{\"type\":7,\"data\":{}}]}");
+    bodies.add("{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"\",\"data\":{}}]}");
+    bodies.add(
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"id\":\"nope\"}]}");
+    bodies.add("{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"id\":7}]}");
+    bodies.add(
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"metadata\":[1]}]}");
+    bodies.add(
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"tags\":\"x\"}]}");
+    bodies.add(
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"tags\":[1]}]}");
+    bodies.add(
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"tags\":[\"a\\nb\"]}]}");
+    bodies.add(
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"contentType\":\"text/xml\"}]}");
+    bodies.add(
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"contentType\":\"application/octet-stream\"}]}");
+    bodies.add(
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":\"!!\",\"contentType\":\"application/octet-stream\"}]}");
+    bodies.add(
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"extra\":1}]}");
+    bodies.add("{\"expectedRevision\":\"whenever\",\"events\":[" + VALID_EVENT + "]}");
+    bodies.add("{\"expectedRevision\":-1,\"events\":[" + VALID_EVENT + "]}");
+    bodies.add("{\"expectedRevision\":1.5,\"events\":[" + VALID_EVENT + "]}");
+    bodies.add("{\"expectedRevision\":true,\"events\":[" + VALID_EVENT + "]}");
+    bodies.add("{\"expectedRevision\":99999999999999999999,\"events\":[" + VALID_EVENT + "]}");
+    bodies.add("{\"expectedRevision\":\"9999999999999999999\",\"events\":[" + VALID_EVENT + "]}");
+    bodies.add("{\"expectedRevision\":\"any\",\"events\":[" + VALID_EVENT + "]} trailing");
+    bodies.add(
+        "{\"expectedRevision\":\"any\",\"expectedRevision\":\"any\",\"events\":["
+            + VALID_EVENT
+            + "]}");
+    bodies.add(
+        "{\"expectedRevision\":\"any\",\"events\":[" + VALID_EVENT + "],\"expectedVersion\":1}");
+    bodies.add("{\"appends\":[]}");
+    bodies.add("{\"appends\":[{\"expectedRevision\":\"any\",\"events\":[" + VALID_EVENT + "]}]}");
+    bodies.add(
+        "{\"appends\":[{\"stream\":\"\",\"expectedRevision\":\"any\",\"events\":["
+            + VALID_EVENT
+            + "]}]}");
+    bodies.add(
+        "{\"appends\":[{\"stream\":\"$all\",\"expectedRevision\":\"any\",\"events\":["
+            + VALID_EVENT
+            + "]}]}");
+    bodies.add(
+        "{\"appends\":[{\"stream\":7,\"expectedRevision\":\"any\",\"events\":["
+            + VALID_EVENT
+            + "]}]}");
+    bodies.add("{\"appends\":[1]}");
+    List<byte[]> bytes = new ArrayList<>();
+    for (String body : bodies) {
+      bytes.add(body.getBytes(StandardCharsets.UTF_8));
+    }
+    bytes.add(new byte[] {'{', '"', 'e', (byte) 0xC3, '"', ':', '1', '}'}); // invalid UTF-8
+    bytes.add(new byte[] {(byte) 0xFF, (byte) 0xFE});
+    return bytes;
+  }
+
+  static List<String> badPaths() {
+    List<String> paths = new ArrayList<>();
+    paths.add("/streams/%24system");
+    paths.add("/streams/a%00b");
+    paths.add("/streams/a%0Ab");
+    paths.add("/streams/%C3");
+    paths.add("/streams/%D8%00");
+    paths.add("/streams/" + "x".repeat(300));
+    return paths;
+  }
+
+  @Test
+  void everyBadAppendBodyIsA4xxProblemAndWritesNothing() throws Exception {
+    for (String path : List.of("/streams/s-1", "/append")) {
+      for (byte[] body : badBodies()) {
+        TestServer.Reply reply =
+            server.send(
+                HttpRequest.newBuilder(server.uri(path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build());
+        assertProblem(reply, path + " " + new String(body, StandardCharsets.UTF_8));
+      }
+    }
+    assertNothingWritten();
+  }
+
+  @Test
+  void badStreamNamesAreRejectedOnEveryStreamEndpoint() throws Exception {
+    for (String path : badPaths()) {
+      assertProblem(
+          server.post(path, "{\"expectedRevision\":\"any\",\"events\":[" + VALID_EVENT + "]}"),
+          "POST " + path);
+      assertProblem(server.get(path), "GET " + path);
+      assertProblem(server.get(path + "/state"), "GET state " + path);
+      assertProblem(server.get(path + "/events"), "GET events " + path);
+      assertProblem(server.delete(path + "?expectedRevision=any"), "DELETE " + path);
+    }
+    assertNothingWritten();
+  }
+
+  @Test
+  void badQueryParametersAreRejected() throws Exception {
+    for (String query :
+        List.of(
+            "/all?from=-1",
+            "/all?from=abc",
+            "/all?from=1.5",
+            "/all?from=99999999999999999999",
+            "/all?limit=0",
+            "/all?limit=-3",
+            "/all?limit=100000",
+            "/all?limit=x",
+            "/all?direction=up",
+            "/all?wait=-1",
+            "/all?wait=3600",
+            "/all?wait=soon",
+            "/all?category=",
+            "/all?type=a%0Ab",
+            "/all?tag=a&type=b",
+            "/all?from=1&from=2",
+            "/all/events?from=-1",
+            "/all/events?category=%00",
+            "/streams/existing-1?from=-1",
+            "/streams/existing-1?direction=sideways",
+            "/streams/existing-1?limit=0",
+            "/streams/existing-1/events?from=x")) {
+      assertProblem(server.get(query), query);
+    }
+    for (String id : List.of("abc", "-1", "1.5", "99999999999999999999")) {
+      TestServer.Reply reply =
+          server.send(
+              HttpRequest.newBuilder(server.uri("/all/events"))
+                  .header("Last-Event-ID", id)
+                  .GET()
+                  .build());
+      assertProblem(reply, "Last-Event-ID " + id);
+    }
+    for (String delete :
+        List.of(
+            "/streams/existing-1", "/streams/existing-1?expectedRevision=soon",
+            "/streams/existing-1?expectedRevision=-2",
+                "/streams/existing-1?expectedRevision=any&tombstone=yes")) {
+      assertProblem(server.delete(delete), delete);
+    }
+    assertNothingWritten();
+  }
+
+  @Test
+  void wrongContentTypesAndOversizedBodiesAreRejected() throws Exception {
+    String valid = "{\"expectedRevision\":\"any\",\"events\":[" + VALID_EVENT + "]}";
+    for (String type : List.of("text/plain", "application/xml", "application/jsonp")) {
+      TestServer.Reply reply =
+          server.send(
+              HttpRequest.newBuilder(server.uri("/streams/s-1"))
+                  .header("Content-Type", type)
+                  .POST(HttpRequest.BodyPublishers.ofString(valid))
+                  .build());
+      assertThat(reply.status()).isEqualTo(415);
+      assertProblem(reply, type);
+    }
+    TestServer.Reply none =
+        server.send(
+            HttpRequest.newBuilder(server.uri("/streams/s-1"))
+                .POST(HttpRequest.BodyPublishers.ofString(valid))
+                .build());
+    assertThat(none.status()).isEqualTo(415);
+
+    String bigData = "\"" + "x".repeat((1 << 20) + 10) + "\"";
+    TestServer.Reply bigEvent =
+        server.post(
+            "/streams/s-1",
+            "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":"
+                + bigData
+                + "}]}");
+    assertThat(bigEvent.status()).isEqualTo(413);
+    assertThat(bigEvent.json().get("code").asText()).isEqualTo("payload-too-large");
+
+    byte[] huge = new byte[(32 << 20) + 100];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    TestServer.Reply hugeBody =
+        server.send(
+            HttpRequest.newBuilder(server.uri("/streams/s-1"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(huge))
+                .build());
+    assertThat(hugeBody.status()).isEqualTo(413);
+
+    StringBuilder many = new StringBuilder("{\"expectedRevision\":\"any\",\"events\":[");
+    for (int i = 0; i <= 10_000; i++) {
+      many.append(i == 0 ? "" : ",").append(VALID_EVENT);
+    }
+    TestServer.Reply tooMany = server.post("/streams/s-1", many.append("]}").toString());
+    assertThat(tooMany.status()).isEqualTo(413);
+    assertNothingWritten();
+  }
+
+  @Test
+  void malformedPercentEscapesSentRawAreRejected() throws Exception {
+    for (String path : List.of("/streams/%ZZ", "/streams/%4", "/all?category=%G1")) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server.port())) {
+        socket
+            .getOutputStream()
+            .write(
+                ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        String response =
+            new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(response).as(path).startsWith("HTTP/1.1 400");
+      }
+    }
+    assertNothingWritten();
+  }
+
+  private void assertProblem(TestServer.Reply reply, String what) {
+    assertThat(reply.status()).as("status of %s: %s", what, reply.body()).isBetween(400, 499);
+    assertThat(reply.contentType())
+        .as("content type of %s", what)
+        .isEqualTo("application/problem+json");
+    assertThat(reply.json().get("code").asText()).as("code of %s", what).isNotBlank();
+  }
+
+  private void assertNothingWritten() {
+    assertThat(server.store.headPosition()).isEqualTo(0);
+  }
+}
