@@ -1,0 +1,123 @@
+package dev.factum.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The commands' view of a running server: JSON requests over java.net.http, with problem documents
+ * turned into a {@link Factum.CommandFailure} that prints the server's code and detail.
+ */
+final class Http {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String URL_HELP =
+      "--url URL      server address (env FACTUM_URL, default http://127.0.0.1:7117)";
+
+  private final URI base;
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  Http(Args args) {
+    String url =
+        args.get("url", System.getenv().getOrDefault("FACTUM_URL", "http://127.0.0.1:7117"));
+    try {
+      URI parsed = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+      if (parsed.getScheme() == null || parsed.getHost() == null) {
+        throw new IllegalArgumentException("no scheme or host");
+      }
+      this.base = parsed;
+    } catch (IllegalArgumentException e) {
+      throw new Args.UsageException("--url must be like http://127.0.0.1:7117, was '" + url + "'");
+    }
+  }
+
+  JsonNode get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).GET().build());
+  }
+
+  JsonNode post(String path, byte[] json) throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json))
+            .build());
+  }
+
+  /** Opens a Server-Sent Events stream; the caller reads and closes it. */
+  InputStream stream(String path) throws IOException, InterruptedException {
+    HttpResponse<InputStream> response =
+        call(
+            HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream").GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      try (InputStream body = response.body()) {
+        throw failure(
+            response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    return response.body();
+  }
+
+  URI uri(String path) {
+    return URI.create(base + path);
+  }
+
+  private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
+    HttpResponse<String> response = call(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 400) {
+      throw failure(response.statusCode(), response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  private <T> HttpResponse<T> call(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    try {
+      return client.send(request, handler);
+    } catch (ConnectException e) {
+      throw new Factum.CommandFailure(
+          "cannot reach a Factum server at " + base + " (is 'factum serve' running? set --url)");
+    }
+  }
+
+  private static Factum.CommandFailure failure(int status, String body) {
+    try {
+      JsonNode problem = JSON.readTree(body);
+      if (problem != null && problem.has("code")) {
+        return new Factum.CommandFailure(
+            problem.get("code").asText() + " (" + status + "): " + problem.path("detail").asText());
+      }
+    } catch (IOException notJson) {
+      // fall through to the raw status
+    }
+    return new Factum.CommandFailure("the server answered " + status);
+  }
+
+  /** Percent-encodes a path segment (everything but RFC 3986 unreserved characters). */
+  static String segment(String value) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xFF;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
+        out.append((char) c);
+      } else {
+        out.append(String.format("%%%02X", c));
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.factum.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/** {@code factum tail}: follows a stream or the global log live, printing events as NDJSON. */
+final class TailCommand implements Factum.Command {
+  @Override
+  public String summary() {
+    return "follow a stream or the global log live";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        Usage: factum tail [STREAM] [options]
+
+        Prints each event as NDJSON as it is committed, until interrupted. Without STREAM,
+        follows the global log. Starts at the end unless --from is given.
+
+          --from N        first revision (STREAM) or position (global log)
+          --category C    global log: only streams of category C
+          --type T        global log: only events of type T
+          --count N       exit after N events
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)""";
+  }
+
+  @Override
+  public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+    Args args = new Args(argv, 1, Set.of("from", "category", "type", "count", "url"), Set.of());
+    if (args.positional().size() > 1) {
+      throw new Args.UsageException("give at most one STREAM");
+    }
+    Http http = new Http(args);
+    boolean stream = !args.positional().isEmpty();
+    long from;
+    if (args.get("from") != null) {
+      from = args.number("from", 0, 0, Long.MAX_VALUE - 1);
+    } else if (stream) {
+      var state = http.get("/streams/" + Http.segment(args.positional().getFirst()) + "/state");
+      from = state.get("lastRevision").isNull() ? 0 : state.get("lastRevision").asLong() + 1;
+    } else {
+      from = http.get("/").get("headPosition").asLong() + 1;
+    }
+    StringBuilder path =
+        new StringBuilder(
+            stream
+                ? "/streams/" + Http.segment(args.positional().getFirst()) + "/events"
+                : "/all/events");
+    path.append("?from=").append(from);
+    if (!stream && args.get("category") != null) {
+      path.append("&category=").append(Http.segment(args.get("category")));
+    }
+    if (!stream && args.get("type") != null) {
+      path.append("&type=").append(Http.segment(args.get("type")));
+    }
+    long count = args.number("count", Long.MAX_VALUE, 1, Long.MAX_VALUE);
+    long printed = 0;
+    try (InputStream events = http.stream(path.toString());
+        BufferedReader lines =
+            new BufferedReader(new InputStreamReader(events, StandardCharsets.UTF_8))) {
+      String line;
+      String event = null;
+      StringBuilder data = new StringBuilder();
+      while (printed < count && (line = lines.readLine()) != null) {
+        if (line.startsWith("event: ")) {
+          event = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          data.append(data.isEmpty() ? "" : "\n").append(line.substring(6));
+        } else if (line.isEmpty()) {
+          if ("error".equals(event)) {
+            throw new Factum.CommandFailure("the feed ended: " + data);
+          }
+          if (event == null && !data.isEmpty()) {
+            out.println(data);
+            out.flush();
+            printed++;
+          }
+          event = null;
+          data.setLength(0);
+        }
+      }
+    }
+    return 0;
+  }
+}
