@@ -59,7 +59,11 @@ final class ServeCommand implements Factum.Command {
                 () -> {
                   server.close();
                   store.close();
+                  out.println("factum: stopped cleanly");
+                  out.flush();
                   stopped.countDown();
+                  // A graceful stop is a success: exit 0 rather than the JVM's 128+signal.
+                  Runtime.getRuntime().halt(0);
                 },
                 "factum-shutdown"));
     out.println(

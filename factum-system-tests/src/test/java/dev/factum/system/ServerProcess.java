@@ -1,0 +1,150 @@
+package dev.factum.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code factum serve} running as its own process from the runnable jar, on a free port, over a
+ * data directory that outlives it (so a test can stop, kill and restart it). The port is read from
+ * the "listening on" line the server prints.
+ */
+final class ServerProcess implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  final Process process;
+  final URI uri;
+  final Path log;
+
+  private ServerProcess(Process process, URI uri, Path log) {
+    this.process = process;
+    this.uri = uri;
+    this.log = log;
+  }
+
+  static ServerProcess start(Path data, Path log, int port) throws Exception {
+    Path jar = Path.of(System.getProperty("factum.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          "the server jar is missing: " + jar + " (build factum-cli first)");
+    }
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process =
+        new ProcessBuilder(
+                javaBin,
+                "-Xmx512m",
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                jar.toString(),
+                "serve",
+                "--data",
+                data.toString(),
+                "--port",
+                Integer.toString(port))
+            .redirectErrorStream(true)
+            .start();
+    CompletableFuture<URI> listening = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                  Files.writeString(
+                      log,
+                      line + "\n",
+                      StandardCharsets.UTF_8,
+                      java.nio.file.StandardOpenOption.CREATE,
+                      java.nio.file.StandardOpenOption.APPEND);
+                  if (line.startsWith("factum: listening on ")) {
+                    listening.complete(
+                        URI.create(line.substring("factum: listening on ".length()).trim()));
+                  }
+                }
+                listening.completeExceptionally(
+                    new IllegalStateException("server exited: " + Files.readString(log)));
+              } catch (IOException e) {
+                listening.completeExceptionally(e);
+              }
+            });
+    try {
+      return new ServerProcess(process, listening.get(60, TimeUnit.SECONDS), log);
+    } catch (Exception e) {
+      process.destroyForcibly();
+      throw e;
+    }
+  }
+
+  int port() {
+    return uri.getPort();
+  }
+
+  /** A response: status and body. */
+  record Reply(int status, String body) {
+    JsonNode json() throws IOException {
+      return JSON.readTree(body);
+    }
+  }
+
+  Reply get(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        CLIENT.send(
+            HttpRequest.newBuilder(uri.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), response.body());
+  }
+
+  Reply post(String path, String json) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        CLIENT.send(
+            HttpRequest.newBuilder(uri.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), response.body());
+  }
+
+  /** SIGTERM: the graceful path. Returns the exit code. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the server did not stop within 60 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  /** SIGKILL: no shutdown at all. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
