@@ -1,0 +1,179 @@
+package dev.factum.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The command line of a run, parsed and checked in one place.
+ *
+ * @param events size of the stream-load store (a multiple of 100)
+ * @param window length of each measurement window
+ * @param warmUp load run before each window and not measured
+ * @param diskWindow length of each raw-disk measurement (half a window: "a few seconds")
+ * @param settleQuiet how long the loaded store's files must stay unchanged to count as settled
+ * @param settleMax the longest wait for the loaded store to settle
+ * @param dataParent where the run directory is made; null for the system temp directory
+ * @param resultsDirectory where the Markdown report is written
+ * @param workloads the workloads to run
+ * @param smoke tiny sizes and short windows, to check that everything works
+ * @param arguments the command line as given, for the report
+ */
+record BenchOptions(
+    long events,
+    Duration window,
+    Duration warmUp,
+    Duration diskWindow,
+    Duration settleQuiet,
+    Duration settleMax,
+    Path dataParent,
+    Path resultsDirectory,
+    Set<Workload> workloads,
+    boolean smoke,
+    List<String> arguments) {
+
+  static final long DEFAULT_EVENTS = 10_000_000;
+  static final long SMOKE_EVENTS = 20_000;
+
+  /** Where reports go by default: bin/bench points it at the repository root. */
+  static final String RESULTS_PROPERTY = "factum.bench.results";
+
+  static final String USAGE =
+      """
+      usage: bin/bench [options]
+        --events N          events in the stream-load store, a multiple of 100 (default 10000000)
+        --duration S        seconds of each measurement window (default 10; decimals allowed)
+        --dir PATH          where to put the data (a fresh directory is made inside it and
+                            removed at the end; default: the system temp directory)
+        --only NAME[,NAME]  run only these workloads: %s
+        --results PATH      where to write the Markdown report (default bench-results)
+        --smoke             tiny sizes and ~1 s windows: checks that everything works
+        --help              this text
+      """
+          .formatted(Workload.allNames());
+
+  BenchOptions {
+    workloads =
+        Collections.unmodifiableSet(
+            workloads.isEmpty() ? EnumSet.noneOf(Workload.class) : EnumSet.copyOf(workloads));
+    arguments = List.copyOf(arguments);
+  }
+
+  static BenchOptions parse(String... args) {
+    Long events = null;
+    Duration window = null;
+    Path dataParent = null;
+    Path results = Path.of(System.getProperty(RESULTS_PROPERTY, "bench-results"));
+    Set<Workload> workloads = EnumSet.allOf(Workload.class);
+    boolean smoke = false;
+    List<String> rest = new ArrayList<>(Arrays.asList(args));
+    while (!rest.isEmpty()) {
+      String option = rest.removeFirst();
+      switch (option) {
+        case "--events" -> events = parseEvents(value(option, rest));
+        case "--duration" -> window = parseSeconds(value(option, rest));
+        case "--dir" -> dataParent = Path.of(value(option, rest));
+        case "--results" -> results = Path.of(value(option, rest));
+        case "--only" -> workloads = parseWorkloads(value(option, rest));
+        case "--smoke" -> smoke = true;
+        default -> throw new IllegalArgumentException("unknown option '" + option + "'");
+      }
+    }
+    if (window == null) {
+      window = smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
+    }
+    Duration warmUp =
+        smoke ? Duration.ofMillis(200) : min(Duration.ofSeconds(2), window.dividedBy(2));
+    Duration diskWindow =
+        smoke ? Duration.ofMillis(500) : min(Duration.ofSeconds(5), window.dividedBy(2));
+    return new BenchOptions(
+        events != null ? events : smoke ? SMOKE_EVENTS : DEFAULT_EVENTS,
+        window,
+        warmUp,
+        diskWindow,
+        smoke ? Duration.ofMillis(400) : Duration.ofSeconds(5),
+        smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(120),
+        dataParent,
+        results,
+        workloads,
+        smoke,
+        Arrays.asList(args));
+  }
+
+  boolean runs(Workload workload) {
+    return workloads.contains(workload);
+  }
+
+  /** The raw-disk baseline runs when asked for, and whenever appends need it for their ratios. */
+  boolean runsDiskBaseline() {
+    return runs(Workload.DISK) || runs(Workload.APPEND);
+  }
+
+  /** The loaded store is built when a read workload needs it. */
+  boolean buildsLoadedStore() {
+    return runs(Workload.STREAM_LOAD) || runs(Workload.CATCH_UP);
+  }
+
+  private static String value(String option, List<String> rest) {
+    if (rest.isEmpty() || rest.getFirst().startsWith("--")) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return rest.removeFirst();
+  }
+
+  private static long parseEvents(String text) {
+    long events;
+    try {
+      events = Long.parseLong(text.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--events must be a whole number, was '" + text + "'");
+    }
+    if (events < LoadedStore.EVENTS_PER_STREAM || events % LoadedStore.EVENTS_PER_STREAM != 0) {
+      throw new IllegalArgumentException(
+          "--events must be a positive multiple of "
+              + LoadedStore.EVENTS_PER_STREAM
+              + " (each stream holds exactly that many), was "
+              + events);
+    }
+    if (events / LoadedStore.EVENTS_PER_STREAM > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("--events is too large: " + events);
+    }
+    return events;
+  }
+
+  private static Duration parseSeconds(String text) {
+    double seconds;
+    try {
+      seconds = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--duration must be a number of seconds, was " + text);
+    }
+    if (!(seconds >= 0.1) || seconds > 3_600) {
+      throw new IllegalArgumentException(
+          "--duration must be between 0.1 and 3600 seconds, was " + text);
+    }
+    return Duration.ofNanos(Math.round(seconds * 1e9));
+  }
+
+  private static Set<Workload> parseWorkloads(String text) {
+    Set<Workload> chosen = EnumSet.noneOf(Workload.class);
+    for (String name : text.split(",")) {
+      if (!name.isBlank()) {
+        chosen.add(Workload.byName(name.trim()));
+      }
+    }
+    if (chosen.isEmpty()) {
+      throw new IllegalArgumentException("--only needs at least one workload");
+    }
+    return chosen;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.factum.bench;
+
+import java.time.LocalDateTime;
+import java.util.List;
+
+/**
+ * Everything one run measured. A workload that was not selected has an empty list or a null result.
+ *
+ * @param startedAt local time the run started (names the report file)
+ * @param elapsedNanos the whole run, setup and teardown included
+ * @param settle how the loaded store settled after its build (null when not built)
+ */
+record BenchReport(
+    BenchOptions options,
+    MachineFacts machine,
+    LocalDateTime startedAt,
+    long elapsedNanos,
+    List<DiskBaseline.Result> disk,
+    List<DurableAppends.Result> appends,
+    LoadedStore.BuildResult build,
+    Quiesce.Outcome settle,
+    List<StreamLoad.Result> streamLoads,
+    LogCatchUp.Result catchUp) {
+
+  BenchReport {
+    disk = List.copyOf(disk);
+    appends = List.copyOf(appends);
+    streamLoads = List.copyOf(streamLoads);
+  }
+
+  /**
+   * The baseline a commit is compared with: the smallest measured chunk that holds {@code bytes},
+   * else the largest; null when the baseline was not run.
+   */
+  DiskBaseline.Result diskBaselineFor(double bytes) {
+    DiskBaseline.Result chosen = null;
+    for (DiskBaseline.Result result : disk) {
+      if (chosen == null
+          || (chosen.chunkBytes() < bytes && result.chunkBytes() > chosen.chunkBytes())) {
+        chosen = result;
+      }
+    }
+    return chosen;
+  }
+
+  /** The largest chunk's baseline: the disk's bandwidth ceiling. */
+  DiskBaseline.Result largestDiskBaseline() {
+    return diskBaselineFor(Double.MAX_VALUE);
+  }
+}

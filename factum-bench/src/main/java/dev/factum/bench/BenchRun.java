@@ -1,0 +1,90 @@
+package dev.factum.bench;
+
+import dev.factum.engine.FactumStore;
+import dev.factum.storage.rocksdb.RocksDbEventStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.List;
+
+/**
+ * Runs the selected workloads in order (raw disk, durable appends, building the loaded store,
+ * stream load, log catch-up) in one fresh run directory, and gathers their figures.
+ *
+ * <p>What must stay true: the disk baseline is measured in the same run directory as the stores, so
+ * it describes the same disk at the same time; the read workloads share one loaded store, which is
+ * built once and left to settle (background compaction) before it is read; and the run directory is
+ * removed whatever happens.
+ */
+final class BenchRun {
+  private BenchRun() {}
+
+  static BenchReport run(BenchOptions options, Progress progress)
+      throws IOException, InterruptedException {
+    LocalDateTime startedAt = LocalDateTime.now();
+    long started = System.nanoTime();
+    try (DataDirectory data = DataDirectory.create(options.dataParent())) {
+      MachineFacts machine = MachineFacts.collect(data.path());
+      progress.say("data directory %s", data.path());
+
+      List<DiskBaseline.Result> disk = List.of();
+      if (options.runsDiskBaseline()) {
+        progress.say("raw disk baseline: append + fdatasync");
+        disk =
+            DiskBaseline.measure(data.path(), options.warmUp().dividedBy(4), options.diskWindow());
+        for (DiskBaseline.Result result : disk) {
+          progress.say(
+              "raw disk, %d KiB chunks: %s fsyncs/s, p50 %s µs",
+              result.chunkBytes() >> 10,
+              Fmt.rate(result.fsyncsPerSecond()),
+              Fmt.micros(result.latency().p50()));
+        }
+      }
+
+      List<DurableAppends.Result> appends = List.of();
+      if (options.runs(Workload.APPEND)) {
+        appends = DurableAppends.measure(data.path(), options.warmUp(), options.window(), progress);
+      }
+
+      LoadedStore.BuildResult build = null;
+      List<StreamLoad.Result> loads = List.of();
+      LogCatchUp.Result catchUp = null;
+      Quiesce.Outcome settle = null;
+      if (options.buildsLoadedStore()) {
+        Path storeDirectory = data.path().resolve("stream-load");
+        try (FactumStore store = RocksDbEventStore.open(storeDirectory)) {
+          progress.say("building the stream-load store: %s events", Fmt.count(options.events()));
+          build = LoadedStore.build(store, options.events(), progress);
+          progress.say(
+              "built %s events in %s: %s events/s",
+              Fmt.count(build.events()),
+              Fmt.seconds(build.elapsedNanos()),
+              Fmt.rate(build.eventsPerSecond()));
+          settle = Quiesce.await(storeDirectory, options.settleQuiet(), options.settleMax());
+          progress.say(
+              "the store %s after %s",
+              settle.settled() ? "settled" : "had not settled", Fmt.seconds(settle.waitedNanos()));
+          if (options.runs(Workload.STREAM_LOAD)) {
+            loads =
+                StreamLoad.measure(
+                    store, build.streams(), options.warmUp(), options.window(), progress);
+          }
+          if (options.runs(Workload.CATCH_UP)) {
+            catchUp = LogCatchUp.measure(store, progress);
+          }
+        }
+      }
+      return new BenchReport(
+          options,
+          machine,
+          startedAt,
+          System.nanoTime() - started,
+          disk,
+          appends,
+          build,
+          settle,
+          loads,
+          catchUp);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.factum.bench;
+
+import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
+import dev.factum.engine.FactumStore;
+import dev.factum.engine.PipelineStats;
+import dev.factum.storage.rocksdb.RocksDbEventStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Durable appends: N platform threads, each appending {@link Payloads#SIZE}-byte JSON events to a
+ * random one of {@link #STREAMS} streams with {@code ExpectedRevision.any()}, waiting for each
+ * append to be durable before sending the next.
+ *
+ * <p>Each variant gets a fresh store (deleted afterwards), so no variant inherits another's
+ * memtables or compaction debt. The average batch comes from {@link FactumStore#pipelineStats()}:
+ * the difference of its counters across the measurement window, i.e. events per group commit; so
+ * does the mean time the writer spends inside the storage's commit (build the RocksDB write batch,
+ * write it with sync=true).
+ */
+final class DurableAppends {
+  static final int STREAMS = 10_000;
+
+  /** Writers and events per append of each variant, in the order they run. */
+  static final List<Variant> VARIANTS =
+      List.of(new Variant(1, 1), new Variant(16, 1), new Variant(64, 1), new Variant(64, 10));
+
+  record Variant(int writers, int eventsPerAppend) {}
+
+  /**
+   * One variant's figures.
+   *
+   * @param commits group commits (storage writes) during the window
+   * @param committedEvents events in those commits
+   * @param commitNanos time the writer spent inside the storage's commit for them
+   */
+  record Result(
+      Variant variant,
+      ClosedLoop.Result run,
+      long commits,
+      long committedEvents,
+      long commitNanos) {
+    double appendsPerSecond() {
+      return run.perSecond();
+    }
+
+    double eventsPerSecond() {
+      return run.perSecond() * variant.eventsPerAppend();
+    }
+
+    double commitsPerSecond() {
+      return commits / (run.elapsedNanos() / 1e9);
+    }
+
+    double averageBatchEvents() {
+      return commits == 0 ? Double.NaN : committedEvents / (double) commits;
+    }
+
+    /** Mean time of one storage commit (WriteBatch build and sync write), in microseconds. */
+    double averageCommitMicros() {
+      return commits == 0 ? Double.NaN : commitNanos / 1_000.0 / commits;
+    }
+
+    LatencySummary latency() {
+      return run.summary();
+    }
+  }
+
+  private DurableAppends() {}
+
+  static List<Result> measure(
+      Path runDirectory, Duration warmUp, Duration window, Progress progress)
+      throws IOException, InterruptedException {
+    Payloads payloads = new Payloads(42);
+    String[] streams = new String[STREAMS];
+    for (int i = 0; i < STREAMS; i++) {
+      streams[i] = "order-" + i;
+    }
+    List<Result> results = new ArrayList<>();
+    for (Variant variant : VARIANTS) {
+      Path directory =
+          runDirectory.resolve("append-" + variant.writers() + "x" + variant.eventsPerAppend());
+      try (FactumStore store = RocksDbEventStore.open(directory)) {
+        Result result = measure(store, variant, streams, payloads, warmUp, window);
+        progress.say(
+            "durable appends, %d writers x %d events: %s events/s, p99 %s µs, batch %s",
+            variant.writers(),
+            variant.eventsPerAppend(),
+            Fmt.rate(result.eventsPerSecond()),
+            Fmt.micros(result.latency().p99()),
+            Fmt.decimal(result.averageBatchEvents()));
+        results.add(result);
+      } finally {
+        DataDirectory.deleteTree(directory);
+      }
+    }
+    return results;
+  }
+
+  private static Result measure(
+      FactumStore store,
+      Variant variant,
+      String[] streams,
+      Payloads payloads,
+      Duration warmUp,
+      Duration window)
+      throws InterruptedException {
+    PipelineStats stats = store.pipelineStats();
+    long[] before = new long[3];
+    ClosedLoop loop =
+        new ClosedLoop(
+            "append-" + variant.writers() + "x" + variant.eventsPerAppend(),
+            variant.writers(),
+            warmUp,
+            window);
+    ClosedLoop.Result run =
+        loop.run(
+            index ->
+                () -> {
+                  String stream = streams[ThreadLocalRandom.current().nextInt(streams.length)];
+                  store.append(stream, ExpectedRevision.any(), events(variant, payloads));
+                },
+            () -> {
+              before[0] = stats.batches();
+              before[1] = stats.events();
+              before[2] = stats.commitNanos();
+            });
+    return new Result(
+        variant,
+        run,
+        stats.batches() - before[0],
+        stats.events() - before[1],
+        stats.commitNanos() - before[2]);
+  }
+
+  private static List<EventData> events(Variant variant, Payloads payloads) {
+    if (variant.eventsPerAppend() == 1) {
+      return List.of(EventData.json("OrderPlaced", payloads.next()));
+    }
+    List<EventData> events = new ArrayList<>(variant.eventsPerAppend());
+    for (int i = 0; i < variant.eventsPerAppend(); i++) {
+      events.add(EventData.json("OrderPlaced", payloads.next()));
+    }
+    return events;
+  }
+}

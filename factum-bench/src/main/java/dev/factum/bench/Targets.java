@@ -1,0 +1,15 @@
+package dev.factum.bench;
+
+/** The project's performance targets, which the report compares every run against. */
+final class Targets {
+  /** Durable events per second with 64 concurrent writers, one event per append. */
+  static final double APPEND_EVENTS_PER_SECOND_64_WRITERS = 100_000;
+
+  /** 99th percentile of loading a whole 100-event stream, in microseconds. */
+  static final double STREAM_LOAD_P99_MICROS = 1_000;
+
+  /** Events per second reading the global log from position 0. */
+  static final double CATCH_UP_EVENTS_PER_SECOND = 1_000_000;
+
+  private Targets() {}
+}
