@@ -21,7 +21,10 @@ public enum ErrorCode {
   INVALID_ARGUMENT("invalid-request"),
   /** The store has been closed, or stopped itself after a fatal storage failure. */
   STORE_CLOSED("store-closed"),
-  /** The disk is full; nothing of the failed request was written. */
+  /**
+   * The disk is full. The store stops (the failed batch may or may not have reached the log); free
+   * space, reopen, and retry with the same event ids.
+   */
   STORAGE_FULL("storage-full"),
   /** The write queue is full; retry later. */
   OVERLOADED("overloaded"),

@@ -3,8 +3,8 @@ package dev.factum.api;
 import java.io.Serial;
 
 /**
- * The disk is full. Nothing of the failed request was written; the store works again once space is
- * freed.
+ * The disk is full. The store stops, since the failed batch may already be in the log: free space,
+ * reopen the store, and retry with the same event ids (an exact retry is recognised).
  */
 public final class StorageFullException extends FactumException {
   @Serial private static final long serialVersionUID = 1L;

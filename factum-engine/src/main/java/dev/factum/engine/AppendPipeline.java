@@ -39,10 +39,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Closing finishes every command already accepted, then stops.
  * </ul>
  *
- * Futures complete on the writer thread: dependent stages registered with non-async methods run
- * there and must be quick.
+ * Futures complete on a completer thread, in batch order, so that waking many callers does not hold
+ * up the next batch: dependent stages registered with non-async methods run there and must be
+ * quick, and must not block on the store (that is refused).
  */
 final class AppendPipeline {
+  /** Batches of up to this many commands are completed by the writer itself. */
+  private static final int INLINE_COMPLETIONS = 8;
+
   private final Storage storage;
   private final StoreOptions options;
   private final HeadPublisher publisher;
@@ -50,6 +54,7 @@ final class AppendPipeline {
   private final ArrayBlockingQueue<WriteCommand> queue;
   private final AtomicLong queuedBytes = new AtomicLong();
   private final Thread writer;
+  private final Completer completer;
   private final PipelineStats stats = new PipelineStats();
 
   private volatile boolean accepting = true;
@@ -66,9 +71,11 @@ final class AppendPipeline {
         new BatchStager(storage, new HeadCache(options.headCacheEntries()), publisher.head() + 1);
     this.queue = new ArrayBlockingQueue<>(options.maxQueuedCommands());
     this.writer = Thread.ofPlatform().name(name + "-writer").daemon(false).unstarted(this::run);
+    this.completer = new Completer(name + "-completer");
   }
 
   void start() {
+    completer.start();
     writer.start();
   }
 
@@ -100,9 +107,9 @@ final class AppendPipeline {
 
   /** Stops accepting, finishes what was accepted, and waits for the writer to end. */
   void close() {
-    if (Thread.currentThread() == writer) {
+    if (isPipelineThread()) {
       throw new IllegalStateException(
-          "the store cannot be closed from a callback running on its writer thread");
+          "the store cannot be closed from a callback running on its pipeline threads");
     }
     accepting = false;
     boolean interrupted = false;
@@ -113,14 +120,19 @@ final class AppendPipeline {
         interrupted = true;
       }
     }
+    completer.finish();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
 
-  /** Whether the calling thread is the writer (which must never block on a store future). */
-  boolean isWriterThread() {
-    return Thread.currentThread() == writer;
+  /**
+   * Whether the calling thread is the writer or the completer, which run completion callbacks and
+   * so must never block on a store future.
+   */
+  boolean isPipelineThread() {
+    Thread current = Thread.currentThread();
+    return current == writer || completer.isThread(current);
   }
 
   boolean isStopped() {
@@ -240,9 +252,22 @@ final class AppendPipeline {
         publisher.publish(stager.nextPosition() - 1);
       }
     }
-    for (int i = 0; i < batch.size(); i++) {
-      complete(batch.get(i), outcomes[i]);
+    // Completing wakes every waiting caller. For a large batch the completer does it, so the
+    // writer can go on to the next batch at once; for a small one the hand-off would cost more
+    // latency than it saves. The head is already published, so a woken caller reads its write.
+    if (batch.size() <= INLINE_COMPLETIONS) {
+      for (int i = 0; i < batch.size(); i++) {
+        complete(batch.get(i), outcomes[i]);
+      }
+      return;
     }
+    List<WriteCommand> done = List.copyOf(batch);
+    completer.submit(
+        () -> {
+          for (int i = 0; i < done.size(); i++) {
+            complete(done.get(i), outcomes[i]);
+          }
+        });
   }
 
   @SuppressWarnings("unchecked")

@@ -104,7 +104,7 @@ public final class FactumStore implements EventStore {
    * wait for itself forever.
    */
   private void refuseOnWriterThread() {
-    if (pipeline.isWriterThread()) {
+    if (pipeline.isPipelineThread()) {
       throw new IllegalStateException(
           "a blocking store call from a completion callback would deadlock the writer; use the"
               + " async methods there, or a ...Async stage with an executor");

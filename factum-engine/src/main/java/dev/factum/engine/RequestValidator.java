@@ -82,6 +82,13 @@ final class RequestValidator {
     if (event.data() == null) {
       throw new InvalidArgumentException("event data is missing");
     }
+    if (event.contentType().equals(EventData.JSON) && !JsonSyntax.isValue(event.data())) {
+      throw new InvalidArgumentException(
+          "event data is labelled " + EventData.JSON + " but is not one valid JSON value");
+    }
+    if (event.metadata() != null && !JsonSyntax.isObject(event.metadata())) {
+      throw new InvalidArgumentException("event metadata must be a JSON object");
+    }
     long size =
         (long) event.data().length + (event.metadata() == null ? 0 : event.metadata().length);
     if (size > limits.maxEventBytes()) {

@@ -43,6 +43,8 @@ final class ApiHandler implements HttpHandler {
   private final byte[] openApi;
   private final Set<SseSession> sessions = ConcurrentHashMap.newKeySet();
   private volatile boolean shuttingDown;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   ApiHandler(FactumStore store, ServerConfig config, Metrics metrics) {
     this.store = store;
@@ -65,6 +67,7 @@ final class ApiHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) {
+    inFlight.incrementAndGet();
     Route route = null;
     int status = 500;
     try {
@@ -79,6 +82,30 @@ final class ApiHandler implements HttpHandler {
         metrics.request(route, status);
       }
       exchange.close();
+      if (inFlight.decrementAndGet() == 0) {
+        synchronized (inFlight) {
+          inFlight.notifyAll();
+        }
+      }
+    }
+  }
+
+  /** Waits until no exchange is being handled, or the grace period has passed. */
+  void awaitIdle(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    synchronized (inFlight) {
+      while (inFlight.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          inFlight.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
@@ -268,7 +295,7 @@ final class ApiHandler implements HttpHandler {
   }
 
   private int streamEvents(Request request, String stream) throws Exception {
-    long from = request.longParam("from", 0, 0, Long.MAX_VALUE - 1);
+    long from = subscriptionFrom(request);
     String lastEventId = lastEventId(request);
     if (lastEventId != null) {
       from = revisionAfterPosition(stream, parsePosition(lastEventId));
@@ -277,12 +304,19 @@ final class ApiHandler implements HttpHandler {
   }
 
   private int allEvents(Request request) throws Exception {
-    long from = request.longParam("from", 0, 0, Long.MAX_VALUE - 1);
+    long from = subscriptionFrom(request);
     String lastEventId = lastEventId(request);
     if (lastEventId != null) {
       from = parsePosition(lastEventId) + 1;
     }
     return sse(request, new SubscriptionRequest(null, filter(request), from));
+  }
+
+  /** {@code from=N}, or {@code from=end} for only what is appended after the feed starts. */
+  private static long subscriptionFrom(Request request) {
+    return "end".equals(request.param("from"))
+        ? SubscriptionRequest.END
+        : request.longParam("from", 0, 0, Long.MAX_VALUE - 1);
   }
 
   private static String lastEventId(Request request) {

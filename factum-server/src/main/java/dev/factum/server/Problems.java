@@ -57,6 +57,12 @@ final class Problems {
       json.writeNumberField("status", status);
       json.writeStringField("detail", detail == null ? title(code) : detail);
       json.writeStringField("code", code);
+      if (source instanceof dev.factum.api.StreamDeletedException deleted) {
+        json.writeStringField("stream", deleted.stream());
+      }
+      if (source instanceof dev.factum.api.StreamNotFoundException missing) {
+        json.writeStringField("stream", missing.stream());
+      }
       if (source instanceof WrongExpectedRevisionException conflict) {
         json.writeStringField("stream", conflict.stream());
         json.writeStringField("expectedRevision", conflict.expected().toString());

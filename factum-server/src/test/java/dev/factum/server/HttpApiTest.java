@@ -143,6 +143,8 @@ class HttpApiTest {
         server.post("/streams/s-1", "{\"expectedRevision\":\"any\",\"events\":" + events(1) + "}");
     assertThat(gone.status()).isEqualTo(410);
     assertThat(gone.json().get("code").asText()).isEqualTo("stream-deleted");
+    assertThat(gone.json().get("stream").asText()).isEqualTo("s-1");
+    assertThat(server.get("/streams/never-1").json().get("stream").asText()).isEqualTo("never-1");
   }
 
   @Test
@@ -211,6 +213,26 @@ class HttpApiTest {
     assertThat(conflict.status()).isEqualTo(409);
     assertThat(conflict.json().get("stream").asText()).isEqualTo("a-1");
     assertThat(server.get("/streams/c-1").status()).isEqualTo(404);
+  }
+
+  @Test
+  void smallResponsesAreNotHeldBackByNagle() throws Exception {
+    server.post("/streams/s-1", "{\"expectedRevision\":\"any\",\"events\":" + events(100) + "}");
+    server.get("/streams/s-1?limit=100"); // warm up
+    long started = System.nanoTime();
+    for (int i = 0; i < 20; i++) {
+      assertThat(server.get("/streams/s-1?limit=100").status()).isEqualTo(200);
+    }
+    // With Nagle's algorithm on, each of these waits ~40 ms for a delayed ACK.
+    assertThat((System.nanoTime() - started) / 20 / 1_000_000).isLessThan(20);
+  }
+
+  @Test
+  void closingWithNothingInFlightDoesNotWaitOutTheGracePeriod() throws Exception {
+    server.get("/health/live");
+    long started = System.nanoTime();
+    server.server.close();
+    assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(3_000);
   }
 
   @Test

@@ -152,6 +152,20 @@ class SseTest {
   }
 
   @Test
+  void fromEndDeliversOnlyNewEvents() throws Exception {
+    append("s-1", 3);
+    try (SseClient sse = new SseClient(server.client, server.uri("/all/events?from=end"), null)) {
+      Await.until(
+          "caught up",
+          WAIT,
+          () -> sse.frames.stream().anyMatch(f -> "caught-up".equals(f.event())));
+      append("s-1", 1);
+      Await.until("the new event", WAIT, () -> sse.events().size() >= 1);
+      assertThat(ids(sse.events())).containsExactly(3L);
+    }
+  }
+
+  @Test
   void shutdownEndsOpenFeedsPromptly() throws Exception {
     SseClient sse = new SseClient(server.client, server.uri("/all/events"), null);
     Await.until(

@@ -80,7 +80,7 @@ public abstract class ValidationTck extends TckSupport {
 
   @Test
   void badEventsAreRejected() {
-    byte[] huge = new byte[LIMITS.maxEventBytes() + 1];
+    byte[] huge = jsonOfSize(LIMITS.maxEventBytes() + 1);
     List<Set<String>> badTags = new ArrayList<>();
     badTags.add(Set.of(""));
     badTags.add(Set.of("a\nb"));
@@ -103,8 +103,18 @@ public abstract class ValidationTck extends TckSupport {
                 "s-1",
                 any(),
                 List.of(
-                    EventData.json("T", new byte[LIMITS.maxEventBytes() / 2 + 1])
-                        .withMetadata(new byte[LIMITS.maxEventBytes() / 2 + 1]))));
+                    EventData.json("T", jsonOfSize(LIMITS.maxEventBytes() / 2 + 1))
+                        .withMetadata(objectOfSize(LIMITS.maxEventBytes() / 2 + 1)))));
+    rejected(() -> store.append("s-1", any(), List.of(EventData.json("T", "not json {"))));
+    rejected(() -> store.append("s-1", any(), List.of(EventData.json("T", "{} {}"))));
+    rejected(
+        () ->
+            store.append(
+                "s-1",
+                any(),
+                List.of(
+                    event(1)
+                        .withMetadata("[1,2]".getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
     rejected(() -> event(1).withTags(new java.util.HashSet<>(java.util.Arrays.asList("a", null))));
     for (Set<String> tags : badTags) {
       rejected(() -> store.append("s-1", any(), List.of(event(1).withTags(tags))));
@@ -120,7 +130,7 @@ public abstract class ValidationTck extends TckSupport {
     rejected(() -> store.append("s-1", any(), tooMany));
     List<EventData> tooBig = new ArrayList<>();
     for (long bytes = 0; bytes <= LIMITS.maxAppendBytes(); bytes += LIMITS.maxEventBytes()) {
-      tooBig.add(EventData.json("T", new byte[LIMITS.maxEventBytes()]));
+      tooBig.add(EventData.json("T", jsonOfSize(LIMITS.maxEventBytes())));
     }
     rejected(() -> store.append("s-1", any(), tooBig));
   }
@@ -175,6 +185,27 @@ public abstract class ValidationTck extends TckSupport {
     rejected(() -> SubscriptionRequest.toAll().from(-1));
     rejected(() -> store.subscribe(SubscriptionRequest.toStream("$bad"), e -> {}));
     rejected(() -> store.subscribe(null, e -> {}));
+  }
+
+  /** A JSON string value of exactly {@code size} bytes: valid JSON, so only its size is wrong. */
+  private static byte[] jsonOfSize(int size) {
+    byte[] json = new byte[size];
+    java.util.Arrays.fill(json, (byte) 'x');
+    json[0] = '"';
+    json[size - 1] = '"';
+    return json;
+  }
+
+  private static byte[] objectOfSize(int size) {
+    byte[] json = jsonOfSize(size);
+    byte[] prefix = "{\"p\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] object = new byte[size];
+    System.arraycopy(prefix, 0, object, 0, prefix.length);
+    System.arraycopy(json, 0, object, prefix.length, size - prefix.length - 1);
+    object[prefix.length] = '"';
+    object[size - 2] = '"';
+    object[size - 1] = '}';
+    return object;
   }
 
   private static void rejected(ThrowingCallable call) {

@@ -16,10 +16,10 @@ import java.util.UUID;
  * Reads pass {@code maxPosition}, the newest position published to readers, and must not return
  * events beyond it.
  *
- * <p>Errors: {@link dev.factum.api.StorageFullException} from {@link #commit} means nothing of the
- * batch was written and the store may carry on; any other exception from {@link #commit} leaves the
- * batch's outcome unknown, and the store stops (fail-stop). A corrupt record is reported as {@link
- * dev.factum.api.DataCorruptedException}, never returned as data.
+ * <p>Errors: any exception from {@link #commit} leaves the batch's outcome unknown, and the store
+ * stops (fail-stop); {@link dev.factum.api.StorageFullException} says the cause was a full disk. A
+ * corrupt record is reported as {@link dev.factum.api.DataCorruptedException}, never returned as
+ * data.
  */
 public interface Storage extends AutoCloseable {
 

@@ -13,6 +13,7 @@ import dev.factum.engine.spi.VerifyReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -226,35 +227,52 @@ public final class RocksDbStorage implements Storage {
     }
   }
 
+  /**
+   * Puts each column family's keys into the write batch in ascending order. RocksDB inserts a batch
+   * into each memtable's skip list one key after another, and an ascending run lets every insert
+   * start from where the previous one ended instead of searching from the top: the stream index,
+   * event-id and filter keys of a batch otherwise arrive in random order, and the search dominated
+   * the writer's CPU.
+   */
   @Override
   public void commit(CommitBatch batch) {
+    int events = batch.events().size();
+    List<byte[][]> streamKeys = new ArrayList<>(events);
+    List<byte[][]> idKeys = new ArrayList<>(events);
+    List<byte[]> filterKeys = new ArrayList<>(events * 2);
     try (WriteBatch write = new WriteBatch()) {
       for (RecordedEvent event : batch.events()) {
         byte[] position = Keys.position(event.position());
-        write.put(log, position, EventRecordCodec.encode(event));
-        write.put(
-            streamIndex,
-            Keys.withLong(Keys.streamPrefix(event.stream()), event.revision()),
-            position);
-        write.put(eventIds, Keys.uuid(event.id()), position);
-        write.put(
-            filterIndex,
-            Keys.withLong(Keys.filterPrefix(Keys.CATEGORY, event.category()), event.position()),
-            EMPTY);
-        write.put(
-            filterIndex,
-            Keys.withLong(Keys.filterPrefix(Keys.TYPE, event.type()), event.position()),
-            EMPTY);
+        write.put(log, position, EventRecordCodec.encode(event)); // positions ascend already
+        streamKeys.add(
+            new byte[][] {
+              Keys.withLong(Keys.streamPrefix(event.stream()), event.revision()), position
+            });
+        idKeys.add(new byte[][] {Keys.uuid(event.id()), position});
+        filterKeys.add(
+            Keys.withLong(Keys.filterPrefix(Keys.CATEGORY, event.category()), event.position()));
+        filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TYPE, event.type()), event.position()));
         for (String tag : event.tags()) {
-          write.put(
-              filterIndex,
-              Keys.withLong(Keys.filterPrefix(Keys.TAG, tag), event.position()),
-              EMPTY);
+          filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TAG, tag), event.position()));
         }
       }
-      for (Map.Entry<String, StreamHead> head : batch.heads().entrySet()) {
+      streamKeys.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
+      for (byte[][] entry : streamKeys) {
+        write.put(streamIndex, entry[0], entry[1]);
+      }
+      idKeys.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
+      for (byte[][] entry : idKeys) {
+        write.put(eventIds, entry[0], entry[1]);
+      }
+      filterKeys.sort(Arrays::compareUnsigned);
+      for (byte[] key : filterKeys) {
+        write.put(filterIndex, key, EMPTY);
+      }
+      List<Map.Entry<String, StreamHead>> heads = new ArrayList<>(batch.heads().entrySet());
+      heads.sort(Map.Entry.comparingByKey());
+      for (Map.Entry<String, StreamHead> head : heads) {
         byte[] key = Keys.utf8(head.getKey());
-        write.put(heads, key, HeadRecordCodec.encode(key, head.getValue()));
+        write.put(this.heads, key, HeadRecordCodec.encode(key, head.getValue()));
       }
       db.write(syncWrite, write);
     } catch (RocksDBException e) {

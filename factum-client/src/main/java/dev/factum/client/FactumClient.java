@@ -1,0 +1,397 @@
+package dev.factum.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.api.AppendRequest;
+import dev.factum.api.AppendResult;
+import dev.factum.api.Direction;
+import dev.factum.api.EventStore;
+import dev.factum.api.ExpectedRevision;
+import dev.factum.api.FactumException;
+import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LogFilter;
+import dev.factum.api.MultiAppendResult;
+import dev.factum.api.ReadPage;
+import dev.factum.api.StoreClosedException;
+import dev.factum.api.StreamState;
+import dev.factum.api.Subscription;
+import dev.factum.api.SubscriptionListener;
+import dev.factum.api.SubscriptionRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * An {@link EventStore} over the Factum v1 HTTP API, so that code written against the embedded
+ * store runs unchanged against a server.
+ *
+ * <p>Design note: the client adds no semantics of its own; it relies on what the server guarantees
+ * and only adds what a network needs. Three things follow.
+ *
+ * <ul>
+ *   <li><b>Retries are safe by construction.</b> Before the first attempt, every event without an
+ *       id is given a random one, so a resent append is an exact retry, which the store answers
+ *       with the original result and without writing again. Transport failures and {@code
+ *       overloaded} (after its {@code Retry-After}) are then retried under the {@link RetryPolicy}.
+ *       Deletes are retried only when they certainly did not reach the server. No 4xx and no {@code
+ *       store-closed} answer to a call is retried (see {@link Retrier}).
+ *   <li><b>Errors keep their types.</b> Every problem {@code code} maps back to the exception the
+ *       embedded store throws for it (table below), with the problem attached as a {@link
+ *       ServerProblemException} cause.
+ *   <li><b>Subscriptions resume.</b> A subscription reconnects after a dropped connection and
+ *       resumes after the last event it delivered, so the listener sees each event once, in order
+ *       (see {@link HttpSubscription}). Reconnecting does retry {@code store-closed}, which is what
+ *       a restarting server answers.
+ * </ul>
+ *
+ * <h2>Error mapping</h2>
+ *
+ * <table>
+ *   <caption>What each answer of the server becomes</caption>
+ *   <tr><th>problem code (HTTP status)</th><th>exception</th><th>retried</th></tr>
+ *   <tr><td>wrong-expected-revision (409)</td><td>{@link
+ *       dev.factum.api.WrongExpectedRevisionException} with the problem's stream, expected and
+ *       actual revision ({@code null} actual: {@link StreamState#NO_REVISION})</td><td>no</td></tr>
+ *   <tr><td>idempotency-conflict (409)</td><td>{@link
+ *       dev.factum.api.IdempotencyConflictException}</td><td>no</td></tr>
+ *   <tr><td>stream-deleted (410)</td><td>{@link dev.factum.api.StreamDeletedException}</td>
+ *       <td>no</td></tr>
+ *   <tr><td>stream-not-found (404)</td><td>{@link dev.factum.api.StreamNotFoundException}</td>
+ *       <td>no</td></tr>
+ *   <tr><td>invalid-request (400)</td><td>{@link InvalidArgumentException}</td><td>no</td></tr>
+ *   <tr><td>payload-too-large (413)</td><td>{@link InvalidArgumentException}: the embedded store
+ *       reports an oversized event or append this way too, and the type is final; the cause's
+ *       {@link ServerProblemException#code()} tells the two apart</td><td>no</td></tr>
+ *   <tr><td>overloaded (503)</td><td>{@link dev.factum.api.OverloadedException}</td><td>yes,
+ *       after at least its Retry-After</td></tr>
+ *   <tr><td>store-closed (503)</td><td>{@link StoreClosedException}</td><td>no</td></tr>
+ *   <tr><td>storage-full (507)</td><td>{@link dev.factum.api.StorageFullException}</td>
+ *       <td>no (the store has stopped)</td></tr>
+ *   <tr><td>data-corrupted (500)</td><td>{@link dev.factum.api.DataCorruptedException}</td>
+ *       <td>no</td></tr>
+ *   <tr><td>unsupported-format (500)</td><td>{@link dev.factum.api.UnsupportedFormatException}</td>
+ *       <td>no</td></tr>
+ *   <tr><td>storage-failure (500)</td><td>{@link dev.factum.api.StorageFailureException}</td>
+ *       <td>no</td></tr>
+ *   <tr><td>not-found, method-not-allowed, unsupported-media-type (404, 405, 415)</td><td>{@link
+ *       UnexpectedResponseException} (code invalid-request; nothing applied): the client never
+ *       sends such requests, so the base URI or the versions are wrong</td><td>no</td></tr>
+ *   <tr><td>internal-error (500), an unknown code, a non-problem error body</td><td>{@link
+ *       UnexpectedResponseException} (4xx: nothing applied; else outcome unknown)</td>
+ *       <td>no</td></tr>
+ *   <tr><td>no connection (refused, connect timeout, unknown host)</td><td>{@link
+ *       RequestNotSentException} (code store-closed; nothing applied)</td><td>yes</td></tr>
+ *   <tr><td>no answer (connection lost after sending, request timeout)</td><td>{@link
+ *       OutcomeUnknownException} (code storage-failure)</td><td>reads and appends only</td></tr>
+ *   <tr><td>the client itself closed</td><td>{@link StoreClosedException}</td><td>no</td></tr>
+ * </table>
+ *
+ * When retries run out, the last failure is thrown (earlier ones are suppressed exceptions), except
+ * that it becomes an {@link OutcomeUnknownException} if an earlier attempt may have been applied.
+ *
+ * <h2>Differences from the embedded store</h2>
+ *
+ * <ul>
+ *   <li>JSON data and metadata must be one valid JSON value each (the wire carries JSON, not
+ *       bytes), metadata a JSON object; they are stored and returned compact, so events appended
+ *       through the embedded API with other formatting read back equal as JSON but not byte for
+ *       byte.
+ *   <li>{@link SubscriptionRequest#fromEnd()} is resolved by the client, by asking for the head
+ *       before connecting (the SSE endpoints take no {@code end}).
+ *   <li>{@link #subscribe} makes its first connection before it returns, so a refused subscription
+ *       throws there; deliveries then happen on a virtual thread of the client's.
+ * </ul>
+ */
+public final class FactumClient implements EventStore {
+  private static final AtomicLong SUBSCRIPTION_IDS = new AtomicLong();
+
+  private final HttpClient http;
+  private final HttpTransport transport;
+  private final Retrier retrier;
+  private final HttpSubscription.Settings subscriptionSettings;
+  private final Set<HttpSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private FactumClient(Builder builder) {
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(builder.connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.transport = new HttpTransport(http, builder.baseUri, builder.requestTimeout, closed::get);
+    RandomGenerator random = () -> ThreadLocalRandom.current().nextLong(); // shared by threads
+    this.retrier = new Retrier(builder.retryPolicy, builder.retryListener, random);
+    this.subscriptionSettings =
+        new HttpSubscription.Settings(
+            transport,
+            builder.subscriptionRetryPolicy,
+            builder.connectTimeout.plus(builder.requestTimeout),
+            builder.subscriptionIdleTimeout,
+            random);
+  }
+
+  /** A builder for a client of the server at {@code baseUri}, e.g. {@code http://host:7117}. */
+  public static Builder builder(URI baseUri) {
+    return new Builder(baseUri);
+  }
+
+  /** A client of the server at {@code baseUri} with default settings. */
+  public static FactumClient connect(URI baseUri) {
+    return builder(baseUri).build();
+  }
+
+  @Override
+  public CompletableFuture<AppendResult> appendAsync(AppendRequest request) {
+    try {
+      if (request == null) {
+        throw new InvalidArgumentException("a required argument is missing");
+      }
+      AppendRequest withIds = EventIds.assign(request);
+      String stream = withIds.stream();
+      String path = Urls.stream(stream);
+      byte[] body = WireCodec.appendBody(withIds);
+      return retrier.run(
+          "append to '" + stream + "'",
+          true,
+          () ->
+              transport
+                  .send("POST", path, body, stream)
+                  .thenApply(json -> WireCodec.appendResult(stream, json)));
+    } catch (FactumException rejected) {
+      return CompletableFuture.failedFuture(rejected);
+    }
+  }
+
+  @Override
+  public CompletableFuture<MultiAppendResult> appendAllAsync(List<AppendRequest> requests) {
+    try {
+      byte[] body = WireCodec.multiAppendBody(EventIds.assign(requests));
+      return retrier.run(
+          "append to " + requests.size() + " streams",
+          true,
+          () ->
+              transport
+                  .send("POST", "/append", body, null)
+                  .thenApply(WireCodec::multiAppendResult));
+    } catch (FactumException rejected) {
+      return CompletableFuture.failedFuture(rejected);
+    }
+  }
+
+  @Override
+  public ReadPage readStream(String stream, long from, Direction direction, int limit) {
+    String path = Urls.readStream(stream, from, direction, limit);
+    JsonNode page = call("read '" + stream + "'", true, "GET", path, stream);
+    return WireCodec.streamPage(page, from, direction);
+  }
+
+  @Override
+  public ReadPage readAll(long from, Direction direction, int limit, LogFilter filter) {
+    String path = Urls.readAll(from, direction, limit, filter);
+    return WireCodec.logPage(call("read the log", true, "GET", path, null), from, direction);
+  }
+
+  @Override
+  public StreamState streamState(String stream) {
+    String path = Urls.stream(stream) + "/state";
+    return WireCodec.streamState(call("state of '" + stream + "'", true, "GET", path, stream));
+  }
+
+  @Override
+  public StreamState delete(String stream, ExpectedRevision expected) {
+    return delete(stream, expected, false);
+  }
+
+  @Override
+  public StreamState tombstone(String stream, ExpectedRevision expected) {
+    return delete(stream, expected, true);
+  }
+
+  private StreamState delete(String stream, ExpectedRevision expected, boolean tombstone) {
+    if (expected == null) {
+      throw new InvalidArgumentException("expected revision is missing");
+    }
+    String path = Urls.delete(stream, expected.toString(), tombstone);
+    String what = (tombstone ? "tombstone '" : "delete '") + stream + "'";
+    return WireCodec.streamState(call(what, false, "DELETE", path, stream));
+  }
+
+  @Override
+  public long headPosition() {
+    return WireCodec.headPosition(call("read the head", true, "GET", "/", null));
+  }
+
+  @Override
+  public Subscription subscribe(SubscriptionRequest request, SubscriptionListener listener) {
+    if (request == null || listener == null) {
+      throw new InvalidArgumentException("a required argument is missing");
+    }
+    if (request.isStream()) {
+      Urls.checkedStream(request.stream());
+    }
+    checkOpen();
+    SubscriptionRequest resolved = request;
+    if (request.from() == SubscriptionRequest.END) {
+      long start =
+          request.isStream()
+              ? streamState(request.stream()).lastRevision() + 1
+              : headPosition() + 1;
+      resolved = request.from(start);
+    }
+    HttpSubscription subscription =
+        HttpSubscription.start(
+            subscriptionSettings,
+            retrier,
+            resolved,
+            listener,
+            subscriptions,
+            "factum-client-subscription-" + SUBSCRIPTION_IDS.incrementAndGet());
+    if (closed.get()) {
+      subscription.end(new StoreClosedException("the client is closed"));
+    }
+    return subscription;
+  }
+
+  /**
+   * Closes the client: later calls fail with {@link StoreClosedException}, subscriptions end with
+   * it, and requests under way are given until their timeout to finish. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (HttpSubscription subscription : subscriptions) {
+      subscription.end(new StoreClosedException("the client is closed"));
+    }
+    http.close();
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new StoreClosedException("the client is closed");
+    }
+  }
+
+  private JsonNode call(
+      String operation, boolean idempotent, String method, String path, String stream) {
+    return join(
+        retrier.run(operation, idempotent, () -> transport.send(method, path, null, stream)));
+  }
+
+  /** Waits for a call and rethrows its failure as it was raised. */
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OutcomeUnknownException(
+          "interrupted while waiting for the server; the request may or may not be applied", e);
+    } catch (ExecutionException e) {
+      Throwable cause = Retrier.unwrap(e);
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new OutcomeUnknownException(String.valueOf(cause), cause);
+    } catch (CancellationException e) {
+      throw new StoreClosedException("the request was cancelled", e);
+    }
+  }
+
+  /** Settings of a {@link FactumClient}; every one has a default but the base URI. */
+  public static final class Builder {
+    private final URI baseUri;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration subscriptionIdleTimeout = Duration.ofSeconds(45);
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private RetryPolicy subscriptionRetryPolicy =
+        RetryPolicy.forever(Duration.ofMillis(100), Duration.ofSeconds(5));
+    private RetryListener retryListener = RetryListener.NONE;
+
+    private Builder(URI baseUri) {
+      if (baseUri == null
+          || baseUri.getHost() == null
+          || !("http".equals(baseUri.getScheme()) || "https".equals(baseUri.getScheme()))
+          || baseUri.getRawQuery() != null
+          || baseUri.getRawFragment() != null) {
+        throw new InvalidArgumentException(
+            "the base URI must be an http(s) URI with a host and no query, was " + baseUri);
+      }
+      this.baseUri = baseUri;
+    }
+
+    /** How long to wait for a connection to open (default 5 s). */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * How long one attempt waits for its answer (default 30 s). An append that times out has an
+     * unknown outcome and is retried with the same event ids.
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /** Retries of calls (default {@link RetryPolicy#DEFAULT}). */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = required(policy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * Reconnections of a subscription whose connection dropped (default: forever, pauses from 100
+     * ms to 5 s). Failures are counted from the last connection that delivered something.
+     */
+    public Builder subscriptionRetryPolicy(RetryPolicy policy) {
+      this.subscriptionRetryPolicy = required(policy, "subscriptionRetryPolicy");
+      return this;
+    }
+
+    /**
+     * How long a subscription's connection may stay silent before it is taken for dead and replaced
+     * (default 45 s, three of the server's default heartbeat intervals).
+     */
+    public Builder subscriptionIdleTimeout(Duration timeout) {
+      this.subscriptionIdleTimeout = positive(timeout, "subscriptionIdleTimeout");
+      return this;
+    }
+
+    /** Told about every retry (default: nobody). */
+    public Builder retryListener(RetryListener listener) {
+      this.retryListener = required(listener, "retryListener");
+      return this;
+    }
+
+    public FactumClient build() {
+      return new FactumClient(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new InvalidArgumentException(name + " must be positive");
+      }
+      return value;
+    }
+
+    private static <T> T required(T value, String name) {
+      if (value == null) {
+        throw new InvalidArgumentException(name + " is missing");
+      }
+      return value;
+    }
+  }
+}

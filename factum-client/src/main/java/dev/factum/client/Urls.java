@@ -1,0 +1,123 @@
+package dev.factum.client;
+
+import dev.factum.api.Direction;
+import dev.factum.api.EventStore;
+import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LogFilter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Paths and query strings of the v1 API. Every stream name and filter value is percent-encoded as
+ * UTF-8 (everything but letters, digits, {@code -}, {@code _} and {@code ~}; dots too, so that a
+ * stream named {@code ..} can never be read as a dot-segment), which the server decodes strictly.
+ */
+final class Urls {
+  private Urls() {}
+
+  static String stream(String stream) {
+    return "/streams/" + encode(checkedStream(stream));
+  }
+
+  /** A stream name must be present for the URL to name the right resource at all. */
+  static String checkedStream(String stream) {
+    if (stream == null || stream.isEmpty()) {
+      throw new InvalidArgumentException("stream name is missing or empty");
+    }
+    return stream;
+  }
+
+  static String readStream(String stream, long from, Direction direction, int limit) {
+    return stream(stream) + "?" + readQuery(from, direction, limit);
+  }
+
+  static String readAll(long from, Direction direction, int limit, LogFilter filter) {
+    return "/all?" + readQuery(from, direction, limit) + filterQuery(filter);
+  }
+
+  static String streamEvents(String stream, long from) {
+    return stream(stream) + "/events?from=" + from;
+  }
+
+  static String allEvents(long from, LogFilter filter) {
+    return "/all/events?from=" + from + filterQuery(filter);
+  }
+
+  static String delete(String stream, String expectedRevision, boolean tombstone) {
+    return stream(stream)
+        + "?expectedRevision="
+        + encode(expectedRevision)
+        + (tombstone ? "&tombstone=true" : "");
+  }
+
+  private static String readQuery(long from, Direction direction, int limit) {
+    if (direction == null) {
+      throw new InvalidArgumentException("a required argument is missing");
+    }
+    return "from="
+        + (from == EventStore.END ? "end" : Long.toString(from))
+        + "&direction="
+        + (direction == Direction.FORWARD ? "forward" : "backward")
+        + "&limit="
+        + limit;
+  }
+
+  private static String filterQuery(LogFilter filter) {
+    if (filter == null || filter.isNone()) {
+      return "";
+    }
+    String name =
+        switch (filter.kind()) {
+          case CATEGORY -> "category";
+          case TYPE -> "type";
+          case TAG -> "tag";
+          case NONE -> throw new IllegalStateException("unreachable");
+        };
+    StringBuilder query = new StringBuilder();
+    for (String value : filter.values().stream().sorted().toList()) {
+      query.append('&').append(name).append('=').append(encode(value));
+    }
+    return query.toString();
+  }
+
+  /**
+   * Percent-encodes everything but letters, digits, {@code -}, {@code _} and {@code ~}. A string
+   * that is not valid Unicode (an unpaired surrogate) is refused rather than sent with a
+   * replacement character, which would name a different stream.
+   */
+  static String encode(String value) {
+    ByteBuffer bytes;
+    try {
+      bytes =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(value));
+    } catch (CharacterCodingException e) {
+      throw new InvalidArgumentException(
+          "'" + value + "' is not valid Unicode (unpaired surrogate)");
+    }
+    StringBuilder out = new StringBuilder(value.length() + 8);
+    while (bytes.hasRemaining()) {
+      byte b = bytes.get();
+      int c = b & 0xFF;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '~') {
+        out.append((char) c);
+      } else {
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+      }
+    }
+    return out.toString();
+  }
+}

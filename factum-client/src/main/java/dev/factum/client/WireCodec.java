@@ -1,0 +1,374 @@
+package dev.factum.client;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.factum.api.AppendRequest;
+import dev.factum.api.AppendResult;
+import dev.factum.api.Direction;
+import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
+import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.MultiAppendResult;
+import dev.factum.api.ReadPage;
+import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON wire format of the v1 API, seen from the client: request bodies out, api records in.
+ *
+ * <p>What must stay true:
+ *
+ * <ul>
+ *   <li>JSON event data and metadata are parsed and re-written, never pasted in as raw text: bytes
+ *       that are not exactly one JSON value are refused here ({@code invalid-request}) instead of
+ *       being spliced into the request, where they could add fields to it.
+ *   <li>Numbers keep their exact text (big decimals, trailing zeros), with the same settings the
+ *       server stores JSON with; so an event appended through the client reads back with the very
+ *       bytes the store holds, and an identical resend is recognised as a retry.
+ *   <li>A success body missing a field is an {@link UnexpectedResponseException}, never a default.
+ * </ul>
+ */
+final class WireCodec {
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder(JSON)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .build();
+  private static final Pattern FROM_IN_LINK = Pattern.compile("[?&]from=(\\d+)");
+
+  private WireCodec() {}
+
+  /** Parses a response body. */
+  static JsonNode parse(byte[] body) {
+    try {
+      return MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---- requests
+
+  static byte[] appendBody(AppendRequest request) {
+    return write(
+        json -> {
+          json.writeStartObject();
+          writeAppend(json, request, false);
+          json.writeEndObject();
+        });
+  }
+
+  static byte[] multiAppendBody(List<AppendRequest> requests) {
+    if (requests == null || requests.isEmpty()) {
+      throw new InvalidArgumentException("an append needs at least one stream");
+    }
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeArrayFieldStart("appends");
+          for (AppendRequest request : requests) {
+            json.writeStartObject();
+            writeAppend(json, request, true);
+            json.writeEndObject();
+          }
+          json.writeEndArray();
+          json.writeEndObject();
+        });
+  }
+
+  private static void writeAppend(JsonGenerator json, AppendRequest request, boolean withStream)
+      throws IOException {
+    if (request == null) {
+      throw new InvalidArgumentException("append request is missing");
+    }
+    Urls.checkedStream(request.stream());
+    if (withStream) {
+      json.writeStringField("stream", request.stream());
+    }
+    ExpectedRevision expected = request.expected();
+    if (expected == null) {
+      throw new InvalidArgumentException("expected revision is missing for " + request.stream());
+    }
+    if (expected instanceof ExpectedRevision.Exact exact) {
+      json.writeNumberField("expectedRevision", exact.revision());
+    } else {
+      json.writeStringField("expectedRevision", expected.toString());
+    }
+    if (request.events() == null || request.events().isEmpty()) {
+      throw new InvalidArgumentException("an append needs at least one event");
+    }
+    json.writeArrayFieldStart("events");
+    for (EventData event : request.events()) {
+      writeEvent(json, event);
+    }
+    json.writeEndArray();
+  }
+
+  private static void writeEvent(JsonGenerator json, EventData event) throws IOException {
+    if (event == null) {
+      throw new InvalidArgumentException("event is missing");
+    }
+    if (event.data() == null) {
+      throw new InvalidArgumentException("event data is missing");
+    }
+    json.writeStartObject();
+    if (event.id() != null) {
+      json.writeStringField("id", event.id().toString());
+    }
+    json.writeStringField("type", event.type());
+    json.writeStringField("contentType", event.contentType());
+    json.writeFieldName("data");
+    if (event.contentType().equals(EventData.JSON)) {
+      json.writeTree(parseValue(event.data(), "event data"));
+    } else {
+      json.writeString(Base64.getEncoder().encodeToString(event.data()));
+    }
+    if (event.metadata() != null) {
+      json.writeFieldName("metadata");
+      json.writeTree(parseValue(event.metadata(), "event metadata"));
+    }
+    if (!event.tags().isEmpty()) {
+      json.writeArrayFieldStart("tags");
+      for (String tag : event.tags()) {
+        json.writeString(tag);
+      }
+      json.writeEndArray();
+    }
+    json.writeEndObject();
+  }
+
+  /** Exactly one JSON value, or {@code invalid-request}. */
+  private static JsonNode parseValue(byte[] bytes, String what) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new InvalidArgumentException(what + " is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new InvalidArgumentException(what + " could not be read: " + e.getMessage());
+    }
+    if (node == null || node.isMissingNode()) {
+      throw new InvalidArgumentException(what + " is empty; JSON content needs one JSON value");
+    }
+    return node;
+  }
+
+  @FunctionalInterface
+  private interface Writer {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  private static byte[] write(Writer writer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator json = MAPPER.createGenerator(out)) {
+      writer.write(json);
+    } catch (IOException e) {
+      throw new InvalidArgumentException("the request could not be encoded: " + e.getMessage(), e);
+    }
+    return out.toByteArray();
+  }
+
+  // ---- responses
+
+  static AppendResult appendResult(String stream, JsonNode body) {
+    return new AppendResult(
+        stream,
+        longField(body, "firstRevision"),
+        longField(body, "nextExpectedRevision"),
+        longField(body, "firstPosition"),
+        longField(body, "position"));
+  }
+
+  static MultiAppendResult multiAppendResult(JsonNode body) {
+    List<AppendResult> results = new ArrayList<>();
+    for (JsonNode part : arrayField(body, "results")) {
+      results.add(appendResult(textField(part, "stream"), part));
+    }
+    return new MultiAppendResult(results);
+  }
+
+  static StreamState streamState(JsonNode body) {
+    String status = textField(body, "status");
+    StreamState.Status parsed;
+    try {
+      parsed = StreamState.Status.valueOf(status.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw malformed("unknown stream status '" + status + "'", body);
+    }
+    JsonNode last = body.path("lastRevision");
+    long lastRevision = last.isIntegralNumber() ? last.asLong() : StreamState.NO_REVISION;
+    return new StreamState(textField(body, "stream"), parsed, lastRevision);
+  }
+
+  static long headPosition(JsonNode body) {
+    return longField(body, "headPosition");
+  }
+
+  /**
+   * A page of a stream read. The server links the next page only while there is one; at the end of
+   * a forward read the embedded store's {@code next} is the revision after the last event returned,
+   * or {@code from} when none was (a visible stream read from below its first visible revision
+   * always returns events), which is what is rebuilt here.
+   */
+  static ReadPage streamPage(JsonNode body, long from, Direction direction) {
+    List<RecordedEvent> events = events(body);
+    boolean end = booleanField(body, "endOfRead");
+    Long linked = nextFromLink(body);
+    long next;
+    if (linked != null) {
+      next = linked;
+    } else if (direction == Direction.BACKWARD) {
+      next = -1;
+    } else {
+      next = events.isEmpty() ? from : events.getLast().revision() + 1;
+    }
+    return new ReadPage(events, next, end);
+  }
+
+  /** A page of a global-log read: forward pages always link where to continue. */
+  static ReadPage logPage(JsonNode body, long from, Direction direction) {
+    List<RecordedEvent> events = events(body);
+    boolean end = booleanField(body, "endOfRead");
+    Long linked = nextFromLink(body);
+    long next;
+    if (linked != null) {
+      next = linked;
+    } else if (direction == Direction.BACKWARD) {
+      next = -1;
+    } else {
+      next = events.isEmpty() ? from : events.getLast().position() + 1;
+    }
+    return new ReadPage(events, next, end);
+  }
+
+  private static Long nextFromLink(JsonNode body) {
+    JsonNode link = body.path("next");
+    if (!link.isTextual()) {
+      return null;
+    }
+    Matcher matcher = FROM_IN_LINK.matcher(link.asText());
+    if (!matcher.find()) {
+      throw malformed("a next link without a position", body);
+    }
+    return Long.parseLong(matcher.group(1));
+  }
+
+  private static List<RecordedEvent> events(JsonNode body) {
+    List<RecordedEvent> events = new ArrayList<>();
+    for (JsonNode event : arrayField(body, "events")) {
+      events.add(event(event));
+    }
+    return events;
+  }
+
+  /** One event object, as in pages and SSE {@code data:}. */
+  static RecordedEvent event(JsonNode node) {
+    String contentType = textField(node, "contentType");
+    JsonNode dataNode = node.get("data");
+    if (dataNode == null) {
+      throw malformed("an event without data", node);
+    }
+    byte[] data;
+    byte[] metadata = null;
+    UUID id;
+    Instant timestamp;
+    try {
+      data =
+          contentType.equals(EventData.JSON)
+              ? MAPPER.writeValueAsBytes(dataNode)
+              : Base64.getDecoder().decode(dataNode.asText());
+      JsonNode metadataNode = node.get("metadata");
+      if (metadataNode != null && !metadataNode.isNull()) {
+        metadata = MAPPER.writeValueAsBytes(metadataNode);
+      }
+      id = UUID.fromString(textField(node, "id"));
+      timestamp = Instant.parse(textField(node, "timestamp"));
+    } catch (JsonProcessingException | RuntimeException e) {
+      if (e instanceof UnexpectedResponseException known) {
+        throw known;
+      }
+      throw malformed("an undecodable event (" + e.getMessage() + ")", node);
+    }
+    Set<String> tags = new LinkedHashSet<>();
+    for (JsonNode tag : node.path("tags")) {
+      tags.add(tag.asText());
+    }
+    return new RecordedEvent(
+        id,
+        textField(node, "stream"),
+        longField(node, "revision"),
+        longField(node, "position"),
+        timestamp,
+        textField(node, "type"),
+        contentType,
+        data,
+        metadata,
+        Set.copyOf(tags));
+  }
+
+  private static String textField(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw malformed("no '" + field + "' string", node);
+    }
+    return value.asText();
+  }
+
+  private static long longField(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw malformed("no '" + field + "' number", node);
+    }
+    return value.asLong();
+  }
+
+  private static boolean booleanField(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isBoolean()) {
+      throw malformed("no '" + field + "' boolean", node);
+    }
+    return value.asBoolean();
+  }
+
+  private static JsonNode arrayField(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isArray()) {
+      throw malformed("no '" + field + "' array", node);
+    }
+    return value;
+  }
+
+  private static UnexpectedResponseException malformed(String what, JsonNode node) {
+    String text = node.toString();
+    return new UnexpectedResponseException(
+        200,
+        "the server's answer could not be decoded: "
+            + what
+            + " in "
+            + (text.length() > 200 ? text.substring(0, 200) + "..." : text),
+        null);
+  }
+}

@@ -1,0 +1,399 @@
+package dev.factum.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.factum.api.AppendRequest;
+import dev.factum.api.AppendResult;
+import dev.factum.api.DataCorruptedException;
+import dev.factum.api.Direction;
+import dev.factum.api.ErrorCode;
+import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
+import dev.factum.api.FactumException;
+import dev.factum.api.IdempotencyConflictException;
+import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.Limits;
+import dev.factum.api.OverloadedException;
+import dev.factum.api.StorageFailureException;
+import dev.factum.api.StorageFullException;
+import dev.factum.api.StoreClosedException;
+import dev.factum.api.StreamDeletedException;
+import dev.factum.api.StreamNotFoundException;
+import dev.factum.api.StreamState;
+import dev.factum.api.UnsupportedFormatException;
+import dev.factum.api.WrongExpectedRevisionException;
+import dev.factum.engine.StoreOptions;
+import dev.factum.server.ServerConfig;
+import dev.factum.tck.Await;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every error the server can answer with comes back as the exception the embedded store throws for
+ * it, with its fields; failures of the HTTP layer and of the transport come back as client types
+ * that say whether the request may have been applied.
+ */
+class ErrorMappingTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  @TempDir Path directory;
+
+  /** Makes the server answer with one error code; returns what the client threw. */
+  @FunctionalInterface
+  interface Trigger {
+    void run(ServerFixture server, FactumClient client) throws Exception;
+  }
+
+  private static List<EventData> one(String type) {
+    return List.of(EventData.json(type, "{}"));
+  }
+
+  private static Map<ErrorCode, Trigger> triggers() {
+    Map<ErrorCode, Trigger> triggers = new EnumMap<>(ErrorCode.class);
+    triggers.put(
+        ErrorCode.WRONG_EXPECTED_REVISION,
+        (server, client) -> client.append("s-1", ExpectedRevision.exact(3), one("A")));
+    triggers.put(
+        ErrorCode.STREAM_DELETED,
+        (server, client) -> {
+          client.tombstone("s-1", ExpectedRevision.any());
+          client.readStream("s-1", 0, Direction.FORWARD, 10);
+        });
+    triggers.put(
+        ErrorCode.STREAM_NOT_FOUND,
+        (server, client) -> client.readStream("s-1", 0, Direction.FORWARD, 10));
+    triggers.put(
+        ErrorCode.IDEMPOTENCY_CONFLICT,
+        (server, client) -> {
+          UUID id = UUID.randomUUID();
+          client.append("s-1", ExpectedRevision.any(), List.of(one("A").getFirst().withId(id)));
+          client.append("s-2", ExpectedRevision.any(), List.of(one("A").getFirst().withId(id)));
+        });
+    triggers.put(
+        ErrorCode.INVALID_ARGUMENT,
+        (server, client) -> client.append("$reserved", ExpectedRevision.any(), one("A")));
+    triggers.put(
+        ErrorCode.STORE_CLOSED,
+        (server, client) -> {
+          server.store.close();
+          client.append("s-1", ExpectedRevision.any(), one("A"));
+        });
+    triggers.put(
+        ErrorCode.STORAGE_FULL,
+        (server, client) -> {
+          server.storage.failNextCommit(() -> new StorageFullException("no space left on device"));
+          client.append("s-1", ExpectedRevision.any(), one("A"));
+        });
+    triggers.put(
+        ErrorCode.OVERLOADED,
+        (server, client) -> {
+          CountDownLatch release = server.storage.holdCommits();
+          try {
+            CompletableFuture<AppendResult> first =
+                server.store.appendAsync(AppendRequest.of("q-1", ExpectedRevision.any(), ev()));
+            Await.until(
+                "the writer to hold a commit", WAIT, () -> server.storage.commitsEntered() > 0);
+            CompletableFuture<AppendResult> queued =
+                server.store.appendAsync(AppendRequest.of("q-2", ExpectedRevision.any(), ev()));
+            try {
+              client.append("s-1", ExpectedRevision.any(), one("A"));
+            } finally {
+              release.countDown();
+              first.join();
+              queued.join();
+            }
+          } finally {
+            release.countDown();
+          }
+        });
+    triggers.put(
+        ErrorCode.DATA_CORRUPTED,
+        (server, client) -> {
+          client.append("s-1", ExpectedRevision.any(), one("A"));
+          server.storage.failReads(() -> new DataCorruptedException("checksum mismatch"));
+          client.readStream("s-1", 0, Direction.FORWARD, 10);
+        });
+    triggers.put(
+        ErrorCode.UNSUPPORTED_FORMAT,
+        (server, client) -> {
+          client.append("s-1", ExpectedRevision.any(), one("A"));
+          server.storage.failReads(() -> new UnsupportedFormatException("format version 9"));
+          client.readAll(0, Direction.FORWARD, 10, null);
+        });
+    triggers.put(
+        ErrorCode.STORAGE_FAILURE,
+        (server, client) -> {
+          server.storage.failNextCommit(() -> new IllegalStateException("fsync failed: EIO"));
+          client.append("s-1", ExpectedRevision.any(), one("A"));
+        });
+    return triggers;
+  }
+
+  private static EventData ev() {
+    return EventData.json("Q", "{}");
+  }
+
+  private static Class<? extends FactumException> expectedType(ErrorCode code) {
+    return switch (code) {
+      case WRONG_EXPECTED_REVISION -> WrongExpectedRevisionException.class;
+      case STREAM_DELETED -> StreamDeletedException.class;
+      case STREAM_NOT_FOUND -> StreamNotFoundException.class;
+      case IDEMPOTENCY_CONFLICT -> IdempotencyConflictException.class;
+      case INVALID_ARGUMENT -> InvalidArgumentException.class;
+      case STORE_CLOSED -> StoreClosedException.class;
+      case STORAGE_FULL -> StorageFullException.class;
+      case OVERLOADED -> OverloadedException.class;
+      case DATA_CORRUPTED -> DataCorruptedException.class;
+      case UNSUPPORTED_FORMAT -> UnsupportedFormatException.class;
+      case STORAGE_FAILURE -> StorageFailureException.class;
+    };
+  }
+
+  @Test
+  void everyErrorCodeTheServerProducesRoundTripsToItsExceptionType() throws Exception {
+    Map<ErrorCode, Trigger> triggers = triggers();
+    assertThat(triggers.keySet())
+        .as("every code has a trigger")
+        .containsExactly(ErrorCode.values());
+    // A queue of one command, so that one held commit and one queued append make it full.
+    StoreOptions options = StoreOptions.DEFAULT.withQueue(1, StoreOptions.DEFAULT.maxQueuedBytes());
+    for (ErrorCode code : ErrorCode.values()) {
+      try (ServerFixture server =
+          ServerFixture.start(directory.resolve(code.id()), options, ServerConfig.DEFAULT)) {
+        FactumClient client = server.client().retryPolicy(RetryPolicy.NONE).build();
+        try {
+          assertThatThrownBy(() -> triggers.get(code).run(server, client))
+              .as(code.id())
+              .isExactlyInstanceOf(expectedType(code))
+              .satisfies(
+                  thrown -> {
+                    FactumException failure = (FactumException) thrown;
+                    assertThat(failure.code()).isEqualTo(code);
+                    ServerProblemException problem =
+                        ServerProblemException.of(failure).orElseThrow();
+                    assertThat(problem.code()).isEqualTo(code.id());
+                    assertThat(problem.status()).isBetween(400, 599);
+                  });
+        } finally {
+          server.stop();
+          client.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void conflictsAndStreamErrorsCarryTheirFields() throws Exception {
+    try (ServerFixture server = ServerFixture.start(directory)) {
+      FactumClient client = server.client().build();
+      try {
+        assertThatThrownBy(() -> client.append("s-1", ExpectedRevision.exists(), one("A")))
+            .isInstanceOfSatisfying(
+                WrongExpectedRevisionException.class,
+                e -> {
+                  assertThat(e.stream()).isEqualTo("s-1");
+                  assertThat(e.expected()).isEqualTo(ExpectedRevision.exists());
+                  assertThat(e.actualRevision()).isEqualTo(StreamState.NO_REVISION);
+                });
+        client.append("s-1", ExpectedRevision.any(), List.of(ev(), ev(), ev()));
+        assertThatThrownBy(() -> client.append("s-1", ExpectedRevision.noStream(), one("A")))
+            .isInstanceOfSatisfying(
+                WrongExpectedRevisionException.class,
+                e -> {
+                  assertThat(e.expected()).isEqualTo(ExpectedRevision.noStream());
+                  assertThat(e.actualRevision()).isEqualTo(2);
+                  assertThat(e.getMessage())
+                      .isEqualTo("stream 's-1' expected at no_stream but is at 2");
+                });
+        assertThatThrownBy(() -> client.delete("s-1", ExpectedRevision.exact(1)))
+            .isInstanceOfSatisfying(
+                WrongExpectedRevisionException.class,
+                e -> assertThat(e.actualRevision()).isEqualTo(2));
+        assertThatThrownBy(() -> client.readStream("nobody-1", 0, Direction.BACKWARD, 1))
+            .isInstanceOfSatisfying(
+                StreamNotFoundException.class, e -> assertThat(e.stream()).isEqualTo("nobody-1"));
+      } finally {
+        server.stop();
+        client.close();
+      }
+    }
+  }
+
+  @Test
+  void anOversizedEventIsInvalidInputAsInTheEmbeddedStore() throws Exception {
+    Limits small = new Limits(256, 1024, 10_000, 16 << 20, 32, 10_000);
+    StoreOptions options = StoreOptions.DEFAULT.withLimits(small);
+    try (ServerFixture server = ServerFixture.start(directory, options, ServerConfig.DEFAULT)) {
+      FactumClient client = server.client().build();
+      List<EventData> big = List.of(EventData.json("Big", "\"" + "x".repeat(2000) + "\""));
+      try {
+        assertThatThrownBy(() -> server.store.append("s-1", ExpectedRevision.any(), big))
+            .isExactlyInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> client.append("s-1", ExpectedRevision.any(), big))
+            .isExactlyInstanceOf(InvalidArgumentException.class)
+            .satisfies(
+                e -> {
+                  ServerProblemException problem = ServerProblemException.of(e).orElseThrow();
+                  assertThat(problem.code()).isEqualTo("payload-too-large");
+                  assertThat(problem.status()).isEqualTo(413);
+                });
+        Await.until("the 413 to be counted", WAIT, () -> server.requests("append", 413) == 1);
+      } finally {
+        server.stop();
+        client.close();
+      }
+    }
+  }
+
+  @Test
+  void httpLayerCodesTheClientNeverCausesAreUnexpectedResponses() throws Exception {
+    try (ServerFixture server = ServerFixture.start(directory);
+        HttpClient raw = HttpClient.newHttpClient()) {
+      // The real server's answers to requests this client never makes.
+      Map<String, HttpRequest> requests =
+          Map.of(
+              "method-not-allowed",
+              HttpRequest.newBuilder(URI.create(server.uri() + "/streams/s-1"))
+                  .PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                  .build(),
+              "unsupported-media-type",
+              HttpRequest.newBuilder(URI.create(server.uri() + "/streams/s-1"))
+                  .header("Content-Type", "text/plain")
+                  .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                  .build(),
+              "not-found",
+              HttpRequest.newBuilder(URI.create(server.uri() + "/nothing/here")).build());
+      for (Map.Entry<String, HttpRequest> entry : requests.entrySet()) {
+        HttpResponse<byte[]> response =
+            raw.send(entry.getValue(), HttpResponse.BodyHandlers.ofByteArray());
+        FactumException mapped =
+            ProblemMapper.fromResponse(
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""),
+                response.body(),
+                null,
+                "s-1");
+        assertThat(mapped).as(entry.getKey()).isInstanceOf(UnexpectedResponseException.class);
+        UnexpectedResponseException unexpected = (UnexpectedResponseException) mapped;
+        assertThat(unexpected.mayHaveBeenApplied()).isFalse();
+        assertThat(unexpected.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(ServerProblemException.of(unexpected).orElseThrow().code())
+            .isEqualTo(entry.getKey());
+      }
+
+      // A wrong base URI meets the server's not-found through the client itself.
+      FactumClient misdirected = ServerFixture.client(URI.create(server.uri() + "/factum")).build();
+      try {
+        assertThatThrownBy(misdirected::headPosition)
+            .isInstanceOfSatisfying(
+                UnexpectedResponseException.class,
+                e -> {
+                  assertThat(e.status()).isEqualTo(404);
+                  assertThat(e.mayHaveBeenApplied()).isFalse();
+                });
+      } finally {
+        server.stop();
+        misdirected.close();
+      }
+    }
+  }
+
+  @Test
+  void anUnexpectedServerFailureIsAnUnexpectedResponseWithUnknownOutcome() throws Exception {
+    try (ServerFixture server = ServerFixture.start(directory)) {
+      FactumClient client = server.client().build();
+      try {
+        client.append("s-1", ExpectedRevision.any(), one("A"));
+        server.storage.failReads(() -> new IllegalStateException("a bug"));
+        assertThatThrownBy(() -> client.readStream("s-1", 0, Direction.FORWARD, 1))
+            .isInstanceOfSatisfying(
+                UnexpectedResponseException.class,
+                e -> {
+                  assertThat(e.status()).isEqualTo(500);
+                  assertThat(e.mayHaveBeenApplied()).isTrue();
+                  assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILURE);
+                  assertThat(ServerProblemException.of(e).orElseThrow().code())
+                      .isEqualTo("internal-error");
+                });
+      } finally {
+        server.stop();
+        client.close();
+      }
+    }
+  }
+
+  @Test
+  void noServerMeansRequestNotSentAfterTheRetriesRanOut() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    AtomicInteger retries = new AtomicInteger();
+    FactumClient client =
+        ServerFixture.client(URI.create("http://127.0.0.1:" + port))
+            .retryPolicy(new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(10)))
+            .retryListener((op, attempt, failure, pause) -> retries.incrementAndGet())
+            .build();
+    try {
+      assertThatThrownBy(() -> client.append("s-1", ExpectedRevision.any(), one("A")))
+          .isInstanceOfSatisfying(
+              RequestNotSentException.class,
+              e -> {
+                assertThat(e.mayHaveBeenApplied()).isFalse();
+                assertThat(e.code()).isEqualTo(ErrorCode.STORE_CLOSED);
+                assertThat(e.getSuppressed()).hasSize(2);
+              });
+      assertThat(retries).hasValue(2);
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aTimedOutRequestHasAnUnknownOutcomeAndADeleteIsNotRetried() throws Exception {
+    try (ServerFixture server = ServerFixture.start(directory)) {
+      AtomicInteger retries = new AtomicInteger();
+      FactumClient client =
+          server
+              .client()
+              .requestTimeout(Duration.ofMillis(300))
+              .retryListener((op, attempt, failure, pause) -> retries.incrementAndGet())
+              .build();
+      try {
+        client.append("s-1", ExpectedRevision.any(), one("A"));
+        CountDownLatch release = server.storage.holdCommits();
+        assertThatThrownBy(() -> client.delete("s-1", ExpectedRevision.exact(0)))
+            .isInstanceOfSatisfying(
+                OutcomeUnknownException.class,
+                e -> {
+                  assertThat(e.mayHaveBeenApplied()).isTrue();
+                  assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILURE);
+                });
+        assertThat(retries).as("a delete is not idempotent: no retry").hasValue(0);
+        release.countDown();
+        // It was applied after all: that is what "unknown" means.
+        Await.until(
+            "the delete to land",
+            WAIT,
+            () -> server.store.streamState("s-1").status() == StreamState.Status.DELETED);
+      } finally {
+        server.stop();
+        client.close();
+      }
+    }
+  }
+}
