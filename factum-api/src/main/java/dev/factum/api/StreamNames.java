@@ -12,4 +12,45 @@ public final class StreamNames {
     int dash = stream.indexOf('-');
     return dash < 0 ? stream : stream.substring(0, dash);
   }
+
+  /**
+   * Percent-encodes a name for one segment of a URL path or a query value: everything but ASCII
+   * letters, digits, {@code -}, {@code _} and {@code ~} is encoded, including {@code .} (so that a
+   * name like {@code ..} can never read as a dot-segment) and {@code /}. A string that is not valid
+   * Unicode (an unpaired surrogate) is refused rather than encoded with a replacement character,
+   * which would name something else.
+   *
+   * @throws InvalidArgumentException if {@code value} is not valid Unicode
+   */
+  public static String urlEncode(String value) {
+    java.nio.ByteBuffer bytes;
+    try {
+      bytes =
+          java.nio.charset.StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+              .encode(java.nio.CharBuffer.wrap(value));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new InvalidArgumentException(
+          "'" + value + "' is not valid Unicode (unpaired surrogate)");
+    }
+    StringBuilder out = new StringBuilder(value.length() + 8);
+    while (bytes.hasRemaining()) {
+      int c = bytes.get() & 0xFF;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '~') {
+        out.append((char) c);
+      } else {
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+      }
+    }
+    return out.toString();
+  }
 }

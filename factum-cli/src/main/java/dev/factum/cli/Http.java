@@ -101,23 +101,7 @@ final class Http {
     return new Factum.CommandFailure("the server answered " + status);
   }
 
-  /** Percent-encodes a path segment (everything but RFC 3986 unreserved characters). */
   static String segment(String value) {
-    StringBuilder out = new StringBuilder();
-    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xFF;
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '.'
-          || c == '_'
-          || c == '~') {
-        out.append((char) c);
-      } else {
-        out.append(String.format("%%%02X", c));
-      }
-    }
-    return out.toString();
+    return dev.factum.api.StreamNames.urlEncode(value);
   }
 }

@@ -4,11 +4,7 @@ import dev.factum.api.Direction;
 import dev.factum.api.EventStore;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LogFilter;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import dev.factum.api.StreamNames;
 
 /**
  * Paths and query strings of the v1 API. Every stream name and filter value is percent-encoded as
@@ -83,41 +79,7 @@ final class Urls {
     return query.toString();
   }
 
-  /**
-   * Percent-encodes everything but letters, digits, {@code -}, {@code _} and {@code ~}. A string
-   * that is not valid Unicode (an unpaired surrogate) is refused rather than sent with a
-   * replacement character, which would name a different stream.
-   */
   static String encode(String value) {
-    ByteBuffer bytes;
-    try {
-      bytes =
-          StandardCharsets.UTF_8
-              .newEncoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .encode(CharBuffer.wrap(value));
-    } catch (CharacterCodingException e) {
-      throw new InvalidArgumentException(
-          "'" + value + "' is not valid Unicode (unpaired surrogate)");
-    }
-    StringBuilder out = new StringBuilder(value.length() + 8);
-    while (bytes.hasRemaining()) {
-      byte b = bytes.get();
-      int c = b & 0xFF;
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '_'
-          || c == '~') {
-        out.append((char) c);
-      } else {
-        out.append('%')
-            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-      }
-    }
-    return out.toString();
+    return StreamNames.urlEncode(value);
   }
 }

@@ -4,6 +4,8 @@ import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
+import dev.factum.storage.rocksdb.RocksDbStorage;
+import dev.factum.tck.FaultInjectingStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -70,7 +72,7 @@ final class ServerFixture implements AutoCloseable {
   }
 
   private void open() throws IOException {
-    storage = new FaultInjectingStorage(directory);
+    storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
     store = FactumStore.open(storage, options);
     server = FactumServer.start(store, config);
     config = config.withPort(server.port());

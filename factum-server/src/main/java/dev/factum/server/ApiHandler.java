@@ -201,7 +201,7 @@ final class ApiHandler implements HttpHandler {
         page.endOfRead()
             ? null
             : "/streams/"
-                + encodeSegment(stream)
+                + dev.factum.api.StreamNames.urlEncode(stream)
                 + "?from="
                 + page.next()
                 + "&direction="
@@ -444,31 +444,13 @@ final class ApiHandler implements HttpHandler {
         };
     StringBuilder query = new StringBuilder();
     for (String value : filter.values().stream().sorted().toList()) {
-      query.append('&').append(name).append('=').append(encodeSegment(value));
+      query
+          .append('&')
+          .append(name)
+          .append('=')
+          .append(dev.factum.api.StreamNames.urlEncode(value));
     }
     return query.toString();
-  }
-
-  /** Percent-encodes everything but RFC 3986 unreserved characters. */
-  static String encodeSegment(String value) {
-    StringBuilder out = new StringBuilder();
-    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xFF;
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '.'
-          || c == '_'
-          || c == '~') {
-        out.append((char) c);
-      } else {
-        out.append('%')
-            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-      }
-    }
-    return out.toString();
   }
 
   /** Writes the fields of one JSON object. */

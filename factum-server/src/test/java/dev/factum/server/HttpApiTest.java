@@ -219,12 +219,15 @@ class HttpApiTest {
   void smallResponsesAreNotHeldBackByNagle() throws Exception {
     server.post("/streams/s-1", "{\"expectedRevision\":\"any\",\"events\":" + events(100) + "}");
     server.get("/streams/s-1?limit=100"); // warm up
-    long started = System.nanoTime();
+    long fastest = Long.MAX_VALUE;
     for (int i = 0; i < 20; i++) {
+      long started = System.nanoTime();
       assertThat(server.get("/streams/s-1?limit=100").status()).isEqualTo(200);
+      fastest = Math.min(fastest, System.nanoTime() - started);
     }
-    // With Nagle's algorithm on, each of these waits ~40 ms for a delayed ACK.
-    assertThat((System.nanoTime() - started) / 20 / 1_000_000).isLessThan(20);
+    // With Nagle's algorithm on, every one of these waits ~40 ms for a delayed ACK; the fastest
+    // of twenty is immune to a busy machine's occasional slow request.
+    assertThat(fastest / 1_000_000).isLessThan(20);
   }
 
   @Test
@@ -244,7 +247,8 @@ class HttpApiTest {
     assertThat(reply.status()).isEqualTo(200);
     JsonNode event = server.get("/all").json().get("events").get(0);
     assertThat(event.get("stream").asText()).isEqualTo("café-1/x");
-    assertThat(ApiHandler.encodeSegment("café-1/x")).isEqualTo("caf%C3%A9-1%2Fx");
+    assertThat(dev.factum.api.StreamNames.urlEncode("café-1/x")).isEqualTo("caf%C3%A9-1%2Fx");
+    assertThat(dev.factum.api.StreamNames.urlEncode("..")).isEqualTo("%2E%2E");
   }
 
   @Test

@@ -19,6 +19,7 @@ import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
+import dev.factum.tck.FaultInjectingStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ class WritePipelineFaultTest {
 
   @Test
   void storageFullStopsTheStoreWithItsOwnCodeAndReopeningRecovers() {
-    FaultyStorage storage = new FaultyStorage(RocksDbStorage.open(directory));
+    FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
     try (FactumStore store = FactumStore.open(storage)) {
       store.append("s-1", noStream(), one());
       storage.failNextCommit(() -> new StorageFullException("no space left (injected)"));
@@ -64,7 +65,7 @@ class WritePipelineFaultTest {
 
   @Test
   void aFailedCommitStopsTheStoreAndReopeningRecovers() throws Exception {
-    FaultyStorage storage = new FaultyStorage(RocksDbStorage.open(directory));
+    FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
     FactumStore store = FactumStore.open(storage);
     AtomicReference<Throwable> subscriptionEnd = new AtomicReference<>();
     CountDownLatch ended = new CountDownLatch(1);
@@ -106,11 +107,10 @@ class WritePipelineFaultTest {
 
   @Test
   void aFullQueueAnswersOverloadedAtOnceAndLosesNothingAccepted() throws Exception {
-    FaultyStorage storage = new FaultyStorage(RocksDbStorage.open(directory));
+    FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
     StoreOptions tiny = StoreOptions.DEFAULT.withQueue(4, StoreOptions.DEFAULT.maxQueuedBytes());
-    CountDownLatch release = new CountDownLatch(1);
     try (FactumStore store = FactumStore.open(storage, tiny)) {
-      storage.holdCommits(release);
+      CountDownLatch release = storage.holdCommits();
       List<CompletableFuture<AppendResult>> accepted = new ArrayList<>();
       List<Throwable> rejected = new ArrayList<>();
       try {
@@ -138,7 +138,7 @@ class WritePipelineFaultTest {
 
   @Test
   void anAppendThatFailedWithStorageFullIsRetriedExactlyAfterReopening() {
-    FaultyStorage storage = new FaultyStorage(RocksDbStorage.open(directory));
+    FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
     List<EventData> batch = List.of(EventData.json("T", "{}").withId(java.util.UUID.randomUUID()));
     try (FactumStore store = FactumStore.open(storage)) {
       storage.failNextCommit(() -> new StorageFullException("no space left (injected)"));

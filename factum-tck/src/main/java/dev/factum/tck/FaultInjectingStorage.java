@@ -1,4 +1,4 @@
-package dev.factum.storage.rocksdb;
+package dev.factum.tck;
 
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
@@ -10,32 +10,51 @@ import dev.factum.engine.spi.VerifyReport;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The real RocksDB storage with a fault seam in front of {@link #commit}: a test can make the next
- * commit fail (before anything reaches RocksDB) or hold commits until released. Everything else
- * passes straight through.
+ * A real storage with seams in front of it for the failures a test cannot cause otherwise: the next
+ * commit fails (before anything reaches the storage), commits wait at a gate (to fill the write
+ * queue or outlast a timeout), or log and stream reads fail. Everything else passes straight
+ * through, so the store above it is the real one. Shared by every module's fault tests.
  */
-final class FaultyStorage implements Storage {
-  private final RocksDbStorage real;
+public final class FaultInjectingStorage implements Storage {
+  private final Storage real;
+  private final AtomicInteger commitsEntered = new AtomicInteger();
   private volatile Supplier<RuntimeException> nextCommitFailure;
+  private volatile Supplier<RuntimeException> readFailure;
   private volatile CountDownLatch gate;
 
-  FaultyStorage(RocksDbStorage real) {
+  public FaultInjectingStorage(Storage real) {
     this.real = real;
   }
 
-  void failNextCommit(Supplier<RuntimeException> failure) {
+  /** The next commit throws what {@code failure} supplies, and writes nothing. */
+  public void failNextCommit(Supplier<RuntimeException> failure) {
     nextCommitFailure = failure;
   }
 
-  void holdCommits(CountDownLatch release) {
+  /** Stream and log reads throw what {@code failure} supplies (null: stop failing). */
+  public void failReads(Supplier<RuntimeException> failure) {
+    readFailure = failure;
+  }
+
+  /** Commits wait until the returned latch is counted down. */
+  public CountDownLatch holdCommits() {
+    CountDownLatch release = new CountDownLatch(1);
     gate = release;
+    return release;
+  }
+
+  /** How many commits have started (including ones held at the gate). */
+  public int commitsEntered() {
+    return commitsEntered.get();
   }
 
   @Override
   public void commit(CommitBatch batch) {
+    commitsEntered.incrementAndGet();
     CountDownLatch hold = gate;
     if (hold != null) {
       try {
@@ -51,6 +70,13 @@ final class FaultyStorage implements Storage {
       throw failure.get();
     }
     real.commit(batch);
+  }
+
+  private void maybeFailRead() {
+    Supplier<RuntimeException> failure = readFailure;
+    if (failure != null) {
+      throw failure.get();
+    }
   }
 
   @Override
@@ -81,12 +107,14 @@ final class FaultyStorage implements Storage {
       int limit,
       long minRevision,
       long maxPosition) {
+    maybeFailRead();
     return real.readStream(stream, from, direction, limit, minRevision, maxPosition);
   }
 
   @Override
   public List<RecordedEvent> readLog(
       long from, Direction direction, int limit, LogFilter filter, long maxPosition) {
+    maybeFailRead();
     return real.readLog(from, direction, limit, filter, maxPosition);
   }
 
