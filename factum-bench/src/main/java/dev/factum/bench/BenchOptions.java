@@ -21,6 +21,7 @@ import java.util.Set;
  * @param dataParent where the run directory is made; null for the system temp directory
  * @param resultsDirectory where the Markdown report is written
  * @param workloads the workloads to run
+ * @param httpClient the HTTP client of the HTTP workloads
  * @param smoke tiny sizes and short windows, to check that everything works
  * @param arguments the command line as given, for the report
  */
@@ -34,6 +35,7 @@ record BenchOptions(
     Path dataParent,
     Path resultsDirectory,
     Set<Workload> workloads,
+    HttpClientKind httpClient,
     boolean smoke,
     List<String> arguments) {
 
@@ -51,6 +53,8 @@ record BenchOptions(
         --dir PATH          where to put the data (a fresh directory is made inside it and
                             removed at the end; default: the system temp directory)
         --only NAME[,NAME]  run only these workloads: %s
+        --http-client KIND  the client of the HTTP workloads: raw (a minimal socket client,
+                            the default) or jdk (java.net.http.HttpClient, HTTP/1.1)
         --results PATH      where to write the Markdown report (default bench-results)
         --smoke             tiny sizes and ~1 s windows: checks that everything works
         --help              this text
@@ -70,6 +74,7 @@ record BenchOptions(
     Path dataParent = null;
     Path results = Path.of(System.getProperty(RESULTS_PROPERTY, "bench-results"));
     Set<Workload> workloads = EnumSet.allOf(Workload.class);
+    HttpClientKind httpClient = HttpClientKind.RAW;
     boolean smoke = false;
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     while (!rest.isEmpty()) {
@@ -80,6 +85,7 @@ record BenchOptions(
         case "--dir" -> dataParent = Path.of(value(option, rest));
         case "--results" -> results = Path.of(value(option, rest));
         case "--only" -> workloads = parseWorkloads(value(option, rest));
+        case "--http-client" -> httpClient = HttpClientKind.byName(value(option, rest));
         case "--smoke" -> smoke = true;
         default -> throw new IllegalArgumentException("unknown option '" + option + "'");
       }
@@ -101,6 +107,7 @@ record BenchOptions(
         dataParent,
         results,
         workloads,
+        httpClient,
         smoke,
         Arrays.asList(args));
   }
@@ -116,7 +123,15 @@ record BenchOptions(
 
   /** The loaded store is built when a read workload needs it. */
   boolean buildsLoadedStore() {
-    return runs(Workload.STREAM_LOAD) || runs(Workload.CATCH_UP);
+    return runs(Workload.STREAM_LOAD)
+        || runs(Workload.CATCH_UP)
+        || runs(Workload.HTTP_STREAM_LOAD)
+        || runs(Workload.HTTP_SSE);
+  }
+
+  /** A server is started on the loaded store when an HTTP read workload needs it. */
+  boolean servesLoadedStore() {
+    return runs(Workload.HTTP_STREAM_LOAD) || runs(Workload.HTTP_SSE);
   }
 
   private static String value(String option, List<String> rest) {

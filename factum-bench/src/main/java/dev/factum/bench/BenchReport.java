@@ -9,6 +9,7 @@ import java.util.List;
  * @param startedAt local time the run started (names the report file)
  * @param elapsedNanos the whole run, setup and teardown included
  * @param settle how the loaded store settled after its build (null when not built)
+ * @param http the HTTP workloads' figures, each next to its in-process counterpart
  */
 record BenchReport(
     BenchOptions options,
@@ -20,7 +21,27 @@ record BenchReport(
     LoadedStore.BuildResult build,
     Quiesce.Outcome settle,
     List<StreamLoad.Result> streamLoads,
-    LogCatchUp.Result catchUp) {
+    LogCatchUp.Result catchUp,
+    HttpFigures http) {
+
+  /**
+   * What the HTTP workloads measured; a workload that was not selected has an empty list or null.
+   */
+  record HttpFigures(
+      HttpAppends.Result appends,
+      List<HttpStreamLoad.Result> streamLoads,
+      SseCatchUp.Result sseCatchUp,
+      SseLive.Result sseLive) {
+    static final HttpFigures NONE = new HttpFigures(null, List.of(), null, null);
+
+    HttpFigures {
+      streamLoads = List.copyOf(streamLoads);
+    }
+
+    boolean isEmpty() {
+      return appends == null && streamLoads.isEmpty() && sseCatchUp == null && sseLive == null;
+    }
+  }
 
   BenchReport {
     disk = List.copyOf(disk);

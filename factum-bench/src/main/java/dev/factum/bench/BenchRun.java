@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Runs the selected workloads in order (raw disk, durable appends, building the loaded store,
- * stream load, log catch-up) in one fresh run directory, and gathers their figures.
+ * stream load, log catch-up, their HTTP counterparts on the same store, then HTTP appends and live
+ * SSE delivery on fresh stores) in one fresh run directory, and gathers their figures.
  *
  * <p>What must stay true: the disk baseline is measured in the same run directory as the stores, so
  * it describes the same disk at the same time; the read workloads share one loaded store, which is
@@ -50,6 +51,8 @@ final class BenchRun {
       List<StreamLoad.Result> loads = List.of();
       LogCatchUp.Result catchUp = null;
       Quiesce.Outcome settle = null;
+      List<HttpStreamLoad.Result> httpLoads = List.of();
+      SseCatchUp.Result sseCatchUp = null;
       if (options.buildsLoadedStore()) {
         Path storeDirectory = data.path().resolve("stream-load");
         try (FactumStore store = RocksDbEventStore.open(storeDirectory)) {
@@ -72,7 +75,32 @@ final class BenchRun {
           if (options.runs(Workload.CATCH_UP)) {
             catchUp = LogCatchUp.measure(store, progress);
           }
+          if (options.servesLoadedStore()) {
+            try (HttpRig rig = HttpRig.start(store, options.httpClient(), progress)) {
+              progress.say("serving the stream-load store at %s", rig.uri());
+              if (options.runs(Workload.HTTP_STREAM_LOAD)) {
+                httpLoads =
+                    HttpStreamLoad.measure(
+                        store, build.streams(), rig, options.warmUp(), options.window(), progress);
+              }
+              if (options.runs(Workload.HTTP_SSE)) {
+                sseCatchUp = SseCatchUp.measure(store, rig, progress);
+              }
+            }
+          }
         }
+      }
+      HttpAppends.Result httpAppends = null;
+      if (options.runs(Workload.HTTP_APPEND)) {
+        httpAppends =
+            HttpAppends.measure(
+                data.path(), options.httpClient(), options.warmUp(), options.window(), progress);
+      }
+      SseLive.Result sseLive = null;
+      if (options.runs(Workload.HTTP_SSE)) {
+        sseLive =
+            SseLive.measure(
+                data.path(), options.httpClient(), options.warmUp(), options.window(), progress);
       }
       return new BenchReport(
           options,
@@ -84,7 +112,8 @@ final class BenchRun {
           build,
           settle,
           loads,
-          catchUp);
+          catchUp,
+          new BenchReport.HttpFigures(httpAppends, httpLoads, sseCatchUp, sseLive));
     }
   }
 }

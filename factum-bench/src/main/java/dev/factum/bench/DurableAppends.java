@@ -77,10 +77,7 @@ final class DurableAppends {
       Path runDirectory, Duration warmUp, Duration window, Progress progress)
       throws IOException, InterruptedException {
     Payloads payloads = new Payloads(42);
-    String[] streams = new String[STREAMS];
-    for (int i = 0; i < STREAMS; i++) {
-      streams[i] = "order-" + i;
-    }
+    String[] streams = streamNames();
     List<Result> results = new ArrayList<>();
     for (Variant variant : VARIANTS) {
       Path directory =
@@ -110,21 +107,38 @@ final class DurableAppends {
       Duration warmUp,
       Duration window)
       throws InterruptedException {
+    return measure(
+        store,
+        variant,
+        "append-" + variant.writers() + "x" + variant.eventsPerAppend(),
+        index ->
+            () -> {
+              String stream = streams[ThreadLocalRandom.current().nextInt(streams.length)];
+              store.append(stream, ExpectedRevision.any(), events(variant, payloads));
+            },
+        warmUp,
+        window);
+  }
+
+  /**
+   * Runs {@code operations} (each appending {@code variant.eventsPerAppend()} events to {@code
+   * store}, in-process or not) on {@code variant.writers()} threads, and takes the store's group
+   * commit figures across the window.
+   */
+  static Result measure(
+      FactumStore store,
+      Variant variant,
+      String name,
+      ClosedLoop.OperationFactory operations,
+      Duration warmUp,
+      Duration window)
+      throws InterruptedException {
     PipelineStats stats = store.pipelineStats();
     long[] before = new long[3];
-    ClosedLoop loop =
-        new ClosedLoop(
-            "append-" + variant.writers() + "x" + variant.eventsPerAppend(),
-            variant.writers(),
-            warmUp,
-            window);
+    ClosedLoop loop = new ClosedLoop(name, variant.writers(), warmUp, window);
     ClosedLoop.Result run =
         loop.run(
-            index ->
-                () -> {
-                  String stream = streams[ThreadLocalRandom.current().nextInt(streams.length)];
-                  store.append(stream, ExpectedRevision.any(), events(variant, payloads));
-                },
+            operations,
             () -> {
               before[0] = stats.batches();
               before[1] = stats.events();
@@ -138,7 +152,16 @@ final class DurableAppends {
         stats.commitNanos() - before[2]);
   }
 
-  private static List<EventData> events(Variant variant, Payloads payloads) {
+  /** The stream names appends go to: {@code order-0} to {@code order-9999}. */
+  static String[] streamNames() {
+    String[] streams = new String[STREAMS];
+    for (int i = 0; i < STREAMS; i++) {
+      streams[i] = "order-" + i;
+    }
+    return streams;
+  }
+
+  static List<EventData> events(Variant variant, Payloads payloads) {
     if (variant.eventsPerAppend() == 1) {
       return List.of(EventData.json("OrderPlaced", payloads.next()));
     }

@@ -53,6 +53,7 @@ final class ReportFormatter {
     if (report.catchUp() != null) {
       catchUp(out, report);
     }
+    HttpReportSections.render(out, report);
     targets(out, report);
     return out.toString();
   }
@@ -264,6 +265,7 @@ final class ReportFormatter {
       targetRow(table, "global log read (readAll)", report.catchUp().read());
       targetRow(table, "global log subscription", report.catchUp().subscription());
     }
+    any |= HttpReportSections.targetRows(table, report);
     if (any) {
       out.append("## Targets\n\n").append(table.render());
     }

@@ -32,10 +32,7 @@ final class StreamLoad {
   static List<Result> measure(
       FactumStore store, int streams, Duration warmUp, Duration window, Progress progress)
       throws InterruptedException {
-    String[] names = new String[streams];
-    for (int i = 0; i < streams; i++) {
-      names[i] = LoadedStore.streamName(i);
-    }
+    String[] names = names(streams);
     List<Result> results = new ArrayList<>();
     for (int threads : THREADS) {
       ClosedLoop loop = new ClosedLoop("stream-load-" + threads, threads, warmUp, window);
@@ -49,7 +46,16 @@ final class StreamLoad {
     return results;
   }
 
-  private static void load(FactumStore store, String[] names) {
+  /** The names of the loaded store's streams. */
+  static String[] names(int streams) {
+    String[] names = new String[streams];
+    for (int i = 0; i < streams; i++) {
+      names[i] = LoadedStore.streamName(i);
+    }
+    return names;
+  }
+
+  static void load(FactumStore store, String[] names) {
     String stream = names[ThreadLocalRandom.current().nextInt(names.length)];
     ReadPage page = store.readStream(stream, 0, Direction.FORWARD, LoadedStore.EVENTS_PER_STREAM);
     if (page.events().size() != LoadedStore.EVENTS_PER_STREAM) {

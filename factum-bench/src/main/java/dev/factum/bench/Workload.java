@@ -8,7 +8,10 @@ enum Workload {
   DISK("disk"),
   APPEND("append"),
   STREAM_LOAD("stream-load"),
-  CATCH_UP("catch-up");
+  CATCH_UP("catch-up"),
+  HTTP_APPEND("http-append"),
+  HTTP_STREAM_LOAD("http-stream-load"),
+  HTTP_SSE("http-sse");
 
   private final String cliName;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -58,11 +59,44 @@ class BenchSmokeTest {
     assertThat(catchUp.subscription().events()).isEqualTo(BenchOptions.SMOKE_EVENTS);
     assertThat(catchUp.subscription().eventsPerSecond()).isPositive();
 
+    BenchReport.HttpFigures http = report.http();
+    for (DurableAppends.Result append :
+        List.of(http.appends().inProcess(), http.appends().http())) {
+      assertThat(append.eventsPerSecond()).isPositive();
+      assertThat(append.commits()).isPositive();
+      assertThat(append.averageBatchEvents())
+          .isGreaterThanOrEqualTo(HttpAppends.VARIANT.eventsPerAppend());
+      assertSane(append.latency());
+    }
+
+    assertThat(http.streamLoads()).hasSize(StreamLoad.THREADS.size());
+    for (HttpStreamLoad.Result load : http.streamLoads()) {
+      assertThat(load.inProcess().perSecond()).isPositive();
+      assertThat(load.http().perSecond()).isPositive();
+      assertSane(load.inProcess().summary());
+      assertSane(load.http().summary());
+    }
+
+    SseCatchUp.Result sse = http.sseCatchUp();
+    assertThat(sse.logLength()).isEqualTo(BenchOptions.SMOKE_EVENTS);
+    assertThat(sse.inProcess().events()).isEqualTo(BenchOptions.SMOKE_EVENTS);
+    assertThat(sse.http().events()).isEqualTo(BenchOptions.SMOKE_EVENTS);
+    assertThat(sse.http().eventsPerSecond()).isPositive();
+
+    for (SseLive.Pass live : List.of(http.sseLive().inProcess(), http.sseLive().http())) {
+      assertThat(live.appended()).isPositive();
+      assertThat(live.delivered()).isPositive();
+      assertThat(live.lagAtEnd()).isNotNegative();
+      assertThat(live.drainNanos()).isNotNegative();
+    }
+
     String markdown = ReportFormatter.markdown(report);
     Path file = BenchMain.write(results, report, markdown);
     assertThat(Files.readString(file))
         .contains("## Machine", "## 1. Raw disk baseline", "## 2. Durable appends")
         .contains("## 3b. Stream load", "## 4. Global log catch-up", "## Targets")
+        .contains("## 5a. Appends over HTTP", "## 5b. Stream load over HTTP")
+        .contains("## 5c. Catch-up over Server-Sent Events", "## 5d. Live delivery")
         .doesNotContain("NaN");
     try (Stream<Path> left = Files.list(data)) {
       assertThat(left).as("the run directory is removed at the end").isEmpty();
@@ -79,6 +113,15 @@ class BenchSmokeTest {
         .hasMessageContaining("unknown workload");
     assertThat(BenchOptions.parse("--only", "append").runsDiskBaseline()).isTrue();
     assertThat(BenchOptions.parse("--only", "catch-up").buildsLoadedStore()).isTrue();
+    assertThat(BenchOptions.parse("--only", "http-sse").servesLoadedStore()).isTrue();
+    assertThat(BenchOptions.parse("--only", "http-append").buildsLoadedStore()).isFalse();
+    assertThat(BenchOptions.parse().httpClient()).isEqualTo(HttpClientKind.RAW);
+    assertThat(BenchOptions.parse("--http-client", "jdk").httpClient())
+        .isEqualTo(HttpClientKind.JDK);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> BenchOptions.parse("--http-client", "curl"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jdk or raw");
   }
 
   private static void assertSane(LatencySummary latency) {
