@@ -11,6 +11,13 @@ public interface SubscriptionListener {
   void onEvent(RecordedEvent event) throws Exception;
 
   /**
+   * The events read together in one batch have all been delivered; more may follow at once. A
+   * listener that buffers its output (a network feed, say) should flush here rather than after
+   * every event.
+   */
+  default void onBatchDelivered() {}
+
+  /**
    * The subscription has delivered its backlog (everything that existed when it last looked) and
    * now waits for new events. Called once, when the subscription first reaches the head.
    */

@@ -109,6 +109,9 @@ final class SubscriptionWorker implements Subscription {
           listener.onEvent(event);
           cursor = request.isStream() ? event.revision() + 1 : event.position() + 1;
         }
+        if (!page.isEmpty() && !closed) {
+          listener.onBatchDelivered();
+        }
         if (closed || page.size() == pageSize) {
           continue;
         }

@@ -45,6 +45,9 @@ final class ApiHandler implements HttpHandler {
   private volatile boolean shuttingDown;
   private final java.util.concurrent.atomic.AtomicInteger inFlight =
       new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.locks.ReentrantLock idleLock =
+      new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.locks.Condition idle = idleLock.newCondition();
 
   ApiHandler(FactumStore store, ServerConfig config, Metrics metrics) {
     this.store = store;
@@ -83,8 +86,11 @@ final class ApiHandler implements HttpHandler {
       }
       exchange.close();
       if (inFlight.decrementAndGet() == 0) {
-        synchronized (inFlight) {
-          inFlight.notifyAll();
+        idleLock.lock();
+        try {
+          idle.signalAll();
+        } finally {
+          idleLock.unlock();
         }
       }
     }
@@ -92,20 +98,16 @@ final class ApiHandler implements HttpHandler {
 
   /** Waits until no exchange is being handled, or the grace period has passed. */
   void awaitIdle(Duration grace) {
-    long deadline = System.nanoTime() + grace.toNanos();
-    synchronized (inFlight) {
-      while (inFlight.get() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        try {
-          inFlight.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+    long left = grace.toNanos();
+    idleLock.lock(); // a lock, not synchronized: virtual threads must not pin while waiting
+    try {
+      while (inFlight.get() > 0 && left > 0) {
+        left = idle.awaitNanos(left);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      idleLock.unlock();
     }
   }
 

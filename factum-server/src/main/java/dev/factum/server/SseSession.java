@@ -35,6 +35,14 @@ final class SseSession implements SubscriptionListener {
   private volatile Subscription subscription;
   private volatile Throwable endCause;
 
+  private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+  /** Sent early if a batch's frames grow past this; otherwise once per batch. */
+  private static final int FLUSH_BYTES = 64 * 1024;
+
+  private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(8192);
   private boolean headersSent;
 
   SseSession(HttpExchange exchange) {
@@ -74,22 +82,46 @@ final class SseSession implements SubscriptionListener {
     return endCause;
   }
 
+  /**
+   * Appends one frame to the buffer, built directly as bytes: {@code id:}, then the event JSON as
+   * {@code data:} lines (a line break inside the JSON, possible in data stored through the embedded
+   * API, starts a new {@code data:} line, which SSE joins back with a newline).
+   */
   @Override
   public void onEvent(RecordedEvent event) {
     byte[] json = WireFormat.eventBytes(event);
-    StringBuilder frame = new StringBuilder(json.length + 48);
-    frame.append("id: ").append(event.position()).append("\ndata: ");
-    String text = new String(json, StandardCharsets.UTF_8);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\n' || c == '\r') {
-        frame.append("\ndata: "); // SSE joins data lines with a newline
-      } else {
-        frame.append(c);
+    writeLock.lock();
+    try {
+      pending.writeBytes(ID);
+      pending.writeBytes(Long.toString(event.position()).getBytes(StandardCharsets.US_ASCII));
+      pending.writeBytes(DATA);
+      int start = 0;
+      for (int i = 0; i < json.length; i++) {
+        if (json[i] == '\n' || json[i] == '\r') {
+          pending.write(json, start, i - start);
+          pending.writeBytes(DATA);
+          start = i + 1;
+        }
       }
+      pending.write(json, start, json.length - start);
+      pending.writeBytes(END);
+      if (pending.size() >= FLUSH_BYTES) {
+        flushPending();
+      }
+    } finally {
+      writeLock.unlock();
     }
-    frame.append("\n\n");
-    write(frame.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A batch is delivered: send what is buffered in one write. */
+  @Override
+  public void onBatchDelivered() {
+    writeLock.lock();
+    try {
+      flushPending();
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   @Override
@@ -115,8 +147,19 @@ final class SseSession implements SubscriptionListener {
     ended.countDown();
   }
 
+  /** Buffers {@code bytes} after whatever is pending and sends it all now. */
   private void write(byte[] bytes) {
     writeLock.lock(); // a lock, not synchronized: virtual threads must not pin while blocked
+    try {
+      pending.writeBytes(bytes);
+      flushPending();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Sends the pending bytes in one write. Called with the lock held. */
+  private void flushPending() {
     try {
       if (!headersSent) {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
@@ -125,12 +168,13 @@ final class SseSession implements SubscriptionListener {
         exchange.sendResponseHeaders(200, 0);
         headersSent = true;
       }
-      out.write(bytes);
+      if (pending.size() > 0) {
+        pending.writeTo(out);
+        pending.reset();
+      }
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("the SSE client went away", e);
-    } finally {
-      writeLock.unlock();
     }
   }
 
