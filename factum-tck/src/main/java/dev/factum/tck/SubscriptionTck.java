@@ -49,9 +49,10 @@ public abstract class SubscriptionTck extends TckSupport {
 
     @Override
     public void onCaughtUp() {
-      if (caughtUp.incrementAndGet() == 1) {
-        eventsAtCaughtUp = events.size();
+      if (caughtUp.get() == 0) {
+        eventsAtCaughtUp = events.size(); // before the count, which is what tests wait on
       }
+      caughtUp.incrementAndGet();
     }
 
     @Override

@@ -154,7 +154,11 @@ class WritePipelineFaultTest {
 
   @Test
   void blockingCallsFromACompletionCallbackAreRefusedInsteadOfDeadlocking() throws Exception {
-    try (FactumStore store = RocksDbEventStore.open(directory)) {
+    FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
+    try (FactumStore store = FactumStore.open(storage)) {
+      // Hold the commit so that the callback is attached before the future completes, and so runs
+      // on the store's pipeline thread rather than on this one.
+      CountDownLatch release = storage.holdCommits();
       CompletableFuture<Throwable> refused =
           store
               .appendAsync(new AppendRequest("s-1", noStream(), one()))
@@ -167,6 +171,7 @@ class WritePipelineFaultTest {
                       return e;
                     }
                   });
+      release.countDown();
       assertThat(refused.get(10, TimeUnit.SECONDS)).hasMessageContaining("deadlock");
       CompletableFuture<AppendResult> chained =
           store
