@@ -17,7 +17,14 @@ import java.time.Duration;
  * turned into a {@link Factum.CommandFailure} that prints the server's code and detail.
  */
 final class Http {
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Numbers stay exact (no double round trip), so export and import never change event data. */
+  static final ObjectMapper JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(
+              com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .build();
+
   static final String URL_HELP =
       "--url URL      server address (env FACTUM_URL, default http://127.0.0.1:7117)";
 

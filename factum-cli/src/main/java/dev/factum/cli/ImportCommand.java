@@ -55,7 +55,7 @@ final class ImportCommand implements Factum.Command {
       throw new Args.UsageException(file + " does not exist");
     }
     Path checkpoint = Path.of(args.get("checkpoint", file + ".checkpoint"));
-    long done = Files.exists(checkpoint) ? Long.parseLong(Files.readString(checkpoint).trim()) : 0;
+    long done = readCheckpoint(checkpoint);
     long total;
     try (var lines = Files.lines(file)) {
       total = lines.count();
@@ -77,7 +77,7 @@ final class ImportCommand implements Factum.Command {
                 || !batch.getFirst().get("stream").equals(event.get("stream")))) {
           send(http, batch);
           done = lineNumber - 1;
-          Files.writeString(checkpoint, Long.toString(done));
+          writeCheckpoint(checkpoint, done);
           progress.update(done, total, "line " + done);
           batch.clear();
         }
@@ -88,10 +88,34 @@ final class ImportCommand implements Factum.Command {
       send(http, batch);
     }
     done = lineNumber;
-    Files.writeString(checkpoint, Long.toString(done));
+    writeCheckpoint(checkpoint, done);
     progress.finish(done, total, "line " + done);
     err.println("factum import: done, " + done + " lines");
     return 0;
+  }
+
+  private static long readCheckpoint(Path checkpoint) throws IOException {
+    if (!Files.exists(checkpoint)) {
+      return 0;
+    }
+    String text = Files.readString(checkpoint).trim();
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new Factum.CommandFailure(
+          "checkpoint " + checkpoint + " is damaged ('" + text + "'); remove it to start over");
+    }
+  }
+
+  /** Written to a temporary file and renamed over the old one, so a crash never leaves half. */
+  private static void writeCheckpoint(Path checkpoint, long done) throws IOException {
+    Path temporary = checkpoint.resolveSibling(checkpoint.getFileName() + ".tmp");
+    Files.writeString(temporary, Long.toString(done));
+    Files.move(
+        temporary,
+        checkpoint,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static JsonNode parse(String line, long number) {

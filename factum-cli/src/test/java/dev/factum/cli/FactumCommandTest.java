@@ -91,9 +91,18 @@ class FactumCommandTest {
               "append", "order-1", "--type", "X", "--data", "{}", "--expected", "0", "--url", url);
       assertThat(conflict.exit()).isEqualTo(1);
       assertThat(conflict.err()).contains("wrong-expected-revision");
-      for (int i = 0; i < 30; i++) {
+      for (int i = 0; i < 29; i++) {
         factum("append", "user-" + i % 4, "--type", "Seen", "--data", "{}", "--url", url);
       }
+      factum(
+          "append",
+          "user-9",
+          "--type",
+          "Seen",
+          "--data",
+          "{\"amount\":19.90,\"x\":0.12345678901234567890}",
+          "--url",
+          url);
       Run read = factum("read", "order-1", "--url", url);
       assertThat(read.out().lines().toList()).hasSize(3);
       assertThat(factum("read", "--all", "--category", "user", "--url", url).out().lines().count())
@@ -102,6 +111,8 @@ class FactumCommandTest {
           .contains("\"position\":32");
       Run exported = factum("export", "--out", export.toString(), "--url", url);
       assertThat(exported.exit()).isZero();
+      assertThat(Files.readString(export))
+          .contains("\"amount\":19.90,\"x\":0.12345678901234567890");
       assertThat(Files.readAllLines(export)).hasSize(33);
       assertThat(factum("export", "--out", export.toString(), "--url", url).exit()).isEqualTo(2);
       // resume after a cut: drop the tail, leave half a line, and resume
@@ -131,6 +142,12 @@ class FactumCommandTest {
         }
       }
     }
+    assertThat(Files.readString(temp.resolve("again.ndjson")))
+        .contains("\"amount\":19.90,\"x\":0.12345678901234567890");
+    Files.writeString(Path.of(export + ".checkpoint"), "");
+    Run damaged = factum("import", export.toString(), "--url", "http://127.0.0.1:1");
+    assertThat(damaged.exit()).isEqualTo(1);
+    assertThat(damaged.err()).contains("checkpoint").contains("damaged");
     Run verify = factum("verify", "--data", target.toString());
     assertThat(verify.exit()).isZero();
     assertThat(verify.out()).startsWith("OK: 33 events");

@@ -238,6 +238,11 @@ final class HttpSubscription implements Subscription {
   /** How one connection ended: whether it delivered anything, and a final cause if it is over. */
   private record Outcome(boolean delivered, Throwable cause) {}
 
+  /** Events delivered to the listener so far, and how many of them it has heard a batch end for. */
+  private long deliveredEvents;
+
+  private long batchMark;
+
   /** Reads one connection until it ends, breaks, goes silent, or the subscription ends. */
   private Outcome follow(SseConnection connection) {
     SseParser parser = new SseParser();
@@ -264,11 +269,18 @@ final class HttpSubscription implements Subscription {
         if (closed) {
           return new Outcome(delivered, null);
         }
+        long before = deliveredEvents;
         Throwable end = handle(frame);
-        delivered = true;
+        // Only an event that reached the listener counts as progress (a caught-up frame alone
+        // must not reset the reconnect policy's failure count).
+        delivered |= deliveredEvents > before;
         if (end != null) {
-          return new Outcome(true, end);
+          return new Outcome(delivered, end);
         }
+      }
+      Throwable batchEnd = batchDelivered();
+      if (batchEnd != null) {
+        return new Outcome(delivered, batchEnd);
       }
       connection.more();
     }
@@ -282,6 +294,10 @@ final class HttpSubscription implements Subscription {
     }
     switch (frame.event()) {
       case "caught-up" -> {
+        Throwable batchEnd = batchDelivered();
+        if (batchEnd != null) {
+          return batchEnd;
+        }
         if (!caughtUp) {
           caughtUp = true;
           try {
@@ -327,7 +343,25 @@ final class HttpSubscription implements Subscription {
     }
     lastPosition = event.position();
     nextPosition = request.isStream() ? event.revision() + 1 : event.position() + 1;
+    deliveredEvents++;
     return null;
+  }
+
+  /**
+   * Tells the listener that the events received together have been delivered (the listener
+   * contract's {@code onBatchDelivered}), once per chunk read and before {@code onCaughtUp}.
+   */
+  private Throwable batchDelivered() {
+    if (deliveredEvents == batchMark) {
+      return null;
+    }
+    batchMark = deliveredEvents;
+    try {
+      listener.onBatchDelivered();
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
   }
 
   private static boolean reconnectable(FactumException failure) {

@@ -351,13 +351,14 @@ final class ApiHandler implements HttpHandler {
   }
 
   private int sse(Request request, SubscriptionRequest subscription) throws Exception {
-    if (shuttingDown) {
-      throw new dev.factum.api.StoreClosedException("the server is shutting down");
-    }
     SseSession session = new SseSession(request.exchange);
+    // Registered before the check, so that a shutdown starting in between still ends it.
     sessions.add(session);
     metrics.sseOpened();
     try {
+      if (shuttingDown) {
+        throw new dev.factum.api.StoreClosedException("the server is shutting down");
+      }
       session.run(store, subscription, config.heartbeat());
     } finally {
       sessions.remove(session);

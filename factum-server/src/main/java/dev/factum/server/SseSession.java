@@ -58,15 +58,18 @@ final class SseSession implements SubscriptionListener {
   void run(FactumStore store, SubscriptionRequest request, Duration heartbeat)
       throws InterruptedException {
     subscription = store.subscribe(request, this);
-    write(("retry: 1000\n\n").getBytes(StandardCharsets.UTF_8));
-    while (!ended.await(heartbeat.toMillis(), TimeUnit.MILLISECONDS)) {
-      try {
-        write(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8));
-      } catch (UncheckedIOException gone) {
-        subscription.close();
+    try {
+      write(("retry: 1000\n\n").getBytes(StandardCharsets.UTF_8));
+      while (!ended.await(heartbeat.toMillis(), TimeUnit.MILLISECONDS)) {
+        try {
+          write(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8));
+        } catch (UncheckedIOException gone) {
+          subscription.close();
+        }
       }
+    } finally {
+      subscription.close(); // however this ends (even interrupted), the store stops delivering
     }
-    subscription.close();
   }
 
   /** Ends the session from outside (server shutdown). */
