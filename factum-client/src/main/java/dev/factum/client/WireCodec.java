@@ -234,22 +234,20 @@ final class WireCodec {
    * always returns events), which is what is rebuilt here.
    */
   static ReadPage streamPage(JsonNode body, long from, Direction direction) {
-    List<RecordedEvent> events = events(body);
-    boolean end = booleanField(body, "endOfRead");
-    Long linked = nextFromLink(body);
-    long next;
-    if (linked != null) {
-      next = linked;
-    } else if (direction == Direction.BACKWARD) {
-      next = -1;
-    } else {
-      next = events.isEmpty() ? from : events.getLast().revision() + 1;
-    }
-    return new ReadPage(events, next, end);
+    return page(body, from, direction, RecordedEvent::revision);
   }
 
   /** A page of a global-log read: forward pages always link where to continue. */
   static ReadPage logPage(JsonNode body, long from, Direction direction) {
+    return page(body, from, direction, RecordedEvent::position);
+  }
+
+  /** {@code cursor}: what a forward read continues after (revision or position). */
+  private static ReadPage page(
+      JsonNode body,
+      long from,
+      Direction direction,
+      java.util.function.ToLongFunction<RecordedEvent> cursor) {
     List<RecordedEvent> events = events(body);
     boolean end = booleanField(body, "endOfRead");
     Long linked = nextFromLink(body);
@@ -259,7 +257,7 @@ final class WireCodec {
     } else if (direction == Direction.BACKWARD) {
       next = -1;
     } else {
-      next = events.isEmpty() ? from : events.getLast().position() + 1;
+      next = events.isEmpty() ? from : cursor.applyAsLong(events.getLast()) + 1;
     }
     return new ReadPage(events, next, end);
   }

@@ -7,9 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,26 +39,13 @@ class SseTest {
   }
 
   private void appendConcurrently(int writers, int appendsEach, String prefix) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        int writer = w;
-        done.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < appendsEach; i++) {
-                    append(prefix + (writer + i) % 5, 1 + i % 3);
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    dev.factum.tck.Concurrently.run(
+        writers,
+        writer -> {
+          for (int i = 0; i < appendsEach; i++) {
+            append(prefix + (writer + i) % 5, 1 + i % 3);
+          }
+        });
   }
 
   private static List<Long> ids(List<SseClient.Frame> frames) {

@@ -19,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -40,42 +37,29 @@ public abstract class ConcurrencyTck extends TckSupport {
     AtomicInteger wins = new AtomicInteger(1);
     ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
     CyclicBarrier start = new CyclicBarrier(writers);
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        int writer = w;
-        done.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  long known = 0;
-                  int n = 0;
-                  while (wins.get() < appendsWanted) {
-                    String tag = "w" + writer + "-" + n++;
-                    List<EventData> pair =
-                        List.of(
-                            event("Pair", "{\"t\":\"" + tag + "\"}"),
-                            event("Pair", "{\"t\":\"" + tag + "\"}"));
-                    try {
-                      AppendResult result = store.append("hot-1", exact(known), pair);
-                      attempts.add(new Attempt(known, result, -2, tag));
-                      wins.incrementAndGet();
-                      known = result.lastRevision();
-                    } catch (WrongExpectedRevisionException conflict) {
-                      attempts.add(new Attempt(known, null, conflict.actualRevision(), tag));
-                      known = conflict.actualRevision();
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Concurrently.run(
+        writers,
+        writer -> {
+          start.await();
+          long known = 0;
+          int n = 0;
+          while (wins.get() < appendsWanted) {
+            String tag = "w" + writer + "-" + n++;
+            List<EventData> pair =
+                List.of(
+                    event("Pair", "{\"t\":\"" + tag + "\"}"),
+                    event("Pair", "{\"t\":\"" + tag + "\"}"));
+            try {
+              AppendResult result = store.append("hot-1", exact(known), pair);
+              attempts.add(new Attempt(known, result, -2, tag));
+              wins.incrementAndGet();
+              known = result.lastRevision();
+            } catch (WrongExpectedRevisionException conflict) {
+              attempts.add(new Attempt(known, null, conflict.actualRevision(), tag));
+              known = conflict.actualRevision();
+            }
+          }
+        });
 
     List<RecordedEvent> stream = readWholeStream("hot-1");
     StreamState state = store.streamState("hot-1");
@@ -133,31 +117,21 @@ public abstract class ConcurrencyTck extends TckSupport {
                     }
                   }
                 });
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
     try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        int writer = w;
-        done.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < appendsEach; i++) {
-                    long invoked = System.nanoTime();
-                    AppendResult result =
-                        store.append(
-                            "w" + writer + "-" + (i % 5),
-                            dev.factum.api.ExpectedRevision.any(),
-                            events(1 + i % 3));
-                    timings.add(new Timed(invoked, System.nanoTime(), result));
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
+      Concurrently.run(
+          writers,
+          writer -> {
+            for (int i = 0; i < appendsEach; i++) {
+              long invoked = System.nanoTime();
+              AppendResult result =
+                  store.append(
+                      "w" + writer + "-" + (i % 5),
+                      dev.factum.api.ExpectedRevision.any(),
+                      events(1 + i % 3));
+              timings.add(new Timed(invoked, System.nanoTime(), result));
+            }
+          });
     } finally {
-      pool.shutdownNow();
       writing.set(false);
       reader.join();
     }

@@ -74,26 +74,13 @@ public abstract class SubscriptionTck extends TckSupport {
 
   private void appendConcurrently(int writers, int appendsEach, String streamPrefix)
       throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        int writer = w;
-        done.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < appendsEach; i++) {
-                    store.append(streamPrefix + (writer * 7 + i) % 11, any(), events(1 + i % 3));
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Concurrently.run(
+        writers,
+        writer -> {
+          for (int i = 0; i < appendsEach; i++) {
+            store.append(streamPrefix + (writer * 7 + i) % 11, any(), events(1 + i % 3));
+          }
+        });
   }
 
   @Test
