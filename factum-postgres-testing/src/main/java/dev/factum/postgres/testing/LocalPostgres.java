@@ -1,0 +1,296 @@
+package dev.factum.postgres.testing;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A real PostgreSQL server for tests and benchmarks, provisioned by the project itself.
+ *
+ * <p>Design note: tests of the PostgreSQL storage must run on a fresh machine and in CI with
+ * nothing installed beforehand, and must never pass against a server that would lose acknowledged
+ * commits. So:
+ *
+ * <ul>
+ *   <li>When {@code FACTUM_TEST_PG_URL} is set (a JDBC URL of a database the user may create
+ *       databases from, with {@code FACTUM_TEST_PG_USER} / {@code FACTUM_TEST_PG_PASSWORD}), that
+ *       server is used and left running.
+ *   <li>Otherwise a private server is started from zonky's bundled PostgreSQL 17 binaries (a Maven
+ *       Central artifact, so no system package is needed; it also works as root) in a temporary
+ *       directory on a free loopback port, and stopped and deleted by {@link #close()}.
+ *   <li>Either way, {@code fsync} and {@code synchronous_commit} must be {@code on}: zonky turns
+ *       synchronous commit off by default, which is turned back on here, and a server that reports
+ *       either setting off is refused at start.
+ * </ul>
+ *
+ * Every test gets its own database ({@link #createDatabase}), so tests never see each other's data.
+ * {@link #kill()} and {@link #restart()} (private server only) simulate a database crash: every
+ * process of the server is killed with SIGKILL and the server restarts on the same data directory,
+ * running PostgreSQL's own crash recovery.
+ */
+public final class LocalPostgres implements AutoCloseable {
+  /** Environment variable naming an existing server to use instead of a private one. */
+  public static final String URL_VARIABLE = "FACTUM_TEST_PG_URL";
+
+  private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+
+  private final String adminUrl;
+  private final String user;
+  private final String password;
+  private final Path dataDirectory; // null for an external server
+  private final int port;
+  private EmbeddedPostgres server; // null for an external server, or while killed
+
+  private LocalPostgres(
+      String adminUrl,
+      String user,
+      String password,
+      Path dataDirectory,
+      int port,
+      EmbeddedPostgres server) {
+    this.adminUrl = adminUrl;
+    this.user = user;
+    this.password = password;
+    this.dataDirectory = dataDirectory;
+    this.port = port;
+    this.server = server;
+  }
+
+  /** The server {@code FACTUM_TEST_PG_URL} names, else a new private one. */
+  public static LocalPostgres start() {
+    String url = System.getenv(URL_VARIABLE);
+    if (url != null && !url.isBlank()) {
+      String user = System.getenv().getOrDefault("FACTUM_TEST_PG_USER", "postgres");
+      String password = System.getenv().getOrDefault("FACTUM_TEST_PG_PASSWORD", "");
+      LocalPostgres external = new LocalPostgres(url, user, password, null, -1, null);
+      external.checkDurable();
+      return external;
+    }
+    return startPrivate();
+  }
+
+  /** Always a new private server, whatever the environment says. */
+  public static LocalPostgres startPrivate() {
+    try {
+      Path data = Files.createTempDirectory("factum-pg-");
+      int port = freePort();
+      LocalPostgres local =
+          new LocalPostgres(
+              "jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+              "postgres",
+              "",
+              data,
+              port,
+              launch(data, port));
+      local.checkDurable();
+      return local;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start a private PostgreSQL", e);
+    }
+  }
+
+  private static EmbeddedPostgres launch(Path data, int port) throws IOException {
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(data)
+        .setCleanDataDirectory(false) // kept across kill/restart; deleted by close()
+        .setPort(port)
+        .setPGStartupWait(STARTUP_WAIT)
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("full_page_writes", "on")
+        .setServerConfig("max_connections", "200")
+        .start();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Whether this is a private server started here (which {@link #kill()} may kill). */
+  public boolean isPrivate() {
+    return dataDirectory != null;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  public String password() {
+    return password;
+  }
+
+  /** The JDBC URL of {@code database} on this server. */
+  public String jdbcUrl(String database) {
+    int slash = adminUrl.indexOf('/', "jdbc:postgresql://".length());
+    int query = adminUrl.indexOf('?', slash);
+    String suffix = query < 0 ? "" : adminUrl.substring(query);
+    return adminUrl.substring(0, slash + 1) + database + suffix;
+  }
+
+  /** Creates a new, empty database named {@code prefix} plus a random suffix; returns its URL. */
+  public String createDatabase(String prefix) {
+    String name =
+        (prefix.replaceAll("[^a-z0-9_]", "_") + "_" + UUID.randomUUID().toString().substring(0, 8))
+            .toLowerCase(java.util.Locale.ROOT);
+    execute("CREATE DATABASE " + name);
+    return jdbcUrl(name);
+  }
+
+  /** Opens a connection to {@code jdbcUrl} as this server's user. */
+  public Connection connect(String jdbcUrl) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", user);
+    if (!password.isEmpty()) {
+      properties.setProperty("password", password);
+    }
+    return DriverManager.getConnection(jdbcUrl, properties);
+  }
+
+  private void execute(String sql) {
+    try (Connection connection = connect(adminUrl);
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("PostgreSQL refused: " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void checkDurable() {
+    try (Connection connection = connect(adminUrl);
+        Statement statement = connection.createStatement()) {
+      for (String setting : List.of("fsync", "synchronous_commit")) {
+        try (ResultSet rs = statement.executeQuery("SHOW " + setting)) {
+          rs.next();
+          if (!"on".equals(rs.getString(1))) {
+            throw new IllegalStateException(
+                "the test PostgreSQL at "
+                    + adminUrl
+                    + " has "
+                    + setting
+                    + "="
+                    + rs.getString(1)
+                    + "; durability tests need it on");
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot connect to the test PostgreSQL at " + adminUrl + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Kills every process of the private server with SIGKILL, as a machine crash would, and waits
+   * until they are gone. {@link #restart()} brings it back.
+   */
+  public synchronized void kill() {
+    requirePrivate();
+    if (server == null) {
+      return; // already dead
+    }
+    long postmaster = postmasterPid();
+    ProcessHandle.of(postmaster)
+        .ifPresent(
+            handle -> {
+              List<ProcessHandle> all =
+                  Stream.concat(Stream.of(handle), handle.descendants()).toList();
+              all.forEach(ProcessHandle::destroyForcibly);
+              for (ProcessHandle process : all) {
+                process.onExit().join();
+              }
+            });
+    // Let the dead instance release its directory lock; its pg_ctl stop fails (nothing runs) and
+    // that failure is only logged.
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // nothing left to stop
+    }
+    server = null;
+  }
+
+  /** Starts the private server again on its data directory (PostgreSQL runs crash recovery). */
+  public synchronized void restart() {
+    requirePrivate();
+    if (server != null) {
+      try {
+        server.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    try {
+      server = launch(dataDirectory, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not restart the private PostgreSQL", e);
+    }
+  }
+
+  private long postmasterPid() {
+    try {
+      return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0));
+    } catch (IOException e) {
+      throw new UncheckedIOException("the private PostgreSQL has no postmaster.pid", e);
+    }
+  }
+
+  private void requirePrivate() {
+    if (!isPrivate()) {
+      throw new IllegalStateException(
+          "only a private server can be killed or restarted; " + URL_VARIABLE + " names another");
+    }
+  }
+
+  /** Stops and deletes a private server; leaves an external one alone. */
+  @Override
+  public synchronized void close() {
+    if (!isPrivate()) {
+      return;
+    }
+    try {
+      if (server != null) {
+        server.close();
+        server = null;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      deleteTree(dataDirectory);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete " + root, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return isPrivate() ? "private PostgreSQL on 127.0.0.1:" + port : "PostgreSQL at " + adminUrl;
+  }
+}
