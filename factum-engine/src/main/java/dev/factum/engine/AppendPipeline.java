@@ -6,6 +6,8 @@ import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
 import dev.factum.api.StoreClosedException;
 import dev.factum.engine.spi.CommitBatch;
+import dev.factum.engine.spi.CommitSession;
+import dev.factum.engine.spi.SharedStorage;
 import dev.factum.engine.spi.Storage;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,10 +34,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       once it is durable (published after commit, before completion: read-your-writes).
  *   <li>A full queue rejects at once ({@link OverloadedException}) instead of growing.
  *   <li>A failed commit leaves the batch's outcome unknown (a failed fsync, or a full disk met
- *       while writing the log, may have left the batch in the write-ahead log). The pipeline stops
- *       for good (fail-stop): the batch fails with {@link StorageFullException} or {@link
- *       StorageFailureException}, everything queued with {@link StoreClosedException}. Reopening
- *       the store recovers the durable state; retries with the same event ids are then exact.
+ *       while writing the log, may have left the batch in the write-ahead log). On a local storage
+ *       the pipeline stops for good (fail-stop): the batch fails with {@link StorageFullException}
+ *       or {@link StorageFailureException}, everything queued with {@link StoreClosedException}.
+ *       Reopening the store recovers the durable state; retries with the same event ids are then
+ *       exact. On a {@link SharedStorage} only the batch fails: every batch re-reads the committed
+ *       state under the storage's commit lock anyway.
  *   <li>Closing finishes every command already accepted, then stops.
  * </ul>
  *
@@ -46,6 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AppendPipeline {
   /** Batches of up to this many commands are completed by the writer itself. */
   private static final int INLINE_COMPLETIONS = 8;
+
+  private static final long UNKNOWN_GENERATION = Long.MIN_VALUE;
 
   private final Storage storage;
   private final StoreOptions options;
@@ -60,6 +66,9 @@ final class AppendPipeline {
   private volatile boolean accepting = true;
   private volatile FactumException stopCause;
 
+  /** {@link CommitSession#generation()} after this process's last commit, for shared storage. */
+  private long knownGeneration = UNKNOWN_GENERATION;
+
   /** A command taken from the queue that did not fit the last batch; only the writer uses it. */
   private WriteCommand carried;
 
@@ -67,8 +76,7 @@ final class AppendPipeline {
     this.storage = storage;
     this.options = options;
     this.publisher = publisher;
-    this.stager =
-        new BatchStager(storage, new HeadCache(options.headCacheEntries()), publisher.head() + 1);
+    this.stager = new BatchStager(new HeadCache(options.headCacheEntries()), publisher.head() + 1);
     this.queue = new ArrayBlockingQueue<>(options.maxQueuedCommands());
     this.writer = Thread.ofPlatform().name(name + "-writer").daemon(false).unstarted(this::run);
     this.completer = new Completer(name + "-completer");
@@ -213,16 +221,17 @@ final class AppendPipeline {
       bytes += command.bytes();
     }
     queuedBytes.addAndGet(-bytes);
-
-    stager.begin(Instant.now().truncatedTo(ChronoUnit.MICROS));
-    Object[] outcomes = new Object[batch.size()];
-    for (int i = 0; i < batch.size(); i++) {
-      try {
-        outcomes[i] = stager.stage(batch.get(i));
-      } catch (FactumException rejected) {
-        outcomes[i] = rejected;
-      }
+    if (storage instanceof SharedStorage shared) {
+      processShared(batch, shared);
+    } else {
+      processLocal(batch);
     }
+  }
+
+  /** This process is the only writer: what the stager remembers is the committed state. */
+  private void processLocal(List<WriteCommand> batch) {
+    stager.begin(storage, Instant.now().truncatedTo(ChronoUnit.MICROS), Instant.EPOCH);
+    Object[] outcomes = stageAll(batch);
     CommitBatch commit = stager.batch();
     if (!commit.isEmpty()) {
       long started = System.nanoTime();
@@ -246,15 +255,73 @@ final class AppendPipeline {
         publisher.stop();
         return;
       }
-      stats.recordBatch(batch.size(), commit.events().size(), System.nanoTime() - started);
-      stager.committed();
-      if (!commit.events().isEmpty()) {
-        publisher.publish(stager.nextPosition() - 1);
+      committed(batch, commit, started);
+    }
+    complete(batch, outcomes);
+  }
+
+  /**
+   * Other processes write too: the batch is validated and committed inside one session holding the
+   * storage's global commit lock (see {@link SharedStorage}). A failure fails this batch only, with
+   * an unknown outcome; the next batch starts from the committed state again.
+   */
+  private void processShared(List<WriteCommand> batch, SharedStorage shared) {
+    Object[] outcomes;
+    CommitBatch commit;
+    long started = System.nanoTime();
+    try (CommitSession session = shared.beginCommit()) {
+      if (session.generation() != knownGeneration) {
+        stager.resync(session.lastPosition());
+      }
+      stager.prefetch(session, batch);
+      stager.begin(session, Instant.now().truncatedTo(ChronoUnit.MICROS), session.lastTimestamp());
+      outcomes = stageAll(batch);
+      commit = stager.batch();
+      knownGeneration = commit.isEmpty() ? session.generation() : session.commit(commit);
+    } catch (RuntimeException failure) {
+      stager.abandoned();
+      knownGeneration = UNKNOWN_GENERATION;
+      failAll(
+          batch,
+          new StorageFailureException(
+              "the storage failed during a commit; the outcome of this append is unknown. Retry"
+                  + " it with the same event ids: a retry of a committed append returns its"
+                  + " original result",
+              failure));
+      return;
+    }
+    if (!commit.isEmpty()) {
+      committed(batch, commit, started);
+    }
+    complete(batch, outcomes);
+  }
+
+  private Object[] stageAll(List<WriteCommand> batch) {
+    Object[] outcomes = new Object[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      try {
+        outcomes[i] = stager.stage(batch.get(i));
+      } catch (FactumException rejected) {
+        outcomes[i] = rejected;
       }
     }
-    // Completing wakes every waiting caller. For a large batch the completer does it, so the
-    // writer can go on to the next batch at once; for a small one the hand-off would cost more
-    // latency than it saves. The head is already published, so a woken caller reads its write.
+    return outcomes;
+  }
+
+  private void committed(List<WriteCommand> batch, CommitBatch commit, long startedNanos) {
+    stats.recordBatch(batch.size(), commit.events().size(), System.nanoTime() - startedNanos);
+    stager.committed();
+    if (!commit.events().isEmpty()) {
+      publisher.publish(stager.nextPosition() - 1);
+    }
+  }
+
+  /**
+   * Completing wakes every waiting caller. For a large batch the completer does it, so the writer
+   * can go on to the next batch at once; for a small one the hand-off would cost more latency than
+   * it saves. The head is already published, so a woken caller reads its write.
+   */
+  private void complete(List<WriteCommand> batch, Object[] outcomes) {
     if (batch.size() <= INLINE_COMPLETIONS) {
       for (int i = 0; i < batch.size(); i++) {
         complete(batch.get(i), outcomes[i]);

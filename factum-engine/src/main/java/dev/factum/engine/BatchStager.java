@@ -12,7 +12,8 @@ import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.spi.CommitBatch;
-import dev.factum.engine.spi.Storage;
+import dev.factum.engine.spi.CommitSession;
+import dev.factum.engine.spi.CommittedState;
 import dev.factum.engine.spi.StreamHead;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,9 +32,9 @@ import java.util.UUID;
  * <p>What must stay true:
  *
  * <ul>
- *   <li>Deterministic: the outcome depends only on the committed state (storage plus the {@link
- *       HeadCache}) and the commands in order. Nothing else (time aside, which only stamps events)
- *       is consulted.
+ *   <li>Deterministic: the outcome depends only on the committed state (the {@link CommittedState}
+ *       of the batch plus the {@link HeadCache}) and the commands in order. Nothing else (time
+ *       aside, which only stamps events) is consulted.
  *   <li>Each command sees the effects of the commands staged before it in the same batch, and a
  *       rejected command leaves no trace: its changes are staged in a scratch map and merged only
  *       when every part passed.
@@ -46,8 +47,8 @@ import java.util.UUID;
  * Only the writer thread uses a stager.
  */
 final class BatchStager {
-  private final Storage storage;
   private final HeadCache cache;
+  private CommittedState state;
 
   private final List<RecordedEvent> events = new ArrayList<>();
   private final Map<String, StreamHead> heads = new HashMap<>();
@@ -55,14 +56,20 @@ final class BatchStager {
   private long nextPosition;
   private Instant timestamp = Instant.EPOCH;
 
-  BatchStager(Storage storage, HeadCache cache, long nextPosition) {
-    this.storage = storage;
+  BatchStager(HeadCache cache, long nextPosition) {
     this.cache = cache;
     this.nextPosition = nextPosition;
   }
 
-  /** Starts a new batch; {@code now} stamps its events. */
-  void begin(Instant now) {
+  /**
+   * Starts a new batch validated against {@code committed}; {@code now} stamps its events (never
+   * earlier than {@code notBefore}, the newest commit time known).
+   */
+  void begin(CommittedState committed, Instant now, Instant notBefore) {
+    state = committed;
+    if (notBefore.isAfter(timestamp)) {
+      timestamp = notBefore;
+    }
     events.clear();
     heads.clear();
     stagedIds.clear();
@@ -84,12 +91,52 @@ final class BatchStager {
     cache.putAll(heads);
   }
 
+  /**
+   * Another process committed since this one last did: forget every remembered head and continue
+   * the log after {@code lastPosition}.
+   */
+  void resync(long lastPosition) {
+    cache.clear();
+    nextPosition = lastPosition + 1;
+  }
+
   /** The batch was not written: forget it, and rewind positions. */
   void abandoned() {
     nextPosition -= events.size();
     events.clear();
     heads.clear();
     stagedIds.clear();
+  }
+
+  /**
+   * Asks {@code session} to load in bulk what staging {@code batch} will look up: the heads of
+   * streams not remembered, and every event id sent.
+   */
+  void prefetch(CommitSession session, List<WriteCommand> batch) {
+    java.util.Set<String> streams = new java.util.HashSet<>();
+    List<UUID> ids = new ArrayList<>();
+    for (WriteCommand command : batch) {
+      switch (command) {
+        case WriteCommand.Append append -> {
+          for (AppendRequest part : append.parts()) {
+            if (cache.get(part.stream()) == null) {
+              streams.add(part.stream());
+            }
+            for (EventData data : part.events()) {
+              if (data.id() != null) {
+                ids.add(data.id());
+              }
+            }
+          }
+        }
+        case WriteCommand.Delete delete -> {
+          if (cache.get(delete.stream()) == null) {
+            streams.add(delete.stream());
+          }
+        }
+      }
+    }
+    session.prefetch(streams, ids);
   }
 
   /** Stages one command; returns its result, or throws why it is rejected. */
@@ -228,11 +275,11 @@ final class BatchStager {
     if (staged != null) {
       return staged;
     }
-    long position = storage.findPosition(id);
+    long position = state.findPosition(id);
     if (position < 0) {
       return null;
     }
-    RecordedEvent event = storage.readEvent(position);
+    RecordedEvent event = state.readEvent(position);
     if (!event.id().equals(id)) {
       throw new dev.factum.api.DataCorruptedException(
           "the event-id index maps "
@@ -264,7 +311,7 @@ final class BatchStager {
     }
     head = cache.get(stream);
     if (head == null) {
-      head = storage.loadHead(stream);
+      head = state.loadHead(stream);
       head = head == null ? StreamHead.NEW : head;
       cache.put(stream, head);
     }

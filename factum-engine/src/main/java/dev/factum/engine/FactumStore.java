@@ -18,6 +18,7 @@ import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.engine.spi.SharedStorage;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
@@ -56,6 +57,9 @@ public final class FactumStore implements EventStore {
   public static FactumStore open(Storage storage, StoreOptions options) {
     FactumStore store = new FactumStore(storage, options);
     store.pipeline.start();
+    if (storage instanceof SharedStorage shared) {
+      shared.watchCommits(store.publisher::publish);
+    }
     return store;
   }
 
@@ -175,7 +179,9 @@ public final class FactumStore implements EventStore {
   }
 
   private ReadPage readStreamPage(String stream, long from, Direction direction, int limit) {
-    long head = publisher.head();
+    // A shared storage's reads are snapshots holding a gap-free prefix of the log, which may be
+    // ahead of what this process has heard of: no bound needed, and reads see other servers' acks.
+    long head = storage instanceof SharedStorage ? Long.MAX_VALUE : publisher.head();
     StreamHead streamHead = visibleHead(stream);
     long first = streamHead.firstVisibleRevision();
     if (direction == Direction.FORWARD) {
@@ -222,7 +228,7 @@ public final class FactumStore implements EventStore {
   }
 
   private ReadPage readLogPage(long from, Direction direction, int limit, LogFilter filter) {
-    long head = publisher.head();
+    long head = currentHead();
     if (direction == Direction.FORWARD) {
       List<RecordedEvent> events = storage.readLog(from, direction, limit, filter, head);
       if (events.size() == limit) {
@@ -254,6 +260,17 @@ public final class FactumStore implements EventStore {
 
   @Override
   public long headPosition() {
+    return storage instanceof SharedStorage ? guard.read(this::currentHead) : publisher.head();
+  }
+
+  /**
+   * The newest position readers may see. For a shared storage it is read from the storage, so that
+   * a read includes every append acknowledged by any server before the read began.
+   */
+  private long currentHead() {
+    if (storage instanceof SharedStorage) {
+      publisher.publish(storage.lastPosition());
+    }
     return publisher.head();
   }
 

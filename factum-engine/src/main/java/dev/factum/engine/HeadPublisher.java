@@ -7,9 +7,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The newest position readers may see, and a way to wait for it to move.
  *
- * <p>Only the writer publishes, and only positions that are durable, in increasing order. Readers
- * bound every read by {@link #head()}, which is how "once a reader has observed position p, no
- * event below p can appear later" holds: everything up to a published head is already committed.
+ * <p>Only positions that are durable are published: by the writer after each commit, and for a
+ * {@link dev.factum.engine.spi.SharedStorage} also by the storage's watcher of other processes'
+ * commits. The head only moves forward, whoever publishes and in whatever order. Readers bound
+ * every read by {@link #head()}, which is how "once a reader has observed position p, no event
+ * below p can appear later" holds: everything up to a published head is already committed.
  */
 final class HeadPublisher {
   private final ReentrantLock lock = new ReentrantLock();
@@ -30,8 +32,15 @@ final class HeadPublisher {
   }
 
   void publish(long newHead) {
-    head = newHead;
-    signal();
+    lock.lock();
+    try {
+      if (newHead > head) {
+        head = newHead;
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** No more heads will be published; wakes every waiter. */

@@ -4,7 +4,6 @@ import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The storage SPI: what the engine needs from a storage engine. The engine owns validation,
@@ -21,19 +20,10 @@ import java.util.UUID;
  * corrupt record is reported as {@link dev.factum.api.DataCorruptedException}, never returned as
  * data.
  */
-public interface Storage extends AutoCloseable {
+public interface Storage extends CommittedState, AutoCloseable {
 
   /** The position of the newest durable event after recovery, or -1 when empty. */
   long lastPosition();
-
-  /** The stored head of {@code stream}, or null when the stream was never written or deleted. */
-  StreamHead loadHead(String stream);
-
-  /** The position of the committed event with this id, or -1 when there is none. */
-  long findPosition(UUID eventId);
-
-  /** The event at {@code position}. */
-  RecordedEvent readEvent(long position);
 
   /** Makes the batch durable, atomically. Returns only once it is on stable storage. */
   void commit(CommitBatch batch);

@@ -70,6 +70,22 @@ public final class LocalPostgres implements AutoCloseable {
     this.server = server;
   }
 
+  private static LocalPostgres shared;
+
+  /**
+   * One server for the whole JVM, started on first use and stopped when the JVM exits: what test
+   * classes use so that a test run starts PostgreSQL once.
+   */
+  public static synchronized LocalPostgres shared() {
+    if (shared == null) {
+      LocalPostgres started = start();
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(started::close, "factum-test-postgres-shutdown"));
+      shared = started;
+    }
+    return shared;
+  }
+
   /** The server {@code FACTUM_TEST_PG_URL} names, else a new private one. */
   public static LocalPostgres start() {
     String url = System.getenv(URL_VARIABLE);

@@ -1,0 +1,21 @@
+package dev.factum.engine.spi;
+
+import dev.factum.api.RecordedEvent;
+import java.util.UUID;
+
+/**
+ * The committed state the writer validates a batch against: stream heads and the event-id index. A
+ * {@link Storage} answers from its own durable state; a {@link CommitSession} of a {@link
+ * SharedStorage} answers from inside the transaction that holds the global commit lock.
+ */
+public interface CommittedState {
+
+  /** The stored head of {@code stream}, or null when the stream was never written or deleted. */
+  StreamHead loadHead(String stream);
+
+  /** The position of the committed event with this id, or -1 when there is none. */
+  long findPosition(UUID eventId);
+
+  /** The event at {@code position}. */
+  RecordedEvent readEvent(long position);
+}

@@ -1,0 +1,61 @@
+package dev.factum.storage.postgres;
+
+import dev.factum.api.RecordedEvent;
+import dev.factum.engine.spi.StreamHead;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+/** The point lookups shared by readers and the commit session, on any connection. */
+final class PgQueries {
+  private PgQueries() {}
+
+  static StreamHead loadHead(Connection connection, String stream) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT " + EventRows.HEAD_COLUMNS + " FROM factum_streams WHERE stream = ?")) {
+      select.setString(1, stream);
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() ? EventRows.head(rs) : null;
+      }
+    }
+  }
+
+  static long findPosition(Connection connection, UUID eventId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT position FROM factum_events WHERE event_id = ?")) {
+      select.setObject(1, eventId);
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : -1;
+      }
+    }
+  }
+
+  static RecordedEvent readEvent(Connection connection, long position) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT " + EventRows.COLUMNS + " FROM factum_events WHERE position = ?")) {
+      select.setLong(1, position);
+      List<RecordedEvent> events = EventRows.events(select);
+      if (events.isEmpty()) {
+        throw new dev.factum.api.DataCorruptedException(
+            "no event at position " + position + ", which an index points to");
+      }
+      return events.getFirst();
+    }
+  }
+
+  static long lastPosition(Connection connection) throws SQLException {
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT last_position FROM factum_log");
+        ResultSet rs = select.executeQuery()) {
+      if (!rs.next()) {
+        throw new dev.factum.api.DataCorruptedException("the factum_log row is missing");
+      }
+      return rs.getLong(1);
+    }
+  }
+}

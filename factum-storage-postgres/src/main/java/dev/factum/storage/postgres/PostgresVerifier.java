@@ -1,0 +1,112 @@
+package dev.factum.storage.postgres;
+
+import dev.factum.engine.spi.VerifyReport;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks every invariant of the stored data in one consistent snapshot (REPEATABLE READ), with set
+ * queries so that a large store is checked by the database rather than row by row here.
+ *
+ * <p>Each check is a query that returns the offending rows (at most {@link #SHOWN} of them) and a
+ * description; an empty result means the invariant holds. Checked: positions are exactly 0..last
+ * with {@code factum_log} naming the last; timestamps never decrease along positions; each stream's
+ * revisions are 0..n with positions increasing with revision; each head matches its stream's newest
+ * event; categories are derived from stream names; the tag index holds exactly the events' tags.
+ */
+final class PostgresVerifier {
+  private static final int SHOWN = 20;
+
+  private record Check(String description, String sql) {}
+
+  private static final List<Check> CHECKS =
+      List.of(
+          new Check(
+              "the log row disagrees with the events (last_position, count, min, max)",
+              "SELECT l.last_position, e.n, e.lo, e.hi FROM factum_log l, (SELECT count(*) n,"
+                  + " min(position) lo, max(position) hi FROM factum_events) e WHERE"
+                  + " l.last_position <> coalesce(e.hi, -1) OR e.n <> l.last_position + 1 OR"
+                  + " (e.n > 0 AND e.lo <> 0)"),
+          new Check(
+              "an event's timestamp is earlier than the one before it (position)",
+              "SELECT position FROM (SELECT position, recorded_micros, lag(recorded_micros) OVER"
+                  + " (ORDER BY position) prev FROM factum_events) x WHERE recorded_micros <"
+                  + " prev"),
+          new Check(
+              "a stream's revisions are not 0..n in position order (stream)",
+              "SELECT stream FROM (SELECT stream, revision, position, row_number() OVER w - 1 rn,"
+                  + " lag(position) OVER w prev FROM factum_events WINDOW w AS (PARTITION BY"
+                  + " stream ORDER BY revision)) x WHERE revision <> rn OR position <= prev"),
+          new Check(
+              "a stream head does not match its newest event (stream)",
+              "SELECT s.stream FROM factum_streams s LEFT JOIN (SELECT stream, max(revision) rev,"
+                  + " max(position) pos FROM factum_events GROUP BY stream) e ON e.stream ="
+                  + " s.stream WHERE (e.stream IS NULL AND s.last_revision <> -1) OR (e.stream IS"
+                  + " NOT NULL AND (s.last_revision <> e.rev OR s.last_position <> e.pos)) OR"
+                  + " s.first_visible_revision > s.last_revision + 1 OR s.status NOT IN (1, 2, 3)"),
+          new Check(
+              "a stream with events has no head (stream)",
+              "SELECT DISTINCT e.stream FROM factum_events e WHERE NOT EXISTS (SELECT 1 FROM"
+                  + " factum_streams s WHERE s.stream = e.stream)"),
+          new Check(
+              "an event's category is not derived from its stream name (position)",
+              "SELECT position FROM factum_events WHERE category <> split_part(stream, '-', 1)"),
+          new Check(
+              "the tag index and the events' tags differ (tag, position)",
+              "SELECT coalesce(i.tag, e.tag) || ' @ ' || coalesce(i.position, e.position) FROM"
+                  + " factum_event_tags i FULL JOIN (SELECT unnest(tags) tag, position FROM"
+                  + " factum_events) e ON e.tag = i.tag AND e.position = i.position WHERE i.tag IS"
+                  + " NULL OR e.tag IS NULL"));
+
+  private PostgresVerifier() {}
+
+  static VerifyReport verify(Connection connection) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    connection.setReadOnly(true);
+    try (Statement statement = connection.createStatement()) {
+      List<String> problems = new ArrayList<>();
+      long problemCount = 0;
+      for (Check check : CHECKS) {
+        try (ResultSet rs = statement.executeQuery(check.sql())) {
+          while (rs.next()) {
+            problemCount++;
+            if (problems.size() < SHOWN) {
+              problems.add(check.description() + ": " + row(rs));
+            }
+          }
+        }
+      }
+      long events = count(statement, "SELECT count(*) FROM factum_events");
+      long streams = count(statement, "SELECT count(*) FROM factum_streams");
+      long tags = count(statement, "SELECT count(*) FROM factum_event_tags");
+      return new VerifyReport(events, streams, tags, problemCount, problems);
+    } finally {
+      connection.rollback();
+      connection.setReadOnly(false);
+      connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+
+  private static String row(ResultSet rs) throws SQLException {
+    int columns = rs.getMetaData().getColumnCount();
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= columns; i++) {
+      text.append(i > 1 ? ", " : "").append(rs.getString(i));
+    }
+    return text.toString();
+  }
+
+  private static long count(Statement statement, String sql) throws SQLException {
+    try (ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

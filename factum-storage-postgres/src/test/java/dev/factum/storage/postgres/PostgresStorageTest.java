@@ -1,0 +1,168 @@
+package dev.factum.storage.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.factum.api.AppendRequest;
+import dev.factum.api.AppendResult;
+import dev.factum.api.Direction;
+import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
+import dev.factum.api.StorageFailureException;
+import dev.factum.api.UnsupportedFormatException;
+import dev.factum.engine.FactumStore;
+import dev.factum.engine.spi.VerifyReport;
+import dev.factum.postgres.testing.LocalPostgres;
+import dev.factum.tck.Concurrently;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What only the PostgreSQL storage has: migrations, start-up errors, verify, a database crash. */
+class PostgresStorageTest {
+
+  private static EventData event(int n) {
+    return EventData.json("Counted", "{\"n\":" + n + "}");
+  }
+
+  private static void sql(PostgresConfig config, String... statements) throws SQLException {
+    try (Connection connection = LocalPostgres.shared().connect(config.jdbcUrl());
+        Statement statement = connection.createStatement()) {
+      for (String text : statements) {
+        statement.execute(text);
+      }
+    }
+  }
+
+  private static long count(PostgresConfig config, String query) throws SQLException {
+    try (Connection connection = LocalPostgres.shared().connect(config.jdbcUrl());
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void serversStartingAtOnceApplyTheSchemaExactlyOnce() throws Exception {
+    PostgresConfig config = new PostgresFixture().config();
+    FactumStore[] stores = new FactumStore[4];
+    Concurrently.run(4, i -> stores[i] = PostgresEventStore.open(config));
+    try {
+      assertThat(count(config, "SELECT count(*) FROM factum_schema_history")).isEqualTo(1);
+      stores[3].append(AppendRequest.of("x-1", ExpectedRevision.noStream(), event(1)));
+      assertThat(stores[0].readStream("x-1", 0, Direction.FORWARD, 10).events()).hasSize(1);
+    } finally {
+      for (FactumStore store : stores) {
+        if (store != null) {
+          store.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aDatabaseMigratedByANewerBuildOrEditedIsRefused() throws Exception {
+    PostgresFixture fixture = new PostgresFixture();
+    fixture.open().close();
+    sql(fixture.config(), "INSERT INTO factum_schema_history VALUES (99, 'V99__future.sql', 'x')");
+    assertThatThrownBy(fixture::open)
+        .isInstanceOf(UnsupportedFormatException.class)
+        .hasMessageContaining("newer than this build knows");
+
+    sql(
+        fixture.config(),
+        "DELETE FROM factum_schema_history WHERE version = 99",
+        "UPDATE factum_schema_history SET sha256 = 'edited' WHERE version = 1");
+    assertThatThrownBy(fixture::open)
+        .isInstanceOf(UnsupportedFormatException.class)
+        .hasMessageContaining("different contents");
+  }
+
+  @Test
+  void startUpErrorsSayWhatIsWrong() throws Exception {
+    LocalPostgres postgres = LocalPostgres.shared();
+    String missing =
+        postgres.jdbcUrl("no_such_database_" + UUID.randomUUID().toString().substring(0, 6));
+    assertThatThrownBy(() -> PostgresStorage.open(PostgresConfig.of(missing, postgres.user(), "")))
+        .isInstanceOf(StorageFailureException.class)
+        .hasMessageContaining("the database does not exist");
+
+    assertThatThrownBy(
+            () ->
+                PostgresStorage.open(
+                    PostgresConfig.of("jdbc:postgresql://127.0.0.1:1/factum", "factum", "")))
+        .isInstanceOf(StorageFailureException.class)
+        .hasMessageContaining("no PostgreSQL server answers there");
+
+    PostgresConfig config = new PostgresFixture().config();
+    String role = "factum_reader_" + UUID.randomUUID().toString().substring(0, 6);
+    sql(config, "CREATE ROLE " + role + " LOGIN", "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+    assertThatThrownBy(() -> PostgresStorage.open(PostgresConfig.of(config.jdbcUrl(), role, "")))
+        .isInstanceOf(StorageFailureException.class)
+        .hasMessageContaining("the user lacks privileges");
+
+    assertThatThrownBy(() -> PostgresConfig.of("postgres://localhost/x", "u", ""))
+        .isInstanceOf(dev.factum.api.InvalidArgumentException.class);
+  }
+
+  @Test
+  void verifyNamesDamageMadeBehindFactumsBack() throws Exception {
+    PostgresFixture fixture = new PostgresFixture();
+    try (FactumStore store = fixture.open()) {
+      for (int i = 0; i < 5; i++) {
+        store.append(
+            AppendRequest.of(
+                "order-" + (i % 2),
+                ExpectedRevision.any(),
+                event(i).withTags(java.util.Set.of("t"))));
+      }
+      assertThat(store.verify().ok()).isTrue();
+
+      sql(fixture.config(), "DELETE FROM factum_events WHERE position = 2");
+      sql(fixture.config(), "DELETE FROM factum_event_tags WHERE position = 3");
+      sql(fixture.config(), "UPDATE factum_streams SET last_revision = 7 WHERE stream = 'order-1'");
+      VerifyReport report = store.verify();
+      assertThat(report.ok()).isFalse();
+      assertThat(report.problems())
+          .anySatisfy(p -> assertThat(p).contains("the log row disagrees"))
+          .anySatisfy(p -> assertThat(p).contains("revisions are not 0..n"))
+          .anySatisfy(p -> assertThat(p).contains("tag index"))
+          .anySatisfy(p -> assertThat(p).contains("head does not match").contains("order-1"));
+    }
+  }
+
+  @Test
+  void aDatabaseCrashFailsAppendsUntilItIsBackWithoutLosingAcknowledgedOnes() throws Exception {
+    try (LocalPostgres postgres = LocalPostgres.startPrivate()) {
+      PostgresConfig config =
+          PostgresConfig.of(postgres.createDatabase("crash"), postgres.user(), postgres.password())
+              .withPollInterval(Duration.ofMillis(100));
+      try (FactumStore store = PostgresEventStore.open(config)) {
+        AppendResult before =
+            store.append(AppendRequest.of("crash-1", ExpectedRevision.noStream(), event(0)));
+
+        postgres.kill();
+        assertThatThrownBy(
+                () ->
+                    store.append(AppendRequest.of("crash-1", ExpectedRevision.exact(0), event(1))))
+            .isInstanceOf(StorageFailureException.class)
+            .hasMessageContaining("outcome of this append is unknown");
+        assertThat(store.isStopped()).as("a shared store is not fail-stop").isFalse();
+
+        postgres.restart();
+        EventData retried = event(1).withId(UUID.randomUUID());
+        AppendResult after =
+            store.append(AppendRequest.of("crash-1", ExpectedRevision.exact(0), retried));
+        assertThat(after.firstRevision()).isEqualTo(1);
+        assertThat(after.firstPosition()).isEqualTo(before.lastPosition() + 1);
+        assertThat(store.readStream("crash-1", 0, Direction.FORWARD, 10).events()).hasSize(2);
+        assertThat(store.verify().ok()).isTrue();
+      }
+    }
+  }
+}
