@@ -41,6 +41,11 @@ public final class Factum {
   private Factum() {}
 
   public static void main(String[] argv) {
+    // Libraries (the PostgreSQL connection pool) log through SLF4J's simple logger: warnings only,
+    // unless the operator asks for more with -Dorg.slf4j.simpleLogger.defaultLogLevel=info.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     System.exit(run(argv, System.out, System.err));
   }
 

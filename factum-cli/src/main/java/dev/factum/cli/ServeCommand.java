@@ -1,47 +1,86 @@
 package dev.factum.cli;
 
+import dev.factum.api.FactumException;
 import dev.factum.engine.FactumStore;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
+import dev.factum.storage.postgres.PostgresEventStore;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.io.PrintStream;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code factum serve}: opens the RocksDB store and serves the HTTP API until stopped. On SIGTERM
- * or Ctrl-C it shuts down gracefully: open feeds end, requests under way finish, the store closes.
+ * {@code factum serve}: opens the store (embedded RocksDB, or PostgreSQL shared with other servers)
+ * and serves the HTTP API until stopped. On SIGTERM or Ctrl-C it shuts down gracefully: open feeds
+ * end, requests under way finish, the store closes.
  */
 final class ServeCommand implements Factum.Command {
   @Override
   public String summary() {
-    return "run the server (embedded RocksDB in ./data by default)";
+    return "run the server (embedded RocksDB in ./data by default, or PostgreSQL)";
   }
 
   @Override
   public String usage() {
     return """
         Usage: factum serve [--data DIR] [--host HOST] [--port PORT] [--config FILE]
+                            [--storage rocksdb|postgres] [--pg-url URL] [--pg-user USER]
+                            [--pg-password PASSWORD] [--pg-pool-size N]
 
-        Runs the Factum HTTP server over an embedded RocksDB store.
+        Runs the Factum HTTP server over an embedded RocksDB store (the default), or over a
+        PostgreSQL database that any number of Factum servers may share.
 
-          --data DIR      data directory, created if missing        (env FACTUM_DATA, default ./data)
-          --host HOST     address to bind                           (env FACTUM_HOST, default 127.0.0.1)
-          --port PORT     port to bind, 0 for any free one          (env FACTUM_PORT, default 7117)
-          --config FILE   properties file with data=, host=, port=  (env FACTUM_CONFIG)
+          --data DIR        data directory, created if missing      (env FACTUM_DATA, default ./data)
+          --host HOST       address to bind                         (env FACTUM_HOST, default 127.0.0.1)
+          --port PORT       port to bind, 0 for any free one        (env FACTUM_PORT, default 7117)
+          --storage KIND    rocksdb or postgres                     (env FACTUM_STORAGE, default rocksdb)
+          --pg-url URL      jdbc:postgresql://HOST:PORT/DATABASE    (env FACTUM_PG_URL)
+          --pg-user USER    PostgreSQL role                         (env FACTUM_PG_USER, default postgres)
+          --pg-password PW  its password (prefer the env variable)  (env FACTUM_PG_PASSWORD)
+          --pg-pool-size N  reader connections                      (env FACTUM_PG_POOL_SIZE, default 16)
+          --config FILE     properties file: data=, host=, port=, storage=, pg.url=, pg.user=,
+                            pg.password=, pg.pool-size=           (env FACTUM_CONFIG)
 
-        Flags win over environment variables, which win over the file.
+        Flags win over environment variables, which win over the file. With PostgreSQL the
+        database must exist; Factum creates and migrates its tables at start-up.
         Prints 'factum: listening on http://HOST:PORT' once it accepts requests.""";
   }
 
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args = new Args(argv, 1, Set.of("data", "host", "port", "config"), Set.of());
+    Args args =
+        new Args(
+            argv,
+            1,
+            Set.of(
+                "data",
+                "host",
+                "port",
+                "config",
+                "storage",
+                "pg-url",
+                "pg-user",
+                "pg-password",
+                "pg-pool-size"),
+            Set.of());
     if (!args.positional().isEmpty()) {
       throw new Args.UsageException("unexpected argument '" + args.positional().getFirst() + "'");
     }
     ServeSettings settings = ServeSettings.resolve(args, System.getenv());
-    FactumStore store = RocksDbEventStore.open(settings.data());
+    FactumStore store;
+    String serving;
+    if (settings.postgres() != null) {
+      try {
+        store = PostgresEventStore.open(settings.postgres());
+      } catch (FactumException e) {
+        throw new Factum.CommandFailure(e.getMessage());
+      }
+      serving = "PostgreSQL " + settings.postgres();
+    } else {
+      store = RocksDbEventStore.open(settings.data());
+      serving = settings.data().toAbsolutePath().normalize().toString();
+    }
     FactumServer server;
     try {
       server =
@@ -66,12 +105,7 @@ final class ServeCommand implements Factum.Command {
                   Runtime.getRuntime().halt(0);
                 },
                 "factum-shutdown"));
-    out.println(
-        "factum: serving "
-            + settings.data().toAbsolutePath().normalize()
-            + " (head position "
-            + store.headPosition()
-            + ")");
+    out.println("factum: serving " + serving + " (head position " + store.headPosition() + ")");
     out.println("factum: listening on " + server.uri());
     out.flush();
     stopped.await();

@@ -1,5 +1,7 @@
 package dev.factum.cli;
 
+import dev.factum.api.FactumException;
+import dev.factum.storage.postgres.PostgresConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -10,12 +12,17 @@ import java.util.Set;
 
 /**
  * The settings of {@code factum serve}, gathered from (highest precedence first) command-line
- * flags, environment variables ({@code FACTUM_DATA}, {@code FACTUM_HOST}, {@code FACTUM_PORT}), a
- * properties file ({@code --config FILE}: {@code data=}, {@code host=}, {@code port=}), and
+ * flags, environment variables ({@code FACTUM_DATA}, {@code FACTUM_HOST}, {@code FACTUM_PORT},
+ * {@code FACTUM_STORAGE}, {@code FACTUM_PG_URL}, {@code FACTUM_PG_USER}, {@code
+ * FACTUM_PG_PASSWORD}, {@code FACTUM_PG_POOL_SIZE}), a properties file ({@code --config FILE}: the
+ * same names in lower case with dots, e.g. {@code data=}, {@code storage=}, {@code pg.url=}), and
  * defaults, then validated in one place with messages that say what to fix.
+ *
+ * @param postgres where the PostgreSQL storage lives; null for RocksDB (which uses {@code data})
  */
-record ServeSettings(Path data, String host, int port) {
-  static final Set<String> KEYS = Set.of("data", "host", "port");
+record ServeSettings(Path data, String host, int port, PostgresConfig postgres) {
+  static final Set<String> KEYS =
+      Set.of("data", "host", "port", "storage", "pg.url", "pg.user", "pg.password", "pg.pool-size");
 
   static ServeSettings resolve(Args args, Map<String, String> env) {
     Properties file = new Properties();
@@ -55,10 +62,62 @@ record ServeSettings(Path data, String host, int port) {
       throw new Args.UsageException("host must not be empty");
     }
     Path dataPath = Path.of(data);
-    if (Files.exists(dataPath) && !Files.isDirectory(dataPath)) {
-      throw new Args.UsageException("data path " + dataPath + " exists and is not a directory");
+    String storage =
+        pick(
+            args.get("storage"), env.get("FACTUM_STORAGE"), file.getProperty("storage"), "rocksdb");
+    PostgresConfig postgres =
+        switch (storage) {
+          case "rocksdb" -> {
+            if (Files.exists(dataPath) && !Files.isDirectory(dataPath)) {
+              throw new Args.UsageException(
+                  "data path " + dataPath + " exists and is not a directory");
+            }
+            yield null;
+          }
+          case "postgres" -> postgres(args, env, file);
+          default ->
+              throw new Args.UsageException(
+                  "storage must be 'rocksdb' or 'postgres', was '" + storage + "'");
+        };
+    return new ServeSettings(dataPath, host, portNumber, postgres);
+  }
+
+  private static PostgresConfig postgres(Args args, Map<String, String> env, Properties file) {
+    String url = pick(args.get("pg-url"), env.get("FACTUM_PG_URL"), file.getProperty("pg.url"), "");
+    if (url.isBlank()) {
+      throw new Args.UsageException(
+          "--storage postgres needs --pg-url jdbc:postgresql://HOST:PORT/DATABASE (or"
+              + " FACTUM_PG_URL)");
     }
-    return new ServeSettings(dataPath, host, portNumber);
+    String user =
+        pick(
+            args.get("pg-user"),
+            env.get("FACTUM_PG_USER"),
+            file.getProperty("pg.user"),
+            "postgres");
+    String password =
+        pick(
+            args.get("pg-password"),
+            env.get("FACTUM_PG_PASSWORD"),
+            file.getProperty("pg.password"),
+            "");
+    String poolSize =
+        pick(
+            args.get("pg-pool-size"),
+            env.get("FACTUM_PG_POOL_SIZE"),
+            file.getProperty("pg.pool-size"),
+            String.valueOf(PostgresConfig.DEFAULT_POOL_SIZE));
+    int pool;
+    try {
+      pool = Integer.parseInt(poolSize.trim());
+    } catch (NumberFormatException e) {
+      throw new Args.UsageException("pg pool size must be a number, was '" + poolSize + "'");
+    }
+    try {
+      return PostgresConfig.of(url.trim(), user, password).withPoolSize(pool);
+    } catch (FactumException e) {
+      throw new Args.UsageException(e.getMessage());
+    }
   }
 
   private static String pick(String flag, String env, String file, String fallback) {

@@ -56,6 +56,26 @@ class FactumCommandTest {
   }
 
   @Test
+  void servePostgresSettingsAreCheckedBeforeAnythingStarts() {
+    assertThat(factum("serve", "--storage", "mongo").err())
+        .contains("storage must be 'rocksdb' or 'postgres'");
+    assertThat(factum("serve", "--storage", "postgres").err()).contains("needs --pg-url");
+    assertThat(factum("serve", "--storage", "postgres", "--pg-url", "postgres://h/db").err())
+        .contains("must look like jdbc:postgresql://");
+    Run unreachable =
+        factum(
+            "serve",
+            "--storage",
+            "postgres",
+            "--pg-url",
+            "jdbc:postgresql://127.0.0.1:1/factum",
+            "--port",
+            "0");
+    assertThat(unreachable.exit()).isEqualTo(1);
+    assertThat(unreachable.err()).contains("no PostgreSQL server answers there");
+  }
+
+  @Test
   void appendReadExportImportAndVerify() throws Exception {
     Path source = temp.resolve("source");
     Path target = temp.resolve("target");

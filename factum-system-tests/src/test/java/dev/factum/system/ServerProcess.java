@@ -37,6 +37,11 @@ final class ServerProcess implements AutoCloseable {
   }
 
   static ServerProcess start(Path data, Path log, int port) throws Exception {
+    return start(log, "--data", data.toString(), "--port", Integer.toString(port));
+  }
+
+  /** {@code factum serve} with these arguments (which must include the storage and port). */
+  static ServerProcess start(Path log, String... serveArguments) throws Exception {
     Path jar = Path.of(System.getProperty("factum.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -45,16 +50,16 @@ final class ServerProcess implements AutoCloseable {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process =
         new ProcessBuilder(
-                javaBin,
-                "-Xmx512m",
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar",
-                jar.toString(),
-                "serve",
-                "--data",
-                data.toString(),
-                "--port",
-                Integer.toString(port))
+                java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(
+                            javaBin,
+                            "-Xmx512m",
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-jar",
+                            jar.toString(),
+                            "serve"),
+                        java.util.Arrays.stream(serveArguments))
+                    .toList())
             .redirectErrorStream(true)
             .start();
     CompletableFuture<URI> listening = new CompletableFuture<>();
