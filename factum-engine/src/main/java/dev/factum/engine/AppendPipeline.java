@@ -12,7 +12,10 @@ import dev.factum.engine.spi.Storage;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -269,11 +272,13 @@ final class AppendPipeline {
     Object[] outcomes;
     CommitBatch commit;
     long started = System.nanoTime();
-    try (CommitSession session = shared.beginCommit()) {
+    Set<String> streams = new HashSet<>();
+    List<UUID> ids = new ArrayList<>();
+    BatchStager.keysOf(batch, streams, ids);
+    try (CommitSession session = shared.beginCommit(streams, ids)) {
       if (session.generation() != knownGeneration) {
         stager.resync(session.lastPosition());
       }
-      stager.prefetch(session, batch);
       stager.begin(session, Instant.now().truncatedTo(ChronoUnit.MICROS), session.lastTimestamp());
       outcomes = stageAll(batch);
       commit = stager.batch();

@@ -12,7 +12,6 @@ import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.spi.CommitBatch;
-import dev.factum.engine.spi.CommitSession;
 import dev.factum.engine.spi.CommittedState;
 import dev.factum.engine.spi.StreamHead;
 import java.time.Instant;
@@ -22,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -108,20 +108,13 @@ final class BatchStager {
     stagedIds.clear();
   }
 
-  /**
-   * Asks {@code session} to load in bulk what staging {@code batch} will look up: the heads of
-   * streams not remembered, and every event id sent.
-   */
-  void prefetch(CommitSession session, List<WriteCommand> batch) {
-    java.util.Set<String> streams = new java.util.HashSet<>();
-    List<UUID> ids = new ArrayList<>();
+  /** What staging {@code batch} will look up: every stream it touches and every event id sent. */
+  static void keysOf(List<WriteCommand> batch, Set<String> streams, List<UUID> ids) {
     for (WriteCommand command : batch) {
       switch (command) {
         case WriteCommand.Append append -> {
           for (AppendRequest part : append.parts()) {
-            if (cache.get(part.stream()) == null) {
-              streams.add(part.stream());
-            }
+            streams.add(part.stream());
             for (EventData data : part.events()) {
               if (data.id() != null) {
                 ids.add(data.id());
@@ -129,14 +122,9 @@ final class BatchStager {
             }
           }
         }
-        case WriteCommand.Delete delete -> {
-          if (cache.get(delete.stream()) == null) {
-            streams.add(delete.stream());
-          }
-        }
+        case WriteCommand.Delete delete -> streams.add(delete.stream());
       }
     }
-    session.prefetch(streams, ids);
   }
 
   /** Stages one command; returns its result, or throws why it is rejected. */

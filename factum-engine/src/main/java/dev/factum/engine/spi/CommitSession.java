@@ -1,12 +1,10 @@
 package dev.factum.engine.spi;
 
 import java.time.Instant;
-import java.util.Collection;
-import java.util.UUID;
 
 /**
  * One batch's transaction on a {@link SharedStorage}, holding the global commit lock from {@link
- * SharedStorage#beginCommit()} until {@link #commit} or {@link #close}. Its reads see everything
+ * SharedStorage#beginCommit} until {@link #commit} or {@link #close}. Its reads see everything
  * committed by every process before the lock was taken. Only the writer thread uses it.
  */
 public interface CommitSession extends CommittedState, AutoCloseable {
@@ -22,12 +20,6 @@ public interface CommitSession extends CommittedState, AutoCloseable {
 
   /** The commit time of the newest event, so timestamps never go backwards across processes. */
   Instant lastTimestamp();
-
-  /**
-   * Loads the heads of {@code streams} and the positions of {@code eventIds} in bulk, so the
-   * lookups that follow do not each cost a round trip. A hint: lookups work without it.
-   */
-  default void prefetch(Collection<String> streams, Collection<UUID> eventIds) {}
 
   /**
    * Writes the batch and commits it durably, ending the session.

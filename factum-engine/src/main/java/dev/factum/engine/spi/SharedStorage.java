@@ -1,5 +1,7 @@
 package dev.factum.engine.spi;
 
+import java.util.Collection;
+import java.util.UUID;
 import java.util.function.LongConsumer;
 
 /**
@@ -28,8 +30,12 @@ import java.util.function.LongConsumer;
  */
 public interface SharedStorage extends Storage {
 
-  /** Takes the global commit lock and opens the transaction that will hold one batch. */
-  CommitSession beginCommit();
+  /**
+   * Takes the global commit lock and opens the transaction that will hold one batch, loading the
+   * heads of {@code streams} and the positions of {@code eventIds} (what staging the batch will
+   * look up) as of after the lock was taken. Lookups of anything else still work, one by one.
+   */
+  CommitSession beginCommit(Collection<String> streams, Collection<UUID> eventIds);
 
   /**
    * Tells {@code listener} the newest committed position whenever the storage learns of commits

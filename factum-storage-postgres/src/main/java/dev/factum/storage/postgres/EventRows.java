@@ -4,7 +4,6 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamState;
 import dev.factum.engine.spi.StreamHead;
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,18 +26,6 @@ final class EventRows {
 
   static final String HEAD_COLUMNS =
       "stream, last_revision, last_position, first_visible_revision, status";
-
-  static final String INSERT_EVENT =
-      "INSERT INTO factum_events (position, stream, revision, event_id, recorded_micros, type,"
-          + " category, content_type, data, metadata, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?)";
-
-  static final String UPSERT_HEAD =
-      "INSERT INTO factum_streams ("
-          + HEAD_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (stream) DO UPDATE SET"
-          + " last_revision = EXCLUDED.last_revision, last_position = EXCLUDED.last_position,"
-          + " first_visible_revision = EXCLUDED.first_visible_revision, status = EXCLUDED.status";
 
   private EventRows() {}
 
@@ -69,33 +56,8 @@ final class EventRows {
     return events;
   }
 
-  /** Sets the parameters of {@link #INSERT_EVENT} for {@code event}. */
-  static void bindInsert(Connection connection, PreparedStatement insert, RecordedEvent event)
-      throws SQLException {
-    insert.setLong(1, event.position());
-    insert.setString(2, event.stream());
-    insert.setLong(3, event.revision());
-    insert.setObject(4, event.id());
-    insert.setLong(5, micros(event.timestamp()));
-    insert.setString(6, event.type());
-    insert.setString(7, event.category());
-    insert.setString(8, event.contentType());
-    insert.setBytes(9, event.data());
-    insert.setBytes(10, event.metadata());
-    insert.setArray(11, connection.createArrayOf("text", event.tags().toArray(new String[0])));
-  }
-
   static StreamHead head(ResultSet rs) throws SQLException {
     return new StreamHead(rs.getLong(2), rs.getLong(3), rs.getLong(4), status(rs.getShort(5)));
-  }
-
-  static void bindHead(PreparedStatement upsert, String stream, StreamHead head)
-      throws SQLException {
-    upsert.setString(1, stream);
-    upsert.setLong(2, head.lastRevision());
-    upsert.setLong(3, head.lastPosition());
-    upsert.setLong(4, head.firstVisibleRevision());
-    upsert.setShort(5, code(head.status()));
   }
 
   static short code(StreamState.Status status) {

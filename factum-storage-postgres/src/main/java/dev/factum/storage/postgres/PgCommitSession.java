@@ -29,6 +29,44 @@ import java.util.UUID;
  * written by at most one session at a time, so sessions cannot deadlock one another.
  */
 final class PgCommitSession implements CommitSession {
+  private static final String BEGIN =
+      "SELECT last_position, generation, last_timestamp_micros FROM factum_log FOR UPDATE;"
+          + " SELECT "
+          + EventRows.HEAD_COLUMNS
+          + " FROM factum_streams WHERE stream = ANY(?);"
+          + " SELECT event_id, position FROM factum_events WHERE event_id = ANY(?)";
+
+  /**
+   * The whole batch in one statement: events, their tags, the stream heads, the log row and the
+   * notification, each from arrays holding one element per row (tags travel as one JSON array text
+   * per event, as SQL arrays cannot nest).
+   */
+  private static final String WRITE =
+      "WITH input AS (SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::uuid[],"
+          + " ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::bytea[], ?::text[]) AS"
+          + " u(position, stream, revision, event_id, recorded_micros, type, category,"
+          + " content_type, data, metadata, tags)),"
+          + " events AS (INSERT INTO factum_events (position, stream, revision, event_id,"
+          + " recorded_micros, type, category, content_type, data, metadata, tags) SELECT"
+          + " position, stream, revision, event_id, recorded_micros, type, category,"
+          + " content_type, data, metadata, ARRAY(SELECT jsonb_array_elements_text(tags::jsonb))"
+          + " FROM input),"
+          + " tags AS (INSERT INTO factum_event_tags (tag, position) SELECT"
+          + " jsonb_array_elements_text(tags::jsonb), position FROM input WHERE tags <> '[]'),"
+          + " heads AS (INSERT INTO factum_streams ("
+          + EventRows.HEAD_COLUMNS
+          + ") SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[],"
+          + " ?::smallint[]) ON CONFLICT (stream) DO UPDATE SET last_revision ="
+          + " EXCLUDED.last_revision, last_position = EXCLUDED.last_position,"
+          + " first_visible_revision = EXCLUDED.first_visible_revision, status ="
+          + " EXCLUDED.status),"
+          + " advanced AS (UPDATE factum_log SET last_position = ?, generation = generation + 1,"
+          + " last_timestamp_micros = greatest(last_timestamp_micros, ?) RETURNING generation,"
+          + " last_position)"
+          + " SELECT generation, pg_notify('"
+          + CommitWatcher.CHANNEL
+          + "', last_position::text) FROM advanced";
+
   private final Connection connection;
   private final long lastPosition;
   private final long generation;
@@ -45,19 +83,48 @@ final class PgCommitSession implements CommitSession {
     this.lastTimestamp = lastTimestamp;
   }
 
-  /** Takes the commit lock on {@code connection} (auto-commit off) and reads the log row. */
-  static PgCommitSession begin(Connection connection) throws SQLException {
+  /**
+   * Takes the commit lock on {@code connection} (auto-commit off), then reads the log row, the
+   * heads of {@code streams} and the positions of {@code eventIds}: three statements sent in one
+   * round trip. Each statement takes its own snapshot (READ COMMITTED), so the two lookups run
+   * after the lock is held and see every commit before it.
+   */
+  static PgCommitSession begin(
+      Connection connection, Collection<String> streams, Collection<UUID> eventIds)
+      throws SQLException {
     connection.setAutoCommit(false);
-    try (PreparedStatement lock =
-            connection.prepareStatement(
-                "SELECT last_position, generation, last_timestamp_micros FROM factum_log FOR"
-                    + " UPDATE");
-        ResultSet rs = lock.executeQuery()) {
-      if (!rs.next()) {
-        throw new dev.factum.api.DataCorruptedException("the factum_log row is missing");
+    try (PreparedStatement begin = connection.prepareStatement(BEGIN)) {
+      begin.setArray(1, connection.createArrayOf("text", streams.toArray()));
+      begin.setArray(2, connection.createArrayOf("uuid", eventIds.toArray()));
+      begin.execute();
+      PgCommitSession session;
+      try (ResultSet rs = begin.getResultSet()) {
+        if (!rs.next()) {
+          throw new dev.factum.api.DataCorruptedException("the factum_log row is missing");
+        }
+        session =
+            new PgCommitSession(
+                connection, rs.getLong(1), rs.getLong(2), EventRows.instant(rs.getLong(3)));
       }
-      return new PgCommitSession(
-          connection, rs.getLong(1), rs.getLong(2), EventRows.instant(rs.getLong(3)));
+      begin.getMoreResults();
+      try (ResultSet rs = begin.getResultSet()) {
+        while (rs.next()) {
+          session.prefetchedHeads.put(rs.getString(1), EventRows.head(rs));
+        }
+      }
+      for (String stream : streams) {
+        session.prefetchedHeads.putIfAbsent(stream, null);
+      }
+      begin.getMoreResults();
+      try (ResultSet rs = begin.getResultSet()) {
+        while (rs.next()) {
+          session.prefetchedIds.put(rs.getObject(1, UUID.class), rs.getLong(2));
+        }
+      }
+      for (UUID id : eventIds) {
+        session.prefetchedIds.putIfAbsent(id, -1L);
+      }
+      return session;
     } catch (SQLException | RuntimeException e) {
       connection.rollback();
       throw e;
@@ -77,46 +144,6 @@ final class PgCommitSession implements CommitSession {
   @Override
   public Instant lastTimestamp() {
     return lastTimestamp;
-  }
-
-  @Override
-  public void prefetch(Collection<String> streams, Collection<UUID> eventIds) {
-    try {
-      if (!streams.isEmpty()) {
-        try (PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT "
-                    + EventRows.HEAD_COLUMNS
-                    + " FROM factum_streams WHERE stream = ANY(?)")) {
-          select.setArray(1, connection.createArrayOf("text", streams.toArray()));
-          try (ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-              prefetchedHeads.put(rs.getString(1), EventRows.head(rs));
-            }
-          }
-        }
-        for (String stream : streams) {
-          prefetchedHeads.putIfAbsent(stream, null);
-        }
-      }
-      if (!eventIds.isEmpty()) {
-        try (PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT event_id, position FROM factum_events WHERE event_id = ANY(?)")) {
-          select.setArray(1, connection.createArrayOf("uuid", eventIds.toArray()));
-          try (ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-              prefetchedIds.put(rs.getObject(1, UUID.class), rs.getLong(2));
-            }
-          }
-        }
-        for (UUID id : eventIds) {
-          prefetchedIds.putIfAbsent(id, -1L);
-        }
-      }
-    } catch (SQLException e) {
-      throw PgErrors.translate("looking up stream heads and event ids", e);
-    }
   }
 
   @Override
@@ -155,84 +182,22 @@ final class PgCommitSession implements CommitSession {
 
   @Override
   public long commit(CommitBatch batch) {
-    try {
-      writeEvents(batch);
-      writeHeads(batch);
-      long newGeneration = advanceLog(batch);
+    if (!batch.events().isEmpty() && batch.events().getFirst().position() != lastPosition + 1) {
+      throw new IllegalStateException(
+          "a batch must continue the log at " + (lastPosition + 1) + " (a bug in the writer)");
+    }
+    try (PreparedStatement write = connection.prepareStatement(WRITE)) {
+      BatchArrays.bind(connection, write, batch, lastPosition, lastTimestamp);
+      long newGeneration;
+      try (ResultSet rs = write.executeQuery()) {
+        rs.next();
+        newGeneration = rs.getLong(1);
+      }
       finished = true; // whatever happens now, the transaction is over
       connection.commit();
       return newGeneration;
     } catch (SQLException e) {
       throw PgErrors.translate("committing a batch", e);
-    }
-  }
-
-  private void writeEvents(CommitBatch batch) throws SQLException {
-    if (batch.events().isEmpty()) {
-      return;
-    }
-    boolean anyTags = false;
-    try (PreparedStatement insert = connection.prepareStatement(EventRows.INSERT_EVENT)) {
-      for (RecordedEvent event : batch.events()) {
-        EventRows.bindInsert(connection, insert, event);
-        insert.addBatch();
-        anyTags |= !event.tags().isEmpty();
-      }
-      insert.executeBatch();
-    }
-    if (anyTags) {
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO factum_event_tags (tag, position) VALUES (?, ?)")) {
-        for (RecordedEvent event : batch.events()) {
-          for (String tag : event.tags()) {
-            insert.setString(1, tag);
-            insert.setLong(2, event.position());
-            insert.addBatch();
-          }
-        }
-        insert.executeBatch();
-      }
-    }
-  }
-
-  private void writeHeads(CommitBatch batch) throws SQLException {
-    if (batch.heads().isEmpty()) {
-      return;
-    }
-    try (PreparedStatement upsert = connection.prepareStatement(EventRows.UPSERT_HEAD)) {
-      for (Map.Entry<String, StreamHead> head : batch.heads().entrySet()) {
-        EventRows.bindHead(upsert, head.getKey(), head.getValue());
-        upsert.addBatch();
-      }
-      upsert.executeBatch();
-    }
-  }
-
-  /** Advances the log row and queues the notification, delivered when the commit succeeds. */
-  private long advanceLog(CommitBatch batch) throws SQLException {
-    long newLast = batch.events().isEmpty() ? lastPosition : batch.events().getLast().position();
-    if (!batch.events().isEmpty() && batch.events().getFirst().position() != lastPosition + 1) {
-      throw new IllegalStateException(
-          "a batch must continue the log at " + (lastPosition + 1) + " (a bug in the writer)");
-    }
-    long newTimestamp =
-        batch.events().isEmpty()
-            ? EventRows.micros(lastTimestamp)
-            : EventRows.micros(batch.events().getLast().timestamp());
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "WITH advanced AS (UPDATE factum_log SET last_position = ?, generation = generation +"
-                + " 1, last_timestamp_micros = greatest(last_timestamp_micros, ?) RETURNING"
-                + " generation, last_position) SELECT generation, pg_notify('"
-                + CommitWatcher.CHANNEL
-                + "', last_position::text) FROM advanced")) {
-      update.setLong(1, newLast);
-      update.setLong(2, newTimestamp);
-      try (ResultSet rs = update.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
     }
   }
 

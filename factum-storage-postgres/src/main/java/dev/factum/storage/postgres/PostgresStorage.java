@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -104,11 +105,11 @@ public final class PostgresStorage implements SharedStorage {
   }
 
   @Override
-  public CommitSession beginCommit() {
+  public CommitSession beginCommit(Collection<String> streams, Collection<UUID> eventIds) {
     try {
       Connection connection = writer.getConnection();
       try {
-        return PgCommitSession.begin(connection);
+        return PgCommitSession.begin(connection, streams, eventIds);
       } catch (SQLException | RuntimeException e) {
         connection.close();
         throw e;
@@ -160,7 +161,7 @@ public final class PostgresStorage implements SharedStorage {
   /** Commits outside the writer (e.g. tools); it must continue the log where it ends now. */
   @Override
   public void commit(CommitBatch batch) {
-    try (CommitSession session = beginCommit()) {
+    try (CommitSession session = beginCommit(List.of(), List.of())) {
       session.commit(batch);
     }
   }
