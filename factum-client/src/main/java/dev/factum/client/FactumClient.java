@@ -81,7 +81,8 @@ import java.util.random.RandomGenerator;
  *   <tr><td>unsupported-format (500)</td><td>{@link dev.factum.api.UnsupportedFormatException}</td>
  *       <td>no</td></tr>
  *   <tr><td>storage-failure (500)</td><td>{@link dev.factum.api.StorageFailureException}</td>
- *       <td>no</td></tr>
+ *       <td>reads and appends only (outcome unknown; with PostgreSQL storage it is usually a
+ *       passing database outage)</td></tr>
  *   <tr><td>not-found, method-not-allowed, unsupported-media-type (404, 405, 415)</td><td>{@link
  *       UnexpectedResponseException} (code invalid-request; nothing applied): the client never
  *       sends such requests, so the base URI or the versions are wrong</td><td>no</td></tr>

@@ -4,6 +4,7 @@ import dev.factum.api.FactumException;
 import dev.factum.api.IdempotencyConflictException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.OverloadedException;
+import dev.factum.api.StorageFailureException;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.WrongExpectedRevisionException;
@@ -26,8 +27,10 @@ import java.util.random.RandomGenerator;
  * <ul>
  *   <li>{@link RequestNotSentException} and {@link OverloadedException}: nothing was applied, so
  *       any call may be retried.
- *   <li>{@link OutcomeUnknownException}: only an <em>idempotent</em> call (a read, or an append
- *       whose events all carry ids, which the client guarantees) may be retried; a delete may not.
+ *   <li>{@link OutcomeUnknownException}, and {@link StorageFailureException} (the server's storage
+ *       failed with the outcome unknown; with PostgreSQL, usually a passing database outage): only
+ *       an <em>idempotent</em> call (a read, or an append whose events all carry ids, which the
+ *       client guarantees) may be retried; a delete may not.
  *   <li>Everything else is an answer (a conflict, bad input, a closed or failed store) and is
  *       returned at once; in particular no 4xx and no {@code store-closed} is ever retried.
  * </ul>
@@ -58,7 +61,9 @@ final class Retrier {
   static boolean retryable(Throwable failure, boolean idempotent) {
     return failure instanceof RequestNotSentException
         || failure instanceof OverloadedException
-        || (idempotent && failure instanceof OutcomeUnknownException);
+        || (idempotent
+            && (failure instanceof OutcomeUnknownException
+                || failure instanceof StorageFailureException));
   }
 
   /** The pause the server asked for with {@code Retry-After}, or null. */

@@ -132,6 +132,37 @@ class PostgresServersTest {
     }
   }
 
+  @Test
+  void aClientAppendRidesThroughADatabaseCrashAndIsWrittenOnce() throws Exception {
+    try (LocalPostgres postgres = LocalPostgres.startPrivate()) {
+      String url = postgres.createDatabase("factum_db_crash");
+      String[] storage = {"--storage", "postgres", "--pg-url", url, "--pg-user", postgres.user()};
+      try (ServerProcess server = start("crash", storage);
+          FactumClient client =
+              FactumClient.builder(server.uri)
+                  .retryPolicy(
+                      new dev.factum.client.RetryPolicy(
+                          60, Duration.ofMillis(100), Duration.ofMillis(500)))
+                  .build()) {
+        client.append(
+            AppendRequest.of("order-1", ExpectedRevision.noStream(), EventData.json("A", "{}")));
+        postgres.kill();
+        java.util.concurrent.CompletableFuture<AppendResult> during =
+            client.appendAsync(
+                AppendRequest.of("order-1", ExpectedRevision.exact(0), EventData.json("B", "{}")));
+        Thread.sleep(1500); // the server answers storage-failure meanwhile; the client retries
+        assertThat(during).isNotDone();
+        postgres.restart();
+
+        AppendResult result = during.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(result.firstRevision()).isEqualTo(1);
+        List<RecordedEvent> stream =
+            client.readStream("order-1", 0, Direction.FORWARD, 10).events();
+        assertThat(stream).extracting(RecordedEvent::type).containsExactly("A", "B");
+      }
+    }
+  }
+
   private ServerProcess start(String name, String[] storage) throws Exception {
     List<String> args = new ArrayList<>(List.of(storage));
     args.addAll(List.of("--port", "0"));
