@@ -293,6 +293,17 @@ final class ApiHandler implements HttpHandler {
     if (store.isStopped() || shuttingDown) {
       return json(request.exchange, 503, json -> json.writeStringField("status", "down"));
     }
+    try {
+      store.headPosition(); // for a shared storage (PostgreSQL) this asks the database
+    } catch (FactumException unavailable) {
+      return json(
+          request.exchange,
+          503,
+          json -> {
+            json.writeStringField("status", "down");
+            json.writeStringField("reason", unavailable.getMessage());
+          });
+    }
     return json(request.exchange, 200, json -> json.writeStringField("status", "ready"));
   }
 

@@ -152,6 +152,7 @@ class PostgresServersTest {
                 AppendRequest.of("order-1", ExpectedRevision.exact(0), EventData.json("B", "{}")));
         Thread.sleep(1500); // the server answers storage-failure meanwhile; the client retries
         assertThat(during).isNotDone();
+        assertThat(server.get("/health/ready").status()).isEqualTo(503);
         postgres.restart();
 
         AppendResult result = during.get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -159,6 +160,7 @@ class PostgresServersTest {
         List<RecordedEvent> stream =
             client.readStream("order-1", 0, Direction.FORWARD, 10).events();
         assertThat(stream).extracting(RecordedEvent::type).containsExactly("A", "B");
+        assertThat(server.get("/health/ready").status()).isEqualTo(200);
       }
     }
   }
