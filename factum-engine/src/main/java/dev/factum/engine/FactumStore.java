@@ -347,7 +347,7 @@ public final class FactumStore implements EventStore {
 
   private long startAtEnd(SubscriptionRequest request) {
     if (!request.isStream()) {
-      return publisher.head() + 1;
+      return guard.read(this::currentHead) + 1;
     }
     return guard.read(
         () -> {

@@ -37,6 +37,11 @@ import java.util.function.LongConsumer;
  * as the operator asked for).
  */
 public final class PostgresStorage implements SharedStorage {
+  /**
+   * How long a transaction may sit idle (e.g. its server paused or gone) before PostgreSQL ends it.
+   */
+  static final int IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
+
   private final PostgresConfig config;
   private final HikariDataSource readers;
   private final HikariDataSource writer;
@@ -80,7 +85,13 @@ public final class PostgresStorage implements SharedStorage {
     properties.setProperty("tcpKeepAlive", "true");
     properties.setProperty("connectTimeout", "10");
     // Never acknowledge an append before its commit record is on disk, whatever the server says.
-    properties.setProperty("options", "-c synchronous_commit=on");
+    // A server that stalls or vanishes while holding the commit lock must not block every other
+    // server: PostgreSQL ends a transaction left idle that long (its batch then fails, with an
+    // unknown outcome, and is retried by its client).
+    properties.setProperty(
+        "options",
+        "-c synchronous_commit=on -c idle_in_transaction_session_timeout="
+            + IDLE_IN_TRANSACTION_TIMEOUT_MS);
     return properties;
   }
 
