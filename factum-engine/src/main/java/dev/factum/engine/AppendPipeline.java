@@ -69,6 +69,9 @@ final class AppendPipeline {
   private volatile boolean accepting = true;
   private volatile FactumException stopCause;
 
+  /** Groups closed-loop callers into full batches; only for a shared storage, else null. */
+  private final BatchLinger linger;
+
   /** {@link CommitSession#generation()} after this process's last commit, for shared storage. */
   private long knownGeneration = UNKNOWN_GENERATION;
 
@@ -80,6 +83,10 @@ final class AppendPipeline {
     this.options = options;
     this.publisher = publisher;
     this.stager = new BatchStager(new HeadCache(options.headCacheEntries()), publisher.head() + 1);
+    this.linger =
+        storage instanceof SharedStorage && !Boolean.getBoolean("factum.nolinger")
+            ? new BatchLinger()
+            : null;
     this.queue = new ArrayBlockingQueue<>(options.maxQueuedCommands());
     this.writer = Thread.ofPlatform().name(name + "-writer").daemon(false).unstarted(this::run);
     this.completer = new Completer(name + "-completer");
@@ -172,6 +179,9 @@ final class AppendPipeline {
             break;
           }
           continue;
+        }
+        if (linger != null) {
+          linger.await(queue);
         }
         batch.clear();
         batch.add(first);
@@ -297,6 +307,9 @@ final class AppendPipeline {
     }
     if (!commit.isEmpty()) {
       committed(batch, commit, started);
+    }
+    if (linger != null) {
+      linger.batchDone(batch.size(), System.nanoTime() - started, queue.size());
     }
     complete(batch, outcomes);
   }
