@@ -32,6 +32,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Status;
+import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -44,6 +45,16 @@ import org.rocksdb.WriteOptions;
  * returns, and RocksDB's write-ahead log is the recovery mechanism. Indexes are cross-checked on
  * every read against the checksummed event record they point to (stream, revision, filter value),
  * so a damaged index entry is reported as corruption rather than returning the wrong event.
+ *
+ * <p>WAL recovery: {@code kTolerateCorruptedTailRecords}, not RocksDB's default {@code
+ * kPointInTimeRecovery}. Every commit is synced before it is acknowledged, so only the record being
+ * written when the process or machine died can legitimately be incomplete, and it is always the
+ * last one: dropping an incomplete tail record loses nothing that was acknowledged. A damaged
+ * record anywhere else means acknowledged data was lost, and the open is refused ({@code
+ * data-corrupted}). Point-in-time recovery would instead open the store without the damaged record
+ * and everything after it, silently (shown by {@code StorageFaultTest}). The limit of any WAL: a
+ * log cut short exactly at a record boundary looks like a clean end, so a disk that lied about an
+ * fsync loses the acknowledged tail unseen.
  *
  * <p>Reading a stream is one seek in the stream index plus one multi-get in the log: its cost
  * follows the events read, not the store's size. A filtered log read merges one index iterator per
@@ -86,6 +97,7 @@ public final class RocksDbStorage implements Storage {
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
             .setParanoidChecks(true)
+            .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords)
             .setMaxBackgroundJobs(2)
             .setBytesPerSync(1 << 20);
     BlockBasedTableConfig table =
@@ -145,7 +157,32 @@ public final class RocksDbStorage implements Storage {
     try {
       return new RocksDbStorage(directory, config);
     } catch (RocksDBException e) {
-      throw translate("cannot open the store in " + directory, e);
+      RuntimeException failure = translate("cannot open the store in " + directory, e);
+      if (failure instanceof DataCorruptedException) {
+        String where = damageNamedInLog(directory);
+        if (where != null) {
+          failure =
+              new DataCorruptedException(failure.getMessage() + " (RocksDB: " + where + ")", e);
+        }
+      }
+      throw failure;
+    }
+  }
+
+  /**
+   * RocksDB's status says what is wrong ("checksum mismatch") but not where; its LOG file names the
+   * damaged file. Returns the last LOG line that reports corruption in a named file, or null.
+   */
+  private static String damageNamedInLog(Path directory) {
+    try (java.util.stream.Stream<String> lines = Files.lines(directory.resolve("LOG"))) {
+      return lines
+          .filter(line -> line.contains("orrupt") || line.contains("dropping"))
+          .filter(line -> line.matches(".*(\\.log|\\.sst|MANIFEST|CURRENT|OPTIONS).*"))
+          .reduce((first, second) -> second)
+          .map(line -> line.replaceFirst("^\\S+ \\S+ \\S+ ", "").strip())
+          .orElse(null);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return null;
     }
   }
 
@@ -299,6 +336,9 @@ public final class RocksDbStorage implements Storage {
       } else {
         it.seekForPrev(start);
       }
+      // Revisions are dense, so the entries met must be from, from ± 1, ...: a missing entry is
+      // damage, never a reason to skip an event silently.
+      long expectedRevision = from;
       while (it.isValid() && positions.size() < limit) {
         byte[] key = it.key();
         if (!Keys.startsWith(key, prefix)) {
@@ -308,17 +348,31 @@ public final class RocksDbStorage implements Storage {
         if (revision < minRevision) {
           break; // only reachable going backward
         }
+        if (revision != expectedRevision) {
+          throw new DataCorruptedException(
+              "the stream index of " + stream + " has no entry for revision " + expectedRevision);
+        }
+        expectedRevision += forward ? 1 : -1;
         byte[] value = it.value();
         if (value.length != 8) {
           throw new DataCorruptedException(
               "stream index entry " + stream + "@" + revision + " is damaged");
         }
-        if (Keys.readLong(value, 0) > maxPosition) {
+        long position = Keys.readLong(value, 0);
+        if (position > maxPosition) {
+          checkUnpublished(
+              position,
+              e -> e.stream().equals(stream) && e.revision() == revision,
+              "stream index entry " + stream + "@" + revision);
           if (forward) {
             break; // later revisions have later positions
           }
+          if (!positions.isEmpty()) {
+            throw new DataCorruptedException(
+                "stream index entry " + stream + "@" + revision + " points past a later revision");
+          }
         } else {
-          positions.add(Keys.position(Keys.readLong(value, 0)));
+          positions.add(Keys.position(position));
           revisions.add(revision);
         }
         if (forward) {
@@ -389,6 +443,24 @@ public final class RocksDbStorage implements Storage {
     return events;
   }
 
+  /**
+   * An index entry beyond the published head is either a commit the writer has not published yet,
+   * whose event is then already in the log (one write batch), or damage: a flipped bit that made a
+   * position huge must not end a read early as if the data stopped there.
+   */
+  private void checkUnpublished(
+      long position, java.util.function.Predicate<RecordedEvent> belongs, String entry) {
+    byte[] record = get(log, Keys.position(position));
+    if (record == null) {
+      throw new DataCorruptedException(
+          entry + " points at position " + position + ", which holds no event");
+    }
+    RecordedEvent event = EventRecordCodec.decode(position, record);
+    if (!belongs.test(event)) {
+      throw new DataCorruptedException(entry + " points at " + event);
+    }
+  }
+
   /** Positions matching the filter, merged across one index iterator per filter value. */
   private List<byte[]> mergeFilterIndex(
       long from, Direction direction, int limit, LogFilter filter, long maxPosition) {
@@ -426,6 +498,7 @@ public final class RocksDbStorage implements Storage {
         IndexCursor cursor = queue.poll();
         long position = cursor.position;
         if (forward && position > maxPosition) {
+          checkUnpublished(position, filter::matches, "filter index entry for " + filter);
           break;
         }
         if (position <= maxPosition && position != last) {
