@@ -26,11 +26,13 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.SstFileManager;
 import org.rocksdb.Status;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBatch;
@@ -62,6 +64,7 @@ import org.rocksdb.WriteOptions;
  */
 public final class RocksDbStorage implements Storage {
   private static final byte[] EMPTY = new byte[0];
+  private static final byte[] RESUME_PROBE_KEY = Keys.utf8("factum.resume-probe");
 
   /** The column families, in the order their handles are opened. */
   static final List<String> COLUMN_FAMILIES =
@@ -86,12 +89,16 @@ public final class RocksDbStorage implements Storage {
   private final ColumnFamilyHandle streamIndex;
   private final ColumnFamilyHandle eventIds;
   private final ColumnFamilyHandle filterIndex;
-  private final long lastPosition;
+  private final SstFileManager sstFileManager;
+  private volatile long lastPosition;
 
   private RocksDbStorage(Path directory, RocksDbConfig config) throws RocksDBException {
     this.directory = directory;
     this.blockCache = new LRUCache(config.blockCacheBytes());
     this.bloomFilter = new BloomFilter(10);
+    // With a file manager, RocksDB recovers by itself from a full disk once space is freed (it
+    // checks every few seconds); resumeAfterFull() probes for that.
+    this.sstFileManager = new SstFileManager(Env.getDefault());
     this.dbOptions =
         new DBOptions()
             .setCreateIfMissing(true)
@@ -99,7 +106,8 @@ public final class RocksDbStorage implements Storage {
             .setParanoidChecks(true)
             .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords)
             .setMaxBackgroundJobs(2)
-            .setBytesPerSync(1 << 20);
+            .setBytesPerSync(1 << 20)
+            .setSstFileManager(sstFileManager);
     BlockBasedTableConfig table =
         new BlockBasedTableConfig()
             .setBlockCache(blockCache)
@@ -591,6 +599,22 @@ public final class RocksDbStorage implements Storage {
     return events;
   }
 
+  /**
+   * Probes with a synced write that changes nothing (the delete of a key that never exists): it
+   * fails while RocksDB still holds the full-disk error, and succeeds once RocksDB has recovered.
+   * Then the newest position is read again, since the failed batch may have become durable.
+   */
+  @Override
+  public long resumeAfterFull() {
+    try {
+      db.delete(meta, syncWrite, RESUME_PROBE_KEY);
+    } catch (RocksDBException e) {
+      throw translate("the disk is still full", e);
+    }
+    lastPosition = recoverLastPosition();
+    return lastPosition;
+  }
+
   @Override
   public VerifyReport verify() {
     return new StoreVerifier(db, readOptions, meta, log, heads, streamIndex, eventIds, filterIndex)
@@ -637,5 +661,6 @@ public final class RocksDbStorage implements Storage {
     cfOptions.close();
     blockCache.close();
     bloomFilter.close();
+    sstFileManager.close();
   }
 }
