@@ -166,6 +166,19 @@ public final class RocksDbStorage implements Storage {
       return new RocksDbStorage(directory, config);
     } catch (RocksDBException e) {
       RuntimeException failure = translate("cannot open the store in " + directory, e);
+      Status status = e.getStatus();
+      if (status != null
+          && status.getCode() == Status.Code.IOError
+          && String.valueOf(e.getMessage()).contains("No such file or directory")) {
+        // The directory exists (created above): a file its metadata names is missing or misnamed.
+        failure =
+            new DataCorruptedException(
+                "cannot open the store in "
+                    + directory
+                    + ": a file it needs is missing: "
+                    + e.getMessage(),
+                e);
+      }
       if (failure instanceof DataCorruptedException) {
         String where = damageNamedInLog(directory);
         if (where != null) {
