@@ -96,8 +96,10 @@ public final class RocksDbStorage implements Storage {
     this.directory = directory;
     this.blockCache = new LRUCache(config.blockCacheBytes());
     this.bloomFilter = new BloomFilter(10);
-    // With a file manager, RocksDB recovers by itself from a full disk once space is freed (it
-    // checks every few seconds); resumeAfterFull() probes for that.
+    // RocksDB's file manager recovers from a no-space error by itself once space is freed (it
+    // checks every ~5 s); resumeAfterFull() probes for that. RocksDB creates one when none is
+    // given (FullDiskTest passes without this line too); it is set here so that the behaviour
+    // the store relies on is not left to a default.
     this.sstFileManager = new SstFileManager(Env.getDefault());
     this.dbOptions =
         new DBOptions()
