@@ -136,6 +136,110 @@ class StorageFaultTest {
     }
   }
 
+  /** The MANIFEST (RocksDB's list of live files) cut at every 64th byte, each in a fresh copy. */
+  @Test
+  void aCutManifestNeverLosesAcknowledgedEventsSilently() {
+    KnownStore.write(directory, EVENTS);
+    KnownStore.flushToSstFiles(directory);
+    KnownStore known = KnownStore.write(directory, EVENTS); // more events, in the WAL
+    Path manifest =
+        KnownStore.files(directory, "").stream()
+            .filter(p -> p.getFileName().toString().startsWith("MANIFEST-"))
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    long size = KnownStore.size(manifest);
+    int trial = 0;
+    java.util.Map<Verdict, Integer> verdicts = new java.util.EnumMap<>(Verdict.class);
+    for (long cut = 0; cut < size; cut += 64) {
+      Path copy = directory.resolveSibling(directory.getFileName() + "-m" + trial++);
+      copyStore(directory, copy);
+      KnownStore.truncate(copy.resolve(manifest.getFileName()), cut);
+      verdicts.merge(KnownStore.judge(copy, known.events), 1, Integer::sum);
+    }
+    System.out.printf("MANIFEST of %d bytes cut at %d places: %s%n", size, trial, verdicts);
+    // Every cut was judged above (no event lost or wrong); most must be refused outright.
+    assertThat(verdicts.getOrDefault(Verdict.REFUSED_AT_OPEN, 0)).isGreaterThan(trial / 2);
+  }
+
+  /** One value of each column family, damaged in place: a flipped bit, or one byte cut off. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "default:flip", "log:flip", "heads:flip", "stream-index:flip", "event-ids:flip",
+        "filter-index:flip", "default:cut", "log:cut", "heads:cut", "stream-index:cut",
+        "event-ids:cut"
+      })
+  void aDamagedValueInEachColumnFamilyIsRefusedOrNamed(String damage) throws Exception {
+    String family = damage.substring(0, damage.indexOf(':'));
+    boolean cut = damage.endsWith(":cut");
+    KnownStore known = KnownStore.write(directory, EVENTS);
+    Random random = new Random(seed());
+    try (RawRocks raw = new RawRocks(directory)) {
+      var handle = raw.family(family);
+      java.util.List<byte[]> keys = new java.util.ArrayList<>();
+      try (var it = raw.db.newIterator(handle)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          keys.add(it.key());
+        }
+      }
+      assertThat(keys).as("entries of %s", family).isNotEmpty();
+      byte[] key = keys.get(random.nextInt(keys.size()));
+      byte[] value = raw.db.get(handle, key);
+      if (value.length == 0) {
+        // The filter index keeps everything in its keys: damage the position in the key instead.
+        byte[] damaged = key.clone();
+        damaged[damaged.length - 1 - random.nextInt(2)] ^= (byte) (1 << random.nextInt(8));
+        raw.db.delete(handle, key);
+        raw.db.put(handle, damaged, value);
+      } else if (cut) {
+        raw.db.put(handle, key, java.util.Arrays.copyOf(value, value.length - 1));
+      } else {
+        value[random.nextInt(value.length)] ^= (byte) (1 << random.nextInt(8));
+        raw.db.put(handle, key, value);
+      }
+    }
+    StringBuilder findings = new StringBuilder();
+    assertThat(KnownStore.judge(directory, known.events, findings))
+        .as("%s: %s", damage, findings)
+        .isIn(Verdict.REFUSED_AT_OPEN, Verdict.NAMED_BY_VERIFY);
+  }
+
+  @Test
+  void indexEntriesPointingPastTheHeadOrMissingAreRefusedNotTakenAsTheEnd() throws Exception {
+    KnownStore.write(directory, EVENTS);
+    try (RawRocks raw = new RawRocks(directory)) {
+      // order-1@1 now points far beyond the log; order-2@1 is gone; a Placed entry moved far away.
+      raw.db.put(
+          raw.family("stream-index"),
+          Keys.withLong(Keys.streamPrefix("order-1"), 1),
+          Keys.position(1 << 20));
+      raw.db.delete(raw.family("stream-index"), Keys.withLong(Keys.streamPrefix("order-2"), 1));
+      byte[] placed = Keys.filterPrefix(Keys.TYPE, "Placed");
+      raw.db.delete(raw.family("filter-index"), Keys.withLong(placed, 10));
+      raw.db.put(raw.family("filter-index"), Keys.withLong(placed, 1 << 20), new byte[0]);
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      for (dev.factum.api.Direction direction : dev.factum.api.Direction.values()) {
+        long from = direction == dev.factum.api.Direction.FORWARD ? 0 : Long.MAX_VALUE;
+        assertThatThrownBy(() -> store.readStream("order-1", from, direction, 100))
+            .isInstanceOf(DataCorruptedException.class);
+        assertThatThrownBy(() -> store.readStream("order-2", from, direction, 100))
+            .isInstanceOf(DataCorruptedException.class)
+            .hasMessageContaining("no entry for revision 1");
+      }
+      assertThatThrownBy(
+              () ->
+                  store.readAll(
+                      0,
+                      dev.factum.api.Direction.FORWARD,
+                      100,
+                      dev.factum.api.LogFilter.types("Placed")))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("holds no event");
+      assertThat(store.verify().problemCount()).isGreaterThanOrEqualTo(3);
+    }
+  }
+
   static void copyStore(Path from, Path to) {
     try (var files = java.nio.file.Files.list(from)) {
       java.nio.file.Files.createDirectories(to);
