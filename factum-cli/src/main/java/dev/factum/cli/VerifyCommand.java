@@ -1,5 +1,6 @@
 package dev.factum.cli;
 
+import dev.factum.api.DataCorruptedException;
 import dev.factum.engine.spi.VerifyReport;
 import dev.factum.storage.rocksdb.RocksDbStorage;
 import java.io.PrintStream;
@@ -26,7 +27,7 @@ final class VerifyCommand implements Factum.Command {
         Reads the whole store in DIR (default ./data) and checks every record's checksum, that
         positions and revisions are dense, that every index entry is present and points at the
         right event, and that stream heads agree with the events. Run it with the server stopped.
-        Exit code 0: clean; 1: damage found (listed).""";
+        Exit code 0: clean; 1: damage found (listed), including a store too damaged to open.""";
   }
 
   @Override
@@ -39,6 +40,10 @@ final class VerifyCommand implements Factum.Command {
     VerifyReport report;
     try (RocksDbStorage storage = RocksDbStorage.open(data)) {
       report = storage.verify();
+    } catch (DataCorruptedException damaged) {
+      // RocksDB refused to open it (a damaged write-ahead log or table file): that is a finding.
+      out.println("DAMAGED: the store cannot be opened: " + damaged.getMessage());
+      return 1;
     }
     out.println(report);
     return report.ok() ? 0 : 1;

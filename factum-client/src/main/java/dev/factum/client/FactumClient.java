@@ -75,7 +75,8 @@ import java.util.random.RandomGenerator;
  *       after at least its Retry-After</td></tr>
  *   <tr><td>store-closed (503)</td><td>{@link StoreClosedException}</td><td>no</td></tr>
  *   <tr><td>storage-full (507)</td><td>{@link dev.factum.api.StorageFullException}</td>
- *       <td>no (the store has stopped)</td></tr>
+ *       <td>no (the store refuses appends until space is freed, then resumes by itself; retry
+ *       later with the same event ids)</td></tr>
  *   <tr><td>data-corrupted (500)</td><td>{@link dev.factum.api.DataCorruptedException}</td>
  *       <td>no</td></tr>
  *   <tr><td>unsupported-format (500)</td><td>{@link dev.factum.api.UnsupportedFormatException}</td>

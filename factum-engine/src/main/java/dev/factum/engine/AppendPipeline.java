@@ -38,11 +38,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>A full queue rejects at once ({@link OverloadedException}) instead of growing.
  *   <li>A failed commit leaves the batch's outcome unknown (a failed fsync, or a full disk met
  *       while writing the log, may have left the batch in the write-ahead log). On a local storage
- *       the pipeline stops for good (fail-stop): the batch fails with {@link StorageFullException}
- *       or {@link StorageFailureException}, everything queued with {@link StoreClosedException}.
+ *       any failure but a full disk stops the pipeline for good (fail-stop): the batch fails with
+ *       {@link StorageFailureException}, everything queued with {@link StoreClosedException}.
  *       Reopening the store recovers the durable state; retries with the same event ids are then
- *       exact. On a {@link SharedStorage} only the batch fails: every batch re-reads the committed
- *       state under the storage's commit lock anyway.
+ *       exact. A full disk fails the batch with {@link StorageFullException} and shuts the {@link
+ *       StorageFullGate}: appends are refused with the same code until the storage writes again;
+ *       then the writer resyncs with the durable state and carries on, without a restart. On a
+ *       {@link SharedStorage} only the batch fails: every batch re-reads the committed state under
+ *       the storage's commit lock anyway.
  *   <li>Closing finishes every command already accepted, then stops.
  * </ul>
  *
@@ -60,6 +63,7 @@ final class AppendPipeline {
   private final StoreOptions options;
   private final HeadPublisher publisher;
   private final BatchStager stager;
+  private final StorageFullGate fullGate;
   private final ArrayBlockingQueue<WriteCommand> queue;
   private final AtomicLong queuedBytes = new AtomicLong();
   private final Thread writer;
@@ -83,10 +87,8 @@ final class AppendPipeline {
     this.options = options;
     this.publisher = publisher;
     this.stager = new BatchStager(new HeadCache(options.headCacheEntries()), publisher.head() + 1);
-    this.linger =
-        storage instanceof SharedStorage && !Boolean.getBoolean("factum.nolinger")
-            ? new BatchLinger()
-            : null;
+    this.linger = storage instanceof SharedStorage ? new BatchLinger() : null;
+    this.fullGate = new StorageFullGate(storage);
     this.queue = new ArrayBlockingQueue<>(options.maxQueuedCommands());
     this.writer = Thread.ofPlatform().name(name + "-writer").daemon(false).unstarted(this::run);
     this.completer = new Completer(name + "-completer");
@@ -243,6 +245,10 @@ final class AppendPipeline {
 
   /** This process is the only writer: what the stager remembers is the committed state. */
   private void processLocal(List<WriteCommand> batch) {
+    if (fullGate.isShut() && !resumedAfterFull()) {
+      failAll(batch, fullGate.refusal());
+      return;
+    }
     stager.begin(storage, Instant.now().truncatedTo(ChronoUnit.MICROS), Instant.EPOCH);
     Object[] outcomes = stageAll(batch);
     CommitBatch commit = stager.batch();
@@ -252,17 +258,22 @@ final class AppendPipeline {
         storage.commit(commit);
       } catch (RuntimeException failure) {
         stager.abandoned();
+        if (failure instanceof StorageFullException full) {
+          fullGate.shut(full);
+          failAll(
+              batch,
+              new StorageFullException(
+                  "the disk is full; this append may or may not have been written: retry with the"
+                      + " same event ids once space is freed (the store resumes by itself)",
+                  full));
+          return;
+        }
         FactumException batchFailure =
-            failure instanceof StorageFullException full
-                ? new StorageFullException(
-                    "the disk is full; the store has stopped. This append may or may not have been"
-                        + " written: free space, reopen the store, and retry with the same event ids",
-                    full)
-                : new StorageFailureException(
-                    "the storage failed during a commit; the outcome of this batch is unknown and"
-                        + " the store has stopped (reopen it to recover, and retry with the same"
-                        + " event ids)",
-                    failure);
+            new StorageFailureException(
+                "the storage failed during a commit; the outcome of this batch is unknown and"
+                    + " the store has stopped (reopen it to recover, and retry with the same"
+                    + " event ids)",
+                failure);
         stopCause = batchFailure;
         failAll(batch, batchFailure);
         publisher.stop();
@@ -312,6 +323,27 @@ final class AppendPipeline {
       linger.batchDone(batch.size(), System.nanoTime() - started, queue.size());
     }
     complete(batch, outcomes);
+  }
+
+  /**
+   * Probes the storage after a full disk; once it writes again, resyncs the stager with the durable
+   * state (see {@link StorageFullGate}) and publishes whatever the failed batch made durable.
+   */
+  private boolean resumedAfterFull() {
+    java.util.OptionalLong durable = fullGate.tryResume();
+    if (durable.isEmpty()) {
+      return false;
+    }
+    long last = durable.getAsLong();
+    if (last < publisher.head()) {
+      throw new IllegalStateException(
+          "after resuming, the storage's newest position " + last + " is below the published head");
+    }
+    stager.resync(last);
+    if (last > publisher.head()) {
+      publisher.publish(last);
+    }
+    return true;
   }
 
   private Object[] stageAll(List<WriteCommand> batch) {

@@ -337,8 +337,9 @@ final class ApiHandler implements HttpHandler {
     return header == null || header.isBlank() ? null : header.trim();
   }
 
-  private static long parsePosition(String id) {
-    if (id.length() > 18 || !id.chars().allMatch(Character::isDigit)) {
+  static long parsePosition(String id) {
+    // ASCII digits only: Character.isDigit would also let other scripts' digits through.
+    if (id.isEmpty() || id.length() > 18 || !id.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw HttpProblem.badRequest("Last-Event-ID must be an event position, was '" + id + "'");
     }
     return Long.parseLong(id);

@@ -112,7 +112,9 @@ final class Request {
     if (value == null) {
       return fallback;
     }
-    if (value.isEmpty() || value.length() > 19 || !value.chars().allMatch(Character::isDigit)) {
+    if (value.isEmpty()
+        || value.length() > 19
+        || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw HttpProblem.badRequest(
           "query parameter '"
               + name

@@ -67,6 +67,10 @@ final class WireFormat {
       throw HttpProblem.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw HttpProblem.badRequest("the body could not be read: " + e.getMessage());
+    } catch (NumberFormatException | ArithmeticException e) {
+      // A number Jackson's lexer accepts but BigDecimal cannot hold, e.g. 1e999999999999999999
+      // (found by HttpRequestFuzzTest): bad input, not a server error.
+      throw HttpProblem.badRequest("the body holds a number out of range: " + e.getMessage());
     }
     if (node == null || !node.isObject()) {
       throw HttpProblem.badRequest("the body must be a JSON object");

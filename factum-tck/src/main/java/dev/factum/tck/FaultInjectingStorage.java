@@ -15,14 +15,16 @@ import java.util.function.Supplier;
 
 /**
  * A real storage with seams in front of it for the failures a test cannot cause otherwise: the next
- * commit fails (before anything reaches the storage), commits wait at a gate (to fill the write
- * queue or outlast a timeout), or log and stream reads fail. Everything else passes straight
- * through, so the store above it is the real one. Shared by every module's fault tests.
+ * commit fails (before anything reaches the storage, or after it was written), commits wait at a
+ * gate (to fill the write queue or outlast a timeout), or log and stream reads fail. Everything
+ * else passes straight through, so the store above it is the real one. Shared by every module's
+ * fault tests.
  */
 public final class FaultInjectingStorage implements Storage {
   private final Storage real;
   private final AtomicInteger commitsEntered = new AtomicInteger();
   private volatile Supplier<RuntimeException> nextCommitFailure;
+  private volatile Supplier<RuntimeException> nextCommitFailureAfterWrite;
   private volatile Supplier<RuntimeException> readFailure;
   private volatile CountDownLatch gate;
 
@@ -33,6 +35,14 @@ public final class FaultInjectingStorage implements Storage {
   /** The next commit throws what {@code failure} supplies, and writes nothing. */
   public void failNextCommit(Supplier<RuntimeException> failure) {
     nextCommitFailure = failure;
+  }
+
+  /**
+   * The next commit is written to the real storage and then throws what {@code failure} supplies: a
+   * commit whose outcome the caller cannot know (a failed fsync after the write reached the log).
+   */
+  public void failNextCommitAfterWriting(Supplier<RuntimeException> failure) {
+    nextCommitFailureAfterWrite = failure;
   }
 
   /** Stream and log reads throw what {@code failure} supplies (null: stop failing). */
@@ -70,6 +80,11 @@ public final class FaultInjectingStorage implements Storage {
       throw failure.get();
     }
     real.commit(batch);
+    Supplier<RuntimeException> after = nextCommitFailureAfterWrite;
+    if (after != null) {
+      nextCommitFailureAfterWrite = null;
+      throw after.get();
+    }
   }
 
   private void maybeFailRead() {
@@ -116,6 +131,11 @@ public final class FaultInjectingStorage implements Storage {
       long from, Direction direction, int limit, LogFilter filter, long maxPosition) {
     maybeFailRead();
     return real.readLog(from, direction, limit, filter, maxPosition);
+  }
+
+  @Override
+  public long resumeAfterFull() {
+    return real.resumeAfterFull();
   }
 
   @Override

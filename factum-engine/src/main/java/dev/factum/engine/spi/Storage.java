@@ -16,9 +16,9 @@ import java.util.List;
  * events beyond it.
  *
  * <p>Errors: any exception from {@link #commit} leaves the batch's outcome unknown, and the store
- * stops (fail-stop); {@link dev.factum.api.StorageFullException} says the cause was a full disk. A
- * corrupt record is reported as {@link dev.factum.api.DataCorruptedException}, never returned as
- * data.
+ * stops (fail-stop), except {@link dev.factum.api.StorageFullException}: then appends are refused
+ * until {@link #resumeAfterFull} succeeds. A corrupt record is reported as {@link
+ * dev.factum.api.DataCorruptedException}, never returned as data.
  */
 public interface Storage extends CommittedState, AutoCloseable {
 
@@ -43,6 +43,18 @@ public interface Storage extends CommittedState, AutoCloseable {
    */
   List<RecordedEvent> readLog(
       long from, Direction direction, int limit, LogFilter filter, long maxPosition);
+
+  /**
+   * After a commit failed with {@link dev.factum.api.StorageFullException}: makes the storage
+   * writable again if space has been freed, and returns the position of the newest durable event,
+   * read again from storage (the failed batch may or may not have become durable). Throws {@link
+   * dev.factum.api.StorageFullException} while still full; any other exception stops the store. The
+   * default cannot resume, which makes a full disk stop the store (fail-stop).
+   */
+  default long resumeAfterFull() {
+    throw new dev.factum.api.StorageFailureException(
+        "this storage cannot resume after a full disk; reopen the store");
+  }
 
   /** Reads everything and checks every invariant of the stored data. */
   VerifyReport verify();

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +55,7 @@ final class EventRecordCodec {
     for (String tag : event.tags()) {
       tags.add(utf8(tag));
     }
-    tags.sort(java.util.Arrays::compareUnsigned);
+    tags.sort(Arrays::compareUnsigned);
     int tagBytes = 0;
     for (byte[] tag : tags) {
       tagBytes += 2 + tag.length;
@@ -133,8 +134,20 @@ final class EventRecordCodec {
       String contentType = getShortString(in, position);
       int tagCount = Byte.toUnsignedInt(in.get());
       Set<String> tags = tagCount == 0 ? Set.of() : new HashSet<>(tagCount * 2);
+      int previousStart = -1;
+      int previousEnd = -1;
       for (int i = 0; i < tagCount; i++) {
+        int start = in.position() + 2;
         tags.add(getShortString(in, position));
+        // The encoder writes tags sorted and distinct; anything else is not a record it wrote.
+        if (previousStart >= 0
+            && Arrays.compareUnsigned(
+                    record, previousStart, previousEnd, record, start, in.position())
+                >= 0) {
+          throw corrupt(position, "tags are not distinct and in ascending order");
+        }
+        previousStart = start;
+        previousEnd = in.position();
       }
       byte[] metadata = getBytes(in, position, true);
       byte[] data = getBytes(in, position, false);

@@ -31,9 +31,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How the writer reacts when the storage fails: storage-full fails the batch and carries on; any
- * other commit failure stops the store (fail-stop) and reopening recovers; a full queue answers
- * overloaded at once.
+ * How the writer reacts when the storage fails: storage-full fails the batch, refuses appends until
+ * the storage writes again, then carries on with its state rebuilt from storage; any other commit
+ * failure (a failed fsync) stops the store (fail-stop) and reopening recovers; a full queue answers
+ * overloaded at once. The real RocksDB storage sits behind the fault seam ({@link
+ * FaultInjectingStorage}); {@code FullDiskTest} fills a real disk.
  */
 class WritePipelineFaultTest {
   @TempDir Path directory;
@@ -42,8 +44,23 @@ class WritePipelineFaultTest {
     return List.of(EventData.json("T", "{}"));
   }
 
+  /** Appends until one succeeds: the gate probes the storage at most every 200 ms. */
+  private static AppendResult appendOnceResumed(FactumStore store, String stream, EventData event)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        return store.append(stream, any(), List.of(event));
+      } catch (StorageFullException refused) {
+        assertThat(refused.getMessage()).contains("nothing was written");
+        assertThat(System.nanoTime()).as("the store never resumed").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    }
+  }
+
   @Test
-  void storageFullStopsTheStoreWithItsOwnCodeAndReopeningRecovers() {
+  void storageFullFailsTheBatchWithItsOwnCodeAndTheStoreCarriesOn() throws Exception {
     FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
     try (FactumStore store = FactumStore.open(storage)) {
       store.append("s-1", noStream(), one());
@@ -51,15 +68,31 @@ class WritePipelineFaultTest {
       assertThatThrownBy(() -> store.append("s-1", any(), one()))
           .isInstanceOfSatisfying(
               FactumException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FULL));
-      assertThat(store.isStopped()).isTrue();
-      assertThatThrownBy(() -> store.append("s-1", any(), one()))
-          .isInstanceOf(StoreClosedException.class)
-          .hasCauseInstanceOf(StorageFullException.class);
-    }
-    try (FactumStore reopened = RocksDbEventStore.open(directory)) {
-      assertThat(reopened.append("s-1", any(), one()))
+      assertThat(store.isStopped()).isFalse();
+      // The failed batch was not written: its position and revision are taken by the next one.
+      assertThat(appendOnceResumed(store, "s-1", EventData.json("T", "{}")))
           .isEqualTo(new AppendResult("s-1", 1, 1, 1, 1));
-      assertThat(reopened.verify().ok()).isTrue();
+      assertThat(store.verify().ok()).isTrue();
+    }
+  }
+
+  @Test
+  void aBatchThatBecameDurableDespiteStorageFullIsFoundAfterResuming() throws Exception {
+    FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
+    EventData lost = EventData.json("T", "{\"n\":1}").withId(java.util.UUID.randomUUID());
+    try (FactumStore store = FactumStore.open(storage)) {
+      store.append("s-1", noStream(), one());
+      storage.failNextCommitAfterWriting(() -> new StorageFullException("ENOSPC (injected)"));
+      assertThatThrownBy(() -> store.append("s-1", any(), List.of(lost)))
+          .isInstanceOf(StorageFullException.class)
+          .hasMessageContaining("may or may not have been written");
+      // The writer rebuilt its state from storage: the batch is there, published, and a retry with
+      // the same id is recognised instead of being written again at a reused position.
+      AppendResult retried = appendOnceResumed(store, "s-1", lost);
+      assertThat(retried).isEqualTo(new AppendResult("s-1", 1, 1, 1, 1));
+      assertThat(store.headPosition()).isEqualTo(1);
+      assertThat(store.append("s-1", any(), one())).isEqualTo(new AppendResult("s-1", 2, 2, 2, 2));
+      assertThat(store.verify().ok()).isTrue();
     }
   }
 
@@ -101,6 +134,49 @@ class WritePipelineFaultTest {
     try (FactumStore reopened = RocksDbEventStore.open(directory)) {
       assertThat(reopened.headPosition()).isEqualTo(0);
       assertThat(reopened.append("s-1", any(), one()).firstRevision()).isEqualTo(1);
+      assertThat(reopened.verify().ok()).isTrue();
+    }
+  }
+
+  /**
+   * A sync that fails after the batch reached the log (the case fsync errors really produce: the
+   * data may or may not be on disk). The store stops; every later write says why; the batch's fate
+   * is settled by reopening, where a retry with the same ids is exact.
+   */
+  @Test
+  void aSyncFailureAfterTheWriteStopsTheStoreAndEveryLaterWriteSaysWhy() {
+    FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
+    EventData unknown = EventData.json("T", "{}").withId(java.util.UUID.randomUUID());
+    try (FactumStore store = FactumStore.open(storage)) {
+      store.append("s-1", noStream(), one());
+      storage.failNextCommitAfterWriting(
+          () -> new StorageFailureException("fsync: Input/output error (injected)"));
+      assertThatThrownBy(() -> store.append("s-1", any(), List.of(unknown)))
+          .isInstanceOf(StorageFailureException.class)
+          .hasMessageContaining("outcome of this batch is unknown");
+      assertThat(store.isStopped()).isTrue();
+      assertThat(store.stopCause()).hasRootCauseMessage("fsync: Input/output error (injected)");
+      assertThat(storage.commitsEntered()).isEqualTo(2);
+      List<Runnable> laterWrites =
+          List.of(
+              () -> store.append("s-2", noStream(), one()),
+              () -> store.appendAll(List.of(new AppendRequest("s-3", noStream(), one()))),
+              () -> store.delete("s-1", any()),
+              () -> store.tombstone("s-1", any()));
+      for (Runnable write : laterWrites) {
+        assertThatThrownBy(write::run)
+            .isInstanceOf(StoreClosedException.class)
+            .hasMessageContaining("stopped after a storage failure")
+            .hasRootCauseMessage("fsync: Input/output error (injected)");
+      }
+      assertThat(storage.commitsEntered())
+          .as("nothing reached the storage after the failure")
+          .isEqualTo(2);
+    }
+    try (FactumStore reopened = RocksDbEventStore.open(directory)) {
+      assertThat(reopened.append("s-1", any(), List.of(unknown)))
+          .isEqualTo(new AppendResult("s-1", 1, 1, 1, 1));
+      assertThat(reopened.headPosition()).isEqualTo(1);
       assertThat(reopened.verify().ok()).isTrue();
     }
   }
