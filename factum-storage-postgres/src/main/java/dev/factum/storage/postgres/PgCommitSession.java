@@ -186,15 +186,24 @@ final class PgCommitSession implements CommitSession {
       throw new IllegalStateException(
           "a batch must continue the log at " + (lastPosition + 1) + " (a bug in the writer)");
     }
-    try (PreparedStatement write = connection.prepareStatement(WRITE)) {
+    // The write and COMMIT go in one round trip. If the write fails, PostgreSQL skips the COMMIT
+    // (an error discards the rest of the pipeline) and close() rolls back; once COMMIT was sent,
+    // the transaction is over either way, and a failure leaves its outcome unknown.
+    try (PreparedStatement write = connection.prepareStatement(WRITE + "; COMMIT")) {
       BatchArrays.bind(connection, write, batch, lastPosition, lastTimestamp);
       long newGeneration;
-      try (ResultSet rs = write.executeQuery()) {
-        rs.next();
-        newGeneration = rs.getLong(1);
+      boolean wrote = false;
+      try {
+        write.execute();
+        try (ResultSet rs = write.getResultSet()) {
+          rs.next();
+          newGeneration = rs.getLong(1);
+        }
+        wrote = true;
+        write.getMoreResults(); // the COMMIT's outcome was already checked by execute()
+      } finally {
+        finished = wrote;
       }
-      finished = true; // whatever happens now, the transaction is over
-      connection.commit();
       return newGeneration;
     } catch (SQLException e) {
       throw PgErrors.translate("committing a batch", e);
