@@ -9,13 +9,22 @@ import java.util.Arrays;
 
 /**
  * The command line of the load generator (run it with {@code bin/bench}; {@code --help} lists the
- * options). Progress goes to stderr as the run goes; the Markdown report goes to stdout at the end
- * and to {@code bench-results/<timestamp>.md}.
+ * options; {@code bin/bench soak --help} those of the soak, {@link SoakRun}). Progress goes to
+ * stderr as the run goes; the Markdown report goes to stdout at the end and to {@code
+ * bench-results/<timestamp>.md}.
  */
 public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
+    if (args.length > 0 && args[0].equals("soak")) {
+      if (Arrays.asList(args).contains("--help")) {
+        System.out.print(SoakOptions.USAGE);
+        return;
+      }
+      Path results = Path.of(System.getProperty(BenchOptions.RESULTS_PROPERTY, "bench-results"));
+      System.exit(SoakRun.main(Arrays.copyOfRange(args, 1, args.length), results));
+    }
     if (Arrays.asList(args).contains("--help")) {
       System.out.print(BenchOptions.USAGE);
       return;

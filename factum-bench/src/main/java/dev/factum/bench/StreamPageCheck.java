@@ -17,6 +17,15 @@ final class StreamPageCheck {
   private StreamPageCheck() {}
 
   static void check(byte[] body, String stream, int count) throws IOException {
+    int events = count(body, stream);
+    if (events != count) {
+      throw new IllegalStateException(
+          "GET /streams/" + stream + " returned " + events + " events, not " + count);
+    }
+  }
+
+  /** Checks that the page holds events {@code 0..n-1} of {@code stream} in order; returns n. */
+  static int count(byte[] body, String stream) throws IOException {
     int events = 0;
     try (JsonParser json = JSON.createParser(body)) {
       expect(json.nextToken(), JsonToken.START_OBJECT, stream);
@@ -34,10 +43,7 @@ final class StreamPageCheck {
         }
       }
     }
-    if (events != count) {
-      throw new IllegalStateException(
-          "GET /streams/" + stream + " returned " + events + " events, not " + count);
-    }
+    return events;
   }
 
   private static void event(JsonParser json, String stream, int revision) throws IOException {
