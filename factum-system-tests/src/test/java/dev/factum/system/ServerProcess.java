@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +40,13 @@ final class ServerProcess implements AutoCloseable {
 
   static ServerProcess start(Path data, Path log, int port) throws Exception {
     return start(log, "--data", data.toString(), "--port", Integer.toString(port));
+  }
+
+  /** Starts the server on the storage under test, on a free port. */
+  static ServerProcess start(StorageUnderTest storage, Path log) throws Exception {
+    List<String> arguments = new ArrayList<>(storage.serveArguments());
+    arguments.addAll(List.of("--port", "0"));
+    return start(log, arguments.toArray(String[]::new));
   }
 
   /** {@code factum serve} with these arguments (which must include the storage and port). */

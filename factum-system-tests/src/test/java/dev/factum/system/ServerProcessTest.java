@@ -22,17 +22,14 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real server process: restarts with its data, graceful shutdown under load, kill -9 under
- * load, and Server-Sent Events across the catch-up/live switch and across a restart.
+ * The real server process: restarts with its data, graceful shutdown under load, and Server-Sent
+ * Events across the catch-up/live switch and across a restart. (kill -9 under load: {@link
+ * KillNineTest}.)
  */
 class ServerProcessTest {
   @TempDir Path temp;
@@ -188,32 +185,6 @@ class ServerProcessTest {
       server.stop();
     }
     verifyOffline(data);
-  }
-
-  @Test
-  @Timeout(value = 2, unit = TimeUnit.HOURS)
-  void killNineUnderLoadLosesNothingAcknowledgedAndLeavesNoHalfAppend() throws Exception {
-    int cycles = Integer.getInteger("factum.system.killCycles", 10);
-    long seed = ThreadLocalRandom.current().nextLong();
-    System.out.printf("kill -9 server test: %d cycles, seed %d%n", cycles, seed);
-    SplittableRandom random = new SplittableRandom(seed);
-    Path data = temp.resolve("data");
-    List<Ack> acked = new ArrayList<>();
-    for (int cycle = 0; cycle < cycles; cycle++) {
-      ServerProcess server = ServerProcess.start(data, temp.resolve("kill-" + cycle + ".log"), 0);
-      Load load = new Load(server, 6, "k" + cycle);
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100 + random.nextInt(700)));
-      server.kill();
-      load.awaitEnd();
-      acked.addAll(load.acks);
-    }
-    try (ServerProcess server = ServerProcess.start(data, temp.resolve("after-kills.log"), 0)) {
-      checkAgainst(readLog(server), acked);
-      server.stop();
-    }
-    verifyOffline(data);
-    System.out.printf("kill -9 server test: %d acknowledged appends checked%n", acked.size());
-    assertThat(acked).isNotEmpty();
   }
 
   @Test

@@ -1,0 +1,35 @@
+package dev.factum.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.factum.system.KillNineHarness.Victim;
+import dev.factum.system.StorageUnderTest.Kind;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of the whole server process under concurrent HTTP appends, per storage: after every
+ * restart, every acknowledged append is present byte for byte where it was acknowledged, every
+ * append of unknown outcome is wholly present or wholly absent, revisions are gapless, positions
+ * dense and increasing, and nothing is present that was never sent ({@link LogAudit}). See {@link
+ * KillNineHarness} for cycles and seeds.
+ */
+class KillNineTest {
+  @TempDir Path temp;
+
+  private static int cycles() {
+    return Integer.getInteger("factum.system.killCycles", 20);
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.HOURS) // -Plong: 1,000 cycles
+  void rocksDbServerKilledUnderLoadKeepsEveryPromise() throws Exception {
+    KillNineHarness.Totals totals =
+        KillNineHarness.run(
+            Kind.ROCKSDB, Victim.FACTUM_SERVER, cycles(), KillNineHarness.seed(), temp);
+    assertThat(totals.acknowledged()).as("the load must have made progress").isPositive();
+  }
+}
