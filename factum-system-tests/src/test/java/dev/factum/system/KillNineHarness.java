@@ -42,6 +42,7 @@ final class KillNineHarness {
   record Totals(
       int cycles,
       long acknowledged,
+      long multiStreamAcknowledged,
       long unknownPresent,
       long unknownAbsent,
       long rejected,
@@ -60,6 +61,7 @@ final class KillNineHarness {
         "%s: %d cycles, seed %d (replay with -Dfactum.system.seed=%d)%n", name, cycles, seed, seed);
     SplittableRandom random = new SplittableRandom(seed);
     long acknowledged = 0;
+    long multiStream = 0;
     long unknownPresent = 0;
     long unknownAbsent = 0;
     long rejected = 0;
@@ -103,6 +105,7 @@ final class KillNineHarness {
           lastLog = log.size();
           if ((cycle + 1) % CYCLES_PER_STORE == 0 || cycle + 1 == cycles) {
             acknowledged += audit.acknowledged();
+            multiStream += audit.multiStreamAcknowledged();
             unknownPresent += audit.unknownPresent();
             unknownAbsent += audit.unknownAbsent();
             rejected += audit.rejected();
@@ -129,13 +132,15 @@ final class KillNineHarness {
       }
     }
     Totals totals =
-        new Totals(cycles, acknowledged, unknownPresent, unknownAbsent, rejected, lastLog);
+        new Totals(
+            cycles, acknowledged, multiStream, unknownPresent, unknownAbsent, rejected, lastLog);
     System.out.printf(
-        "%s: %d cycles survived, %d acknowledged appends checked, %d unknown outcomes (%d present"
+        "%s: %d cycles survived, %d acknowledged appends checked (%d multi-stream), %d unknown outcomes (%d present"
             + " whole, %d absent), %d rejected, %d events in the last store%n",
         name,
         cycles,
         acknowledged,
+        multiStream,
         unknownPresent + unknownAbsent,
         unknownPresent,
         unknownAbsent,

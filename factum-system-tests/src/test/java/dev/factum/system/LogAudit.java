@@ -36,6 +36,7 @@ final class LogAudit {
       List<UUID> log,
       Map<String, Long> heads,
       long acknowledged,
+      long multiStreamAcknowledged,
       long unknownPresent,
       long unknownAbsent,
       long rejected) {}
@@ -111,6 +112,7 @@ final class LogAudit {
         "the log read after the previous restart (%d events) is no longer a prefix of this one",
         previousLog.size());
     long acknowledged = 0;
+    long multiStream = 0;
     long unknownPresent = 0;
     long unknownAbsent = 0;
     long rejected = 0;
@@ -120,6 +122,7 @@ final class LogAudit {
         case ACKNOWLEDGED -> {
           check(present != null, "acknowledged %s is missing", append);
           acknowledged++;
+          multiStream += append.multiStream ? 1 : 0;
         }
         case REJECTED -> {
           check(present == null, "rejected %s is present", append);
@@ -138,7 +141,8 @@ final class LogAudit {
         checkWhole(append, present);
       }
     }
-    return new Result(log, heads, acknowledged, unknownPresent, unknownAbsent, rejected);
+    return new Result(
+        log, heads, acknowledged, multiStream, unknownPresent, unknownAbsent, rejected);
   }
 
   /** All events present, in order, consecutive; each part where it was promised to be. */

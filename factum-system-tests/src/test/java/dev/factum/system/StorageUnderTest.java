@@ -3,9 +3,13 @@ package dev.factum.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.factum.engine.spi.VerifyReport;
+import dev.factum.postgres.testing.LocalPostgres;
+import dev.factum.storage.postgres.PostgresConfig;
+import dev.factum.storage.postgres.PostgresStorage;
 import dev.factum.storage.rocksdb.RocksDbStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,10 +22,10 @@ import java.util.List;
  * for another. A storage that is not available on this machine says so from {@link
  * Kind#unavailableReason()}, and the tests of that kind are then not run; nothing pretends to pass.
  *
- * <p>PostgreSQL: the extension point is {@link Kind#POSTGRES}. Its implementation starts a {@code
- * LocalPostgres} (module {@code factum-postgres-testing}), creates a database per store, passes
- * {@code --storage postgres --pg-url --pg-user --pg-password} and implements {@link
- * #killDatabaseServer()} with {@code LocalPostgres.kill()} then {@code restart()}.
+ * <p>PostgreSQL: each store is a database of its own {@link LocalPostgres} (a private server, so
+ * that killing it hurts no other test), passed as {@code --storage postgres --pg-url --pg-user
+ * --pg-password}; several servers may be started on one store (one database, many stateless Factum
+ * servers).
  */
 interface StorageUnderTest extends AutoCloseable {
 
@@ -34,7 +38,7 @@ interface StorageUnderTest extends AutoCloseable {
     String unavailableReason() {
       return switch (this) {
         case ROCKSDB -> null;
-        case POSTGRES -> "the PostgreSQL storage is not in this build yet";
+        case POSTGRES -> "factum serve has no --storage postgres option yet";
       };
     }
 
@@ -42,7 +46,10 @@ interface StorageUnderTest extends AutoCloseable {
     StorageUnderTest create(Path temp, String name) throws Exception {
       return switch (this) {
         case ROCKSDB -> new RocksDb(Files.createDirectories(temp.resolve(name)));
-        case POSTGRES -> throw new UnsupportedOperationException(unavailableReason());
+        case POSTGRES -> {
+          LocalPostgres server = LocalPostgres.startPrivate();
+          yield new Postgres(server, server.createDatabase(name.replace('-', '_')));
+        }
       };
     }
   }
@@ -67,6 +74,50 @@ interface StorageUnderTest extends AutoCloseable {
 
   @Override
   default void close() throws java.io.IOException {}
+
+  /** A database on a private PostgreSQL server, which this store owns and closes. */
+  record Postgres(LocalPostgres server, String jdbcUrl) implements StorageUnderTest {
+    @Override
+    public String describe() {
+      return "PostgreSQL database " + jdbcUrl;
+    }
+
+    @Override
+    public List<String> serveArguments() {
+      List<String> arguments =
+          new ArrayList<>(
+              List.of("--storage", "postgres", "--pg-url", jdbcUrl, "--pg-user", server.user()));
+      if (!server.password().isEmpty()) {
+        arguments.addAll(List.of("--pg-password", server.password()));
+      }
+      return arguments;
+    }
+
+    @Override
+    public void verifyOffline() {
+      try (PostgresStorage storage =
+          PostgresStorage.open(PostgresConfig.of(jdbcUrl, server.user(), server.password()))) {
+        VerifyReport report = storage.verify();
+        assertThat(report.ok()).as(report.toString()).isTrue();
+      }
+    }
+
+    @Override
+    public boolean hasDatabaseServer() {
+      return true;
+    }
+
+    @Override
+    public void killDatabaseServer() {
+      server.kill();
+      server.restart();
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
 
   /** A RocksDB directory, verified offline with {@link RocksDbStorage#verify()}. */
   record RocksDb(Path directory) implements StorageUnderTest {
