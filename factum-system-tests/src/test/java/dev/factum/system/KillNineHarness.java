@@ -112,6 +112,9 @@ final class KillNineHarness {
             server.stop();
             server = null;
             storage.verifyOffline();
+            System.out.printf(
+                "%s: %d cycles survived so far, %d acknowledged appends checked%n",
+                name, cycle + 1, acknowledged);
             storage.close();
             storage = null;
           }

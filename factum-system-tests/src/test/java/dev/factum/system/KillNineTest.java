@@ -24,12 +24,34 @@ class KillNineTest {
     return Integer.getInteger("factum.system.killCycles", 20);
   }
 
+  private static int databaseCycles() {
+    return Integer.getInteger("factum.system.databaseKillCycles", 10);
+  }
+
   @Test
   @Timeout(value = 4, unit = TimeUnit.HOURS) // -Plong: 1,000 cycles
   void rocksDbServerKilledUnderLoadKeepsEveryPromise() throws Exception {
     KillNineHarness.Totals totals =
         KillNineHarness.run(
             Kind.ROCKSDB, Victim.FACTUM_SERVER, cycles(), KillNineHarness.seed(), temp);
+    assertThat(totals.acknowledged()).as("the load must have made progress").isPositive();
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.HOURS)
+  void postgresFactumServerKilledUnderLoadKeepsEveryPromise() throws Exception {
+    KillNineHarness.Totals totals =
+        KillNineHarness.run(
+            Kind.POSTGRES, Victim.FACTUM_SERVER, cycles(), KillNineHarness.seed(), temp);
+    assertThat(totals.acknowledged()).as("the load must have made progress").isPositive();
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.HOURS)
+  void postgresDatabaseServerKilledUnderLoadKeepsEveryPromise() throws Exception {
+    KillNineHarness.Totals totals =
+        KillNineHarness.run(
+            Kind.POSTGRES, Victim.DATABASE_SERVER, databaseCycles(), KillNineHarness.seed(), temp);
     assertThat(totals.acknowledged()).as("the load must have made progress").isPositive();
   }
 }

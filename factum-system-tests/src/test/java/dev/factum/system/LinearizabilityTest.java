@@ -80,4 +80,19 @@ class LinearizabilityTest {
       storage.verifyOffline();
     }
   }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.HOURS)
+  void racingClientsOnTwoServersOverOnePostgresDatabaseMakeLinearizableHistories()
+      throws Exception {
+    try (StorageUnderTest storage = Kind.POSTGRES.create(temp, "store");
+        ServerProcess a = ServerProcess.start(storage, temp.resolve("server-a.log"));
+        ServerProcess b = ServerProcess.start(storage, temp.resolve("server-b.log"))) {
+      Totals totals = run("linearizability POSTGRES, two servers", List.of(a, b), seed());
+      assertThat(totals.appended()).isPositive();
+      a.stop();
+      b.stop();
+      storage.verifyOffline();
+    }
+  }
 }

@@ -19,8 +19,7 @@ import java.util.List;
  * arguments that point a server at it, how to check it offline once no server is running, and (for
  * a storage that is a server of its own, like PostgreSQL) how to kill that server with SIGKILL and
  * bring it back. Each instance is one store: a test that wants a fresh store asks its {@link Kind}
- * for another. A storage that is not available on this machine says so from {@link
- * Kind#unavailableReason()}, and the tests of that kind are then not run; nothing pretends to pass.
+ * for another.
  *
  * <p>PostgreSQL: each store is a database of its own {@link LocalPostgres} (a private server, so
  * that killing it hurts no other test), passed as {@code --storage postgres --pg-url --pg-user
@@ -33,14 +32,6 @@ interface StorageUnderTest extends AutoCloseable {
   enum Kind {
     ROCKSDB,
     POSTGRES;
-
-    /** Null when stores of this kind can be made here, else why not. */
-    String unavailableReason() {
-      return switch (this) {
-        case ROCKSDB -> null;
-        case POSTGRES -> "factum serve has no --storage postgres option yet";
-      };
-    }
 
     /** A fresh, empty store of this kind; {@code temp} is a directory it may use. */
     StorageUnderTest create(Path temp, String name) throws Exception {
