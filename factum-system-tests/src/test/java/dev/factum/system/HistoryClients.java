@@ -7,9 +7,11 @@ import dev.factum.tck.history.Operation.AppendOutcome;
 import dev.factum.tck.history.Operation.ReadEvent;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,7 +37,7 @@ final class HistoryClients {
     AtomicLong ids = new AtomicLong();
     long deadline = System.nanoTime() + millis * 1_000_000;
     List<Thread> threads = new ArrayList<>();
-    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
     for (int c = 0; c < clients; c++) {
       int client = c;
       SplittableRandom random = new SplittableRandom(seed + c);
@@ -77,7 +79,7 @@ final class HistoryClients {
       long deadline)
       throws InterruptedException {
     long[] known = new long[streams.size()];
-    java.util.Arrays.fill(known, Operation.NO_STREAM);
+    Arrays.fill(known, Operation.NO_STREAM);
     while (System.nanoTime() < deadline) {
       int s = random.nextInt(streams.size());
       String stream = streams.get(s);
@@ -157,24 +159,12 @@ final class HistoryClients {
       throws IOException, InterruptedException {
     long invoked = HistoryRecorder.now();
     List<ReadEvent> events = new ArrayList<>();
-    String next = "/streams/" + stream + "?from=0&limit=1000";
-    while (next != null) {
-      ServerProcess.Reply reply = server.get(next);
-      if (reply.status() == 404) {
-        break;
-      }
-      if (reply.status() != 200) {
-        throw new IOException("GET " + next + " answered " + reply.status() + ": " + reply.body());
-      }
-      JsonNode page = reply.json();
-      for (JsonNode event : page.get("events")) {
-        events.add(
-            new ReadEvent(
-                UUID.fromString(event.get("id").asText()),
-                event.get("revision").asLong(),
-                event.get("position").asLong()));
-      }
-      next = page.get("endOfRead").asBoolean() ? null : page.get("next").asText();
+    for (JsonNode event : server.readPages("/streams/" + stream + "?from=0&limit=1000")) {
+      events.add(
+          new ReadEvent(
+              UUID.fromString(event.get("id").asText()),
+              event.get("revision").asLong(),
+              event.get("position").asLong()));
     }
     recorder.record(new Operation.Read(client, stream, events, invoked, HistoryRecorder.now()));
     return events.isEmpty() ? Operation.NO_STREAM : events.getLast().revision();

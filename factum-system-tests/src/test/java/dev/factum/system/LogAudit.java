@@ -43,23 +43,9 @@ final class LogAudit {
 
   private LogAudit() {}
 
-  /** The whole global log, read page by page in order. */
-  static List<JsonNode> readLog(ServerProcess server) throws Exception {
-    List<JsonNode> events = new ArrayList<>();
-    String next = "/all?from=0&limit=1000";
-    while (next != null) {
-      ServerProcess.Reply reply = server.get(next);
-      check(reply.status() == 200, "GET %s answered %d: %s", next, reply.status(), reply.body());
-      JsonNode page = reply.json();
-      page.get("events").forEach(events::add);
-      next = page.get("endOfRead").asBoolean() ? null : page.get("next").asText();
-    }
-    return events;
-  }
-
   static Result audit(ServerProcess server, ReferenceRecord record, List<UUID> previousLog)
       throws Exception {
-    return audit(readLog(server), record, previousLog);
+    return audit(server.readPages("/all?from=0&limit=1000"), record, previousLog);
   }
 
   /** Audits {@code events}, the global log as read in order. */

@@ -136,6 +136,29 @@ final class ServerProcess implements AutoCloseable {
     return new Reply(response.statusCode(), response.body());
   }
 
+  /**
+   * Every event of a paged read ({@code /all?...} or {@code /streams/s?...}), following the {@code
+   * next} links until {@code endOfRead}; empty when the stream does not exist (404). Any other
+   * answer than 200 is an {@link IOException}.
+   */
+  List<JsonNode> readPages(String firstPage) throws IOException, InterruptedException {
+    List<JsonNode> events = new ArrayList<>();
+    String next = firstPage;
+    while (next != null) {
+      Reply reply = get(next);
+      if (reply.status() == 404 && events.isEmpty()) {
+        break;
+      }
+      if (reply.status() != 200) {
+        throw new IOException("GET " + next + " answered " + reply.status() + ": " + reply.body());
+      }
+      JsonNode page = reply.json();
+      page.get("events").forEach(events::add);
+      next = page.get("endOfRead").asBoolean() ? null : page.get("next").asText();
+    }
+    return events;
+  }
+
   /** SIGTERM: the graceful path. Returns the exit code. */
   int stop() throws InterruptedException {
     process.destroy();

@@ -116,17 +116,10 @@ class ServerProcessTest {
 
   static Map<Long, JsonNode> readLog(ServerProcess server) throws Exception {
     Map<Long, JsonNode> events = new HashMap<>();
-    String next = "/all?from=0&limit=1000";
-    while (true) {
-      JsonNode page = server.get(next).json();
-      for (JsonNode event : page.get("events")) {
-        events.put(event.get("position").asLong(), event);
-      }
-      if (page.get("endOfRead").asBoolean()) {
-        return events;
-      }
-      next = page.get("next").asText();
+    for (JsonNode event : server.readPages("/all?from=0&limit=1000")) {
+      events.put(event.get("position").asLong(), event);
     }
+    return events;
   }
 
   /** Every acknowledged append is present byte for byte; every append present is whole. */
