@@ -108,16 +108,17 @@ final class SoakLoad {
     try (HttpConnection http = connector.connect()) {
       for (long n = 0; !stop.get(); n++) {
         int a = random.nextInt(STREAMS_PER_WRITER);
-        for (int slot :
-            random.nextInt(4) == 0 ? new int[] {a, (a + 1) % STREAMS_PER_WRITER} : new int[] {a}) {
+        int b = (a + 1) % STREAMS_PER_WRITER;
+        boolean two = random.nextInt(4) == 0;
+        for (int slot : two ? new int[] {a, b} : new int[] {a}) {
           if (slots.get(slot).revision() >= ROTATE_AT) {
             generation[slot]++;
             slots.set(slot, new Head(streamName(writer, generation[slot], slot), -1));
           }
         }
         try {
-          if (random.nextInt(4) == 0) {
-            appendTwo(http, slots, a, (a + 1) % STREAMS_PER_WRITER, writer, n, random);
+          if (two) {
+            appendTwo(http, slots, a, b, writer, n, random);
           } else {
             appendOne(http, slots, a, writer, n, random);
           }

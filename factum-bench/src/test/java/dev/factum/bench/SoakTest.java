@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The soak in smoke size (a few seconds), so that {@code bin/bench soak} cannot rot, and its heap
- * verdict fed with made-up series, so that it is known to fail on a leak.
+ * verdict fed with made-up series, so that it is known to fail on a leak. The run prints its seed;
+ * {@code -Dfactum.soak.seed} replays it.
  */
 class SoakTest {
 
@@ -25,7 +26,7 @@ class SoakTest {
   void aShortSoakRunsEveryKindOfLoadWithoutErrors(@TempDir Path temp) throws Exception {
     SoakOptions options =
         SoakOptions.parse("--duration", "6s", "--interval", "1s", "--dir", temp.toString());
-    long seed = System.nanoTime();
+    long seed = Long.getLong("factum.soak.seed", System.nanoTime()); // printed by the run
     SoakRun.Result result = SoakRun.run(options, seed, new Progress(System.err));
 
     assertThat(result.firstErrors()).as("errors of seed %d", seed).isEmpty();
