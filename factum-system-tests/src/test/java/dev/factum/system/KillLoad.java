@@ -80,6 +80,8 @@ final class KillLoad {
       long number = record.nextNumber();
       List<Part> parts = new ArrayList<>();
       List<Integer> ownedSlots = new ArrayList<>();
+      // Out of 20: 11 one owned stream (exact), 4 one hot stream (any), 3 owned + hot and
+      // 2 owned + hot + the next owned stream (multi-stream POST /append).
       int kind = random.nextInt(20);
       int[] index = {0};
       if (kind < 11 || kind >= 15) {

@@ -4,6 +4,7 @@ import dev.factum.system.StorageUnderTest.Kind;
 import dev.factum.tck.Await;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -13,10 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The whole-process kill -9 loop, for any storage: start the real server, put it under concurrent
- * HTTP appends ({@link KillLoad}), SIGKILL it (and, for a storage with a server of its own, that
- * database server too, in the cycles that choose it) at a random moment, restart, and audit the
- * whole log against the {@link ReferenceRecord} ({@link LogAudit}) before the next cycle.
+ * The whole-process kill -9 loop, for any storage: start the real server (or two on one shared
+ * store), put it under concurrent HTTP appends ({@link KillLoad}), SIGKILL it (or, per {@link
+ * Victim}, the database server, or one of the two servers) at a random moment, restart, and audit
+ * the whole log as every server serves it against the {@link ReferenceRecord} ({@link LogAudit})
+ * before the next cycle.
  *
  * <p>Design note: one store lives for {@link #CYCLES_PER_STORE} cycles, so later cycles append to
  * streams (exact expected revisions included) whose heads were recovered many times over, and a
@@ -35,7 +37,16 @@ final class KillNineHarness {
     /** The Factum server only. */
     FACTUM_SERVER,
     /** The database server (then the Factum server too, whose storage connection died under it). */
-    DATABASE_SERVER
+    DATABASE_SERVER,
+    /**
+     * One of two Factum servers sharing the store, both under load; the other keeps serving, and
+     * after the restart both must pass the audit.
+     */
+    ONE_OF_TWO_FACTUM_SERVERS;
+
+    int servers() {
+      return this == ONE_OF_TWO_FACTUM_SERVERS ? 2 : 1;
+    }
   }
 
   /** Totals over a run, for the printed summary. */
@@ -67,7 +78,7 @@ final class KillNineHarness {
     long rejected = 0;
     int lastLog = 0;
     StorageUnderTest storage = null;
-    ServerProcess server = null;
+    List<ServerProcess> servers = new ArrayList<>();
     ReferenceRecord record = null;
     List<UUID> log = List.of();
     Map<String, Long> heads = Map.of();
@@ -78,27 +89,51 @@ final class KillNineHarness {
           record = new ReferenceRecord(random.nextLong());
           log = List.of();
           heads = Map.of();
-          server = ServerProcess.start(storage, temp.resolve("server-" + cycle + ".log"));
+          for (int i = 0; i < victim.servers(); i++) {
+            servers.add(
+                ServerProcess.start(storage, temp.resolve("server-" + cycle + "-" + i + ".log")));
+          }
         }
         long cycleSeed = random.nextLong();
         int killAfterMillis = random.nextInt(800);
-        boolean killDatabase = victim == Victim.DATABASE_SERVER;
-        KillLoad load =
-            new KillLoad(server, record, heads, "s" + cycle / CYCLES_PER_STORE, WRITERS, cycleSeed);
+        int killed = victim.servers() == 1 ? 0 : random.nextInt(victim.servers());
+        List<KillLoad> loads = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+          String tag = "s" + cycle / CYCLES_PER_STORE + (char) ('a' + i);
+          loads.add(new KillLoad(servers.get(i), record, heads, tag, WRITERS, cycleSeed + i));
+        }
         try {
           Await.until(
-              "a first acknowledgement", Duration.ofSeconds(30), () -> load.acknowledged.get() > 0);
+              "a first acknowledgement",
+              Duration.ofSeconds(30),
+              () -> loads.stream().anyMatch(load -> load.acknowledged.get() > 0));
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(killAfterMillis));
-          if (killDatabase) {
+          if (victim == Victim.DATABASE_SERVER) {
             storage.killDatabaseServer();
           }
-          server.kill();
-          load.awaitEnd();
+          List<Integer> victims =
+              victim == Victim.ONE_OF_TWO_FACTUM_SERVERS ? List.of(killed) : List.of(0);
+          for (int i : victims) {
+            servers.get(i).kill();
+          }
+          for (KillLoad load : loads) {
+            load.awaitEnd();
+          }
           record.inFlightBecomesUnknown();
-          server = ServerProcess.start(storage, temp.resolve("server-" + cycle + "-restart.log"));
-          LogAudit.Result audit = LogAudit.audit(server, record, log);
-          if (!load.failures.isEmpty()) {
-            throw new AssertionError("broken promises during the load: " + load.failures);
+          for (int i : victims) {
+            servers.set(
+                i,
+                ServerProcess.start(
+                    storage, temp.resolve("server-" + cycle + "-" + i + "-restart.log")));
+          }
+          LogAudit.Result audit = null;
+          for (ServerProcess server : servers) {
+            audit = LogAudit.audit(server, record, log);
+          }
+          for (KillLoad load : loads) {
+            if (!load.failures.isEmpty()) {
+              throw new AssertionError("broken promises during the load: " + load.failures);
+            }
           }
           log = audit.log();
           heads = audit.heads();
@@ -109,8 +144,10 @@ final class KillNineHarness {
             unknownPresent += audit.unknownPresent();
             unknownAbsent += audit.unknownAbsent();
             rejected += audit.rejected();
-            server.stop();
-            server = null;
+            for (ServerProcess server : servers) {
+              server.stop();
+            }
+            servers.clear();
             storage.verifyOffline();
             System.out.printf(
                 "%s: %d cycles survived so far, %d acknowledged appends checked%n",
@@ -127,7 +164,7 @@ final class KillNineHarness {
         }
       }
     } finally {
-      if (server != null) {
+      for (ServerProcess server : servers) {
         server.close();
       }
       if (storage != null) {

@@ -6,6 +6,7 @@ import dev.factum.system.KillNineHarness.Victim;
 import dev.factum.system.StorageUnderTest.Kind;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,21 @@ class KillNineTest {
     KillNineHarness.Totals totals =
         KillNineHarness.run(
             Kind.POSTGRES, Victim.DATABASE_SERVER, databaseCycles(), KillNineHarness.seed(), temp);
+    assertThat(totals.acknowledged()).as("the load must have made progress").isPositive();
+  }
+
+  /** Long tier only ({@code -Plong}): a third PostgreSQL variant would push the default build. */
+  @Test
+  @Tag("slow")
+  @Timeout(value = 4, unit = TimeUnit.HOURS)
+  void postgresOneOfTwoFactumServersKilledUnderLoadKeepsEveryPromise() throws Exception {
+    KillNineHarness.Totals totals =
+        KillNineHarness.run(
+            Kind.POSTGRES,
+            Victim.ONE_OF_TWO_FACTUM_SERVERS,
+            databaseCycles(),
+            KillNineHarness.seed(),
+            temp);
     assertThat(totals.acknowledged()).as("the load must have made progress").isPositive();
   }
 }
