@@ -134,22 +134,16 @@ final class DurableAppends {
       Duration window)
       throws InterruptedException {
     PipelineStats stats = store.pipelineStats();
-    long[] before = new long[3];
+    PipelineStats.Snapshot[] before = new PipelineStats.Snapshot[1];
     ClosedLoop loop = new ClosedLoop(name, variant.writers(), warmUp, window);
-    ClosedLoop.Result run =
-        loop.run(
-            operations,
-            () -> {
-              before[0] = stats.batches();
-              before[1] = stats.events();
-              before[2] = stats.commitNanos();
-            });
+    ClosedLoop.Result run = loop.run(operations, () -> before[0] = stats.snapshot());
+    PipelineStats.Snapshot after = stats.snapshot();
     return new Result(
         variant,
         run,
-        stats.batches() - before[0],
-        stats.events() - before[1],
-        stats.commitNanos() - before[2]);
+        after.batches() - before[0].batches(),
+        after.events() - before[0].events(),
+        after.commitNanos() - before[0].commitNanos());
   }
 
   /** The stream names appends go to: {@code order-0} to {@code order-9999}. */
