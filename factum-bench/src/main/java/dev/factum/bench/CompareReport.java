@@ -342,6 +342,16 @@ final class CompareReport {
         rate(results, CompareSystem.KAFKA_FLUSH, w64),
         2);
     double factumBatching = rate(results, CompareSystem.FACTUM_EMBEDDED, batching);
+    goal(
+        table,
+        "Factum embedded ≥ 2× Kafka flush per write, batching clients (64 × 10)",
+        Fmt.rate(factumBatching)
+            + " vs "
+            + Fmt.rate(rate(results, CompareSystem.KAFKA_FLUSH, batching))
+            + " events/s",
+        factumBatching,
+        rate(results, CompareSystem.KAFKA_FLUSH, batching),
+        2);
     double kafkaBest = bestRate(results.of(CompareSystem.KAFKA));
     goal(
         table,
@@ -361,6 +371,15 @@ final class CompareReport {
         factumLoadRate,
         kafkaLoadRate,
         100);
+    double onPostgres = rate(results, CompareSystem.FACTUM_POSTGRES, w64);
+    double messageDb = rate(results, CompareSystem.MESSAGE_DB, w64);
+    goal(
+        table,
+        "Factum on PostgreSQL ≥ 10× Message DB, durable appends, 64 writers",
+        Fmt.rate(onPostgres) + " vs " + Fmt.rate(messageDb) + " events/s",
+        onPostgres,
+        messageDb,
+        10);
     out.append(table.render()).append('\n');
   }
 

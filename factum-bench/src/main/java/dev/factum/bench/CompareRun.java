@@ -32,14 +32,17 @@ final class CompareRun {
     long started = System.nanoTime();
     List<CompareResults.SystemResults> systems = new ArrayList<>();
     Map<String, String> versions = new LinkedHashMap<>();
-    try (DataDirectory data = DataDirectory.create(options.dataParent())) {
+    try (DataDirectory data = DataDirectory.create(options.dataParent());
+        SharedPostgres postgres = new SharedPostgres(progress)) {
       MachineFacts machine = MachineFacts.collect(data.path());
       versions.put("RocksDB (Factum's storage)", MachineFacts.rocksDbVersion());
       versions.put("Kafka (broker and clients)", KafkaTarget.version());
+      versions.put("Message DB (npm @eventide/message-db)", MessageDbTarget.VERSION);
       progress.say("data directory %s", data.path());
       for (CompareSystem system : options.systems()) {
         progress.say("== %s ==", system.title());
-        systems.add(measure(system, data.path().resolve(system.cliName()), options, progress));
+        systems.add(
+            measure(system, data.path().resolve(system.cliName()), postgres, options, progress));
       }
       return new CompareResults(
           options, machine, versions, startedAt, System.nanoTime() - started, systems);
@@ -47,9 +50,13 @@ final class CompareRun {
   }
 
   private static CompareResults.SystemResults measure(
-      CompareSystem system, Path directory, CompareOptions options, Progress progress) {
+      CompareSystem system,
+      Path directory,
+      SharedPostgres postgres,
+      CompareOptions options,
+      Progress progress) {
     Figures figures = new Figures(system);
-    try (BenchTarget target = system.start(directory, progress)) {
+    try (BenchTarget target = system.start(directory, postgres, progress)) {
       figures.name = target.name();
       figures.setup = target.setup();
       appends(target, options, figures, progress);

@@ -12,6 +12,8 @@ enum CompareSystem {
   DISK("disk", "Raw disk (fsync'd appends)"),
   FACTUM_EMBEDDED("factum-embedded", "Factum embedded"),
   FACTUM_HTTP("factum-http", "Factum over HTTP"),
+  FACTUM_POSTGRES("factum-postgres", "Factum on PostgreSQL"),
+  MESSAGE_DB("message-db", "Message DB"),
   KAFKA("kafka", "Kafka, default flushing"),
   KAFKA_FLUSH("kafka-flush", "Kafka, flush per write");
 
@@ -31,12 +33,17 @@ enum CompareSystem {
     return title;
   }
 
-  /** Starts the system with its data inside {@code directory} (created; removed on close). */
-  BenchTarget start(Path directory, Progress progress) throws Exception {
+  /**
+   * Starts the system with its data inside {@code directory} (created; removed on close), or on the
+   * run's PostgreSQL server.
+   */
+  BenchTarget start(Path directory, SharedPostgres postgres, Progress progress) throws Exception {
     return switch (this) {
       case DISK -> new DiskTarget(directory);
       case FACTUM_EMBEDDED -> new FactumTarget(title, new RocksDbStores(directory), false);
       case FACTUM_HTTP -> new FactumTarget(title, new RocksDbStores(directory), true);
+      case FACTUM_POSTGRES -> new FactumTarget(title, new PostgresStores(postgres), false);
+      case MESSAGE_DB -> MessageDbTarget.start(postgres, progress);
       case KAFKA -> KafkaTarget.start(directory, false, progress);
       case KAFKA_FLUSH -> KafkaTarget.start(directory, true, progress);
     };

@@ -19,6 +19,9 @@ final class EntityFill {
   static final int EVENTS_PER_ENTITY = 100;
   static final int APPENDERS = 16;
 
+  /** The entities' category (the part of the name before the dash). */
+  static final String CATEGORY = "load";
+
   /** What a fill measured. */
   record Result(long events, int entities, long elapsedNanos) {
     double eventsPerSecond() {
@@ -35,7 +38,7 @@ final class EntityFill {
   private EntityFill() {}
 
   static String entityName(int index) {
-    return "load-" + index;
+    return CATEGORY + "-" + index;
   }
 
   /** Writes entities {@code first} to {@code first + entities - 1}. */

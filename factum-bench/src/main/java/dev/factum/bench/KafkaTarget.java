@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -28,8 +29,9 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * Apache Kafka as a system of the comparison, used the way a Kafka user would use it as an event
  * store: one topic per store with {@link #PARTITIONS} partitions, the entity id as the record key
- * (so an entity's events stay in order in one partition), a producer with {@code acks=all} and
- * idempotence, and consumers that assign partitions directly.
+ * (so an entity's events stay in order in one partition), a producer with {@code acks=all}, and
+ * consumers that assign partitions directly. (The producer is not idempotent: see the note where it
+ * is configured.)
  *
  * <p>Design note: Kafka has no per-key index, so loading an entity is done the honest way: a
  * consumer seeks to the start of the entity's partition (found with the producer's own key hash),
@@ -93,7 +95,7 @@ final class KafkaTarget implements BenchTarget {
             : "default flushing (acknowledged from the page cache, fsync left to the OS)")
         + "; topic of "
         + PARTITIONS
-        + " partitions, replication 1; producer acks=all, idempotent, linger.ms=0, shared by"
+        + " partitions, replication 1; producer acks=all, not idempotent, linger.ms=0, shared by"
         + " the writer threads; key = entity id; consumers assign partitions, max.poll.records=5000,"
         + " max.partition.fetch.bytes=8 MiB, fetch.max.wait.ms=0";
   }
@@ -122,20 +124,28 @@ final class KafkaTarget implements BenchTarget {
   }
 
   /**
-   * Waits until every partition of a new topic has a leader: producing to a topic the broker has
-   * not finished creating made the idempotent producer fail with out-of-order sequence errors in
-   * development runs on a loaded machine.
+   * Waits until every partition of a new topic has a leader, so the first measured appends do not
+   * pay for the topic's creation.
    */
   private void awaitLeaders(String topic) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
-      var description =
-          admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic);
-      boolean ready =
-          description.partitions().size() == PARTITIONS
-              && description.partitions().stream().allMatch(p -> p.leader() != null);
-      if (ready) {
-        return;
+      try {
+        var description =
+            admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(60, TimeUnit.SECONDS)
+                .get(topic);
+        if (description.partitions().size() == PARTITIONS
+            && description.partitions().stream().allMatch(p -> p.leader() != null)) {
+          return;
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        // The broker's metadata may not know the new topic yet.
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("topic " + topic + " has partitions without a leader");
@@ -178,7 +188,11 @@ final class KafkaTarget implements BenchTarget {
       Properties properties = new Properties();
       properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
       properties.put(ProducerConfig.ACKS_CONFIG, "all");
-      properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      // Not idempotent: with Kafka 4.4.0 on a freshly created topic, an idempotent producer
+      // shared by 16 or 64 writer threads had the first batch of a partition (sequence 0) resent
+      // and refused with OutOfOrderSequenceException until its delivery timeout, in most runs
+      // on the loaded development machine (docs/BENCHMARKS.md). acks=all is kept.
+      properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
       properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
       // Fail a stuck append within a minute rather than the default two.
       properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
