@@ -133,6 +133,9 @@ final class CompareCharts {
     CategoryPlot plot = chart.getCategoryPlot();
     LogAxis axis = logAxis("µs (log scale)");
     plot.setRangeAxis(axis);
+    // System names are long: let them wrap rather than be cut to "Fact...".
+    plot.getDomainAxis().setMaximumCategoryLabelLines(3);
+    plot.getDomainAxis().setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     BarRenderer renderer = (BarRenderer) plot.getRenderer();
     renderer.setShadowVisible(false);
     renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
