@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +25,9 @@ import java.util.regex.Pattern;
 /**
  * Message DB (the {@code @eventide/message-db} npm package: an event store as SQL functions in
  * PostgreSQL) as a system of the comparison, on the run's {@link SharedPostgres}, used as its
- * documentation says: installed with its own {@code database/install.sh} (psql) into a fresh
- * database per session, called connected as the role {@code message_store} (its functions rely on
- * that role's search path), one connection per load thread.
+ * documentation says: installed with its own {@code database/install.sh} (psql), a fresh copy of
+ * that database per session, called connected as the role {@code message_store} (its functions rely
+ * on that role's search path), one connection per load thread.
  *
  * <p>An append is {@code write_message(id, stream_name, type, data, metadata, expected_version)},
  * one call per event, the calls of a multi-event append in one transaction; loading an entity is
@@ -50,6 +51,7 @@ final class MessageDbTarget implements BenchTarget {
 
   private final SharedPostgres postgres;
   private final Path database;
+  private String template;
 
   private MessageDbTarget(SharedPostgres postgres, Path database) {
     this.postgres = postgres;
@@ -107,21 +109,40 @@ final class MessageDbTarget implements BenchTarget {
   @Override
   public Session open(String label) throws Exception {
     LocalPostgres server = postgres.server();
-    String url = server.createDatabase("mdb_" + label);
-    URI uri = URI.create(url.substring("jdbc:".length()));
-    String name = uri.getPath().substring(1);
-    run(
-        database,
-        Map.of(
-            "PGHOST", uri.getHost(),
-            "PGPORT", String.valueOf(uri.getPort()),
-            "PGUSER", server.user(),
-            "PGPASSWORD", server.password(),
-            "DATABASE_NAME", name,
-            "CREATE_DATABASE", "off"),
-        "bash",
-        database.resolve("install.sh").toString());
-    return new MessageDbSession(url);
+    String name =
+        ("mdb_" + label + "_" + UUID.randomUUID().toString().substring(0, 8))
+            .replaceAll("[^a-z0-9_]", "_");
+    try (Connection admin = server.connect(server.jdbcUrl("postgres"));
+        Statement statement = admin.createStatement()) {
+      statement.execute("CREATE DATABASE " + name + " TEMPLATE " + template(server));
+    }
+    return new MessageDbSession(server.jdbcUrl(name));
+  }
+
+  /**
+   * A database with Message DB installed by its install.sh, made once per run; each session's
+   * database is a copy ({@code CREATE DATABASE … TEMPLATE}), which takes a fraction of the seconds
+   * the script takes.
+   */
+  private synchronized String template(LocalPostgres server) throws Exception {
+    if (template == null) {
+      String url = server.createDatabase("mdb_template");
+      URI uri = URI.create(url.substring("jdbc:".length()));
+      String name = uri.getPath().substring(1);
+      run(
+          database,
+          Map.of(
+              "PGHOST", uri.getHost(),
+              "PGPORT", String.valueOf(uri.getPort()),
+              "PGUSER", server.user(),
+              "PGPASSWORD", server.password(),
+              "DATABASE_NAME", name,
+              "CREATE_DATABASE", "off"),
+          "bash",
+          database.resolve("install.sh").toString());
+      template = name;
+    }
+    return template;
   }
 
   @Override
