@@ -80,7 +80,7 @@ record BenchOptions(
     while (!rest.isEmpty()) {
       String option = rest.removeFirst();
       switch (option) {
-        case "--events" -> events = parseEvents(value(option, rest));
+        case "--events" -> events = parseEvents(option, value(option, rest));
         case "--duration" -> window = parseSeconds(value(option, rest));
         case "--dir" -> dataParent = Path.of(value(option, rest));
         case "--results" -> results = Path.of(value(option, rest));
@@ -134,34 +134,35 @@ record BenchOptions(
     return runs(Workload.HTTP_STREAM_LOAD) || runs(Workload.HTTP_SSE);
   }
 
-  private static String value(String option, List<String> rest) {
+  static String value(String option, List<String> rest) {
     if (rest.isEmpty() || rest.getFirst().startsWith("--")) {
       throw new IllegalArgumentException(option + " needs a value");
     }
     return rest.removeFirst();
   }
 
-  private static long parseEvents(String text) {
+  static long parseEvents(String option, String text) {
     long events;
     try {
       events = Long.parseLong(text.replace("_", ""));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--events must be a whole number, was '" + text + "'");
+      throw new IllegalArgumentException(option + " must be a whole number, was '" + text + "'");
     }
     if (events < LoadedStore.EVENTS_PER_STREAM || events % LoadedStore.EVENTS_PER_STREAM != 0) {
       throw new IllegalArgumentException(
-          "--events must be a positive multiple of "
+          option
+              + " must be a positive multiple of "
               + LoadedStore.EVENTS_PER_STREAM
               + " (each stream holds exactly that many), was "
               + events);
     }
     if (events / LoadedStore.EVENTS_PER_STREAM > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("--events is too large: " + events);
+      throw new IllegalArgumentException(option + " is too large: " + events);
     }
     return events;
   }
 
-  private static Duration parseSeconds(String text) {
+  static Duration parseSeconds(String text) {
     double seconds;
     try {
       seconds = Double.parseDouble(text);

@@ -1,6 +1,7 @@
 package dev.factum.bench;
 
 import dev.factum.api.Direction;
+import dev.factum.api.EventStore;
 import dev.factum.api.LogFilter;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
@@ -49,7 +50,7 @@ final class LogCatchUp {
     return new Result(length, read, subscription);
   }
 
-  static Pass readAll(FactumStore store) {
+  static Pass readAll(EventStore store) {
     long started = System.nanoTime();
     long from = 0;
     long events = 0;

@@ -65,7 +65,7 @@ record MachineFacts(Map<String, String> facts) {
     return "unknown";
   }
 
-  private static String rocksDbVersion() {
+  static String rocksDbVersion() {
     try {
       RocksDB.loadLibrary();
       return RocksDB.rocksdbVersion().toString();
