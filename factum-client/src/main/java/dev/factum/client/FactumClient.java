@@ -266,7 +266,9 @@ public final class FactumClient implements EventStore {
 
   /**
    * Closes the client: later calls fail with {@link StoreClosedException}, subscriptions end with
-   * it, and requests under way are given until their timeout to finish. Idempotent.
+   * it, and requests under way are given {@link #CLOSE_GRACE} to finish; whatever is still open
+   * then (a request the server never answers, a stream body nobody drains) is aborted, so close
+   * never hangs. Idempotent.
    */
   @Override
   public void close() {
@@ -276,8 +278,19 @@ public final class FactumClient implements EventStore {
     for (HttpSubscription subscription : subscriptions) {
       subscription.end(new StoreClosedException("the client is closed"));
     }
-    http.close();
+    http.shutdown();
+    try {
+      if (!http.awaitTermination(CLOSE_GRACE)) {
+        http.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      http.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
+
+  /** How long {@link #close()} lets requests under way finish before aborting them. */
+  public static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
   private void checkOpen() {
     if (closed.get()) {
