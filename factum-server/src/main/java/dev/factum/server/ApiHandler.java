@@ -308,6 +308,11 @@ final class ApiHandler implements HttpHandler {
   }
 
   private int streamEvents(Request request, String stream) throws Exception {
+    // A feed that can never deliver is refused before the stream starts: a 200 followed by an
+    // error event would make a browser's EventSource reconnect to it every second, for ever.
+    if (store.streamState(stream).status() == StreamState.Status.TOMBSTONED) {
+      throw new dev.factum.api.StreamDeletedException(stream);
+    }
     long from = subscriptionFrom(request);
     String lastEventId = lastEventId(request);
     if (lastEventId != null) {

@@ -180,13 +180,63 @@ class HttpApiTest {
     dev.factum.tck.Await.until(
         "the long poll to be waiting",
         java.time.Duration.ofSeconds(10),
-        () -> server.store.subscriptionCount() >= 0 && !poll.isDone());
+        () -> server.store.headWaiters() > 0);
     server.post("/streams/late-1", "{\"expectedRevision\":\"any\",\"events\":" + events(1) + "}");
     TestServer.Reply polled = poll.get(20, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(polled.json().get("events").get(0).get("position").asLong()).isEqualTo(6);
     long started = System.nanoTime();
     assertThat(server.get("/all?from=7&wait=1").json().get("events")).isEmpty();
     assertThat(System.nanoTime() - started).isGreaterThan(900_000_000L);
+  }
+
+  @Test
+  void aLongPollFromTheEndWakesOnTheNextAppendAndItsNextLinkWorks() throws Exception {
+    server.post("/streams/s-1", "{\"expectedRevision\":\"any\",\"events\":" + events(3) + "}");
+    // Without waiting: the page is empty and links to head + 1, a position that can be followed.
+    JsonNode now = server.get("/all?from=end").json();
+    assertThat(now.get("events")).isEmpty();
+    assertThat(now.get("next").asText()).isEqualTo("/all?from=3&direction=forward&limit=100");
+
+    long started = System.nanoTime();
+    CompletableFuture<TestServer.Reply> poll =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return server.get("/all?from=end&wait=30&category=late");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    // A real signal: the poll's thread is parked waiting for the head to move.
+    dev.factum.tck.Await.until(
+        "the long poll to be parked",
+        java.time.Duration.ofSeconds(20),
+        () -> server.store.headWaiters() > 0);
+    server.post("/streams/late-1", "{\"expectedRevision\":\"any\",\"events\":" + events(1) + "}");
+    TestServer.Reply polled = poll.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(System.nanoTime() - started).isLessThan(25_000_000_000L); // the wait was 30 s
+    assertThat(polled.status()).isEqualTo(200);
+    JsonNode page = polled.json();
+    assertThat(page.get("events")).hasSize(1);
+    assertThat(page.get("events").get(0).get("position").asLong()).isEqualTo(3);
+    String next = page.get("next").asText();
+    assertThat(next).isEqualTo("/all?from=4&direction=forward&limit=100&category=late");
+    TestServer.Reply followed = server.get(next);
+    assertThat(followed.status()).isEqualTo(200);
+    assertThat(followed.json().get("events")).isEmpty();
+    assertThat(followed.json().get("next").asText()).isEqualTo(next);
+
+    // A stream read forward from the end, and backward reads from the end, name real positions.
+    JsonNode streamEnd = server.get("/streams/s-1?from=end").json();
+    assertThat(streamEnd.get("events")).isEmpty();
+    assertThat(streamEnd.get("endOfRead").asBoolean()).isTrue();
+    JsonNode back = server.get("/all?from=end&direction=backward&limit=2").json();
+    assertThat(back.get("events").get(0).get("position").asLong()).isEqualTo(3);
+    assertThat(back.get("next").asText()).isEqualTo("/all?from=1&direction=backward&limit=2");
+    JsonNode streamBack = server.get("/streams/s-1?from=end&direction=backward&limit=2").json();
+    assertThat(streamBack.get("events").get(0).get("revision").asLong()).isEqualTo(2);
+    assertThat(streamBack.get("next").asText())
+        .isEqualTo("/streams/s-1?from=0&direction=backward&limit=2");
   }
 
   @Test
