@@ -77,6 +77,7 @@ final class ApiHandler implements HttpHandler {
       Request request = new Request(exchange);
       String[] stream = new String[1];
       route = Route.resolve(request.method, request.segments, stream);
+      request.onlyParams(route);
       status = dispatch(route, request, stream[0]);
     } catch (Throwable failure) {
       status = respondProblem(exchange, failure);

@@ -109,6 +109,42 @@ class HttpApiTest {
   }
 
   @Test
+  void eventDataAndMetadataAreStoredAndServedByteForByteAsSent() throws Exception {
+    // Number spellings a re-serializing parser would change (-0 to 0, 1e2 to 1E+2 or 100.0,
+    // 1.0 to 1), big and tiny numbers, white space, escapes, and non-ASCII text.
+    String data =
+        "{ \"negZero\" : -0, \"negZeroFloat\": -0.0, \"exp\":1e2, \"Exp\":1E+2,"
+            + " \"one\":1.0, \"big\":123456789012345678901234567890.000,"
+            + " \"tiny\":1e-400, \"huge\":1e400,\n \"esc\":\"\\u00e9\\/\\ud83d\\ude00\","
+            + " \"raw\":\"é😀\", \"list\":[ -0 , 0.10 ] }";
+    String metadata = "{\"at\" : -0e0 ,\"by\":\"\\u0041\"}";
+    String scalar = "-0";
+    String body =
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"Exact\",\"data\":"
+            + data
+            + ",\"metadata\":"
+            + metadata
+            + "},{\"type\":\"Scalar\",\"data\":"
+            + scalar
+            + "  }]}";
+    assertThat(server.post("/streams/exact-1", body).status()).isEqualTo(200);
+
+    java.util.List<dev.factum.api.RecordedEvent> stored =
+        server.store.readStream("exact-1", 0, dev.factum.api.Direction.FORWARD, 10).events();
+    assertThat(stored.get(0).dataAsString()).isEqualTo(data);
+    assertThat(new String(stored.get(0).metadata(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo(metadata);
+    assertThat(stored.get(1).dataAsString()).isEqualTo(scalar);
+
+    // Pages and SSE frames carry the same bytes: a JSON value embedded as it was sent.
+    String page = server.get("/streams/exact-1").body();
+    assertThat(page)
+        .contains("\"data\":" + data + ",\"metadata\":" + metadata)
+        .contains("\"data\":" + scalar + "}");
+    assertThat(server.get("/all").body()).contains("\"data\":" + data);
+  }
+
+  @Test
   void retriesWithTheSameIdsAreIdempotent() throws Exception {
     String body =
         "{\"expectedRevision\":\"no_stream\",\"events\":[{\"id\":\"0b7c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d\","
