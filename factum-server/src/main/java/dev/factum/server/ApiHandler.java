@@ -36,6 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ApiHandler implements HttpHandler {
   private static final int DEFAULT_LIMIT = 100;
 
+  /** The caching headers of a page that can never change: a full forward page of the log. */
+  static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
   private final FactumStore store;
   private final ServerConfig config;
   private final WireFormat wire;
@@ -237,6 +240,22 @@ final class ApiHandler implements HttpHandler {
       }
     }
     ReadPage result = page;
+    if (direction == Direction.FORWARD && !result.endOfRead()) {
+      // A full forward page: every position it covers is at or below the head, and the log below
+      // the head never changes, so this URL will always answer these events and this next link.
+      String etag =
+          "W/\"log-"
+              + result.events().getFirst().position()
+              + "-"
+              + result.events().getLast().position()
+              + "\"";
+      request.exchange.getResponseHeaders().set("Cache-Control", IMMUTABLE);
+      request.exchange.getResponseHeaders().set("ETag", etag);
+      if (etag.equals(request.header("If-None-Match"))) {
+        request.exchange.sendResponseHeaders(304, -1);
+        return 304;
+      }
+    }
     String next = null;
     if (direction == Direction.FORWARD || !result.endOfRead()) {
       next =
@@ -494,6 +513,11 @@ final class ApiHandler implements HttpHandler {
   private static int raw(HttpExchange exchange, int status, String contentType, byte[] body)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
+    if (!exchange.getResponseHeaders().containsKey("Cache-Control")) {
+      // Only a page that can never change says otherwise (see readAll); everything else is live.
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    }
+    body = Compression.encode(exchange, body);
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);

@@ -275,6 +275,91 @@ class HttpApiTest {
         .isEqualTo("/streams/s-1?from=0&direction=backward&limit=2");
   }
 
+  private java.net.http.HttpResponse<byte[]> getBytes(String path, String... headers)
+      throws Exception {
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(server.uri(path));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return server.client.send(
+        request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static byte[] gunzip(byte[] body) throws Exception {
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void largeResponsesAreGzippedWhenAskedFor() throws Exception {
+    server.post("/streams/s-1", "{\"expectedRevision\":\"any\",\"events\":" + events(60) + "}");
+    var plain = getBytes("/all?limit=60");
+    assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(plain.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+    var zipped = getBytes("/all?limit=60", "Accept-Encoding", "br, gzip;q=0.8");
+    assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    assertThat(zipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+    assertThat(zipped.body().length).isLessThan(plain.body().length / 3);
+    assertThat(gunzip(zipped.body())).isEqualTo(plain.body());
+    assertThat(TestServer.JSON.readTree(gunzip(zipped.body())).get("events")).hasSize(60);
+
+    var openApi = getBytes("/openapi.json", "Accept-Encoding", "gzip");
+    assertThat(openApi.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    assertThat(TestServer.JSON.readTree(gunzip(openApi.body())).get("paths")).isNotEmpty();
+    for (String refusal : List.of("gzip;q=0", "identity", "deflate, gzip; q=0.000")) {
+      var refused = getBytes("/all?limit=60", "Accept-Encoding", refusal);
+      assertThat(refused.headers().firstValue("Content-Encoding")).as(refusal).isEmpty();
+      assertThat(refused.body()).isEqualTo(plain.body());
+    }
+    // Small answers stay as they are.
+    var small = getBytes("/health/live", "Accept-Encoding", "gzip");
+    assertThat(small.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(new String(small.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("up");
+  }
+
+  @Test
+  void onlyFullForwardPagesOfTheLogAreCacheable() throws Exception {
+    server.post("/streams/s-1", "{\"expectedRevision\":\"any\",\"events\":" + events(25) + "}");
+    TestServer.Reply full = server.get("/all?from=0&limit=10");
+    assertThat(full.raw().headers().firstValue("Cache-Control"))
+        .hasValue("public, max-age=31536000, immutable");
+    assertThat(full.raw().headers().firstValue("ETag")).hasValue("W/\"log-0-9\"");
+    var revalidated = getBytes("/all?from=0&limit=10", "If-None-Match", "W/\"log-0-9\"");
+    assertThat(revalidated.statusCode()).isEqualTo(304);
+    assertThat(revalidated.body()).isEmpty();
+    assertThat(getBytes("/all?from=0&limit=10", "If-None-Match", "W/\"log-0-8\"").statusCode())
+        .isEqualTo(200);
+    // A filtered full page is as fixed: every position it covers is at or below the head.
+    assertThat(server.get("/all?from=0&limit=10&type=Happened").raw().headers().firstValue("ETag"))
+        .hasValue("W/\"log-0-9\"");
+
+    // The claim holds: later appends change nothing in it but the head it reports.
+    server.post("/streams/s-2", "{\"expectedRevision\":\"any\",\"events\":" + events(5) + "}");
+    TestServer.Reply later = server.get("/all?from=0&limit=10");
+    assertThat(later.json().get("events")).isEqualTo(full.json().get("events"));
+    assertThat(later.json().get("next")).isEqualTo(full.json().get("next"));
+    assertThat(later.json().get("endOfRead")).isEqualTo(full.json().get("endOfRead"));
+
+    // Everything else can change, and says so.
+    for (String live :
+        List.of(
+            "/all?from=25&limit=10", // reaches the head: the next append joins it
+            "/all?from=end",
+            "/all?direction=backward&limit=10", // from the end: moves with the head
+            "/all?from=5&direction=backward&limit=3",
+            "/streams/s-1?limit=10", // a stream can be deleted
+            "/streams/s-1/state",
+            "/",
+            "/nope")) {
+      assertThat(server.get(live).raw().headers().firstValue("Cache-Control"))
+          .as(live)
+          .hasValue("no-store");
+      assertThat(server.get(live).raw().headers().firstValue("ETag")).as(live).isEmpty();
+    }
+  }
+
   @Test
   void multiStreamAppendIsAtomic() throws Exception {
     TestServer.Reply ok =
