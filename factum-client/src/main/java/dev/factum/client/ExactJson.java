@@ -60,6 +60,7 @@ final class ExactJson {
   }
 
   private final byte[] bytes;
+  private boolean outermost = true;
 
   private ExactJson(byte[] bytes) {
     this.bytes = bytes;
@@ -119,8 +120,13 @@ final class ExactJson {
       String name = checked(parser.currentName());
       JsonToken member = parser.nextToken();
       long start = parser.currentTokenLocation().getByteOffset();
+      // Spans never nest (a "data" inside event data is not kept), so the bytes copied add up
+      // to at most the input, whatever the data looks like.
+      boolean keep = outermost && (name.equals("data") || name.equals("metadata"));
+      outermost &= !keep;
       object.set(name, value(parser, member));
-      if (name.equals("data") || name.equals("metadata")) {
+      if (keep) {
+        outermost = true;
         long end = parser.currentLocation().getByteOffset();
         object.raw.put(name, Arrays.copyOfRange(bytes, (int) start, (int) end));
       }

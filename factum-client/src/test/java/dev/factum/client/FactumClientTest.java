@@ -155,7 +155,8 @@ class FactumClientTest {
     String json =
         "{\"big\":123456789012345678901234567890,\"exact\":1.50,\"tiny\":1E-400,"
             + "\"text\":\"é ☃ \\u0001 \\\"q\\\"\",\"nested\":[{\"a\":null},true,false,-0],"
-            + " \"more\" : [ -0.0, 1e2, 1.0, 1E+2, 1e400 ], \"esc\":\"\\u00e9\\/\\ud83d\\ude00\"}";
+            + " \"more\" : [ -0.0, 1e2, 1.0, 1E+2, 1e400 ], \"esc\":\"\\u00e9\\/\\ud83d\\ude00\","
+            + " \"inner\":{\"data\":-0,\"metadata\":{\"data\":1e2}}}";
     UUID id = UUID.randomUUID();
     List<EventData> events =
         List.of(

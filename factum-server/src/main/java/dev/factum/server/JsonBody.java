@@ -40,6 +40,7 @@ final class JsonBody {
   private final byte[] body;
   private final Map<ObjectNode, Map<String, byte[]>> raw = new IdentityHashMap<>();
   private final List<String> path = new ArrayList<>();
+  private boolean outermost = true;
   private final JsonNode root;
 
   private JsonBody(JsonFactory json, byte[] body) throws IOException {
@@ -111,10 +112,15 @@ final class JsonBody {
       String name = checked(parser.currentName());
       JsonToken value = parser.nextToken();
       long start = parser.currentTokenLocation().getByteOffset();
+      // Spans never nest (a "data" inside event data is not kept), so the bytes copied add up
+      // to at most the body, whatever the data looks like.
+      boolean keep = outermost && (name.equals("data") || name.equals("metadata"));
+      outermost &= !keep;
       path.add(name);
       object.set(name, read(parser, value));
       path.removeLast();
-      if (name.equals("data") || name.equals("metadata")) {
+      if (keep) {
+        outermost = true;
         long end = parser.currentLocation().getByteOffset();
         raw.computeIfAbsent(object, k -> new HashMap<>(4))
             .put(name, Arrays.copyOfRange(body, (int) start, (int) end));

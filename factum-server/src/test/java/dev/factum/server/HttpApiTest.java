@@ -116,7 +116,8 @@ class HttpApiTest {
         "{ \"negZero\" : -0, \"negZeroFloat\": -0.0, \"exp\":1e2, \"Exp\":1E+2,"
             + " \"one\":1.0, \"big\":123456789012345678901234567890.000,"
             + " \"tiny\":1e-400, \"huge\":1e400,\n \"esc\":\"\\u00e9\\/\\ud83d\\ude00\","
-            + " \"raw\":\"é😀\", \"list\":[ -0 , 0.10 ] }";
+            + " \"raw\":\"é😀\", \"list\":[ -0 , 0.10 ],"
+            + " \"inner\":{\"data\":-0,\"metadata\":{\"data\":1e2}} }";
     String metadata = "{\"at\" : -0e0 ,\"by\":\"\\u0041\"}";
     String scalar = "-0";
     String body =
