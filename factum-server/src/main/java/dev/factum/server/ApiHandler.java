@@ -528,6 +528,9 @@ final class ApiHandler implements HttpHandler {
   private static int respondProblem(HttpExchange exchange, Throwable failure) {
     Problems.Rendered problem = Problems.render(failure);
     try {
+      // A failure after a page was found cacheable must not inherit its caching headers.
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      exchange.getResponseHeaders().remove("ETag");
       if (problem.retryAfterSeconds() > 0) {
         exchange
             .getResponseHeaders()
