@@ -192,9 +192,16 @@ public final class FactumClient implements EventStore {
 
   @Override
   public ReadPage readStream(String stream, long from, Direction direction, int limit) {
-    String path = Urls.readStream(stream, from, direction, limit);
+    long start = from;
+    if (from == END && direction == Direction.FORWARD) {
+      // As the embedded store: forward from the end starts after the stream's newest revision,
+      // so the page's next is a real revision (the server links no next page at the end).
+      Urls.checkedStream(stream);
+      start = streamState(stream).lastRevision() + 1;
+    }
+    String path = Urls.readStream(stream, start, direction, limit);
     JsonNode page = call("read '" + stream + "'", true, "GET", path, stream);
-    return WireCodec.streamPage(page, from, direction);
+    return WireCodec.streamPage(page, start, direction);
   }
 
   @Override

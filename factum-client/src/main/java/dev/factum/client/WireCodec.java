@@ -39,12 +39,13 @@ import java.util.regex.Pattern;
  * <p>What must stay true:
  *
  * <ul>
- *   <li>JSON event data and metadata are parsed and re-written, never pasted in as raw text: bytes
- *       that are not exactly one JSON value are refused here ({@code invalid-request}) instead of
- *       being spliced into the request, where they could add fields to it.
- *   <li>Numbers keep their exact text (big decimals, trailing zeros), with the same settings the
- *       server stores JSON with; so an event appended through the client reads back with the very
- *       bytes the store holds, and an identical resend is recognised as a retry.
+ *   <li>JSON event data and metadata are sent as they are, byte for byte, but only once checked to
+ *       be exactly one valid JSON value ({@link ExactJson}): bytes that are not are refused here
+ *       ({@code invalid-request}) instead of being spliced into the request, where they could add
+ *       fields to it. White space around the value is not part of it and is not sent.
+ *   <li>Event content is read back from the response's bytes, not re-serialized from a tree, so an
+ *       event appended through the client reads back with the very bytes it was given ({@code -0},
+ *       {@code 1e2}, {@code 1.0} included), and an identical resend is recognised as a retry.
  *   <li>A success body missing a field is an {@link UnexpectedResponseException}, never a default.
  * </ul>
  */
@@ -64,9 +65,9 @@ final class WireCodec {
   /** Parses a response body. */
   static JsonNode parse(byte[] body) {
     try {
-      return MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return ExactJson.read(JSON, body);
+    } catch (ExactJson.Malformed e) {
+      throw new UncheckedIOException(new IOException("not valid JSON: " + e.getMessage()));
     }
   }
 
@@ -142,13 +143,13 @@ final class WireCodec {
     json.writeStringField("contentType", event.contentType());
     json.writeFieldName("data");
     if (event.contentType().equals(EventData.JSON)) {
-      json.writeTree(parseValue(event.data(), "event data"));
+      json.writeRawValue(checkedValue(event.data(), "event data"));
     } else {
       json.writeString(Base64.getEncoder().encodeToString(event.data()));
     }
     if (event.metadata() != null) {
       json.writeFieldName("metadata");
-      json.writeTree(parseValue(event.metadata(), "event metadata"));
+      json.writeRawValue(checkedValue(event.metadata(), "event metadata"));
     }
     if (!event.tags().isEmpty()) {
       json.writeArrayFieldStart("tags");
@@ -160,20 +161,18 @@ final class WireCodec {
     json.writeEndObject();
   }
 
-  /** Exactly one JSON value, or {@code invalid-request}. */
-  private static JsonNode parseValue(byte[] bytes, String what) {
-    JsonNode node;
+  /**
+   * {@code bytes} as text to embed in the request as they are, once checked to be exactly one JSON
+   * value (so nothing can be spliced into the request), or {@code invalid-request}.
+   */
+  private static String checkedValue(byte[] bytes, String what) {
     try {
-      node = MAPPER.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw new InvalidArgumentException(what + " is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new InvalidArgumentException(what + " could not be read: " + e.getMessage());
+      ExactJson.read(JSON, bytes);
+    } catch (ExactJson.Malformed e) {
+      throw new InvalidArgumentException(
+          what + " is not exactly one JSON value: " + e.getMessage());
     }
-    if (node == null || node.isMissingNode()) {
-      throw new InvalidArgumentException(what + " is empty; JSON content needs one JSON value");
-    }
-    return node;
+    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
   }
 
   @FunctionalInterface
@@ -296,11 +295,11 @@ final class WireCodec {
     try {
       data =
           contentType.equals(EventData.JSON)
-              ? MAPPER.writeValueAsBytes(dataNode)
+              ? exact(node, "data", dataNode)
               : Base64.getDecoder().decode(dataNode.asText());
       JsonNode metadataNode = node.get("metadata");
       if (metadataNode != null && !metadataNode.isNull()) {
-        metadata = MAPPER.writeValueAsBytes(metadataNode);
+        metadata = exact(node, "metadata", metadataNode);
       }
       id = UUID.fromString(textField(node, "id"));
       timestamp = Instant.parse(textField(node, "timestamp"));
@@ -325,6 +324,15 @@ final class WireCodec {
         data,
         metadata,
         Set.copyOf(tags));
+  }
+
+  /**
+   * A member's bytes exactly as the server sent them (re-serialized only for a hand-built tree).
+   */
+  private static byte[] exact(JsonNode event, String field, JsonNode value)
+      throws JsonProcessingException {
+    byte[] raw = event instanceof ExactJson.RawObject object ? object.raw(field) : null;
+    return raw != null ? raw : MAPPER.writeValueAsBytes(value);
   }
 
   private static String textField(JsonNode node, String field) {

@@ -150,9 +150,13 @@ class FactumClientTest {
     for (int i = 0; i < binary.length; i++) {
       binary[i] = (byte) i;
     }
+    // Spellings a parse and re-serialize would change: -0, -0.0, 1e2, 1.0, 1E+2, white space,
+    // escapes.
     String json =
         "{\"big\":123456789012345678901234567890,\"exact\":1.50,\"tiny\":1E-400,"
-            + "\"text\":\"é ☃ \\u0001 \\\"q\\\"\",\"nested\":[{\"a\":null},true,false,-0]}";
+            + "\"text\":\"é ☃ \\u0001 \\\"q\\\"\",\"nested\":[{\"a\":null},true,false,-0],"
+            + " \"more\" : [ -0.0, 1e2, 1.0, 1E+2, 1e400 ], \"esc\":\"\\u00e9\\/\\ud83d\\ude00\","
+            + " \"inner\":{\"data\":-0,\"metadata\":{\"data\":1e2}}}";
     UUID id = UUID.randomUUID();
     List<EventData> events =
         List.of(
@@ -176,10 +180,11 @@ class FactumClientTest {
         server.store.readStream(stream, 0, Direction.FORWARD, 10).events();
     assertThat(overHttp).isEqualTo(embedded);
     assertThat(overHttp.getFirst().id()).isEqualTo(id);
-    assertThat(overHttp.getFirst().dataAsString())
-        .isEqualTo(
-            "{\"big\":123456789012345678901234567890,\"exact\":1.50,\"tiny\":1E-400,"
-                + "\"text\":\"é ☃ \\u0001 \\\"q\\\"\",\"nested\":[{\"a\":null},true,false,0]}");
+    // Byte for byte: the bytes given to append are the bytes read back, over HTTP and embedded.
+    assertThat(overHttp.getFirst().data()).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(embedded.getFirst().data()).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(overHttp.getFirst().metadata())
+        .isEqualTo("{\"by\":\"ü\",\"n\":2.0}".getBytes(StandardCharsets.UTF_8));
     assertThat(overHttp.get(1).data()).isEqualTo(binary);
     assertThat(overHttp.get(1).metadata()).isNull();
     assertThat(overHttp.getFirst().tags()).containsExactlyInAnyOrder("t1", "tag with space", "ünï");
@@ -187,11 +192,38 @@ class FactumClientTest {
     assertThat(overHttp.get(3).dataAsString()).isEqualTo("null");
     assertThat(client.streamState(stream))
         .isEqualTo(new StreamState(stream, StreamState.Status.ACTIVE, 4));
+
+    // The same bytes through a subscription (SSE frames) and through the global log.
+    List<RecordedEvent> fed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.factum.api.Subscription feed =
+        client.subscribe(
+            dev.factum.api.SubscriptionRequest.toStream(stream),
+            (dev.factum.api.SubscriptionListener) fed::add);
+    try {
+      dev.factum.tck.Await.until(
+          "the feed to deliver the stream",
+          java.time.Duration.ofSeconds(30),
+          () -> fed.size() == 5);
+    } finally {
+      feed.close();
+    }
+    assertThat(fed).isEqualTo(embedded);
+    assertThat(client.readAll(0, Direction.FORWARD, 10, LogFilter.none()).events())
+        .isEqualTo(embedded);
   }
 
   @Test
   void dataThatIsNotExactlyOneJsonValueIsRefusedBeforeSending() {
-    for (String bad : List.of("{oops", "", "1 2", "1, \"tags\": [\"smuggled\"]")) {
+    for (String bad :
+        List.of(
+            "{oops",
+            "",
+            "1 2",
+            "1, \"tags\": [\"smuggled\"]",
+            "\"\\ud800\"",
+            "{\"a\":\"\\udc00\"}",
+            "\uFEFF{}",
+            "{\"a\":1,\"a\":2}")) {
       assertThatThrownBy(
               () -> client.append("s-1", ExpectedRevision.any(), List.of(event("T", bad))))
           .as("data %s", bad)
@@ -204,6 +236,14 @@ class FactumClientTest {
                     ExpectedRevision.any(),
                     List.of(event("T", "{}").withMetadata("not json".getBytes()))))
         .isInstanceOf(InvalidArgumentException.class);
+    for (byte[] raw :
+        List.of(
+            new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'},
+            new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'})) {
+      assertThatThrownBy(
+              () -> client.append("s-1", ExpectedRevision.any(), List.of(EventData.json("T", raw))))
+          .isInstanceOf(InvalidArgumentException.class);
+    }
     assertThatThrownBy(() -> client.append(null, ExpectedRevision.any(), List.of(event("T", "1"))))
         .isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> client.readStream("", 0, Direction.FORWARD, 1))

@@ -374,6 +374,24 @@ class SubscriptionTest {
   }
 
   @Test
+  void aSubscriptionToATombstonedStreamThrowsTheTypedErrorAndNeverReconnects() throws Exception {
+    server = start();
+    FactumClient client = client(server.client());
+    client.append("gone-1", ExpectedRevision.noStream(), events("E", 1));
+    client.tombstone("gone-1", ExpectedRevision.any());
+    Recorder never = new Recorder();
+    assertThatThrownBy(() -> client.subscribe(SubscriptionRequest.toStream("gone-1"), never))
+        .isInstanceOfSatisfying(
+            StreamDeletedException.class, e -> assertThat(e.stream()).isEqualTo("gone-1"));
+    assertThatThrownBy(
+            () -> client.subscribe(SubscriptionRequest.toStream("gone-1").from(0), never))
+        .isInstanceOf(StreamDeletedException.class);
+    assertThat(never.closes).isEmpty();
+    assertThat(server.requests("stream_events", 200)).isZero();
+    assertThat(server.requests("stream_events", 410)).isEqualTo(2);
+  }
+
+  @Test
   void aRefusedSubscriptionThrowsFromSubscribe() throws Exception {
     server = start();
     FactumClient client = client(server.client());

@@ -185,7 +185,9 @@ public final class FactumStore implements EventStore {
     StreamHead streamHead = visibleHead(stream);
     long first = streamHead.firstVisibleRevision();
     if (direction == Direction.FORWARD) {
-      long start = Math.max(from, first);
+      // END forward is "after the newest event": the next page starts there, a real revision.
+      long start = from == EventStore.END ? streamHead.lastRevision() + 1 : Math.max(from, first);
+      start = Math.max(start, first);
       List<RecordedEvent> events = storage.readStream(stream, start, direction, limit, first, head);
       long next = events.isEmpty() ? start : events.getLast().revision() + 1;
       return new ReadPage(events, next, events.size() < limit);
@@ -230,11 +232,14 @@ public final class FactumStore implements EventStore {
   private ReadPage readLogPage(long from, Direction direction, int limit, LogFilter filter) {
     long head = currentHead();
     if (direction == Direction.FORWARD) {
-      List<RecordedEvent> events = storage.readLog(from, direction, limit, filter, head);
+      // END forward resolves to head + 1 now, so the page's next is a position to wait on and
+      // link to (a long poll from the end), never END itself.
+      long start = from == EventStore.END ? head + 1 : from;
+      List<RecordedEvent> events = storage.readLog(start, direction, limit, filter, head);
       if (events.size() == limit) {
         return new ReadPage(events, events.getLast().position() + 1, false);
       }
-      return new ReadPage(events, Math.max(from, head + 1), true);
+      return new ReadPage(events, Math.max(start, head + 1), true);
     }
     long start = Math.min(from, head);
     if (start < 0) {
@@ -284,6 +289,15 @@ public final class FactumStore implements EventStore {
       throws InterruptedException {
     return publisher.awaitBeyond(
         position, timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * How many callers are parked waiting for the head to move ({@link #awaitHeadBeyond}: long polls,
+   * and subscriptions at the head). For tests and monitoring: a test can wait for a long poll to be
+   * parked before it appends.
+   */
+  public int headWaiters() {
+    return publisher.waiters();
   }
 
   /** How many subscriptions are running. */

@@ -43,6 +43,16 @@ final class HeadPublisher {
     }
   }
 
+  /** How many threads are parked in {@link #awaitBeyond} right now. */
+  int waiters() {
+    lock.lock();
+    try {
+      return lock.getWaitQueueLength(changed);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** No more heads will be published; wakes every waiter. */
   void stop() {
     stopped = true;

@@ -9,8 +9,10 @@ package dev.factum.engine;
  * caller (the HTTP layer parses its input anyway; the embedded API does not).
  *
  * <p>It checks structure, literals, numbers, string escapes and that control characters are
- * escaped; nesting is limited to {@link #MAX_DEPTH}. UTF-8 validity of string contents is left to
- * the decoder that reads them.
+ * escaped; nesting is limited to {@link #MAX_DEPTH}. Strings must be valid Unicode: strict UTF-8
+ * (shortest forms, no encoded surrogates) and every {@code \\u} surrogate escape in a pair, since a
+ * lone surrogate cannot be written as UTF-8 by any reader that decodes the value (an export, a
+ * client) without changing it.
  */
 final class JsonSyntax {
   static final int MAX_DEPTH = 512;
@@ -116,19 +118,73 @@ final class JsonSyntax {
       if (c < 0x20) {
         throw new IllegalStateException("unescaped control character");
       }
-      if (c == '\\') {
+      if (c >= 0x80) {
+        utf8(c);
+      } else if (c == '\\') {
         int e = next();
         switch (e) {
           case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {}
           case 'u' -> {
-            for (int i = 0; i < 4; i++) {
-              if (Character.digit(next(), 16) < 0) {
-                throw new IllegalStateException("bad \\u escape");
+            int unit = hex4();
+            if (Character.isLowSurrogate((char) unit)) {
+              throw new IllegalStateException("unpaired surrogate escape");
+            }
+            if (Character.isHighSurrogate((char) unit)) {
+              // Only a low surrogate escape may follow: \ud83d\ude00 is one character.
+              if (next() != '\\' || next() != 'u' || !Character.isLowSurrogate((char) hex4())) {
+                throw new IllegalStateException("unpaired surrogate escape");
               }
             }
           }
           default -> throw new IllegalStateException("bad escape");
         }
+      }
+    }
+  }
+
+  private int hex4() {
+    int unit = 0;
+    for (int i = 0; i < 4; i++) {
+      int digit = Character.digit(next(), 16);
+      if (digit < 0) {
+        throw new IllegalStateException("bad \\u escape");
+      }
+      unit = unit * 16 + digit;
+    }
+    return unit;
+  }
+
+  /**
+   * One UTF-8 sequence whose first byte {@code lead} was read: the shortest form only, no encoded
+   * surrogates, nothing above U+10FFFF (RFC 3629).
+   */
+  private void utf8(int lead) {
+    int continuations;
+    int min = 0x80;
+    int max = 0xBF; // the allowed range of the second byte
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      continuations = 1;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      continuations = 2;
+      if (lead == 0xE0) {
+        min = 0xA0; // overlong below
+      } else if (lead == 0xED) {
+        max = 0x9F; // U+D800..U+DFFF
+      }
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      continuations = 3;
+      if (lead == 0xF0) {
+        min = 0x90;
+      } else if (lead == 0xF4) {
+        max = 0x8F;
+      }
+    } else {
+      throw new IllegalStateException("invalid UTF-8 lead byte");
+    }
+    for (int i = 0; i < continuations; i++) {
+      int b = next();
+      if (b < (i == 0 ? min : 0x80) || b > (i == 0 ? max : 0xBF)) {
+        throw new IllegalStateException("invalid UTF-8 sequence");
       }
     }
   }

@@ -124,6 +124,67 @@ class JsonSyntaxTest {
     }
   }
 
+  @Test
+  void stringsMustBeValidUnicode() {
+    for (String json :
+        new String[] {
+          "\"\\ud83d\\ude00\"", "\"😀 ✓ é\"", "\"\\uFFFF\\u0000\"", "{\"\\udbff\\udfff\":1}"
+        }) {
+      assertThat(valid(json)).as(json).isTrue();
+    }
+    for (String json :
+        new String[] {
+          "\"\\ud800\"",
+          "\"\\udc00\"",
+          "\"\\ud800x\"",
+          "\"\\ud800\\u0041\"",
+          "\"\\ud800\\ud800\"",
+          "\"\\ude00\\ud83d\"",
+          "{\"\\ud800\":1}",
+          "{\"s\":[\"\\udfff\"]}"
+        }) {
+      assertThat(valid(json)).as(json).isFalse();
+    }
+    for (byte[] bad :
+        new byte[][] {
+          {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}, // an encoded surrogate
+          {'"', (byte) 0xC0, (byte) 0xAF, '"'}, // overlong '/'
+          {'"', (byte) 0xE0, (byte) 0x80, (byte) 0xAF, '"'}, // overlong
+          {'"', (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"'}, // above U+10FFFF
+          {'"', (byte) 0xC3, '"'}, // cut short
+          {'"', (byte) 0x80, '"'}, // a lone continuation byte
+          {'"', (byte) 0xFF, '"'}
+        }) {
+      assertThat(JsonSyntax.isValue(bad)).isFalse();
+    }
+  }
+
+  /** Inside a string, raw bytes are accepted exactly when the JDK's strict decoder accepts them. */
+  @Property(tries = 1000)
+  void rawStringBytesAgreeWithTheStrictDecoder(@ForAll byte[] content) {
+    java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+    json.write('"');
+    for (byte b : content) {
+      if ((b & 0xFF) >= 0x20 && b != '"' && b != '\\') {
+        json.write(b);
+      }
+    }
+    json.write('"');
+    byte[] bytes = json.toByteArray();
+    boolean decodes;
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes));
+      decodes = true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      decodes = false;
+    }
+    assertThat(JsonSyntax.isValue(bytes)).isEqualTo(decodes);
+  }
+
   @Property(tries = 500)
   void randomBytesNeverThrow(@ForAll byte[] bytes) {
     JsonSyntax.isValue(bytes);

@@ -36,6 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ApiHandler implements HttpHandler {
   private static final int DEFAULT_LIMIT = 100;
 
+  /** The caching headers of a page that can never change: a full forward page of the log. */
+  static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
   private final FactumStore store;
   private final ServerConfig config;
   private final WireFormat wire;
@@ -77,6 +80,7 @@ final class ApiHandler implements HttpHandler {
       Request request = new Request(exchange);
       String[] stream = new String[1];
       route = Route.resolve(request.method, request.segments, stream);
+      request.onlyParams(route);
       status = dispatch(route, request, stream[0]);
     } catch (Throwable failure) {
       status = respondProblem(exchange, failure);
@@ -236,6 +240,22 @@ final class ApiHandler implements HttpHandler {
       }
     }
     ReadPage result = page;
+    if (direction == Direction.FORWARD && !result.endOfRead()) {
+      // A full forward page: every position it covers is at or below the head, and the log below
+      // the head never changes, so this URL will always answer these events and this next link.
+      String etag =
+          "W/\"log-"
+              + result.events().getFirst().position()
+              + "-"
+              + result.events().getLast().position()
+              + "\"";
+      request.exchange.getResponseHeaders().set("Cache-Control", IMMUTABLE);
+      request.exchange.getResponseHeaders().set("ETag", etag);
+      if (etag.equals(request.header("If-None-Match"))) {
+        request.exchange.sendResponseHeaders(304, -1);
+        return 304;
+      }
+    }
     String next = null;
     if (direction == Direction.FORWARD || !result.endOfRead()) {
       next =
@@ -308,6 +328,11 @@ final class ApiHandler implements HttpHandler {
   }
 
   private int streamEvents(Request request, String stream) throws Exception {
+    // A feed that can never deliver is refused before the stream starts: a 200 followed by an
+    // error event would make a browser's EventSource reconnect to it every second, for ever.
+    if (store.streamState(stream).status() == StreamState.Status.TOMBSTONED) {
+      throw new dev.factum.api.StreamDeletedException(stream);
+    }
     long from = subscriptionFrom(request);
     String lastEventId = lastEventId(request);
     if (lastEventId != null) {
@@ -488,6 +513,11 @@ final class ApiHandler implements HttpHandler {
   private static int raw(HttpExchange exchange, int status, String contentType, byte[] body)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
+    if (!exchange.getResponseHeaders().containsKey("Cache-Control")) {
+      // Only a page that can never change says otherwise (see readAll); everything else is live.
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    }
+    body = Compression.encode(exchange, body);
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
@@ -498,6 +528,9 @@ final class ApiHandler implements HttpHandler {
   private static int respondProblem(HttpExchange exchange, Throwable failure) {
     Problems.Rendered problem = Problems.render(failure);
     try {
+      // A failure after a page was found cacheable must not inherit its caching headers.
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      exchange.getResponseHeaders().remove("ETag");
       if (problem.retryAfterSeconds() > 0) {
         exchange
             .getResponseHeaders()

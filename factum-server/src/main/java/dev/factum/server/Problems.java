@@ -7,6 +7,8 @@ import dev.factum.api.WrongExpectedRevisionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Renders every failure as {@code application/problem+json} (RFC 9457) with a stable {@code code}:
@@ -21,6 +23,32 @@ final class Problems {
   record Rendered(int status, byte[] body, int retryAfterSeconds) {}
 
   private Problems() {}
+
+  /** One problem code and the HTTP status it is always sent with. */
+  record Code(String code, int status) {}
+
+  /**
+   * The codes of the HTTP layer itself, beside the store's {@link ErrorCode}s. Every {@link
+   * HttpProblem} uses one of these with its status here ({@code docs/HTTP.md} lists them all, and a
+   * test keeps the guide, the OpenAPI document and this list in step).
+   */
+  static final List<Code> HTTP_CODES =
+      List.of(
+          new Code("payload-too-large", 413),
+          new Code("unsupported-media-type", 415),
+          new Code("method-not-allowed", 405),
+          new Code("not-found", 404),
+          new Code("internal-error", 500));
+
+  /** Every code a problem document can carry, with its status. */
+  static List<Code> allCodes() {
+    List<Code> codes = new ArrayList<>();
+    for (ErrorCode code : ErrorCode.values()) {
+      codes.add(new Code(code.id(), status(code)));
+    }
+    codes.addAll(HTTP_CODES);
+    return codes;
+  }
 
   static Rendered render(Throwable failure) {
     if (failure instanceof HttpProblem problem) {

@@ -16,7 +16,10 @@ import java.util.Map;
 /**
  * One HTTP request, decoded strictly: path segments and query parameters are percent-decoded as
  * UTF-8 (malformed escapes or bytes are {@code invalid-request}, never replacement characters),
- * repeated query parameters are kept in order, and the body is read up to a limit (beyond it: 413).
+ * repeated query parameters are kept in order (only the filters may repeat; a repeated
+ * single-valued parameter is {@code invalid-request}, never first-or-last-wins), a parameter the
+ * route does not read is {@code invalid-request}, and the body is read up to a limit (beyond it:
+ * 413).
  */
 final class Request {
   final HttpExchange exchange;
@@ -88,6 +91,24 @@ final class Request {
           .toString();
     } catch (CharacterCodingException e) {
       throw HttpProblem.badRequest("the URL is not valid UTF-8 after percent-decoding");
+    }
+  }
+
+  /** Refuses any query parameter {@code route} does not read, naming those it does. */
+  void onlyParams(Route route) {
+    for (String name : query.keySet()) {
+      if (!route.query.contains(name)) {
+        throw HttpProblem.badRequest(
+            "unknown query parameter '"
+                + name
+                + "' on "
+                + route.method
+                + " "
+                + route.template
+                + (route.query.isEmpty()
+                    ? ", which takes none"
+                    : "; allowed: " + String.join(", ", route.query)));
+      }
     }
   }
 

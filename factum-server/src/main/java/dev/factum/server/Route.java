@@ -8,12 +8,12 @@ import java.util.List;
  */
 enum Route {
   APPEND("POST", "/streams/{stream}"),
-  READ_STREAM("GET", "/streams/{stream}"),
-  DELETE_STREAM("DELETE", "/streams/{stream}"),
+  READ_STREAM("GET", "/streams/{stream}", "from", "direction", "limit"),
+  DELETE_STREAM("DELETE", "/streams/{stream}", "expectedRevision", "tombstone"),
   STREAM_STATE("GET", "/streams/{stream}/state"),
-  STREAM_EVENTS("GET", "/streams/{stream}/events"),
-  READ_ALL("GET", "/all"),
-  ALL_EVENTS("GET", "/all/events"),
+  STREAM_EVENTS("GET", "/streams/{stream}/events", "from"),
+  READ_ALL("GET", "/all", "from", "direction", "limit", "category", "type", "tag", "wait"),
+  ALL_EVENTS("GET", "/all/events", "from", "category", "type", "tag"),
   MULTI_APPEND("POST", "/append"),
   LIVE("GET", "/health/live"),
   READY("GET", "/health/ready"),
@@ -24,9 +24,16 @@ enum Route {
   final String method;
   final String template;
 
-  Route(String method, String template) {
+  /**
+   * The query parameters the route reads, in the order the docs list them; any other is refused
+   * ({@code invalid-request}), so a typo such as {@code categroy} never silently widens a read.
+   */
+  final List<String> query;
+
+  Route(String method, String template, String... query) {
     this.method = method;
     this.template = template;
+    this.query = List.of(query);
   }
 
   /** The route a request names, with the decoded stream name (or null), in {@code stream[0]}. */

@@ -2,13 +2,8 @@ package dev.factum.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.EventData;
@@ -34,19 +29,15 @@ import java.util.UUID;
  * checked against the store's {@link Limits} here, so an oversized event or append is answered 413
  * {@code payload-too-large} before it reaches the store.
  *
- * <p>{@code data} is any JSON value for {@code application/json} events (stored compactly, numbers
- * kept exact) and a base64 string for {@code application/octet-stream}. On the way out, JSON data
- * is written back as JSON and binary data as base64.
+ * <p>{@code data} is any JSON value for {@code application/json} events, stored byte for byte as
+ * sent (white space, escapes and number spellings such as {@code -0}, {@code 1.0} or {@code 1e2}
+ * included: see {@link JsonBody}), and a base64 string for {@code application/octet-stream}. The
+ * same holds for {@code metadata}. On the way out, JSON data is written back verbatim and binary
+ * data as base64.
  */
 final class WireFormat {
   static final JsonFactory JSON =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder(JSON)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-          .build();
   private static final Set<String> APPEND_FIELDS = Set.of("expectedRevision", "events");
   private static final Set<String> PART_FIELDS = Set.of("stream", "expectedRevision", "events");
   private static final Set<String> EVENT_FIELDS =
@@ -59,37 +50,35 @@ final class WireFormat {
   }
 
   /** Parses a body into a JSON object, or fails with {@code invalid-request}. */
-  static ObjectNode parseObject(byte[] body) {
-    JsonNode node;
+  static JsonBody parseObject(byte[] body) {
+    JsonBody parsed;
     try {
-      node = MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw HttpProblem.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw HttpProblem.badRequest("the body could not be read: " + e.getMessage());
+      parsed = JsonBody.parse(JSON, body);
     } catch (NumberFormatException | ArithmeticException e) {
-      // A number Jackson's lexer accepts but BigDecimal cannot hold, e.g. 1e999999999999999999
-      // (found by HttpRequestFuzzTest): bad input, not a server error.
+      // A number Jackson's lexer accepts but cannot convert (found by HttpRequestFuzzTest): bad
+      // input, not a server error.
       throw HttpProblem.badRequest("the body holds a number out of range: " + e.getMessage());
     }
-    if (node == null || !node.isObject()) {
+    if (!parsed.root().isObject()) {
       throw HttpProblem.badRequest("the body must be a JSON object");
     }
-    return (ObjectNode) node;
+    return parsed;
   }
 
   /** {@code POST /streams/{stream}}: one stream's append. */
   AppendRequest parseAppend(String stream, byte[] body) {
-    ObjectNode root = parseObject(body);
+    JsonBody parsed = parseObject(body);
+    ObjectNode root = (ObjectNode) parsed.root();
     onlyFields(root, APPEND_FIELDS, "append");
-    List<EventData> events = parseEvents(root.get("events"));
+    List<EventData> events = parseEvents(parsed, root.get("events"));
     checkSizes(events);
     return new AppendRequest(stream, parseExpected(root.get("expectedRevision")), events);
   }
 
   /** {@code POST /append}: an atomic append to several streams. */
   List<AppendRequest> parseMultiAppend(byte[] body) {
-    ObjectNode root = parseObject(body);
+    JsonBody parsed = parseObject(body);
+    ObjectNode root = (ObjectNode) parsed.root();
     onlyFields(root, Set.of("appends"), "multi-stream append");
     JsonNode appends = root.get("appends");
     if (appends == null || !appends.isArray() || appends.isEmpty()) {
@@ -106,7 +95,7 @@ final class WireFormat {
       if (stream == null || !stream.isTextual()) {
         throw HttpProblem.badRequest("each entry of 'appends' needs a 'stream' string");
       }
-      List<EventData> events = parseEvents(part.get("events"));
+      List<EventData> events = parseEvents(parsed, part.get("events"));
       all.addAll(events);
       parts.add(
           new AppendRequest(
@@ -125,13 +114,23 @@ final class WireFormat {
       return ExpectedRevision.exact(node.longValue());
     }
     if (node.isTextual()) {
-      return ExpectedRevision.parse(node.textValue());
+      String text = node.textValue();
+      if (!text.equals("any") && !text.equals("no_stream") && !text.equals("exists")) {
+        // "1" is not the number 1: the schema says number or one of three words, and a client
+        // that quotes its revision is likely to have other strings where numbers belong.
+        throw HttpProblem.badRequest(
+            "'expectedRevision' must be a revision as a JSON number (1, not \"1\"), or \"any\", "
+                + "\"no_stream\" or \"exists\"; was \""
+                + text
+                + "\"");
+      }
+      return ExpectedRevision.parse(text);
     }
     throw HttpProblem.badRequest(
         "'expectedRevision' must be a revision >= 0, or \"any\", \"no_stream\" or \"exists\"");
   }
 
-  private List<EventData> parseEvents(JsonNode node) {
+  private List<EventData> parseEvents(JsonBody parsed, JsonNode node) {
     if (node == null || !node.isArray() || node.isEmpty()) {
       throw HttpProblem.badRequest("'events' must be a non-empty array");
     }
@@ -141,12 +140,12 @@ final class WireFormat {
     }
     List<EventData> events = new ArrayList<>(node.size());
     for (JsonNode event : node) {
-      events.add(parseEvent(event));
+      events.add(parseEvent(parsed, event));
     }
     return events;
   }
 
-  private EventData parseEvent(JsonNode node) {
+  private EventData parseEvent(JsonBody parsed, JsonNode node) {
     if (!node.isObject()) {
       throw HttpProblem.badRequest("each event must be a JSON object");
     }
@@ -174,7 +173,7 @@ final class WireFormat {
     }
     byte[] bytes;
     if (contentType.equals(EventData.JSON)) {
-      bytes = compact(data);
+      bytes = parsed.raw((ObjectNode) node, "data"); // exactly as sent
     } else if (contentType.equals(EventData.BINARY)) {
       if (!data.isTextual()) {
         throw HttpProblem.badRequest("binary event 'data' must be a base64 string");
@@ -194,7 +193,7 @@ final class WireFormat {
       if (!metadataNode.isObject()) {
         throw HttpProblem.badRequest("event 'metadata' must be a JSON object");
       }
-      metadata = compact(metadataNode);
+      metadata = parsed.raw((ObjectNode) node, "metadata");
     }
     Set<String> tags = new LinkedHashSet<>();
     JsonNode tagsNode = node.get("tags");
@@ -229,14 +228,6 @@ final class WireFormat {
     if (total > limits.maxAppendBytes()) {
       throw HttpProblem.tooLarge(
           "an append may carry at most " + limits.maxAppendBytes() + " bytes of events");
-    }
-  }
-
-  private static byte[] compact(JsonNode node) {
-    try {
-      return MAPPER.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw HttpProblem.badRequest("event JSON could not be stored: " + e.getOriginalMessage());
     }
   }
 

@@ -20,12 +20,24 @@ class BadInputCorpusTest {
   @TempDir Path directory;
   TestServer server;
 
+  /** The whole log and the state of every stream the corpus names, before any bad request. */
+  private String before;
+
   @BeforeEach
   void start() throws Exception {
     server = new TestServer(directory);
     server.post(
         "/streams/existing-1",
         "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{}}]}");
+    before = state();
+  }
+
+  private String state() throws Exception {
+    StringBuilder state = new StringBuilder(server.get("/all?limit=1000").body());
+    for (String stream : List.of("existing-1", "s-1", "a-1")) {
+      state.append('\n').append(server.get("/streams/" + stream + "/state").body());
+    }
+    return state.toString();
   }
 
   @AfterEach
@@ -99,12 +111,61 @@ class BadInputCorpusTest {
             + VALID_EVENT
             + "]}]}");
     bodies.add("{\"appends\":[1]}");
+    // A revision is a JSON number: a string holding one is refused, as the schema says.
+    bodies.add("{\"expectedRevision\":\"1\",\"events\":[" + VALID_EVENT + "]}");
+    bodies.add("{\"expectedRevision\":\"0\",\"events\":[" + VALID_EVENT + "]}");
+    // Lone surrogates, escaped, anywhere a string may be: data, metadata, keys, names, ids, tags.
+    for (String lone : List.of("\\ud800", "\\udfff", "x\\ud83dy", "\\ude00\\ud83d")) {
+      String event = "{\"type\":\"T\",\"data\":{}}";
+      for (String bad :
+          List.of(
+              "{\"type\":\"T\",\"data\":{\"s\":\"" + lone + "\"}}",
+              "{\"type\":\"T\",\"data\":\"" + lone + "\"}",
+              "{\"type\":\"T\",\"data\":[[\"ok\",\"" + lone + "\"]]}",
+              "{\"type\":\"T\",\"data\":{\"" + lone + "\":1}}",
+              "{\"type\":\"T\",\"data\":{},\"metadata\":{\"by\":\"" + lone + "\"}}",
+              "{\"type\":\"T\",\"data\":{},\"metadata\":{\"" + lone + "\":1}}",
+              "{\"type\":\"" + lone + "\",\"data\":{}}",
+              "{\"type\":\"T\",\"data\":{},\"tags\":[\"" + lone + "\"]}",
+              "{\"type\":\"T\",\"data\":{},\"id\":\"" + lone + "\"}",
+              "{\"type\":\"T\",\"data\":{},\"contentType\":\"" + lone + "\"}")) {
+        bodies.add("{\"expectedRevision\":\"any\",\"events\":[" + bad + "]}");
+      }
+      bodies.add(
+          "{\"appends\":[{\"stream\":\"s"
+              + lone
+              + "-1\",\"expectedRevision\":\"any\",\"events\":["
+              + event
+              + "]}]}");
+      bodies.add("{\"expectedRevision\":\"" + lone + "\",\"events\":[" + event + "]}");
+    }
     List<byte[]> bytes = new ArrayList<>();
     for (String body : bodies) {
       bytes.add(body.getBytes(StandardCharsets.UTF_8));
     }
     bytes.add(new byte[] {'{', '"', 'e', (byte) 0xC3, '"', ':', '1', '}'}); // invalid UTF-8
     bytes.add(new byte[] {(byte) 0xFF, (byte) 0xFE});
+    // Raw invalid UTF-8 inside event content: an encoded surrogate, an overlong '/', a cut
+    // sequence, a byte above U+10FFFF; in data, metadata and the type.
+    for (byte[] raw :
+        List.of(
+            new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            new byte[] {(byte) 0xC0, (byte) 0xAF},
+            new byte[] {(byte) 0xE2, (byte) 0x9C},
+            new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80})) {
+      for (String template :
+          List.of(
+              "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{\"s\":\"@\"}}]}",
+              "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"metadata\":{\"@\":1}}]}",
+              "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T@\",\"data\":{}}]}")) {
+        int at = template.indexOf('@');
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(template.substring(0, at).getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(raw);
+        body.writeBytes(template.substring(at + 1).getBytes(StandardCharsets.UTF_8));
+        bytes.add(body.toByteArray());
+      }
+    }
     return bytes;
   }
 
@@ -174,8 +235,43 @@ class BadInputCorpusTest {
             "/streams/existing-1?from=-1",
             "/streams/existing-1?direction=sideways",
             "/streams/existing-1?limit=0",
-            "/streams/existing-1/events?from=x")) {
+            "/streams/existing-1/events?from=x",
+            // unknown parameters, on every route that takes some and on those that take none
+            "/all?categroy=payment",
+            "/all?category=order&limt=5",
+            "/all?=x",
+            "/all/events?limit=5",
+            "/all/events?wait=1",
+            "/streams/existing-1?category=order",
+            "/streams/existing-1?wait=1",
+            "/streams/existing-1/events?category=order",
+            "/streams/existing-1/state?from=0",
+            "/?x=1",
+            "/health/live?verbose",
+            "/health/ready?x=1",
+            "/metrics?format=json",
+            "/openapi.json?v=2",
+            // a single-valued parameter given twice is refused, never first- or last-wins
+            "/all?direction=forward&direction=backward",
+            "/all?limit=1&limit=2",
+            "/all?wait=1&wait=1",
+            "/streams/existing-1?from=0&from=0")) {
       assertProblem(server.get(query), query);
+    }
+    TestServer.Reply typo = server.get("/all?categroy=payment");
+    assertThat(typo.status()).isEqualTo(400);
+    assertThat(typo.json().get("code").asText()).isEqualTo("invalid-request");
+    assertThat(typo.json().get("detail").asText())
+        .contains("'categroy'")
+        .contains("from, direction, limit, category, type, tag, wait");
+    for (String post : List.of("/streams/s-1?expectedRevision=any", "/append?dryRun=true")) {
+      String body =
+          post.startsWith("/append")
+              ? "{\"appends\":[{\"stream\":\"s-1\",\"expectedRevision\":\"any\",\"events\":["
+                  + VALID_EVENT
+                  + "]}]}"
+              : "{\"expectedRevision\":\"any\",\"events\":[" + VALID_EVENT + "]}";
+      assertProblem(server.post(post, body), "POST " + post);
     }
     for (String id : List.of("abc", "-1", "1.5", "99999999999999999999")) {
       TestServer.Reply reply =
@@ -188,9 +284,12 @@ class BadInputCorpusTest {
     }
     for (String delete :
         List.of(
-            "/streams/existing-1", "/streams/existing-1?expectedRevision=soon",
+            "/streams/existing-1",
+            "/streams/existing-1?expectedRevision=soon",
             "/streams/existing-1?expectedRevision=-2",
-                "/streams/existing-1?expectedRevision=any&tombstone=yes")) {
+            "/streams/existing-1?expectedRevision=any&tombstone=yes",
+            "/streams/existing-1?expectedRevision=any&tombstone=true&tombstone=false",
+            "/streams/existing-1?expectedRevision=any&hard=true")) {
       assertProblem(server.delete(delete), delete);
     }
     assertNothingWritten();
@@ -276,7 +375,8 @@ class BadInputCorpusTest {
     assertThat(reply.json().get("code").asText()).as("code of %s", what).isNotBlank();
   }
 
-  private void assertNothingWritten() {
+  private void assertNothingWritten() throws Exception {
     assertThat(server.store.headPosition()).isEqualTo(0);
+    assertThat(state()).isEqualTo(before);
   }
 }

@@ -109,6 +109,43 @@ class HttpApiTest {
   }
 
   @Test
+  void eventDataAndMetadataAreStoredAndServedByteForByteAsSent() throws Exception {
+    // Number spellings a re-serializing parser would change (-0 to 0, 1e2 to 1E+2 or 100.0,
+    // 1.0 to 1), big and tiny numbers, white space, escapes, and non-ASCII text.
+    String data =
+        "{ \"negZero\" : -0, \"negZeroFloat\": -0.0, \"exp\":1e2, \"Exp\":1E+2,"
+            + " \"one\":1.0, \"big\":123456789012345678901234567890.000,"
+            + " \"tiny\":1e-400, \"huge\":1e400,\n \"esc\":\"\\u00e9\\/\\ud83d\\ude00\","
+            + " \"raw\":\"é😀\", \"list\":[ -0 , 0.10 ],"
+            + " \"inner\":{\"data\":-0,\"metadata\":{\"data\":1e2}} }";
+    String metadata = "{\"at\" : -0e0 ,\"by\":\"\\u0041\"}";
+    String scalar = "-0";
+    String body =
+        "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"Exact\",\"data\":"
+            + data
+            + ",\"metadata\":"
+            + metadata
+            + "},{\"type\":\"Scalar\",\"data\":"
+            + scalar
+            + "  }]}";
+    assertThat(server.post("/streams/exact-1", body).status()).isEqualTo(200);
+
+    java.util.List<dev.factum.api.RecordedEvent> stored =
+        server.store.readStream("exact-1", 0, dev.factum.api.Direction.FORWARD, 10).events();
+    assertThat(stored.get(0).dataAsString()).isEqualTo(data);
+    assertThat(new String(stored.get(0).metadata(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo(metadata);
+    assertThat(stored.get(1).dataAsString()).isEqualTo(scalar);
+
+    // Pages and SSE frames carry the same bytes: a JSON value embedded as it was sent.
+    String page = server.get("/streams/exact-1").body();
+    assertThat(page)
+        .contains("\"data\":" + data + ",\"metadata\":" + metadata)
+        .contains("\"data\":" + scalar + "}");
+    assertThat(server.get("/all").body()).contains("\"data\":" + data);
+  }
+
+  @Test
   void retriesWithTheSameIdsAreIdempotent() throws Exception {
     String body =
         "{\"expectedRevision\":\"no_stream\",\"events\":[{\"id\":\"0b7c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d\","
@@ -180,13 +217,148 @@ class HttpApiTest {
     dev.factum.tck.Await.until(
         "the long poll to be waiting",
         java.time.Duration.ofSeconds(10),
-        () -> server.store.subscriptionCount() >= 0 && !poll.isDone());
+        () -> server.store.headWaiters() > 0);
     server.post("/streams/late-1", "{\"expectedRevision\":\"any\",\"events\":" + events(1) + "}");
     TestServer.Reply polled = poll.get(20, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(polled.json().get("events").get(0).get("position").asLong()).isEqualTo(6);
     long started = System.nanoTime();
     assertThat(server.get("/all?from=7&wait=1").json().get("events")).isEmpty();
     assertThat(System.nanoTime() - started).isGreaterThan(900_000_000L);
+  }
+
+  @Test
+  void aLongPollFromTheEndWakesOnTheNextAppendAndItsNextLinkWorks() throws Exception {
+    server.post("/streams/s-1", "{\"expectedRevision\":\"any\",\"events\":" + events(3) + "}");
+    // Without waiting: the page is empty and links to head + 1, a position that can be followed.
+    JsonNode now = server.get("/all?from=end").json();
+    assertThat(now.get("events")).isEmpty();
+    assertThat(now.get("next").asText()).isEqualTo("/all?from=3&direction=forward&limit=100");
+
+    long started = System.nanoTime();
+    CompletableFuture<TestServer.Reply> poll =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return server.get("/all?from=end&wait=30&category=late");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    // A real signal: the poll's thread is parked waiting for the head to move.
+    dev.factum.tck.Await.until(
+        "the long poll to be parked",
+        java.time.Duration.ofSeconds(20),
+        () -> server.store.headWaiters() > 0);
+    server.post("/streams/late-1", "{\"expectedRevision\":\"any\",\"events\":" + events(1) + "}");
+    TestServer.Reply polled = poll.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(System.nanoTime() - started).isLessThan(25_000_000_000L); // the wait was 30 s
+    assertThat(polled.status()).isEqualTo(200);
+    JsonNode page = polled.json();
+    assertThat(page.get("events")).hasSize(1);
+    assertThat(page.get("events").get(0).get("position").asLong()).isEqualTo(3);
+    String next = page.get("next").asText();
+    assertThat(next).isEqualTo("/all?from=4&direction=forward&limit=100&category=late");
+    TestServer.Reply followed = server.get(next);
+    assertThat(followed.status()).isEqualTo(200);
+    assertThat(followed.json().get("events")).isEmpty();
+    assertThat(followed.json().get("next").asText()).isEqualTo(next);
+
+    // A stream read forward from the end, and backward reads from the end, name real positions.
+    JsonNode streamEnd = server.get("/streams/s-1?from=end").json();
+    assertThat(streamEnd.get("events")).isEmpty();
+    assertThat(streamEnd.get("endOfRead").asBoolean()).isTrue();
+    JsonNode back = server.get("/all?from=end&direction=backward&limit=2").json();
+    assertThat(back.get("events").get(0).get("position").asLong()).isEqualTo(3);
+    assertThat(back.get("next").asText()).isEqualTo("/all?from=1&direction=backward&limit=2");
+    JsonNode streamBack = server.get("/streams/s-1?from=end&direction=backward&limit=2").json();
+    assertThat(streamBack.get("events").get(0).get("revision").asLong()).isEqualTo(2);
+    assertThat(streamBack.get("next").asText())
+        .isEqualTo("/streams/s-1?from=0&direction=backward&limit=2");
+  }
+
+  private java.net.http.HttpResponse<byte[]> getBytes(String path, String... headers)
+      throws Exception {
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(server.uri(path));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return server.client.send(
+        request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static byte[] gunzip(byte[] body) throws Exception {
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void largeResponsesAreGzippedWhenAskedFor() throws Exception {
+    server.post("/streams/s-1", "{\"expectedRevision\":\"any\",\"events\":" + events(60) + "}");
+    var plain = getBytes("/all?limit=60");
+    assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(plain.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+    var zipped = getBytes("/all?limit=60", "Accept-Encoding", "br, gzip;q=0.8");
+    assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    assertThat(zipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+    assertThat(zipped.body().length).isLessThan(plain.body().length / 3);
+    assertThat(gunzip(zipped.body())).isEqualTo(plain.body());
+    assertThat(TestServer.JSON.readTree(gunzip(zipped.body())).get("events")).hasSize(60);
+
+    var openApi = getBytes("/openapi.json", "Accept-Encoding", "gzip");
+    assertThat(openApi.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    assertThat(TestServer.JSON.readTree(gunzip(openApi.body())).get("paths")).isNotEmpty();
+    for (String refusal : List.of("gzip;q=0", "identity", "deflate, gzip; q=0.000")) {
+      var refused = getBytes("/all?limit=60", "Accept-Encoding", refusal);
+      assertThat(refused.headers().firstValue("Content-Encoding")).as(refusal).isEmpty();
+      assertThat(refused.body()).isEqualTo(plain.body());
+    }
+    // Small answers stay as they are.
+    var small = getBytes("/health/live", "Accept-Encoding", "gzip");
+    assertThat(small.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(new String(small.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("up");
+  }
+
+  @Test
+  void onlyFullForwardPagesOfTheLogAreCacheable() throws Exception {
+    server.post("/streams/s-1", "{\"expectedRevision\":\"any\",\"events\":" + events(25) + "}");
+    TestServer.Reply full = server.get("/all?from=0&limit=10");
+    assertThat(full.raw().headers().firstValue("Cache-Control"))
+        .hasValue("public, max-age=31536000, immutable");
+    assertThat(full.raw().headers().firstValue("ETag")).hasValue("W/\"log-0-9\"");
+    var revalidated = getBytes("/all?from=0&limit=10", "If-None-Match", "W/\"log-0-9\"");
+    assertThat(revalidated.statusCode()).isEqualTo(304);
+    assertThat(revalidated.body()).isEmpty();
+    assertThat(getBytes("/all?from=0&limit=10", "If-None-Match", "W/\"log-0-8\"").statusCode())
+        .isEqualTo(200);
+    // A filtered full page is as fixed: every position it covers is at or below the head.
+    assertThat(server.get("/all?from=0&limit=10&type=Happened").raw().headers().firstValue("ETag"))
+        .hasValue("W/\"log-0-9\"");
+
+    // The claim holds: later appends change nothing in it but the head it reports.
+    server.post("/streams/s-2", "{\"expectedRevision\":\"any\",\"events\":" + events(5) + "}");
+    TestServer.Reply later = server.get("/all?from=0&limit=10");
+    assertThat(later.json().get("events")).isEqualTo(full.json().get("events"));
+    assertThat(later.json().get("next")).isEqualTo(full.json().get("next"));
+    assertThat(later.json().get("endOfRead")).isEqualTo(full.json().get("endOfRead"));
+
+    // Everything else can change, and says so.
+    for (String live :
+        List.of(
+            "/all?from=25&limit=10", // reaches the head: the next append joins it
+            "/all?from=end",
+            "/all?direction=backward&limit=10", // from the end: moves with the head
+            "/all?from=5&direction=backward&limit=3",
+            "/streams/s-1?limit=10", // a stream can be deleted
+            "/streams/s-1/state",
+            "/",
+            "/nope")) {
+      assertThat(server.get(live).raw().headers().firstValue("Cache-Control"))
+          .as(live)
+          .hasValue("no-store");
+      assertThat(server.get(live).raw().headers().firstValue("ETag")).as(live).isEmpty();
+    }
   }
 
   @Test

@@ -15,6 +15,89 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenApiRoutesTest {
   @TempDir Path directory;
 
+  /**
+   * Real responses carry every field the document marks required, for each shape: pages and events
+   * (stream and log reads), append results, stream states, and problems.
+   */
+  @Test
+  void realResponsesHaveEveryRequiredField() throws Exception {
+    try (TestServer server = new TestServer(directory)) {
+      JsonNode document = server.get("/openapi.json").json();
+      String append =
+          "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{}},"
+              + "{\"type\":\"U\",\"data\":1,\"metadata\":{},\"tags\":[\"t\"]}]}";
+      TestServer.Reply appended = server.post("/streams/s-1", append);
+      checkRequired(document, Route.APPEND, appended);
+      checkRequired(
+          document,
+          Route.MULTI_APPEND,
+          server.post(
+              "/append",
+              "{\"appends\":[{\"stream\":\"m-1\",\"expectedRevision\":\"any\",\"events\":"
+                  + "[{\"type\":\"T\",\"data\":{}}]}]}"));
+      checkRequired(document, Route.READ_STREAM, server.get("/streams/s-1"));
+      checkRequired(document, Route.READ_ALL, server.get("/all"));
+      checkRequired(document, Route.READ_ALL, server.get("/all?direction=backward&limit=1"));
+      checkRequired(document, Route.STREAM_STATE, server.get("/streams/s-1/state"));
+      checkRequired(document, Route.STREAM_STATE, server.get("/streams/never-1/state"));
+      checkRequired(
+          document, Route.DELETE_STREAM, server.delete("/streams/m-1?expectedRevision=any"));
+      checkRequired(document, Route.READ_ALL, server.get("/all?categroy=x")); // a problem
+      checkRequired(
+          document, Route.APPEND, server.post("/streams/s-1", append.replace("any", "0")));
+    }
+  }
+
+  /** Checks {@code reply} against the schema the document gives its route and status. */
+  private static void checkRequired(JsonNode document, Route route, TestServer.Reply reply)
+      throws Exception {
+    JsonNode response =
+        document
+            .get("paths")
+            .get(route.template)
+            .get(route.method.toLowerCase(java.util.Locale.ROOT))
+            .get("responses")
+            .get(Integer.toString(reply.status()));
+    assertThat(response).as("%s documents status %s", route, reply.status()).isNotNull();
+    JsonNode content = response.path("content");
+    if (!content.isObject() || !content.has(reply.contentType())) {
+      return; // a body that is not JSON (metrics, SSE) or none (304)
+    }
+    checkValue(document, content.get(reply.contentType()).get("schema"), reply.json(), route + "");
+  }
+
+  private static void checkValue(JsonNode document, JsonNode schema, JsonNode value, String at) {
+    if (schema.has("$ref")) {
+      String name = schema.get("$ref").asText().replace("#/components/schemas/", "");
+      checkValue(document, document.at("/components/schemas/" + name), value, at);
+      return;
+    }
+    for (JsonNode part : schema.path("allOf")) {
+      checkValue(document, part, value, at);
+    }
+    for (JsonNode required : schema.path("required")) {
+      assertThat(value.has(required.asText()))
+          .as("%s: required field '%s' in %s", at, required.asText(), value)
+          .isTrue();
+    }
+    if (value.isObject()) {
+      for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
+        if (value.has(property.getKey())) {
+          checkValue(
+              document,
+              property.getValue(),
+              value.get(property.getKey()),
+              at + "." + property.getKey());
+        }
+      }
+    }
+    if (value.isArray() && schema.has("items")) {
+      for (JsonNode item : value) {
+        checkValue(document, schema.get("items"), item, at + "[]");
+      }
+    }
+  }
+
   @Test
   void theDocumentAndTheRoutesAgree() throws Exception {
     try (TestServer server = new TestServer(directory)) {
@@ -36,6 +119,26 @@ class OpenApiRoutesTest {
       }
       assertThat(documented).isEqualTo(routed);
 
+      // Each route's documented query parameters are exactly those it accepts (others are 400).
+      for (Route route : Route.values()) {
+        JsonNode operation =
+            paths.get(route.template).get(route.method.toLowerCase(java.util.Locale.ROOT));
+        Set<String> query = new TreeSet<>();
+        for (JsonNode parameter : operation.path("parameters")) {
+          if (parameter.get("in").asText().equals("query")) {
+            query.add(parameter.get("name").asText());
+            if (Set.of("category", "type", "tag").contains(parameter.get("name").asText())) {
+              assertThat(parameter.at("/schema/type").asText())
+                  .as(route + " filter")
+                  .isEqualTo("array");
+              assertThat(parameter.get("explode").asBoolean()).as(route + " filter").isTrue();
+            }
+          }
+        }
+        assertThat(query).as(route.toString()).isEqualTo(new TreeSet<>(route.query));
+        assertThat(operation.get("responses").has("400")).as(route + " documents 400").isTrue();
+      }
+
       // every documented path is really served: none answers 404 not-found or 405
       for (Route route : Route.values()) {
         if (route.template.endsWith("/events")) {
@@ -55,6 +158,7 @@ class OpenApiRoutesTest {
               default -> request.GET();
             };
         TestServer.Reply answer = server.send(request.build());
+        checkRequired(reply.json(), route, answer);
         assertThat(answer.status()).as(route.toString()).isNotEqualTo(405);
         if (answer.status() == 404) {
           assertThat(answer.json().get("code").asText())

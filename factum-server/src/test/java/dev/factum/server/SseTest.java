@@ -53,6 +53,40 @@ class SseTest {
   }
 
   @Test
+  void aFeedThatCanNeverDeliverIsRefusedBeforeTheStreamStarts() throws Exception {
+    append("gone-1", 2);
+    assertThat(server.delete("/streams/gone-1?expectedRevision=any&tombstone=true").status())
+        .isEqualTo(200);
+    for (String path :
+        List.of(
+            "/streams/gone-1/events",
+            "/streams/gone-1/events?from=end",
+            "/streams/%24system/events",
+            "/streams/bad%01name/events")) {
+      java.net.http.HttpResponse<String> response =
+          server.client.send(
+              java.net.http.HttpRequest.newBuilder(server.uri(path))
+                  .header("Accept", "text/event-stream")
+                  .timeout(WAIT)
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      String contentType = response.headers().firstValue("Content-Type").orElse("");
+      assertThat(contentType).as(path).isEqualTo("application/problem+json");
+      assertThat(response.body()).as(path).doesNotContain("retry:");
+      com.fasterxml.jackson.databind.JsonNode problem = TestServer.JSON.readTree(response.body());
+      if (path.startsWith("/streams/gone-1")) {
+        assertThat(response.statusCode()).as(path).isEqualTo(410);
+        assertThat(problem.get("code").asText()).isEqualTo("stream-deleted");
+        assertThat(problem.get("stream").asText()).isEqualTo("gone-1");
+      } else {
+        assertThat(response.statusCode()).as(path).isEqualTo(400);
+        assertThat(problem.get("code").asText()).isEqualTo("invalid-request");
+      }
+    }
+    assertThat(server.store.subscriptionCount()).isZero();
+  }
+
+  @Test
   void theGlobalFeedDeliversEveryEventOnceInOrderAcrossTheSwitchToLive() throws Exception {
     appendConcurrently(2, 30, "pre-");
     try (SseClient sse = new SseClient(server.client, server.uri("/all/events"), null)) {

@@ -57,6 +57,26 @@ public abstract class ReadTck extends TckSupport {
   }
 
   @Test
+  void readingForwardFromTheEndNamesTheNextRealPositionNotEnd() {
+    store.append("s-1", any(), events(3));
+    store.append("other-1", any(), events(2));
+    ReadPage log = store.readAll(EventStore.END, Direction.FORWARD, 10, LogFilter.none());
+    assertThat(log.events()).isEmpty();
+    assertThat(log.endOfRead()).isTrue();
+    assertThat(log.next()).isEqualTo(5); // head + 1: where the next append will land
+    ReadPage filtered = store.readAll(EventStore.END, Direction.FORWARD, 10, LogFilter.types("X"));
+    assertThat(filtered.next()).isEqualTo(5);
+    ReadPage stream = store.readStream("s-1", EventStore.END, Direction.FORWARD, 10);
+    assertThat(stream.events()).isEmpty();
+    assertThat(stream.next()).isEqualTo(3); // the stream's next revision
+    store.append("s-1", any(), events(1));
+    assertThat(positions(store.readAll(log.next(), Direction.FORWARD, 10, null).events()))
+        .containsExactly(5L);
+    assertThat(revisions(store.readStream("s-1", stream.next(), Direction.FORWARD, 10).events()))
+        .containsExactly(3L);
+  }
+
+  @Test
   void readingAStreamThatNeverExistedIsNotFound() {
     store.append("s-1", any(), events(1));
     assertThatThrownBy(() -> store.readStream("s-2", 0, Direction.FORWARD, 10))

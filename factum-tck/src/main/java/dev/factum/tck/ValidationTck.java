@@ -115,6 +115,19 @@ public abstract class ValidationTck extends TckSupport {
                 List.of(
                     event(1)
                         .withMetadata("[1,2]".getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+    // JSON that is not valid Unicode: a lone surrogate escape, an encoded surrogate, an overlong
+    // form (in data or in metadata). Stored, it could not be exported or decoded unchanged.
+    for (byte[] bad :
+        List.of(
+            "{\"s\":\"\\ud800\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "[\"\\udc00\\ud800\"]".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'},
+            new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'})) {
+      rejected(() -> store.append("s-1", any(), List.of(EventData.json("T", bad))));
+      if (bad[0] == '{') {
+        rejected(() -> store.append("s-1", any(), List.of(event(1).withMetadata(bad))));
+      }
+    }
     rejected(() -> event(1).withTags(new java.util.HashSet<>(java.util.Arrays.asList("a", null))));
     for (Set<String> tags : badTags) {
       rejected(() -> store.append("s-1", any(), List.of(event(1).withTags(tags))));
