@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * A file system for tests that can lose power: a FUSE mount (libfuse 2 through jnr-fuse) over a
@@ -134,7 +135,15 @@ public final class PowerLossFileSystem implements AutoCloseable {
 
   /** The next write (of any file) fails with EIO and writes nothing. */
   public void failNextWrite() {
-    tree.failNextWrite();
+    failNextWrite(path -> true);
+  }
+
+  /**
+   * The next write to a file whose path (from the mount's root, such as {@code /db/000004.log})
+   * matches fails with EIO and writes nothing; writes to other files go on.
+   */
+  public void failNextWrite(Predicate<String> path) {
+    tree.failNextWrite(path);
   }
 
   /**
@@ -143,7 +152,12 @@ public final class PowerLossFileSystem implements AutoCloseable {
    * error.
    */
   public void failNextSync() {
-    tree.failNextSync();
+    failNextSync(path -> true);
+  }
+
+  /** As {@link #failNextSync()}, for the next sync of a file or directory whose path matches. */
+  public void failNextSync(Predicate<String> path) {
+    tree.failNextSync(path);
   }
 
   /** How many of the injected failures have been answered. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -119,8 +120,8 @@ final class VolatileTree {
   private long cutAtSync;
   private Runnable atCut = () -> {};
   private boolean cut;
-  private boolean failNextWrite;
-  private boolean failNextSync;
+  private Predicate<String> failNextWrite;
+  private Predicate<String> failNextSync;
   private long injectedFailures;
 
   VolatileTree(Path backing) throws IOException {
@@ -146,12 +147,27 @@ final class VolatileTree {
     return cut;
   }
 
-  synchronized void failNextWrite() {
-    failNextWrite = true;
+  synchronized void failNextWrite(Predicate<String> path) {
+    failNextWrite = path;
   }
 
-  synchronized void failNextSync() {
-    failNextSync = true;
+  synchronized void failNextSync(Predicate<String> path) {
+    failNextSync = path;
+  }
+
+  /** Whether an injected failure is armed for this path; disarms it if so. */
+  private boolean inject(boolean write, String path) {
+    Predicate<String> armed = write ? failNextWrite : failNextSync;
+    if (armed == null || !armed.test(String.valueOf(path))) {
+      return false;
+    }
+    if (write) {
+      failNextWrite = null;
+    } else {
+      failNextSync = null;
+    }
+    injectedFailures++;
+    return true;
   }
 
   synchronized long injectedFailures() {
@@ -281,9 +297,7 @@ final class VolatileTree {
   synchronized void write(long id, String path, ByteBuffer from, long offset) throws FsError {
     alive(path);
     File file = file(id, path);
-    if (failNextWrite) {
-      failNextWrite = false;
-      injectedFailures++;
+    if (inject(true, path)) {
       throw new FsError(Errno.EIO, path);
     }
     int length = from.remaining();
@@ -339,9 +353,7 @@ final class VolatileTree {
     alive(path);
     File file = file(id, path);
     crashPoint(path);
-    if (failNextSync) {
-      failNextSync = false;
-      injectedFailures++;
+    if (inject(false, path)) {
       file.unsynced.clear();
       file.resizedSinceSync = false;
       throw new FsError(Errno.EIO, path);
@@ -369,9 +381,7 @@ final class VolatileTree {
     alive(path);
     Dir dir = dir(path);
     crashPoint(path);
-    if (failNextSync) {
-      failNextSync = false;
-      injectedFailures++;
+    if (inject(false, path)) {
       throw new FsError(Errno.EIO, path);
     }
     dir.durable = new TreeMap<>(dir.live);
