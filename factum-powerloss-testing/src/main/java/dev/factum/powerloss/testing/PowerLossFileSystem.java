@@ -169,7 +169,7 @@ public final class PowerLossFileSystem implements AutoCloseable {
    * Writes what would survive a power cut now into {@code target} (created; must not hold the same
    * names): the durable tree only, or with {@code tornSeed} non-null also a random prefix of each
    * file's unsynced writes, chosen by that seed. Meant for after a cut, when nothing changes any
-   * more; the file system need not be unmounted first.
+   * more; call it before {@link #close()}.
    */
   public void survivors(Path target, Long tornSeed) throws IOException {
     tree.materialize(target, tornSeed == null ? null : new SplittableRandom(tornSeed));
@@ -193,6 +193,8 @@ public final class PowerLossFileSystem implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while unmounting " + mountPoint, e);
+    } finally {
+      tree.close();
     }
   }
 

@@ -483,6 +483,26 @@ final class VolatileTree {
     dir.durable = new TreeMap<>(dir.live);
   }
 
+  /** Closes the live copies' handles; the tree answers nothing after this. */
+  synchronized void close() throws IOException {
+    cut = true;
+    IOException failure = null;
+    for (File file : files.values()) {
+      try {
+        file.liveFile.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private void alive(String path) throws FsError {
