@@ -213,6 +213,18 @@ public final class RocksDbStorage implements Storage {
     return directory;
   }
 
+  /**
+   * A RocksDB property of the open database, such as {@code rocksdb.dbstats}, whose WAL line counts
+   * the synced WAL writes (tests check every commit batch is synced).
+   */
+  String property(String name) {
+    try {
+      return db.getProperty(name);
+    } catch (RocksDBException e) {
+      throw translate("cannot read the property " + name, e);
+    }
+  }
+
   private void checkFormat() throws RocksDBException {
     byte[] marker = db.get(meta, FormatMarker.KEY);
     if (marker != null) {
