@@ -90,10 +90,13 @@ public final class RocksDbStorage implements Storage {
   private final ColumnFamilyHandle eventIds;
   private final ColumnFamilyHandle filterIndex;
   private final SstFileManager sstFileManager;
+  private final DirectoryLock directoryLock;
   private volatile long lastPosition;
 
   private RocksDbStorage(Path directory, RocksDbConfig config) throws RocksDBException {
     this.directory = directory;
+    // Before anything else touches the directory: a second opener is refused in plain words.
+    this.directoryLock = DirectoryLock.acquire(directory);
     this.blockCache = new LRUCache(config.blockCacheBytes());
     this.bloomFilter = new BloomFilter(10);
     // RocksDB's file manager recovers from a no-space error by itself once space is freed (it
@@ -130,11 +133,6 @@ public final class RocksDbStorage implements Storage {
     this.handles = new ArrayList<>();
     this.syncWrite = new WriteOptions().setSync(true);
     this.readOptions = new ReadOptions().setVerifyChecksums(true);
-    try {
-      Files.createDirectories(directory);
-    } catch (java.io.IOException e) {
-      throw new StorageFailureException("cannot create data directory " + directory, e);
-    }
     try {
       this.db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
     } catch (RocksDBException | RuntimeException e) {
@@ -677,5 +675,6 @@ public final class RocksDbStorage implements Storage {
     blockCache.close();
     bloomFilter.close();
     sstFileManager.close();
+    directoryLock.close();
   }
 }
