@@ -258,6 +258,21 @@ public final class FactumStore implements EventStore {
         });
   }
 
+  /**
+   * Everything the store knows of a stream's state: its status and last revision (as {@link
+   * #streamState}), the global position of its last event, and the first revision a read can see
+   * (revisions below it are hidden by a soft delete). {@link StreamHead#NEW} for a stream never
+   * written.
+   */
+  public StreamHead streamHead(String stream) {
+    validator.checkStreamName(stream);
+    return guard.read(
+        () -> {
+          StreamHead head = storage.loadHead(stream);
+          return head == null ? StreamHead.NEW : head;
+        });
+  }
+
   @Override
   public long headPosition() {
     return storage instanceof SharedStorage ? guard.read(this::currentHead) : publisher.head();

@@ -116,8 +116,7 @@ final class ApiHandler implements HttpHandler {
       case APPEND -> append(request, stream);
       case READ_STREAM -> readStream(request, stream);
       case DELETE_STREAM -> delete(request, stream);
-      case STREAM_STATE ->
-          json(request.exchange, 200, json -> writeState(json, store.streamState(stream)));
+      case STREAM_STATE -> streamState(request, stream);
       case STREAM_EVENTS -> streamEvents(request, stream);
       case READ_ALL -> readAll(request);
       case ALL_EVENTS -> allEvents(request);
@@ -277,6 +276,23 @@ final class ApiHandler implements HttpHandler {
     StreamState state =
         tombstone ? store.tombstone(stream, revision) : store.delete(stream, revision);
     return json(request.exchange, 200, json -> writeState(json, state));
+  }
+
+  private int streamState(Request request, String stream) throws IOException {
+    dev.factum.engine.spi.StreamHead head = store.streamHead(stream);
+    StreamState state = new StreamState(stream, head.status(), head.lastRevision());
+    return json(
+        request.exchange,
+        200,
+        json -> {
+          writeState(json, state);
+          json.writeNumberField("firstVisibleRevision", head.firstVisibleRevision());
+          if (head.lastPosition() < 0) {
+            json.writeNullField("lastPosition");
+          } else {
+            json.writeNumberField("lastPosition", head.lastPosition());
+          }
+        });
   }
 
   private static void writeState(JsonGenerator json, StreamState state) throws IOException {
