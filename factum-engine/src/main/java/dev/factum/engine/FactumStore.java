@@ -76,6 +76,11 @@ public final class FactumStore implements EventStore {
     return pipeline.stats();
   }
 
+  /** What the storage reports about itself for metrics (see {@link StorageGauge}). */
+  public List<dev.factum.engine.spi.StorageGauge> storageGauges() {
+    return storage.gauges();
+  }
+
   /** Reads the whole store and checks every invariant of its data. */
   public VerifyReport verify() {
     return guard.read(storage::verify);

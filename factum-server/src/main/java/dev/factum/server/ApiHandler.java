@@ -197,7 +197,9 @@ final class ApiHandler implements HttpHandler {
     Direction direction = direction(request);
     long from = from(request, direction);
     int limit = limit(request);
+    long started = System.nanoTime();
     ReadPage page = store.readStream(stream, from, direction, limit);
+    metrics.read(Metrics.ReadKind.STREAM, System.nanoTime() - started);
     String next =
         page.endOfRead()
             ? null
@@ -218,7 +220,11 @@ final class ApiHandler implements HttpHandler {
     int limit = limit(request);
     LogFilter filter = filter(request);
     long wait = request.longParam("wait", 0, 0, config.maxLongPoll().toSeconds());
+    long started = System.nanoTime();
     ReadPage page = store.readAll(from, direction, limit, filter);
+    metrics.read(
+        filter.isNone() ? Metrics.ReadKind.LOG : Metrics.ReadKind.FILTERED_LOG,
+        System.nanoTime() - started);
     if (wait > 0 && direction == Direction.FORWARD && page.isEmpty()) {
       long deadline = System.nanoTime() + Duration.ofSeconds(wait).toNanos();
       while (page.isEmpty() && !shuttingDown) {

@@ -34,13 +34,19 @@ public final class FactumServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService executor;
   private final ApiHandler handler;
+  private final Metrics metrics;
   private final ServerConfig config;
 
   private FactumServer(
-      HttpServer http, ExecutorService executor, ApiHandler handler, ServerConfig config) {
+      HttpServer http,
+      ExecutorService executor,
+      ApiHandler handler,
+      Metrics metrics,
+      ServerConfig config) {
     this.http = http;
     this.executor = executor;
     this.handler = handler;
+    this.metrics = metrics;
     this.config = config;
   }
 
@@ -75,12 +81,13 @@ public final class FactumServer implements AutoCloseable {
         throw new IllegalStateException("this listener already serves");
       }
       served = true;
-      ApiHandler handler = new ApiHandler(store, config, new Metrics(store));
+      Metrics metrics = new Metrics(store);
+      ApiHandler handler = new ApiHandler(store, config, metrics);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", handler);
       http.start();
-      return new FactumServer(http, executor, handler, config);
+      return new FactumServer(http, executor, handler, metrics, config);
     }
 
     /** Releases the port if {@link #serve} was never called. */
@@ -113,5 +120,6 @@ public final class FactumServer implements AutoCloseable {
     handler.awaitIdle(config.shutdownGrace());
     http.stop(0);
     executor.shutdownNow();
+    metrics.close();
   }
 }

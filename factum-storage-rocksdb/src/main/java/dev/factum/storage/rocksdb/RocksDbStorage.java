@@ -91,6 +91,10 @@ public final class RocksDbStorage implements Storage {
   private final ColumnFamilyHandle filterIndex;
   private final SstFileManager sstFileManager;
   private final DirectoryLock directoryLock;
+  // Metrics read RocksDB properties from other threads: a closed handle must never be touched.
+  private final java.util.concurrent.locks.ReentrantReadWriteLock closing =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private boolean closed;
   private volatile long lastPosition;
 
   private RocksDbStorage(Path directory, RocksDbConfig config) throws RocksDBException {
@@ -654,7 +658,36 @@ public final class RocksDbStorage implements Storage {
   }
 
   @Override
+  public List<dev.factum.engine.spi.StorageGauge> gauges() {
+    return RocksDbGauges.of(this);
+  }
+
+  /**
+   * A RocksDB integer property, summed over the column families or (for what they share, like the
+   * block cache) of the default one; NaN once closed.
+   */
+  double longProperty(String property, boolean summed) {
+    closing.readLock().lock();
+    try {
+      if (closed) {
+        return Double.NaN;
+      }
+      return summed ? db.getAggregatedLongProperty(property) : db.getLongProperty(property);
+    } catch (RocksDBException e) {
+      return Double.NaN;
+    } finally {
+      closing.readLock().unlock();
+    }
+  }
+
+  @Override
   public void close() {
+    closing.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      closing.writeLock().unlock();
+    }
     for (ColumnFamilyHandle handle : handles) {
       handle.close();
     }
