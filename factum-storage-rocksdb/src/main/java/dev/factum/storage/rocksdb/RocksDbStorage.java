@@ -170,6 +170,17 @@ public final class RocksDbStorage implements Storage {
       return new RocksDbStorage(directory, config);
     } catch (RocksDBException e) {
       RuntimeException failure = translate("cannot open the store in " + directory, e);
+      String said = String.valueOf(e.getMessage());
+      if (said.contains("While lock file") || said.contains("lock hold by current process")) {
+        // Our own lock was free, RocksDB's is not: a process that is not (this) Factum holds it.
+        throw new StorageFailureException(
+            "another process holds "
+                + directory.toAbsolutePath().normalize()
+                + " (not through Factum's lock; RocksDB says: "
+                + said
+                + ")",
+            e);
+      }
       Status status = e.getStatus();
       if (status != null
           && status.getCode() == Status.Code.IOError

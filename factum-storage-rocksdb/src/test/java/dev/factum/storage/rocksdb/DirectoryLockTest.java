@@ -41,6 +41,20 @@ class DirectoryLockTest {
   }
 
   @Test
+  void aDirectoryHeldByRocksDbAloneIsNamedToo() throws Exception {
+    Path data = temp.resolve("data");
+    RocksDbEventStore.open(data).close();
+    // an older Factum, or a RocksDB tool, holds RocksDB's lock but not Factum's
+    try (RawRocks raw = new RawRocks(data)) {
+      assertThat(raw.db).isNotNull();
+      assertThatThrownBy(() -> RocksDbEventStore.open(data))
+          .isInstanceOf(StorageFailureException.class)
+          .hasMessageStartingWith("another process holds " + data.toAbsolutePath());
+    }
+    RocksDbEventStore.open(data).close();
+  }
+
+  @Test
   void aDataPathThatIsAFileOrCannotBeWrittenIsNamed() throws Exception {
     Path file = Files.writeString(temp.resolve("file"), "x");
     assertThatThrownBy(() -> RocksDbEventStore.open(file))
