@@ -28,6 +28,7 @@ final class AppendCommand implements Factum.Command {
           --data JSON      event data (a JSON value)
           --metadata JSON  event metadata (a JSON object)
           --id UUID        event id (makes a retry idempotent)
+          --tag TAG        a tag of the event (repeatable); filter the log by it later
           --file FILE      one event per line: {"type":..,"data":..,"id"?,"metadata"?,"tags"?}
           --expected REV   expected revision: any, no_stream, exists or a number (default any)
           --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)""";
@@ -37,14 +38,19 @@ final class AppendCommand implements Factum.Command {
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
     Args args =
         new Args(
-            argv, 1, Set.of("type", "data", "metadata", "id", "file", "expected", "url"), Set.of());
+            argv,
+            1,
+            Set.of("type", "data", "metadata", "id", "tag", "file", "expected", "url"),
+            Set.of(),
+            Set.of("tag"));
     if (args.positional().size() != 1) {
       throw new Args.UsageException("give exactly one STREAM");
     }
     ArrayNode events = Http.JSON.createArrayNode();
     if (args.get("file") != null) {
-      if (args.get("type") != null || args.get("data") != null) {
-        throw new Args.UsageException("use either --file or --type/--data");
+      if (args.get("type") != null || args.get("data") != null || args.get("tag") != null) {
+        throw new Args.UsageException(
+            "use either --file (tags in its lines) or --type/--data/--tag");
       }
       for (String line : Files.readAllLines(Path.of(args.get("file")))) {
         if (!line.isBlank()) {
@@ -63,6 +69,10 @@ final class AppendCommand implements Factum.Command {
       }
       if (args.get("id") != null) {
         event.put("id", args.get("id"));
+      }
+      if (!args.all("tag").isEmpty()) {
+        ArrayNode tags = event.putArray("tags");
+        args.all("tag").forEach(tags::add);
       }
     }
     ObjectNode body = Http.JSON.createObjectNode();

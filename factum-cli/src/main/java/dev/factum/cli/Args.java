@@ -9,13 +9,21 @@ import java.util.Set;
 /**
  * Command-line arguments of one subcommand: {@code --name value} options, {@code --flag}s, and
  * positional arguments. Anything not declared is an error naming the culprit, so a typo never
- * passes silently.
+ * passes silently. An option may be given more than once only if it is declared repeatable (as the
+ * API's repeatable filters are); a second value of any other option is an error, not a silent
+ * override.
  */
 final class Args {
   private final Map<String, String> options = new HashMap<>();
+  private final Map<String, List<String>> repeated = new HashMap<>();
   private final List<String> positional = new ArrayList<>();
 
   Args(String[] argv, int start, Set<String> valued, Set<String> flags) {
+    this(argv, start, valued, flags, Set.of());
+  }
+
+  /** As above; the options in {@code repeatable} (also in {@code valued}) may be given often. */
+  Args(String[] argv, int start, Set<String> valued, Set<String> flags, Set<String> repeatable) {
     for (int i = start; i < argv.length; i++) {
       String arg = argv[i];
       if (arg.startsWith("--")) {
@@ -35,7 +43,11 @@ final class Args {
             }
             inline = argv[++i];
           }
+          if (options.containsKey(name) && !repeatable.contains(name)) {
+            throw new UsageException("--" + name + " given twice");
+          }
           options.put(name, inline);
+          repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(inline);
         } else {
           throw new UsageException("unknown option --" + name);
         }
@@ -51,6 +63,11 @@ final class Args {
 
   String get(String name, String fallback) {
     return options.getOrDefault(name, fallback);
+  }
+
+  /** Every value of a repeatable option, in the order given (empty when absent). */
+  List<String> all(String name) {
+    return repeated.getOrDefault(name, List.of());
   }
 
   boolean flag(String name) {

@@ -29,6 +29,8 @@ public final class Factum {
             new AppendCommand(),
             new ReadCommand(),
             new TailCommand(),
+            new StateCommand(),
+            new DeleteCommand(),
             new ExportCommand(),
             new ImportCommand(),
             new VerifyCommand())) {
@@ -75,7 +77,7 @@ public final class Factum {
       err.println("factum " + argv[0] + ": " + e.getMessage() + "\n");
       err.println(command.usage());
       return 2;
-    } catch (CommandFailure e) {
+    } catch (CommandFailure | dev.factum.api.FactumException e) {
       err.println("factum " + argv[0] + ": " + e.getMessage());
       return 1;
     } catch (Exception e) {

@@ -11,6 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * The commands' view of a running server: JSON requests over java.net.http, with problem documents
@@ -29,8 +32,7 @@ final class Http {
       "--url URL      server address (env FACTUM_URL, default http://127.0.0.1:7117)";
 
   private final URI base;
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client;
 
   Http(Args args) {
     String url =
@@ -44,10 +46,34 @@ final class Http {
     } catch (IllegalArgumentException e) {
       throw new Args.UsageException("--url must be like http://127.0.0.1:7117, was '" + url + "'");
     }
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if ("http".equalsIgnoreCase(base.getScheme())) {
+      builder.sslContext(plainHttpOnly());
+    }
+    this.client = builder.build();
+  }
+
+  /**
+   * Start-up time: without a context of its own, HttpClient builds the default TLS context, which
+   * parses the JDK's whole CA store (about a third of a second of a CLI command's run). A plain
+   * {@code http://} server never needs it, so such a client gets a context that trusts nothing.
+   */
+  private static SSLContext plainHttpOnly() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[0], new TrustManager[0], null);
+      return context;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS context", e);
+    }
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri(path)).GET().build());
+  }
+
+  JsonNode delete(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
   }
 
   JsonNode post(String path, byte[] json) throws IOException, InterruptedException {

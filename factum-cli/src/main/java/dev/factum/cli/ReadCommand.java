@@ -22,16 +22,20 @@ final class ReadCommand implements Factum.Command {
           --from N        first revision (stream) or position (--all)
           --backward      newest first
           --limit N       stop after N events (default: all)
-          --category C    with --all: only streams of category C
-          --type T        with --all: only events of type T
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)""";
+          %s
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)"""
+        .formatted(LogFilterArgs.HELP);
   }
 
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
     Args args =
         new Args(
-            argv, 1, Set.of("from", "limit", "category", "type", "url"), Set.of("all", "backward"));
+            argv,
+            1,
+            Set.of("from", "limit", "category", "type", "tag", "url"),
+            Set.of("all", "backward"),
+            Set.of("category", "type", "tag"));
     boolean all = args.flag("all");
     if (all != args.positional().isEmpty() || args.positional().size() > 1) {
       throw new Args.UsageException("give one STREAM, or --all");
@@ -44,12 +48,7 @@ final class ReadCommand implements Factum.Command {
     if (args.get("from") != null) {
       path.append("&from=").append(args.number("from", 0, 0, Long.MAX_VALUE - 1));
     }
-    if (all && args.get("category") != null) {
-      path.append("&category=").append(Http.segment(args.get("category")));
-    }
-    if (all && args.get("type") != null) {
-      path.append("&type=").append(Http.segment(args.get("type")));
-    }
+    path.append(LogFilterArgs.query(args, all));
     Http http = new Http(args);
     String next = path.toString();
     long printed = 0;

@@ -68,29 +68,32 @@ final class ServeCommand implements Factum.Command {
       throw new Args.UsageException("unexpected argument '" + args.positional().getFirst() + "'");
     }
     ServeSettings settings = ServeSettings.resolve(args, System.getenv());
+    // The port first: a taken port must not leave a new data directory (or an opened database)
+    // behind. Then the store, whose own checks name a directory in use or one that is not
+    // writable.
+    FactumServer.Binding binding;
+    try {
+      binding =
+          FactumServer.bind(
+              ServerConfig.DEFAULT.withHost(settings.host()).withPort(settings.port()));
+    } catch (java.io.IOException e) {
+      throw new Factum.CommandFailure(listenFailure(settings, e));
+    }
     FactumStore store;
     String serving;
-    if (settings.postgres() != null) {
-      try {
-        store = PostgresEventStore.open(settings.postgres());
-      } catch (FactumException e) {
-        throw new Factum.CommandFailure(e.getMessage());
-      }
-      serving = "PostgreSQL " + settings.postgres();
-    } else {
-      store = RocksDbEventStore.open(settings.data());
-      serving = settings.data().toAbsolutePath().normalize().toString();
-    }
-    FactumServer server;
     try {
-      server =
-          FactumServer.start(
-              store, ServerConfig.DEFAULT.withHost(settings.host()).withPort(settings.port()));
-    } catch (java.io.IOException e) {
-      store.close();
-      throw new Factum.CommandFailure(
-          "cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage());
+      if (settings.postgres() != null) {
+        store = PostgresEventStore.open(settings.postgres());
+        serving = "PostgreSQL " + settings.postgres();
+      } else {
+        store = RocksDbEventStore.open(settings.data());
+        serving = settings.data().toAbsolutePath().normalize().toString();
+      }
+    } catch (FactumException e) {
+      binding.close();
+      throw new Factum.CommandFailure(e.getMessage());
     }
+    FactumServer server = binding.serve(store);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -110,5 +113,16 @@ final class ServeCommand implements Factum.Command {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private static String listenFailure(ServeSettings settings, java.io.IOException e) {
+    String where = settings.host() + ":" + settings.port();
+    if (e instanceof java.net.BindException) {
+      return "cannot listen on "
+          + where
+          + ": the port is in use (another server?) or the address is not this machine's;"
+          + " choose another with --port";
+    }
+    return "cannot listen on " + where + ": " + e.getMessage();
   }
 }

@@ -23,15 +23,21 @@ final class TailCommand implements Factum.Command {
         follows the global log. Starts at the end unless --from is given.
 
           --from N        first revision (STREAM) or position (global log)
-          --category C    global log: only streams of category C
-          --type T        global log: only events of type T
+          %s
           --count N       exit after N events
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)""";
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)"""
+        .formatted(LogFilterArgs.HELP);
   }
 
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args = new Args(argv, 1, Set.of("from", "category", "type", "count", "url"), Set.of());
+    Args args =
+        new Args(
+            argv,
+            1,
+            Set.of("from", "category", "type", "tag", "count", "url"),
+            Set.of(),
+            Set.of("category", "type", "tag"));
     if (args.positional().size() > 1) {
       throw new Args.UsageException("give at most one STREAM");
     }
@@ -52,12 +58,7 @@ final class TailCommand implements Factum.Command {
                 ? "/streams/" + Http.segment(args.positional().getFirst()) + "/events"
                 : "/all/events");
     path.append("?from=").append(from);
-    if (!stream && args.get("category") != null) {
-      path.append("&category=").append(Http.segment(args.get("category")));
-    }
-    if (!stream && args.get("type") != null) {
-      path.append("&type=").append(Http.segment(args.get("type")));
-    }
+    path.append(LogFilterArgs.query(args, !stream));
     long count = args.number("count", Long.MAX_VALUE, 1, Long.MAX_VALUE);
     long printed = 0;
     try (InputStream events = http.stream(path.toString());

@@ -76,6 +76,11 @@ public final class FactumStore implements EventStore {
     return pipeline.stats();
   }
 
+  /** What the storage reports about itself for metrics (see {@link StorageGauge}). */
+  public List<dev.factum.engine.spi.StorageGauge> storageGauges() {
+    return storage.gauges();
+  }
+
   /** Reads the whole store and checks every invariant of its data. */
   public VerifyReport verify() {
     return guard.read(storage::verify);
@@ -260,6 +265,21 @@ public final class FactumStore implements EventStore {
             return new StreamState(stream, StreamState.Status.NONE, StreamState.NO_REVISION);
           }
           return new StreamState(stream, head.status(), head.lastRevision());
+        });
+  }
+
+  /**
+   * Everything the store knows of a stream's state: its status and last revision (as {@link
+   * #streamState}), the global position of its last event, and the first revision a read can see
+   * (revisions below it are hidden by a soft delete). {@link StreamHead#NEW} for a stream never
+   * written.
+   */
+  public StreamHead streamHead(String stream) {
+    validator.checkStreamName(stream);
+    return guard.read(
+        () -> {
+          StreamHead head = storage.loadHead(stream);
+          return head == null ? StreamHead.NEW : head;
         });
   }
 

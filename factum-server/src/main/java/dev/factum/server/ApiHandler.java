@@ -120,8 +120,7 @@ final class ApiHandler implements HttpHandler {
       case APPEND -> append(request, stream);
       case READ_STREAM -> readStream(request, stream);
       case DELETE_STREAM -> delete(request, stream);
-      case STREAM_STATE ->
-          json(request.exchange, 200, json -> writeState(json, store.streamState(stream)));
+      case STREAM_STATE -> streamState(request, stream);
       case STREAM_EVENTS -> streamEvents(request, stream);
       case READ_ALL -> readAll(request);
       case ALL_EVENTS -> allEvents(request);
@@ -202,7 +201,9 @@ final class ApiHandler implements HttpHandler {
     Direction direction = direction(request);
     long from = from(request, direction);
     int limit = limit(request);
+    long started = System.nanoTime();
     ReadPage page = store.readStream(stream, from, direction, limit);
+    metrics.read(Metrics.ReadKind.STREAM, System.nanoTime() - started);
     String next =
         page.endOfRead()
             ? null
@@ -223,7 +224,11 @@ final class ApiHandler implements HttpHandler {
     int limit = limit(request);
     LogFilter filter = filter(request);
     long wait = request.longParam("wait", 0, 0, config.maxLongPoll().toSeconds());
+    long started = System.nanoTime();
     ReadPage page = store.readAll(from, direction, limit, filter);
+    metrics.read(
+        filter.isNone() ? Metrics.ReadKind.LOG : Metrics.ReadKind.FILTERED_LOG,
+        System.nanoTime() - started);
     if (wait > 0 && direction == Direction.FORWARD && page.isEmpty()) {
       long deadline = System.nanoTime() + Duration.ofSeconds(wait).toNanos();
       while (page.isEmpty() && !shuttingDown) {
@@ -297,6 +302,23 @@ final class ApiHandler implements HttpHandler {
     StreamState state =
         tombstone ? store.tombstone(stream, revision) : store.delete(stream, revision);
     return json(request.exchange, 200, json -> writeState(json, state));
+  }
+
+  private int streamState(Request request, String stream) throws IOException {
+    dev.factum.engine.spi.StreamHead head = store.streamHead(stream);
+    StreamState state = new StreamState(stream, head.status(), head.lastRevision());
+    return json(
+        request.exchange,
+        200,
+        json -> {
+          writeState(json, state);
+          json.writeNumberField("firstVisibleRevision", head.firstVisibleRevision());
+          if (head.lastPosition() < 0) {
+            json.writeNullField("lastPosition");
+          } else {
+            json.writeNumberField("lastPosition", head.lastPosition());
+          }
+        });
   }
 
   private static void writeState(JsonGenerator json, StreamState state) throws IOException {

@@ -34,25 +34,69 @@ public final class FactumServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService executor;
   private final ApiHandler handler;
+  private final Metrics metrics;
   private final ServerConfig config;
 
   private FactumServer(
-      HttpServer http, ExecutorService executor, ApiHandler handler, ServerConfig config) {
+      HttpServer http,
+      ExecutorService executor,
+      ApiHandler handler,
+      Metrics metrics,
+      ServerConfig config) {
     this.http = http;
     this.executor = executor;
     this.handler = handler;
+    this.metrics = metrics;
     this.config = config;
   }
 
   /** Starts serving {@code store} as configured. */
   public static FactumServer start(FactumStore store, ServerConfig config) throws IOException {
-    ApiHandler handler = new ApiHandler(store, config, new Metrics(store));
-    HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    http.setExecutor(executor);
-    http.createContext("/", handler);
-    http.start();
-    return new FactumServer(http, executor, handler, config);
+    return bind(config).serve(store);
+  }
+
+  /**
+   * Binds the listening socket without serving yet, so that a caller learns that the address is
+   * taken ({@link java.net.BindException}) before it opens (and perhaps creates) a store.
+   */
+  public static Binding bind(ServerConfig config) throws IOException {
+    return new Binding(
+        HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024), config);
+  }
+
+  /** A bound, not yet serving listener: {@link #serve} it, or {@link #close} it. */
+  public static final class Binding implements AutoCloseable {
+    private final HttpServer http;
+    private final ServerConfig config;
+    private boolean served;
+
+    private Binding(HttpServer http, ServerConfig config) {
+      this.http = http;
+      this.config = config;
+    }
+
+    /** Starts serving {@code store} on this listener; a binding serves once. */
+    public FactumServer serve(FactumStore store) {
+      if (served) {
+        throw new IllegalStateException("this listener already serves");
+      }
+      served = true;
+      Metrics metrics = new Metrics(store);
+      ApiHandler handler = new ApiHandler(store, config, metrics);
+      ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+      http.setExecutor(executor);
+      http.createContext("/", handler);
+      http.start();
+      return new FactumServer(http, executor, handler, metrics, config);
+    }
+
+    /** Releases the port if {@link #serve} was never called. */
+    @Override
+    public void close() {
+      if (!served) {
+        http.stop(0);
+      }
+    }
   }
 
   /** The port actually bound (useful with port 0). */
@@ -76,5 +120,6 @@ public final class FactumServer implements AutoCloseable {
     handler.awaitIdle(config.shutdownGrace());
     http.stop(0);
     executor.shutdownNow();
+    metrics.close();
   }
 }

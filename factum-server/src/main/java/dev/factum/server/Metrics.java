@@ -1,150 +1,183 @@
 package dev.factum.server;
 
 import dev.factum.engine.FactumStore;
-import dev.factum.engine.PipelineStats;
+import dev.factum.engine.spi.StorageGauge;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The server's Prometheus metrics, written in the text exposition format. Counters are lock-free;
- * the append latency histogram has fixed buckets (seconds) chosen around durable-write latencies.
- * Gauges (head position, subscriptions, lag) and the writer's batch counters are read from the
- * store when scraped.
+ * The server's metrics: Micrometer meters in a Prometheus registry of the server's own, written in
+ * the Prometheus text format by {@link #render}. The names are the API operators and dashboards
+ * rely on (listed in docs/OPERATIONS.md); Micrometer's Prometheus naming turns {@code
+ * factum.appends} into {@code factum_appends_total} and a timer into {@code _seconds} histograms.
+ *
+ * <p>What is counted here: appends by result, HTTP requests by route and status, append and read
+ * latency (histograms with fixed buckets around durable-write latencies; reads by kind: stream,
+ * log, filtered log). What is read when scraped: the store's head, subscriptions and lag, the
+ * writer's batch counters, the storage's own gauges ({@link StorageGauge}), and the JVM's (heap,
+ * GC, threads, class loading, CPU, file descriptors, uptime).
+ *
+ * <p>Each server has its own registry (never the global one), so two servers in one JVM count
+ * apart; {@link #close} detaches the GC listeners.
  */
-final class Metrics {
-  private static final double[] BUCKETS = {
-    0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
+final class Metrics implements AutoCloseable {
+  private static final Duration[] BUCKETS = {
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofMillis(2),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5)
   };
 
-  private final FactumStore store;
-  private final Map<String, LongAdder> appendsByResult = new ConcurrentHashMap<>();
-  private final LongAdder eventsAppended = new LongAdder();
-  private final AtomicLongArray latencyBuckets = new AtomicLongArray(BUCKETS.length + 1);
-  private final LongAdder latencyCount = new LongAdder();
-  private final LongAdder latencyNanos = new LongAdder();
-  private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
-  private final LongAdder sseSessions = new LongAdder();
+  /** The kinds of read timed apart: a stream, the whole log, the log through a filter index. */
+  enum ReadKind {
+    STREAM,
+    LOG,
+    FILTERED_LOG
+  }
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Map<String, Counter> appendsByResult = new ConcurrentHashMap<>();
+  private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<ReadKind, Timer> reads = new java.util.EnumMap<>(ReadKind.class);
+  private final Counter eventsAppended;
+  private final Timer appendLatency;
+  private final AtomicInteger sseSessions = new AtomicInteger();
 
   Metrics(FactumStore store) {
-    this.store = store;
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    eventsAppended =
+        Counter.builder("factum.events.appended")
+            .description("Events committed through this server.")
+            .register(registry);
+    appendLatency =
+        Timer.builder("factum.append.duration")
+            .description("Time to append, from request to durable acknowledgement.")
+            .serviceLevelObjectives(BUCKETS)
+            .register(registry);
+    for (ReadKind kind : ReadKind.values()) {
+      reads.put(
+          kind,
+          Timer.builder("factum.read.duration")
+              .description("Time the store takes to answer a read page, by kind of read.")
+              .tag("kind", kind.name().toLowerCase())
+              .serviceLevelObjectives(BUCKETS)
+              .register(registry));
+    }
+    FunctionCounter.builder("factum.write.batches", store, s -> s.pipelineStats().batches())
+        .description("Group commits made by the writer.")
+        .register(registry);
+    FunctionCounter.builder("factum.write.batch.events", store, s -> s.pipelineStats().events())
+        .description("Events written by those commits.")
+        .register(registry);
+    FunctionCounter.builder("factum.write.batch.commands", store, s -> s.pipelineStats().commands())
+        .description("Appends and deletes in those commits.")
+        .register(registry);
+    Gauge.builder("factum.head.position", store, FactumStore::headPosition)
+        .description("Position of the newest committed event (-1: empty).")
+        .register(registry);
+    Gauge.builder("factum.subscriptions", store, FactumStore::subscriptionCount)
+        .description("Running subscriptions (SSE and embedded).")
+        .register(registry);
+    Gauge.builder("factum.sse.sessions", sseSessions, AtomicInteger::get)
+        .description("Open Server-Sent Events connections.")
+        .register(registry);
+    Gauge.builder("factum.subscription.max.lag", store, FactumStore::maxSubscriptionLag)
+        .description("Events the furthest-behind log subscription trails the head by.")
+        .baseUnit("events")
+        .register(registry);
+    for (StorageGauge gauge : store.storageGauges()) {
+      // Micrometer holds a gauge's object weakly; nothing else holds these suppliers.
+      Gauge.builder("factum.storage." + gauge.name(), gauge.value(), v -> v.getAsDouble())
+          .description(gauge.description())
+          .baseUnit(gauge.unit())
+          .strongReference(true)
+          .register(registry);
+    }
   }
 
   void appended(String result, int events, long nanos) {
-    appendsByResult.computeIfAbsent(result, k -> new LongAdder()).increment();
+    appendsByResult
+        .computeIfAbsent(
+            result,
+            r ->
+                Counter.builder("factum.appends")
+                    .description("Append requests by result (ok or an error code).")
+                    .tag("result", r)
+                    .register(registry))
+        .increment();
     if ("ok".equals(result)) {
-      eventsAppended.add(events);
+      eventsAppended.increment(events);
     }
-    double seconds = nanos / 1e9;
-    int bucket = 0;
-    while (bucket < BUCKETS.length && seconds > BUCKETS[bucket]) {
-      bucket++;
-    }
-    latencyBuckets.incrementAndGet(bucket);
-    latencyCount.increment();
-    latencyNanos.add(nanos);
+    appendLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void read(ReadKind kind, long nanos) {
+    reads.get(kind).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void request(Route route, int status) {
+    String routeName = route.name().toLowerCase();
     requests
-        .computeIfAbsent(route.name().toLowerCase() + "|" + status, k -> new LongAdder())
+        .computeIfAbsent(
+            routeName + "|" + status,
+            k ->
+                Counter.builder("factum.http.requests")
+                    .description("HTTP requests by route and status.")
+                    .tag("route", routeName)
+                    .tag("status", Integer.toString(status))
+                    .register(registry))
         .increment();
   }
 
   void sseOpened() {
-    sseSessions.increment();
+    sseSessions.incrementAndGet();
   }
 
   void sseClosed() {
-    sseSessions.decrement();
+    sseSessions.decrementAndGet();
   }
 
+  /** Every metric in the Prometheus text format (version 0.0.4). */
   String render() {
-    StringBuilder out = new StringBuilder(4096);
-    out.append("# HELP factum_appends_total Append requests by result (ok or an error code).\n");
-    out.append("# TYPE factum_appends_total counter\n");
-    appendsByResult.forEach(
-        (result, count) ->
-            out.append("factum_appends_total{result=\"")
-                .append(result)
-                .append("\"} ")
-                .append(count.sum())
-                .append('\n'));
-    counter(
-        out,
-        "factum_events_appended_total",
-        "Events committed through this server.",
-        eventsAppended.sum());
-    PipelineStats stats = store.pipelineStats();
-    counter(
-        out, "factum_write_batches_total", "Group commits made by the writer.", stats.batches());
-    counter(
-        out, "factum_write_batch_events_total", "Events written by those commits.", stats.events());
-    counter(
-        out,
-        "factum_write_batch_commands_total",
-        "Appends and deletes in those commits.",
-        stats.commands());
-    out.append(
-        "# HELP factum_append_duration_seconds Time to append, from request to durable acknowledgement.\n");
-    out.append("# TYPE factum_append_duration_seconds histogram\n");
-    long cumulative = 0;
-    for (int i = 0; i < BUCKETS.length; i++) {
-      cumulative += latencyBuckets.get(i);
-      out.append("factum_append_duration_seconds_bucket{le=\"")
-          .append(BUCKETS[i])
-          .append("\"} ")
-          .append(cumulative)
-          .append('\n');
-    }
-    cumulative += latencyBuckets.get(BUCKETS.length);
-    out.append("factum_append_duration_seconds_bucket{le=\"+Inf\"} ")
-        .append(cumulative)
-        .append('\n');
-    out.append("factum_append_duration_seconds_sum ").append(latencyNanos.sum() / 1e9).append('\n');
-    out.append("factum_append_duration_seconds_count ").append(latencyCount.sum()).append('\n');
-    gauge(
-        out,
-        "factum_head_position",
-        "Position of the newest committed event (-1: empty).",
-        store.headPosition());
-    gauge(
-        out,
-        "factum_subscriptions",
-        "Running subscriptions (SSE and embedded).",
-        store.subscriptionCount());
-    gauge(out, "factum_sse_sessions", "Open Server-Sent Events connections.", sseSessions.sum());
-    gauge(
-        out,
-        "factum_subscription_max_lag_events",
-        "Events the furthest-behind log subscription trails the head by.",
-        store.maxSubscriptionLag());
-    out.append("# HELP factum_http_requests_total HTTP requests by route and status.\n");
-    out.append("# TYPE factum_http_requests_total counter\n");
-    requests.forEach(
-        (key, count) -> {
-          String[] parts = key.split("\\|");
-          out.append("factum_http_requests_total{route=\"")
-              .append(parts[0])
-              .append("\",status=\"")
-              .append(parts[1])
-              .append("\"} ")
-              .append(count.sum())
-              .append('\n');
-        });
-    return out.toString();
+    return registry.scrape();
   }
 
-  private static void counter(StringBuilder out, String name, String help, long value) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(" counter\n");
-    out.append(name).append(' ').append(value).append('\n');
-  }
-
-  private static void gauge(StringBuilder out, String name, String help, long value) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(" gauge\n");
-    out.append(name).append(' ').append(value).append('\n');
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
   }
 }

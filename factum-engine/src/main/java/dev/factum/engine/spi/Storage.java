@@ -56,6 +56,11 @@ public interface Storage extends CommittedState, AutoCloseable {
         "this storage cannot resume after a full disk; reopen the store");
   }
 
+  /** Numbers the storage reports about itself for metrics; none by default. */
+  default List<StorageGauge> gauges() {
+    return List.of();
+  }
+
   /** Reads everything and checks every invariant of the stored data. */
   VerifyReport verify();
 

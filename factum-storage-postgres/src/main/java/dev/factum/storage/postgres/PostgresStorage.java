@@ -116,6 +116,11 @@ public final class PostgresStorage implements SharedStorage {
   }
 
   @Override
+  public List<dev.factum.engine.spi.StorageGauge> gauges() {
+    return PoolGauges.of(readers, writer);
+  }
+
+  @Override
   public CommitSession beginCommit(Collection<String> streams, Collection<UUID> eventIds) {
     try {
       Connection connection = writer.getConnection();

@@ -90,10 +90,17 @@ public final class RocksDbStorage implements Storage {
   private final ColumnFamilyHandle eventIds;
   private final ColumnFamilyHandle filterIndex;
   private final SstFileManager sstFileManager;
+  private final DirectoryLock directoryLock;
+  // Metrics read RocksDB properties from other threads: a closed handle must never be touched.
+  private final java.util.concurrent.locks.ReentrantReadWriteLock closing =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private boolean closed;
   private volatile long lastPosition;
 
   private RocksDbStorage(Path directory, RocksDbConfig config) throws RocksDBException {
     this.directory = directory;
+    // Before anything else touches the directory: a second opener is refused in plain words.
+    this.directoryLock = DirectoryLock.acquire(directory);
     this.blockCache = new LRUCache(config.blockCacheBytes());
     this.bloomFilter = new BloomFilter(10);
     // RocksDB's file manager recovers from a no-space error by itself once space is freed (it
@@ -131,11 +138,6 @@ public final class RocksDbStorage implements Storage {
     this.syncWrite = new WriteOptions().setSync(true);
     this.readOptions = new ReadOptions().setVerifyChecksums(true);
     try {
-      Files.createDirectories(directory);
-    } catch (java.io.IOException e) {
-      throw new StorageFailureException("cannot create data directory " + directory, e);
-    }
-    try {
       this.db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
     } catch (RocksDBException | RuntimeException e) {
       syncWrite.close();
@@ -168,6 +170,17 @@ public final class RocksDbStorage implements Storage {
       return new RocksDbStorage(directory, config);
     } catch (RocksDBException e) {
       RuntimeException failure = translate("cannot open the store in " + directory, e);
+      String said = String.valueOf(e.getMessage());
+      if (said.contains("While lock file") || said.contains("lock hold by current process")) {
+        // Our own lock was free, RocksDB's is not: a process that is not (this) Factum holds it.
+        throw new StorageFailureException(
+            "another process holds "
+                + directory.toAbsolutePath().normalize()
+                + " (not through Factum's lock; RocksDB says: "
+                + said
+                + ")",
+            e);
+      }
       Status status = e.getStatus();
       if (status != null
           && status.getCode() == Status.Code.IOError
@@ -668,7 +681,36 @@ public final class RocksDbStorage implements Storage {
   }
 
   @Override
+  public List<dev.factum.engine.spi.StorageGauge> gauges() {
+    return RocksDbGauges.of(this);
+  }
+
+  /**
+   * A RocksDB integer property, summed over the column families or (for what they share, like the
+   * block cache) of the default one; NaN once closed.
+   */
+  double longProperty(String property, boolean summed) {
+    closing.readLock().lock();
+    try {
+      if (closed) {
+        return Double.NaN;
+      }
+      return summed ? db.getAggregatedLongProperty(property) : db.getLongProperty(property);
+    } catch (RocksDBException e) {
+      return Double.NaN;
+    } finally {
+      closing.readLock().unlock();
+    }
+  }
+
+  @Override
   public void close() {
+    closing.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      closing.writeLock().unlock();
+    }
     for (ColumnFamilyHandle handle : handles) {
       handle.close();
     }
@@ -689,5 +731,6 @@ public final class RocksDbStorage implements Storage {
     blockCache.close();
     bloomFilter.close();
     sstFileManager.close();
+    directoryLock.close();
   }
 }

@@ -74,7 +74,7 @@ class RocksDbStorageTest {
       assertThat(store.headPosition()).isEqualTo(-1);
       assertThatThrownBy(() -> RocksDbEventStore.open(directory))
           .isInstanceOf(StorageFailureException.class)
-          .hasMessageContaining("lock");
+          .hasMessageContaining("another Factum process holds");
     }
   }
 

@@ -1,0 +1,50 @@
+package dev.factum.cli;
+
+import java.util.List;
+
+/**
+ * The global log's filters as command-line options: {@code --category}, {@code --type} or {@code
+ * --tag}, each repeatable (an event matches any of the values), one kind at a time, as the API
+ * accepts them. Stream reads take no filter, and saying one is an error rather than ignored.
+ */
+final class LogFilterArgs {
+  static final List<String> NAMES = List.of("category", "type", "tag");
+
+  /** Lines for a command's usage, without the trailing newline. */
+  static final String HELP =
+      String.join(
+          "\n",
+          "--category C    global log: only streams of category C (the name before the first '-')",
+          "  --type T        global log: only events of type T",
+          "  --tag TAG       global log: only events tagged TAG",
+          "                  (each repeatable: an event matches any value; one kind at a time)");
+
+  private LogFilterArgs() {}
+
+  /** The query string ({@code &category=a&category=b}) of the filter given, or "". */
+  static String query(Args args, boolean globalLog) {
+    StringBuilder query = new StringBuilder();
+    String kind = null;
+    for (String name : NAMES) {
+      List<String> values = args.all(name);
+      if (values.isEmpty()) {
+        continue;
+      }
+      if (!globalLog) {
+        throw new Args.UsageException("--" + name + " filters the global log, not a stream");
+      }
+      if (kind != null) {
+        throw new Args.UsageException(
+            "filter by one of --category, --type or --tag (each may repeat), not --"
+                + kind
+                + " and --"
+                + name);
+      }
+      kind = name;
+      for (String value : values) {
+        query.append('&').append(name).append('=').append(Http.segment(value));
+      }
+    }
+    return query.toString();
+  }
+}

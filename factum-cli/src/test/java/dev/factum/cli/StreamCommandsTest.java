@@ -1,0 +1,134 @@
+package dev.factum.cli;
+
+import static dev.factum.cli.FactumCommandTest.factum;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.engine.FactumStore;
+import dev.factum.server.FactumServer;
+import dev.factum.server.ServerConfig;
+import dev.factum.storage.rocksdb.RocksDbEventStore;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tags, delete and state from the command line, against a real server. */
+class StreamCommandsTest {
+  @TempDir Path temp;
+  private FactumStore store;
+  private FactumServer server;
+  private String url;
+
+  @BeforeEach
+  void start() throws Exception {
+    store = RocksDbEventStore.open(temp.resolve("data"));
+    server = FactumServer.start(store, ServerConfig.DEFAULT.withPort(0));
+    url = server.uri().toString();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    store.close();
+  }
+
+  private FactumCommandTest.Run ok(String... argv) {
+    FactumCommandTest.Run run = factum(argv);
+    assertThat(run.exit()).as("%s: %s", String.join(" ", argv), run.err()).isZero();
+    return run;
+  }
+
+  private static List<JsonNode> lines(FactumCommandTest.Run run) throws Exception {
+    List<JsonNode> events = new java.util.ArrayList<>();
+    for (String line : run.out().lines().toList()) {
+      events.add(Http.JSON.readTree(line));
+    }
+    return events;
+  }
+
+  @Test
+  void tagsOnAppendFilterReadAndTail() throws Exception {
+    ok(
+        "append", "order-1", "--type", "A", "--data", "{}", "--tag", "eu", "--tag", "vip", "--url",
+        url);
+    ok("append", "order-2", "--type", "A", "--data", "{}", "--tag", "us", "--url", url);
+    ok("append", "order-3", "--type", "B", "--data", "{}", "--url", url);
+    assertThat(lines(ok("read", "order-1", "--url", url)).getFirst().get("tags").toString())
+        .isEqualTo("[\"eu\",\"vip\"]");
+    assertThat(lines(ok("read", "--all", "--tag", "vip", "--url", url)))
+        .extracting(e -> e.get("stream").asText())
+        .containsExactly("order-1");
+    assertThat(lines(ok("read", "--all", "--tag", "eu", "--tag", "us", "--url", url)))
+        .extracting(e -> e.get("stream").asText())
+        .containsExactly("order-1", "order-2");
+    assertThat(lines(ok("read", "--all", "--type", "A", "--type", "B", "--url", url))).hasSize(3);
+    assertThat(
+            lines(
+                ok(
+                    "tail", "--from", "0", "--tag", "us", "--tag", "vip", "--count", "2", "--url",
+                    url)))
+        .extracting(e -> e.get("stream").asText())
+        .containsExactly("order-1", "order-2");
+    FactumCommandTest.Run mixed =
+        factum("read", "--all", "--tag", "eu", "--type", "A", "--url", url);
+    assertThat(mixed.exit()).isEqualTo(2);
+    assertThat(mixed.err()).contains("filter by one of --category, --type or --tag");
+    FactumCommandTest.Run onStream = factum("read", "order-1", "--tag", "eu", "--url", url);
+    assertThat(onStream.exit()).isEqualTo(2);
+    assertThat(onStream.err()).contains("--tag filters the global log, not a stream");
+    assertThat(factum("tail", "order-1", "--category", "order", "--url", url).exit()).isEqualTo(2);
+    FactumCommandTest.Run twice = factum("read", "order-1", "--from", "0", "--from", "1");
+    assertThat(twice.exit()).isEqualTo(2);
+    assertThat(twice.err()).contains("--from given twice");
+  }
+
+  @Test
+  void deleteSoftAndTombstoneWithTheirStates() throws Exception {
+    assertThat(Http.JSON.readTree(ok("state", "order-1", "--url", url).out()).toString())
+        .isEqualTo(
+            "{\"stream\":\"order-1\",\"status\":\"none\",\"lastRevision\":null,"
+                + "\"firstVisibleRevision\":0,\"lastPosition\":null}");
+    ok("append", "other-1", "--type", "A", "--data", "{}", "--url", url);
+    ok("append", "order-1", "--type", "A", "--data", "{}", "--url", url);
+    ok("append", "order-1", "--type", "A", "--data", "{}", "--url", url);
+    JsonNode active = Http.JSON.readTree(ok("state", "order-1", "--url", url).out());
+    assertThat(active.get("status").asText()).isEqualTo("active");
+    assertThat(active.get("lastRevision").asLong()).isEqualTo(1);
+    assertThat(active.get("lastPosition").asLong()).isEqualTo(2);
+    assertThat(active.get("firstVisibleRevision").asLong()).isZero();
+
+    FactumCommandTest.Run stale =
+        factum("delete", "order-1", "--expected-revision", "0", "--url", url);
+    assertThat(stale.exit()).isEqualTo(1);
+    assertThat(stale.err()).contains("wrong-expected-revision");
+    assertThat(factum("delete", "order-1", "--url", url).err())
+        .contains("--expected-revision is required");
+    JsonNode deleted =
+        Http.JSON.readTree(ok("delete", "order-1", "--expected-revision", "1", "--url", url).out());
+    assertThat(deleted.get("status").asText()).isEqualTo("deleted");
+    assertThat(factum("read", "order-1", "--url", url).err()).contains("stream-not-found");
+    ok("append", "order-1", "--type", "A", "--data", "{}", "--url", url);
+    JsonNode recreated = Http.JSON.readTree(ok("state", "order-1", "--url", url).out());
+    assertThat(recreated.get("status").asText()).isEqualTo("active");
+    assertThat(recreated.get("firstVisibleRevision").asLong()).isEqualTo(2);
+    assertThat(lines(ok("read", "order-1", "--url", url)))
+        .extracting(e -> e.get("revision").asLong())
+        .containsExactly(2L);
+
+    JsonNode tombstoned =
+        Http.JSON.readTree(
+            ok("delete", "order-1", "--expected-revision", "any", "--tombstone", "--url", url)
+                .out());
+    assertThat(tombstoned.get("status").asText()).isEqualTo("tombstoned");
+    assertThat(
+            Http.JSON.readTree(ok("state", "order-1", "--url", url).out()).get("status").asText())
+        .isEqualTo("tombstoned");
+    FactumCommandTest.Run again =
+        factum("append", "order-1", "--type", "A", "--data", "{}", "--url", url);
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).contains("stream-deleted");
+  }
+}
