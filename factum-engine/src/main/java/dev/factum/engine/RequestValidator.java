@@ -4,6 +4,9 @@ import dev.factum.api.AppendRequest;
 import dev.factum.api.EventData;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.Limits;
+import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamDeletion;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -73,6 +76,72 @@ final class RequestValidator {
     return weight;
   }
 
+  /**
+   * Validates an import (see {@link dev.factum.api.EventStore#importEvents}) and returns its weight
+   * in bytes. Each event needs its id, stream, revision and timestamp (whole microseconds, the
+   * resolution the store keeps, from 1970 on); the system stream {@value
+   * dev.factum.api.StreamDeletion#STREAM} is the one reserved name an import may write (its events
+   * are replayed as deletes).
+   */
+  long validateImport(List<RecordedEvent> events) {
+    if (events == null || events.isEmpty()) {
+      throw new InvalidArgumentException("an import needs at least one event");
+    }
+    if (events.size() > limits.maxEventsPerAppend()) {
+      throw new InvalidArgumentException(
+          "an import may carry at most "
+              + limits.maxEventsPerAppend()
+              + " events, had "
+              + events.size());
+    }
+    long bytes = 0;
+    long weight = 0;
+    Set<UUID> ids = new HashSet<>();
+    for (RecordedEvent event : events) {
+      if (event == null || event.id() == null) {
+        throw new InvalidArgumentException("an imported event needs its id");
+      }
+      if (!ids.add(event.id())) {
+        throw new InvalidArgumentException("event id " + event.id() + " appears twice");
+      }
+      if (!StreamDeletion.STREAM.equals(event.stream())) {
+        checkStreamName(event.stream());
+      }
+      if (event.revision() < 0) {
+        throw new InvalidArgumentException("imported event " + event.id() + " has no revision");
+      }
+      Instant timestamp = event.timestamp();
+      if (timestamp == null
+          || timestamp.isBefore(Instant.EPOCH)
+          || timestamp.getNano() % 1000 != 0
+          || timestamp.isAfter(LATEST)) {
+        throw new InvalidArgumentException(
+            "imported event "
+                + event.id()
+                + " needs a timestamp in whole microseconds between 1970 and 9999, had "
+                + timestamp);
+      }
+      long size =
+          checkEvent(
+              new EventData(
+                  event.id(),
+                  event.type(),
+                  event.contentType(),
+                  event.data(),
+                  event.metadata(),
+                  event.tags()));
+      bytes += size;
+      weight += size + 96 + 2L * (event.stream().length() + event.type().length());
+    }
+    if (bytes > limits.maxAppendBytes()) {
+      throw new InvalidArgumentException(
+          "an import may carry at most " + limits.maxAppendBytes() + " bytes, had " + bytes);
+    }
+    return weight;
+  }
+
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
   private long checkEvent(EventData event) {
     if (event == null) {
       throw new InvalidArgumentException("event is missing");
@@ -112,6 +181,13 @@ final class RequestValidator {
     checkName("stream name", stream);
     if (stream.charAt(0) == '$') {
       throw new InvalidArgumentException("stream names starting with '$' are reserved: " + stream);
+    }
+  }
+
+  /** Like {@link #checkStreamName}, but the system stream of deletions may be read. */
+  void checkReadableStreamName(String stream) {
+    if (!StreamDeletion.STREAM.equals(stream)) {
+      checkStreamName(stream);
     }
   }
 

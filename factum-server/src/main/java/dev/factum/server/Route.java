@@ -15,6 +15,7 @@ enum Route {
   READ_ALL("GET", "/all"),
   ALL_EVENTS("GET", "/all/events"),
   MULTI_APPEND("POST", "/append"),
+  IMPORT("POST", "/import"),
   LIVE("GET", "/health/live"),
   READY("GET", "/health/ready"),
   METRICS("GET", "/metrics"),

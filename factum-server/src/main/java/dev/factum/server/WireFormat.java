@@ -116,6 +116,79 @@ final class WireFormat {
     return parts;
   }
 
+  /**
+   * {@code POST /import}: events as {@code GET /all} renders them (and as {@code factum export}
+   * writes them), with their stream, revision and timestamp. {@code position} may be present (so an
+   * exported line can be sent as it is) and is ignored: the importing store assigns positions.
+   */
+  List<RecordedEvent> parseImport(byte[] body) {
+    ObjectNode root = parseObject(body);
+    onlyFields(root, Set.of("events"), "import");
+    JsonNode node = root.get("events");
+    if (node == null || !node.isArray() || node.isEmpty()) {
+      throw HttpProblem.badRequest("'events' must be a non-empty array");
+    }
+    if (node.size() > limits.maxEventsPerAppend()) {
+      throw HttpProblem.tooLarge(
+          "an import may carry at most " + limits.maxEventsPerAppend() + " events");
+    }
+    List<RecordedEvent> events = new ArrayList<>(node.size());
+    List<EventData> all = new ArrayList<>(node.size());
+    for (JsonNode entry : node) {
+      if (!entry.isObject()) {
+        throw HttpProblem.badRequest("each event must be a JSON object");
+      }
+      onlyFields((ObjectNode) entry, IMPORT_FIELDS, "imported event");
+      ObjectNode plain = ((ObjectNode) entry).deepCopy();
+      plain.remove(List.of("stream", "revision", "position", "timestamp"));
+      EventData data = parseEvent(plain);
+      if (data.id() == null) {
+        throw HttpProblem.badRequest("an imported event needs its 'id'");
+      }
+      String stream = requiredText(entry, "stream");
+      JsonNode revision = entry.get("revision");
+      if (revision == null || !revision.isIntegralNumber() || !revision.canConvertToLong()) {
+        throw HttpProblem.badRequest("imported event 'revision' must be an integer");
+      }
+      java.time.Instant timestamp;
+      try {
+        timestamp = java.time.Instant.parse(requiredText(entry, "timestamp"));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw HttpProblem.badRequest(
+            "imported event 'timestamp' must be an ISO-8601 instant such as"
+                + " 2026-12-01T08:00:00.123456Z");
+      }
+      all.add(data);
+      events.add(
+          new RecordedEvent(
+              data.id(),
+              stream,
+              revision.longValue(),
+              -1,
+              timestamp,
+              data.type(),
+              data.contentType(),
+              data.data(),
+              data.metadata(),
+              data.tags()));
+    }
+    checkSizes(all);
+    return events;
+  }
+
+  private static final Set<String> IMPORT_FIELDS =
+      Set.of(
+          "id",
+          "stream",
+          "type",
+          "revision",
+          "position",
+          "timestamp",
+          "contentType",
+          "data",
+          "metadata",
+          "tags");
+
   static ExpectedRevision parseExpected(JsonNode node) {
     if (node == null || node.isNull()) {
       throw HttpProblem.badRequest(

@@ -53,7 +53,8 @@ class PostgresStorageTest {
     FactumStore[] stores = new FactumStore[4];
     Concurrently.run(4, i -> stores[i] = PostgresEventStore.open(config));
     try {
-      assertThat(count(config, "SELECT count(*) FROM factum_schema_history")).isEqualTo(1);
+      assertThat(count(config, "SELECT count(*) FROM factum_schema_history"))
+          .isEqualTo(SchemaMigrator.MIGRATIONS.size());
       stores[3].append(AppendRequest.of("x-1", ExpectedRevision.noStream(), event(1)));
       assertThat(stores[0].readStream("x-1", 0, Direction.FORWARD, 10).events()).hasSize(1);
     } finally {

@@ -39,20 +39,55 @@ class RocksDbStorageTest {
   void aDirectoryOfAFutureFormatVersionIsRefusedAndLeftUntouched() throws Exception {
     writeSomeEvents();
     try (RawRocks raw = new RawRocks(directory)) {
-      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(2));
+      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(3));
     }
     assertThatThrownBy(() -> RocksDbEventStore.open(directory))
         .isInstanceOf(UnsupportedFormatException.class)
-        .hasMessageContaining("version 2")
+        .hasMessageContaining("version 3")
         .hasMessageContaining("upgrade");
     try (RawRocks raw = new RawRocks(directory)) {
       assertThat(FormatMarker.check(FormatMarker.encode(1))).isEqualTo(1);
       assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
-          .isEqualTo(FormatMarker.encode(2));
-      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(1));
+          .isEqualTo(FormatMarker.encode(3));
+      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(2));
     }
     try (FactumStore store = RocksDbEventStore.open(directory)) {
       assertThat(store.headPosition()).isEqualTo(9);
+    }
+  }
+
+  /**
+   * A version 1 directory (written before deletes had events) opens as it is, stays version 1
+   * through appends, and becomes version 2 with its first deletion event, in the same commit.
+   */
+  @Test
+  void aVersionOneDirectoryIsReadAndBecomesVersionTwoWithItsFirstDeletionEvent() throws Exception {
+    writeSomeEvents();
+    try (RawRocks raw = new RawRocks(directory)) {
+      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(1));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      store.append("order-0", any(), List.of(EventData.json("Placed", "{}")));
+      assertThat(store.verify().ok()).isTrue();
+    }
+    try (RawRocks raw = new RawRocks(directory)) {
+      assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
+          .isEqualTo(FormatMarker.encode(1));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      store.delete("order-0", any());
+      assertThat(
+              store
+                  .readAll(0, dev.factum.api.Direction.FORWARD, 100, null)
+                  .events()
+                  .getLast()
+                  .deletion())
+          .contains(new dev.factum.api.StreamDeletion("order-0", 5, false));
+      assertThat(store.verify().ok()).isTrue();
+    }
+    try (RawRocks raw = new RawRocks(directory)) {
+      assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
+          .isEqualTo(FormatMarker.encode(2));
     }
   }
 
