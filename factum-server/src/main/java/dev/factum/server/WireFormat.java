@@ -132,8 +132,10 @@ final class WireFormat {
       throw HttpProblem.tooLarge(
           "an import may carry at most " + limits.maxEventsPerAppend() + " events");
     }
+    List<byte[][]> raw = rawDataAndMetadata(body);
     List<RecordedEvent> events = new ArrayList<>(node.size());
     List<EventData> all = new ArrayList<>(node.size());
+    int index = 0;
     for (JsonNode entry : node) {
       if (!entry.isObject()) {
         throw HttpProblem.badRequest("each event must be a JSON object");
@@ -141,7 +143,7 @@ final class WireFormat {
       onlyFields((ObjectNode) entry, IMPORT_FIELDS, "imported event");
       ObjectNode plain = ((ObjectNode) entry).deepCopy();
       plain.remove(List.of("stream", "revision", "position", "timestamp"));
-      EventData data = parseEvent(plain);
+      EventData data = keepBytes(parseEvent(plain), entry, raw.get(index++));
       if (data.id() == null) {
         throw HttpProblem.badRequest("an imported event needs its 'id'");
       }
@@ -174,6 +176,68 @@ final class WireFormat {
     }
     checkSizes(all);
     return events;
+  }
+
+  /**
+   * An import keeps JSON data and metadata as the exact bytes sent (an export carries them as they
+   * were stored), rather than the compact form an append stores: a copy is then byte for byte.
+   */
+  private static EventData keepBytes(EventData parsed, JsonNode entry, byte[][] raw) {
+    if (!parsed.contentType().equals(EventData.JSON)) {
+      return parsed;
+    }
+    byte[] data = sameValue(raw[0], entry.get("data")) ? raw[0] : parsed.data();
+    byte[] metadata =
+        parsed.metadata() != null && sameValue(raw[1], entry.get("metadata"))
+            ? raw[1]
+            : parsed.metadata();
+    return new EventData(
+        parsed.id(), parsed.type(), parsed.contentType(), data, metadata, parsed.tags());
+  }
+
+  private static boolean sameValue(byte[] raw, JsonNode value) {
+    if (raw == null || value == null) {
+      return false;
+    }
+    try {
+      return value.equals(MAPPER.readTree(raw));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The bytes of each imported event's {@code data} and {@code metadata} values, in order. */
+  private static List<byte[][]> rawDataAndMetadata(byte[] body) {
+    List<byte[][]> values = new ArrayList<>();
+    try (com.fasterxml.jackson.core.JsonParser parser = JSON.createParser(body)) {
+      parser.nextToken();
+      while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY
+            || !field.equals("events")) {
+          parser.skipChildren();
+          continue;
+        }
+        while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+          byte[][] event = new byte[2][];
+          while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            int start = (int) parser.currentTokenLocation().getByteOffset();
+            parser.skipChildren();
+            parser.finishToken();
+            int end = (int) parser.currentLocation().getByteOffset();
+            if (name.equals("data") || name.equals("metadata")) {
+              event[name.equals("data") ? 0 : 1] = java.util.Arrays.copyOfRange(body, start, end);
+            }
+          }
+          values.add(event);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw HttpProblem.badRequest("the body is not valid JSON");
+    }
+    return values;
   }
 
   private static final Set<String> IMPORT_FIELDS =
