@@ -138,6 +138,29 @@ class PostgresStorageTest {
   }
 
   @Test
+  void verifyNamesDeletionEventsThatDisagreeWithTheirStreams() throws Exception {
+    PostgresFixture fixture = new PostgresFixture();
+    try (FactumStore store = fixture.open()) {
+      store.append(AppendRequest.of("s-1", ExpectedRevision.noStream(), event(1)));
+      store.delete("s-1", ExpectedRevision.any());
+      store.tombstone("s-2", ExpectedRevision.noStream());
+      assertThat(store.verify().ok()).isTrue();
+      sql(
+          fixture.config(),
+          "UPDATE factum_events SET data = convert_to('{\"stream\":\"s-1\",\"truncateBefore\":7}',"
+              + " 'UTF8') WHERE stream = '$deletions' AND revision = 0",
+          "UPDATE factum_events SET category = 'x' WHERE stream = '$deletions' AND revision = 1",
+          "DELETE FROM factum_streams WHERE stream = 's-2'");
+      VerifyReport report = store.verify();
+      assertThat(report.problems())
+          .anySatisfy(p -> assertThat(p).contains("does not record its stream's delete point"))
+          .anySatisfy(p -> assertThat(p).contains("category is not its deleted stream's"))
+          .anySatisfy(
+              p -> assertThat(p).contains("does not hold its last deletion").contains("s-2"));
+    }
+  }
+
+  @Test
   void aDatabaseCrashFailsAppendsUntilItIsBackWithoutLosingAcknowledgedOnes() throws Exception {
     try (LocalPostgres postgres = LocalPostgres.startPrivate()) {
       PostgresConfig config =

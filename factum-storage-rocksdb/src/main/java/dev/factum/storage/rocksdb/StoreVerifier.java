@@ -305,6 +305,12 @@ final class StoreVerifier {
     for (String stream : withoutHead.keySet()) {
       problem("stream '" + stream + "' has events but no head");
     }
+    for (String stream : deletions.keySet()) {
+      if (db.get(heads, readOptions, Keys.utf8(stream)) == null) {
+        problem(
+            "stream '" + stream + "' was deleted (" + deletions.get(stream) + ") but has no head");
+      }
+    }
     return count;
   }
 

@@ -91,6 +91,58 @@ class RocksDbStorageTest {
     }
   }
 
+  /** Deletion events written behind the engine's back, each disagreeing with its stream. */
+  @Test
+  void verifyNamesDeletionEventsThatDisagreeWithTheirStreams() {
+    java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    try (RocksDbStorage storage = RocksDbStorage.open(directory)) {
+      storage.commit(
+          new dev.factum.engine.spi.CommitBatch(
+              List.of(
+                  new dev.factum.api.RecordedEvent(
+                      java.util.UUID.randomUUID(),
+                      "s-1",
+                      0,
+                      0,
+                      now,
+                      "A",
+                      EventData.JSON,
+                      "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                      null,
+                      java.util.Set.of()),
+                  deletion(new dev.factum.api.StreamDeletion("s-1", 5, false), 0, 1, now),
+                  deletion(new dev.factum.api.StreamDeletion("s-2", 0, true), 1, 2, now)),
+              java.util.Map.of(
+                  "s-1",
+                  new dev.factum.engine.spi.StreamHead(
+                      0, 0, 0, dev.factum.api.StreamState.Status.ACTIVE),
+                  dev.factum.api.StreamDeletion.STREAM,
+                  new dev.factum.engine.spi.StreamHead(
+                      1, 2, 0, dev.factum.api.StreamState.Status.ACTIVE))));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThat(store.verify().problems())
+          .anyMatch(p -> p.contains("deletes 's-1' before revision 5 where 1 was due"))
+          .anyMatch(p -> p.contains("head of stream 's-1'") && p.contains("does not hold"))
+          .anyMatch(p -> p.contains("'s-2' was deleted") && p.contains("no head"));
+    }
+  }
+
+  private static dev.factum.api.RecordedEvent deletion(
+      dev.factum.api.StreamDeletion deletion, long revision, long position, java.time.Instant at) {
+    return new dev.factum.api.RecordedEvent(
+        java.util.UUID.randomUUID(),
+        dev.factum.api.StreamDeletion.STREAM,
+        revision,
+        position,
+        at,
+        deletion.type(),
+        EventData.JSON,
+        deletion.json(),
+        null,
+        java.util.Set.of());
+  }
+
   @Test
   void aDamagedFormatMarkerIsRefused() throws Exception {
     writeSomeEvents();
