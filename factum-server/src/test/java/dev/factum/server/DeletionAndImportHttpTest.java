@@ -110,4 +110,44 @@ class DeletionAndImportHttpTest {
     assertThat(noTimestamp.status()).isEqualTo(400);
     assertThat(server.get("/").json().get("headPosition").asLong()).isEqualTo(1);
   }
+
+  @Test
+  void everyBadImportBodyIsA4xxProblemAndWritesNothing() throws Exception {
+    String ok =
+        "\"id\":\"6f1c1f8e-0000-4000-8000-000000000009\",\"stream\":\"s-1\",\"revision\":0,"
+            + "\"timestamp\":\"2020-01-01T00:00:00Z\",\"type\":\"T\",\"data\":{}";
+    java.util.List<byte[]> bodies = new java.util.ArrayList<>(BadInputCorpusTest.badBodies());
+    for (String body :
+        java.util.List.of(
+            "{\"events\":[]}",
+            "{\"events\":[{" + ok + ",\"extra\":1}]}",
+            "{\"events\":[{" + ok.replace("\"revision\":0", "\"revision\":-1") + "}]}",
+            "{\"events\":[{" + ok.replace("\"revision\":0", "\"revision\":\"0\"") + "}]}",
+            "{\"events\":[{" + ok.replace("2020-01-01T00:00:00Z", "yesterday") + "}]}",
+            "{\"events\":[{" + ok.replace("2020-01-01T00:00:00Z", "1960-01-01T00:00:00Z") + "}]}",
+            "{\"events\":[{" + ok.replace("00:00:00Z", "00:00:00.000000001Z") + "}]}",
+            "{\"events\":[{"
+                + ok.replace("\"id\":\"6f1c1f8e-0000-4000-8000-000000000009\",", "")
+                + "}]}",
+            "{\"events\":[{" + ok.replace("\"stream\":\"s-1\"", "\"stream\":\"$other\"") + "}]}",
+            "{\"events\":[{"
+                + ok.replace("\"stream\":\"s-1\"", "\"stream\":\"$deletions\"")
+                + "}]}",
+            "{\"events\":[{" + ok + "},{" + ok + "}]}",
+            "{\"events\":[{" + ok + "}],\"mode\":\"x\"}")) {
+      bodies.add(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    for (byte[] body : bodies) {
+      TestServer.Reply reply =
+          server.send(
+              java.net.http.HttpRequest.newBuilder(server.uri("/import"))
+                  .header("Content-Type", "application/json")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build());
+      String what = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(reply.status()).as(what).isBetween(400, 499);
+      assertThat(reply.contentType()).as(what).isEqualTo("application/problem+json");
+    }
+    assertThat(server.get("/").json().get("headPosition").asLong()).isEqualTo(-1);
+  }
 }
