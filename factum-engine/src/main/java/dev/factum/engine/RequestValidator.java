@@ -18,7 +18,8 @@ import java.util.UUID;
  *
  * <p>Names (streams, types, content types, tags) must be non-empty, valid Unicode (no unpaired
  * surrogates, which cannot be encoded as UTF-8), free of control characters, and short enough.
- * Stream names starting with {@code $} are reserved for the store.
+ * Stream names and, in appends, event types starting with {@code $} are reserved for the store (an
+ * import may carry any type, so a copy of older data stays faithful).
  */
 final class RequestValidator {
   private final Limits limits;
@@ -54,6 +55,11 @@ final class RequestValidator {
       }
       for (EventData event : part.events()) {
         long size = checkEvent(event);
+        if (event.type().charAt(0) == '$') {
+          // Consumers tell system events (such as deletions) by type: an append cannot forge one.
+          throw new InvalidArgumentException(
+              "event types starting with '$' are reserved for system events: " + event.type());
+        }
         bytes += size;
         weight += size + 64 + 2L * (event.type().length() + event.contentType().length());
         for (String tag : event.tags()) {

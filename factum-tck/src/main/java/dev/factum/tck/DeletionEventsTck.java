@@ -110,6 +110,16 @@ public abstract class DeletionEventsTck extends TckSupport {
         .isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> store.append("$other", any(), events(1)))
         .isInstanceOf(InvalidArgumentException.class);
+    // Nor can an append forge a system event's type in a stream of its own.
+    assertThatThrownBy(
+            () ->
+                store.append(
+                    "a-1",
+                    any(),
+                    List.of(
+                        EventData.json(
+                            StreamDeletion.DELETED, "{\"stream\":\"b-1\",\"truncateBefore\":0}"))))
+        .isInstanceOf(InvalidArgumentException.class);
     assertThat(store.headPosition()).isEqualTo(2);
   }
 
