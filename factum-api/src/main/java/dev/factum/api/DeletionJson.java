@@ -35,6 +35,7 @@ final class DeletionJson {
       }
       return Optional.of(new StreamDeletion(stream, truncateBefore, tombstone));
     } catch (IllegalArgumentException | IndexOutOfBoundsException notADeletion) {
+      // NumberFormatException (a number beyond long) is an IllegalArgumentException too.
       return Optional.empty();
     }
   }
@@ -88,8 +89,15 @@ final class DeletionJson {
         case 'r' -> out.append('\r');
         case 't' -> out.append('\t');
         case 'u' -> {
-          out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
-          at += 4;
+          int value = 0;
+          for (int i = 0; i < 4; i++) {
+            int digit = Character.digit(text.charAt(at++), 16);
+            if (digit < 0) {
+              throw new IllegalArgumentException();
+            }
+            value = value * 16 + digit;
+          }
+          out.append((char) value);
         }
         default -> throw new IllegalArgumentException();
       }
