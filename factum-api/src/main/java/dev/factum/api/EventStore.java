@@ -72,12 +72,31 @@ public interface EventStore extends AutoCloseable {
 
   /**
    * Soft-deletes a stream: it then reads as not found, and can be recreated by an append, whose
-   * revisions continue after the deleted ones. Its events stay in the global log.
+   * revisions continue after the deleted ones. Its events stay in the global log, and the delete
+   * commits a {@link StreamDeletion} event to {@value StreamDeletion#STREAM} (its own position in
+   * the log). Deleting a stream already soft-deleted and not written since changes nothing and
+   * commits no event.
    */
   StreamState delete(String stream, ExpectedRevision expected);
 
-  /** Tombstones a stream: it can never be read or written again. */
+  /**
+   * Tombstones a stream: it can never be read or written again. Commits a {@link StreamDeletion}
+   * event, like {@link #delete}.
+   */
   StreamState tombstone(String stream, ExpectedRevision expected);
+
+  /**
+   * Replays events read from a log (an export), atomically and in order, keeping each event's id,
+   * stream, revision and timestamp: the way to copy a store faithfully. Deletion events ({@link
+   * StreamDeletion}) are replayed as the deletes they record, at the same point. Rules: each
+   * event's revision is its stream's next revision (a deletion's {@code truncateBefore} is the
+   * deleted stream's next revision); timestamps never go backwards and are not older than the
+   * store's newest event; positions are assigned by this store (equal to the source's when the
+   * whole log is imported into an empty store). An import whose event ids are all committed as
+   * exactly these events is a retry: it returns the original positions and writes nothing. Ordinary
+   * appends can never set a timestamp.
+   */
+  ImportResult importEvents(List<RecordedEvent> events);
 
   /** The position of the newest committed event, or -1 for an empty store. */
   long headPosition();

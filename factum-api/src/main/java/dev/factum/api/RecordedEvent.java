@@ -30,9 +30,24 @@ public record RecordedEvent(
     tags = tags == null ? Set.of() : tags;
   }
 
-  /** The stream's category: the part of its name before the first {@code -}. */
+  /**
+   * The stream's category: the part of its name before the first {@code -}. A deletion event (see
+   * {@link StreamDeletion}) belongs to the category of the stream it deletes, so a category feed
+   * shows the deletions of its streams.
+   */
   public String category() {
+    if (StreamDeletion.isDeletionStream(stream)) {
+      java.util.Optional<StreamDeletion> deletion = StreamDeletion.of(type, data);
+      if (deletion.isPresent()) {
+        return StreamNames.category(deletion.get().stream());
+      }
+    }
     return StreamNames.category(stream);
+  }
+
+  /** The deletion this event records, when it is a system deletion event. */
+  public java.util.Optional<StreamDeletion> deletion() {
+    return StreamDeletion.of(this);
   }
 
   /** The data decoded as UTF-8 (for JSON events). */

@@ -76,6 +76,18 @@ final class Http {
     return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
   }
 
+  /** The body of a successful GET as the server sent it, bytes untouched. */
+  byte[] getBytes(String path) throws IOException, InterruptedException {
+    HttpResponse<byte[]> response =
+        call(
+            HttpRequest.newBuilder(uri(path)).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() >= 400) {
+      throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+    }
+    return response.body();
+  }
+
   JsonNode post(String path, byte[] json) throws IOException, InterruptedException {
     return send(
         HttpRequest.newBuilder(uri(path))

@@ -7,10 +7,12 @@ import dev.factum.api.Direction;
 import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
+import dev.factum.api.ImportResult;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LogFilter;
 import dev.factum.api.MultiAppendResult;
 import dev.factum.api.ReadPage;
+import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
@@ -233,6 +235,21 @@ public final class FactumClient implements EventStore {
     String path = Urls.delete(stream, expected.toString(), tombstone);
     String what = (tombstone ? "tombstone '" : "delete '") + stream + "'";
     return WireCodec.streamState(call(what, false, "DELETE", path, stream));
+  }
+
+  /**
+   * {@code POST /import}; retried like an append (an import with the same event ids is an exact
+   * retry on the server).
+   */
+  @Override
+  public ImportResult importEvents(List<RecordedEvent> events) {
+    byte[] body = WireCodec.importBody(events);
+    return join(
+        retrier.run(
+            "import " + events.size() + " events",
+            true,
+            () ->
+                transport.send("POST", "/import", body, null).thenApply(WireCodec::importResult)));
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.factum.api.AppendResult;
 import dev.factum.api.Direction;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
+import dev.factum.api.ImportResult;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.MultiAppendResult;
 import dev.factum.api.ReadPage;
@@ -98,6 +99,56 @@ final class WireCodec {
           json.writeEndArray();
           json.writeEndObject();
         });
+  }
+
+  static byte[] importBody(List<RecordedEvent> events) {
+    if (events == null || events.isEmpty()) {
+      throw new InvalidArgumentException("an import needs at least one event");
+    }
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeArrayFieldStart("events");
+          for (RecordedEvent event : events) {
+            if (event == null || event.id() == null || event.timestamp() == null) {
+              throw new InvalidArgumentException("an imported event needs its id and timestamp");
+            }
+            json.writeStartObject();
+            json.writeStringField("id", event.id().toString());
+            json.writeStringField("stream", event.stream());
+            json.writeNumberField("revision", event.revision());
+            json.writeStringField("timestamp", event.timestamp().toString());
+            json.writeStringField("type", event.type());
+            json.writeStringField("contentType", event.contentType());
+            json.writeFieldName("data");
+            if (event.contentType().equals(EventData.JSON)) {
+              json.writeTree(parseValue(event.data(), "event data"));
+            } else {
+              json.writeString(Base64.getEncoder().encodeToString(event.data()));
+            }
+            if (event.metadata() != null) {
+              json.writeFieldName("metadata");
+              json.writeTree(parseValue(event.metadata(), "event metadata"));
+            }
+            if (!event.tags().isEmpty()) {
+              json.writeArrayFieldStart("tags");
+              for (String tag : event.tags()) {
+                json.writeString(tag);
+              }
+              json.writeEndArray();
+            }
+            json.writeEndObject();
+          }
+          json.writeEndArray();
+          json.writeEndObject();
+        });
+  }
+
+  static ImportResult importResult(JsonNode body) {
+    return new ImportResult(
+        (int) longField(body, "events"),
+        longField(body, "firstPosition"),
+        longField(body, "position"));
   }
 
   private static void writeAppend(JsonGenerator json, AppendRequest request, boolean withStream)

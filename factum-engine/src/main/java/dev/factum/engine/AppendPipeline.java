@@ -86,7 +86,11 @@ final class AppendPipeline {
     this.storage = storage;
     this.options = options;
     this.publisher = publisher;
-    this.stager = new BatchStager(new HeadCache(options.headCacheEntries()), publisher.head() + 1);
+    this.stager =
+        new BatchStager(
+            new HeadCache(options.headCacheEntries()),
+            publisher.head() + 1,
+            publisher.head() < 0 ? Instant.EPOCH : storage.readEvent(publisher.head()).timestamp());
     this.linger = storage instanceof SharedStorage ? new BatchLinger() : null;
     this.fullGate = new StorageFullGate(storage);
     this.queue = new ArrayBlockingQueue<>(options.maxQueuedCommands());

@@ -5,9 +5,12 @@ import dev.factum.api.AppendResult;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.IdempotencyConflictException;
+import dev.factum.api.ImportResult;
+import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.MultiAppendResult;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletedException;
+import dev.factum.api.StreamDeletion;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
 import dev.factum.api.WrongExpectedRevisionException;
@@ -42,6 +45,15 @@ import java.util.UUID;
  *   <li>A retry (every event id already committed as the same events of the same stream, in order)
  *       returns the original result and stages nothing; any partial or different match is an {@link
  *       IdempotencyConflictException}.
+ *   <li>Every delete that changes a stream's head stages, in the same batch, one {@link
+ *       StreamDeletion} event in the system stream {@value StreamDeletion#STREAM} (next revision
+ *       there, next position in the log), so the head change and its event are durable together or
+ *       not at all. The deleted stream's own revisions are untouched. A delete that changes nothing
+ *       (a soft delete of a stream already soft-deleted) stages nothing.
+ *   <li>Timestamps never go backwards along the log: {@code floor} is the newest timestamp
+ *       committed or staged; new events get {@code max(now, floor)}; an import's own timestamps
+ *       must not be older than {@code floor}. The floor moves only when something is staged, so an
+ *       import's rule depends on the committed log, not on the clock.
  * </ul>
  *
  * Only the writer thread uses a stager.
@@ -54,11 +66,16 @@ final class BatchStager {
   private final Map<String, StreamHead> heads = new HashMap<>();
   private final Map<UUID, RecordedEvent> stagedIds = new HashMap<>();
   private long nextPosition;
-  private Instant timestamp = Instant.EPOCH;
+  private Instant floor;
+  private Instant floorAtBegin;
+  private Instant now = Instant.EPOCH;
 
-  BatchStager(HeadCache cache, long nextPosition) {
+  /** {@code lastTimestamp}: the timestamp of the newest committed event (EPOCH when none). */
+  BatchStager(HeadCache cache, long nextPosition, Instant lastTimestamp) {
     this.cache = cache;
     this.nextPosition = nextPosition;
+    this.floor = lastTimestamp;
+    this.floorAtBegin = lastTimestamp;
   }
 
   /**
@@ -67,14 +84,19 @@ final class BatchStager {
    */
   void begin(CommittedState committed, Instant now, Instant notBefore) {
     state = committed;
-    if (notBefore.isAfter(timestamp)) {
-      timestamp = notBefore;
+    if (notBefore.isAfter(floor)) {
+      floor = notBefore;
     }
+    floorAtBegin = floor;
     events.clear();
     heads.clear();
     stagedIds.clear();
-    // Commit timestamps never go backwards along the log, even if the wall clock does.
-    timestamp = now.isAfter(timestamp) ? now : timestamp;
+    this.now = now;
+  }
+
+  /** The timestamp of new events: commit timestamps never go backwards, even if the clock does. */
+  private Instant stamp() {
+    return now.isAfter(floor) ? now : floor;
   }
 
   /** The position the next staged event gets. */
@@ -103,6 +125,7 @@ final class BatchStager {
   /** The batch was not written: forget it, and rewind positions. */
   void abandoned() {
     nextPosition -= events.size();
+    floor = floorAtBegin;
     events.clear();
     heads.clear();
     stagedIds.clear();
@@ -122,7 +145,17 @@ final class BatchStager {
             }
           }
         }
-        case WriteCommand.Delete delete -> streams.add(delete.stream());
+        case WriteCommand.Delete delete -> {
+          streams.add(delete.stream());
+          streams.add(StreamDeletion.STREAM);
+        }
+        case WriteCommand.Import imported -> {
+          for (RecordedEvent event : imported.events()) {
+            streams.add(event.stream());
+            event.deletion().ifPresent(d -> streams.add(d.stream()));
+            ids.add(event.id());
+          }
+        }
       }
     }
   }
@@ -132,6 +165,7 @@ final class BatchStager {
     return switch (command) {
       case WriteCommand.Append append -> stageAppend(append);
       case WriteCommand.Delete delete -> stageDelete(delete);
+      case WriteCommand.Import imported -> stageImport(imported);
     };
   }
 
@@ -140,6 +174,7 @@ final class BatchStager {
     List<RecordedEvent> fresh = new ArrayList<>();
     List<AppendResult> results = new ArrayList<>();
     long position = nextPosition;
+    Instant timestamp = stamp();
     int retries = 0;
     for (AppendRequest part : command.parts()) {
       AppendResult retried = findRetry(part);
@@ -148,8 +183,7 @@ final class BatchStager {
         retries++;
         continue;
       }
-      StreamHead head =
-          scratch.containsKey(part.stream()) ? scratch.get(part.stream()) : head(part.stream());
+      StreamHead head = headIn(scratch, part.stream());
       checkExpected(part.stream(), part.expected(), head);
       long revision = head.nextRevision();
       long firstRevision = revision;
@@ -179,13 +213,21 @@ final class BatchStager {
           "some streams of this append are an exact retry of a committed append and others are"
               + " not");
     }
+    merge(scratch, fresh, timestamp);
+    return command.multi() ? new MultiAppendResult(results) : results.getFirst();
+  }
+
+  /** Makes a command's staged changes part of the batch. */
+  private void merge(Map<String, StreamHead> scratch, List<RecordedEvent> fresh, Instant newest) {
     events.addAll(fresh);
     heads.putAll(scratch);
     for (RecordedEvent event : fresh) {
       stagedIds.put(event.id(), event);
     }
-    nextPosition = position;
-    return command.multi() ? new MultiAppendResult(results) : results.getFirst();
+    nextPosition += fresh.size();
+    if (!fresh.isEmpty() && newest.isAfter(floor)) {
+      floor = newest;
+    }
   }
 
   private Object stageDelete(WriteCommand.Delete command) {
@@ -194,18 +236,206 @@ final class BatchStager {
       throw new StreamNotFoundException(command.stream());
     }
     checkExpected(command.stream(), command.expected(), head);
-    StreamHead after;
-    if (command.tombstone()) {
-      after = head.tombstoned();
-    } else if (head.status() == StreamState.Status.DELETED) {
-      after = head; // deleting a deleted stream changes nothing
-    } else {
-      after = head.softDeleted();
+    if (!command.tombstone() && head.status() == StreamState.Status.DELETED) {
+      // Deleting a deleted stream changes nothing, and commits no event (so a retry is harmless).
+      return new StreamState(command.stream(), head.status(), head.lastRevision());
     }
-    if (!after.equals(head)) {
-      heads.put(command.stream(), after);
-    }
+    StreamHead after = command.tombstone() ? head.tombstoned() : head.softDeleted();
+    Map<String, StreamHead> scratch = new LinkedHashMap<>();
+    Instant timestamp = stamp();
+    RecordedEvent event =
+        deletionEvent(
+            EventIds.next(),
+            new StreamDeletion(command.stream(), after.firstVisibleRevision(), command.tombstone()),
+            headIn(scratch, StreamDeletion.STREAM).nextRevision(),
+            nextPosition,
+            timestamp);
+    scratch.put(command.stream(), after);
+    scratch.put(
+        StreamDeletion.STREAM,
+        headIn(scratch, StreamDeletion.STREAM).appended(event.revision(), event.position()));
+    merge(scratch, List.of(event), timestamp);
     return new StreamState(command.stream(), after.status(), after.lastRevision());
+  }
+
+  private static RecordedEvent deletionEvent(
+      UUID id, StreamDeletion deletion, long revision, long position, Instant timestamp) {
+    return new RecordedEvent(
+        id,
+        StreamDeletion.STREAM,
+        revision,
+        position,
+        timestamp,
+        deletion.type(),
+        EventData.JSON,
+        deletion.json(),
+        null,
+        Set.of());
+  }
+
+  /**
+   * Stages a replay of exported events: each keeps its id, revision and timestamp and must land at
+   * exactly its revision; a deletion event is replayed as the delete it records, at the same point.
+   */
+  private Object stageImport(WriteCommand.Import command) {
+    List<RecordedEvent> sent = command.events();
+    ImportResult retried = findImportRetry(sent);
+    if (retried != null) {
+      return retried;
+    }
+    Map<String, StreamHead> scratch = new LinkedHashMap<>();
+    List<RecordedEvent> fresh = new ArrayList<>();
+    long position = nextPosition;
+    Instant newest = floor;
+    for (RecordedEvent event : sent) {
+      if (event.timestamp().isBefore(newest)) {
+        throw new InvalidArgumentException(
+            "imported event "
+                + event.id()
+                + " has timestamp "
+                + event.timestamp()
+                + ", older than "
+                + newest
+                + " (the store's newest event or the event before it): timestamps never go"
+                + " backwards along the log");
+      }
+      newest = event.timestamp();
+      RecordedEvent imported;
+      if (event.stream().equals(StreamDeletion.STREAM)) {
+        StreamDeletion deletion = importedDeletion(event);
+        StreamHead target = headIn(scratch, deletion.stream());
+        checkImportRevision(deletion.stream(), deletion.truncateBefore(), target);
+        if (!deletion.tombstone() && target.status() != StreamState.Status.ACTIVE) {
+          throw new StreamNotFoundException(deletion.stream());
+        }
+        scratch.put(
+            deletion.stream(), deletion.tombstone() ? target.tombstoned() : target.softDeleted());
+        StreamHead system = headIn(scratch, StreamDeletion.STREAM);
+        checkImportRevision(StreamDeletion.STREAM, event.revision(), system);
+        imported = deletionEvent(event.id(), deletion, event.revision(), position, newest);
+      } else {
+        checkImportRevision(event.stream(), event.revision(), headIn(scratch, event.stream()));
+        imported =
+            new RecordedEvent(
+                event.id(),
+                event.stream(),
+                event.revision(),
+                position,
+                event.timestamp(),
+                event.type(),
+                event.contentType(),
+                event.data(),
+                event.metadata(),
+                event.tags());
+      }
+      position++;
+      fresh.add(imported);
+      scratch.put(
+          imported.stream(),
+          headIn(scratch, imported.stream()).appended(imported.revision(), imported.position()));
+    }
+    long first = nextPosition;
+    merge(scratch, fresh, newest);
+    return new ImportResult(fresh.size(), first, position - 1);
+  }
+
+  private static StreamDeletion importedDeletion(RecordedEvent event) {
+    StreamDeletion deletion =
+        event
+            .deletion()
+            .orElseThrow(
+                () ->
+                    new InvalidArgumentException(
+                        "imported event "
+                            + event.id()
+                            + " is in the system stream "
+                            + StreamDeletion.STREAM
+                            + " but is not a deletion event (type "
+                            + StreamDeletion.DELETED
+                            + " or "
+                            + StreamDeletion.TOMBSTONED
+                            + ", data {\"stream\":…,\"truncateBefore\":N})"));
+    if (event.metadata() != null || !event.tags().isEmpty()) {
+      throw new InvalidArgumentException(
+          "imported deletion event "
+              + event.id()
+              + " carries metadata or tags; system events have none");
+    }
+    return deletion;
+  }
+
+  /** An imported event lands at exactly its revision, which must be the stream's next. */
+  private static void checkImportRevision(String stream, long revision, StreamHead head) {
+    if (head.status() == StreamState.Status.TOMBSTONED) {
+      throw new StreamDeletedException(stream);
+    }
+    if (revision != head.nextRevision()) {
+      throw new WrongExpectedRevisionException(
+          stream,
+          revision == 0 ? ExpectedRevision.noStream() : ExpectedRevision.exact(revision - 1),
+          head.lastRevision());
+    }
+  }
+
+  /**
+   * The original result if every imported event's id is committed (or staged) as exactly that
+   * event; null when none is known; an {@link IdempotencyConflictException} for anything between.
+   */
+  private ImportResult findImportRetry(List<RecordedEvent> sent) {
+    int known = 0;
+    long first = -1;
+    long last = -1;
+    for (RecordedEvent event : sent) {
+      RecordedEvent found = lookUp(event.id());
+      if (found == null) {
+        continue;
+      }
+      if (!sameImported(event, found)) {
+        throw new IdempotencyConflictException(
+            "event id "
+                + event.id()
+                + " is already committed as a different event (stream '"
+                + found.stream()
+                + "', revision "
+                + found.revision()
+                + ")");
+      }
+      first = known == 0 ? found.position() : first;
+      last = found.position();
+      known++;
+    }
+    if (known == 0) {
+      return null;
+    }
+    if (known < sent.size()) {
+      throw new IdempotencyConflictException(
+          known
+              + " of the "
+              + sent.size()
+              + " imported events are already committed; an exact retry must resend all of them");
+    }
+    return new ImportResult(sent.size(), first, last);
+  }
+
+  private static boolean sameImported(RecordedEvent sent, RecordedEvent committed) {
+    if (!committed.stream().equals(sent.stream())
+        || committed.revision() != sent.revision()
+        || !committed.timestamp().equals(sent.timestamp())
+        || !committed.type().equals(sent.type())) {
+      return false;
+    }
+    if (sent.stream().equals(StreamDeletion.STREAM)) {
+      return sent.deletion().equals(committed.deletion());
+    }
+    return committed.contentType().equals(sent.contentType())
+        && Arrays.equals(committed.data(), sent.data())
+        && Arrays.equals(committed.metadata(), sent.metadata())
+        && committed.tags().equals(sent.tags());
+  }
+
+  private StreamHead headIn(Map<String, StreamHead> scratch, String stream) {
+    StreamHead staged = scratch.get(stream);
+    return staged != null ? staged : head(stream);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.factum.api.Direction;
 import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
+import dev.factum.api.ImportResult;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LogFilter;
 import dev.factum.api.MultiAppendResult;
@@ -145,6 +146,19 @@ public final class FactumStore implements EventStore {
     return submitDelete(stream, expected, true);
   }
 
+  @Override
+  public ImportResult importEvents(List<RecordedEvent> events) {
+    refuseOnWriterThread();
+    if (events == null) {
+      throw new InvalidArgumentException("an import needs at least one event");
+    }
+    List<RecordedEvent> copy = List.copyOf(events);
+    long bytes = validator.validateImport(copy);
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    pipeline.submit(new WriteCommand.Import(copy, bytes, future));
+    return (ImportResult) join(future);
+  }
+
   private static List<AppendRequest> copyOf(List<AppendRequest> parts) {
     if (parts == null) {
       throw new InvalidArgumentException("an append needs at least one stream");
@@ -176,7 +190,7 @@ public final class FactumStore implements EventStore {
 
   @Override
   public ReadPage readStream(String stream, long from, Direction direction, int limit) {
-    validator.checkStreamName(stream);
+    validator.checkReadableStreamName(stream);
     RequestValidator.checkFrom(from);
     validator.checkReadLimit(limit);
     nonNull(direction);
@@ -257,7 +271,7 @@ public final class FactumStore implements EventStore {
 
   @Override
   public StreamState streamState(String stream) {
-    validator.checkStreamName(stream);
+    validator.checkReadableStreamName(stream);
     return guard.read(
         () -> {
           StreamHead head = storage.loadHead(stream);
@@ -345,7 +359,7 @@ public final class FactumStore implements EventStore {
     nonNull(request);
     nonNull(listener);
     if (request.isStream()) {
-      validator.checkStreamName(request.stream());
+      validator.checkReadableStreamName(request.stream());
     }
     for (String value : request.filter().values()) {
       validator.checkName("filter value", value);

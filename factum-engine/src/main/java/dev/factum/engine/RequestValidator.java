@@ -4,6 +4,9 @@ import dev.factum.api.AppendRequest;
 import dev.factum.api.EventData;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.Limits;
+import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamDeletion;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -15,7 +18,8 @@ import java.util.UUID;
  *
  * <p>Names (streams, types, content types, tags) must be non-empty, valid Unicode (no unpaired
  * surrogates, which cannot be encoded as UTF-8), free of control characters, and short enough.
- * Stream names starting with {@code $} are reserved for the store.
+ * Stream names and, in appends, event types starting with {@code $} are reserved for the store (an
+ * import may carry any type, so a copy of older data stays faithful).
  */
 final class RequestValidator {
   private final Limits limits;
@@ -51,6 +55,11 @@ final class RequestValidator {
       }
       for (EventData event : part.events()) {
         long size = checkEvent(event);
+        if (event.type().charAt(0) == '$') {
+          // Consumers tell system events (such as deletions) by type: an append cannot forge one.
+          throw new InvalidArgumentException(
+              "event types starting with '$' are reserved for system events: " + event.type());
+        }
         bytes += size;
         weight += size + 64 + 2L * (event.type().length() + event.contentType().length());
         for (String tag : event.tags()) {
@@ -72,6 +81,72 @@ final class RequestValidator {
     }
     return weight;
   }
+
+  /**
+   * Validates an import (see {@link dev.factum.api.EventStore#importEvents}) and returns its weight
+   * in bytes. Each event needs its id, stream, revision and timestamp (whole microseconds, the
+   * resolution the store keeps, from 1970 on); the system stream {@value
+   * dev.factum.api.StreamDeletion#STREAM} is the one reserved name an import may write (its events
+   * are replayed as deletes).
+   */
+  long validateImport(List<RecordedEvent> events) {
+    if (events == null || events.isEmpty()) {
+      throw new InvalidArgumentException("an import needs at least one event");
+    }
+    if (events.size() > limits.maxEventsPerAppend()) {
+      throw new InvalidArgumentException(
+          "an import may carry at most "
+              + limits.maxEventsPerAppend()
+              + " events, had "
+              + events.size());
+    }
+    long bytes = 0;
+    long weight = 0;
+    Set<UUID> ids = new HashSet<>();
+    for (RecordedEvent event : events) {
+      if (event == null || event.id() == null) {
+        throw new InvalidArgumentException("an imported event needs its id");
+      }
+      if (!ids.add(event.id())) {
+        throw new InvalidArgumentException("event id " + event.id() + " appears twice");
+      }
+      if (!StreamDeletion.STREAM.equals(event.stream())) {
+        checkStreamName(event.stream());
+      }
+      if (event.revision() < 0) {
+        throw new InvalidArgumentException("imported event " + event.id() + " has no revision");
+      }
+      Instant timestamp = event.timestamp();
+      if (timestamp == null
+          || timestamp.isBefore(Instant.EPOCH)
+          || timestamp.getNano() % 1000 != 0
+          || timestamp.isAfter(LATEST)) {
+        throw new InvalidArgumentException(
+            "imported event "
+                + event.id()
+                + " needs a timestamp in whole microseconds between 1970 and 9999, had "
+                + timestamp);
+      }
+      long size =
+          checkEvent(
+              new EventData(
+                  event.id(),
+                  event.type(),
+                  event.contentType(),
+                  event.data(),
+                  event.metadata(),
+                  event.tags()));
+      bytes += size;
+      weight += size + 96 + 2L * (event.stream().length() + event.type().length());
+    }
+    if (bytes > limits.maxAppendBytes()) {
+      throw new InvalidArgumentException(
+          "an import may carry at most " + limits.maxAppendBytes() + " bytes, had " + bytes);
+    }
+    return weight;
+  }
+
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
   private long checkEvent(EventData event) {
     if (event == null) {
@@ -112,6 +187,13 @@ final class RequestValidator {
     checkName("stream name", stream);
     if (stream.charAt(0) == '$') {
       throw new InvalidArgumentException("stream names starting with '$' are reserved: " + stream);
+    }
+  }
+
+  /** Like {@link #checkStreamName}, but the system stream of deletions may be read. */
+  void checkReadableStreamName(String stream) {
+    if (!StreamDeletion.STREAM.equals(stream)) {
+      checkStreamName(stream);
     }
   }
 

@@ -29,6 +29,19 @@ sealed interface WriteCommand {
       CompletableFuture<Object> future)
       implements WriteCommand {}
 
+  /**
+   * A replay of exported events (and deletion events) keeping ids, revisions and timestamps; see
+   * {@link dev.factum.api.EventStore#importEvents}.
+   */
+  record Import(
+      List<dev.factum.api.RecordedEvent> events, long bytes, CompletableFuture<Object> future)
+      implements WriteCommand {
+    @Override
+    public int eventCount() {
+      return events.size();
+    }
+  }
+
   /** A soft delete or a tombstone. */
   record Delete(
       String stream, ExpectedRevision expected, boolean tombstone, CompletableFuture<Object> future)

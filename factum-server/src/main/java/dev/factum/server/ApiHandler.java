@@ -9,6 +9,7 @@ import dev.factum.api.Direction;
 import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
+import dev.factum.api.ImportResult;
 import dev.factum.api.LogFilter;
 import dev.factum.api.MultiAppendResult;
 import dev.factum.api.ReadPage;
@@ -125,6 +126,7 @@ final class ApiHandler implements HttpHandler {
       case READ_ALL -> readAll(request);
       case ALL_EVENTS -> allEvents(request);
       case MULTI_APPEND -> multiAppend(request);
+      case IMPORT -> importEvents(request);
       case LIVE -> json(request.exchange, 200, json -> json.writeStringField("status", "up"));
       case READY -> ready(request);
       case METRICS ->
@@ -187,6 +189,28 @@ final class ApiHandler implements HttpHandler {
             json.writeEndObject();
           }
           json.writeEndArray();
+        });
+  }
+
+  private int importEvents(Request request) throws IOException {
+    byte[] body = request.jsonBody(config.maxRequestBytes());
+    List<RecordedEvent> events = wire.parseImport(body);
+    long started = System.nanoTime();
+    ImportResult result;
+    try {
+      result = store.importEvents(events);
+    } catch (FactumException e) {
+      metrics.appended(e.code().id(), 0, System.nanoTime() - started);
+      throw e;
+    }
+    metrics.appended("ok", events.size(), System.nanoTime() - started);
+    return json(
+        request.exchange,
+        200,
+        json -> {
+          json.writeNumberField("events", result.events());
+          json.writeNumberField("firstPosition", result.firstPosition());
+          json.writeNumberField("position", result.lastPosition());
         });
   }
 

@@ -15,6 +15,7 @@ enum Route {
   READ_ALL("GET", "/all", "from", "direction", "limit", "category", "type", "tag", "wait"),
   ALL_EVENTS("GET", "/all/events", "from", "category", "type", "tag"),
   MULTI_APPEND("POST", "/append"),
+  IMPORT("POST", "/import"),
   LIVE("GET", "/health/live"),
   READY("GET", "/health/ready"),
   METRICS("GET", "/metrics"),

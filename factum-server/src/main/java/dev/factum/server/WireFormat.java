@@ -105,6 +105,143 @@ final class WireFormat {
     return parts;
   }
 
+  /**
+   * {@code POST /import}: events as {@code GET /all} renders them (and as {@code factum export}
+   * writes them), with their stream, revision and timestamp. {@code position} may be present (so an
+   * exported line can be sent as it is) and is ignored: the importing store assigns positions.
+   */
+  List<RecordedEvent> parseImport(byte[] body) {
+    ObjectNode root = parseObject(body);
+    onlyFields(root, Set.of("events"), "import");
+    JsonNode node = root.get("events");
+    if (node == null || !node.isArray() || node.isEmpty()) {
+      throw HttpProblem.badRequest("'events' must be a non-empty array");
+    }
+    if (node.size() > limits.maxEventsPerAppend()) {
+      throw HttpProblem.tooLarge(
+          "an import may carry at most " + limits.maxEventsPerAppend() + " events");
+    }
+    List<byte[][]> raw = rawDataAndMetadata(body);
+    List<RecordedEvent> events = new ArrayList<>(node.size());
+    List<EventData> all = new ArrayList<>(node.size());
+    int index = 0;
+    for (JsonNode entry : node) {
+      if (!entry.isObject()) {
+        throw HttpProblem.badRequest("each event must be a JSON object");
+      }
+      onlyFields((ObjectNode) entry, IMPORT_FIELDS, "imported event");
+      ObjectNode plain = ((ObjectNode) entry).deepCopy();
+      plain.remove(List.of("stream", "revision", "position", "timestamp"));
+      EventData data = keepBytes(parseEvent(plain), entry, raw.get(index++));
+      if (data.id() == null) {
+        throw HttpProblem.badRequest("an imported event needs its 'id'");
+      }
+      String stream = requiredText(entry, "stream");
+      JsonNode revision = entry.get("revision");
+      if (revision == null || !revision.isIntegralNumber() || !revision.canConvertToLong()) {
+        throw HttpProblem.badRequest("imported event 'revision' must be an integer");
+      }
+      java.time.Instant timestamp;
+      try {
+        timestamp = java.time.Instant.parse(requiredText(entry, "timestamp"));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw HttpProblem.badRequest(
+            "imported event 'timestamp' must be an ISO-8601 instant such as"
+                + " 2026-12-01T08:00:00.123456Z");
+      }
+      all.add(data);
+      events.add(
+          new RecordedEvent(
+              data.id(),
+              stream,
+              revision.longValue(),
+              -1,
+              timestamp,
+              data.type(),
+              data.contentType(),
+              data.data(),
+              data.metadata(),
+              data.tags()));
+    }
+    checkSizes(all);
+    return events;
+  }
+
+  /**
+   * An import keeps JSON data and metadata as the exact bytes sent (an export carries them as they
+   * were stored), rather than the compact form an append stores: a copy is then byte for byte.
+   */
+  private static EventData keepBytes(EventData parsed, JsonNode entry, byte[][] raw) {
+    if (!parsed.contentType().equals(EventData.JSON)) {
+      return parsed;
+    }
+    byte[] data = sameValue(raw[0], entry.get("data")) ? raw[0] : parsed.data();
+    byte[] metadata =
+        parsed.metadata() != null && sameValue(raw[1], entry.get("metadata"))
+            ? raw[1]
+            : parsed.metadata();
+    return new EventData(
+        parsed.id(), parsed.type(), parsed.contentType(), data, metadata, parsed.tags());
+  }
+
+  private static boolean sameValue(byte[] raw, JsonNode value) {
+    if (raw == null || value == null) {
+      return false;
+    }
+    try {
+      return value.equals(MAPPER.readTree(raw));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The bytes of each imported event's {@code data} and {@code metadata} values, in order. */
+  private static List<byte[][]> rawDataAndMetadata(byte[] body) {
+    List<byte[][]> values = new ArrayList<>();
+    try (com.fasterxml.jackson.core.JsonParser parser = JSON.createParser(body)) {
+      parser.nextToken();
+      while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY
+            || !field.equals("events")) {
+          parser.skipChildren();
+          continue;
+        }
+        while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+          byte[][] event = new byte[2][];
+          while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            int start = (int) parser.currentTokenLocation().getByteOffset();
+            parser.skipChildren();
+            parser.finishToken();
+            int end = (int) parser.currentLocation().getByteOffset();
+            if (name.equals("data") || name.equals("metadata")) {
+              event[name.equals("data") ? 0 : 1] = java.util.Arrays.copyOfRange(body, start, end);
+            }
+          }
+          values.add(event);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw HttpProblem.badRequest("the body is not valid JSON");
+    }
+    return values;
+  }
+
+  private static final Set<String> IMPORT_FIELDS =
+      Set.of(
+          "id",
+          "stream",
+          "type",
+          "revision",
+          "position",
+          "timestamp",
+          "contentType",
+          "data",
+          "metadata",
+          "tags");
+
   static ExpectedRevision parseExpected(JsonNode node) {
     if (node == null || node.isNull()) {
       throw HttpProblem.badRequest(

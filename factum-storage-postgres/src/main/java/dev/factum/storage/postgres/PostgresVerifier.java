@@ -1,5 +1,7 @@
 package dev.factum.storage.postgres;
 
+import dev.factum.api.StreamDeletion;
+import dev.factum.api.StreamNames;
 import dev.factum.engine.spi.VerifyReport;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,6 +19,9 @@ import java.util.List;
  * with {@code factum_log} naming the last; timestamps never decrease along positions; each stream's
  * revisions are 0..n with positions increasing with revision; each head matches its stream's newest
  * event; categories are derived from stream names; the tag index holds exactly the events' tags.
+ * Deletion events ({@code $deletions}) are checked row by row in Java (there are few): each is well
+ * formed, carries the category of the stream it deletes, records the delete point that stream had
+ * at its position, follows no tombstone of it, and is held by the stream's head.
  */
 final class PostgresVerifier {
   private static final int SHOWN = 20;
@@ -54,7 +59,8 @@ final class PostgresVerifier {
                   + " factum_streams s WHERE s.stream = e.stream)"),
           new Check(
               "an event's category is not derived from its stream name (position)",
-              "SELECT position FROM factum_events WHERE category <> split_part(stream, '-', 1)"),
+              "SELECT position FROM factum_events WHERE category <> split_part(stream, '-', 1)"
+                  + " AND stream <> '$deletions'"),
           new Check(
               "the tag index and the events' tags differ (tag, position)",
               "SELECT coalesce(i.tag, e.tag) || ' @ ' || coalesce(i.position, e.position) FROM"
@@ -82,6 +88,12 @@ final class PostgresVerifier {
           }
         }
       }
+      for (String problem : checkDeletions(connection)) {
+        problemCount++;
+        if (problems.size() < SHOWN) {
+          problems.add(problem);
+        }
+      }
       long events = count(statement, "SELECT count(*) FROM factum_events");
       long streams = count(statement, "SELECT count(*) FROM factum_streams");
       long tags = count(statement, "SELECT count(*) FROM factum_event_tags");
@@ -92,6 +104,64 @@ final class PostgresVerifier {
       connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       connection.setAutoCommit(autoCommit);
     }
+  }
+
+  private static List<String> checkDeletions(Connection connection) throws SQLException {
+    List<String> problems = new ArrayList<>();
+    java.util.Map<String, StreamDeletion> last = new java.util.HashMap<>();
+    try (Statement rows = connection.createStatement();
+        java.sql.PreparedStatement before =
+            connection.prepareStatement(
+                "SELECT coalesce(max(revision), -1) FROM factum_events WHERE stream = ? AND"
+                    + " position < ?");
+        ResultSet rs =
+            rows.executeQuery(
+                "SELECT position, type, data, metadata IS NULL, cardinality(tags), category FROM"
+                    + " factum_events WHERE stream = '$deletions' ORDER BY position")) {
+      while (rs.next()) {
+        long position = rs.getLong(1);
+        java.util.Optional<StreamDeletion> parsed =
+            StreamDeletion.of(rs.getString(2), rs.getBytes(3));
+        if (parsed.isEmpty() || !rs.getBoolean(4) || rs.getInt(5) != 0) {
+          problems.add("a $deletions event is not a deletion (position): " + position);
+          continue;
+        }
+        StreamDeletion deletion = parsed.get();
+        if (!rs.getString(6).equals(StreamNames.category(deletion.stream()))) {
+          problems.add(
+              "a deletion event's category is not its deleted stream's (position): " + position);
+        }
+        before.setString(1, deletion.stream());
+        before.setLong(2, position);
+        long lastRevision;
+        try (ResultSet r = before.executeQuery()) {
+          r.next();
+          lastRevision = r.getLong(1);
+        }
+        StreamDeletion previous = last.put(deletion.stream(), deletion);
+        if (deletion.truncateBefore() != lastRevision + 1
+            || (previous != null && previous.tombstone())) {
+          problems.add(
+              "a deletion event does not record its stream's delete point (position): " + position);
+        }
+      }
+    }
+    try (java.sql.PreparedStatement head =
+        connection.prepareStatement(
+            "SELECT first_visible_revision, status FROM factum_streams WHERE stream = ?")) {
+      for (StreamDeletion deletion : last.values()) {
+        head.setString(1, deletion.stream());
+        try (ResultSet rs = head.executeQuery()) {
+          if (!rs.next()
+              || rs.getLong(1) < deletion.truncateBefore()
+              || (deletion.tombstone() && rs.getInt(2) != 3)) {
+            problems.add(
+                "a stream's head does not hold its last deletion (stream): " + deletion.stream());
+          }
+        }
+      }
+    }
+    return problems;
   }
 
   private static String row(ResultSet rs) throws SQLException {

@@ -40,7 +40,8 @@ final class SchemaMigrator {
   private static final long LOCK_KEY = 0x66616374756dL;
 
   /** Every migration this build knows, by version. */
-  static final Map<Integer, String> MIGRATIONS = new TreeMap<>(Map.of(1, "V1__event_log.sql"));
+  static final Map<Integer, String> MIGRATIONS =
+      new TreeMap<>(Map.of(1, "V1__event_log.sql", 2, "V2__deletion_events.sql"));
 
   private SchemaMigrator() {}
 

@@ -8,6 +8,7 @@ import dev.factum.api.AppendResult;
 import dev.factum.api.Direction;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
+import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.UnsupportedFormatException;
 import dev.factum.engine.FactumStore;
@@ -53,7 +54,8 @@ class PostgresStorageTest {
     FactumStore[] stores = new FactumStore[4];
     Concurrently.run(4, i -> stores[i] = PostgresEventStore.open(config));
     try {
-      assertThat(count(config, "SELECT count(*) FROM factum_schema_history")).isEqualTo(1);
+      assertThat(count(config, "SELECT count(*) FROM factum_schema_history"))
+          .isEqualTo(SchemaMigrator.MIGRATIONS.size());
       stores[3].append(AppendRequest.of("x-1", ExpectedRevision.noStream(), event(1)));
       assertThat(stores[0].readStream("x-1", 0, Direction.FORWARD, 10).events()).hasSize(1);
     } finally {
@@ -133,6 +135,60 @@ class PostgresStorageTest {
           .anySatisfy(p -> assertThat(p).contains("revisions are not 0..n"))
           .anySatisfy(p -> assertThat(p).contains("tag index"))
           .anySatisfy(p -> assertThat(p).contains("head does not match").contains("order-1"));
+    }
+  }
+
+  /**
+   * A database of schema version 1 holds deletes without events (a head change only): the new build
+   * migrates it to version 2, reads it as before, verifies it, and deletes from then on commit
+   * events at the right delete point.
+   */
+  @Test
+  void aSchemaOneDatabaseWithEventlessDeletesIsMigratedAndReadAsBefore() throws Exception {
+    PostgresFixture fixture = new PostgresFixture();
+    try (FactumStore store = fixture.open()) {
+      store.append(AppendRequest.of("old-1", ExpectedRevision.noStream(), event(0), event(1)));
+      store.append(AppendRequest.of("old-2", ExpectedRevision.noStream(), event(2)));
+    }
+    // What a version 1 build left: a soft delete and a tombstone as head changes only.
+    sql(
+        fixture.config(),
+        "UPDATE factum_streams SET status = 2, first_visible_revision = 2 WHERE stream = 'old-1'",
+        "UPDATE factum_streams SET status = 3, first_visible_revision = 1 WHERE stream = 'old-2'",
+        "DELETE FROM factum_schema_history WHERE version = 2");
+    try (FactumStore store = fixture.open()) {
+      assertThat(count(fixture.config(), "SELECT max(version) FROM factum_schema_history"))
+          .isEqualTo(2);
+      assertThat(store.verify().ok()).as("%s", store.verify()).isTrue();
+      assertThatThrownBy(() -> store.readStream("old-1", 0, Direction.FORWARD, 10))
+          .isInstanceOf(dev.factum.api.StreamNotFoundException.class);
+      store.tombstone("old-1", ExpectedRevision.any());
+      RecordedEvent last = store.readAll(2, Direction.FORWARD, 10, null).events().getLast();
+      assertThat(last.deletion()).contains(new dev.factum.api.StreamDeletion("old-1", 2, true));
+      assertThat(store.verify().ok()).as("%s", store.verify()).isTrue();
+    }
+  }
+
+  @Test
+  void verifyNamesDeletionEventsThatDisagreeWithTheirStreams() throws Exception {
+    PostgresFixture fixture = new PostgresFixture();
+    try (FactumStore store = fixture.open()) {
+      store.append(AppendRequest.of("s-1", ExpectedRevision.noStream(), event(1)));
+      store.delete("s-1", ExpectedRevision.any());
+      store.tombstone("s-2", ExpectedRevision.noStream());
+      assertThat(store.verify().ok()).isTrue();
+      sql(
+          fixture.config(),
+          "UPDATE factum_events SET data = convert_to('{\"stream\":\"s-1\",\"truncateBefore\":7}',"
+              + " 'UTF8') WHERE stream = '$deletions' AND revision = 0",
+          "UPDATE factum_events SET category = 'x' WHERE stream = '$deletions' AND revision = 1",
+          "DELETE FROM factum_streams WHERE stream = 's-2'");
+      VerifyReport report = store.verify();
+      assertThat(report.problems())
+          .anySatisfy(p -> assertThat(p).contains("does not record its stream's delete point"))
+          .anySatisfy(p -> assertThat(p).contains("category is not its deleted stream's"))
+          .anySatisfy(
+              p -> assertThat(p).contains("does not hold its last deletion").contains("s-2"));
     }
   }
 

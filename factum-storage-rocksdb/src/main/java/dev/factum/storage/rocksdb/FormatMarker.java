@@ -18,11 +18,15 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * Version 1 is the layout described in {@link Keys}, {@link EventRecordCodec} and {@link
- * HeadRecordCodec}. A directory of a newer version is refused at open, never read with the wrong
- * layout.
+ * HeadRecordCodec}. Version 2 has the same record layouts; its log may also hold deletion events in
+ * the system stream {@code $deletions} (see {@link dev.factum.api.StreamDeletion}), indexed under
+ * the category of the stream they delete, which a version 1 build would report as damage. A new
+ * directory starts at version 2; a version 1 directory is read as it is and becomes version 2 in
+ * the same write batch as its first deletion event. A directory of a newer version is refused at
+ * open, never read with the wrong layout.
  */
 final class FormatMarker {
-  static final int CURRENT_VERSION = 1;
+  static final int CURRENT_VERSION = 2;
   static final byte[] KEY = "factum.format".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MAGIC = "FACTUM\0\0".getBytes(StandardCharsets.US_ASCII);
 

@@ -6,6 +6,7 @@ import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
+import dev.factum.api.StreamDeletion;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StreamHead;
@@ -89,6 +90,10 @@ public final class RocksDbStorage implements Storage {
   private final ColumnFamilyHandle streamIndex;
   private final ColumnFamilyHandle eventIds;
   private final ColumnFamilyHandle filterIndex;
+
+  /** The directory's format version; only the writer thread changes it (1 → 2). */
+  private int formatVersion;
+
   private final SstFileManager sstFileManager;
   private final DirectoryLock directoryLock;
   // Metrics read RocksDB properties from other threads: a closed handle must never be touched.
@@ -241,7 +246,7 @@ public final class RocksDbStorage implements Storage {
   private void checkFormat() throws RocksDBException {
     byte[] marker = db.get(meta, FormatMarker.KEY);
     if (marker != null) {
-      FormatMarker.check(marker);
+      formatVersion = FormatMarker.check(marker);
       return;
     }
     try (RocksIterator it = db.newIterator(log)) {
@@ -252,6 +257,7 @@ public final class RocksDbStorage implements Storage {
       }
     }
     db.put(meta, syncWrite, FormatMarker.KEY, FormatMarker.encode(FormatMarker.CURRENT_VERSION));
+    formatVersion = FormatMarker.CURRENT_VERSION;
   }
 
   /** Finds the newest event and checks that it decodes: the tail of the log is whole. */
@@ -325,6 +331,7 @@ public final class RocksDbStorage implements Storage {
     List<byte[][]> streamKeys = new ArrayList<>(events);
     List<byte[][]> idKeys = new ArrayList<>(events);
     List<byte[]> filterKeys = new ArrayList<>(events * 2);
+    boolean upgrade = false;
     try (WriteBatch write = new WriteBatch()) {
       for (RecordedEvent event : batch.events()) {
         byte[] position = Keys.position(event.position());
@@ -340,6 +347,11 @@ public final class RocksDbStorage implements Storage {
         for (String tag : event.tags()) {
           filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TAG, tag), event.position()));
         }
+        upgrade |= formatVersion < 2 && event.stream().equals(StreamDeletion.STREAM);
+      }
+      if (upgrade) {
+        // The first deletion event makes a version 1 directory version 2, in the same batch.
+        write.put(meta, FormatMarker.KEY, FormatMarker.encode(2));
       }
       streamKeys.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
       for (byte[][] entry : streamKeys) {
@@ -360,6 +372,9 @@ public final class RocksDbStorage implements Storage {
         write.put(this.heads, key, HeadRecordCodec.encode(key, head.getValue()));
       }
       db.write(syncWrite, write);
+      if (upgrade) {
+        formatVersion = 2;
+      }
     } catch (RocksDBException e) {
       throw translate("commit failed", e);
     }

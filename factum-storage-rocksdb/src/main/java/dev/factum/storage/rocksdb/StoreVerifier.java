@@ -2,6 +2,7 @@ package dev.factum.storage.rocksdb;
 
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamDeletion;
 import dev.factum.api.StreamState;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
@@ -22,8 +23,10 @@ import org.rocksdb.RocksIterator;
  * log holds positions 0..n densely and every record passes its checksum; that each stream's
  * revisions are 0..k densely in position order; that every event has exactly its stream-index,
  * event-id and filter-index entries and no index entry points elsewhere; that every stream head
- * agrees with the stream's events; and, last, every block of every table file against its checksum.
- * Used by tests after every TCK case, and by {@code factum verify}.
+ * agrees with the stream's events; that every deletion event in {@code $deletions} is well formed,
+ * records the delete point its stream had at that position (no event follows a tombstone), and is
+ * held by the stream's head; and, last, every block of every table file against its checksum. Used
+ * by tests after every TCK case, and by {@code factum verify}.
  *
  * <p>It reports problems instead of stopping at the first, up to {@link #MAX_LISTED}.
  */
@@ -60,6 +63,9 @@ final class StoreVerifier {
     this.filterIndex = filterIndex;
   }
 
+  /** Per deleted stream: its newest deletion event seen while scanning the log. */
+  private final Map<String, StreamDeletion> deletions = new HashMap<>();
+
   /** Per stream: the last revision and position seen while scanning the log. */
   private record Seen(long lastRevision, long lastPosition) {}
 
@@ -67,6 +73,7 @@ final class StoreVerifier {
     try {
       checkMarker();
       Map<String, Seen> streams = new HashMap<>();
+      deletions.clear();
       long[] expectedFilterEntries = new long[1];
       long events = scanLog(streams, expectedFilterEntries);
       long indexEntries = 0;
@@ -144,6 +151,15 @@ final class StoreVerifier {
                   + wantRevision
                   + " was due");
         }
+        if (event.stream().equals(StreamDeletion.STREAM)) {
+          checkDeletion(event, streams);
+        } else if (event.stream().startsWith("$")) {
+          problem("position " + position + " is in the reserved stream '" + event.stream() + "'");
+        } else if (deletions.containsKey(event.stream())
+            && deletions.get(event.stream()).tombstone()) {
+          problem(
+              "stream '" + event.stream() + "' has an event after its tombstone at " + position);
+        }
         streams.put(event.stream(), new Seen(event.revision(), position));
         checkIndexes(event);
         filterEntries[0] += 2 + event.tags().size();
@@ -151,6 +167,37 @@ final class StoreVerifier {
       it.status();
     }
     return expected;
+  }
+
+  /**
+   * A deletion event is well formed and records the delete point its stream had then: {@code
+   * truncateBefore} is the deleted stream's last revision before it, plus one.
+   */
+  private void checkDeletion(RecordedEvent event, Map<String, Seen> streams) {
+    java.util.Optional<StreamDeletion> parsed = event.deletion();
+    if (parsed.isEmpty() || event.metadata() != null || !event.tags().isEmpty()) {
+      problem(
+          "position " + event.position() + " in " + StreamDeletion.STREAM + " is not a deletion");
+      return;
+    }
+    StreamDeletion deletion = parsed.get();
+    Seen target = streams.get(deletion.stream());
+    long due = target == null ? 0 : target.lastRevision() + 1;
+    StreamDeletion before = deletions.get(deletion.stream());
+    if (deletion.truncateBefore() != due || (before != null && before.tombstone())) {
+      problem(
+          "the deletion at position "
+              + event.position()
+              + " deletes '"
+              + deletion.stream()
+              + "' before revision "
+              + deletion.truncateBefore()
+              + " where "
+              + due
+              + " was due"
+              + (before != null && before.tombstone() ? ", after its tombstone" : ""));
+    }
+    deletions.put(deletion.stream(), deletion);
   }
 
   private void checkIndexes(RecordedEvent event) throws RocksDBException {
@@ -219,6 +266,19 @@ final class StoreVerifier {
           problem(e.getMessage());
           continue;
         }
+        StreamDeletion deletion = deletions.get(stream);
+        if (deletion != null
+            && (head.firstVisibleRevision() < deletion.truncateBefore()
+                || (deletion.tombstone() && head.status() != StreamState.Status.TOMBSTONED))) {
+          problem(
+              "head of stream '"
+                  + stream
+                  + "' ("
+                  + head
+                  + ") does not hold its last deletion ("
+                  + deletion
+                  + ")");
+        }
         Seen seen = withoutHead.remove(stream);
         if (seen == null) {
           if (head.status() != StreamState.Status.TOMBSTONED
@@ -244,6 +304,12 @@ final class StoreVerifier {
     }
     for (String stream : withoutHead.keySet()) {
       problem("stream '" + stream + "' has events but no head");
+    }
+    for (String stream : deletions.keySet()) {
+      if (db.get(heads, readOptions, Keys.utf8(stream)) == null) {
+        problem(
+            "stream '" + stream + "' was deleted (" + deletions.get(stream) + ") but has no head");
+      }
     }
     return count;
   }

@@ -39,21 +39,108 @@ class RocksDbStorageTest {
   void aDirectoryOfAFutureFormatVersionIsRefusedAndLeftUntouched() throws Exception {
     writeSomeEvents();
     try (RawRocks raw = new RawRocks(directory)) {
-      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(2));
+      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(3));
     }
     assertThatThrownBy(() -> RocksDbEventStore.open(directory))
         .isInstanceOf(UnsupportedFormatException.class)
-        .hasMessageContaining("version 2")
+        .hasMessageContaining("version 3")
         .hasMessageContaining("upgrade");
     try (RawRocks raw = new RawRocks(directory)) {
       assertThat(FormatMarker.check(FormatMarker.encode(1))).isEqualTo(1);
       assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
-          .isEqualTo(FormatMarker.encode(2));
-      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(1));
+          .isEqualTo(FormatMarker.encode(3));
+      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(2));
     }
     try (FactumStore store = RocksDbEventStore.open(directory)) {
       assertThat(store.headPosition()).isEqualTo(9);
     }
+  }
+
+  /**
+   * A version 1 directory (written before deletes had events) opens as it is, stays version 1
+   * through appends, and becomes version 2 with its first deletion event, in the same commit.
+   */
+  @Test
+  void aVersionOneDirectoryIsReadAndBecomesVersionTwoWithItsFirstDeletionEvent() throws Exception {
+    writeSomeEvents();
+    try (RawRocks raw = new RawRocks(directory)) {
+      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(1));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      store.append("order-0", any(), List.of(EventData.json("Placed", "{}")));
+      assertThat(store.verify().ok()).isTrue();
+    }
+    try (RawRocks raw = new RawRocks(directory)) {
+      assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
+          .isEqualTo(FormatMarker.encode(1));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      store.delete("order-0", any());
+      assertThat(
+              store
+                  .readAll(0, dev.factum.api.Direction.FORWARD, 100, null)
+                  .events()
+                  .getLast()
+                  .deletion())
+          .contains(new dev.factum.api.StreamDeletion("order-0", 5, false));
+      assertThat(store.verify().ok()).isTrue();
+    }
+    try (RawRocks raw = new RawRocks(directory)) {
+      assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
+          .isEqualTo(FormatMarker.encode(2));
+    }
+  }
+
+  /** Deletion events written behind the engine's back, each disagreeing with its stream. */
+  @Test
+  void verifyNamesDeletionEventsThatDisagreeWithTheirStreams() {
+    java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    try (RocksDbStorage storage = RocksDbStorage.open(directory)) {
+      storage.commit(
+          new dev.factum.engine.spi.CommitBatch(
+              List.of(
+                  new dev.factum.api.RecordedEvent(
+                      java.util.UUID.randomUUID(),
+                      "s-1",
+                      0,
+                      0,
+                      now,
+                      "A",
+                      EventData.JSON,
+                      "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                      null,
+                      java.util.Set.of()),
+                  deletion(new dev.factum.api.StreamDeletion("s-1", 5, false), 0, 1, now),
+                  deletion(new dev.factum.api.StreamDeletion("s-2", 0, true), 1, 2, now)),
+              java.util.Map.of(
+                  "s-1",
+                  new dev.factum.engine.spi.StreamHead(
+                      0, 0, 0, dev.factum.api.StreamState.Status.ACTIVE),
+                  dev.factum.api.StreamDeletion.STREAM,
+                  new dev.factum.engine.spi.StreamHead(
+                      1, 2, 0, dev.factum.api.StreamState.Status.ACTIVE))));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThat(store.verify().problems())
+          .anyMatch(p -> p.contains("deletes 's-1' before revision 5 where 1 was due"))
+          .anyMatch(p -> p.contains("head of stream 's-1'") && p.contains("does not hold"))
+          .anyMatch(p -> p.contains("'s-2' was deleted") && p.contains("no head"));
+    }
+  }
+
+  private static dev.factum.api.RecordedEvent deletion(
+      dev.factum.api.StreamDeletion deletion, long revision, long position, java.time.Instant at) {
+    return new dev.factum.api.RecordedEvent(
+        java.util.UUID.randomUUID(),
+        dev.factum.api.StreamDeletion.STREAM,
+        revision,
+        position,
+        at,
+        deletion.type(),
+        EventData.JSON,
+        deletion.json(),
+        null,
+        java.util.Set.of());
   }
 
   @Test
