@@ -122,13 +122,13 @@ final class WireCodec {
             json.writeStringField("contentType", event.contentType());
             json.writeFieldName("data");
             if (event.contentType().equals(EventData.JSON)) {
-              json.writeTree(parseValue(event.data(), "event data"));
+              json.writeRawValue(checkedValue(event.data(), "event data"));
             } else {
               json.writeString(Base64.getEncoder().encodeToString(event.data()));
             }
             if (event.metadata() != null) {
               json.writeFieldName("metadata");
-              json.writeTree(parseValue(event.metadata(), "event metadata"));
+              json.writeRawValue(checkedValue(event.metadata(), "event metadata"));
             }
             if (!event.tags().isEmpty()) {
               json.writeArrayFieldStart("tags");

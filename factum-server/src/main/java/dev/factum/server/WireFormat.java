@@ -13,6 +13,8 @@ import dev.factum.api.RecordedEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -111,7 +113,8 @@ final class WireFormat {
    * exported line can be sent as it is) and is ignored: the importing store assigns positions.
    */
   List<RecordedEvent> parseImport(byte[] body) {
-    ObjectNode root = parseObject(body);
+    JsonBody parsed = parseObject(body);
+    ObjectNode root = (ObjectNode) parsed.root();
     onlyFields(root, Set.of("events"), "import");
     JsonNode node = root.get("events");
     if (node == null || !node.isArray() || node.isEmpty()) {
@@ -121,18 +124,12 @@ final class WireFormat {
       throw HttpProblem.tooLarge(
           "an import may carry at most " + limits.maxEventsPerAppend() + " events");
     }
-    List<byte[][]> raw = rawDataAndMetadata(body);
     List<RecordedEvent> events = new ArrayList<>(node.size());
     List<EventData> all = new ArrayList<>(node.size());
-    int index = 0;
     for (JsonNode entry : node) {
-      if (!entry.isObject()) {
-        throw HttpProblem.badRequest("each event must be a JSON object");
-      }
-      onlyFields((ObjectNode) entry, IMPORT_FIELDS, "imported event");
-      ObjectNode plain = ((ObjectNode) entry).deepCopy();
-      plain.remove(List.of("stream", "revision", "position", "timestamp"));
-      EventData data = keepBytes(parseEvent(plain), entry, raw.get(index++));
+      // Data and metadata are kept as the exact bytes sent (an export carries them as they were
+      // stored), so a copy is byte for byte.
+      EventData data = parseEvent(parsed, entry, IMPORT_FIELDS, "imported event");
       if (data.id() == null) {
         throw HttpProblem.badRequest("an imported event needs its 'id'");
       }
@@ -141,10 +138,10 @@ final class WireFormat {
       if (revision == null || !revision.isIntegralNumber() || !revision.canConvertToLong()) {
         throw HttpProblem.badRequest("imported event 'revision' must be an integer");
       }
-      java.time.Instant timestamp;
+      Instant timestamp;
       try {
-        timestamp = java.time.Instant.parse(requiredText(entry, "timestamp"));
-      } catch (java.time.format.DateTimeParseException e) {
+        timestamp = Instant.parse(requiredText(entry, "timestamp"));
+      } catch (DateTimeParseException e) {
         throw HttpProblem.badRequest(
             "imported event 'timestamp' must be an ISO-8601 instant such as"
                 + " 2026-12-01T08:00:00.123456Z");
@@ -165,68 +162,6 @@ final class WireFormat {
     }
     checkSizes(all);
     return events;
-  }
-
-  /**
-   * An import keeps JSON data and metadata as the exact bytes sent (an export carries them as they
-   * were stored), rather than the compact form an append stores: a copy is then byte for byte.
-   */
-  private static EventData keepBytes(EventData parsed, JsonNode entry, byte[][] raw) {
-    if (!parsed.contentType().equals(EventData.JSON)) {
-      return parsed;
-    }
-    byte[] data = sameValue(raw[0], entry.get("data")) ? raw[0] : parsed.data();
-    byte[] metadata =
-        parsed.metadata() != null && sameValue(raw[1], entry.get("metadata"))
-            ? raw[1]
-            : parsed.metadata();
-    return new EventData(
-        parsed.id(), parsed.type(), parsed.contentType(), data, metadata, parsed.tags());
-  }
-
-  private static boolean sameValue(byte[] raw, JsonNode value) {
-    if (raw == null || value == null) {
-      return false;
-    }
-    try {
-      return value.equals(MAPPER.readTree(raw));
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** The bytes of each imported event's {@code data} and {@code metadata} values, in order. */
-  private static List<byte[][]> rawDataAndMetadata(byte[] body) {
-    List<byte[][]> values = new ArrayList<>();
-    try (com.fasterxml.jackson.core.JsonParser parser = JSON.createParser(body)) {
-      parser.nextToken();
-      while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY
-            || !field.equals("events")) {
-          parser.skipChildren();
-          continue;
-        }
-        while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-          byte[][] event = new byte[2][];
-          while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            parser.nextToken();
-            int start = (int) parser.currentTokenLocation().getByteOffset();
-            parser.skipChildren();
-            parser.finishToken();
-            int end = (int) parser.currentLocation().getByteOffset();
-            if (name.equals("data") || name.equals("metadata")) {
-              event[name.equals("data") ? 0 : 1] = java.util.Arrays.copyOfRange(body, start, end);
-            }
-          }
-          values.add(event);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      throw HttpProblem.badRequest("the body is not valid JSON");
-    }
-    return values;
   }
 
   private static final Set<String> IMPORT_FIELDS =
@@ -277,16 +212,16 @@ final class WireFormat {
     }
     List<EventData> events = new ArrayList<>(node.size());
     for (JsonNode event : node) {
-      events.add(parseEvent(parsed, event));
+      events.add(parseEvent(parsed, event, EVENT_FIELDS, "event"));
     }
     return events;
   }
 
-  private EventData parseEvent(JsonBody parsed, JsonNode node) {
+  private EventData parseEvent(JsonBody parsed, JsonNode node, Set<String> fields, String what) {
     if (!node.isObject()) {
       throw HttpProblem.badRequest("each event must be a JSON object");
     }
-    onlyFields((ObjectNode) node, EVENT_FIELDS, "event");
+    onlyFields((ObjectNode) node, fields, what);
     UUID id = null;
     JsonNode idNode = node.get("id");
     if (idNode != null && !idNode.isNull()) {
