@@ -51,6 +51,7 @@ public final class LocalPostgres implements AutoCloseable {
   public static final String URL_VARIABLE = "FACTUM_TEST_PG_URL";
 
   private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+  private static final int START_ATTEMPTS = 3;
 
   private final String adminUrl;
   private final String user;
@@ -122,9 +123,27 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   private static LocalPostgres startPrivate(boolean synchronousCommit) {
+    Path data;
     try {
-      Path data = Files.createTempDirectory("factum-pg-");
-      int port = freePort();
+      data = Files.createTempDirectory("factum-pg-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start a private PostgreSQL", e);
+    }
+    // The free port is released before PostgreSQL binds it, so another process may take it in
+    // between: then the start fails and is tried again on another port (the data stays).
+    IllegalStateException failed =
+        new IllegalStateException(
+            "could not start a private PostgreSQL in " + START_ATTEMPTS + " attempts");
+    for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+      int port;
+      EmbeddedPostgres server;
+      try {
+        port = freePort();
+        server = launch(data, port, synchronousCommit);
+      } catch (IOException | RuntimeException e) {
+        failed.addSuppressed(e);
+        continue;
+      }
       LocalPostgres local =
           new LocalPostgres(
               "jdbc:postgresql://127.0.0.1:" + port + "/postgres",
@@ -133,12 +152,12 @@ public final class LocalPostgres implements AutoCloseable {
               data,
               port,
               synchronousCommit,
-              launch(data, port, synchronousCommit));
+              server);
       local.checkDurable();
       return local;
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start a private PostgreSQL", e);
     }
+    deleteTree(data);
+    throw failed;
   }
 
   private static EmbeddedPostgres launch(Path data, int port, boolean synchronousCommit)
