@@ -139,6 +139,23 @@ class RocksDbStorageTest {
   }
 
   @Test
+  void aHoleAtTheStartOfTheLogIsNeverSkippedSilently() throws Exception {
+    // A backward read that runs off the start of the data must still account for position 0.
+    writeSomeEvents();
+    try (RawRocks raw = new RawRocks(directory)) {
+      raw.db.delete(raw.family("log"), Keys.position(0));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThatThrownBy(() -> store.readAll(9, Direction.BACKWARD, 100, LogFilter.none()))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("position 0");
+      assertThatThrownBy(() -> store.readAll(0, Direction.FORWARD, 100, LogFilter.none()))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("position 0");
+    }
+  }
+
+  @Test
   void missingIndexEntriesAreFoundByVerify() throws Exception {
     writeSomeEvents();
     try (RawRocks raw = new RawRocks(directory)) {
