@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The soak in smoke size (a few seconds), so that {@code bin/bench soak} cannot rot, and its heap
- * verdict fed with made-up series, so that it is known to fail on a leak. The run prints its seed;
- * {@code -Dfactum.soak.seed} replays it.
+ * The soak in smoke size (a few seconds, sampled every half second so that the heap verdict is
+ * really given), so that {@code bin/bench soak} cannot rot, and its heap verdict fed with made-up
+ * series, so that it is known to fail on a leak. The run prints its seed; {@code
+ * -Dfactum.soak.seed} replays it.
  */
 class SoakTest {
 
@@ -25,19 +26,23 @@ class SoakTest {
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void aShortSoakRunsEveryKindOfLoadWithoutErrors(@TempDir Path temp) throws Exception {
     SoakOptions options =
-        SoakOptions.parse("--duration", "6s", "--interval", "1s", "--dir", temp.toString());
+        SoakOptions.parse("--duration", "6s", "--interval", "500ms", "--dir", temp.toString());
     long seed = Long.getLong("factum.soak.seed", System.nanoTime()); // printed by the run
     SoakRun.Result result = SoakRun.run(options, seed, new Progress(System.err));
 
     assertThat(result.firstErrors()).as("errors of seed %d", seed).isEmpty();
     assertThat(result.errors()).isZero();
-    assertThat(result.samples()).hasSize(6);
+    assertThat(result.samples()).hasSize(12);
     assertThat(result.appends()).isPositive();
     assertThat(result.events()).isGreaterThan(result.appends());
     assertThat(result.loads()).isPositive();
     assertThat(result.subscriptions()).isPositive();
     assertThat(result.delivered()).isPositive();
     assertThat(result.samples()).allSatisfy(s -> assertThat(s.liveHeapBytes()).isPositive());
+    // Twelve samples leave ten after warm-up: enough for a verdict, so the heap check really ran
+    // on this load (a leak of megabytes per second would fail it; slower ones need bin/bench soak).
+    assertThat(result.heap().judged()).as(result.heap().text()).isTrue();
+    assertThat(result.heap().flat()).as(result.heap().text()).isTrue();
     assertThat(result.passed()).isTrue();
     assertThat(SoakRun.markdown(result)).contains("passed", "| at s |").doesNotContain("NaN");
     try (Stream<Path> left = Files.list(temp)) {

@@ -26,7 +26,6 @@ import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.StoreOptions;
 import dev.factum.server.ServerConfig;
 import dev.factum.tck.Await;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -338,10 +337,15 @@ class ErrorMappingTest {
 
   @Test
   void noServerMeansRequestNotSentAfterTheRetriesRanOut() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
+    // A socket bound but never listening holds the port for the whole test: connecting to it is
+    // refused, and no other process can take it meanwhile (as it could a port freed again).
+    try (java.net.Socket reserved = new java.net.Socket()) {
+      reserved.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+      noServerOn(reserved.getLocalPort());
     }
+  }
+
+  private static void noServerOn(int port) {
     AtomicInteger retries = new AtomicInteger();
     FactumClient client =
         ServerFixture.client(URI.create("http://127.0.0.1:" + port))

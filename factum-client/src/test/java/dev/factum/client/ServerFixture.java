@@ -24,6 +24,10 @@ import java.time.Duration;
  * after it checked for requests under way and never checks again, so its {@code stop} waits out the
  * whole grace period (10 s by default) with nothing in flight. Tests also close servers before
  * their clients, which avoids most of it.
+ *
+ * <p>While stopped, the fixture holds the server's port with a socket that is bound but never
+ * listens: connecting is refused, exactly as with no server, and no other process can take the port
+ * before the restart (as it could a port simply released).
  */
 final class ServerFixture implements AutoCloseable {
   /** Quick retries, so tests that exercise them stay fast. */
@@ -42,6 +46,7 @@ final class ServerFixture implements AutoCloseable {
   FactumStore store;
   FactumServer server;
   private boolean running;
+  private java.net.Socket portHolder; // while stopped
 
   /** One client for scraping metrics, closed only after the server (see above). */
   private final HttpClient scraper = HttpClient.newHttpClient();
@@ -74,6 +79,7 @@ final class ServerFixture implements AutoCloseable {
   private void open() throws IOException {
     storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
     store = FactumStore.open(storage, options);
+    releasePort();
     server = FactumServer.start(store, config);
     config = config.withPort(server.port());
     running = true;
@@ -112,6 +118,29 @@ final class ServerFixture implements AutoCloseable {
       running = false;
       server.close();
       store.close();
+      holdPort(config.port());
+    }
+  }
+
+  private void holdPort(int port) {
+    java.net.Socket holder = new java.net.Socket();
+    try {
+      holder.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+      portHolder = holder;
+    } catch (IOException taken) {
+      // Someone took it at once; a restart will then fail to bind and say so.
+      try {
+        holder.close();
+      } catch (IOException ignored) {
+        // it was never bound
+      }
+    }
+  }
+
+  private void releasePort() throws IOException {
+    if (portHolder != null) {
+      portHolder.close();
+      portHolder = null;
     }
   }
 
@@ -148,5 +177,10 @@ final class ServerFixture implements AutoCloseable {
   public void close() {
     stop();
     scraper.close();
+    try {
+      releasePort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * request goes to a server picked at random from the list (one server, or several over one shared
  * database). Choices come from the seed; the interleaving is real time. After the clients stop, one
  * more read of every stream settles appends of unknown outcome.
+ *
+ * <p>No server is killed while a history is recorded, so nothing explains a request that fails: an
+ * append of unknown outcome (a 5xx, any answer but 200 or a conflict, a broken connection) or a
+ * failed read fails the run, with a bound of zero, after the history is complete.
  */
 final class HistoryClients {
   private HistoryClients() {}
@@ -38,6 +42,7 @@ final class HistoryClients {
     long deadline = System.nanoTime() + millis * 1_000_000;
     List<Thread> threads = new ArrayList<>();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
+    List<String> unexplained = new CopyOnWriteArrayList<>();
     for (int c = 0; c < clients; c++) {
       int client = c;
       SplittableRandom random = new SplittableRandom(seed + c);
@@ -46,7 +51,16 @@ final class HistoryClients {
               .start(
                   () -> {
                     try {
-                      runClient(client, servers, streams, random, recorder, ids, seed, deadline);
+                      runClient(
+                          client,
+                          servers,
+                          streams,
+                          random,
+                          recorder,
+                          ids,
+                          seed,
+                          deadline,
+                          unexplained);
                     } catch (Throwable e) {
                       failures.add(e);
                     }
@@ -57,6 +71,12 @@ final class HistoryClients {
     }
     if (!failures.isEmpty()) {
       throw new AssertionError("a client failed", failures.getFirst());
+    }
+    if (!unexplained.isEmpty()) {
+      throw new AssertionError(
+          unexplained.size()
+              + " requests failed with no kill to explain them (the bound is zero); the first: "
+              + unexplained.subList(0, Math.min(5, unexplained.size())));
     }
     for (String stream : streams) {
       try {
@@ -76,7 +96,8 @@ final class HistoryClients {
       HistoryRecorder recorder,
       AtomicLong ids,
       long seed,
-      long deadline)
+      long deadline,
+      List<String> unexplained)
       throws InterruptedException {
     long[] known = new long[streams.size()];
     Arrays.fill(known, Operation.NO_STREAM);
@@ -108,10 +129,12 @@ final class HistoryClients {
         switch (outcome) {
           case Operation.Ok ok -> known[s] = ok.lastRevision();
           case Operation.Conflict conflict -> known[s] = conflict.actualRevision();
-          case Operation.Unknown unknown -> {}
+          case Operation.Unknown unknown ->
+              unexplained.add("append to " + stream + " on " + server.uri + ": " + unknown);
         }
       } catch (IOException e) {
-        // a read that failed tells nothing and is not recorded
+        // not recorded (it tells the checker nothing), but nothing explains it either
+        unexplained.add("read of " + stream + " on " + server.uri + ": " + e);
       }
     }
   }

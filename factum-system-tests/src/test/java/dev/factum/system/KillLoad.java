@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * across an owned and a hot stream, sometimes two owned ones. Since no one else writes an owned
  * stream, a conflict there is a broken promise (a lost or invented head), recorded in {@link
  * #failures}. A writer stops at its first connection failure (the server was killed) or 5xx (it
- * promises nothing), leaving that append {@code UNKNOWN}.
+ * promises nothing), leaving that append {@code UNKNOWN}. Only a kill explains either: the harness
+ * opens the kill window ({@link #killWindowOpens()}) before it kills anything, and a 5xx (503
+ * {@code overloaded} included) or a broken connection seen before then is a failure, with a bound
+ * of zero.
  */
 final class KillLoad {
   static final int OWNED_STREAMS = 3;
@@ -38,6 +41,7 @@ final class KillLoad {
   private final ServerProcess server;
   private final ReferenceRecord record;
   private final String tag;
+  private volatile boolean killWindow;
 
   /**
    * Starts {@code writers} writers; {@code heads} maps streams to their last revision (from the
@@ -66,6 +70,17 @@ final class KillLoad {
 
   private String owned(int writer, int k) {
     return "own-" + tag + "-" + writer + "-" + k;
+  }
+
+  /** From now on a failed request may be the kill's doing. */
+  void killWindowOpens() {
+    killWindow = true;
+  }
+
+  private void unexplainedUnlessKilling(Append append, String what) {
+    if (!killWindow) {
+      failures.add(append + ": " + what + " before any kill (the bound is zero)");
+    }
   }
 
   void awaitEnd() throws InterruptedException {
@@ -109,6 +124,7 @@ final class KillLoad {
                     "/streams/" + parts.getFirst().stream(), singleBody(parts.getFirst()));
       } catch (IOException | InterruptedException gone) {
         append.unknown();
+        unexplainedUnlessKilling(append, "the connection failed (" + gone + ")");
         return;
       }
       if (!handle(append, reply, known, ownedSlots)) {
@@ -142,11 +158,13 @@ final class KillLoad {
       String code = reply.status() >= 400 ? reply.json().path("code").asText() : "";
       if (reply.status() == 503 && code.equals("overloaded")) {
         append.rejected();
+        unexplainedUnlessKilling(append, "answered 503 overloaded");
         Thread.sleep(5);
         return true;
       }
       if (reply.status() >= 500) {
         append.unknown();
+        unexplainedUnlessKilling(append, "answered " + reply.status() + ": " + reply.body());
         return false;
       }
       append.rejected();

@@ -108,6 +108,9 @@ final class KillNineHarness {
               Duration.ofSeconds(30),
               () -> loads.stream().anyMatch(load -> load.acknowledged.get() > 0));
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(killAfterMillis));
+          for (KillLoad load : loads) {
+            load.killWindowOpens();
+          }
           if (victim == Victim.DATABASE_SERVER) {
             storage.killDatabaseServer();
           }

@@ -105,4 +105,19 @@ public abstract class IdempotencyTck extends TckSupport {
     assertThat(store.appendAll(parts)).isEqualTo(original);
     assertThat(readWholeLog(LogFilter.none())).hasSize(2);
   }
+
+  @Test
+  void aMultiStreamAppendRetryingOnlySomeOfItsPartsIsAConflictAndWritesNothing() {
+    AppendRequest committed = new AppendRequest("a-1", noStream(), List.of(withId(event(1))));
+    store.append(committed);
+    AppendRequest fresh = new AppendRequest("b-1", noStream(), List.of(withId(event(2))));
+    for (List<AppendRequest> parts :
+        List.of(List.of(committed, fresh), List.of(fresh, committed))) {
+      assertThatThrownBy(() -> store.appendAll(parts))
+          .as("parts %s", parts.stream().map(AppendRequest::stream).toList())
+          .isInstanceOf(IdempotencyConflictException.class);
+    }
+    assertThat(readWholeLog(LogFilter.none())).hasSize(1);
+    assertThat(store.streamState("b-1").exists()).isFalse();
+  }
 }

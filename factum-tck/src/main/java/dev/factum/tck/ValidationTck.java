@@ -26,7 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bad input is rejected with {@link ErrorCode#INVALID_ARGUMENT} before anything is written. After
- * each test the log must still hold only the one event written up front.
+ * each test the whole state must be as the one event written up front left it: the same log and the
+ * same stream read byte for byte, the same head, no other stream, the same after a reopen; and the
+ * heads the writer holds in memory must be untouched too, which only writing shows: appends
+ * expecting exactly those heads (revision 0 of the existing stream, no stream elsewhere) succeed at
+ * the next positions.
  */
 public abstract class ValidationTck extends TckSupport {
   private static final Limits LIMITS = Limits.DEFAULT;
@@ -36,15 +40,46 @@ public abstract class ValidationTck extends TckSupport {
     return dev.factum.engine.StoreOptions.DEFAULT.withLimits(LIMITS);
   }
 
+  /** Every stream a test of this class names in a rejected write. */
+  private static final List<String> TARGETS = List.of("s-1", "a-1", "b-1");
+
+  private List<dev.factum.api.RecordedEvent> logBefore;
+
   @org.junit.jupiter.api.BeforeEach
   void writeOneEvent() {
     store.append("existing-1", noStream(), events(1));
+    logBefore = readWholeLog(LogFilter.none());
+    assertThat(logBefore).hasSize(1);
   }
 
   @AfterEach
   void nothingWasWritten() {
+    if (store.isStopped()) {
+      return; // the test failed otherwise; TckSupport reports it
+    }
+    assertStateUnchanged();
+    reopen();
+    assertStateUnchanged();
+    assertThat(store.append("existing-1", ExpectedRevision.exact(0), events(1)).firstPosition())
+        .isEqualTo(1);
+    for (int i = 0; i < TARGETS.size(); i++) {
+      assertThat(store.append(TARGETS.get(i), noStream(), events(1)).firstPosition())
+          .as("%s was never written", TARGETS.get(i))
+          .isEqualTo(2 + i);
+    }
+  }
+
+  private void assertStateUnchanged() {
     assertThat(store.headPosition()).isEqualTo(0);
-    assertThat(readWholeLog(LogFilter.none())).hasSize(1);
+    assertThat(readWholeLog(LogFilter.none())).isEqualTo(logBefore);
+    assertThat(readWholeStream("existing-1")).isEqualTo(logBefore);
+    assertThat(store.streamState("existing-1").lastRevision()).isEqualTo(0);
+    for (String target : TARGETS) {
+      assertThat(store.streamState(target).exists()).as(target).isFalse();
+      assertThatThrownBy(() -> store.readStream(target, 0, Direction.FORWARD, 1))
+          .as(target)
+          .isInstanceOf(dev.factum.api.StreamNotFoundException.class);
+    }
   }
 
   @Test

@@ -37,22 +37,28 @@ import java.util.stream.Stream;
  *       either setting off is refused at start.
  * </ul>
  *
- * Every test gets its own database ({@link #createDatabase}), so tests never see each other's data.
- * {@link #kill()} and {@link #restart()} (private server only) simulate a database crash: every
- * process of the server is killed with SIGKILL and the server restarts on the same data directory,
- * running PostgreSQL's own crash recovery.
+ * <p>{@link #startPrivateWithAsynchronousCommitDefault()} starts the one exception: a private
+ * server whose default is {@code synchronous_commit=off}, for the test that Factum forces
+ * synchronous commits on its own sessions whatever the server says.
+ *
+ * <p>Every test gets its own database ({@link #createDatabase}), so tests never see each other's
+ * data. {@link #kill()} and {@link #restart()} (private server only) simulate a database crash:
+ * every process of the server is killed with SIGKILL and the server restarts on the same data
+ * directory, running PostgreSQL's own crash recovery.
  */
 public final class LocalPostgres implements AutoCloseable {
   /** Environment variable naming an existing server to use instead of a private one. */
   public static final String URL_VARIABLE = "FACTUM_TEST_PG_URL";
 
   private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+  private static final int START_ATTEMPTS = 3;
 
   private final String adminUrl;
   private final String user;
   private final String password;
   private final Path dataDirectory; // null for an external server
   private final int port;
+  private final boolean synchronousCommitDefault;
   private EmbeddedPostgres server; // null for an external server, or while killed
 
   private LocalPostgres(
@@ -61,8 +67,10 @@ public final class LocalPostgres implements AutoCloseable {
       String password,
       Path dataDirectory,
       int port,
+      boolean synchronousCommitDefault,
       EmbeddedPostgres server) {
     this.adminUrl = adminUrl;
+    this.synchronousCommitDefault = synchronousCommitDefault;
     this.user = user;
     this.password = password;
     this.dataDirectory = dataDirectory;
@@ -92,7 +100,7 @@ public final class LocalPostgres implements AutoCloseable {
     if (url != null && !url.isBlank()) {
       String user = System.getenv().getOrDefault("FACTUM_TEST_PG_USER", "postgres");
       String password = System.getenv().getOrDefault("FACTUM_TEST_PG_PASSWORD", "");
-      LocalPostgres external = new LocalPostgres(url, user, password, null, -1, null);
+      LocalPostgres external = new LocalPostgres(url, user, password, null, -1, true, null);
       external.checkDurable();
       return external;
     }
@@ -101,9 +109,41 @@ public final class LocalPostgres implements AutoCloseable {
 
   /** Always a new private server, whatever the environment says. */
   public static LocalPostgres startPrivate() {
+    return startPrivate(true);
+  }
+
+  /**
+   * A new private server whose default for every session is {@code synchronous_commit=off} (fsync
+   * stays on), and whose WAL writer flushes at most every 10 s: a commit made without synchronous
+   * commit stays unflushed for seconds, so a test can see whether a commit waited for its flush.
+   * Never use it for data a test must keep.
+   */
+  public static LocalPostgres startPrivateWithAsynchronousCommitDefault() {
+    return startPrivate(false);
+  }
+
+  private static LocalPostgres startPrivate(boolean synchronousCommit) {
+    Path data;
     try {
-      Path data = Files.createTempDirectory("factum-pg-");
-      int port = freePort();
+      data = Files.createTempDirectory("factum-pg-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start a private PostgreSQL", e);
+    }
+    // The free port is released before PostgreSQL binds it, so another process may take it in
+    // between: then the start fails and is tried again on another port (the data stays).
+    IllegalStateException failed =
+        new IllegalStateException(
+            "could not start a private PostgreSQL in " + START_ATTEMPTS + " attempts");
+    for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+      int port;
+      EmbeddedPostgres server;
+      try {
+        port = freePort();
+        server = launch(data, port, synchronousCommit);
+      } catch (IOException | RuntimeException e) {
+        failed.addSuppressed(e);
+        continue;
+      }
       LocalPostgres local =
           new LocalPostgres(
               "jdbc:postgresql://127.0.0.1:" + port + "/postgres",
@@ -111,23 +151,32 @@ public final class LocalPostgres implements AutoCloseable {
               "",
               data,
               port,
-              launch(data, port));
+              synchronousCommit,
+              server);
       local.checkDurable();
       return local;
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start a private PostgreSQL", e);
     }
+    deleteTree(data);
+    throw failed;
   }
 
-  private static EmbeddedPostgres launch(Path data, int port) throws IOException {
-    return EmbeddedPostgres.builder()
+  private static EmbeddedPostgres launch(Path data, int port, boolean synchronousCommit)
+      throws IOException {
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    if (!synchronousCommit) {
+      builder
+          .setServerConfig("wal_writer_delay", "10000ms")
+          .setServerConfig("wal_writer_flush_after", "1GB")
+          .setServerConfig("autovacuum", "off");
+    }
+    return builder
         .setDataDirectory(data)
         .setCleanDataDirectory(false) // kept across kill/restart; deleted by close()
         .setPort(port)
         .setPGStartupWait(STARTUP_WAIT)
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("fsync", "on")
-        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("synchronous_commit", synchronousCommit ? "on" : "off")
         .setServerConfig("full_page_writes", "on")
         .setServerConfig("max_connections", "200")
         .start();
@@ -192,9 +241,10 @@ public final class LocalPostgres implements AutoCloseable {
     try (Connection connection = connect(adminUrl);
         Statement statement = connection.createStatement()) {
       for (String setting : List.of("fsync", "synchronous_commit")) {
+        String expected = setting.equals("fsync") || synchronousCommitDefault ? "on" : "off";
         try (ResultSet rs = statement.executeQuery("SHOW " + setting)) {
           rs.next();
-          if (!"on".equals(rs.getString(1))) {
+          if (!expected.equals(rs.getString(1))) {
             throw new IllegalStateException(
                 "the test PostgreSQL at "
                     + adminUrl
@@ -202,7 +252,8 @@ public final class LocalPostgres implements AutoCloseable {
                     + setting
                     + "="
                     + rs.getString(1)
-                    + "; durability tests need it on");
+                    + "; this server needs it "
+                    + expected);
           }
         }
       }
@@ -253,7 +304,7 @@ public final class LocalPostgres implements AutoCloseable {
       }
     }
     try {
-      server = launch(dataDirectory, port);
+      server = launch(dataDirectory, port, synchronousCommitDefault);
     } catch (IOException e) {
       throw new UncheckedIOException("could not restart the private PostgreSQL", e);
     }

@@ -17,6 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /**
  * The event record format: every event round-trips exactly, and every damaged record (a changed
@@ -121,6 +122,46 @@ class EventRecordCodecTest {
     assertThatThrownBy(() -> EventRecordCodec.decode(3, record))
         .isInstanceOf(DataCorruptedException.class)
         .hasMessageContaining("UTF-8");
+  }
+
+  @Test
+  void tagsThatAreNotDistinctAndAscendingAreRefused() {
+    RecordedEvent event =
+        new RecordedEvent(
+            UUID.randomUUID(),
+            "stream-1",
+            0,
+            3,
+            Instant.EPOCH,
+            "Type",
+            "application/json",
+            new byte[] {1},
+            null,
+            Set.of("tag-b", "tag-c"));
+    byte[] written = EventRecordCodec.encode(event);
+    int second = indexOf(written, "tag-c".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    for (byte last : new byte[] {'b', 'a'}) { // a duplicate, then a descending pair
+      byte[] record = written.clone();
+      record[second + 4] = last;
+      java.nio.ByteBuffer.wrap(record, 1, 4).putInt(EventRecordCodec.checksum(3, record));
+      assertThatThrownBy(() -> EventRecordCodec.decode(3, record))
+          .as("second tag tag-%c", (char) last)
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("distinct and in ascending order");
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
   }
 
   @Property(tries = 50)

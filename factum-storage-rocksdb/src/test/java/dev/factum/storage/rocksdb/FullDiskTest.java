@@ -3,6 +3,7 @@ package dev.factum.storage.rocksdb;
 import static dev.factum.api.ExpectedRevision.any;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.factum.api.AppendResult;
@@ -31,10 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real full disk: a small tmpfs (mounting one needs root, and a container must allow it;
- * otherwise the test is skipped and says why), a store on it, and appends until the disk is full.
- * Appends then fail with {@code storage-full}; every acknowledged event stays readable byte for
- * byte; and once space is freed (a filler file on the same tmpfs is deleted) the store accepts
- * appends again by itself, without a restart, and verifies clean, before and after reopening.
+ * otherwise the test is skipped and says why, except in CI, {@code CI=true}, where a skip would
+ * hide the only real full-disk test and fails instead), a store on it, and appends until the disk
+ * is full. Appends then fail with {@code storage-full}; every acknowledged event stays readable
+ * byte for byte; and once space is freed (a filler file on the same tmpfs is deleted) the store
+ * accepts appends again by itself, without a restart, and verifies clean, before and after
+ * reopening.
  */
 class FullDiskTest {
   private static final int TMPFS_MB = 24;
@@ -45,17 +48,17 @@ class FullDiskTest {
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void aFullDiskRefusesAppendsLosesNothingAndTheStoreResumesOnceSpaceIsFreed() throws Exception {
-    assumeTrue(
+    runnableHere(
         isRoot(),
-        "FullDiskTest needs root to mount a small tmpfs (mount -t tmpfs); skipped as "
+        "FullDiskTest needs root to mount a small tmpfs (mount -t tmpfs); running as "
             + System.getProperty("user.name"));
     Path mount = temp.resolve("tmpfs");
     Files.createDirectories(mount);
     String refused =
         run("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_MB + "m", "tmpfs", mount.toString());
-    assumeTrue(
+    runnableHere(
         refused == null,
-        () -> "FullDiskTest could not mount a tmpfs although running as root: " + refused);
+        "FullDiskTest could not mount a tmpfs although running as root: " + refused);
     try {
       Path data = mount.resolve("data");
       Path filler = mount.resolve("filler");
@@ -119,6 +122,17 @@ class FullDiskTest {
         throw new IllegalStateException(failed);
       }
     }
+  }
+
+  /** Skips when the machine cannot run the test, except in CI, where that is a failure. */
+  static void runnableHere(boolean runnable, String why) {
+    if (runnable) {
+      return;
+    }
+    if ("true".equals(System.getenv("CI"))) {
+      fail(why + "; CI=true, where this test must run, not be skipped");
+    }
+    assumeTrue(false, why + "; skipped (in CI, CI=true, this fails)");
   }
 
   private static byte[] payload(int i) {

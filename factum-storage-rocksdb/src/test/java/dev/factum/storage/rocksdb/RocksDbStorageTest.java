@@ -8,6 +8,7 @@ import dev.factum.api.DataCorruptedException;
 import dev.factum.api.Direction;
 import dev.factum.api.EventData;
 import dev.factum.api.LogFilter;
+import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.UnsupportedFormatException;
 import dev.factum.engine.FactumStore;
@@ -226,6 +227,23 @@ class RocksDbStorageTest {
   }
 
   @Test
+  void aHoleAtTheStartOfTheLogIsNeverSkippedSilently() throws Exception {
+    // A backward read that runs off the start of the data must still account for position 0.
+    writeSomeEvents();
+    try (RawRocks raw = new RawRocks(directory)) {
+      raw.db.delete(raw.family("log"), Keys.position(0));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThatThrownBy(() -> store.readAll(9, Direction.BACKWARD, 100, LogFilter.none()))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("position 0");
+      assertThatThrownBy(() -> store.readAll(0, Direction.FORWARD, 100, LogFilter.none()))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("position 0");
+    }
+  }
+
+  @Test
   void missingIndexEntriesAreFoundByVerify() throws Exception {
     writeSomeEvents();
     try (RawRocks raw = new RawRocks(directory)) {
@@ -239,6 +257,41 @@ class RocksDbStorageTest {
           .anyMatch(p -> p.contains("filter index entry g:t of position 3 is missing"))
           .anyMatch(p -> p.contains("filter index has 29 entries where 30 were due"))
           .anyMatch(p -> p.contains("'order-2' has events but no head"));
+    }
+  }
+
+  @Test
+  void verifyNamesMissingCategoryAndTypeEntriesAndARevisionGap() throws Exception {
+    writeSomeEvents();
+    try (RawRocks raw = new RawRocks(directory)) {
+      raw.db.delete(
+          raw.family("filter-index"), Keys.withLong(Keys.filterPrefix(Keys.CATEGORY, "order"), 3));
+      raw.db.delete(
+          raw.family("filter-index"), Keys.withLong(Keys.filterPrefix(Keys.TYPE, "Placed"), 4));
+      // The last event of order-0 (position 9, revision 3) rewritten, checksum and all, as
+      // revision 4: a well-formed record, only the revisions of its stream now have a gap.
+      byte[] key = Keys.position(9);
+      RecordedEvent event = EventRecordCodec.decode(9, raw.db.get(raw.family("log"), key));
+      RecordedEvent skipped =
+          new RecordedEvent(
+              event.id(),
+              event.stream(),
+              event.revision() + 1,
+              event.position(),
+              event.timestamp(),
+              event.type(),
+              event.contentType(),
+              event.data(),
+              event.metadata(),
+              event.tags());
+      raw.db.put(raw.family("log"), key, EventRecordCodec.encode(skipped));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      VerifyReport report = store.verify();
+      assertThat(report.problems())
+          .anyMatch(p -> p.contains("filter index entry c:order of position 3 is missing"))
+          .anyMatch(p -> p.contains("filter index entry t:Placed of position 4 is missing"))
+          .anyMatch(p -> p.contains("stream 'order-0' has revision 4 at position 9"));
     }
   }
 

@@ -138,6 +138,43 @@ class WritePipelineFaultTest {
     }
   }
 
+  @Test
+  void appendsQueuedBehindAFailedCommitFailWithItsCauseAndAreNeverWritten() throws Exception {
+    FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
+    FactumStore store = FactumStore.open(storage);
+    List<CompletableFuture<AppendResult>> queued = new ArrayList<>();
+    try {
+      CountDownLatch release = storage.holdCommits();
+      storage.failNextCommit(() -> new IllegalStateException("fsync failed (injected)"));
+      CompletableFuture<AppendResult> failing =
+          store.appendAsync(AppendRequest.of("s-1", any(), EventData.json("T", "{}")));
+      dev.factum.tck.Await.until(
+          "the commit to be held",
+          java.time.Duration.ofSeconds(10),
+          () -> storage.commitsEntered() == 1);
+      for (int i = 0; i < 5; i++) {
+        queued.add(store.appendAsync(AppendRequest.of("q-" + i, any(), EventData.json("T", "{}"))));
+      }
+      release.countDown();
+      // Before any close: the writer itself fails what waited behind the failed batch.
+      dev.factum.tck.Await.until(
+          "every queued append to fail",
+          java.time.Duration.ofSeconds(10),
+          () -> queued.stream().allMatch(CompletableFuture::isDone));
+      assertThat(failing).isCompletedExceptionally();
+      for (CompletableFuture<AppendResult> future : queued) {
+        assertThatThrownBy(future::join)
+            .hasCauseInstanceOf(StoreClosedException.class)
+            .hasRootCauseMessage("fsync failed (injected)");
+      }
+    } finally {
+      store.close();
+    }
+    try (FactumStore reopened = RocksDbEventStore.open(directory)) {
+      assertThat(reopened.headPosition()).isEqualTo(-1);
+    }
+  }
+
   /**
    * A sync that fails after the batch reached the log (the case fsync errors really produce: the
    * data may or may not be on disk). The store stops; every later write says why; the batch's fate
