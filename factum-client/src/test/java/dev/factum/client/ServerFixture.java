@@ -5,7 +5,7 @@ import dev.factum.engine.StoreOptions;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
 import dev.factum.storage.rocksdb.RocksDbStorage;
-import dev.factum.tck.FaultInjectingStorage;
+import dev.factum.engine.testing.FaultInjectingStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
