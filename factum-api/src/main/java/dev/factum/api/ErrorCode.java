@@ -22,8 +22,9 @@ public enum ErrorCode {
   /** The store has been closed, or stopped itself after a fatal storage failure. */
   STORE_CLOSED("store-closed"),
   /**
-   * The disk is full. The store stops (the failed batch may or may not have reached the log); free
-   * space, reopen, and retry with the same event ids.
+   * The disk is full. The append that met it has an unknown outcome (it may or may not have reached
+   * the log); later appends are refused before anything is written. The store does not stop: once
+   * space is freed it resumes by itself. Retry with the same event ids.
    */
   STORAGE_FULL("storage-full"),
   /** The write queue is full; retry later. */
@@ -34,7 +35,9 @@ public enum ErrorCode {
   UNSUPPORTED_FORMAT("unsupported-format"),
   /**
    * The storage failed in a way that leaves the outcome of in-flight writes unknown (for example a
-   * failed fsync). The store stops itself; reopening it recovers the durable state.
+   * failed fsync). A store on a local storage (RocksDB) stops itself, and reopening it recovers the
+   * durable state; on a shared storage (PostgreSQL) only that batch fails, and the next one starts
+   * from the committed state again.
    */
   STORAGE_FAILURE("storage-failure");
 

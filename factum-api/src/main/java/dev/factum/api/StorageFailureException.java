@@ -3,8 +3,10 @@ package dev.factum.api;
 import java.io.Serial;
 
 /**
- * The storage failed and the outcome of in-flight writes is unknown; the store stops itself
- * (fail-stop).
+ * The storage failed and the outcome of in-flight writes is unknown (retry with the same event
+ * ids). On a local storage (RocksDB) the store then stops itself (fail-stop) and reopening
+ * recovers; on a shared storage (PostgreSQL) only the failed batch is affected. A full disk is
+ * {@link StorageFullException} instead, which does not stop the store.
  */
 public final class StorageFailureException extends FactumException {
   @Serial private static final long serialVersionUID = 1L;

@@ -2,10 +2,10 @@ package dev.factum.client;
 
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
+import dev.factum.engine.testing.FaultInjectingStorage;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
 import dev.factum.storage.rocksdb.RocksDbStorage;
-import dev.factum.tck.FaultInjectingStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

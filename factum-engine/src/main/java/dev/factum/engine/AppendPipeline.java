@@ -82,7 +82,12 @@ final class AppendPipeline {
   /** A command taken from the queue that did not fit the last batch; only the writer uses it. */
   private WriteCommand carried;
 
-  AppendPipeline(Storage storage, StoreOptions options, HeadPublisher publisher, String name) {
+  AppendPipeline(
+      Storage storage,
+      StoreOptions options,
+      HeadPublisher publisher,
+      String name,
+      java.util.function.LongSupplier nanoClock) {
     this.storage = storage;
     this.options = options;
     this.publisher = publisher;
@@ -92,7 +97,7 @@ final class AppendPipeline {
             publisher.head() + 1,
             publisher.head() < 0 ? Instant.EPOCH : storage.readEvent(publisher.head()).timestamp());
     this.linger = storage instanceof SharedStorage ? new BatchLinger() : null;
-    this.fullGate = new StorageFullGate(storage);
+    this.fullGate = new StorageFullGate(storage, nanoClock);
     this.queue = new ArrayBlockingQueue<>(options.maxQueuedCommands());
     this.writer = Thread.ofPlatform().name(name + "-writer").daemon(false).unstarted(this::run);
     this.completer = new Completer(name + "-completer");

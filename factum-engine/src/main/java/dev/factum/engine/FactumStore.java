@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The {@link EventStore} over any {@link Storage}: validation, the single-writer pipeline, reads
@@ -46,17 +47,25 @@ public final class FactumStore implements EventStore {
   private final AtomicLong subscriptionIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private FactumStore(Storage storage, StoreOptions options) {
+  private FactumStore(Storage storage, StoreOptions options, LongSupplier nanoClock) {
     this.storage = storage;
     this.options = options;
     this.validator = new RequestValidator(options.limits());
     this.publisher = new HeadPublisher(storage.lastPosition());
-    this.pipeline = new AppendPipeline(storage, options, publisher, "factum");
+    this.pipeline = new AppendPipeline(storage, options, publisher, "factum", nanoClock);
   }
 
   /** Opens a store over {@code storage}, which it then owns (and closes). */
   public static FactumStore open(Storage storage, StoreOptions options) {
-    FactumStore store = new FactumStore(storage, options);
+    return open(storage, options, System::nanoTime);
+  }
+
+  /**
+   * As {@link #open(Storage, StoreOptions)}, with the clock that spaces the writer's probes of a
+   * full storage (tests step it instead of sleeping).
+   */
+  static FactumStore open(Storage storage, StoreOptions options, LongSupplier nanoClock) {
+    FactumStore store = new FactumStore(storage, options, nanoClock);
     store.pipeline.start();
     if (storage instanceof SharedStorage shared) {
       shared.watchCommits(store.publisher::publish);

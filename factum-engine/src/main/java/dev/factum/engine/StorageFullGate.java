@@ -3,6 +3,7 @@ package dev.factum.engine;
 import dev.factum.api.StorageFullException;
 import dev.factum.engine.spi.Storage;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 
 /**
  * What the writer does after a commit failed because the disk was full: refuse appends with {@code
@@ -26,17 +27,20 @@ import java.util.OptionalLong;
  *       loop. Any other failure while resuming propagates, and the writer stops (fail-stop).
  * </ul>
  *
- * Used by the writer thread only.
+ * Used by the writer thread only. Time comes from a nanosecond clock given at construction ({@code
+ * System::nanoTime} in production), so tests can step it instead of sleeping.
  */
 final class StorageFullGate {
   static final long PROBE_INTERVAL_NANOS = 200_000_000L;
 
   private final Storage storage;
+  private final LongSupplier nanoClock;
   private StorageFullException cause;
   private long nextProbe;
 
-  StorageFullGate(Storage storage) {
+  StorageFullGate(Storage storage, LongSupplier nanoClock) {
     this.storage = storage;
+    this.nanoClock = nanoClock;
   }
 
   boolean isShut() {
@@ -46,7 +50,7 @@ final class StorageFullGate {
   /** A commit failed with a full disk: shut the gate. */
   void shut(StorageFullException failure) {
     cause = failure;
-    nextProbe = System.nanoTime() + PROBE_INTERVAL_NANOS;
+    nextProbe = nanoClock.getAsLong() + PROBE_INTERVAL_NANOS;
   }
 
   /**
@@ -54,7 +58,7 @@ final class StorageFullGate {
    * again (the gate is then open), or empty while it is still full.
    */
   OptionalLong tryResume() {
-    if (System.nanoTime() - nextProbe < 0) {
+    if (nanoClock.getAsLong() - nextProbe < 0) {
       return OptionalLong.empty();
     }
     try {
@@ -63,7 +67,7 @@ final class StorageFullGate {
       return OptionalLong.of(last);
     } catch (StorageFullException stillFull) {
       cause = stillFull;
-      nextProbe = System.nanoTime() + PROBE_INTERVAL_NANOS;
+      nextProbe = nanoClock.getAsLong() + PROBE_INTERVAL_NANOS;
       return OptionalLong.empty();
     }
   }

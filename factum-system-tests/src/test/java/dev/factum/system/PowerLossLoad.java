@@ -28,11 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * of bytes, not of JSON equivalence), metadata and tags; {@link #sent} keeps what was sent for the
  * byte-for-byte check. Metadata is spelled as no serializer would (white space, {@code -0}, an
  * escape, characters beyond the Basic Multilingual Plane), so only storage that keeps the bytes
- * sent passes the comparison. A writer stops
- * at its first connection failure or 5xx (the power is gone: that append is unknown); any other
- * refusal is a broken promise, kept in {@link #failures}. The workload is the same for one seed, so
- * a run that only counts the file system's syncs and the runs that cut at each of them see (nearly)
- * the same crash points.
+ * sent passes the comparison. A writer stops at its first connection failure or 5xx (the power is
+ * gone: that append is unknown); any other refusal is a broken promise, kept in {@link #failures}.
+ * The workload is the same for one seed, so a run that only counts the file system's syncs and the
+ * runs that cut at each of them see (nearly) the same crash points.
  */
 final class PowerLossLoad {
   static final int WRITERS = 3;

@@ -17,8 +17,9 @@ import java.util.List;
  *
  * <p>Errors: any exception from {@link #commit} leaves the batch's outcome unknown, and the store
  * stops (fail-stop), except {@link dev.factum.api.StorageFullException}: then appends are refused
- * until {@link #resumeAfterFull} succeeds. A corrupt record is reported as {@link
- * dev.factum.api.DataCorruptedException}, never returned as data.
+ * with {@code storage-full} until {@link #resumeAfterFull} succeeds, and the store carries on (a
+ * {@link SharedStorage} is never fail-stop: only the failed batch fails). A corrupt record is
+ * reported as {@link dev.factum.api.DataCorruptedException}, never returned as data.
  */
 public interface Storage extends CommittedState, AutoCloseable {
 

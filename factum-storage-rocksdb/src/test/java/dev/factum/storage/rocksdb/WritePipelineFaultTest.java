@@ -19,7 +19,7 @@ import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
-import dev.factum.tck.FaultInjectingStorage;
+import dev.factum.engine.testing.FaultInjectingStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
