@@ -2,10 +2,14 @@ package dev.factum.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,7 +163,7 @@ class BadInputCorpusTest {
               "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"metadata\":{\"@\":1}}]}",
               "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T@\",\"data\":{}}]}")) {
         int at = template.indexOf('@');
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(template.substring(0, at).getBytes(StandardCharsets.UTF_8));
         body.writeBytes(raw);
         body.writeBytes(template.substring(at + 1).getBytes(StandardCharsets.UTF_8));
@@ -326,7 +330,7 @@ class BadInputCorpusTest {
     assertThat(bigEvent.json().get("code").asText()).isEqualTo("payload-too-large");
 
     byte[] huge = new byte[(32 << 20) + 100];
-    java.util.Arrays.fill(huge, (byte) ' ');
+    Arrays.fill(huge, (byte) ' ');
     try {
       TestServer.Reply hugeBody =
           server.send(
@@ -335,7 +339,7 @@ class BadInputCorpusTest {
                   .POST(HttpRequest.BodyPublishers.ofByteArray(huge))
                   .build());
       assertThat(hugeBody.status()).isEqualTo(413);
-    } catch (java.io.IOException closedWhileSending) {
+    } catch (IOException closedWhileSending) {
       // The server answers 413 without reading the 32 MiB and closes the connection; a client
       // still sending may see the close before it reads the answer. Either way nothing is
       // written, which assertNothingWritten() below checks.
@@ -353,7 +357,7 @@ class BadInputCorpusTest {
   @Test
   void malformedPercentEscapesSentRawAreRejected() throws Exception {
     for (String path : List.of("/streams/%ZZ", "/streams/%4", "/all?category=%G1")) {
-      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server.port())) {
+      try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
         socket
             .getOutputStream()
             .write(
