@@ -1,5 +1,6 @@
 package dev.factum.api;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
@@ -22,7 +23,7 @@ public record EventData(
   public static final String BINARY = "application/octet-stream";
 
   public EventData {
-    if (tags != null && tags.stream().anyMatch(java.util.Objects::isNull)) {
+    if (tags != null && tags.stream().anyMatch(Objects::isNull)) {
       throw new InvalidArgumentException("a tag is null");
     }
     tags = tags == null ? Set.of() : Set.copyOf(tags);
@@ -36,7 +37,7 @@ public record EventData(
 
   /** A JSON event with a store-generated id, no metadata and no tags. */
   public static EventData json(String type, String json) {
-    return json(type, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return json(type, json.getBytes(StandardCharsets.UTF_8));
   }
 
   public EventData withId(UUID newId) {

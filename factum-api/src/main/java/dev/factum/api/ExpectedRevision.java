@@ -1,5 +1,7 @@
 package dev.factum.api;
 
+import java.io.Serializable;
+
 /**
  * What an append or delete expects of its stream. A mismatch is a {@link
  * WrongExpectedRevisionException}, never a partial write.
@@ -11,7 +13,7 @@ package dev.factum.api;
  *   <li>{@link #exact(long)}: the stream exists and its last event has this revision.
  * </ul>
  */
-public sealed interface ExpectedRevision extends java.io.Serializable {
+public sealed interface ExpectedRevision extends Serializable {
 
   static ExpectedRevision any() {
     return Any.INSTANCE;

@@ -1,5 +1,8 @@
 package dev.factum.api;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -23,7 +26,7 @@ public record LogFilter(Kind kind, Set<String> values) {
     if (kind == null) {
       throw new InvalidArgumentException("filter kind is missing");
     }
-    if (values != null && values.stream().anyMatch(java.util.Objects::isNull)) {
+    if (values != null && values.stream().anyMatch(Objects::isNull)) {
       throw new InvalidArgumentException("a filter value is null");
     }
     values = values == null ? Set.of() : Set.copyOf(values);
@@ -51,7 +54,7 @@ public record LogFilter(Kind kind, Set<String> values) {
 
   /** Duplicates collapse; nulls are left for the constructor to reject. */
   private static Set<String> asSet(String... values) {
-    return values == null ? null : new java.util.HashSet<>(java.util.Arrays.asList(values));
+    return values == null ? null : new HashSet<>(Arrays.asList(values));
   }
 
   public boolean isNone() {

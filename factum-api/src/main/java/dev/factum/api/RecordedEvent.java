@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -37,7 +38,7 @@ public record RecordedEvent(
    */
   public String category() {
     if (StreamDeletion.isDeletionStream(stream)) {
-      java.util.Optional<StreamDeletion> deletion = StreamDeletion.of(type, data);
+      Optional<StreamDeletion> deletion = StreamDeletion.of(type, data);
       if (deletion.isPresent()) {
         return StreamNames.category(deletion.get().stream());
       }
@@ -46,7 +47,7 @@ public record RecordedEvent(
   }
 
   /** The deletion this event records, when it is a system deletion event. */
-  public java.util.Optional<StreamDeletion> deletion() {
+  public Optional<StreamDeletion> deletion() {
     return StreamDeletion.of(this);
   }
 

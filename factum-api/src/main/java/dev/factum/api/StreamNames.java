@@ -1,5 +1,11 @@
 package dev.factum.api;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 /** Stream naming rules shared by every part of Factum. */
 public final class StreamNames {
   private StreamNames() {}
@@ -23,15 +29,15 @@ public final class StreamNames {
    * @throws InvalidArgumentException if {@code value} is not valid Unicode
    */
   public static String urlEncode(String value) {
-    java.nio.ByteBuffer bytes;
+    ByteBuffer bytes;
     try {
       bytes =
-          java.nio.charset.StandardCharsets.UTF_8
+          StandardCharsets.UTF_8
               .newEncoder()
-              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-              .encode(java.nio.CharBuffer.wrap(value));
-    } catch (java.nio.charset.CharacterCodingException e) {
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(value));
+    } catch (CharacterCodingException e) {
       throw new InvalidArgumentException(
           "'" + value + "' is not valid Unicode (unpaired surrogate)");
     }

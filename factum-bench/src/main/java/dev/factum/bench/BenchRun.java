@@ -5,6 +5,7 @@ import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ final class BenchRun {
 
   static BenchReport run(BenchOptions options, Progress progress)
       throws IOException, InterruptedException {
-    LocalDateTime startedAt = LocalDateTime.now();
+    LocalDateTime startedAt = LocalDateTime.now(ZoneId.systemDefault());
     long started = System.nanoTime();
     try (DataDirectory data = DataDirectory.create(options.dataParent())) {
       MachineFacts machine = MachineFacts.collect(data.path());

@@ -21,6 +21,7 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.LineAndShapeRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -138,7 +139,7 @@ final class CompareCharts {
     plot.getDomainAxis().setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     BarRenderer renderer = (BarRenderer) plot.getRenderer();
     renderer.setShadowVisible(false);
-    renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+    renderer.setBarPainter(new StandardBarPainter());
     renderer.setItemMargin(0.05);
     // Bars of a log axis start at its lower bound, not at zero.
     renderer.setBase(axis.getLowerBound());
@@ -156,8 +157,8 @@ final class CompareCharts {
       XYSeries append = new XYSeries(system.name() + ": appends/s (64 writers)");
       XYSeries load = new XYSeries(system.name() + ": entity load p99 µs");
       for (CompareResults.GrowthPoint point : system.growth()) {
-        append.add(point.storeEvents(), point.appends().eventsPerSecond());
-        load.add(point.storeEvents(), point.loads().summary().p99());
+        append.add((double) point.storeEvents(), point.appends().eventsPerSecond());
+        load.add((double) point.storeEvents(), point.loads().summary().p99());
       }
       appends.addSeries(append);
       loads.addSeries(load);

@@ -2,7 +2,9 @@ package dev.factum.bench;
 
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,7 @@ final class CompareRun {
   private CompareRun() {}
 
   static CompareResults run(CompareOptions options, Progress progress) throws Exception {
-    LocalDateTime startedAt = LocalDateTime.now();
+    LocalDateTime startedAt = LocalDateTime.now(ZoneId.systemDefault());
     long started = System.nanoTime();
     List<CompareResults.SystemResults> systems = new ArrayList<>();
     Map<String, String> versions = new LinkedHashMap<>();
@@ -149,7 +151,7 @@ final class CompareRun {
                   index -> {
                     BenchTarget.Writer writer = session.writer();
                     long[] known = new long[hot.length];
-                    java.util.Arrays.fill(known, -1);
+                    Arrays.fill(known, -1);
                     return () -> {
                       int i = ThreadLocalRandom.current().nextInt(hot.length);
                       BenchTarget.Outcome outcome =

@@ -1,5 +1,6 @@
 package dev.factum.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.time.Duration;
 final class DiskTarget implements BenchTarget {
   private final Path directory;
 
-  DiskTarget(Path directory) throws java.io.IOException {
+  DiskTarget(Path directory) throws IOException {
     this.directory = Files.createDirectories(directory);
   }
 
@@ -60,7 +61,7 @@ final class DiskTarget implements BenchTarget {
   }
 
   @Override
-  public void close() throws java.io.IOException {
+  public void close() throws IOException {
     DataDirectory.deleteTree(directory);
   }
 }

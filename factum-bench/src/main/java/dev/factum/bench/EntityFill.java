@@ -1,5 +1,6 @@
 package dev.factum.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +59,7 @@ final class EntityFill {
     }
     long lastReport = started;
     for (Thread appender : appenders) {
-      while (!appender.join(java.time.Duration.ofSeconds(1))) {
+      while (!appender.join(Duration.ofSeconds(1))) {
         long now = System.nanoTime();
         if (now - lastReport >= 10_000_000_000L) {
           lastReport = now;

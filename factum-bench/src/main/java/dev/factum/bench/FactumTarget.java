@@ -9,6 +9,7 @@ import dev.factum.client.FactumClient;
 import dev.factum.engine.FactumStore;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -34,10 +35,10 @@ final class FactumTarget implements BenchTarget {
     FactumStore open(String label) throws Exception;
 
     /** Drops the data of the store opened for {@code label}, after it was closed. */
-    void drop(String label) throws java.io.IOException;
+    void drop(String label) throws IOException;
 
     @Override
-    void close() throws java.io.IOException;
+    void close() throws IOException;
   }
 
   private final String name;
@@ -86,7 +87,7 @@ final class FactumTarget implements BenchTarget {
   }
 
   @Override
-  public void close() throws java.io.IOException {
+  public void close() throws IOException {
     storage.close();
   }
 
@@ -148,7 +149,7 @@ final class FactumTarget implements BenchTarget {
     }
 
     @Override
-    public void close() throws java.io.IOException {
+    public void close() throws IOException {
       try {
         if (server != null) {
           server.close();

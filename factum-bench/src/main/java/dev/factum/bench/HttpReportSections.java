@@ -163,7 +163,7 @@ final class HttpReportSections {
     table.row(
         RATIO_ROW,
         "",
-        Fmt.ratio(http.elapsedNanos(), in.elapsedNanos()),
+        Fmt.ratio((double) http.elapsedNanos(), (double) in.elapsedNanos()),
         Fmt.ratio(http.eventsPerSecond(), in.eventsPerSecond()),
         "");
     out.append(table.render()).append('\n');

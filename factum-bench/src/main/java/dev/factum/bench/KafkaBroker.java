@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
@@ -182,9 +184,7 @@ final class KafkaBroker implements AutoCloseable {
       try (Admin admin = Admin.create(adminProperties())) {
         admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
         return;
-      } catch (java.util.concurrent.ExecutionException
-          | java.util.concurrent.TimeoutException
-          | RuntimeException e) {
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
         last = new IllegalStateException(e.toString(), e);
         Thread.sleep(500);
       }

@@ -1,6 +1,7 @@
 package dev.factum.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -68,14 +70,14 @@ final class KafkaTarget implements BenchTarget {
 
   /** The version of the Kafka client jar (the broker's is the same, see the broker module). */
   static String version() {
-    try (java.io.InputStream in =
+    try (InputStream in =
         KafkaProducer.class.getResourceAsStream("/kafka/kafka-version.properties")) {
       Properties properties = new Properties();
       if (in != null) {
         properties.load(in);
       }
       return properties.getProperty("version", "unknown");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "unknown";
     }
   }
@@ -141,7 +143,7 @@ final class KafkaTarget implements BenchTarget {
             && description.partitions().stream().allMatch(p -> p.leader() != null)) {
           return;
         }
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         // The broker's metadata may not know the new topic yet.
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
           throw e;

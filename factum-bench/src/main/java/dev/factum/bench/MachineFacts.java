@@ -1,5 +1,6 @@
 package dev.factum.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.FileStore;
@@ -58,8 +59,7 @@ record MachineFacts(Map<String, String> facts) {
   }
 
   private static String memory() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       return Fmt.gibibytes(os.getTotalMemorySize());
     }
     return "unknown";

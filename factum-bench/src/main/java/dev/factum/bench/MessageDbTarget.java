@@ -173,7 +173,7 @@ final class MessageDbTarget implements BenchTarget {
     }
   }
 
-  private final class MessageDbSession implements Session {
+  private static final class MessageDbSession implements Session {
     private final String url;
     private final List<Connection> connections = new ArrayList<>();
 

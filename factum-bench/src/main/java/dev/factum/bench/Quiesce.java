@@ -2,6 +2,7 @@ package dev.factum.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -50,7 +51,7 @@ final class Quiesce {
       for (Path file : files.toList()) {
         try {
           total += Files.size(file);
-        } catch (java.nio.file.NoSuchFileException deleted) {
+        } catch (NoSuchFileException deleted) {
           // removed since the listing
         }
       }
@@ -66,7 +67,7 @@ final class Quiesce {
         long size;
         try {
           size = Files.size(file);
-        } catch (java.nio.file.NoSuchFileException deleted) {
+        } catch (NoSuchFileException deleted) {
           size = -1; // removed while listing: the directory is still changing
         }
         hash = hash * 31 + file.getFileName().toString().hashCode();

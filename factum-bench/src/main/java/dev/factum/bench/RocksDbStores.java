@@ -2,6 +2,7 @@ package dev.factum.bench;
 
 import dev.factum.engine.FactumStore;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -21,7 +22,7 @@ record RocksDbStores(Path directory) implements FactumTarget.Storage {
   }
 
   @Override
-  public void drop(String label) throws java.io.IOException {
+  public void drop(String label) throws IOException {
     DataDirectory.deleteTree(directory.resolve(label));
   }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ final class SoakRun {
 
   static Result run(SoakOptions options, long seed, Progress progress)
       throws IOException, InterruptedException {
-    ZonedDateTime startedAt = ZonedDateTime.now();
+    ZonedDateTime startedAt = ZonedDateTime.now(ZoneId.systemDefault());
     progress.say(
         "soak: %s, %d writers, %d readers, %d subscribers, seed %d (replay with --seed)",
         human(options.duration()),

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,10 +106,10 @@ class BenchSmokeTest {
 
   @Test
   void optionsRejectWhatCannotBeRun() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse("--events", "150"))
+    Assertions.assertThatThrownBy(() -> BenchOptions.parse("--events", "150"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("multiple of 100");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse("--only", "nope"))
+    Assertions.assertThatThrownBy(() -> BenchOptions.parse("--only", "nope"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown workload");
     assertThat(BenchOptions.parse("--only", "append").runsDiskBaseline()).isTrue();
@@ -118,8 +119,7 @@ class BenchSmokeTest {
     assertThat(BenchOptions.parse().httpClient()).isEqualTo(HttpClientKind.RAW);
     assertThat(BenchOptions.parse("--http-client", "jdk").httpClient())
         .isEqualTo(HttpClientKind.JDK);
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> BenchOptions.parse("--http-client", "curl"))
+    Assertions.assertThatThrownBy(() -> BenchOptions.parse("--http-client", "curl"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("jdk or raw");
   }

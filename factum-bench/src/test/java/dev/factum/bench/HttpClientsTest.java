@@ -30,8 +30,9 @@ class HttpClientsTest {
   @EnumSource(HttpClientKind.class)
   void appendsReadsAndStreamsThroughTheServer(HttpClientKind kind, @TempDir Path temp)
       throws Exception {
+    Progress progress = new Progress(System.err); // not closed: the rig does not own stderr
     try (FactumStore store = RocksDbEventStore.open(temp.resolve("store"));
-        HttpRig rig = HttpRig.start(store, kind, new Progress(System.err))) {
+        HttpRig rig = HttpRig.start(store, kind, progress)) {
       HttpConnection connection = rig.connect();
       Payloads payloads = new Payloads(1);
       for (int i = 0; i < 10; i++) {

@@ -5,10 +5,15 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Cuts a page of {@code GET /all} into export lines: each event exactly as the server sent it (the
@@ -40,7 +45,7 @@ final class ExportLines {
           int start = (int) parser.currentTokenLocation().getByteOffset();
           parser.skipChildren();
           int end = (int) parser.currentLocation().getByteOffset();
-          lines.add(line(java.util.Arrays.copyOfRange(page, start, end)));
+          lines.add(line(Arrays.copyOfRange(page, start, end)));
         }
       }
     }
@@ -54,12 +59,12 @@ final class ExportLines {
    */
   private static void checkUtf8(byte[] page) {
     ByteBuffer in = ByteBuffer.wrap(page);
-    java.nio.charset.CoderResult result =
+    CoderResult result =
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(in, java.nio.CharBuffer.allocate(page.length), true);
+            .decode(in, CharBuffer.allocate(page.length), true);
     if (!result.isError()) {
       return;
     }
@@ -75,7 +80,7 @@ final class ExportLines {
   }
 
   private static String find(String text, String regex) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+    Matcher m = Pattern.compile(regex).matcher(text);
     return m.find() ? m.group(1) : "?";
   }
 

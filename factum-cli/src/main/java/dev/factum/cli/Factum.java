@@ -1,7 +1,10 @@
 package dev.factum.cli;
 
+import dev.factum.api.FactumException;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,7 +25,7 @@ public final class Factum {
   static final Map<String, Command> COMMANDS = commands();
 
   private static Map<String, Command> commands() {
-    Map<String, Command> commands = new java.util.LinkedHashMap<>();
+    Map<String, Command> commands = new LinkedHashMap<>();
     for (Command command :
         List.of(
             new ServeCommand(),
@@ -35,7 +38,8 @@ public final class Factum {
             new ImportCommand(),
             new VerifyCommand())) {
       commands.put(
-          command.getClass().getSimpleName().replace("Command", "").toLowerCase(), command);
+          command.getClass().getSimpleName().replace("Command", "").toLowerCase(Locale.ROOT),
+          command);
     }
     return commands;
   }
@@ -77,7 +81,7 @@ public final class Factum {
       err.println("factum " + argv[0] + ": " + e.getMessage() + "\n");
       err.println(command.usage());
       return 2;
-    } catch (CommandFailure | dev.factum.api.FactumException e) {
+    } catch (CommandFailure | FactumException e) {
       err.println("factum " + argv[0] + ": " + e.getMessage());
       return 1;
     } catch (Exception e) {

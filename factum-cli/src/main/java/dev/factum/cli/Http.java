@@ -1,7 +1,11 @@
 package dev.factum.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.factum.api.StreamNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -10,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -22,10 +27,9 @@ import javax.net.ssl.TrustManager;
 final class Http {
   /** Numbers stay exact (no double round trip), so export and import never change event data. */
   static final ObjectMapper JSON =
-      com.fasterxml.jackson.databind.json.JsonMapper.builder()
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .disable(
-              com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
 
   static final String URL_HELP =
@@ -63,7 +67,7 @@ final class Http {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(new KeyManager[0], new TrustManager[0], null);
       return context;
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("no TLS context", e);
     }
   }
@@ -147,6 +151,6 @@ final class Http {
   }
 
   static String segment(String value) {
-    return dev.factum.api.StreamNames.urlEncode(value);
+    return StreamNames.urlEncode(value);
   }
 }

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -113,10 +114,7 @@ final class ImportCommand implements Factum.Command {
     Path temporary = checkpoint.resolveSibling(checkpoint.getFileName() + ".tmp");
     Files.writeString(temporary, Long.toString(done));
     Files.move(
-        temporary,
-        checkpoint,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        temporary, checkpoint, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static JsonNode parse(String line, long number) {

@@ -1,5 +1,6 @@
 package dev.factum.cli;
 
+import java.io.Console;
 import java.io.PrintStream;
 
 /**
@@ -9,12 +10,30 @@ import java.io.PrintStream;
 final class Progress {
   private final PrintStream err;
   private final String verb;
-  private final boolean terminal = System.console() != null;
+  private final boolean terminal = isTerminal();
   private long lastDraw;
 
   Progress(PrintStream err, String verb) {
     this.err = err;
     this.verb = verb;
+  }
+
+  /**
+   * On JDK 22 to 24 {@code System.console()} is not null even when output is redirected; there
+   * {@code Console.isTerminal()} (JDK 22+, so called reflectively under {@code --release 21})
+   * tells.
+   */
+  @SuppressWarnings("SystemConsoleNull") // null is still "no console" on JDK 21 and 25; see above
+  private static boolean isTerminal() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // JDK 21: a console is always a terminal
+    }
   }
 
   void update(long done, long total, String position) {

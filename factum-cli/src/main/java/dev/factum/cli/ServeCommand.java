@@ -6,7 +6,9 @@ import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
 import dev.factum.storage.postgres.PostgresEventStore;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -76,7 +78,7 @@ final class ServeCommand implements Factum.Command {
       binding =
           FactumServer.bind(
               ServerConfig.DEFAULT.withHost(settings.host()).withPort(settings.port()));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new Factum.CommandFailure(listenFailure(settings, e));
     }
     FactumStore store;
@@ -115,9 +117,9 @@ final class ServeCommand implements Factum.Command {
     return 0;
   }
 
-  private static String listenFailure(ServeSettings settings, java.io.IOException e) {
+  private static String listenFailure(ServeSettings settings, IOException e) {
     String where = settings.host() + ":" + settings.port();
-    if (e instanceof java.net.BindException) {
+    if (e instanceof BindException) {
       return "cannot listen on "
           + where
           + ": the port is in use (another server?) or the address is not this machine's;"

@@ -14,6 +14,7 @@ import dev.factum.api.LogFilter;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
+import dev.factum.api.StreamState.Status;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.StreamHead;
@@ -23,6 +24,7 @@ import dev.factum.storage.rocksdb.RocksDbEventStore;
 import dev.factum.storage.rocksdb.RocksDbStorage;
 import dev.factum.tck.Await;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -202,9 +204,7 @@ class ExportImportTest {
                 Set.of()));
       }
       storage.commit(
-          new CommitBatch(
-              events,
-              Map.of("old-1", new StreamHead(2, 2, 0, dev.factum.api.StreamState.Status.ACTIVE))));
+          new CommitBatch(events, Map.of("old-1", new StreamHead(2, 2, 0, Status.ACTIVE))));
     }
     Path file = temp.resolve("out.ndjson");
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -231,7 +231,7 @@ class ExportImportTest {
   void anEventThatCannotBeOneFaithfulLineIsAnErrorNamingIt() {
     // A UTF-8-encoded surrogate (CESU-8): not UTF-8, so it cannot be written unchanged.
     byte[] page =
-        ("{\"events\":[{\"id\":\"x\",\"stream\":\"s-1\",\"position\":7,\"data\":\"a\u0000\"}]}")
+        "{\"events\":[{\"id\":\"x\",\"stream\":\"s-1\",\"position\":7,\"data\":\"a\u0000\"}]}"
             .getBytes(StandardCharsets.UTF_8);
     int zero = new String(page, StandardCharsets.UTF_8).indexOf('\u0000');
     byte[] bad = new byte[page.length + 2];
@@ -313,7 +313,7 @@ class ExportImportTest {
   private static long size(Path file) {
     try {
       return Files.size(file);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return 0;
     }
   }

@@ -2,6 +2,8 @@ package dev.factum.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.factum.api.ExpectedRevision;
+import dev.factum.api.StreamState.Status;
 import dev.factum.engine.FactumStore;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
@@ -124,8 +126,8 @@ class FactumCommandTest {
           "--url",
           url);
       // Deletes are events of their own ($deletions): the export carries them.
-      store.delete("user-0", dev.factum.api.ExpectedRevision.any());
-      store.tombstone("user-1", dev.factum.api.ExpectedRevision.any());
+      store.delete("user-0", ExpectedRevision.any());
+      store.tombstone("user-1", ExpectedRevision.any());
       Run read = factum("read", "order-1", "--url", url);
       assertThat(read.out().lines().toList()).hasSize(3);
       assertThat(factum("read", "--all", "--category", "user", "--url", url).out().lines().count())
@@ -158,8 +160,7 @@ class FactumCommandTest {
       assertThat(factum("export", "--out", again.toString(), "--url", url).exit()).isZero();
       // The copy is the same log, line for line: positions, timestamps and deletes included.
       assertThat(Files.readAllLines(again)).isEqualTo(Files.readAllLines(export));
-      assertThat(store.streamState("user-1").status())
-          .isEqualTo(dev.factum.api.StreamState.Status.TOMBSTONED);
+      assertThat(store.streamState("user-1").status()).isEqualTo(Status.TOMBSTONED);
     }
     assertThat(Files.readString(temp.resolve("again.ndjson")))
         .contains("\"amount\":19.90,\"x\":0.12345678901234567890");

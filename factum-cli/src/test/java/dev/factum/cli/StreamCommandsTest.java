@@ -9,6 +9,7 @@ import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +43,7 @@ class StreamCommandsTest {
   }
 
   private static List<JsonNode> lines(FactumCommandTest.Run run) throws Exception {
-    List<JsonNode> events = new java.util.ArrayList<>();
+    List<JsonNode> events = new ArrayList<>();
     for (String line : run.out().lines().toList()) {
       events.add(Http.JSON.readTree(line));
     }

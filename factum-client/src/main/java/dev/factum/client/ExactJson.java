@@ -2,6 +2,7 @@ package dev.factum.client;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -89,9 +90,7 @@ final class ExactJson {
     } catch (IOException | RuntimeException e) {
       // Jackson's parse errors, and a number it lexes but cannot convert
       throw new Malformed(
-          e instanceof com.fasterxml.jackson.core.JsonProcessingException p
-              ? p.getOriginalMessage()
-              : e.getMessage());
+          e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.factum.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.api.FactumException;
+import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.StoreClosedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -120,7 +121,7 @@ final class HttpTransport {
           what + " got no answer (" + failure + "); it may or may not have been applied", failure);
     }
     if (failure instanceof IllegalArgumentException bad) {
-      return new dev.factum.api.InvalidArgumentException(what + ": " + bad.getMessage(), bad);
+      return new InvalidArgumentException(what + ": " + bad.getMessage(), bad);
     }
     return new OutcomeUnknownException(
         what + " failed in the client (" + failure + "); it may or may not have been applied",

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,7 +48,7 @@ final class ProblemMapper {
   static FactumException fromResponse(
       int status, String contentType, byte[] body, String retryAfter, String stream) {
     JsonNode problem = null;
-    if (contentType != null && contentType.toLowerCase().contains("json")) {
+    if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json")) {
       try {
         problem = WireCodec.parse(body);
       } catch (RuntimeException notJson) {

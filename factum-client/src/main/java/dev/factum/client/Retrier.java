@@ -120,14 +120,16 @@ final class Retrier {
       } catch (RuntimeException e) {
         future = CompletableFuture.failedFuture(e);
       }
-      future.whenComplete(
-          (value, error) -> {
-            if (error == null) {
-              result.complete(value);
-            } else {
-              failed(unwrap(error));
-            }
-          });
+      // The callback only completes result, which the caller holds; nothing to observe here.
+      var unused =
+          future.whenComplete(
+              (value, error) -> {
+                if (error == null) {
+                  result.complete(value);
+                } else {
+                  failed(unwrap(error));
+                }
+              });
     }
 
     private void failed(Throwable failure) {

@@ -63,12 +63,14 @@ final class SseConnection implements Flow.Subscriber<List<ByteBuffer>> {
     } catch (RuntimeException e) {
       throw HttpTransport.transportFailure("GET", path, e);
     }
-    exchange.whenComplete(
-        (response, error) -> {
-          if (error != null) {
-            headers.completeExceptionally(error);
-          }
-        });
+    // The callback only completes futures the caller holds; nothing to observe here.
+    var unused =
+        exchange.whenComplete(
+            (response, error) -> {
+              if (error != null) {
+                headers.completeExceptionally(error);
+              }
+            });
     HttpResponse.ResponseInfo info = await(headers, headerTimeout, path);
     if (info.statusCode() == 200) {
       String type = info.headers().firstValue("Content-Type").orElse("");

@@ -23,6 +23,7 @@ import dev.factum.api.StreamState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -223,7 +225,7 @@ final class WireCodec {
       throw new InvalidArgumentException(
           what + " is not exactly one JSON value: " + e.getMessage());
     }
-    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
+    return new String(bytes, StandardCharsets.UTF_8).strip();
   }
 
   @FunctionalInterface
@@ -294,10 +296,7 @@ final class WireCodec {
 
   /** {@code cursor}: what a forward read continues after (revision or position). */
   private static ReadPage page(
-      JsonNode body,
-      long from,
-      Direction direction,
-      java.util.function.ToLongFunction<RecordedEvent> cursor) {
+      JsonNode body, long from, Direction direction, ToLongFunction<RecordedEvent> cursor) {
     List<RecordedEvent> events = events(body);
     boolean end = booleanField(body, "endOfRead");
     Long linked = nextFromLink(body);

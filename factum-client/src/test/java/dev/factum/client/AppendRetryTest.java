@@ -9,6 +9,7 @@ import dev.factum.api.Direction;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
+import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.MultiAppendResult;
 import dev.factum.api.OverloadedException;
 import dev.factum.api.RecordedEvent;
@@ -17,12 +18,15 @@ import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.StoreOptions;
 import dev.factum.server.ServerConfig;
 import dev.factum.tck.Await;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +70,7 @@ class AppendRetryTest {
   }
 
   private static List<EventData> events(int count) {
-    return java.util.stream.IntStream.range(0, count)
+    return IntStream.range(0, count)
         .mapToObj(i -> EventData.json("E" + i, "{\"i\":" + i + "}"))
         .toList();
   }
@@ -128,8 +132,7 @@ class AppendRetryTest {
         client.appendAsync(new AppendRequest("slow-1", ExpectedRevision.noStream(), events(2)));
     try {
       // The first attempt is queued behind the held commit and times out on the client.
-      assertThat(firstRetry.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
-          .isTrue();
+      assertThat(firstRetry.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     } finally {
       release.countDown();
     }
@@ -165,8 +168,7 @@ class AppendRetryTest {
     CompletableFuture<AppendResult> append =
         client.appendAsync(new AppendRequest("c-1", ExpectedRevision.noStream(), events(1)));
     try {
-      assertThat(overloaded.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
-          .isTrue();
+      assertThat(overloaded.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     } finally {
       release.countDown();
     }
@@ -193,7 +195,7 @@ class AppendRetryTest {
     assertThatThrownBy(() -> client.append("s-1", ExpectedRevision.noStream(), events(1)))
         .isInstanceOf(WrongExpectedRevisionException.class);
     assertThatThrownBy(() -> client.append("$system", ExpectedRevision.any(), events(1)))
-        .isInstanceOf(dev.factum.api.InvalidArgumentException.class);
+        .isInstanceOf(InvalidArgumentException.class);
     server.store.close();
     assertThatThrownBy(() -> client.append("s-1", ExpectedRevision.any(), events(1)))
         .isInstanceOf(StoreClosedException.class);
@@ -215,7 +217,7 @@ class AppendRetryTest {
     server.stop();
     CountDownLatch refused = new CountDownLatch(1);
     client =
-        ServerFixture.client(java.net.URI.create("http://127.0.0.1:" + port))
+        ServerFixture.client(URI.create("http://127.0.0.1:" + port))
             .retryPolicy(new RetryPolicy(50, Duration.ofMillis(20), Duration.ofMillis(100)))
             .retryListener(
                 (operation, attempt, failure, pause) -> {
@@ -225,7 +227,7 @@ class AppendRetryTest {
             .build();
     CompletableFuture<AppendResult> append =
         client.appendAsync(new AppendRequest("s-1", ExpectedRevision.noStream(), events(1)));
-    assertThat(refused.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(refused.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     server.restart();
 
     assertThat(append.get()).isEqualTo(new AppendResult("s-1", 0, 0, 0, 0));

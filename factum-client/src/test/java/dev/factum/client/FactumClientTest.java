@@ -1,5 +1,6 @@
 package dev.factum.client;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,14 +19,20 @@ import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
+import dev.factum.api.Subscription;
+import dev.factum.api.SubscriptionListener;
+import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.WrongExpectedRevisionException;
+import dev.factum.tck.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,16 +201,11 @@ class FactumClientTest {
         .isEqualTo(new StreamState(stream, StreamState.Status.ACTIVE, 4));
 
     // The same bytes through a subscription (SSE frames) and through the global log.
-    List<RecordedEvent> fed = new java.util.concurrent.CopyOnWriteArrayList<>();
-    dev.factum.api.Subscription feed =
-        client.subscribe(
-            dev.factum.api.SubscriptionRequest.toStream(stream),
-            (dev.factum.api.SubscriptionListener) fed::add);
+    List<RecordedEvent> fed = new CopyOnWriteArrayList<>();
+    Subscription feed =
+        client.subscribe(SubscriptionRequest.toStream(stream), (SubscriptionListener) fed::add);
     try {
-      dev.factum.tck.Await.until(
-          "the feed to deliver the stream",
-          java.time.Duration.ofSeconds(30),
-          () -> fed.size() == 5);
+      Await.until("the feed to deliver the stream", Duration.ofSeconds(30), () -> fed.size() == 5);
     } finally {
       feed.close();
     }
@@ -234,7 +236,7 @@ class FactumClientTest {
                 client.append(
                     "s-1",
                     ExpectedRevision.any(),
-                    List.of(event("T", "{}").withMetadata("not json".getBytes()))))
+                    List.of(event("T", "{}").withMetadata("not json".getBytes(UTF_8)))))
         .isInstanceOf(InvalidArgumentException.class);
     for (byte[] raw :
         List.of(
@@ -345,7 +347,7 @@ class FactumClientTest {
             () -> client.append("s-1", ExpectedRevision.any(), List.of(event("T", "{}"))))
         .isInstanceOf(StoreClosedException.class);
     assertThatThrownBy(() -> client.headPosition()).isInstanceOf(StoreClosedException.class);
-    assertThatThrownBy(() -> client.subscribe(dev.factum.api.SubscriptionRequest.toAll(), e -> {}))
+    assertThatThrownBy(() -> client.subscribe(SubscriptionRequest.toAll(), e -> {}))
         .isInstanceOf(StoreClosedException.class);
   }
 }

@@ -18,6 +18,7 @@ import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.StoreOptions;
 import dev.factum.server.ServerConfig;
 import dev.factum.tck.Await;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,11 +26,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,7 +70,7 @@ class SubscriptionTest {
    * sessions to end after closing subscriptions, since a connection closed by its client while the
    * server stops makes the JDK server wait out its whole grace period.
    */
-  private ServerFixture start() throws java.io.IOException {
+  private ServerFixture start() throws IOException {
     return ServerFixture.start(directory, StoreOptions.DEFAULT, QUICK_HEARTBEAT);
   }
 
@@ -88,7 +91,7 @@ class SubscriptionTest {
     final AtomicInteger caughtUp = new AtomicInteger();
     final List<Throwable> closes = Collections.synchronizedList(new ArrayList<>());
     final CountDownLatch closed = new CountDownLatch(1);
-    final Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     @Override
     public void onEvent(RecordedEvent event) throws Exception {
@@ -113,9 +116,7 @@ class SubscriptionTest {
     }
 
     void awaitClose() throws InterruptedException {
-      assertThat(closed.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
-          .as("onClose")
-          .isTrue();
+      assertThat(closed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("onClose").isTrue();
     }
 
     List<Long> positions() {
@@ -449,8 +450,7 @@ class SubscriptionTest {
     assertThat(feed.isClosed()).isTrue();
     assertThat(closed.closes).containsExactly((Throwable) null);
 
-    assertThat(selfClosed.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
-        .isTrue();
+    assertThat(selfClosed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(seen).hasValue(3);
     assertThat(selfCause).isEmpty();
 

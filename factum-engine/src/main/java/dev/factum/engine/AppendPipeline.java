@@ -14,9 +14,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -339,7 +341,7 @@ final class AppendPipeline {
    * state (see {@link StorageFullGate}) and publishes whatever the failed batch made durable.
    */
   private boolean resumedAfterFull() {
-    java.util.OptionalLong durable = fullGate.tryResume();
+    OptionalLong durable = fullGate.tryResume();
     if (durable.isEmpty()) {
       return false;
     }
@@ -401,7 +403,7 @@ final class AppendPipeline {
     if (outcome instanceof Throwable t) {
       command.future().completeExceptionally(t);
     } else {
-      ((java.util.concurrent.CompletableFuture<Object>) command.future()).complete(outcome);
+      ((CompletableFuture<Object>) command.future()).complete(outcome);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.factum.engine;
 
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
+import dev.factum.api.DataCorruptedException;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.IdempotencyConflictException;
@@ -499,7 +500,7 @@ final class BatchStager {
     }
     RecordedEvent event = state.readEvent(position);
     if (!event.id().equals(id)) {
-      throw new dev.factum.api.DataCorruptedException(
+      throw new DataCorruptedException(
           "the event-id index maps "
               + id
               + " to position "

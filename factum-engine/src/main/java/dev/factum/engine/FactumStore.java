@@ -21,12 +21,18 @@ import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.spi.SharedStorage;
 import dev.factum.engine.spi.Storage;
+import dev.factum.engine.spi.StorageGauge;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -87,7 +93,7 @@ public final class FactumStore implements EventStore {
   }
 
   /** What the storage reports about itself for metrics (see {@link StorageGauge}). */
-  public List<dev.factum.engine.spi.StorageGauge> storageGauges() {
+  public List<StorageGauge> storageGauges() {
     return storage.gauges();
   }
 
@@ -172,7 +178,7 @@ public final class FactumStore implements EventStore {
     if (parts == null) {
       throw new InvalidArgumentException("an append needs at least one stream");
     }
-    return java.util.Collections.unmodifiableList(new java.util.ArrayList<>(parts));
+    return Collections.unmodifiableList(new ArrayList<>(parts));
   }
 
   private StreamState submitDelete(String stream, ExpectedRevision expected, boolean tombstone) {
@@ -189,7 +195,7 @@ public final class FactumStore implements EventStore {
   private static Object join(CompletableFuture<Object> future) {
     try {
       return future.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
@@ -328,10 +334,8 @@ public final class FactumStore implements EventStore {
    *
    * @return whether the head moved beyond {@code position}
    */
-  public boolean awaitHeadBeyond(long position, java.time.Duration timeout)
-      throws InterruptedException {
-    return publisher.awaitBeyond(
-        position, timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  public boolean awaitHeadBeyond(long position, Duration timeout) throws InterruptedException {
+    return publisher.awaitBeyond(position, timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /**

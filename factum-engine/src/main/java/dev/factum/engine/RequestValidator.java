@@ -7,6 +7,7 @@ import dev.factum.api.Limits;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -119,7 +120,7 @@ final class RequestValidator {
       Instant timestamp = event.timestamp();
       if (timestamp == null
           || timestamp.isBefore(Instant.EPOCH)
-          || timestamp.getNano() % 1000 != 0
+          || !timestamp.truncatedTo(ChronoUnit.MICROS).equals(timestamp)
           || timestamp.isAfter(LATEST)) {
         throw new InvalidArgumentException(
             "imported event "

@@ -2,6 +2,7 @@ package dev.factum.engine;
 
 import dev.factum.api.AppendRequest;
 import dev.factum.api.ExpectedRevision;
+import dev.factum.api.RecordedEvent;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,8 +34,7 @@ sealed interface WriteCommand {
    * A replay of exported events (and deletion events) keeping ids, revisions and timestamps; see
    * {@link dev.factum.api.EventStore#importEvents}.
    */
-  record Import(
-      List<dev.factum.api.RecordedEvent> events, long bytes, CompletableFuture<Object> future)
+  record Import(List<RecordedEvent> events, long bytes, CompletableFuture<Object> future)
       implements WriteCommand {
     @Override
     public int eventCount() {

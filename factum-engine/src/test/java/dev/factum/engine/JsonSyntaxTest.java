@@ -2,7 +2,12 @@ package dev.factum.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -107,7 +112,7 @@ class JsonSyntaxTest {
     return out.append('"').toString();
   }
 
-  private static String object(java.util.List<String> values) {
+  private static String object(List<String> values) {
     StringBuilder out = new StringBuilder("{");
     for (int i = 0; i < values.size(); i++) {
       out.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(values.get(i));
@@ -162,7 +167,7 @@ class JsonSyntaxTest {
   /** Inside a string, raw bytes are accepted exactly when the JDK's strict decoder accepts them. */
   @Property(tries = 1000)
   void rawStringBytesAgreeWithTheStrictDecoder(@ForAll byte[] content) {
-    java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream json = new ByteArrayOutputStream();
     json.write('"');
     for (byte b : content) {
       if ((b & 0xFF) >= 0x20 && b != '"' && b != '\\') {
@@ -175,11 +180,11 @@ class JsonSyntaxTest {
     try {
       StandardCharsets.UTF_8
           .newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes));
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
       decodes = true;
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       decodes = false;
     }
     assertThat(JsonSyntax.isValue(bytes)).isEqualTo(decodes);

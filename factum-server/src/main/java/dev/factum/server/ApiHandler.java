@@ -14,9 +14,13 @@ import dev.factum.api.LogFilter;
 import dev.factum.api.MultiAppendResult;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
+import dev.factum.api.StoreClosedException;
+import dev.factum.api.StreamDeletedException;
+import dev.factum.api.StreamNames;
 import dev.factum.api.StreamState;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.spi.StreamHead;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +29,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The v1 HTTP API over a {@link FactumStore}: resolves each request to a {@link Route}, runs it,
@@ -47,11 +55,9 @@ final class ApiHandler implements HttpHandler {
   private final byte[] openApi;
   private final Set<SseSession> sessions = ConcurrentHashMap.newKeySet();
   private volatile boolean shuttingDown;
-  private final java.util.concurrent.atomic.AtomicInteger inFlight =
-      new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.locks.ReentrantLock idleLock =
-      new java.util.concurrent.locks.ReentrantLock();
-  private final java.util.concurrent.locks.Condition idle = idleLock.newCondition();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final ReentrantLock idleLock = new ReentrantLock();
+  private final Condition idle = idleLock.newCondition();
 
   ApiHandler(FactumStore store, ServerConfig config, Metrics metrics) {
     this.store = store;
@@ -232,11 +238,11 @@ final class ApiHandler implements HttpHandler {
         page.endOfRead()
             ? null
             : "/streams/"
-                + dev.factum.api.StreamNames.urlEncode(stream)
+                + StreamNames.urlEncode(stream)
                 + "?from="
                 + page.next()
                 + "&direction="
-                + direction.name().toLowerCase()
+                + direction.name().toLowerCase(Locale.ROOT)
                 + "&limit="
                 + limit;
     return json(request.exchange, 200, json -> writePage(json, page, next));
@@ -291,7 +297,7 @@ final class ApiHandler implements HttpHandler {
           "/all?from="
               + result.next()
               + "&direction="
-              + direction.name().toLowerCase()
+              + direction.name().toLowerCase(Locale.ROOT)
               + "&limit="
               + limit
               + filterQuery(filter);
@@ -329,7 +335,7 @@ final class ApiHandler implements HttpHandler {
   }
 
   private int streamState(Request request, String stream) throws IOException {
-    dev.factum.engine.spi.StreamHead head = store.streamHead(stream);
+    StreamHead head = store.streamHead(stream);
     StreamState state = new StreamState(stream, head.status(), head.lastRevision());
     return json(
         request.exchange,
@@ -347,7 +353,7 @@ final class ApiHandler implements HttpHandler {
 
   private static void writeState(JsonGenerator json, StreamState state) throws IOException {
     json.writeStringField("stream", state.stream());
-    json.writeStringField("status", state.status().name().toLowerCase());
+    json.writeStringField("status", state.status().name().toLowerCase(Locale.ROOT));
     if (state.lastRevision() < 0) {
       json.writeNullField("lastRevision");
     } else {
@@ -377,7 +383,7 @@ final class ApiHandler implements HttpHandler {
     // A feed that can never deliver is refused before the stream starts: a 200 followed by an
     // error event would make a browser's EventSource reconnect to it every second, for ever.
     if (store.streamState(stream).status() == StreamState.Status.TOMBSTONED) {
-      throw new dev.factum.api.StreamDeletedException(stream);
+      throw new StreamDeletedException(stream);
     }
     long from = subscriptionFrom(request);
     String lastEventId = lastEventId(request);
@@ -440,7 +446,7 @@ final class ApiHandler implements HttpHandler {
     metrics.sseOpened();
     try {
       if (shuttingDown) {
-        throw new dev.factum.api.StoreClosedException("the server is shutting down");
+        throw new StoreClosedException("the server is shutting down");
       }
       session.run(store, subscription, config.heartbeat());
     } finally {
@@ -530,11 +536,7 @@ final class ApiHandler implements HttpHandler {
         };
     StringBuilder query = new StringBuilder();
     for (String value : filter.values().stream().sorted().toList()) {
-      query
-          .append('&')
-          .append(name)
-          .append('=')
-          .append(dev.factum.api.StreamNames.urlEncode(value));
+      query.append('&').append(name).append('=').append(StreamNames.urlEncode(value));
     }
     return query.toString();
   }

@@ -38,7 +38,7 @@ final class JsonBody {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final byte[] body;
-  private final Map<ObjectNode, Map<String, byte[]>> raw = new IdentityHashMap<>();
+  private final IdentityHashMap<ObjectNode, Map<String, byte[]>> raw = new IdentityHashMap<>();
   private final List<String> path = new ArrayList<>();
   private boolean outermost = true;
   private final JsonNode root;

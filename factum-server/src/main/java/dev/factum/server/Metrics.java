@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +67,7 @@ final class Metrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<String, Counter> appendsByResult = new ConcurrentHashMap<>();
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
-  private final Map<ReadKind, Timer> reads = new java.util.EnumMap<>(ReadKind.class);
+  private final Map<ReadKind, Timer> reads = new EnumMap<>(ReadKind.class);
   private final Counter eventsAppended;
   private final Timer appendLatency;
   private final AtomicInteger sseSessions = new AtomicInteger();
@@ -92,7 +94,7 @@ final class Metrics implements AutoCloseable {
           kind,
           Timer.builder("factum.read.duration")
               .description("Time the store takes to answer a read page, by kind of read.")
-              .tag("kind", kind.name().toLowerCase())
+              .tag("kind", kind.name().toLowerCase(Locale.ROOT))
               .serviceLevelObjectives(BUCKETS)
               .register(registry));
     }
@@ -149,7 +151,7 @@ final class Metrics implements AutoCloseable {
   }
 
   void request(Route route, int status) {
-    String routeName = route.name().toLowerCase();
+    String routeName = route.name().toLowerCase(Locale.ROOT);
     requests
         .computeIfAbsent(
             routeName + "|" + status,

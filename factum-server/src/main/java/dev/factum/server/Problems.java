@@ -3,6 +3,8 @@ package dev.factum.server;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.factum.api.ErrorCode;
 import dev.factum.api.FactumException;
+import dev.factum.api.StreamDeletedException;
+import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.WrongExpectedRevisionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -85,10 +87,10 @@ final class Problems {
       json.writeNumberField("status", status);
       json.writeStringField("detail", detail == null ? title(code) : detail);
       json.writeStringField("code", code);
-      if (source instanceof dev.factum.api.StreamDeletedException deleted) {
+      if (source instanceof StreamDeletedException deleted) {
         json.writeStringField("stream", deleted.stream());
       }
-      if (source instanceof dev.factum.api.StreamNotFoundException missing) {
+      if (source instanceof StreamNotFoundException missing) {
         json.writeStringField("stream", missing.stream());
       }
       if (source instanceof WrongExpectedRevisionException conflict) {

@@ -7,6 +7,7 @@ import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.FactumStore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One Server-Sent Events connection: a store subscription whose listener writes each event to the
@@ -30,8 +32,7 @@ final class SseSession implements SubscriptionListener {
   private final HttpExchange exchange;
   private final OutputStream out;
   private final CountDownLatch ended = new CountDownLatch(1);
-  private final java.util.concurrent.locks.ReentrantLock writeLock =
-      new java.util.concurrent.locks.ReentrantLock();
+  private final ReentrantLock writeLock = new ReentrantLock();
   private volatile Subscription subscription;
   private volatile Throwable endCause;
 
@@ -42,7 +43,7 @@ final class SseSession implements SubscriptionListener {
   /** Sent early if a batch's frames grow past this; otherwise once per batch. */
   private static final int FLUSH_BYTES = 64 * 1024;
 
-  private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(8192);
+  private final ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
   private boolean headersSent;
 
   SseSession(HttpExchange exchange) {
@@ -59,7 +60,7 @@ final class SseSession implements SubscriptionListener {
       throws InterruptedException {
     subscription = store.subscribe(request, this);
     try {
-      write(("retry: 1000\n\n").getBytes(StandardCharsets.UTF_8));
+      write("retry: 1000\n\n".getBytes(StandardCharsets.UTF_8));
       while (!ended.await(heartbeat.toMillis(), TimeUnit.MILLISECONDS)) {
         try {
           write(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8));

@@ -10,8 +10,10 @@ import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.Limits;
 import dev.factum.api.RecordedEvent;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -365,12 +367,11 @@ final class WireFormat {
 
   /** One event as a standalone JSON document (for SSE {@code data:} lines). */
   static byte[] eventBytes(RecordedEvent event) {
-    java.io.ByteArrayOutputStream out =
-        new java.io.ByteArrayOutputStream(256 + event.data().length);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + event.data().length);
     try (JsonGenerator json = JSON.createGenerator(out)) {
       writeEvent(json, event);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     return out.toByteArray();
   }

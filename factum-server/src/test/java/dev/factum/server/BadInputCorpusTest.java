@@ -2,10 +2,14 @@ package dev.factum.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,7 +163,7 @@ class BadInputCorpusTest {
               "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{},\"metadata\":{\"@\":1}}]}",
               "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T@\",\"data\":{}}]}")) {
         int at = template.indexOf('@');
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(template.substring(0, at).getBytes(StandardCharsets.UTF_8));
         body.writeBytes(raw);
         body.writeBytes(template.substring(at + 1).getBytes(StandardCharsets.UTF_8));
@@ -356,7 +360,7 @@ class BadInputCorpusTest {
   @Test
   void malformedPercentEscapesSentRawAreRejected() throws Exception {
     for (String path : List.of("/streams/%ZZ", "/streams/%4", "/all?category=%G1")) {
-      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server.port())) {
+      try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
         socket
             .getOutputStream()
             .write(

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.tck.Await;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,9 +121,9 @@ class DeletionAndImportHttpTest {
     String ok =
         "\"id\":\"6f1c1f8e-0000-4000-8000-000000000009\",\"stream\":\"s-1\",\"revision\":0,"
             + "\"timestamp\":\"2020-01-01T00:00:00Z\",\"type\":\"T\",\"data\":{}";
-    java.util.List<byte[]> bodies = new java.util.ArrayList<>(BadInputCorpusTest.badBodies());
+    List<byte[]> bodies = new ArrayList<>(BadInputCorpusTest.badBodies());
     for (String body :
-        java.util.List.of(
+        List.of(
             "{\"events\":[]}",
             "{\"events\":[{" + ok + ",\"extra\":1}]}",
             "{\"events\":[{" + ok.replace("\"revision\":0", "\"revision\":-1") + "}]}",
@@ -135,16 +140,16 @@ class DeletionAndImportHttpTest {
                 + "}]}",
             "{\"events\":[{" + ok + "},{" + ok + "}]}",
             "{\"events\":[{" + ok + "}],\"mode\":\"x\"}")) {
-      bodies.add(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      bodies.add(body.getBytes(StandardCharsets.UTF_8));
     }
     for (byte[] body : bodies) {
       TestServer.Reply reply =
           server.send(
-              java.net.http.HttpRequest.newBuilder(server.uri("/import"))
+              HttpRequest.newBuilder(server.uri("/import"))
                   .header("Content-Type", "application/json")
-                  .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+                  .POST(BodyPublishers.ofByteArray(body))
                   .build());
-      String what = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+      String what = new String(body, StandardCharsets.UTF_8);
       assertThat(reply.status()).as(what).isBetween(400, 499);
       assertThat(reply.contentType()).as(what).isEqualTo("application/problem+json");
     }

@@ -3,10 +3,22 @@ package dev.factum.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.api.Direction;
+import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamNames;
+import dev.factum.tck.Await;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,11 +142,10 @@ class HttpApiTest {
             + "  }]}";
     assertThat(server.post("/streams/exact-1", body).status()).isEqualTo(200);
 
-    java.util.List<dev.factum.api.RecordedEvent> stored =
-        server.store.readStream("exact-1", 0, dev.factum.api.Direction.FORWARD, 10).events();
+    List<RecordedEvent> stored =
+        server.store.readStream("exact-1", 0, Direction.FORWARD, 10).events();
     assertThat(stored.get(0).dataAsString()).isEqualTo(data);
-    assertThat(new String(stored.get(0).metadata(), java.nio.charset.StandardCharsets.UTF_8))
-        .isEqualTo(metadata);
+    assertThat(new String(stored.get(0).metadata(), StandardCharsets.UTF_8)).isEqualTo(metadata);
     assertThat(stored.get(1).dataAsString()).isEqualTo(scalar);
 
     // Pages and SSE frames carry the same bytes: a JSON value embedded as it was sent.
@@ -214,12 +225,12 @@ class HttpApiTest {
                 throw new IllegalStateException(e);
               }
             });
-    dev.factum.tck.Await.until(
+    Await.until(
         "the long poll to be waiting",
-        java.time.Duration.ofSeconds(10),
+        Duration.ofSeconds(10),
         () -> server.store.headWaiters() > 0);
     server.post("/streams/late-1", "{\"expectedRevision\":\"any\",\"events\":" + events(1) + "}");
-    TestServer.Reply polled = poll.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    TestServer.Reply polled = poll.get(20, TimeUnit.SECONDS);
     assertThat(polled.json().get("events").get(0).get("position").asLong()).isEqualTo(6);
     long started = System.nanoTime();
     assertThat(server.get("/all?from=7&wait=1").json().get("events")).isEmpty();
@@ -245,12 +256,10 @@ class HttpApiTest {
               }
             });
     // A real signal: the poll's thread is parked waiting for the head to move.
-    dev.factum.tck.Await.until(
-        "the long poll to be parked",
-        java.time.Duration.ofSeconds(20),
-        () -> server.store.headWaiters() > 0);
+    Await.until(
+        "the long poll to be parked", Duration.ofSeconds(20), () -> server.store.headWaiters() > 0);
     server.post("/streams/late-1", "{\"expectedRevision\":\"any\",\"events\":" + events(1) + "}");
-    TestServer.Reply polled = poll.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    TestServer.Reply polled = poll.get(20, TimeUnit.SECONDS);
     assertThat(System.nanoTime() - started).isLessThan(25_000_000_000L); // the wait was 30 s
     assertThat(polled.status()).isEqualTo(200);
     JsonNode page = polled.json();
@@ -276,19 +285,16 @@ class HttpApiTest {
         .isEqualTo("/streams/s-1?from=0&direction=backward&limit=2");
   }
 
-  private java.net.http.HttpResponse<byte[]> getBytes(String path, String... headers)
-      throws Exception {
-    java.net.http.HttpRequest.Builder request =
-        java.net.http.HttpRequest.newBuilder(server.uri(path));
+  private HttpResponse<byte[]> getBytes(String path, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path));
     if (headers.length > 0) {
       request.headers(headers);
     }
-    return server.client.send(
-        request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    return server.client.send(request.build(), BodyHandlers.ofByteArray());
   }
 
   private static byte[] gunzip(byte[] body) throws Exception {
-    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+    try (var in = new GZIPInputStream(new ByteArrayInputStream(body))) {
       return in.readAllBytes();
     }
   }
@@ -317,7 +323,7 @@ class HttpApiTest {
     // Small answers stay as they are.
     var small = getBytes("/health/live", "Accept-Encoding", "gzip");
     assertThat(small.headers().firstValue("Content-Encoding")).isEmpty();
-    assertThat(new String(small.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("up");
+    assertThat(new String(small.body(), StandardCharsets.UTF_8)).contains("up");
   }
 
   @Test
@@ -422,8 +428,8 @@ class HttpApiTest {
     assertThat(reply.status()).isEqualTo(200);
     JsonNode event = server.get("/all").json().get("events").get(0);
     assertThat(event.get("stream").asText()).isEqualTo("café-1/x");
-    assertThat(dev.factum.api.StreamNames.urlEncode("café-1/x")).isEqualTo("caf%C3%A9-1%2Fx");
-    assertThat(dev.factum.api.StreamNames.urlEncode("..")).isEqualTo("%2E%2E");
+    assertThat(StreamNames.urlEncode("café-1/x")).isEqualTo("caf%C3%A9-1%2Fx");
+    assertThat(StreamNames.urlEncode("..")).isEqualTo("%2E%2E");
   }
 
   @Test

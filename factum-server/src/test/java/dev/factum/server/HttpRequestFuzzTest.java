@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.factum.api.Direction;
+import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LogFilter;
@@ -18,7 +19,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzz targets for HTTP request parsing, through the real {@link ApiHandler} over a real RocksDB
@@ -50,7 +53,7 @@ class HttpRequestFuzzTest {
                     () -> {
                       store.close();
                       try (var files = Files.walk(directory)) {
-                        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                           Files.deleteIfExists(p);
                         }
                       } catch (IOException ignored) {
@@ -98,7 +101,7 @@ class HttpRequestFuzzTest {
       // Accepted JSON content is stored exactly as sent: its bytes occur in the body as they are.
       for (RecordedEvent event :
           store.readAll(before + 1, Direction.FORWARD, 10_000, LogFilter.none()).events()) {
-        if (event.contentType().equals(dev.factum.api.EventData.JSON)) {
+        if (event.contentType().equals(EventData.JSON)) {
           assertThat(indexOf(body, event.data())).as("data stored verbatim").isNotNegative();
         }
         if (event.metadata() != null) {
@@ -183,7 +186,7 @@ class HttpRequestFuzzTest {
   }
 
   /** A sanity check of the harness: a valid append through it is written and readable. */
-  @org.junit.jupiter.api.Test
+  @Test
   void theHarnessWritesAValidAppend() {
     long before = store == null ? -1 : store.headPosition();
     MemoryExchange ok =

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -45,7 +46,7 @@ final class MemoryExchange extends HttpExchange {
   }
 
   String responseText() {
-    return response.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return response.toString(StandardCharsets.UTF_8);
   }
 
   @Override

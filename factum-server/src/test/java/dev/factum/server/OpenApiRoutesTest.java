@@ -3,8 +3,11 @@ package dev.factum.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -55,7 +58,7 @@ class OpenApiRoutesTest {
         document
             .get("paths")
             .get(route.template)
-            .get(route.method.toLowerCase(java.util.Locale.ROOT))
+            .get(route.method.toLowerCase(Locale.ROOT))
             .get("responses")
             .get(Integer.toString(reply.status()));
     assertThat(response).as("%s documents status %s", route, reply.status()).isNotNull();
@@ -109,7 +112,7 @@ class OpenApiRoutesTest {
         for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext(); ) {
           String method = methods.next();
           if (!method.equals("parameters")) {
-            documented.add(method.toUpperCase() + " " + path.getKey());
+            documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
           }
         }
       }
@@ -121,8 +124,7 @@ class OpenApiRoutesTest {
 
       // Each route's documented query parameters are exactly those it accepts (others are 400).
       for (Route route : Route.values()) {
-        JsonNode operation =
-            paths.get(route.template).get(route.method.toLowerCase(java.util.Locale.ROOT));
+        JsonNode operation = paths.get(route.template).get(route.method.toLowerCase(Locale.ROOT));
         Set<String> query = new TreeSet<>();
         for (JsonNode parameter : operation.path("parameters")) {
           if (parameter.get("in").asText().equals("query")) {
@@ -145,15 +147,15 @@ class OpenApiRoutesTest {
           continue; // streaming; covered by SseTest
         }
         String path = route.template.replace("{stream}", "probe-1");
-        java.net.http.HttpRequest.Builder request =
-            java.net.http.HttpRequest.newBuilder(
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(
                 server.uri(path + (route == Route.DELETE_STREAM ? "?expectedRevision=any" : "")));
         request =
             switch (route.method) {
               case "POST" ->
                   request
                       .header("Content-Type", "application/json")
-                      .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"));
+                      .POST(BodyPublishers.ofString("{}"));
               case "DELETE" -> request.DELETE();
               default -> request.GET();
             };

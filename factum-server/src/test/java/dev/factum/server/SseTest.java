@@ -2,7 +2,12 @@ package dev.factum.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.tck.Await;
+import dev.factum.tck.Concurrently;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +44,7 @@ class SseTest {
   }
 
   private void appendConcurrently(int writers, int appendsEach, String prefix) throws Exception {
-    dev.factum.tck.Concurrently.run(
+    Concurrently.run(
         writers,
         writer -> {
           for (int i = 0; i < appendsEach; i++) {
@@ -63,17 +68,17 @@ class SseTest {
             "/streams/gone-1/events?from=end",
             "/streams/%24system/events",
             "/streams/bad%01name/events")) {
-      java.net.http.HttpResponse<String> response =
+      HttpResponse<String> response =
           server.client.send(
-              java.net.http.HttpRequest.newBuilder(server.uri(path))
+              HttpRequest.newBuilder(server.uri(path))
                   .header("Accept", "text/event-stream")
                   .timeout(WAIT)
                   .build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
+              BodyHandlers.ofString());
       String contentType = response.headers().firstValue("Content-Type").orElse("");
       assertThat(contentType).as(path).isEqualTo("application/problem+json");
       assertThat(response.body()).as(path).doesNotContain("retry:");
-      com.fasterxml.jackson.databind.JsonNode problem = TestServer.JSON.readTree(response.body());
+      JsonNode problem = TestServer.JSON.readTree(response.body());
       if (path.startsWith("/streams/gone-1")) {
         assertThat(response.statusCode()).as(path).isEqualTo(410);
         assertThat(problem.get("code").asText()).isEqualTo("stream-deleted");

@@ -9,6 +9,7 @@ import dev.factum.system.ReferenceRecord.Ack;
 import dev.factum.system.ReferenceRecord.Append;
 import dev.factum.system.ReferenceRecord.Part;
 import dev.factum.system.ReferenceRecord.SentEvent;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -183,7 +184,7 @@ class LogAuditTest {
           event.put("position", log.size());
           try {
             event.set("data", ServerProcess.JSON.readTree(sent.data()));
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             throw new AssertionError(e);
           }
           log.add(event);

@@ -16,6 +16,7 @@ import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.client.FactumClient;
+import dev.factum.client.RetryPolicy;
 import dev.factum.postgres.testing.LocalPostgres;
 import dev.factum.tck.Await;
 import dev.factum.tck.Concurrently;
@@ -25,8 +26,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,7 +138,7 @@ class PostgresServersTest {
         long head = clientA.streamState("hot-1").lastRevision();
         clientA.append(
             AppendRequest.of("hot-1", ExpectedRevision.exact(head), EventData.json("X", "{}")));
-        org.assertj.core.api.Assertions.assertThatThrownBy(
+        Assertions.assertThatThrownBy(
                 () ->
                     clientB.append(
                         AppendRequest.of(
@@ -164,7 +168,7 @@ class PostgresServersTest {
         client.append(
             AppendRequest.of("order-1", ExpectedRevision.noStream(), EventData.json("A", "{}")));
         postgres.kill();
-        java.util.concurrent.CompletableFuture<AppendResult> during =
+        CompletableFuture<AppendResult> during =
             client.appendAsync(
                 AppendRequest.of("order-1", ExpectedRevision.exact(0), EventData.json("B", "{}")));
         // The server answers storage-failure meanwhile, and the client retries.
@@ -173,7 +177,7 @@ class PostgresServersTest {
         assertThat(server.get("/health/ready").status()).isEqualTo(503);
         postgres.restart();
 
-        AppendResult result = during.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        AppendResult result = during.get(60, TimeUnit.SECONDS);
         assertThat(result.firstRevision()).isEqualTo(1);
         List<RecordedEvent> stream =
             client.readStream("order-1", 0, Direction.FORWARD, 10).events();

@@ -14,6 +14,7 @@ import dev.factum.engine.spi.VerifyReport;
 import dev.factum.powerloss.testing.PowerLossFileSystem;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -207,9 +208,9 @@ class PowerLossTest {
         check(
             Arrays.equals(event.metadata(), sent.metadata()),
             "metadata "
-                + new String(event.metadata(), java.nio.charset.StandardCharsets.UTF_8)
+                + new String(event.metadata(), StandardCharsets.UTF_8)
                 + " (sent "
-                + new String(sent.metadata(), java.nio.charset.StandardCharsets.UTF_8)
+                + new String(sent.metadata(), StandardCharsets.UTF_8)
                 + ")",
             event);
         check(new TreeSet<>(event.tags()).equals(sent.tags()), "tags " + event.tags(), event);

@@ -12,11 +12,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * {@code factum serve} running as its own process from the runnable jar, on a free port, over a
@@ -59,15 +62,15 @@ final class ServerProcess implements AutoCloseable {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process =
         new ProcessBuilder(
-                java.util.stream.Stream.concat(
-                        java.util.stream.Stream.of(
+                Stream.concat(
+                        Stream.of(
                             javaBin,
                             "-Xmx512m",
                             "--enable-native-access=ALL-UNNAMED",
                             "-jar",
                             jar.toString(),
                             "serve"),
-                        java.util.Arrays.stream(serveArguments))
+                        Arrays.stream(serveArguments))
                     .toList())
             .redirectErrorStream(true)
             .start();
@@ -84,8 +87,8 @@ final class ServerProcess implements AutoCloseable {
                       log,
                       line + "\n",
                       StandardCharsets.UTF_8,
-                      java.nio.file.StandardOpenOption.CREATE,
-                      java.nio.file.StandardOpenOption.APPEND);
+                      StandardOpenOption.CREATE,
+                      StandardOpenOption.APPEND);
                   if (line.startsWith("factum: listening on ")) {
                     listening.complete(
                         URI.create(line.substring("factum: listening on ".length()).trim()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.engine.spi.VerifyReport;
 import dev.factum.storage.rocksdb.RocksDbStorage;
+import dev.factum.tck.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -167,7 +168,7 @@ class ServerProcessTest {
     for (int round = 0; round < 2; round++) {
       ServerProcess server = ServerProcess.start(data, temp.resolve("server-" + round + ".log"), 0);
       Load load = new Load(server, 8, "g" + round);
-      dev.factum.tck.Await.until("load", Duration.ofSeconds(30), () -> load.acks.size() > 200);
+      Await.until("load", Duration.ofSeconds(30), () -> load.acks.size() > 200);
       assertThat(server.stop()).as("exit code after SIGTERM").isZero();
       load.awaitEnd();
       acked.addAll(load.acks);
@@ -187,18 +188,16 @@ class ServerProcessTest {
     long head;
     try (ServerProcess server = ServerProcess.start(data, temp.resolve("sse-1.log"), 0)) {
       Load before = new Load(server, 2, "before");
-      dev.factum.tck.Await.until("backlog", Duration.ofSeconds(30), () -> before.acks.size() > 50);
+      Await.until("backlog", Duration.ofSeconds(30), () -> before.acks.size() > 50);
       before.awaitEnd();
       InputStream feed = openFeed(server, null);
       try {
         Thread reader = Thread.ofVirtual().start(() -> readIds(feed, received));
         Load during = new Load(server, 4, "during");
-        dev.factum.tck.Await.until(
-            "live appends", Duration.ofSeconds(30), () -> during.acks.size() > 150);
+        Await.until("live appends", Duration.ofSeconds(30), () -> during.acks.size() > 150);
         during.awaitEnd();
         head = server.get("/").json().get("headPosition").asLong();
-        dev.factum.tck.Await.until(
-            "every event", Duration.ofSeconds(30), () -> received.size() >= head + 1);
+        Await.until("every event", Duration.ofSeconds(30), () -> received.size() >= head + 1);
         feed.close();
         reader.join();
       } finally {
@@ -212,11 +211,10 @@ class ServerProcessTest {
       try (InputStream feed = openFeed(server, Long.toString(head))) {
         Thread.ofVirtual().start(() -> readIds(feed, resumed));
         Load after = new Load(server, 2, "after");
-        dev.factum.tck.Await.until(
-            "new appends", Duration.ofSeconds(30), () -> after.acks.size() > 20);
+        Await.until("new appends", Duration.ofSeconds(30), () -> after.acks.size() > 20);
         after.awaitEnd();
         long newHead = server.get("/").json().get("headPosition").asLong();
-        dev.factum.tck.Await.until(
+        Await.until(
             "resumed events", Duration.ofSeconds(30), () -> resumed.size() >= newHead - head);
         assertThat(resumed).isEqualTo(range(head + 1, newHead + 1));
       }

@@ -7,6 +7,7 @@ import dev.factum.postgres.testing.LocalPostgres;
 import dev.factum.storage.postgres.PostgresConfig;
 import dev.factum.storage.postgres.PostgresStorage;
 import dev.factum.storage.rocksdb.RocksDbStorage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ interface StorageUnderTest extends AutoCloseable {
   }
 
   @Override
-  default void close() throws java.io.IOException {}
+  default void close() throws IOException {}
 
   /** A database on a private PostgreSQL server, which this store owns and closes. */
   record Postgres(LocalPostgres server, String jdbcUrl) implements StorageUnderTest {

@@ -20,6 +20,8 @@ import dev.factum.api.WrongExpectedRevisionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Appends: expected revisions, atomicity, positions, and exact round-trips of event fields. */
@@ -182,11 +184,11 @@ public abstract class AppendTck extends TckSupport {
   void aRejectedAppendInABatchDoesNotAffectTheOthers() throws Exception {
     store.append("hot-1", noStream(), events(1));
     var winners =
-        java.util.stream.IntStream.range(0, 50)
+        IntStream.range(0, 50)
             .mapToObj(i -> store.appendAsync(request("cold-" + i, noStream(), event(i))))
             .toList();
     var losers =
-        java.util.stream.IntStream.range(0, 50)
+        IntStream.range(0, 50)
             .mapToObj(i -> store.appendAsync(request("hot-1", exact(99), event(i))))
             .toList();
     for (var w : winners) {
@@ -195,7 +197,7 @@ public abstract class AppendTck extends TckSupport {
     for (var l : losers) {
       assertThat(l)
           .failsWithin(Duration.ofSeconds(10))
-          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withThrowableOfType(ExecutionException.class)
           .havingCause()
           .isInstanceOf(WrongExpectedRevisionException.class);
     }

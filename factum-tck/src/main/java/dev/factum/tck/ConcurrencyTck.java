@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.factum.api.AppendResult;
 import dev.factum.api.Direction;
 import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
 import dev.factum.api.LogFilter;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
@@ -125,9 +126,7 @@ public abstract class ConcurrencyTck extends TckSupport {
               long invoked = System.nanoTime();
               AppendResult result =
                   store.append(
-                      "w" + writer + "-" + (i % 5),
-                      dev.factum.api.ExpectedRevision.any(),
-                      events(1 + i % 3));
+                      "w" + writer + "-" + (i % 5), ExpectedRevision.any(), events(1 + i % 3));
               timings.add(new Timed(invoked, System.nanoTime(), result));
             }
           });

@@ -7,6 +7,7 @@ import static dev.factum.api.ExpectedRevision.noStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.factum.api.AppendResult;
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.StreamDeletedException;
@@ -112,7 +113,7 @@ public abstract class DeleteTck extends TckSupport {
 
   /** Small helper so revision checks read as one line. */
   static final class AppendResultAssert {
-    static void revisions(dev.factum.api.AppendResult result, long first, long last) {
+    static void revisions(AppendResult result, long first, long last) {
       assertThat(result.firstRevision()).isEqualTo(first);
       assertThat(result.lastRevision()).isEqualTo(last);
     }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.factum.api.Direction;
 import dev.factum.api.EventData;
+import dev.factum.api.EventStore;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
@@ -20,6 +21,8 @@ import dev.factum.api.WrongExpectedRevisionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,9 +57,7 @@ public abstract class DeletionEventsTck extends TckSupport {
     assertThat(store.append("order-123", noStream(), events(2)).firstRevision()).isEqualTo(3);
     assertThat(readWholeStream("order-123"))
         .extracting(RecordedEvent::revision, RecordedEvent::position)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(3L, 4L),
-            org.assertj.core.groups.Tuple.tuple(4L, 5L));
+        .containsExactly(Tuple.tuple(3L, 4L), Tuple.tuple(4L, 5L));
     assertThat(store.streamState("order-123"))
         .isEqualTo(new StreamState("order-123", StreamState.Status.ACTIVE, 4));
     store.delete("order-123", exact(4));
@@ -90,9 +91,7 @@ public abstract class DeletionEventsTck extends TckSupport {
             describe(
                 readWholeLog(LogFilter.types(StreamDeletion.DELETED, StreamDeletion.TOMBSTONED))))
         .containsExactly("$deletions@0:order-123<2", "$deletions@1:payment-1<1!");
-    assertThat(
-            describe(
-                store.readAll(dev.factum.api.EventStore.END, Direction.BACKWARD, 1, null).events()))
+    assertThat(describe(store.readAll(EventStore.END, Direction.BACKWARD, 1, null).events()))
         .containsExactly("$deletions@1:payment-1<1!");
   }
 
@@ -172,8 +171,7 @@ public abstract class DeletionEventsTck extends TckSupport {
         });
     List<RecordedEvent> log = readWholeLog(LogFilter.none());
     assertThat(positions(log))
-        .containsExactlyElementsOf(
-            java.util.stream.LongStream.range(0, log.size()).boxed().toList());
+        .containsExactlyElementsOf(LongStream.range(0, log.size()).boxed().toList());
     assertThat(log.stream().filter(e -> e.deletion().isPresent())).hasSize(writers * rounds);
     assertThat(readWholeLog(LogFilter.categories("race"))).hasSize(writers * rounds * 3);
   }

@@ -5,10 +5,12 @@ import static dev.factum.api.ExpectedRevision.exact;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.factum.api.AppendResult;
+import dev.factum.api.Direction;
 import dev.factum.api.EventStore;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** What was acknowledged survives closing and reopening, and the store carries on from it. */
@@ -36,7 +38,7 @@ public abstract class DurabilityTck extends TckSupport {
     assertThat(store.streamState("s-1").lastRevision()).isEqualTo(3);
     assertThat(
             store
-                .readStream("s-1", EventStore.END, dev.factum.api.Direction.BACKWARD, 1)
+                .readStream("s-1", EventStore.END, Direction.BACKWARD, 1)
                 .events()
                 .getFirst()
                 .position())
@@ -53,7 +55,7 @@ public abstract class DurabilityTck extends TckSupport {
   @Test
   void closingFinishesQueuedAppendsBeforeReleasingTheStorage() throws Exception {
     var futures =
-        java.util.stream.IntStream.range(0, 200)
+        IntStream.range(0, 200)
             .mapToObj(i -> store.appendAsync(request("s-" + i % 7, any(), event(i))))
             .toList();
     store.close();

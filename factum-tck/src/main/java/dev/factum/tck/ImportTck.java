@@ -21,10 +21,12 @@ import dev.factum.api.WrongExpectedRevisionException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -119,9 +121,9 @@ public abstract class ImportTck extends TckSupport {
               e.timestamp().toString(),
               e.type(),
               e.contentType(),
-              java.util.HexFormat.of().formatHex(e.data()),
+              HexFormat.of().formatHex(e.data()),
               e.metadata() == null ? "-" : new String(e.metadata(), StandardCharsets.UTF_8),
-              new java.util.TreeSet<>(e.tags()).toString()));
+              new TreeSet<>(e.tags()).toString()));
     }
     return out;
   }

@@ -2,6 +2,7 @@ package dev.factum.tck;
 
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
+import java.io.IOException;
 
 /**
  * What a storage supplies to run the TCK: fresh, empty storage for one test, which can be opened,
@@ -18,5 +19,5 @@ public interface StoreFixture extends AutoCloseable {
 
   /** Deletes the fixture's data. The store must be closed first. */
   @Override
-  void close() throws java.io.IOException;
+  void close() throws IOException;
 }

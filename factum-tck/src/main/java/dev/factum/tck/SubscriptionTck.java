@@ -3,6 +3,7 @@ package dev.factum.tck;
 import static dev.factum.api.ExpectedRevision.any;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
@@ -236,8 +237,7 @@ public abstract class SubscriptionTck extends TckSupport {
     assertThat(recorder.closeCause.get()).isNull();
     assertThat(subscription.isClosed()).isTrue();
     store.append("s-1", any(), events(3));
-    assertThat(store.readAll(0, dev.factum.api.Direction.FORWARD, 10, LogFilter.none()).events())
-        .hasSize(6);
+    assertThat(store.readAll(0, Direction.FORWARD, 10, LogFilter.none()).events()).hasSize(6);
     assertThat(recorder.events).hasSize(3);
   }
 

@@ -15,13 +15,18 @@ import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.Limits;
 import dev.factum.api.LogFilter;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.engine.StoreOptions;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,8 +41,8 @@ public abstract class ValidationTck extends TckSupport {
   private static final Limits LIMITS = Limits.DEFAULT;
 
   @Override
-  protected dev.factum.engine.StoreOptions options() {
-    return dev.factum.engine.StoreOptions.DEFAULT.withLimits(LIMITS);
+  protected StoreOptions options() {
+    return StoreOptions.DEFAULT.withLimits(LIMITS);
   }
 
   /** Every stream a test of this class names in a rejected write. */
@@ -147,15 +152,13 @@ public abstract class ValidationTck extends TckSupport {
             store.append(
                 "s-1",
                 any(),
-                List.of(
-                    event(1)
-                        .withMetadata("[1,2]".getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+                List.of(event(1).withMetadata("[1,2]".getBytes(StandardCharsets.UTF_8)))));
     // JSON that is not valid Unicode: a lone surrogate escape, an encoded surrogate, an overlong
     // form (in data or in metadata). Stored, it could not be exported or decoded unchanged.
     for (byte[] bad :
         List.of(
-            "{\"s\":\"\\ud800\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            "[\"\\udc00\\ud800\"]".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "{\"s\":\"\\ud800\"}".getBytes(StandardCharsets.UTF_8),
+            "[\"\\udc00\\ud800\"]".getBytes(StandardCharsets.UTF_8),
             new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'},
             new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'})) {
       rejected(() -> store.append("s-1", any(), List.of(EventData.json("T", bad))));
@@ -163,7 +166,7 @@ public abstract class ValidationTck extends TckSupport {
         rejected(() -> store.append("s-1", any(), List.of(event(1).withMetadata(bad))));
       }
     }
-    rejected(() -> event(1).withTags(new java.util.HashSet<>(java.util.Arrays.asList("a", null))));
+    rejected(() -> event(1).withTags(new HashSet<>(Arrays.asList("a", null))));
     for (Set<String> tags : badTags) {
       rejected(() -> store.append("s-1", any(), List.of(event(1).withTags(tags))));
     }
@@ -238,7 +241,7 @@ public abstract class ValidationTck extends TckSupport {
   /** A JSON string value of exactly {@code size} bytes: valid JSON, so only its size is wrong. */
   private static byte[] jsonOfSize(int size) {
     byte[] json = new byte[size];
-    java.util.Arrays.fill(json, (byte) 'x');
+    Arrays.fill(json, (byte) 'x');
     json[0] = '"';
     json[size - 1] = '"';
     return json;
@@ -246,7 +249,7 @@ public abstract class ValidationTck extends TckSupport {
 
   private static byte[] objectOfSize(int size) {
     byte[] json = jsonOfSize(size);
-    byte[] prefix = "{\"p\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] prefix = "{\"p\":".getBytes(StandardCharsets.UTF_8);
     byte[] object = new byte[size];
     System.arraycopy(prefix, 0, object, 0, prefix.length);
     System.arraycopy(json, 0, object, prefix.length, size - prefix.length - 1);

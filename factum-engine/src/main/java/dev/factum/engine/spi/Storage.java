@@ -3,6 +3,7 @@ package dev.factum.engine.spi;
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
+import dev.factum.api.StorageFailureException;
 import java.util.List;
 
 /**
@@ -53,7 +54,7 @@ public interface Storage extends CommittedState, AutoCloseable {
    * default cannot resume, which makes a full disk stop the store (fail-stop).
    */
   default long resumeAfterFull() {
-    throw new dev.factum.api.StorageFailureException(
+    throw new StorageFailureException(
         "this storage cannot resume after a full disk; reopen the store");
   }
 

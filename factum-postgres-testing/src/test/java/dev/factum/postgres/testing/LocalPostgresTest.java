@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -35,7 +36,7 @@ class LocalPostgresTest {
         assertThat(rs.getInt(1)).isEqualTo(42); // committed before the crash: still there
       }
     }
-    assertThatThrownBy(() -> java.sql.DriverManager.getConnection(url, "postgres", "").close())
+    assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "").close())
         .isInstanceOf(SQLException.class);
   }
 

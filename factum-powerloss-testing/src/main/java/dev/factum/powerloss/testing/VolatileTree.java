@@ -551,7 +551,7 @@ final class VolatileTree {
       }
       buffer.flip();
       while (buffer.hasRemaining()) {
-        to.write(buffer, offset + done + (buffer.position()));
+        to.write(buffer, offset + done + buffer.position());
       }
       done += n;
     }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Binds a commit batch to the parameters of {@link PgCommitSession}'s single write statement: one
@@ -92,7 +93,7 @@ final class BatchArrays {
   }
 
   /** The tags as a JSON array of strings. */
-  static String jsonArray(java.util.Set<String> values) {
+  static String jsonArray(Set<String> values) {
     if (values.isEmpty()) {
       return "[]";
     }

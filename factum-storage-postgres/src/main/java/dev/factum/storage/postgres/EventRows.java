@@ -1,5 +1,6 @@
 package dev.factum.storage.postgres;
 
+import dev.factum.api.DataCorruptedException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamState;
 import dev.factum.engine.spi.StreamHead;
@@ -74,9 +75,7 @@ final class EventRows {
       case 1 -> StreamState.Status.ACTIVE;
       case 2 -> StreamState.Status.DELETED;
       case 3 -> StreamState.Status.TOMBSTONED;
-      default ->
-          throw new dev.factum.api.DataCorruptedException(
-              "factum_streams holds an unknown status " + code);
+      default -> throw new DataCorruptedException("factum_streams holds an unknown status " + code);
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.factum.storage.postgres;
 
+import dev.factum.api.DataCorruptedException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommitSession;
@@ -101,7 +102,7 @@ final class PgCommitSession implements CommitSession {
       PgCommitSession session;
       try (ResultSet rs = begin.getResultSet()) {
         if (!rs.next()) {
-          throw new dev.factum.api.DataCorruptedException("the factum_log row is missing");
+          throw new DataCorruptedException("the factum_log row is missing");
         }
         session =
             new PgCommitSession(

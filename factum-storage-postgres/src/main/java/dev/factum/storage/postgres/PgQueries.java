@@ -1,5 +1,6 @@
 package dev.factum.storage.postgres;
 
+import dev.factum.api.DataCorruptedException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.engine.spi.StreamHead;
 import java.sql.Connection;
@@ -41,7 +42,7 @@ final class PgQueries {
       select.setLong(1, position);
       List<RecordedEvent> events = EventRows.events(select);
       if (events.isEmpty()) {
-        throw new dev.factum.api.DataCorruptedException(
+        throw new DataCorruptedException(
             "no event at position " + position + ", which an index points to");
       }
       return events.getFirst();
@@ -53,7 +54,7 @@ final class PgQueries {
             connection.prepareStatement("SELECT last_position FROM factum_log");
         ResultSet rs = select.executeQuery()) {
       if (!rs.next()) {
-        throw new dev.factum.api.DataCorruptedException("the factum_log row is missing");
+        throw new DataCorruptedException("the factum_log row is missing");
       }
       return rs.getLong(1);
     }

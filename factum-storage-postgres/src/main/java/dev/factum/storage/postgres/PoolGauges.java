@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.factum.engine.spi.StorageGauge;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToIntFunction;
 
 /**
@@ -21,8 +22,7 @@ final class PoolGauges {
 
   static List<StorageGauge> of(HikariDataSource readers, HikariDataSource writer) {
     List<StorageGauge> gauges = new ArrayList<>();
-    for (var pool :
-        List.of(java.util.Map.entry("readers", readers), java.util.Map.entry("writer", writer))) {
+    for (var pool : List.of(Map.entry("readers", readers), Map.entry("writer", writer))) {
       String prefix = "pg.pool." + pool.getKey() + ".";
       HikariDataSource source = pool.getValue();
       gauges.add(

@@ -9,6 +9,7 @@ import dev.factum.api.StorageFailureException;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommitSession;
 import dev.factum.engine.spi.SharedStorage;
+import dev.factum.engine.spi.StorageGauge;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
 import java.sql.Connection;
@@ -116,7 +117,7 @@ public final class PostgresStorage implements SharedStorage {
   }
 
   @Override
-  public List<dev.factum.engine.spi.StorageGauge> gauges() {
+  public List<StorageGauge> gauges() {
     return PoolGauges.of(readers, writer);
   }
 

@@ -4,11 +4,15 @@ import dev.factum.api.StreamDeletion;
 import dev.factum.api.StreamNames;
 import dev.factum.engine.spi.VerifyReport;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks every invariant of the stored data in one consistent snapshot (REPEATABLE READ), with set
@@ -108,9 +112,9 @@ final class PostgresVerifier {
 
   private static List<String> checkDeletions(Connection connection) throws SQLException {
     List<String> problems = new ArrayList<>();
-    java.util.Map<String, StreamDeletion> last = new java.util.HashMap<>();
+    Map<String, StreamDeletion> last = new HashMap<>();
     try (Statement rows = connection.createStatement();
-        java.sql.PreparedStatement before =
+        PreparedStatement before =
             connection.prepareStatement(
                 "SELECT coalesce(max(revision), -1) FROM factum_events WHERE stream = ? AND"
                     + " position < ?");
@@ -120,8 +124,7 @@ final class PostgresVerifier {
                     + " factum_events WHERE stream = '$deletions' ORDER BY position")) {
       while (rs.next()) {
         long position = rs.getLong(1);
-        java.util.Optional<StreamDeletion> parsed =
-            StreamDeletion.of(rs.getString(2), rs.getBytes(3));
+        Optional<StreamDeletion> parsed = StreamDeletion.of(rs.getString(2), rs.getBytes(3));
         if (parsed.isEmpty() || !rs.getBoolean(4) || rs.getInt(5) != 0) {
           problems.add("a $deletions event is not a deletion (position): " + position);
           continue;
@@ -146,7 +149,7 @@ final class PostgresVerifier {
         }
       }
     }
-    try (java.sql.PreparedStatement head =
+    try (PreparedStatement head =
         connection.prepareStatement(
             "SELECT first_visible_revision, status FROM factum_streams WHERE stream = ?")) {
       for (StreamDeletion deletion : last.values()) {

@@ -8,8 +8,11 @@ import dev.factum.api.AppendResult;
 import dev.factum.api.Direction;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
+import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
+import dev.factum.api.StreamDeletion;
+import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.UnsupportedFormatException;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.spi.VerifyReport;
@@ -20,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -109,7 +113,7 @@ class PostgresStorageTest {
         .hasMessageContaining("the user lacks privileges");
 
     assertThatThrownBy(() -> PostgresConfig.of("postgres://localhost/x", "u", ""))
-        .isInstanceOf(dev.factum.api.InvalidArgumentException.class);
+        .isInstanceOf(InvalidArgumentException.class);
   }
 
   @Test
@@ -119,9 +123,7 @@ class PostgresStorageTest {
       for (int i = 0; i < 5; i++) {
         store.append(
             AppendRequest.of(
-                "order-" + (i % 2),
-                ExpectedRevision.any(),
-                event(i).withTags(java.util.Set.of("t"))));
+                "order-" + (i % 2), ExpectedRevision.any(), event(i).withTags(Set.of("t"))));
       }
       assertThat(store.verify().ok()).isTrue();
 
@@ -161,10 +163,10 @@ class PostgresStorageTest {
           .isEqualTo(2);
       assertThat(store.verify().ok()).as("%s", store.verify()).isTrue();
       assertThatThrownBy(() -> store.readStream("old-1", 0, Direction.FORWARD, 10))
-          .isInstanceOf(dev.factum.api.StreamNotFoundException.class);
+          .isInstanceOf(StreamNotFoundException.class);
       store.tombstone("old-1", ExpectedRevision.any());
       RecordedEvent last = store.readAll(2, Direction.FORWARD, 10, null).events().getLast();
-      assertThat(last.deletion()).contains(new dev.factum.api.StreamDeletion("old-1", 2, true));
+      assertThat(last.deletion()).contains(new StreamDeletion("old-1", 2, true));
       assertThat(store.verify().ok()).as("%s", store.verify()).isTrue();
     }
   }

@@ -10,6 +10,7 @@ import dev.factum.api.ExpectedRevision;
 import dev.factum.api.LogFilter;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamDeletedException;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
@@ -26,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,9 +145,9 @@ class TwoServersOneDatabaseTest {
     a.append(AppendRequest.of("gone-1", ExpectedRevision.noStream(), event("{}")));
     b.append(AppendRequest.of("gone-1", ExpectedRevision.exact(0), event("{}"))); // b caches head
     a.tombstone("gone-1", ExpectedRevision.any());
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
             () -> b.append(AppendRequest.of("gone-1", ExpectedRevision.any(), event("{}"))))
-        .isInstanceOf(dev.factum.api.StreamDeletedException.class);
+        .isInstanceOf(StreamDeletedException.class);
   }
 
   @Test

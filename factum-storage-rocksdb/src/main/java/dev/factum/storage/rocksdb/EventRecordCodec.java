@@ -201,7 +201,7 @@ final class EventRecordCodec {
     }
     int start = in.position();
     in.position(start + length);
-    return Utf8.decodeStrict(in.array(), start, length, position);
+    return Utf8.decodeStrict(in.array(), in.arrayOffset() + start, length, position);
   }
 
   private static byte[] getBytes(ByteBuffer in, long position, boolean optional) {

@@ -4,6 +4,7 @@ import dev.factum.api.DataCorruptedException;
 import dev.factum.api.StreamState;
 import dev.factum.engine.spi.StreamHead;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
@@ -37,7 +38,7 @@ final class HeadRecordCodec {
   }
 
   static StreamHead decode(byte[] streamKey, byte[] record) {
-    String stream = new String(streamKey, java.nio.charset.StandardCharsets.UTF_8);
+    String stream = new String(streamKey, StandardCharsets.UTF_8);
     if (record.length != LENGTH || record[0] != VERSION) {
       throw corrupt(stream, "unexpected length or version");
     }

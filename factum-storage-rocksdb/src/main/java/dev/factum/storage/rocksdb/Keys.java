@@ -3,6 +3,7 @@ package dev.factum.storage.rocksdb;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.UUID;
 
 /**
  * Key layouts of the column families. All integers are big-endian, so byte order is numeric order
@@ -64,7 +65,7 @@ final class Keys {
         && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
-  static byte[] uuid(java.util.UUID id) {
+  static byte[] uuid(UUID id) {
     return ByteBuffer.allocate(16)
         .putLong(id.getMostSignificantBits())
         .putLong(id.getLeastSignificantBits())

@@ -9,8 +9,11 @@ import dev.factum.api.StorageFullException;
 import dev.factum.api.StreamDeletion;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.Storage;
+import dev.factum.engine.spi.StorageGauge;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -97,8 +103,7 @@ public final class RocksDbStorage implements Storage {
   private final SstFileManager sstFileManager;
   private final DirectoryLock directoryLock;
   // Metrics read RocksDB properties from other threads: a closed handle must never be touched.
-  private final java.util.concurrent.locks.ReentrantReadWriteLock closing =
-      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
   private boolean closed;
   private volatile long lastPosition;
 
@@ -215,14 +220,14 @@ public final class RocksDbStorage implements Storage {
    * damaged file. Returns the last LOG line that reports corruption in a named file, or null.
    */
   private static String damageNamedInLog(Path directory) {
-    try (java.util.stream.Stream<String> lines = Files.lines(directory.resolve("LOG"))) {
+    try (Stream<String> lines = Files.lines(directory.resolve("LOG"))) {
       return lines
           .filter(line -> line.contains("orrupt") || line.contains("dropping"))
           .filter(line -> line.matches(".*(\\.log|\\.sst|MANIFEST|CURRENT|OPTIONS).*"))
           .reduce((first, second) -> second)
           .map(line -> line.replaceFirst("^\\S+ \\S+ \\S+ ", "").strip())
           .orElse(null);
-    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return null;
     }
   }
@@ -511,8 +516,7 @@ public final class RocksDbStorage implements Storage {
    * whose event is then already in the log (one write batch), or damage: a flipped bit that made a
    * position huge must not end a read early as if the data stopped there.
    */
-  private void checkUnpublished(
-      long position, java.util.function.Predicate<RecordedEvent> belongs, String entry) {
+  private void checkUnpublished(long position, Predicate<RecordedEvent> belongs, String entry) {
     byte[] record = get(log, Keys.position(position));
     if (record == null) {
       throw new DataCorruptedException(
@@ -633,7 +637,7 @@ public final class RocksDbStorage implements Storage {
 
   private List<RecordedEvent> fetch(List<byte[]> positions) {
     if (positions.isEmpty()) {
-      return Collections.emptyList();
+      return new ArrayList<>();
     }
     List<byte[]> records;
     try {
@@ -696,7 +700,7 @@ public final class RocksDbStorage implements Storage {
   }
 
   @Override
-  public List<dev.factum.engine.spi.StorageGauge> gauges() {
+  public List<StorageGauge> gauges() {
     return RocksDbGauges.of(this);
   }
 

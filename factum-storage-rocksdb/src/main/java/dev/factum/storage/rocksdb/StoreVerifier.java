@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -174,7 +175,7 @@ final class StoreVerifier {
    * truncateBefore} is the deleted stream's last revision before it, plus one.
    */
   private void checkDeletion(RecordedEvent event, Map<String, Seen> streams) {
-    java.util.Optional<StreamDeletion> parsed = event.deletion();
+    Optional<StreamDeletion> parsed = event.deletion();
     if (parsed.isEmpty() || event.metadata() != null || !event.tags().isEmpty()) {
       problem(
           "position " + event.position() + " in " + StreamDeletion.STREAM + " is not a deletion");

@@ -3,6 +3,7 @@ package dev.factum.storage.rocksdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.factum.api.Direction;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.StorageFailureException;
@@ -32,8 +33,7 @@ class DirectoryLockTest {
       // RocksDB's own refusal would have rotated the running store's LOG to LOG.old.*
       assertThat(names(data)).isEqualTo(before);
       assertThat(Files.readString(data.resolve("LOG"))).startsWith(log);
-      assertThat(store.readStream("s-1", 0, dev.factum.api.Direction.FORWARD, 10).events())
-          .hasSize(1);
+      assertThat(store.readStream("s-1", 0, Direction.FORWARD, 10).events()).hasSize(1);
     }
     try (FactumStore again = RocksDbEventStore.open(data)) {
       assertThat(again.headPosition()).isZero();

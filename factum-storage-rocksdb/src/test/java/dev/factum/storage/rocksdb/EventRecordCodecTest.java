@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.RecordedEvent;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Set;
@@ -118,7 +119,7 @@ class EventRecordCodecTest {
     byte[] record = EventRecordCodec.encode(event);
     // the stream name starts after header (9) + id (16) + revision (8) + time (8) + length (2)
     record[43 + where] = (byte) 0xC3; // a lead byte followed by ASCII: malformed UTF-8
-    java.nio.ByteBuffer.wrap(record, 1, 4).putInt(EventRecordCodec.checksum(3, record));
+    ByteBuffer.wrap(record, 1, 4).putInt(EventRecordCodec.checksum(3, record));
     assertThatThrownBy(() -> EventRecordCodec.decode(3, record))
         .isInstanceOf(DataCorruptedException.class)
         .hasMessageContaining("UTF-8");

@@ -1,6 +1,7 @@
 package dev.factum.storage.rocksdb;
 
 import static dev.factum.api.ExpectedRevision.any;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -41,12 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FullDiskTest {
   private static final int TMPFS_MB = 24;
-  private static final byte[] PAYLOAD = ("{\"pad\":\"" + "x".repeat(8000) + "\"}").getBytes();
+  private static final byte[] PAYLOAD = ("{\"pad\":\"" + "x".repeat(8000) + "\"}").getBytes(UTF_8);
 
   @TempDir Path temp;
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @SuppressWarnings("Finally") // a mount left behind must fail the run, even over another failure
   void aFullDiskRefusesAppendsLosesNothingAndTheStoreResumesOnceSpaceIsFreed() throws Exception {
     runnableHere(
         isRoot(),
@@ -137,7 +139,7 @@ class FullDiskTest {
 
   private static byte[] payload(int i) {
     byte[] payload = PAYLOAD.clone();
-    byte[] marker = Integer.toString(i).getBytes();
+    byte[] marker = Integer.toString(i).getBytes(UTF_8);
     System.arraycopy(marker, 0, payload, 9, marker.length);
     return payload;
   }
@@ -179,14 +181,14 @@ class FullDiskTest {
 
   private static boolean isRoot() throws Exception {
     Process id = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
-    String uid = new String(id.getInputStream().readAllBytes()).strip();
+    String uid = new String(id.getInputStream().readAllBytes(), UTF_8).strip();
     return id.waitFor() == 0 && uid.equals("0");
   }
 
   /** Runs a command; returns null on success, else what it printed. */
   private static String run(String... command) throws Exception {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
+    String output = new String(process.getInputStream().readAllBytes(), UTF_8);
     return process.waitFor() == 0 ? null : String.join(" ", command) + " failed: " + output;
   }
 }

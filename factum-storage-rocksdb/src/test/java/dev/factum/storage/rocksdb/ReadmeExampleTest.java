@@ -11,7 +11,9 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.WrongExpectedRevisionException;
+import dev.factum.tck.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -64,8 +66,7 @@ class ReadmeExampleTest {
             "order-456", ExpectedRevision.any(), List.of(EventData.json("OrderPlaced", "{}")));
         // ... runs until closed
         // --- README example ends ---
-        dev.factum.tck.Await.until(
-            "three events", java.time.Duration.ofSeconds(10), () -> seen.size() == 3);
+        Await.until("three events", Duration.ofSeconds(10), () -> seen.size() == 3);
         assertThat(orders.isClosed()).isFalse();
       }
     }

@@ -10,11 +10,20 @@ import dev.factum.api.EventData;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
+import dev.factum.api.StreamDeletion;
+import dev.factum.api.StreamState.Status;
 import dev.factum.api.UnsupportedFormatException;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.spi.CommitBatch;
+import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +40,7 @@ class RocksDbStorageTest {
         store.append(
             "order-" + i % 3,
             any(),
-            List.of(EventData.json("Placed", "{\"i\":" + i + "}").withTags(java.util.Set.of("t"))));
+            List.of(EventData.json("Placed", "{\"i\":" + i + "}").withTags(Set.of("t"))));
       }
     }
   }
@@ -77,13 +86,8 @@ class RocksDbStorageTest {
     }
     try (FactumStore store = RocksDbEventStore.open(directory)) {
       store.delete("order-0", any());
-      assertThat(
-              store
-                  .readAll(0, dev.factum.api.Direction.FORWARD, 100, null)
-                  .events()
-                  .getLast()
-                  .deletion())
-          .contains(new dev.factum.api.StreamDeletion("order-0", 5, false));
+      assertThat(store.readAll(0, Direction.FORWARD, 100, null).events().getLast().deletion())
+          .contains(new StreamDeletion("order-0", 5, false));
       assertThat(store.verify().ok()).isTrue();
     }
     try (RawRocks raw = new RawRocks(directory)) {
@@ -95,31 +99,29 @@ class RocksDbStorageTest {
   /** Deletion events written behind the engine's back, each disagreeing with its stream. */
   @Test
   void verifyNamesDeletionEventsThatDisagreeWithTheirStreams() {
-    java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
     try (RocksDbStorage storage = RocksDbStorage.open(directory)) {
       storage.commit(
-          new dev.factum.engine.spi.CommitBatch(
+          new CommitBatch(
               List.of(
-                  new dev.factum.api.RecordedEvent(
-                      java.util.UUID.randomUUID(),
+                  new RecordedEvent(
+                      UUID.randomUUID(),
                       "s-1",
                       0,
                       0,
                       now,
                       "A",
                       EventData.JSON,
-                      "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                      "{}".getBytes(StandardCharsets.UTF_8),
                       null,
-                      java.util.Set.of()),
-                  deletion(new dev.factum.api.StreamDeletion("s-1", 5, false), 0, 1, now),
-                  deletion(new dev.factum.api.StreamDeletion("s-2", 0, true), 1, 2, now)),
-              java.util.Map.of(
+                      Set.of()),
+                  deletion(new StreamDeletion("s-1", 5, false), 0, 1, now),
+                  deletion(new StreamDeletion("s-2", 0, true), 1, 2, now)),
+              Map.of(
                   "s-1",
-                  new dev.factum.engine.spi.StreamHead(
-                      0, 0, 0, dev.factum.api.StreamState.Status.ACTIVE),
-                  dev.factum.api.StreamDeletion.STREAM,
-                  new dev.factum.engine.spi.StreamHead(
-                      1, 2, 0, dev.factum.api.StreamState.Status.ACTIVE))));
+                  new StreamHead(0, 0, 0, Status.ACTIVE),
+                  StreamDeletion.STREAM,
+                  new StreamHead(1, 2, 0, Status.ACTIVE))));
     }
     try (FactumStore store = RocksDbEventStore.open(directory)) {
       assertThat(store.verify().problems())
@@ -129,11 +131,11 @@ class RocksDbStorageTest {
     }
   }
 
-  private static dev.factum.api.RecordedEvent deletion(
-      dev.factum.api.StreamDeletion deletion, long revision, long position, java.time.Instant at) {
-    return new dev.factum.api.RecordedEvent(
-        java.util.UUID.randomUUID(),
-        dev.factum.api.StreamDeletion.STREAM,
+  private static RecordedEvent deletion(
+      StreamDeletion deletion, long revision, long position, Instant at) {
+    return new RecordedEvent(
+        UUID.randomUUID(),
+        StreamDeletion.STREAM,
         revision,
         position,
         at,
@@ -141,7 +143,7 @@ class RocksDbStorageTest {
         EventData.JSON,
         deletion.json(),
         null,
-        java.util.Set.of());
+        Set.of());
   }
 
   @Test

@@ -5,12 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.factum.api.DataCorruptedException;
+import dev.factum.api.Direction;
 import dev.factum.api.EventData;
+import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import dev.factum.engine.FactumStore;
 import dev.factum.storage.rocksdb.KnownStore.Verdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,7 +158,7 @@ class StorageFaultTest {
             .orElseThrow();
     long size = KnownStore.size(manifest);
     int trial = 0;
-    java.util.Map<Verdict, Integer> verdicts = new java.util.EnumMap<>(Verdict.class);
+    Map<Verdict, Integer> verdicts = new EnumMap<>(Verdict.class);
     for (long cut = 0; cut < size; cut += 64) {
       Path copy = directory.resolveSibling(directory.getFileName() + "-m" + trial++);
       copyStore(directory, copy);
@@ -176,7 +185,7 @@ class StorageFaultTest {
     Random random = new Random(seed());
     try (RawRocks raw = new RawRocks(directory)) {
       var handle = raw.family(family);
-      java.util.List<byte[]> keys = new java.util.ArrayList<>();
+      List<byte[]> keys = new ArrayList<>();
       try (var it = raw.db.newIterator(handle)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           keys.add(it.key());
@@ -192,7 +201,7 @@ class StorageFaultTest {
         raw.db.delete(handle, key);
         raw.db.put(handle, damaged, value);
       } else if (cut) {
-        raw.db.put(handle, key, java.util.Arrays.copyOf(value, value.length - 1));
+        raw.db.put(handle, key, Arrays.copyOf(value, value.length - 1));
       } else {
         value[random.nextInt(value.length)] ^= (byte) (1 << random.nextInt(8));
         raw.db.put(handle, key, value);
@@ -219,21 +228,15 @@ class StorageFaultTest {
       raw.db.put(raw.family("filter-index"), Keys.withLong(placed, 1 << 20), new byte[0]);
     }
     try (FactumStore store = RocksDbEventStore.open(directory)) {
-      for (dev.factum.api.Direction direction : dev.factum.api.Direction.values()) {
-        long from = direction == dev.factum.api.Direction.FORWARD ? 0 : Long.MAX_VALUE;
+      for (Direction direction : Direction.values()) {
+        long from = direction == Direction.FORWARD ? 0 : Long.MAX_VALUE;
         assertThatThrownBy(() -> store.readStream("order-1", from, direction, 100))
             .isInstanceOf(DataCorruptedException.class);
         assertThatThrownBy(() -> store.readStream("order-2", from, direction, 100))
             .isInstanceOf(DataCorruptedException.class)
             .hasMessageContaining("no entry for revision 1");
       }
-      assertThatThrownBy(
-              () ->
-                  store.readAll(
-                      0,
-                      dev.factum.api.Direction.FORWARD,
-                      100,
-                      dev.factum.api.LogFilter.types("Placed")))
+      assertThatThrownBy(() -> store.readAll(0, Direction.FORWARD, 100, LogFilter.types("Placed")))
           .isInstanceOf(DataCorruptedException.class)
           .hasMessageContaining("holds no event");
       assertThat(store.verify().problemCount()).isGreaterThanOrEqualTo(3);
@@ -241,13 +244,13 @@ class StorageFaultTest {
   }
 
   static void copyStore(Path from, Path to) {
-    try (var files = java.nio.file.Files.list(from)) {
-      java.nio.file.Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      Files.createDirectories(to);
       for (Path file : files.toList()) {
-        java.nio.file.Files.copy(file, to.resolve(file.getFileName()));
+        Files.copy(file, to.resolve(file.getFileName()));
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

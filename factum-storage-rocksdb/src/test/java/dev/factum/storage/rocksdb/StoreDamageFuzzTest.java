@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -103,8 +104,7 @@ class StoreDamageFuzzTest {
               raw.db.put(
                   handle,
                   key,
-                  java.util.Arrays.copyOf(
-                      value, data.consumeInt(0, Math.max(0, value.length - 1))));
+                  Arrays.copyOf(value, data.consumeInt(0, Math.max(0, value.length - 1))));
         }
       }
     }

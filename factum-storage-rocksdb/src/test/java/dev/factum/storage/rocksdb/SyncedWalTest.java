@@ -3,6 +3,7 @@ package dev.factum.storage.rocksdb;
 import static dev.factum.api.ExpectedRevision.any;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.EventData;
 import dev.factum.engine.FactumStore;
@@ -47,8 +48,7 @@ class SyncedWalTest {
       for (int i = 0; i < 200; i++) {
         concurrent.add(
             store.appendAsync(
-                new dev.factum.api.AppendRequest(
-                    "s-" + i % 7, any(), List.of(EventData.json("T", "{}")))));
+                new AppendRequest("s-" + i % 7, any(), List.of(EventData.json("T", "{}")))));
       }
       CompletableFuture.allOf(concurrent.toArray(CompletableFuture[]::new)).join();
       long batches = store.pipelineStats().batches() - batchesBefore;

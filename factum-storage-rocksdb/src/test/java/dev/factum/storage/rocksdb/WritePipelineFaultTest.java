@@ -11,6 +11,7 @@ import dev.factum.api.ErrorCode;
 import dev.factum.api.EventData;
 import dev.factum.api.FactumException;
 import dev.factum.api.OverloadedException;
+import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
 import dev.factum.api.StoreClosedException;
@@ -23,6 +24,7 @@ import dev.factum.engine.testing.FaultInjectingStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +81,7 @@ class WritePipelineFaultTest {
   @Test
   void aBatchThatBecameDurableDespiteStorageFullIsFoundAfterResuming() throws Exception {
     FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
-    EventData lost = EventData.json("T", "{\"n\":1}").withId(java.util.UUID.randomUUID());
+    EventData lost = EventData.json("T", "{\"n\":1}").withId(UUID.randomUUID());
     try (FactumStore store = FactumStore.open(storage)) {
       store.append("s-1", noStream(), one());
       storage.failNextCommitAfterWriting(() -> new StorageFullException("ENOSPC (injected)"));
@@ -107,7 +109,7 @@ class WritePipelineFaultTest {
             SubscriptionRequest.toAll(),
             new SubscriptionListener() {
               @Override
-              public void onEvent(dev.factum.api.RecordedEvent event) {}
+              public void onEvent(RecordedEvent event) {}
 
               @Override
               public void onClose(Throwable cause) {
@@ -183,7 +185,7 @@ class WritePipelineFaultTest {
   @Test
   void aSyncFailureAfterTheWriteStopsTheStoreAndEveryLaterWriteSaysWhy() {
     FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
-    EventData unknown = EventData.json("T", "{}").withId(java.util.UUID.randomUUID());
+    EventData unknown = EventData.json("T", "{}").withId(UUID.randomUUID());
     try (FactumStore store = FactumStore.open(storage)) {
       store.append("s-1", noStream(), one());
       storage.failNextCommitAfterWriting(
@@ -252,7 +254,7 @@ class WritePipelineFaultTest {
   @Test
   void anAppendThatFailedWithStorageFullIsRetriedExactlyAfterReopening() {
     FaultInjectingStorage storage = new FaultInjectingStorage(RocksDbStorage.open(directory));
-    List<EventData> batch = List.of(EventData.json("T", "{}").withId(java.util.UUID.randomUUID()));
+    List<EventData> batch = List.of(EventData.json("T", "{}").withId(UUID.randomUUID()));
     try (FactumStore store = FactumStore.open(storage)) {
       storage.failNextCommit(() -> new StorageFullException("no space left (injected)"));
       assertThatThrownBy(() -> store.append("s-1", noStream(), batch))

@@ -316,7 +316,7 @@ public final class LinearizabilityChecker {
           break;
         }
       }
-      long last = events.size() - 1;
+      long last = events.size() - 1L;
       long mustSee =
           Math.max(appended.maxBefore(read.invokedAt()), seen.maxBefore(read.invokedAt()));
       if (mustSee > last) {
@@ -392,6 +392,7 @@ public final class LinearizabilityChecker {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // the same operation, not an equal-looking one
   private static boolean explains(Append writer, Append conflicted) {
     return writer != null && writer != conflicted && writer.invokedAt() < conflicted.completedAt();
   }

@@ -4,6 +4,7 @@ import dev.factum.api.EventData;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -73,7 +74,7 @@ final class CrashWorkload {
               random.nextBoolean()
                   ? ("{\"w\":" + writer + "}").getBytes(StandardCharsets.UTF_8)
                   : null,
-              random.nextInt(3) == 0 ? java.util.Set.of("w" + writer) : java.util.Set.of()));
+              random.nextInt(3) == 0 ? Set.of("w" + writer) : Set.of()));
     }
     return events;
   }
