@@ -26,6 +26,9 @@ import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.StoreOptions;
 import dev.factum.server.ServerConfig;
 import dev.factum.tck.Await;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -339,8 +342,8 @@ class ErrorMappingTest {
   void noServerMeansRequestNotSentAfterTheRetriesRanOut() throws Exception {
     // A socket bound but never listening holds the port for the whole test: connecting to it is
     // refused, and no other process can take it meanwhile (as it could a port freed again).
-    try (java.net.Socket reserved = new java.net.Socket()) {
-      reserved.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+    try (Socket reserved = new Socket()) {
+      reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       noServerOn(reserved.getLocalPort());
     }
   }

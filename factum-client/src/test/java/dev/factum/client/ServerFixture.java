@@ -8,6 +8,9 @@ import dev.factum.server.ServerConfig;
 import dev.factum.storage.rocksdb.RocksDbStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +49,7 @@ final class ServerFixture implements AutoCloseable {
   FactumStore store;
   FactumServer server;
   private boolean running;
-  private java.net.Socket portHolder; // while stopped
+  private Socket portHolder; // while stopped
 
   /** One client for scraping metrics, closed only after the server (see above). */
   private final HttpClient scraper = HttpClient.newHttpClient();
@@ -123,9 +126,9 @@ final class ServerFixture implements AutoCloseable {
   }
 
   private void holdPort(int port) {
-    java.net.Socket holder = new java.net.Socket();
+    Socket holder = new Socket();
     try {
-      holder.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+      holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       portHolder = holder;
     } catch (IOException taken) {
       // Someone took it at once; a restart will then fail to bind and say so.
@@ -180,7 +183,7 @@ final class ServerFixture implements AutoCloseable {
     try {
       releasePort();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The single writer: every append and delete of a store flows through one thread, which is what
@@ -89,7 +90,7 @@ final class AppendPipeline {
       StoreOptions options,
       HeadPublisher publisher,
       String name,
-      java.util.function.LongSupplier nanoClock) {
+      LongSupplier nanoClock) {
     this.storage = storage;
     this.options = options;
     this.publisher = publisher;

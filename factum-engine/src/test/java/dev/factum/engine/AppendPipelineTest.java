@@ -14,6 +14,7 @@ import dev.factum.api.OverloadedException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StoreClosedException;
+import dev.factum.api.StreamState.Status;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.spi.CommitBatch;
@@ -104,7 +105,7 @@ class AppendPipelineTest {
       assertThat(f.get(10, TimeUnit.SECONDS).firstRevision()).isZero();
     }
     assertThat(store.headPosition()).isEqualTo(4);
-    assertThat(store.streamState("q-4").status()).isEqualTo(dev.factum.api.StreamState.Status.NONE);
+    assertThat(store.streamState("q-4").status()).isEqualTo(Status.NONE);
   }
 
   @Test

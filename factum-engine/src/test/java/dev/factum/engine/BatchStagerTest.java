@@ -22,10 +22,15 @@ import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.testing.FaultInjectingStorage;
 import dev.factum.engine.testing.InMemoryStorage;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,8 +53,8 @@ class BatchStagerTest {
   }
 
   /** Queues the commands behind a held commit, so that they are staged as one batch. */
-  private List<CompletableFuture<?>> inOneBatch(
-      List<java.util.function.Supplier<CompletableFuture<?>>> commands) throws Exception {
+  private List<CompletableFuture<?>> inOneBatch(List<Supplier<CompletableFuture<?>>> commands)
+      throws Exception {
     int held = storage.commitsEntered() + 1;
     CountDownLatch release = storage.holdCommits();
     CompletableFuture<AppendResult> first =
@@ -66,9 +71,7 @@ class BatchStagerTest {
   }
 
   private static Throwable failure(CompletableFuture<?> future) {
-    return future
-        .handle((r, e) -> e instanceof java.util.concurrent.CompletionException ? e.getCause() : e)
-        .join();
+    return future.handle((r, e) -> e instanceof CompletionException ? e.getCause() : e).join();
   }
 
   @Test
@@ -184,16 +187,16 @@ class BatchStagerTest {
       assertThat(target.commitsEntered()).isEqualTo(commits);
       RecordedEvent older =
           new RecordedEvent(
-              java.util.UUID.randomUUID(),
+              UUID.randomUUID(),
               "u",
               0,
               4,
               Instant.EPOCH,
               "T",
               EventData.JSON,
-              "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+              "{}".getBytes(StandardCharsets.UTF_8),
               null,
-              java.util.Set.of());
+              Set.of());
       assertThatThrownBy(() -> copy.importEvents(List.of(older)))
           .isInstanceOf(InvalidArgumentException.class);
       assertThat(target.commitsEntered()).isEqualTo(commits);

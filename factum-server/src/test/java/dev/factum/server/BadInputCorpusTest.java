@@ -2,14 +2,14 @@ package dev.factum.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -331,7 +331,7 @@ class BadInputCorpusTest {
 
     // A body over the limit is refused from its Content-Length, before any of it is read: sent
     // raw, so the answer is read without racing a client still sending 32 MiB into a closed socket.
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server.port())) {
+    try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
       socket.setSoTimeout(30_000);
       socket
           .getOutputStream()
@@ -342,8 +342,8 @@ class BadInputCorpusTest {
                       + "\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
       String status =
-          new java.io.BufferedReader(
-                  new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
               .readLine();
       assertThat(status).startsWith("HTTP/1.1 413");
     }

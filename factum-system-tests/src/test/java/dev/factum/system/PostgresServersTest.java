@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,14 +156,11 @@ class PostgresServersTest {
     try (LocalPostgres postgres = LocalPostgres.startPrivate()) {
       String url = postgres.createDatabase("factum_db_crash");
       String[] storage = {"--storage", "postgres", "--pg-url", url, "--pg-user", postgres.user()};
-      java.util.concurrent.atomic.AtomicInteger retries =
-          new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger retries = new AtomicInteger();
       try (ServerProcess server = start("crash", storage);
           FactumClient client =
               FactumClient.builder(server.uri)
-                  .retryPolicy(
-                      new dev.factum.client.RetryPolicy(
-                          60, Duration.ofMillis(100), Duration.ofMillis(500)))
+                  .retryPolicy(new RetryPolicy(60, Duration.ofMillis(100), Duration.ofMillis(500)))
                   .retryListener((operation, attempt, failure, pause) -> retries.incrementAndGet())
                   .build()) {
         client.append(

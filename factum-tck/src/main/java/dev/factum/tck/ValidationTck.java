@@ -14,6 +14,8 @@ import dev.factum.api.FactumException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.Limits;
 import dev.factum.api.LogFilter;
+import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.StoreOptions;
 import java.nio.charset.StandardCharsets;
@@ -48,9 +50,9 @@ public abstract class ValidationTck extends TckSupport {
   /** Every stream a test of this class names in a rejected write. */
   private static final List<String> TARGETS = List.of("s-1", "a-1", "b-1");
 
-  private List<dev.factum.api.RecordedEvent> logBefore;
+  private List<RecordedEvent> logBefore;
 
-  @org.junit.jupiter.api.BeforeEach
+  @BeforeEach
   void writeOneEvent() {
     store.append("existing-1", noStream(), events(1));
     logBefore = readWholeLog(LogFilter.none());
@@ -83,7 +85,7 @@ public abstract class ValidationTck extends TckSupport {
       assertThat(store.streamState(target).exists()).as(target).isFalse();
       assertThatThrownBy(() -> store.readStream(target, 0, Direction.FORWARD, 1))
           .as(target)
-          .isInstanceOf(dev.factum.api.StreamNotFoundException.class);
+          .isInstanceOf(StreamNotFoundException.class);
     }
   }
 

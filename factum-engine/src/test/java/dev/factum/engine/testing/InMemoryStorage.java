@@ -10,6 +10,7 @@ import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -90,7 +91,7 @@ public final class InMemoryStorage implements Storage {
     checkOpen();
     data.lock.readLock().lock();
     try {
-      return data.log.size() - 1;
+      return data.log.size() - 1L;
     } finally {
       data.lock.readLock().unlock();
     }
@@ -242,7 +243,7 @@ public final class InMemoryStorage implements Storage {
   /** One cursor per filter value over its sorted positions, merged in the read's direction. */
   private List<Long> mergeFilterIndex(
       long start, boolean forward, int limit, LogFilter filter, long bound) {
-    record Cursor(java.util.Iterator<Long> rest, long position) {}
+    record Cursor(Iterator<Long> rest, long position) {}
     PriorityQueue<Cursor> queue =
         new PriorityQueue<>(
             (a, b) ->
@@ -256,7 +257,7 @@ public final class InMemoryStorage implements Storage {
       if (entries == null) {
         continue;
       }
-      java.util.Iterator<Long> it =
+      Iterator<Long> it =
           forward
               ? entries.tailSet(start, true).iterator()
               : entries.headSet(start, true).descendingIterator();

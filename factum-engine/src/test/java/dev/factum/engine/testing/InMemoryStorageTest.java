@@ -8,8 +8,10 @@ import dev.factum.api.ExpectedRevision;
 import dev.factum.api.LogFilter;
 import dev.factum.api.StoreClosedException;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.StreamHead;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,7 +60,7 @@ class InMemoryStorageTest {
   void aBatchThatDoesNotContinueTheLogIsRefusedWhole() {
     InMemoryStorage storage = filled();
     var first = storage.readEvent(0);
-    var batch = new dev.factum.engine.spi.CommitBatch(List.of(first), java.util.Map.of());
+    var batch = new CommitBatch(List.of(first), Map.of());
     assertThatThrownBy(() -> storage.commit(batch)).isInstanceOf(IllegalStateException.class);
     assertThat(storage.lastPosition()).isEqualTo(2);
     assertThat(storage.verify().ok()).isTrue();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.RecordedEvent;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Set;
@@ -140,11 +141,11 @@ class EventRecordCodecTest {
             null,
             Set.of("tag-b", "tag-c"));
     byte[] written = EventRecordCodec.encode(event);
-    int second = indexOf(written, "tag-c".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    int second = indexOf(written, "tag-c".getBytes(StandardCharsets.US_ASCII));
     for (byte last : new byte[] {'b', 'a'}) { // a duplicate, then a descending pair
       byte[] record = written.clone();
       record[second + 4] = last;
-      java.nio.ByteBuffer.wrap(record, 1, 4).putInt(EventRecordCodec.checksum(3, record));
+      ByteBuffer.wrap(record, 1, 4).putInt(EventRecordCodec.checksum(3, record));
       assertThatThrownBy(() -> EventRecordCodec.decode(3, record))
           .as("second tag tag-%c", (char) last)
           .isInstanceOf(DataCorruptedException.class)

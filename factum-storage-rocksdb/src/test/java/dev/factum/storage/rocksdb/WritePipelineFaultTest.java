@@ -21,7 +21,9 @@ import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
 import dev.factum.engine.testing.FaultInjectingStorage;
+import dev.factum.tck.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -150,18 +152,16 @@ class WritePipelineFaultTest {
       storage.failNextCommit(() -> new IllegalStateException("fsync failed (injected)"));
       CompletableFuture<AppendResult> failing =
           store.appendAsync(AppendRequest.of("s-1", any(), EventData.json("T", "{}")));
-      dev.factum.tck.Await.until(
-          "the commit to be held",
-          java.time.Duration.ofSeconds(10),
-          () -> storage.commitsEntered() == 1);
+      Await.until(
+          "the commit to be held", Duration.ofSeconds(10), () -> storage.commitsEntered() == 1);
       for (int i = 0; i < 5; i++) {
         queued.add(store.appendAsync(AppendRequest.of("q-" + i, any(), EventData.json("T", "{}"))));
       }
       release.countDown();
       // Before any close: the writer itself fails what waited behind the failed batch.
-      dev.factum.tck.Await.until(
+      Await.until(
           "every queued append to fail",
-          java.time.Duration.ofSeconds(10),
+          Duration.ofSeconds(10),
           () -> queued.stream().allMatch(CompletableFuture::isDone));
       assertThat(failing).isCompletedExceptionally();
       for (CompletableFuture<AppendResult> future : queued) {
