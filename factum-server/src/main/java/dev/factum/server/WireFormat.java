@@ -6,10 +6,13 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.factum.api.AppendRequest;
+import dev.factum.api.AppendResult;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.Limits;
+import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -373,6 +376,40 @@ final class WireFormat {
       throw new java.io.UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  static void writeResult(JsonGenerator json, AppendResult result) throws IOException {
+    json.writeNumberField("firstRevision", result.firstRevision());
+    json.writeNumberField("nextExpectedRevision", result.nextExpectedRevision());
+    json.writeNumberField("firstPosition", result.firstPosition());
+    json.writeNumberField("position", result.lastPosition());
+  }
+
+  static void writeState(JsonGenerator json, StreamState state) throws IOException {
+    json.writeStringField("stream", state.stream());
+    json.writeStringField("status", state.status().name().toLowerCase());
+    if (state.lastRevision() < 0) {
+      json.writeNullField("lastRevision");
+    } else {
+      json.writeNumberField("lastRevision", state.lastRevision());
+    }
+  }
+
+  /** A page of events with its {@code next} link (or null) and the store's head. */
+  static void writePage(JsonGenerator json, ReadPage page, String next, long headPosition)
+      throws IOException {
+    json.writeArrayFieldStart("events");
+    for (RecordedEvent event : page.events()) {
+      writeEvent(json, event);
+    }
+    json.writeEndArray();
+    if (next == null) {
+      json.writeNullField("next");
+    } else {
+      json.writeStringField("next", next);
+    }
+    json.writeBooleanField("endOfRead", page.endOfRead());
+    json.writeNumberField("headPosition", headPosition);
   }
 
   static JsonGenerator generator(OutputStream out) throws IOException {
