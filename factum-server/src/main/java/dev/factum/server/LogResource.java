@@ -3,8 +3,8 @@ package dev.factum.server;
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.ReadPage;
-import dev.factum.api.StreamNames;
 import dev.factum.engine.FactumStore;
+import dev.factum.wire.Urls;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
@@ -71,14 +71,7 @@ final class LogResource implements Resource {
     }
     String next = null;
     if (direction == Direction.FORWARD || !result.endOfRead()) {
-      next =
-          "/all?from="
-              + result.next()
-              + "&direction="
-              + direction.name().toLowerCase()
-              + "&limit="
-              + limit
-              + filterQuery(filter);
+      next = Urls.readAll(result.next(), direction, limit, filter);
     }
     String link = next;
     long head = store.headPosition();
@@ -103,23 +96,5 @@ final class LogResource implements Resource {
       page = store.readAll(page.next(), Direction.FORWARD, limit, filter);
     }
     return page;
-  }
-
-  private static String filterQuery(LogFilter filter) {
-    if (filter.isNone()) {
-      return "";
-    }
-    String name =
-        switch (filter.kind()) {
-          case CATEGORY -> "category";
-          case TYPE -> "type";
-          case TAG -> "tag";
-          case NONE -> "";
-        };
-    StringBuilder query = new StringBuilder();
-    for (String value : filter.values().stream().sorted().toList()) {
-      query.append('&').append(name).append('=').append(StreamNames.urlEncode(value));
-    }
-    return query.toString();
   }
 }

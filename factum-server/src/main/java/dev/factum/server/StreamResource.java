@@ -5,9 +5,9 @@ import dev.factum.api.AppendResult;
 import dev.factum.api.Direction;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.ReadPage;
-import dev.factum.api.StreamNames;
 import dev.factum.api.StreamState;
 import dev.factum.engine.FactumStore;
+import dev.factum.wire.Urls;
 import java.io.IOException;
 import java.util.Set;
 
@@ -56,17 +56,7 @@ final class StreamResource implements Resource {
     long started = System.nanoTime();
     ReadPage page = store.readStream(stream, from, direction, limit);
     metrics.read(Metrics.ReadKind.STREAM, System.nanoTime() - started);
-    String next =
-        page.endOfRead()
-            ? null
-            : "/streams/"
-                + StreamNames.urlEncode(stream)
-                + "?from="
-                + page.next()
-                + "&direction="
-                + direction.name().toLowerCase()
-                + "&limit="
-                + limit;
+    String next = page.endOfRead() ? null : Urls.readStream(stream, page.next(), direction, limit);
     long head = store.headPosition();
     return Responses.json(
         request.exchange, 200, json -> WireFormat.writePage(json, page, next, head));
