@@ -20,6 +20,7 @@ import dev.factum.api.MultiAppendResult;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamState;
+import dev.factum.wire.ExactJson;
 import dev.factum.wire.Urls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,7 +68,7 @@ final class WireCodec {
   /** Parses a response body. */
   static JsonNode parse(byte[] body) {
     try {
-      return ExactJson.read(JSON, body);
+      return ExactJson.read(JSON, body, true);
     } catch (ExactJson.Malformed e) {
       throw new UncheckedIOException(new IOException("not valid JSON: " + e.getMessage()));
     }
@@ -219,7 +220,7 @@ final class WireCodec {
    */
   private static String checkedValue(byte[] bytes, String what) {
     try {
-      ExactJson.read(JSON, bytes);
+      ExactJson.read(JSON, bytes, true);
     } catch (ExactJson.Malformed e) {
       throw new InvalidArgumentException(
           what + " is not exactly one JSON value: " + e.getMessage());
