@@ -21,6 +21,7 @@ import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamState;
 import dev.factum.wire.ExactJson;
+import dev.factum.wire.PageCursor;
 import dev.factum.wire.Urls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,8 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The JSON wire format of the v1 API, seen from the client: request bodies out, api records in.
@@ -61,7 +60,6 @@ final class WireCodec {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
-  private static final Pattern FROM_IN_LINK = Pattern.compile("[?&]from=(\\d+)");
 
   private WireCodec() {}
 
@@ -319,11 +317,11 @@ final class WireCodec {
     if (!link.isTextual()) {
       return null;
     }
-    Matcher matcher = FROM_IN_LINK.matcher(link.asText());
-    if (!matcher.find()) {
+    try {
+      return PageCursor.ofLink(link.asText()).from();
+    } catch (IllegalArgumentException e) {
       throw malformed("a next link without a position", body);
     }
-    return Long.parseLong(matcher.group(1));
   }
 
   private static List<RecordedEvent> events(JsonNode body) {

@@ -1,7 +1,6 @@
 package dev.factum.wire;
 
 import dev.factum.api.Direction;
-import dev.factum.api.EventStore;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LogFilter;
 import dev.factum.api.StreamNames;
@@ -56,12 +55,7 @@ public final class Urls {
     if (direction == null) {
       throw new InvalidArgumentException("a required argument is missing");
     }
-    return "from="
-        + (from == EventStore.END ? "end" : Long.toString(from))
-        + "&direction="
-        + (direction == Direction.FORWARD ? "forward" : "backward")
-        + "&limit="
-        + limit;
+    return new PageCursor(from, direction, limit).query();
   }
 
   private static String filterQuery(LogFilter filter) {
