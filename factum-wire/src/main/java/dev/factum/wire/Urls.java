@@ -58,7 +58,8 @@ public final class Urls {
     return new PageCursor(from, direction, limit).query();
   }
 
-  private static String filterQuery(LogFilter filter) {
+  /** The filter's query parameters ({@code &tag=a&tag=b}, values sorted), or "" for none. */
+  public static String filterQuery(LogFilter filter) {
     if (filter == null || filter.isNone()) {
       return "";
     }
