@@ -20,6 +20,7 @@ import dev.factum.api.MultiAppendResult;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamState;
+import dev.factum.wire.EventContent;
 import dev.factum.wire.ExactJson;
 import dev.factum.wire.PageCursor;
 import dev.factum.wire.Urls;
@@ -119,24 +120,13 @@ final class WireCodec {
             json.writeNumberField("revision", event.revision());
             json.writeStringField("timestamp", event.timestamp().toString());
             json.writeStringField("type", event.type());
-            json.writeStringField("contentType", event.contentType());
-            json.writeFieldName("data");
-            if (event.contentType().equals(EventData.JSON)) {
-              json.writeRawValue(checkedValue(event.data(), "event data"));
-            } else {
-              json.writeString(Base64.getEncoder().encodeToString(event.data()));
-            }
-            if (event.metadata() != null) {
-              json.writeFieldName("metadata");
-              json.writeRawValue(checkedValue(event.metadata(), "event metadata"));
-            }
-            if (!event.tags().isEmpty()) {
-              json.writeArrayFieldStart("tags");
-              for (String tag : event.tags()) {
-                json.writeString(tag);
-              }
-              json.writeEndArray();
-            }
+            EventContent.write(
+                json,
+                event.contentType(),
+                event.data(),
+                event.metadata(),
+                event.tags(),
+                WireCodec::checkedValue);
             json.writeEndObject();
           }
           json.writeEndArray();

@@ -13,6 +13,7 @@ import dev.factum.api.Limits;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamState;
+import dev.factum.wire.EventContent;
 import dev.factum.wire.ExactJson;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -369,24 +370,13 @@ final class WireFormat {
     json.writeNumberField("revision", event.revision());
     json.writeNumberField("position", event.position());
     json.writeStringField("timestamp", event.timestamp().toString());
-    json.writeStringField("contentType", event.contentType());
-    json.writeFieldName("data");
-    if (event.contentType().equals(EventData.JSON)) {
-      json.writeRawValue(new String(event.data(), StandardCharsets.UTF_8));
-    } else {
-      json.writeBinary(event.data());
-    }
-    if (event.metadata() != null) {
-      json.writeFieldName("metadata");
-      json.writeRawValue(new String(event.metadata(), StandardCharsets.UTF_8));
-    }
-    if (!event.tags().isEmpty()) {
-      json.writeArrayFieldStart("tags");
-      for (String tag : event.tags()) {
-        json.writeString(tag);
-      }
-      json.writeEndArray();
-    }
+    EventContent.write(
+        json,
+        event.contentType(),
+        event.data(),
+        event.metadata(),
+        event.tags(),
+        (bytes, what) -> new String(bytes, StandardCharsets.UTF_8));
     json.writeEndObject();
   }
 
