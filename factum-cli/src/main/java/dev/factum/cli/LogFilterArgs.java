@@ -1,5 +1,7 @@
 package dev.factum.cli;
 
+import dev.factum.api.LogFilter;
+import dev.factum.wire.Urls;
 import java.util.List;
 
 /**
@@ -23,7 +25,7 @@ final class LogFilterArgs {
 
   /** The query string ({@code &category=a&category=b}) of the filter given, or "". */
   static String query(Args args, boolean globalLog) {
-    StringBuilder query = new StringBuilder();
+    LogFilter filter = LogFilter.none();
     String kind = null;
     for (String name : NAMES) {
       List<String> values = args.all(name);
@@ -41,10 +43,14 @@ final class LogFilterArgs {
                 + name);
       }
       kind = name;
-      for (String value : values) {
-        query.append('&').append(name).append('=').append(Http.segment(value));
-      }
+      String[] given = values.toArray(String[]::new);
+      filter =
+          switch (name) {
+            case "category" -> LogFilter.categories(given);
+            case "type" -> LogFilter.types(given);
+            default -> LogFilter.tags(given);
+          };
     }
-    return query.toString();
+    return Urls.filterQuery(filter);
   }
 }

@@ -1,10 +1,9 @@
 package dev.factum.cli;
 
-import java.io.BufferedReader;
+import dev.factum.wire.SseParser;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
 
 /** {@code factum tail}: follows a stream or the global log live, printing events as NDJSON. */
@@ -61,28 +60,20 @@ final class TailCommand implements Factum.Command {
     path.append(LogFilterArgs.query(args, !stream));
     long count = args.number("count", Long.MAX_VALUE, 1, Long.MAX_VALUE);
     long printed = 0;
-    try (InputStream events = http.stream(path.toString());
-        BufferedReader lines =
-            new BufferedReader(new InputStreamReader(events, StandardCharsets.UTF_8))) {
-      String line;
-      String event = null;
-      StringBuilder data = new StringBuilder();
-      while (printed < count && (line = lines.readLine()) != null) {
-        if (line.startsWith("event: ")) {
-          event = line.substring(7);
-        } else if (line.startsWith("data: ")) {
-          data.append(data.isEmpty() ? "" : "\n").append(line.substring(6));
-        } else if (line.isEmpty()) {
-          if ("error".equals(event)) {
-            throw new Factum.CommandFailure("the feed ended: " + data);
+    try (InputStream events = http.stream(path.toString())) {
+      SseParser parser = new SseParser();
+      byte[] chunk = new byte[8192];
+      int read;
+      while (printed < count && (read = events.read(chunk)) != -1) {
+        for (SseParser.Frame frame : parser.feed(Arrays.copyOf(chunk, read))) {
+          if ("error".equals(frame.event())) {
+            throw new Factum.CommandFailure("the feed ended: " + frame.data());
           }
-          if (event == null && !data.isEmpty()) {
-            out.println(data);
+          if (frame.event() == null && !frame.data().isEmpty() && printed < count) {
+            out.println(frame.data());
             out.flush();
             printed++;
           }
-          event = null;
-          data.setLength(0);
         }
       }
     }

@@ -18,6 +18,7 @@ import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.wire.Urls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;

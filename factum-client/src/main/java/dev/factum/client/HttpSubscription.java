@@ -8,6 +8,8 @@ import dev.factum.api.StoreClosedException;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.wire.SseParser;
+import dev.factum.wire.Urls;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;

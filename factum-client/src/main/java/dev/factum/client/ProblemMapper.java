@@ -15,6 +15,7 @@ import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
 import dev.factum.api.UnsupportedFormatException;
 import dev.factum.api.WrongExpectedRevisionException;
+import dev.factum.wire.ProblemCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -30,8 +31,9 @@ import java.util.regex.Pattern;
  * in {@link FactumClient}'s documentation; every mapped exception carries the problem as a {@link
  * ServerProblemException} cause.
  *
- * <p>What must stay true: the mapping goes by the problem's stable {@code code}, never by status or
- * text; a code this client does not know is an {@link UnexpectedResponseException}, never guessed.
+ * <p>What must stay true: the mapping goes by the problem's stable {@code code} (looked up in the
+ * one table, {@link ProblemCode}), never by status or text; a code this client does not know is an
+ * {@link UnexpectedResponseException}, never guessed.
  */
 final class ProblemMapper {
   /** The api's messages for the two stream errors whose problems carry no {@code stream} field. */
@@ -73,20 +75,19 @@ final class ProblemMapper {
     ServerProblemException cause =
         new ServerProblemException(status, code, title, detail, retryAfter);
     FactumException mapped =
-        switch (code) {
-          case "wrong-expected-revision" -> conflict(problem, status, stream, cause);
-          case "stream-deleted" -> new StreamDeletedException(streamOf(problem, detail, stream));
-          case "stream-not-found" -> new StreamNotFoundException(streamOf(problem, detail, stream));
-          case "idempotency-conflict" -> new IdempotencyConflictException(detail, cause);
-          case "invalid-request", "payload-too-large" ->
-              new InvalidArgumentException(detail, cause);
-          case "overloaded" -> new OverloadedException(detail, cause);
-          case "store-closed" -> new StoreClosedException(detail, cause);
-          case "storage-full" -> new StorageFullException(detail, cause);
-          case "data-corrupted" -> new DataCorruptedException(detail, cause);
-          case "unsupported-format" -> new UnsupportedFormatException(detail, cause);
-          case "storage-failure" -> new StorageFailureException(detail, cause);
-          default ->
+        switch (ProblemCode.byId(code).orElse(ProblemCode.INTERNAL_ERROR)) {
+          case WRONG_EXPECTED_REVISION -> conflict(problem, status, stream, cause);
+          case STREAM_DELETED -> new StreamDeletedException(streamOf(problem, detail, stream));
+          case STREAM_NOT_FOUND -> new StreamNotFoundException(streamOf(problem, detail, stream));
+          case IDEMPOTENCY_CONFLICT -> new IdempotencyConflictException(detail, cause);
+          case INVALID_REQUEST, PAYLOAD_TOO_LARGE -> new InvalidArgumentException(detail, cause);
+          case OVERLOADED -> new OverloadedException(detail, cause);
+          case STORE_CLOSED -> new StoreClosedException(detail, cause);
+          case STORAGE_FULL -> new StorageFullException(detail, cause);
+          case DATA_CORRUPTED -> new DataCorruptedException(detail, cause);
+          case UNSUPPORTED_FORMAT -> new UnsupportedFormatException(detail, cause);
+          case STORAGE_FAILURE -> new StorageFailureException(detail, cause);
+          case UNSUPPORTED_MEDIA_TYPE, METHOD_NOT_ALLOWED, NOT_FOUND, INTERNAL_ERROR ->
               new UnexpectedResponseException(
                   status, "the server answered " + status + " " + code + ": " + detail, cause);
         };

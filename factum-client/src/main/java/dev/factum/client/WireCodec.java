@@ -20,6 +20,10 @@ import dev.factum.api.MultiAppendResult;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamState;
+import dev.factum.wire.EventContent;
+import dev.factum.wire.ExactJson;
+import dev.factum.wire.PageCursor;
+import dev.factum.wire.Urls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,8 +37,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.ToLongFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The JSON wire format of the v1 API, seen from the client: request bodies out, api records in.
@@ -61,14 +63,13 @@ final class WireCodec {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
-  private static final Pattern FROM_IN_LINK = Pattern.compile("[?&]from=(\\d+)");
 
   private WireCodec() {}
 
   /** Parses a response body. */
   static JsonNode parse(byte[] body) {
     try {
-      return ExactJson.read(JSON, body);
+      return ExactJson.read(JSON, body, true);
     } catch (ExactJson.Malformed e) {
       throw new UncheckedIOException(new IOException("not valid JSON: " + e.getMessage()));
     }
@@ -121,24 +122,13 @@ final class WireCodec {
             json.writeNumberField("revision", event.revision());
             json.writeStringField("timestamp", event.timestamp().toString());
             json.writeStringField("type", event.type());
-            json.writeStringField("contentType", event.contentType());
-            json.writeFieldName("data");
-            if (event.contentType().equals(EventData.JSON)) {
-              json.writeRawValue(checkedValue(event.data(), "event data"));
-            } else {
-              json.writeString(Base64.getEncoder().encodeToString(event.data()));
-            }
-            if (event.metadata() != null) {
-              json.writeFieldName("metadata");
-              json.writeRawValue(checkedValue(event.metadata(), "event metadata"));
-            }
-            if (!event.tags().isEmpty()) {
-              json.writeArrayFieldStart("tags");
-              for (String tag : event.tags()) {
-                json.writeString(tag);
-              }
-              json.writeEndArray();
-            }
+            EventContent.write(
+                json,
+                event.contentType(),
+                event.data(),
+                event.metadata(),
+                event.tags(),
+                WireCodec::checkedValue);
             json.writeEndObject();
           }
           json.writeEndArray();
@@ -220,7 +210,7 @@ final class WireCodec {
    */
   private static String checkedValue(byte[] bytes, String what) {
     try {
-      ExactJson.read(JSON, bytes);
+      ExactJson.read(JSON, bytes, true);
     } catch (ExactJson.Malformed e) {
       throw new InvalidArgumentException(
           what + " is not exactly one JSON value: " + e.getMessage());
@@ -316,11 +306,11 @@ final class WireCodec {
     if (!link.isTextual()) {
       return null;
     }
-    Matcher matcher = FROM_IN_LINK.matcher(link.asText());
-    if (!matcher.find()) {
+    try {
+      return PageCursor.ofLink(link.asText()).from();
+    } catch (IllegalArgumentException e) {
       throw malformed("a next link without a position", body);
     }
-    return Long.parseLong(matcher.group(1));
   }
 
   private static List<RecordedEvent> events(JsonNode body) {

@@ -116,8 +116,8 @@ public final class FactumServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    handler.shutdown();
-    handler.awaitIdle(config.shutdownGrace());
+    handler.lifecycle().shutdown();
+    handler.lifecycle().awaitIdle(config.shutdownGrace());
     http.stop(0);
     executor.shutdownNow();
     metrics.close();

@@ -1,5 +1,6 @@
 package dev.factum.server;
 
+import dev.factum.wire.ProblemCode;
 import java.io.Serial;
 
 /**
@@ -20,11 +21,13 @@ final class HttpProblem extends RuntimeException {
   }
 
   static HttpProblem badRequest(String detail) {
-    return new HttpProblem(400, "invalid-request", detail);
+    return new HttpProblem(
+        ProblemCode.INVALID_REQUEST.status(), ProblemCode.INVALID_REQUEST.id(), detail);
   }
 
   static HttpProblem tooLarge(String detail) {
-    return new HttpProblem(413, "payload-too-large", detail);
+    return new HttpProblem(
+        ProblemCode.PAYLOAD_TOO_LARGE.status(), ProblemCode.PAYLOAD_TOO_LARGE.id(), detail);
   }
 
   int status() {

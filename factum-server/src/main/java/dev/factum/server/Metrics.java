@@ -1,5 +1,6 @@
 package dev.factum.server;
 
+import dev.factum.api.FactumException;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.spi.StorageGauge;
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The server's metrics: Micrometer meters in a Prometheus registry of the server's own, written in
@@ -144,6 +146,20 @@ final class Metrics implements AutoCloseable {
       eventsAppended.increment(events);
     }
     appendLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Runs one write of {@code events} events, counting it by result and timing it. */
+  <T> T timeWrite(int events, Supplier<T> write) {
+    long started = System.nanoTime();
+    T result;
+    try {
+      result = write.get();
+    } catch (FactumException e) {
+      appended(e.code().id(), 0, System.nanoTime() - started);
+      throw e;
+    }
+    appended("ok", events, System.nanoTime() - started);
+    return result;
   }
 
   void read(ReadKind kind, long nanos) {

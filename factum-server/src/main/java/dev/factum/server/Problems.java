@@ -6,6 +6,7 @@ import dev.factum.api.FactumException;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.WrongExpectedRevisionException;
+import dev.factum.wire.ProblemCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +15,10 @@ import java.util.List;
 
 /**
  * Renders every failure as {@code application/problem+json} (RFC 9457) with a stable {@code code}:
- * the store's {@link ErrorCode} ids, plus the HTTP layer's own ({@link HttpProblem}). A conflict
- * also carries {@code stream}, {@code expectedRevision} and {@code actualRevision} (null for no
- * stream). Unexpected exceptions become a 500 whose detail names no internals.
+ * the table of {@link ProblemCode} (the store's {@link ErrorCode} ids, plus the HTTP layer's own,
+ * {@link HttpProblem}). A conflict also carries {@code stream}, {@code expectedRevision} and {@code
+ * actualRevision} (null for no stream). Unexpected exceptions become a 500 whose detail names no
+ * internals.
  */
 final class Problems {
   static final String CONTENT_TYPE = "application/problem+json";
@@ -30,25 +32,13 @@ final class Problems {
   record Code(String code, int status) {}
 
   /**
-   * The codes of the HTTP layer itself, beside the store's {@link ErrorCode}s. Every {@link
-   * HttpProblem} uses one of these with its status here ({@code docs/HTTP.md} lists them all, and a
-   * test keeps the guide, the OpenAPI document and this list in step).
+   * Every code a problem document can carry, with its status (the table of {@link ProblemCode}).
    */
-  static final List<Code> HTTP_CODES =
-      List.of(
-          new Code("payload-too-large", 413),
-          new Code("unsupported-media-type", 415),
-          new Code("method-not-allowed", 405),
-          new Code("not-found", 404),
-          new Code("internal-error", 500));
-
-  /** Every code a problem document can carry, with its status. */
   static List<Code> allCodes() {
     List<Code> codes = new ArrayList<>();
-    for (ErrorCode code : ErrorCode.values()) {
-      codes.add(new Code(code.id(), status(code)));
+    for (ProblemCode code : ProblemCode.values()) {
+      codes.add(new Code(code.id(), code.status()));
     }
-    codes.addAll(HTTP_CODES);
     return codes;
   }
 
@@ -62,19 +52,16 @@ final class Problems {
           f.code() == ErrorCode.OVERLOADED || f.code() == ErrorCode.STORAGE_FULL ? 1 : 0;
       return build(status, f.code().id(), f.getMessage(), f, retryAfter);
     }
-    return build(500, "internal-error", "the server failed to handle this request", null, 0);
+    return build(
+        ProblemCode.INTERNAL_ERROR.status(),
+        ProblemCode.INTERNAL_ERROR.id(),
+        "the server failed to handle this request",
+        null,
+        0);
   }
 
   static int status(ErrorCode code) {
-    return switch (code) {
-      case WRONG_EXPECTED_REVISION, IDEMPOTENCY_CONFLICT -> 409;
-      case STREAM_DELETED -> 410;
-      case STREAM_NOT_FOUND -> 404;
-      case INVALID_ARGUMENT -> 400;
-      case OVERLOADED, STORE_CLOSED -> 503;
-      case STORAGE_FULL -> 507;
-      case DATA_CORRUPTED, UNSUPPORTED_FORMAT, STORAGE_FAILURE -> 500;
-    };
+    return ProblemCode.of(code).status();
   }
 
   private static Rendered build(
@@ -110,20 +97,6 @@ final class Problems {
   }
 
   private static String title(String code) {
-    return switch (code) {
-      case "wrong-expected-revision" -> "The stream is not at the expected revision";
-      case "idempotency-conflict" -> "Event ids are already used by other events";
-      case "stream-deleted" -> "The stream is tombstoned";
-      case "stream-not-found" -> "The stream does not exist";
-      case "invalid-request" -> "The request is invalid";
-      case "payload-too-large" -> "The request is over a size limit";
-      case "unsupported-media-type" -> "The content type is not supported";
-      case "method-not-allowed" -> "The method is not allowed on this resource";
-      case "not-found" -> "No such resource";
-      case "overloaded" -> "The server is overloaded; retry shortly";
-      case "store-closed" -> "The store is closed";
-      case "storage-full" -> "The disk is full";
-      default -> "The server failed";
-    };
+    return ProblemCode.byId(code).orElse(ProblemCode.INTERNAL_ERROR).title();
   }
 }

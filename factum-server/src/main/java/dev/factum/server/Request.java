@@ -1,6 +1,10 @@
 package dev.factum.server;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.factum.api.Direction;
+import dev.factum.api.EventStore;
+import dev.factum.api.LogFilter;
+import dev.factum.api.SubscriptionRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -153,6 +157,70 @@ final class Request {
           "query parameter '" + name + "' must be from " + min + " to " + max + ", was " + parsed);
     }
     return parsed;
+  }
+
+  /** {@code direction}: forward (the default) or backward. */
+  Direction direction() {
+    String value = param("direction");
+    if (value == null || value.equals("forward")) {
+      return Direction.FORWARD;
+    }
+    if (value.equals("backward")) {
+      return Direction.BACKWARD;
+    }
+    throw HttpProblem.badRequest("'direction' must be forward or backward, was '" + value + "'");
+  }
+
+  /** {@code from} of a read: a position or revision, or {@code end}; by default the first. */
+  long from(Direction direction) {
+    String value = param("from");
+    if (value == null) {
+      return direction == Direction.FORWARD ? 0 : EventStore.END;
+    }
+    if (value.equals("end")) {
+      return EventStore.END;
+    }
+    return longParam("from", 0, 0, Long.MAX_VALUE - 1);
+  }
+
+  /** {@code from=N}, or {@code from=end} for only what is appended after a feed starts. */
+  long subscriptionFrom() {
+    return "end".equals(param("from"))
+        ? SubscriptionRequest.END
+        : longParam("from", 0, 0, Long.MAX_VALUE - 1);
+  }
+
+  boolean bool(String name) {
+    String value = param(name);
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw HttpProblem.badRequest("'" + name + "' must be true or false, was '" + value + "'");
+  }
+
+  /** The log filter: one of category, type or tag, each of which may repeat; or none. */
+  LogFilter filter() {
+    List<String> categories = params("category");
+    List<String> types = params("type");
+    List<String> tags = params("tag");
+    int kinds =
+        (categories.isEmpty() ? 0 : 1) + (types.isEmpty() ? 0 : 1) + (tags.isEmpty() ? 0 : 1);
+    if (kinds > 1) {
+      throw HttpProblem.badRequest("filter by one of category, type or tag (each may repeat)");
+    }
+    if (!categories.isEmpty()) {
+      return LogFilter.categories(categories.toArray(String[]::new));
+    }
+    if (!types.isEmpty()) {
+      return LogFilter.types(types.toArray(String[]::new));
+    }
+    if (!tags.isEmpty()) {
+      return LogFilter.tags(tags.toArray(String[]::new));
+    }
+    return LogFilter.none();
   }
 
   String header(String name) {

@@ -37,9 +37,14 @@ enum Route {
     this.query = List.of(query);
   }
 
-  /** The route a request names, with the decoded stream name (or null), in {@code stream[0]}. */
-  static Route resolve(String method, List<String> segments, String[] stream) {
-    String template = template(segments, stream);
+  /** A resolved request: its route and the path parameters the template names. */
+  record Match(Route route, String stream) {}
+
+  /** The route a request names, with its decoded stream name (null where the path has none). */
+  static Match resolve(String method, List<String> segments) {
+    String stream =
+        segments.size() >= 2 && segments.getFirst().equals("streams") ? segments.get(1) : null;
+    String template = template(segments);
     if (template == null) {
       throw new HttpProblem(404, "not-found", "no resource at this path");
     }
@@ -48,7 +53,7 @@ enum Route {
       if (route.template.equals(template)) {
         pathKnown = true;
         if (route.method.equals(method)) {
-          return route;
+          return new Match(route, stream);
         }
       }
     }
@@ -57,14 +62,13 @@ enum Route {
         : new HttpProblem(404, "not-found", "no resource at this path");
   }
 
-  private static String template(List<String> segments, String[] stream) {
+  private static String template(List<String> segments) {
     if (segments.isEmpty()) {
       return "/";
     }
     String first = segments.getFirst();
     int size = segments.size();
     if (first.equals("streams") && (size == 2 || size == 3)) {
-      stream[0] = segments.get(1);
       if (size == 2) {
         return "/streams/{stream}";
       }

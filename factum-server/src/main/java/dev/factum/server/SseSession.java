@@ -7,6 +7,7 @@ import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.FactumStore;
+import dev.factum.wire.SseFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,9 +37,7 @@ final class SseSession implements SubscriptionListener {
   private volatile Subscription subscription;
   private volatile Throwable endCause;
 
-  private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CAUGHT_UP_DATA = "{}".getBytes(StandardCharsets.US_ASCII);
 
   /** Sent early if a batch's frames grow past this; otherwise once per batch. */
   private static final int FLUSH_BYTES = 64 * 1024;
@@ -60,10 +59,10 @@ final class SseSession implements SubscriptionListener {
       throws InterruptedException {
     subscription = store.subscribe(request, this);
     try {
-      write("retry: 1000\n\n".getBytes(StandardCharsets.UTF_8));
+      write(SseFrames.RETRY);
       while (!ended.await(heartbeat.toMillis(), TimeUnit.MILLISECONDS)) {
         try {
-          write(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8));
+          write(SseFrames.HEARTBEAT);
         } catch (UncheckedIOException gone) {
           subscription.close();
         }
@@ -96,19 +95,7 @@ final class SseSession implements SubscriptionListener {
     byte[] json = WireFormat.eventBytes(event);
     writeLock.lock();
     try {
-      pending.writeBytes(ID);
-      pending.writeBytes(Long.toString(event.position()).getBytes(StandardCharsets.US_ASCII));
-      pending.writeBytes(DATA);
-      int start = 0;
-      for (int i = 0; i < json.length; i++) {
-        if (json[i] == '\n' || json[i] == '\r') {
-          pending.write(json, start, i - start);
-          pending.writeBytes(DATA);
-          start = i + 1;
-        }
-      }
-      pending.write(json, start, json.length - start);
-      pending.writeBytes(END);
+      SseFrames.event(pending, event.position(), json);
       if (pending.size() >= FLUSH_BYTES) {
         flushPending();
       }
@@ -130,7 +117,7 @@ final class SseSession implements SubscriptionListener {
 
   @Override
   public void onCaughtUp() {
-    write("event: caught-up\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8));
+    write(SseFrames.named(SseFrames.CAUGHT_UP, CAUGHT_UP_DATA));
   }
 
   @Override
@@ -141,9 +128,7 @@ final class SseSession implements SubscriptionListener {
         && !(cause instanceof StoreClosedException)) {
       try {
         byte[] problem = Problems.render(cause).body();
-        write(
-            ("event: error\ndata: " + new String(problem, StandardCharsets.UTF_8) + "\n\n")
-                .getBytes(StandardCharsets.UTF_8));
+        write(SseFrames.named(SseFrames.ERROR, problem));
       } catch (UncheckedIOException ignored) {
         // the client is gone; there is nobody to tell
       }

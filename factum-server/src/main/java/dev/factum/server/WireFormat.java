@@ -6,10 +6,15 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.factum.api.AppendRequest;
+import dev.factum.api.AppendResult;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.Limits;
+import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamState;
+import dev.factum.wire.EventContent;
+import dev.factum.wire.ExactJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,6 +27,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -35,7 +41,7 @@ import java.util.UUID;
  *
  * <p>{@code data} is any JSON value for {@code application/json} events, stored byte for byte as
  * sent (white space, escapes and number spellings such as {@code -0}, {@code 1.0} or {@code 1e2}
- * included: see {@link JsonBody}), and a base64 string for {@code application/octet-stream}. The
+ * included: see {@link ExactJson}), and a base64 string for {@code application/octet-stream}. The
  * same holds for {@code metadata}. On the way out, JSON data is written back verbatim and binary
  * data as base64.
  */
@@ -54,35 +60,59 @@ final class WireFormat {
   }
 
   /** Parses a body into a JSON object, or fails with {@code invalid-request}. */
-  static JsonBody parseObject(byte[] body) {
-    JsonBody parsed;
+  static ObjectNode parseObject(byte[] body) {
+    JsonNode parsed;
     try {
-      parsed = JsonBody.parse(JSON, body);
-    } catch (NumberFormatException | ArithmeticException e) {
-      // A number Jackson's lexer accepts but cannot convert (found by HttpRequestFuzzTest): bad
-      // input, not a server error.
-      throw HttpProblem.badRequest("the body holds a number out of range: " + e.getMessage());
+      parsed = ExactJson.read(JSON, body, false);
+    } catch (ExactJson.Malformed e) {
+      throw HttpProblem.badRequest(detail(e));
     }
-    if (!parsed.root().isObject()) {
+    if (!parsed.isObject()) {
       throw HttpProblem.badRequest("the body must be a JSON object");
     }
-    return parsed;
+    return (ObjectNode) parsed;
+  }
+
+  /** The server's wording of a malformed body. */
+  private static String detail(ExactJson.Malformed e) {
+    return switch (e.kind()) {
+      case NOT_UTF8 ->
+          "the body is not valid UTF-8: byte " + e.at() + " starts a malformed sequence";
+      case SURROGATE ->
+          String.format(
+              "a JSON string at /%s holds an unpaired surrogate (\\u%04x): strings must be"
+                  + " valid Unicode",
+              e.path(), e.at());
+      // A number Jackson's lexer accepts but cannot convert (found by HttpRequestFuzzTest): bad
+      // input, not a server error.
+      case NUMBER -> "the body holds a number out of range: " + e.getMessage();
+      case EMPTY -> "the body is not valid JSON: it is empty";
+      case TRAILING -> "the body is not valid JSON: content after the value";
+      case BYTE_ORDER_MARK, SYNTAX -> "the body is not valid JSON: " + e.getMessage();
+    };
+  }
+
+  /** The bytes of member {@code name} of an event object exactly as sent. */
+  private static byte[] raw(JsonNode node, String name) {
+    byte[] bytes = node instanceof ExactJson.RawObject object ? object.raw(name) : null;
+    if (bytes == null) {
+      throw new IllegalStateException("no raw bytes kept for member " + name);
+    }
+    return bytes;
   }
 
   /** {@code POST /streams/{stream}}: one stream's append. */
   AppendRequest parseAppend(String stream, byte[] body) {
-    JsonBody parsed = parseObject(body);
-    ObjectNode root = (ObjectNode) parsed.root();
+    ObjectNode root = parseObject(body);
     onlyFields(root, APPEND_FIELDS, "append");
-    List<EventData> events = parseEvents(parsed, root.get("events"));
+    List<EventData> events = parseEvents(root.get("events"));
     checkSizes(events);
     return new AppendRequest(stream, parseExpected(root.get("expectedRevision")), events);
   }
 
   /** {@code POST /append}: an atomic append to several streams. */
   List<AppendRequest> parseMultiAppend(byte[] body) {
-    JsonBody parsed = parseObject(body);
-    ObjectNode root = (ObjectNode) parsed.root();
+    ObjectNode root = parseObject(body);
     onlyFields(root, Set.of("appends"), "multi-stream append");
     JsonNode appends = root.get("appends");
     if (appends == null || !appends.isArray() || appends.isEmpty()) {
@@ -99,7 +129,7 @@ final class WireFormat {
       if (stream == null || !stream.isTextual()) {
         throw HttpProblem.badRequest("each entry of 'appends' needs a 'stream' string");
       }
-      List<EventData> events = parseEvents(parsed, part.get("events"));
+      List<EventData> events = parseEvents(part.get("events"));
       all.addAll(events);
       parts.add(
           new AppendRequest(
@@ -115,8 +145,7 @@ final class WireFormat {
    * exported line can be sent as it is) and is ignored: the importing store assigns positions.
    */
   List<RecordedEvent> parseImport(byte[] body) {
-    JsonBody parsed = parseObject(body);
-    ObjectNode root = (ObjectNode) parsed.root();
+    ObjectNode root = parseObject(body);
     onlyFields(root, Set.of("events"), "import");
     JsonNode node = root.get("events");
     if (node == null || !node.isArray() || node.isEmpty()) {
@@ -131,7 +160,7 @@ final class WireFormat {
     for (JsonNode entry : node) {
       // Data and metadata are kept as the exact bytes sent (an export carries them as they were
       // stored), so a copy is byte for byte.
-      EventData data = parseEvent(parsed, entry, IMPORT_FIELDS, "imported event");
+      EventData data = parseEvent(entry, IMPORT_FIELDS, "imported event");
       if (data.id() == null) {
         throw HttpProblem.badRequest("an imported event needs its 'id'");
       }
@@ -204,7 +233,7 @@ final class WireFormat {
         "'expectedRevision' must be a revision >= 0, or \"any\", \"no_stream\" or \"exists\"");
   }
 
-  private List<EventData> parseEvents(JsonBody parsed, JsonNode node) {
+  private List<EventData> parseEvents(JsonNode node) {
     if (node == null || !node.isArray() || node.isEmpty()) {
       throw HttpProblem.badRequest("'events' must be a non-empty array");
     }
@@ -214,12 +243,12 @@ final class WireFormat {
     }
     List<EventData> events = new ArrayList<>(node.size());
     for (JsonNode event : node) {
-      events.add(parseEvent(parsed, event, EVENT_FIELDS, "event"));
+      events.add(parseEvent(event, EVENT_FIELDS, "event"));
     }
     return events;
   }
 
-  private EventData parseEvent(JsonBody parsed, JsonNode node, Set<String> fields, String what) {
+  private EventData parseEvent(JsonNode node, Set<String> fields, String what) {
     if (!node.isObject()) {
       throw HttpProblem.badRequest("each event must be a JSON object");
     }
@@ -247,7 +276,7 @@ final class WireFormat {
     }
     byte[] bytes;
     if (contentType.equals(EventData.JSON)) {
-      bytes = parsed.raw((ObjectNode) node, "data"); // exactly as sent
+      bytes = raw(node, "data"); // exactly as sent
     } else if (contentType.equals(EventData.BINARY)) {
       if (!data.isTextual()) {
         throw HttpProblem.badRequest("binary event 'data' must be a base64 string");
@@ -267,7 +296,7 @@ final class WireFormat {
       if (!metadataNode.isObject()) {
         throw HttpProblem.badRequest("event 'metadata' must be a JSON object");
       }
-      metadata = parsed.raw((ObjectNode) node, "metadata");
+      metadata = raw(node, "metadata");
     }
     Set<String> tags = new LinkedHashSet<>();
     JsonNode tagsNode = node.get("tags");
@@ -344,24 +373,13 @@ final class WireFormat {
     json.writeNumberField("revision", event.revision());
     json.writeNumberField("position", event.position());
     json.writeStringField("timestamp", event.timestamp().toString());
-    json.writeStringField("contentType", event.contentType());
-    json.writeFieldName("data");
-    if (event.contentType().equals(EventData.JSON)) {
-      json.writeRawValue(new String(event.data(), StandardCharsets.UTF_8));
-    } else {
-      json.writeBinary(event.data());
-    }
-    if (event.metadata() != null) {
-      json.writeFieldName("metadata");
-      json.writeRawValue(new String(event.metadata(), StandardCharsets.UTF_8));
-    }
-    if (!event.tags().isEmpty()) {
-      json.writeArrayFieldStart("tags");
-      for (String tag : event.tags()) {
-        json.writeString(tag);
-      }
-      json.writeEndArray();
-    }
+    EventContent.write(
+        json,
+        event.contentType(),
+        event.data(),
+        event.metadata(),
+        event.tags(),
+        (bytes, what) -> new String(bytes, StandardCharsets.UTF_8));
     json.writeEndObject();
   }
 
@@ -374,6 +392,40 @@ final class WireFormat {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  static void writeResult(JsonGenerator json, AppendResult result) throws IOException {
+    json.writeNumberField("firstRevision", result.firstRevision());
+    json.writeNumberField("nextExpectedRevision", result.nextExpectedRevision());
+    json.writeNumberField("firstPosition", result.firstPosition());
+    json.writeNumberField("position", result.lastPosition());
+  }
+
+  static void writeState(JsonGenerator json, StreamState state) throws IOException {
+    json.writeStringField("stream", state.stream());
+    json.writeStringField("status", state.status().name().toLowerCase(Locale.ROOT));
+    if (state.lastRevision() < 0) {
+      json.writeNullField("lastRevision");
+    } else {
+      json.writeNumberField("lastRevision", state.lastRevision());
+    }
+  }
+
+  /** A page of events with its {@code next} link (or null) and the store's head. */
+  static void writePage(JsonGenerator json, ReadPage page, String next, long headPosition)
+      throws IOException {
+    json.writeArrayFieldStart("events");
+    for (RecordedEvent event : page.events()) {
+      writeEvent(json, event);
+    }
+    json.writeEndArray();
+    if (next == null) {
+      json.writeNullField("next");
+    } else {
+      json.writeStringField("next", next);
+    }
+    json.writeBooleanField("endOfRead", page.endOfRead());
+    json.writeNumberField("headPosition", headPosition);
   }
 
   static JsonGenerator generator(OutputStream out) throws IOException {

@@ -53,7 +53,7 @@ class HttpGuideTest {
   @Test
   void theOpenApiDocumentListsEveryCode() throws IOException {
     JsonNode document;
-    try (InputStream in = ApiHandler.class.getResourceAsStream("openapi.json")) {
+    try (InputStream in = ServiceResource.class.getResourceAsStream("openapi.json")) {
       document = TestServer.JSON.readTree(in);
     }
     Set<String> listed = new LinkedHashSet<>();

@@ -160,7 +160,7 @@ class HttpRequestFuzzTest {
     String header = new String(raw, StandardCharsets.UTF_8);
     long position;
     try {
-      position = ApiHandler.parsePosition(header);
+      position = SubscriptionResource.parsePosition(header);
     } catch (HttpProblem refused) {
       assertThat(refused.status()).isEqualTo(400);
       return;

@@ -1,8 +1,13 @@
 package dev.factum.storage.postgres;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.factum.api.RecordedEvent;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.StreamHead;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,6 +22,8 @@ import java.util.Set;
  * instead of a statement per row.
  */
 final class BatchArrays {
+  private static final JsonFactory JSON = new JsonFactory();
+
   private BatchArrays() {}
 
   static void bind(
@@ -92,33 +99,21 @@ final class BatchArrays {
     write.setLong(p, EventRows.micros(n == 0 ? lastTimestamp : events.getLast().timestamp()));
   }
 
-  /** The tags as a JSON array of strings. */
+  /** The tags as a JSON array of strings, written (and so escaped) by Jackson. */
   static String jsonArray(Set<String> values) {
     if (values.isEmpty()) {
-      return "[]";
+      return "[]"; // compared as text by the write statement
     }
-    StringBuilder json = new StringBuilder("[");
-    for (String value : values) {
-      if (json.length() > 1) {
-        json.append(',');
+    StringWriter out = new StringWriter(16 * values.size());
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartArray();
+      for (String value : values) {
+        json.writeString(value);
       }
-      json.append('"');
-      for (int c = 0; c < value.length(); c++) {
-        char ch = value.charAt(c);
-        switch (ch) {
-          case '"' -> json.append("\\\"");
-          case '\\' -> json.append("\\\\");
-          default -> {
-            if (ch < 0x20) {
-              json.append(String.format("\\u%04x", (int) ch));
-            } else {
-              json.append(ch);
-            }
-          }
-        }
-      }
-      json.append('"');
+      json.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
-    return json.append(']').toString();
+    return out.toString();
   }
 }

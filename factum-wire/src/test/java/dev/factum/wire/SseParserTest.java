@@ -1,4 +1,4 @@
-package dev.factum.client;
+package dev.factum.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

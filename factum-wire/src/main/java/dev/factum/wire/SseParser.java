@@ -1,4 +1,4 @@
-package dev.factum.client;
+package dev.factum.wire;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +15,16 @@ import java.util.List;
  * retry:} frame). Lines are split on bytes before decoding, which is safe because CR and LF never
  * occur inside a UTF-8 sequence. A line longer than {@link #MAX_LINE_BYTES} is refused, so a broken
  * peer cannot make the client buffer without bound.
+ *
+ * <p>The one parser of the format: the client's subscriptions, the CLI's {@code tail} and the bench
+ * all read event streams through it.
  */
-final class SseParser {
+public final class SseParser {
   /** An event larger than any the server can send (1 MiB of data, base64-encoded, plus fields). */
-  static final int MAX_LINE_BYTES = 32 << 20;
+  public static final int MAX_LINE_BYTES = 32 << 20;
 
   /** One dispatched frame: {@code event} is null for plain (unnamed) events. */
-  record Frame(String id, String event, String data) {}
+  public record Frame(String id, String event, String data) {}
 
   private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
   private boolean afterCr;
@@ -30,7 +33,7 @@ final class SseParser {
   private StringBuilder data;
 
   /** Feeds a chunk; returns the frames it completed, in order. */
-  List<Frame> feed(byte[] chunk) {
+  public List<Frame> feed(byte[] chunk) {
     List<Frame> frames = new ArrayList<>();
     for (byte b : chunk) {
       if (b == '\n' && afterCr) {

@@ -1,7 +1,6 @@
-package dev.factum.client;
+package dev.factum.wire;
 
 import dev.factum.api.Direction;
-import dev.factum.api.EventStore;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LogFilter;
 import dev.factum.api.StreamNames;
@@ -10,39 +9,42 @@ import dev.factum.api.StreamNames;
  * Paths and query strings of the v1 API. Every stream name and filter value is percent-encoded as
  * UTF-8 (everything but letters, digits, {@code -}, {@code _} and {@code ~}; dots too, so that a
  * stream named {@code ..} can never be read as a dot-segment), which the server decodes strictly.
+ *
+ * <p>The client builds its requests with these, and the server its {@code next} links, so a link
+ * the server sends is exactly the URL the client would have built for the same page.
  */
-final class Urls {
+public final class Urls {
   private Urls() {}
 
-  static String stream(String stream) {
+  public static String stream(String stream) {
     return "/streams/" + encode(checkedStream(stream));
   }
 
   /** A stream name must be present for the URL to name the right resource at all. */
-  static String checkedStream(String stream) {
+  public static String checkedStream(String stream) {
     if (stream == null || stream.isEmpty()) {
       throw new InvalidArgumentException("stream name is missing or empty");
     }
     return stream;
   }
 
-  static String readStream(String stream, long from, Direction direction, int limit) {
+  public static String readStream(String stream, long from, Direction direction, int limit) {
     return stream(stream) + "?" + readQuery(from, direction, limit);
   }
 
-  static String readAll(long from, Direction direction, int limit, LogFilter filter) {
+  public static String readAll(long from, Direction direction, int limit, LogFilter filter) {
     return "/all?" + readQuery(from, direction, limit) + filterQuery(filter);
   }
 
-  static String streamEvents(String stream, long from) {
+  public static String streamEvents(String stream, long from) {
     return stream(stream) + "/events?from=" + from;
   }
 
-  static String allEvents(long from, LogFilter filter) {
+  public static String allEvents(long from, LogFilter filter) {
     return "/all/events?from=" + from + filterQuery(filter);
   }
 
-  static String delete(String stream, String expectedRevision, boolean tombstone) {
+  public static String delete(String stream, String expectedRevision, boolean tombstone) {
     return stream(stream)
         + "?expectedRevision="
         + encode(expectedRevision)
@@ -53,15 +55,11 @@ final class Urls {
     if (direction == null) {
       throw new InvalidArgumentException("a required argument is missing");
     }
-    return "from="
-        + (from == EventStore.END ? "end" : Long.toString(from))
-        + "&direction="
-        + (direction == Direction.FORWARD ? "forward" : "backward")
-        + "&limit="
-        + limit;
+    return new PageCursor(from, direction, limit).query();
   }
 
-  private static String filterQuery(LogFilter filter) {
+  /** The filter's query parameters ({@code &tag=a&tag=b}, values sorted), or "" for none. */
+  public static String filterQuery(LogFilter filter) {
     if (filter == null || filter.isNone()) {
       return "";
     }
@@ -79,7 +77,7 @@ final class Urls {
     return query.toString();
   }
 
-  static String encode(String value) {
+  public static String encode(String value) {
     return StreamNames.urlEncode(value);
   }
 }

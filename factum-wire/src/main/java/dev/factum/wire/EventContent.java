@@ -1,0 +1,57 @@
+package dev.factum.wire;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.factum.api.EventData;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Collection;
+
+/**
+ * Writes the content members of an event object, as pages, SSE and import bodies carry them: {@code
+ * contentType}, {@code data} (JSON verbatim, anything else as base64), {@code metadata} (verbatim,
+ * when present) and {@code tags} (when there are any).
+ *
+ * <p>What must stay true: JSON data and metadata are embedded as the bytes they are, never
+ * re-serialized; the caller decides, through {@link Verbatim}, whether those bytes must first be
+ * checked to be exactly one JSON value (the client does, for bytes it did not read from a server).
+ */
+public final class EventContent {
+  private EventContent() {}
+
+  /** The text to embed for JSON bytes. */
+  @FunctionalInterface
+  public interface Verbatim {
+    /**
+     * @param what "event data" or "event metadata", for an error message
+     */
+    String text(byte[] json, String what);
+  }
+
+  public static void write(
+      JsonGenerator json,
+      String contentType,
+      byte[] data,
+      byte[] metadata,
+      Collection<String> tags,
+      Verbatim verbatim)
+      throws IOException {
+    json.writeStringField("contentType", contentType);
+    json.writeFieldName("data");
+    if (contentType.equals(EventData.JSON)) {
+      json.writeRawValue(verbatim.text(data, "event data"));
+    } else {
+      json.writeString(Base64.getEncoder().encodeToString(data));
+    }
+    if (metadata != null) {
+      json.writeFieldName("metadata");
+      json.writeRawValue(verbatim.text(metadata, "event metadata"));
+    }
+    if (!tags.isEmpty()) {
+      json.writeArrayFieldStart("tags");
+      for (String tag : tags) {
+        json.writeString(tag);
+      }
+      json.writeEndArray();
+    }
+  }
+}
