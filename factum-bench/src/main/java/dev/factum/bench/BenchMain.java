@@ -1,26 +1,31 @@
 package dev.factum.bench;
 
+import dev.factum.bench.load.Progress;
+import dev.factum.bench.report.ReportFormatter;
+import dev.factum.bench.soak.SoakOptions;
+import dev.factum.bench.soak.SoakRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The command line of the load generator (run it with {@code bin/bench}; {@code --help} lists the
  * options; {@code bin/bench soak --help} those of the soak, {@link SoakRun}). Progress goes to
  * stderr as the run goes; the Markdown report goes to stdout at the end and to {@code
- * bench-results/<timestamp>.md}.
+ * bench-results/<timestamp>.md}. {@code bin/bench compare} runs the comparison's own command line
+ * instead ({@code dev.factum.bench.compare.CompareMain}, module factum-bench-compare).
  */
 public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("compare")) {
-      compare(Arrays.copyOfRange(args, 1, args.length));
-      return;
+      // The comparison is its own module (factum-bench-compare), which depends on this one.
+      System.err.println("bench: compare runs from factum-bench-compare: use bin/bench compare");
+      System.exit(2);
     }
     if (args.length > 0 && args[0].equals("soak")) {
       if (Arrays.asList(args).contains("--help")) {
@@ -49,44 +54,6 @@ public final class BenchMain {
     System.out.print(markdown);
     System.out.flush();
     System.err.println("[bench] report written to " + file);
-  }
-
-  /**
-   * {@code bin/bench compare}: runs {@link CompareRun}, writes the report and its charts to a new
-   * directory {@code <results>/compare-<timestamp>/} and prints the report.
-   */
-  private static void compare(String[] args) throws Exception {
-    if (Arrays.asList(args).contains("--help")) {
-      System.out.print(CompareOptions.USAGE);
-      return;
-    }
-    CompareOptions options;
-    try {
-      options = CompareOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench compare: " + e.getMessage());
-      System.err.print(CompareOptions.USAGE);
-      System.exit(2);
-      return;
-    }
-    CompareResults results = CompareRun.run(options, new Progress(System.err));
-    Path file = writeComparison(options.resultsDirectory(), results);
-    System.out.print(Files.readString(file));
-    System.out.flush();
-    System.err.println("[bench] report and charts written to " + file.getParent());
-  }
-
-  /** Writes the comparison's charts and report into a new directory; returns the report file. */
-  static Path writeComparison(Path resultsDirectory, CompareResults results) throws IOException {
-    Path directory =
-        resultsDirectory.resolve(
-            "compare-"
-                + results.startedAt().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss")));
-    Files.createDirectories(directory);
-    List<String> charts = CompareCharts.write(results, directory);
-    Path file = directory.resolve("compare.md");
-    Files.writeString(file, CompareReport.markdown(results, charts), StandardCharsets.UTF_8);
-    return file;
   }
 
   /** Writes the report to {@code <directory>/<timestamp>.md}; returns the file. */

@@ -1,5 +1,7 @@
 package dev.factum.bench;
 
+import dev.factum.bench.http.HttpClientKind;
+import dev.factum.bench.load.LoadedStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ import java.util.Set;
  * @param smoke tiny sizes and short windows, to check that everything works
  * @param arguments the command line as given, for the report
  */
-record BenchOptions(
+public record BenchOptions(
     long events,
     Duration window,
     Duration warmUp,
@@ -43,7 +45,7 @@ record BenchOptions(
   static final long SMOKE_EVENTS = 20_000;
 
   /** Where reports go by default: bin/bench points it at the repository root. */
-  static final String RESULTS_PROPERTY = "factum.bench.results";
+  public static final String RESULTS_PROPERTY = "factum.bench.results";
 
   static final String USAGE =
       """
@@ -61,7 +63,7 @@ record BenchOptions(
       """
           .formatted(Workload.allNames());
 
-  BenchOptions {
+  public BenchOptions {
     workloads =
         Collections.unmodifiableSet(
             workloads.isEmpty() ? EnumSet.noneOf(Workload.class) : EnumSet.copyOf(workloads));
@@ -134,14 +136,14 @@ record BenchOptions(
     return runs(Workload.HTTP_STREAM_LOAD) || runs(Workload.HTTP_SSE);
   }
 
-  static String value(String option, List<String> rest) {
+  public static String value(String option, List<String> rest) {
     if (rest.isEmpty() || rest.getFirst().startsWith("--")) {
       throw new IllegalArgumentException(option + " needs a value");
     }
     return rest.removeFirst();
   }
 
-  static long parseEvents(String option, String text) {
+  public static long parseEvents(String option, String text) {
     long events;
     try {
       events = Long.parseLong(text.replace("_", ""));
@@ -162,7 +164,7 @@ record BenchOptions(
     return events;
   }
 
-  static Duration parseSeconds(String text) {
+  public static Duration parseSeconds(String text) {
     double seconds;
     try {
       seconds = Double.parseDouble(text);

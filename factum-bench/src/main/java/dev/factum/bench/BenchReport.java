@@ -1,5 +1,16 @@
 package dev.factum.bench;
 
+import dev.factum.bench.http.HttpAppends;
+import dev.factum.bench.http.HttpStreamLoad;
+import dev.factum.bench.http.SseCatchUp;
+import dev.factum.bench.http.SseLive;
+import dev.factum.bench.load.DiskBaseline;
+import dev.factum.bench.load.DurableAppends;
+import dev.factum.bench.load.LoadedStore;
+import dev.factum.bench.load.LogCatchUp;
+import dev.factum.bench.load.MachineFacts;
+import dev.factum.bench.load.Quiesce;
+import dev.factum.bench.load.StreamLoad;
 import java.time.LocalDateTime;
 import java.util.List;
 
@@ -11,7 +22,7 @@ import java.util.List;
  * @param settle how the loaded store settled after its build (null when not built)
  * @param http the HTTP workloads' figures, each next to its in-process counterpart
  */
-record BenchReport(
+public record BenchReport(
     BenchOptions options,
     MachineFacts machine,
     LocalDateTime startedAt,
@@ -27,23 +38,23 @@ record BenchReport(
   /**
    * What the HTTP workloads measured; a workload that was not selected has an empty list or null.
    */
-  record HttpFigures(
+  public record HttpFigures(
       HttpAppends.Result appends,
       List<HttpStreamLoad.Result> streamLoads,
       SseCatchUp.Result sseCatchUp,
       SseLive.Result sseLive) {
     static final HttpFigures NONE = new HttpFigures(null, List.of(), null, null);
 
-    HttpFigures {
+    public HttpFigures {
       streamLoads = List.copyOf(streamLoads);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
       return appends == null && streamLoads.isEmpty() && sseCatchUp == null && sseLive == null;
     }
   }
 
-  BenchReport {
+  public BenchReport {
     disk = List.copyOf(disk);
     appends = List.copyOf(appends);
     streamLoads = List.copyOf(streamLoads);
@@ -53,7 +64,7 @@ record BenchReport(
    * The baseline a commit is compared with: the smallest measured chunk that holds {@code bytes},
    * else the largest; null when the baseline was not run.
    */
-  DiskBaseline.Result diskBaselineFor(double bytes) {
+  public DiskBaseline.Result diskBaselineFor(double bytes) {
     DiskBaseline.Result chosen = null;
     for (DiskBaseline.Result result : disk) {
       if (chosen == null
@@ -65,7 +76,7 @@ record BenchReport(
   }
 
   /** The largest chunk's baseline: the disk's bandwidth ceiling. */
-  DiskBaseline.Result largestDiskBaseline() {
+  public DiskBaseline.Result largestDiskBaseline() {
     return diskBaselineFor(Double.MAX_VALUE);
   }
 }

@@ -1,5 +1,20 @@
 package dev.factum.bench;
 
+import dev.factum.bench.http.HttpAppends;
+import dev.factum.bench.http.HttpRig;
+import dev.factum.bench.http.HttpStreamLoad;
+import dev.factum.bench.http.SseCatchUp;
+import dev.factum.bench.http.SseLive;
+import dev.factum.bench.load.DataDirectory;
+import dev.factum.bench.load.DiskBaseline;
+import dev.factum.bench.load.DurableAppends;
+import dev.factum.bench.load.Fmt;
+import dev.factum.bench.load.LoadedStore;
+import dev.factum.bench.load.LogCatchUp;
+import dev.factum.bench.load.MachineFacts;
+import dev.factum.bench.load.Progress;
+import dev.factum.bench.load.Quiesce;
+import dev.factum.bench.load.StreamLoad;
 import dev.factum.engine.FactumStore;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.io.IOException;

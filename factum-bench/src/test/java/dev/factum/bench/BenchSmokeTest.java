@@ -2,6 +2,18 @@ package dev.factum.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.factum.bench.http.HttpAppends;
+import dev.factum.bench.http.HttpClientKind;
+import dev.factum.bench.http.HttpStreamLoad;
+import dev.factum.bench.http.SseCatchUp;
+import dev.factum.bench.http.SseLive;
+import dev.factum.bench.load.DiskBaseline;
+import dev.factum.bench.load.DurableAppends;
+import dev.factum.bench.load.LatencySummary;
+import dev.factum.bench.load.LogCatchUp;
+import dev.factum.bench.load.Progress;
+import dev.factum.bench.load.StreamLoad;
+import dev.factum.bench.report.ReportFormatter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,0 +1,74 @@
+package dev.factum.bench.http;
+
+import dev.factum.bench.load.Fmt;
+import dev.factum.bench.load.Progress;
+import dev.factum.engine.FactumStore;
+import dev.factum.server.FactumServer;
+import dev.factum.server.ServerConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link FactumServer} on 127.0.0.1 (a free port) serving a store in this JVM, and the client
+ * side of the HTTP workloads: the connections the load threads opened to it.
+ *
+ * <p>Design note: closing stops the server <em>before</em> the client closes its connections, so
+ * the server stops with idle keep-alive connections and no request under way. The other order is a
+ * race: with {@code HttpServer.stop(grace)} (how {@code FactumServer} stopped as of commit
+ * c86b69b), a connection the client had just closed could still count as a request being read when
+ * the stop began, and the stop then waited out the whole grace period (10 s). A stop that takes
+ * longer than a second is reported in the progress lines.
+ */
+public final class HttpRig implements AutoCloseable {
+  private final FactumServer server;
+  private final HttpClientKind.Connector connector;
+  private final Progress progress;
+  private final List<HttpConnection> connections = new ArrayList<>();
+
+  private HttpRig(FactumServer server, HttpClientKind.Connector connector, Progress progress) {
+    this.server = server;
+    this.connector = connector;
+    this.progress = progress;
+  }
+
+  public static HttpRig start(FactumStore store, HttpClientKind client, Progress progress)
+      throws IOException {
+    FactumServer server = FactumServer.start(store, ServerConfig.DEFAULT.withPort(0));
+    return new HttpRig(server, client.connector(server.uri()), progress);
+  }
+
+  public URI uri() {
+    return server.uri();
+  }
+
+  /** A new connection, closed with the rig. */
+  synchronized HttpConnection connect() {
+    HttpConnection connection = connector.connect();
+    connections.add(connection);
+    return connection;
+  }
+
+  @Override
+  public synchronized void close() {
+    long started = System.nanoTime();
+    try {
+      server.close();
+    } finally {
+      long stopNanos = System.nanoTime() - started;
+      if (stopNanos > 1_000_000_000L) {
+        progress.say("stopping the server took %s", Fmt.seconds(stopNanos));
+      }
+      for (HttpConnection connection : connections) {
+        try {
+          connection.close();
+        } catch (IOException ignored) {
+          // best effort: the server has already closed its end
+        }
+      }
+      connections.clear();
+      connector.close();
+    }
+  }
+}
