@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  *   <li>An operation counts if and only if it started inside the window; every such operation is
  *       counted and recorded even if it ends after the window closes, and the elapsed time runs
  *       until the last of them ended. So operations / elapsed is exact, not off by the in-flight
- *       tail.
+ *       tail. The window stays open until at least one operation has started inside it (for at most
+ *       a minute), so a window shorter than one stalled operation still measures it.
  *   <li>Each thread records into its own histogram (no shared state on the hot path); they are
  *       merged after the threads have been joined.
  *   <li>The first failure of any operation stops every thread and is rethrown by {@link #run}.
@@ -60,8 +61,11 @@ public final class ClosedLoop {
 
   private final String name;
   private final int threads;
+  private static final Duration MAX_WINDOW_EXTENSION = Duration.ofMinutes(1);
+
   private final Duration warmUp;
   private final Duration window;
+  private volatile boolean startedInWindow;
   private final AtomicInteger phase = new AtomicInteger(WARM_UP);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -101,6 +105,7 @@ public final class ClosedLoop {
       // A failed thread has already set STOP, which must not be undone.
       if (phase.compareAndSet(WARM_UP, MEASURE)) {
         sleepUnlessFailed(window.toNanos());
+        awaitFirstStartInWindow();
       }
       windowEnd = System.nanoTime();
     } finally {
@@ -122,6 +127,18 @@ public final class ClosedLoop {
       lastEnd = Math.max(lastEnd, worker.lastEnd);
     }
     return new Result(operations, lastEnd - windowStart, merged);
+  }
+
+  /**
+   * A window shorter than one stalled operation (a smoke run's 1 s on a busy machine) would measure
+   * nothing: it stays open until some operation has started inside it, for at most {@link
+   * #MAX_WINDOW_EXTENSION}.
+   */
+  private void awaitFirstStartInWindow() throws InterruptedException {
+    long deadline = System.nanoTime() + MAX_WINDOW_EXTENSION.toNanos();
+    while (!startedInWindow && failure.get() == null && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
   }
 
   private void sleepUnlessFailed(long nanos) throws InterruptedException {
@@ -149,6 +166,9 @@ public final class ClosedLoop {
         int current;
         while ((current = phase.get()) != STOP) {
           long start = System.nanoTime();
+          if (current == MEASURE && !startedInWindow) {
+            startedInWindow = true; // written once; afterwards only read (a shared, clean line)
+          }
           operation.run();
           long end = System.nanoTime();
           if (current == MEASURE) {

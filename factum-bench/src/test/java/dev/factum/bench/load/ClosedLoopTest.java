@@ -33,6 +33,20 @@ class ClosedLoopTest {
   }
 
   @Test
+  void aWindowShorterThanOneStalledOperationStaysOpenUntilAnOperationStartsInIt() throws Exception {
+    AtomicLong calls = new AtomicLong();
+    ClosedLoop loop = new ClosedLoop("test", 1, Duration.ofMillis(10), Duration.ofMillis(50));
+
+    // The first operation starts in the warm-up and outlasts warm-up and window together: the
+    // workload itself is slow here (a stalled first request), so it sleeps.
+    ClosedLoop.Result result =
+        loop.run(index -> () -> Thread.sleep(calls.getAndIncrement() == 0 ? 400 : 1), () -> {});
+
+    assertThat(result.operations()).isPositive();
+    assertThat(result.latency().getTotalCount()).isEqualTo(result.operations());
+  }
+
+  @Test
   void theFirstFailureStopsEveryThreadAndIsRethrown() {
     ClosedLoop loop = new ClosedLoop("test", 3, Duration.ofMillis(20), Duration.ofSeconds(30));
     long begun = System.nanoTime();

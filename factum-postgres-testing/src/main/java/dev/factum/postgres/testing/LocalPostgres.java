@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -341,8 +344,37 @@ public final class LocalPostgres implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      awaitPostmasterGone(dataDirectory);
       deleteTree(dataDirectory);
     }
+  }
+
+  /**
+   * Waits for the postmaster named in {@code postmaster.pid} (if any is still running) to exit:
+   * until then a background process may still write files (the statistics in {@code pg_stat}), and
+   * deleting the tree under it fails with "directory not empty" (seen once in CompareSmokeTest).
+   * Bounded: a postmaster still there after 30 s is left to the delete's own error.
+   */
+  private static void awaitPostmasterGone(Path data) {
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
+    } catch (IOException | RuntimeException gone) {
+      return; // no pid file (a clean stop removes it) or none readable: nothing to wait for
+    }
+    ProcessHandle.of(pid)
+        // a killed server's stale pid file may name a pid reused since by something else
+        .filter(process -> process.info().command().orElse("").contains("postgres"))
+        .ifPresent(
+            postmaster -> {
+              try {
+                postmaster.onExit().get(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (ExecutionException | TimeoutException e) {
+                // left to deleteTree, which names the directory it could not delete
+              }
+            });
   }
 
   private static void deleteTree(Path root) {
