@@ -2,6 +2,7 @@ package dev.factum.cli;
 
 import static dev.factum.cli.FactumCommandTest.factum;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.factum.tck.TestCertificates;
 import dev.factum.tck.TestCertificates.KeyType;
@@ -10,6 +11,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (exit 1) found before the data directory is created.
  */
 class TlsServeTest {
+  /** A start that should have been refused would block: the timeout turns that into a failure. */
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+
   private static final Pattern LISTENING = Pattern.compile("factum: listening on (\\S+)");
   @TempDir static Path temp;
   static TestCertificates ca;
@@ -158,7 +163,9 @@ class TlsServeTest {
   void plainHttpOnAnExposedAddressIsRefusedUnlessInsecure() throws Exception {
     Path data = temp.resolve("refused-data");
     FactumCommandTest.Run refused =
-        factum("serve", "--data", data.toString(), "--host", "0.0.0.0", "--port", "0");
+        assertTimeoutPreemptively(
+            LIMIT,
+            () -> factum("serve", "--data", data.toString(), "--host", "0.0.0.0", "--port", "0"));
     assertThat(refused.exit()).isEqualTo(2);
     assertThat(refused.err())
         .startsWith(
@@ -190,16 +197,19 @@ class TlsServeTest {
     Path data = temp.resolve("never-created");
     TestCertificates.Server other = ca.issue("other", KeyType.EC, TestCertificates.LOCAL);
     FactumCommandTest.Run mismatched =
-        factum(
-            "serve",
-            "--data",
-            data.toString(),
-            "--port",
-            "0",
-            "--tls-cert",
-            server.chain().toString(),
-            "--tls-key",
-            other.key().toString());
+        assertTimeoutPreemptively(
+            LIMIT,
+            () ->
+                factum(
+                    "serve",
+                    "--data",
+                    data.toString(),
+                    "--port",
+                    "0",
+                    "--tls-cert",
+                    server.chain().toString(),
+                    "--tls-key",
+                    other.key().toString()));
     assertThat(mismatched.exit()).isEqualTo(1);
     assertThat(mismatched.err())
         .isEqualTo(
