@@ -184,6 +184,9 @@ class TlsTest {
     assertThatThrownBy(() -> TlsConfig.fromPem(rsa.chain(), pkcs1))
         .hasMessageContaining(pkcs1 + " holds a RSA PRIVATE KEY")
         .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+    TestCertificates.Server expired = ca.issue("expired", KeyType.EC, TestCertificates.LOCAL, -1);
+    assertThatThrownBy(() -> TlsConfig.fromPem(expired.chain(), expired.key()))
+        .hasMessageContaining("the certificate in " + expired.chain() + " expired on");
     Path text = Files.writeString(dir.resolve("notes.txt"), "not a certificate");
     assertThatThrownBy(() -> TlsConfig.fromPem(text, rsa.key()))
         .hasMessageContaining("it is not a PEM file");

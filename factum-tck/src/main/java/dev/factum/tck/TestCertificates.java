@@ -87,6 +87,14 @@ public final class TestCertificates {
 
   /** A server certificate for {@code subjectAltNames} (e.g. {@link #LOCAL}), signed by this CA. */
   public Server issue(String name, KeyType type, String subjectAltNames) {
+    return issue(name, type, subjectAltNames, 2);
+  }
+
+  /**
+   * As above, valid from now for {@code days}; a negative number gives a certificate that expired
+   * before it was issued (openssl puts its end before its start).
+   */
+  public Server issue(String name, KeyType type, String subjectAltNames, int days) {
     Path key = directory.resolve(name + ".key");
     Path request = directory.resolve(name + ".csr");
     Path certificate = directory.resolve(name + ".crt");
@@ -128,7 +136,7 @@ public final class TestCertificates {
           caKey.toString(),
           "-CAcreateserial",
           "-days",
-          "2",
+          String.valueOf(days),
           "-extfile",
           extensions.toString(),
           "-out",
