@@ -91,6 +91,9 @@ public final class FactumServer implements AutoCloseable {
       }
       served = true;
       Metrics metrics = new Metrics(store);
+      if (config.tls() != null) {
+        metrics.tlsCertificate(config.tls());
+      }
       ApiHandler handler = new ApiHandler(store, config, metrics);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);

@@ -93,6 +93,18 @@ class TlsTest {
           curl("-N", "--max-time", "1", "--cacert", cacert, local(server, "/all/events?from=0"));
       assertThat(sse.exit()).as("curl stops the feed after a second (28)").isEqualTo(28);
       assertThat(sse.out()).contains("id: 0").contains("\"type\":\"Placed\"").contains("caught-up");
+      Curl metrics = curl("-f", "--cacert", cacert, local(server, "/metrics"));
+      assertThat(metrics.exit()).as(metrics.out()).isZero();
+      long notAfter = TlsConfig.fromPem(rsa.chain(), rsa.key()).notAfter().getEpochSecond();
+      double expiry =
+          metrics
+              .out()
+              .lines()
+              .filter(line -> line.startsWith("factum_tls_certificate_expiry_seconds "))
+              .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no expiry gauge in:\n" + metrics.out()));
+      assertThat(expiry).isEqualTo((double) notAfter);
     }
   }
 
