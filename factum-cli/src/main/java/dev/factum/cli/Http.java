@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.StreamNames;
+import dev.factum.wire.Pem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -14,15 +16,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
 
 /**
  * The commands' view of a running server: JSON requests over java.net.http, with problem documents
- * turned into a {@link Factum.CommandFailure} that prints the server's code and detail.
+ * turned into a {@link Factum.CommandFailure} that prints the server's code and detail. An {@code
+ * https://} server is trusted through the JDK's CAs, or those of {@code --cacert PEM}; the host
+ * name is checked either way.
  */
 final class Http {
   /** Numbers stay exact (no double round trip), so export and import never change event data. */
@@ -31,9 +37,6 @@ final class Http {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
-
-  static final String URL_HELP =
-      "--url URL      server address (env FACTUM_URL, default http://127.0.0.1:7117)";
 
   private final URI base;
   private final HttpClient client;
@@ -51,8 +54,15 @@ final class Http {
       throw new Args.UsageException("--url must be like http://127.0.0.1:7117, was '" + url + "'");
     }
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    String cacert = args.get("cacert", System.getenv("FACTUM_CACERT"));
     if ("http".equalsIgnoreCase(base.getScheme())) {
       builder.sslContext(plainHttpOnly());
+    } else if (cacert != null && !cacert.isBlank()) {
+      try {
+        builder.sslContext(Pem.trustContext(Path.of(cacert)));
+      } catch (InvalidArgumentException e) {
+        throw new Args.UsageException("--cacert: " + e.getMessage());
+      }
     }
     this.client = builder.build();
   }
@@ -134,6 +144,14 @@ final class Http {
     } catch (ConnectException e) {
       throw new Factum.CommandFailure(
           "cannot reach a Factum server at " + base + " (is 'factum serve' running? set --url)");
+    } catch (SSLHandshakeException e) {
+      throw new Factum.CommandFailure(
+          "TLS handshake with "
+              + base
+              + " failed: "
+              + e.getMessage()
+              + " (is the server's CA given with --cacert, and does its certificate name this"
+              + " host?)");
     }
   }
 
