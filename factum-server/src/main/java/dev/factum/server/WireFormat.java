@@ -367,19 +367,8 @@ final class WireFormat {
   /** Writes one event as the API's event object. */
   static void writeEvent(JsonGenerator json, RecordedEvent event) throws IOException {
     json.writeStartObject();
-    json.writeStringField("id", event.id().toString());
-    json.writeStringField("stream", event.stream());
-    json.writeStringField("type", event.type());
-    json.writeNumberField("revision", event.revision());
-    json.writeNumberField("position", event.position());
-    json.writeStringField("timestamp", event.timestamp().toString());
-    EventContent.write(
-        json,
-        event.contentType(),
-        event.data(),
-        event.metadata(),
-        event.tags(),
-        (bytes, what) -> new String(bytes, StandardCharsets.UTF_8));
+    EventContent.writeRecorded(
+        json, event, true, (bytes, what) -> new String(bytes, StandardCharsets.UTF_8));
     json.writeEndObject();
   }
 
