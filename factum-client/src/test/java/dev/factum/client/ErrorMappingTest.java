@@ -3,6 +3,7 @@ package dev.factum.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.DataCorruptedException;
@@ -326,6 +327,19 @@ class ErrorMappingTest {
         server.stop();
         client.close();
       }
+    }
+  }
+
+  @Test
+  void aLimitExceededWithoutAKnownLimitIsAnUnexpectedResponse() throws Exception {
+    for (String problem :
+        List.of(
+            "{\"code\":\"limit-exceeded\",\"limit\":\"maxSomethingNew\",\"max\":1,\"actual\":2}",
+            "{\"code\":\"limit-exceeded\",\"limit\":\"maxNameBytes\",\"max\":\"1\",\"actual\":2}",
+            "{\"code\":\"limit-exceeded\"}")) {
+      assertThat(ProblemMapper.fromProblem(new ObjectMapper().readTree(problem), 413, null, "s-1"))
+          .as(problem)
+          .isExactlyInstanceOf(UnexpectedResponseException.class);
     }
   }
 

@@ -488,6 +488,9 @@ class BadInputCorpusTest {
       assertThat(problem.get("max").asLong()).as(request.what()).isEqualTo(max);
       assertThat(problem.get("actual").asLong()).as(request.what()).isGreaterThan(max);
     }
+    // The nine writes among them are counted by their result.
+    assertThat(server.get("/metrics").body().lines())
+        .contains("factum_appends_total{result=\"limit-exceeded\"} 9.0");
     assertNothingWritten();
   }
 
