@@ -74,9 +74,11 @@ import javax.net.ssl.SSLContext;
  *   <tr><td>stream-not-found (404)</td><td>{@link dev.factum.api.StreamNotFoundException}</td>
  *       <td>no</td></tr>
  *   <tr><td>invalid-request (400)</td><td>{@link InvalidArgumentException}</td><td>no</td></tr>
- *   <tr><td>payload-too-large (413)</td><td>{@link InvalidArgumentException}: the embedded store
- *       reports an oversized event or append this way too, and the type is final; the cause's
- *       {@link ServerProblemException#code()} tells the two apart</td><td>no</td></tr>
+ *   <tr><td>limit-exceeded (413)</td><td>{@link dev.factum.api.LimitExceededException} with the
+ *       problem's limit, max and actual value, as the embedded store throws it</td><td>no</td></tr>
+ *   <tr><td>payload-too-large (413)</td><td>{@link InvalidArgumentException}: the request body was
+ *       over the server's byte cap (a setting of the server, not a limit of the store); the cause's
+ *       {@link ServerProblemException#code()} tells it from invalid-request</td><td>no</td></tr>
  *   <tr><td>overloaded (503)</td><td>{@link dev.factum.api.OverloadedException}</td><td>yes,
  *       after at least its Retry-After</td></tr>
  *   <tr><td>store-closed (503)</td><td>{@link StoreClosedException}</td><td>no</td></tr>

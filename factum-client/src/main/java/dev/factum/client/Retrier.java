@@ -3,6 +3,7 @@ package dev.factum.client;
 import dev.factum.api.FactumException;
 import dev.factum.api.IdempotencyConflictException;
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LimitExceededException;
 import dev.factum.api.OverloadedException;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StreamDeletedException;
@@ -181,6 +182,7 @@ final class Retrier {
         || failure instanceof IdempotencyConflictException
         || failure instanceof StreamDeletedException
         || failure instanceof StreamNotFoundException
-        || failure instanceof InvalidArgumentException;
+        || failure instanceof InvalidArgumentException
+        || failure instanceof LimitExceededException;
   }
 }

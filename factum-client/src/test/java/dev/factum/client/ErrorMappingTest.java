@@ -3,17 +3,22 @@ package dev.factum.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.Direction;
 import dev.factum.api.ErrorCode;
 import dev.factum.api.EventData;
+import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
 import dev.factum.api.IdempotencyConflictException;
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LimitExceededException;
+import dev.factum.api.LimitExceededException.Limit;
 import dev.factum.api.Limits;
+import dev.factum.api.LogFilter;
 import dev.factum.api.OverloadedException;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
@@ -38,10 +43,12 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +95,9 @@ class ErrorMappingTest {
     triggers.put(
         ErrorCode.INVALID_ARGUMENT,
         (server, client) -> client.append("$reserved", ExpectedRevision.any(), one("A")));
+    triggers.put(
+        ErrorCode.LIMIT_EXCEEDED,
+        (server, client) -> client.append("x".repeat(257), ExpectedRevision.any(), one("A")));
     triggers.put(
         ErrorCode.STORE_CLOSED,
         (server, client) -> {
@@ -156,6 +166,7 @@ class ErrorMappingTest {
       case STREAM_NOT_FOUND -> StreamNotFoundException.class;
       case IDEMPOTENCY_CONFLICT -> IdempotencyConflictException.class;
       case INVALID_ARGUMENT -> InvalidArgumentException.class;
+      case LIMIT_EXCEEDED -> LimitExceededException.class;
       case STORE_CLOSED -> StoreClosedException.class;
       case STORAGE_FULL -> StorageFullException.class;
       case OVERLOADED -> OverloadedException.class;
@@ -236,7 +247,7 @@ class ErrorMappingTest {
   }
 
   @Test
-  void anOversizedEventIsInvalidInputAsInTheEmbeddedStore() throws Exception {
+  void anOversizedEventIsLimitExceededAsInTheEmbeddedStore() throws Exception {
     Limits small = new Limits(256, 1024, 10_000, 16 << 20, 32, 10_000);
     StoreOptions options = StoreOptions.DEFAULT.withLimits(small);
     try (ServerFixture server = ServerFixture.start(directory, options, ServerConfig.DEFAULT)) {
@@ -244,13 +255,13 @@ class ErrorMappingTest {
       List<EventData> big = List.of(EventData.json("Big", "\"" + "x".repeat(2000) + "\""));
       try {
         assertThatThrownBy(() -> server.store.append("s-1", ExpectedRevision.any(), big))
-            .isExactlyInstanceOf(InvalidArgumentException.class);
+            .isExactlyInstanceOf(LimitExceededException.class);
         assertThatThrownBy(() -> client.append("s-1", ExpectedRevision.any(), big))
-            .isExactlyInstanceOf(InvalidArgumentException.class)
+            .isExactlyInstanceOf(LimitExceededException.class)
             .satisfies(
                 e -> {
                   ServerProblemException problem = ServerProblemException.of(e).orElseThrow();
-                  assertThat(problem.code()).isEqualTo("payload-too-large");
+                  assertThat(problem.code()).isEqualTo("limit-exceeded");
                   assertThat(problem.status()).isEqualTo(413);
                 });
         Await.until("the 413 to be counted", WAIT, () -> server.requests("append", 413) == 1);
@@ -259,6 +270,86 @@ class ErrorMappingTest {
         client.close();
       }
     }
+  }
+
+  @Test
+  void everyLimitComesBackAsTheEmbeddedStoresLimitExceeded() throws Exception {
+    Limits small = new Limits(16, 64, 5, 128, 3, 10);
+    StoreOptions options = StoreOptions.DEFAULT.withLimits(small);
+    EventData json64 = EventData.json("T", "\"" + "x".repeat(62) + "\"");
+    Map<Limit, Consumer<EventStore>> breaches = new EnumMap<>(Limit.class);
+    breaches.put(Limit.NAME_BYTES, store -> store.streamState("n".repeat(17)));
+    breaches.put(
+        Limit.EVENT_BYTES,
+        store ->
+            store.append(
+                "s-1",
+                ExpectedRevision.any(),
+                List.of(EventData.json("T", "\"" + "x".repeat(63) + "\""))));
+    breaches.put(
+        Limit.EVENTS_PER_APPEND,
+        store ->
+            store.appendAll(
+                List.of(
+                    AppendRequest.of("a-1", ExpectedRevision.any(), ev(), ev(), ev()),
+                    AppendRequest.of("b-1", ExpectedRevision.any(), ev(), ev(), ev()))));
+    breaches.put(
+        Limit.APPEND_BYTES,
+        store -> store.append("s-1", ExpectedRevision.any(), List.of(json64, json64, ev())));
+    breaches.put(
+        Limit.TAGS_PER_EVENT,
+        store ->
+            store.append(
+                "s-1", ExpectedRevision.any(), List.of(ev().withTags(Set.of("a", "b", "c", "d")))));
+    breaches.put(
+        Limit.READ_LIMIT, store -> store.readAll(0, Direction.FORWARD, 11, LogFilter.none()));
+    assertThat(breaches.keySet()).as("every limit is tried").containsExactly(Limit.values());
+    try (ServerFixture server = ServerFixture.start(directory, options, ServerConfig.DEFAULT)) {
+      FactumClient client = server.client().build();
+      try {
+        for (Map.Entry<Limit, Consumer<EventStore>> breach : breaches.entrySet()) {
+          LimitExceededException embedded = limitExceeded(breach.getValue(), server.store);
+          LimitExceededException remote = limitExceeded(breach.getValue(), client);
+          Limit limit = breach.getKey();
+          assertThat(embedded.limit()).as(limit.id()).isEqualTo(limit);
+          assertThat(embedded.max()).as(limit.id()).isEqualTo(limit.in(small));
+          assertThat(List.of(remote.limit(), remote.max(), remote.actual(), remote.getMessage()))
+              .as(limit.id())
+              .isEqualTo(
+                  List.of(
+                      embedded.limit(), embedded.max(), embedded.actual(), embedded.getMessage()));
+          ServerProblemException problem = ServerProblemException.of(remote).orElseThrow();
+          assertThat(problem.code()).isEqualTo("limit-exceeded");
+          assertThat(problem.status()).isEqualTo(413);
+        }
+        assertThat(server.store.headPosition()).as("nothing was written").isEqualTo(-1);
+      } finally {
+        server.stop();
+        client.close();
+      }
+    }
+  }
+
+  @Test
+  void aLimitExceededWithoutAKnownLimitIsAnUnexpectedResponse() throws Exception {
+    for (String problem :
+        List.of(
+            "{\"code\":\"limit-exceeded\",\"limit\":\"maxSomethingNew\",\"max\":1,\"actual\":2}",
+            "{\"code\":\"limit-exceeded\",\"limit\":\"maxNameBytes\",\"max\":\"1\",\"actual\":2}",
+            "{\"code\":\"limit-exceeded\"}")) {
+      assertThat(ProblemMapper.fromProblem(new ObjectMapper().readTree(problem), 413, null, "s-1"))
+          .as(problem)
+          .isExactlyInstanceOf(UnexpectedResponseException.class);
+    }
+  }
+
+  private static LimitExceededException limitExceeded(Consumer<EventStore> call, EventStore store) {
+    try {
+      call.accept(store);
+    } catch (LimitExceededException expected) {
+      return expected;
+    }
+    throw new AssertionError("no LimitExceededException from " + store);
   }
 
   @Test
@@ -380,9 +471,10 @@ class ErrorMappingTest {
               .requestTimeout(Duration.ofMillis(300))
               .retryListener((op, attempt, failure, pause) -> retries.incrementAndGet())
               .build();
+      CountDownLatch release = null;
       try {
         client.append("s-1", ExpectedRevision.any(), one("A"));
-        CountDownLatch release = server.storage.holdCommits();
+        release = server.storage.holdCommits();
         assertThatThrownBy(() -> client.delete("s-1", ExpectedRevision.exact(0)))
             .isInstanceOfSatisfying(
                 OutcomeUnknownException.class,
@@ -398,6 +490,9 @@ class ErrorMappingTest {
             WAIT,
             () -> server.store.streamState("s-1").status() == StreamState.Status.DELETED);
       } finally {
+        if (release != null) {
+          release.countDown(); // a failed assertion must not leave the writer held for ever
+        }
         server.stop();
         client.close();
       }

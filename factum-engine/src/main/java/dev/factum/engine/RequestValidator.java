@@ -3,6 +3,8 @@ package dev.factum.engine;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.EventData;
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LimitExceededException;
+import dev.factum.api.LimitExceededException.Limit;
 import dev.factum.api.Limits;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
@@ -10,12 +12,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Checks requests against the documented {@link Limits} before anything is queued, so bad input
- * never reaches the writer and never writes anything.
+ * never reaches the writer and never writes anything. A malformed request is an {@link
+ * InvalidArgumentException}; a well-formed one over a limit is a {@link LimitExceededException}
+ * naming that limit (this is the only place limits are checked: the HTTP server leaves them to it).
  *
  * <p>Names (streams, types, content types, tags) must be non-empty, valid Unicode (no unpaired
  * surrogates, which cannot be encoded as UTF-8), free of control characters, and short enough.
@@ -72,14 +77,8 @@ final class RequestValidator {
       }
       events += part.events().size();
     }
-    if (events > limits.maxEventsPerAppend()) {
-      throw new InvalidArgumentException(
-          "an append may carry at most " + limits.maxEventsPerAppend() + " events, had " + events);
-    }
-    if (bytes > limits.maxAppendBytes()) {
-      throw new InvalidArgumentException(
-          "an append may carry at most " + limits.maxAppendBytes() + " bytes, had " + bytes);
-    }
+    checkAtMost(Limit.EVENTS_PER_APPEND, events, "an append may carry at most %d events, had %d");
+    checkAtMost(Limit.APPEND_BYTES, bytes, "an append may carry at most %d bytes, had %d");
     return weight;
   }
 
@@ -94,13 +93,8 @@ final class RequestValidator {
     if (events == null || events.isEmpty()) {
       throw new InvalidArgumentException("an import needs at least one event");
     }
-    if (events.size() > limits.maxEventsPerAppend()) {
-      throw new InvalidArgumentException(
-          "an import may carry at most "
-              + limits.maxEventsPerAppend()
-              + " events, had "
-              + events.size());
-    }
+    checkAtMost(
+        Limit.EVENTS_PER_APPEND, events.size(), "an import may carry at most %d events, had %d");
     long bytes = 0;
     long weight = 0;
     Set<UUID> ids = new HashSet<>();
@@ -140,10 +134,7 @@ final class RequestValidator {
       bytes += size;
       weight += size + 96 + 2L * (event.stream().length() + event.type().length());
     }
-    if (bytes > limits.maxAppendBytes()) {
-      throw new InvalidArgumentException(
-          "an import may carry at most " + limits.maxAppendBytes() + " bytes, had " + bytes);
-    }
+    checkAtMost(Limit.APPEND_BYTES, bytes, "an import may carry at most %d bytes, had %d");
     return weight;
   }
 
@@ -167,17 +158,12 @@ final class RequestValidator {
     }
     long size =
         (long) event.data().length + (event.metadata() == null ? 0 : event.metadata().length);
-    if (size > limits.maxEventBytes()) {
-      throw new InvalidArgumentException(
-          "an event may carry at most "
-              + limits.maxEventBytes()
-              + " bytes of data and metadata, had "
-              + size);
-    }
-    if (event.tags().size() > limits.maxTagsPerEvent()) {
-      throw new InvalidArgumentException(
-          "an event may carry at most " + limits.maxTagsPerEvent() + " tags");
-    }
+    checkAtMost(
+        Limit.EVENT_BYTES,
+        size,
+        "an event may carry at most %d bytes of data and metadata, had %d");
+    checkAtMost(
+        Limit.TAGS_PER_EVENT, event.tags().size(), "an event may carry at most %d tags, had %d");
     for (String tag : event.tags()) {
       checkName("tag", tag);
     }
@@ -220,16 +206,25 @@ final class RequestValidator {
         utf8 += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
       }
     }
-    if (utf8 > limits.maxNameBytes()) {
-      throw new InvalidArgumentException(
-          what + " is " + utf8 + " UTF-8 bytes; the limit is " + limits.maxNameBytes());
-    }
+    checkAtMost(Limit.NAME_BYTES, utf8, what + " may be at most %d UTF-8 bytes, was %d");
   }
 
   void checkReadLimit(int limit) {
-    if (limit < 1 || limit > limits.maxReadLimit()) {
-      throw new InvalidArgumentException(
-          "read limit must be between 1 and " + limits.maxReadLimit() + ", was " + limit);
+    if (limit < 1) {
+      throw new InvalidArgumentException("read limit must be at least 1, was " + limit);
+    }
+    checkAtMost(Limit.READ_LIMIT, limit, "a read may ask for at most %d events, was %d");
+  }
+
+  /**
+   * Refuses {@code actual} over {@code limit} with a {@link LimitExceededException}; {@code
+   * message} formats the maximum, then the actual value.
+   */
+  private void checkAtMost(Limit limit, long actual, String message) {
+    int max = limit.in(limits);
+    if (actual > max) {
+      throw new LimitExceededException(
+          limit, max, actual, String.format(Locale.ROOT, message, max, actual));
     }
   }
 

@@ -23,7 +23,7 @@ final class ApiHandler implements HttpHandler {
 
   ApiHandler(FactumStore store, ServerConfig config, Metrics metrics) {
     this.metrics = metrics;
-    WireFormat wire = new WireFormat(store.options().limits());
+    WireFormat wire = new WireFormat();
     List<Resource> all =
         List.of(
             new StreamResource(store, config, wire, metrics),

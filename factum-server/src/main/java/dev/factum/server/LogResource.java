@@ -36,17 +36,19 @@ final class LogResource implements Resource {
     return Set.of(Route.READ_ALL);
   }
 
-  /** {@code limit}: the page size, up to the store's {@code maxReadLimit}. */
-  static int limit(Request request, FactumStore store) {
-    return (int)
-        request.longParam("limit", DEFAULT_LIMIT, 1, store.options().limits().maxReadLimit());
+  /**
+   * {@code limit}: the page size. The store checks it against its {@code maxReadLimit} (413 {@code
+   * limit-exceeded} beyond), so only its syntax is checked here.
+   */
+  static int limit(Request request) {
+    return (int) request.longParam("limit", DEFAULT_LIMIT, 1, Integer.MAX_VALUE);
   }
 
   @Override
   public int handle(Request request, Route.Match match) throws IOException, InterruptedException {
     Direction direction = request.direction();
     long from = request.from(direction);
-    int limit = limit(request, store);
+    int limit = limit(request);
     LogFilter filter = request.filter();
     long wait = request.longParam("wait", 0, 0, config.maxLongPoll().toSeconds());
     long started = System.nanoTime();

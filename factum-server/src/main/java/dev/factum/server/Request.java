@@ -5,6 +5,7 @@ import dev.factum.api.Direction;
 import dev.factum.api.EventStore;
 import dev.factum.api.LogFilter;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.wire.ProblemCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -233,7 +234,8 @@ final class Request {
     if (contentType == null
         || !contentType.split(";")[0].trim().equalsIgnoreCase("application/json")) {
       throw new HttpProblem(
-          415, "unsupported-media-type", "the body must be sent as Content-Type: application/json");
+          ProblemCode.UNSUPPORTED_MEDIA_TYPE,
+          "the body must be sent as Content-Type: application/json");
     }
     String declared = header("Content-Length");
     if (declared != null) {

@@ -1,5 +1,6 @@
 package dev.factum.server;
 
+import dev.factum.wire.ProblemCode;
 import java.util.List;
 
 /**
@@ -46,7 +47,7 @@ enum Route {
         segments.size() >= 2 && segments.getFirst().equals("streams") ? segments.get(1) : null;
     String template = template(segments);
     if (template == null) {
-      throw new HttpProblem(404, "not-found", "no resource at this path");
+      throw new HttpProblem(ProblemCode.NOT_FOUND, "no resource at this path");
     }
     boolean pathKnown = false;
     for (Route route : values()) {
@@ -58,8 +59,8 @@ enum Route {
       }
     }
     throw pathKnown
-        ? new HttpProblem(405, "method-not-allowed", method + " is not allowed on " + template)
-        : new HttpProblem(404, "not-found", "no resource at this path");
+        ? new HttpProblem(ProblemCode.METHOD_NOT_ALLOWED, method + " is not allowed on " + template)
+        : new HttpProblem(ProblemCode.NOT_FOUND, "no resource at this path");
   }
 
   private static String template(List<String> segments) {

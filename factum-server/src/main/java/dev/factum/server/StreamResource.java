@@ -52,7 +52,7 @@ final class StreamResource implements Resource {
   private int read(Request request, String stream) throws IOException {
     Direction direction = request.direction();
     long from = request.from(direction);
-    int limit = LogResource.limit(request, store);
+    int limit = LogResource.limit(request);
     long started = System.nanoTime();
     ReadPage page = store.readStream(stream, from, direction, limit);
     metrics.read(Metrics.ReadKind.STREAM, System.nanoTime() - started);

@@ -21,6 +21,7 @@ public enum ProblemCode {
   STREAM_DELETED(ErrorCode.STREAM_DELETED, 410, "The stream is tombstoned"),
   STREAM_NOT_FOUND(ErrorCode.STREAM_NOT_FOUND, 404, "The stream does not exist"),
   INVALID_REQUEST(ErrorCode.INVALID_ARGUMENT, 400, "The request is invalid"),
+  LIMIT_EXCEEDED(ErrorCode.LIMIT_EXCEEDED, 413, "The request is over a limit of the store"),
   OVERLOADED(ErrorCode.OVERLOADED, 503, "The server is overloaded; retry shortly"),
   STORE_CLOSED(ErrorCode.STORE_CLOSED, 503, "The store is closed"),
   STORAGE_FULL(ErrorCode.STORAGE_FULL, 507, "The disk is full"),
@@ -28,7 +29,7 @@ public enum ProblemCode {
   UNSUPPORTED_FORMAT(
       ErrorCode.UNSUPPORTED_FORMAT, 500, "The stored data is in a format this server cannot read"),
   STORAGE_FAILURE(ErrorCode.STORAGE_FAILURE, 500, "The storage failed"),
-  PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request is over a size limit"),
+  PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is over the server's size cap"),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The content type is not supported"),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "The method is not allowed on this resource"),
   NOT_FOUND("not-found", 404, "No such resource"),
