@@ -75,7 +75,8 @@ final class ServerFixture implements AutoCloseable {
             config.maxRequestBytes(),
             config.heartbeat(),
             config.maxLongPoll(),
-            SHUTDOWN_GRACE);
+            SHUTDOWN_GRACE,
+            config.auth());
     return new ServerFixture(directory, options, quickStop);
   }
 
@@ -90,6 +91,10 @@ final class ServerFixture implements AutoCloseable {
 
   URI uri() {
     return server.uri();
+  }
+
+  Path directory() {
+    return directory;
   }
 
   int port() {

@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param heartbeat interval of SSE heartbeat comments on idle connections
  * @param maxLongPoll longest {@code wait=} a reader may ask for on {@code GET /all}
  * @param shutdownGrace how long a graceful shutdown waits for requests under way
+ * @param auth whether API keys are required (always, off loopback) and where the first goes
  */
 public record ServerConfig(
     String host,
@@ -19,7 +20,8 @@ public record ServerConfig(
     long maxRequestBytes,
     Duration heartbeat,
     Duration maxLongPoll,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    AuthSettings auth) {
 
   public static final int DEFAULT_PORT = 7117;
   public static final ServerConfig DEFAULT =
@@ -29,9 +31,31 @@ public record ServerConfig(
           32L << 20,
           Duration.ofSeconds(15),
           Duration.ofSeconds(60),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          AuthSettings.OPEN_ON_LOOPBACK);
+
+  /** Settings with auth as the defaults have it (open on loopback, required elsewhere). */
+  public ServerConfig(
+      String host,
+      int port,
+      long maxRequestBytes,
+      Duration heartbeat,
+      Duration maxLongPoll,
+      Duration shutdownGrace) {
+    this(
+        host,
+        port,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        AuthSettings.OPEN_ON_LOOPBACK);
+  }
 
   public ServerConfig {
+    if (auth == null) {
+      throw new InvalidArgumentException("auth settings are missing");
+    }
     if (host == null || host.isBlank()) {
       throw new InvalidArgumentException("host must not be empty");
     }
@@ -53,14 +77,27 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace);
+    return new ServerConfig(
+        host, newPort, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, auth);
   }
 
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(newHost, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace);
+    return new ServerConfig(
+        newHost, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, auth);
+  }
+
+  public ServerConfig withAuth(AuthSettings newAuth) {
+    return new ServerConfig(
+        host, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, newAuth);
+  }
+
+  /** Whether this server requires API keys (see {@link AuthSettings#enabledFor}). */
+  public boolean authEnabled() {
+    return auth.enabledFor(host);
   }
 
   public ServerConfig withHeartbeat(Duration newHeartbeat) {
-    return new ServerConfig(host, port, maxRequestBytes, newHeartbeat, maxLongPoll, shutdownGrace);
+    return new ServerConfig(
+        host, port, maxRequestBytes, newHeartbeat, maxLongPoll, shutdownGrace, auth);
   }
 }
