@@ -31,7 +31,8 @@ final class AppendCommand implements Factum.Command {
           --tag TAG        a tag of the event (repeatable); filter the log by it later
           --file FILE      one event per line: {"type":..,"data":..,"id"?,"metadata"?,"tags"?}
           --expected REV   expected revision: any, no_stream, exists or a number (default any)
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)""";
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
   }
 
   @Override
@@ -40,7 +41,7 @@ final class AppendCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("type", "data", "metadata", "id", "tag", "file", "expected", "url"),
+            Set.of("type", "data", "metadata", "id", "tag", "file", "expected", "url", "api-key"),
             Set.of(),
             Set.of("tag"));
     if (args.positional().size() != 1) {

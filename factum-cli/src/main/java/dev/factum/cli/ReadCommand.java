@@ -23,7 +23,8 @@ final class ReadCommand implements Factum.Command {
           --backward      newest first
           --limit N       stop after N events (default: all)
           %s
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)"""
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)"""
         .formatted(LogFilterArgs.HELP);
   }
 
@@ -33,7 +34,7 @@ final class ReadCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("from", "limit", "category", "type", "tag", "url"),
+            Set.of("from", "limit", "category", "type", "tag", "url", "api-key"),
             Set.of("all", "backward"),
             Set.of("category", "type", "tag"));
     boolean all = args.flag("all");

@@ -2,6 +2,7 @@ package dev.factum.cli;
 
 import dev.factum.api.FactumException;
 import dev.factum.engine.FactumStore;
+import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
 import dev.factum.storage.postgres.PostgresEventStore;
@@ -9,6 +10,7 @@ import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,6 +31,7 @@ final class ServeCommand implements Factum.Command {
         Usage: factum serve [--data DIR] [--host HOST] [--port PORT] [--config FILE]
                             [--storage rocksdb|postgres] [--pg-url URL] [--pg-user USER]
                             [--pg-password PASSWORD] [--pg-pool-size N]
+                            [--auth] [--admin-key-file FILE]
 
         Runs the Factum HTTP server over an embedded RocksDB store (the default), or over a
         PostgreSQL database that any number of Factum servers may share.
@@ -41,6 +44,9 @@ final class ServeCommand implements Factum.Command {
           --pg-user USER    PostgreSQL role                         (env FACTUM_PG_USER, default postgres)
           --pg-password PW  its password (prefer the env variable)  (env FACTUM_PG_PASSWORD)
           --pg-pool-size N  reader connections                      (env FACTUM_PG_POOL_SIZE, default 16)
+          --auth            require API keys (always on when HOST is not a loopback address)
+          --admin-key-file F  where the first admin key is written (mode 0600) when auth is on
+                            and the store has none yet (default DIR/admin.key)
           --config FILE     properties file: data=, host=, port=, storage=, pg.url=, pg.user=,
                             pg.password=, pg.pool-size=           (env FACTUM_CONFIG)
 
@@ -64,8 +70,9 @@ final class ServeCommand implements Factum.Command {
                 "pg-url",
                 "pg-user",
                 "pg-password",
-                "pg-pool-size"),
-            Set.of());
+                "pg-pool-size",
+                "admin-key-file"),
+            Set.of("auth"));
     if (!args.positional().isEmpty()) {
       throw new Args.UsageException("unexpected argument '" + args.positional().getFirst() + "'");
     }
@@ -77,7 +84,16 @@ final class ServeCommand implements Factum.Command {
     try {
       binding =
           FactumServer.bind(
-              ServerConfig.DEFAULT.withHost(settings.host()).withPort(settings.port()));
+              ServerConfig.DEFAULT
+                  .withHost(settings.host())
+                  .withPort(settings.port())
+                  .withAuth(
+                      new AuthSettings(
+                          args.flag("auth"),
+                          Path.of(
+                              args.get(
+                                  "admin-key-file",
+                                  settings.data().resolve("admin.key").toString())))));
     } catch (IOException e) {
       throw new Factum.CommandFailure(listenFailure(settings, e));
     }
@@ -95,7 +111,13 @@ final class ServeCommand implements Factum.Command {
       binding.close();
       throw new Factum.CommandFailure(e.getMessage());
     }
-    FactumServer server = binding.serve(store);
+    FactumServer server;
+    try {
+      server = binding.serve(store);
+    } catch (FactumException e) {
+      store.close();
+      throw new Factum.CommandFailure(e.getMessage());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -111,6 +133,10 @@ final class ServeCommand implements Factum.Command {
                 },
                 "factum-shutdown"));
     out.println("factum: serving " + serving + " (head position " + store.headPosition() + ")");
+    out.println(
+        server.authEnabled()
+            ? "factum: auth on: every request but /health, /metrics and /openapi.json needs an API key"
+            : "factum: open mode (no auth, loopback only): every request acts as admin");
     out.println("factum: listening on " + server.uri());
     out.flush();
     stopped.await();

@@ -22,12 +22,13 @@ final class StateCommand implements Factum.Command {
           lastPosition          global position of that event (null: none)
           firstVisibleRevision  revisions below it are hidden by a soft delete
 
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)""";
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
   }
 
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args = new Args(argv, 1, Set.of("url"), Set.of());
+    Args args = new Args(argv, 1, Set.of("url", "api-key"), Set.of());
     if (args.positional().size() != 1) {
       throw new Args.UsageException("give exactly one STREAM");
     }

@@ -24,7 +24,8 @@ final class TailCommand implements Factum.Command {
           --from N        first revision (STREAM) or position (global log)
           %s
           --count N       exit after N events
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)"""
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)"""
         .formatted(LogFilterArgs.HELP);
   }
 
@@ -34,7 +35,7 @@ final class TailCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("from", "category", "type", "tag", "count", "url"),
+            Set.of("from", "category", "type", "tag", "count", "url", "api-key"),
             Set.of(),
             Set.of("category", "type", "tag"));
     if (args.positional().size() > 1) {

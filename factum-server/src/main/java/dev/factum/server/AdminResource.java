@@ -1,6 +1,5 @@
 package dev.factum.server;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.factum.api.Direction;
@@ -52,7 +51,7 @@ final class AdminResource implements Resource {
                 json.writeArrayFieldStart("keys");
                 for (KeyRecord key : keys.list()) {
                   json.writeStartObject();
-                  writeKey(json, key);
+                  KeyJson.write(json, key);
                   json.writeEndObject();
                 }
                 json.writeEndArray();
@@ -107,7 +106,7 @@ final class AdminResource implements Resource {
         request.exchange,
         201,
         json -> {
-          writeKey(json, created.record());
+          KeyJson.write(json, created.record());
           json.writeStringField("key", created.key());
         });
   }
@@ -118,7 +117,7 @@ final class AdminResource implements Resource {
     if (revoked == null) {
       throw new HttpProblem(404, "not-found", "no such key");
     }
-    return Responses.json(request.exchange, 200, json -> writeKey(json, revoked));
+    return Responses.json(request.exchange, 200, json -> KeyJson.write(json, revoked));
   }
 
   private int audit(Request request) throws IOException {
@@ -136,42 +135,6 @@ final class AdminResource implements Resource {
     long head = request.store().headPosition();
     return Responses.json(
         request.exchange, 200, json -> WireFormat.writePage(json, result, next, head));
-  }
-
-  private static void writeKey(JsonGenerator json, KeyRecord key) throws IOException {
-    json.writeStringField("id", key.id());
-    json.writeStringField("name", key.name());
-    json.writeStringField("role", key.role().id());
-    json.writeArrayFieldStart("prefixes");
-    for (String prefix : key.scopes().prefixes()) {
-      json.writeString(prefix);
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("categories");
-    for (String category : key.scopes().categories()) {
-      json.writeString(category);
-    }
-    json.writeEndArray();
-    instant(json, "expiresAt", key.expiresAt());
-    if (key.ratePerSecond() > 0) {
-      json.writeNumberField("ratePerSecond", key.ratePerSecond());
-    } else {
-      json.writeNullField("ratePerSecond");
-    }
-    json.writeStringField("createdBy", key.createdBy());
-    instant(json, "createdAt", key.createdAt());
-    instant(json, "revokedAt", key.revokedAt());
-    String status =
-        key.revokedAt() != null ? "revoked" : key.validAt(Instant.now()) ? "active" : "expired";
-    json.writeStringField("status", status);
-  }
-
-  private static void instant(JsonGenerator json, String field, Instant value) throws IOException {
-    if (value == null) {
-      json.writeNullField(field);
-    } else {
-      json.writeStringField(field, value.toString());
-    }
   }
 
   private static String text(ObjectNode body, String field, boolean required) {

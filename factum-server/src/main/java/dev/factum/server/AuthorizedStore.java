@@ -49,11 +49,18 @@ final class AuthorizedStore {
   private final FactumStore store;
   private final Principal principal;
   private final boolean seesEverything;
+  private final int scanBudget;
 
   AuthorizedStore(FactumStore store, Principal principal) {
+    this(store, principal, SCAN_BUDGET);
+  }
+
+  /** With a smaller scan budget, for tests of pages that find nothing visible. */
+  AuthorizedStore(FactumStore store, Principal principal, int scanBudget) {
     this.store = store;
     this.principal = principal;
     this.seesEverything = principal.role() == Role.ADMIN && principal.scopes().unrestricted();
+    this.scanBudget = scanBudget;
   }
 
   Principal principal() {
@@ -170,7 +177,7 @@ final class AuthorizedStore {
       return store.readStream(stream, from, direction, limit);
     }
     return filtered(
-        cursor -> store.readStream(stream, cursor, direction, limit),
+        (cursor, max) -> store.readStream(stream, cursor, direction, max),
         from,
         direction,
         limit,
@@ -182,7 +189,7 @@ final class AuthorizedStore {
       return store.readAll(from, direction, limit, filter);
     }
     return filtered(
-        cursor -> store.readAll(cursor, direction, limit, filter),
+        (cursor, max) -> store.readAll(cursor, direction, max, filter),
         from,
         direction,
         limit,
@@ -190,7 +197,7 @@ final class AuthorizedStore {
   }
 
   private interface PageSource {
-    ReadPage read(long cursor);
+    ReadPage read(long cursor, int limit);
   }
 
   private interface CursorOf {
@@ -204,7 +211,9 @@ final class AuthorizedStore {
     long cursor = from;
     int scanned = 0;
     while (true) {
-      ReadPage page = source.read(cursor);
+      // Pages of at least 256 events while scanning, so a sparse scope costs few store calls.
+      int raw = Math.min(Math.max(limit, 256), store.options().limits().maxReadLimit());
+      ReadPage page = source.read(cursor, Math.min(raw, scanBudget - scanned));
       List<RecordedEvent> events = page.events();
       for (int i = 0; i < events.size(); i++) {
         RecordedEvent event = events.get(i);
@@ -217,7 +226,7 @@ final class AuthorizedStore {
         }
       }
       scanned += events.size();
-      if (page.endOfRead() || kept.size() == limit || scanned >= SCAN_BUDGET) {
+      if (page.endOfRead() || kept.size() == limit || scanned >= scanBudget) {
         return new ReadPage(kept, page.next(), page.endOfRead());
       }
       cursor = page.next();

@@ -115,6 +115,11 @@ public final class FactumServer implements AutoCloseable {
     }
   }
 
+  /** Whether this server requires API keys. */
+  public boolean authEnabled() {
+    return config.authEnabled();
+  }
+
   /** The port actually bound (useful with port 0). */
   public int port() {
     return http.getAddress().getPort();
