@@ -3,7 +3,6 @@ package dev.factum.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.DataCorruptedException;
@@ -38,7 +37,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -176,19 +174,7 @@ class ErrorMappingTest {
 
   /** A client (no retries) with a key created by the first admin key of an auth-on server. */
   private static FactumClient keyed(ServerFixture server, String keyJson) throws Exception {
-    String admin = Files.readString(server.directory().resolve("admin.key")).trim();
-    HttpResponse<String> created =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(server.uri() + "/admin/keys"))
-                    .header("Authorization", "Bearer " + admin)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(keyJson))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    String key = new ObjectMapper().readTree(created.body()).get("key").asText();
-    return server.client().retryPolicy(RetryPolicy.NONE).apiKey(key).build();
+    return server.client().retryPolicy(RetryPolicy.NONE).apiKey(server.createKey(keyJson)).build();
   }
 
   private static EventData ev() {
