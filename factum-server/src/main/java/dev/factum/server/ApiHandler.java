@@ -114,7 +114,9 @@ final class ApiHandler implements HttpHandler {
     try {
       Request request = new Request(exchange);
       match = Route.resolve(request.method, request.segments);
-      request.authorize(new AuthorizedStore(store, authorize(match.route(), request)));
+      Principal principal = authorize(match.route(), request);
+      request.authorize(
+          new AuthorizedStore(store, principal, () -> keys.isValid(principal.keyId())));
       request.onlyParams(match.route());
       status = resources.get(match.route()).handle(request, match);
     } catch (Throwable failure) {

@@ -22,6 +22,7 @@ import dev.factum.engine.spi.StreamHead;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The store as one principal may use it: what every resource is handed instead of the store, so no
@@ -50,21 +51,34 @@ final class AuthorizedStore {
   private final Principal principal;
   private final boolean seesEverything;
   private final int scanBudget;
+  private final BooleanSupplier stillValid;
 
-  AuthorizedStore(FactumStore store, Principal principal) {
-    this(store, principal, SCAN_BUDGET);
+  /** With the check of the principal's key that long-lived feeds repeat (expiry). */
+  AuthorizedStore(FactumStore store, Principal principal, BooleanSupplier stillValid) {
+    this(store, principal, stillValid, SCAN_BUDGET);
   }
 
   /** With a smaller scan budget, for tests of pages that find nothing visible. */
   AuthorizedStore(FactumStore store, Principal principal, int scanBudget) {
+    this(store, principal, () -> true, scanBudget);
+  }
+
+  private AuthorizedStore(
+      FactumStore store, Principal principal, BooleanSupplier stillValid, int scanBudget) {
     this.store = store;
     this.principal = principal;
     this.seesEverything = principal.role() == Role.ADMIN && principal.scopes().unrestricted();
+    this.stillValid = stillValid;
     this.scanBudget = scanBudget;
   }
 
   Principal principal() {
     return principal;
+  }
+
+  /** Whether the principal's key is still valid (false once it expired or was revoked). */
+  boolean stillValid() {
+    return stillValid.getAsBoolean();
   }
 
   StoreOptions options() {

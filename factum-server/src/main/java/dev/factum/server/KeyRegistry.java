@@ -149,6 +149,15 @@ final class KeyRegistry implements AutoCloseable {
     return key.principal();
   }
 
+  /**
+   * Whether the key a request authenticated with is still valid now (not revoked, not expired);
+   * open mode's principal always is. Long-lived feeds ask this at each heartbeat.
+   */
+  boolean isValid(String keyId) {
+    KeyRecord key = keys.get(keyId);
+    return key == null ? Principal.OPEN.keyId().equals(keyId) : key.validAt(clock.instant());
+  }
+
   /** A key just created: its record, and the key string, to be shown once. */
   record Created(KeyRecord record, String key) {}
 

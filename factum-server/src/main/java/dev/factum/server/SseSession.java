@@ -62,6 +62,9 @@ final class SseSession implements SubscriptionListener {
     try {
       write(SseFrames.RETRY);
       while (!ended.await(heartbeat.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!store.stillValid()) {
+          break; // the key expired (or was revoked) while the feed was open
+        }
         try {
           write(SseFrames.HEARTBEAT);
         } catch (UncheckedIOException gone) {

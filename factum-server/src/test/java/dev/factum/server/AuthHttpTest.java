@@ -362,6 +362,38 @@ class AuthHttpTest {
   }
 
   @Test
+  void aFeedEndsWhenItsKeyExpires() throws Exception {
+    server.close();
+    server = new TestServer(directory, authOn().withHeartbeat(Duration.ofMillis(100)));
+    String expiring =
+        createKey(
+                "{\"name\":\"soon\",\"role\":\"reader\",\"expiresAt\":\""
+                    + Instant.now().plusSeconds(2)
+                    + "\"}")
+            .get("key")
+            .asText();
+    String lasting = key("reader", "");
+    try (SseClient feed =
+            new SseClient(server.client, server.uri("/all/events"), null, "Bearer " + expiring);
+        SseClient kept =
+            new SseClient(server.client, server.uri("/all/events"), null, "Bearer " + lasting)) {
+      assertThat(feed.status).isEqualTo(200);
+      Await.until("the expired key's feed to end", WAIT, feed::ended);
+      assertThat(Instant.now()).isAfter(Instant.parse(createdExpiry(expiring)));
+      assertThat(kept.ended()).isFalse();
+    }
+  }
+
+  private String createdExpiry(String key) throws Exception {
+    for (JsonNode listed : call("GET", "/admin/keys", admin, null).json().get("keys")) {
+      if (listed.get("id").asText().equals(key.substring(3, 19))) {
+        return listed.get("expiresAt").asText();
+      }
+    }
+    throw new AssertionError("no such key");
+  }
+
+  @Test
   void aKeyOverItsRateGetsRateLimitedWithRetryAfter() throws Exception {
     String limited = key("reader", ",\"ratePerSecond\":2");
     List<TestServer.Reply> replies = new ArrayList<>();
