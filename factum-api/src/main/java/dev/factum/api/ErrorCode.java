@@ -44,7 +44,13 @@ public enum ErrorCode {
    * durable state; on a shared storage (PostgreSQL) only that batch fails, and the next one starts
    * from the committed state again.
    */
-  STORAGE_FAILURE("storage-failure");
+  STORAGE_FAILURE("storage-failure"),
+  /** No valid API key was presented (missing, malformed, unknown, revoked or expired). */
+  UNAUTHORIZED("unauthorized"),
+  /** The key's role or stream scopes do not allow this; nothing was written. */
+  FORBIDDEN("forbidden"),
+  /** The key is over its request rate limit; retry after the given delay. */
+  RATE_LIMITED("rate-limited");
 
   private final String id;
 

@@ -40,6 +40,7 @@ final class Http {
 
   private final URI base;
   private final HttpClient client;
+  private final String authorization;
 
   Http(Args args) {
     String url =
@@ -53,6 +54,11 @@ final class Http {
     } catch (IllegalArgumentException e) {
       throw new Args.UsageException("--url must be like http://127.0.0.1:7117, was '" + url + "'");
     }
+    String key = args.get("api-key", System.getenv("FACTUM_API_KEY"));
+    if (key != null && (key.isBlank() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7F))) {
+      throw new Args.UsageException("--api-key must be printable ASCII without spaces");
+    }
+    this.authorization = key == null ? null : "Bearer " + key;
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
     String cacert = args.get("cacert", System.getenv("FACTUM_CACERT"));
     if ("http".equalsIgnoreCase(base.getScheme())) {
@@ -83,19 +89,17 @@ final class Http {
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    return send(request(path).GET().build());
   }
 
   JsonNode delete(String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
+    return send(request(path).DELETE().build());
   }
 
   /** The body of a successful GET as the server sent it, bytes untouched. */
   byte[] getBytes(String path) throws IOException, InterruptedException {
     HttpResponse<byte[]> response =
-        call(
-            HttpRequest.newBuilder(uri(path)).GET().build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        call(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() >= 400) {
       throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     }
@@ -104,7 +108,7 @@ final class Http {
 
   JsonNode post(String path, byte[] json) throws IOException, InterruptedException {
     return send(
-        HttpRequest.newBuilder(uri(path))
+        request(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(json))
             .build());
@@ -114,7 +118,7 @@ final class Http {
   InputStream stream(String path) throws IOException, InterruptedException {
     HttpResponse<InputStream> response =
         call(
-            HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream").GET().build(),
+            request(path).header("Accept", "text/event-stream").GET().build(),
             HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
       try (InputStream body = response.body()) {
@@ -127,6 +131,15 @@ final class Http {
 
   URI uri(String path) {
     return URI.create(base + path);
+  }
+
+  /** A request to {@code path}, carrying the API key when one is given. */
+  HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return request;
   }
 
   private JsonNode send(HttpRequest request) throws IOException, InterruptedException {

@@ -36,9 +36,16 @@ final class HttpTransport {
   private final String base;
   private final Duration requestTimeout;
   private final BooleanSupplier closed;
+  private final String authorization;
 
-  HttpTransport(HttpClient http, URI baseUri, Duration requestTimeout, BooleanSupplier closed) {
+  HttpTransport(
+      HttpClient http,
+      URI baseUri,
+      Duration requestTimeout,
+      BooleanSupplier closed,
+      String apiKey) {
     this.http = http;
+    this.authorization = apiKey == null ? null : "Bearer " + apiKey;
     String text = baseUri.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.requestTimeout = requestTimeout;
@@ -53,6 +60,15 @@ final class HttpTransport {
     return URI.create(base + pathAndQuery);
   }
 
+  /** A request to {@code pathAndQuery}, carrying the API key when the client has one. */
+  HttpRequest.Builder request(String pathAndQuery) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return request;
+  }
+
   /**
    * Sends one request; the future completes with the parsed JSON body of a 2xx answer, or fails
    * with the exception it maps to.
@@ -64,9 +80,7 @@ final class HttpTransport {
       return CompletableFuture.failedFuture(new StoreClosedException("the client is closed"));
     }
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri(pathAndQuery))
-            .timeout(requestTimeout)
-            .header("Accept", "application/json");
+        request(pathAndQuery).timeout(requestTimeout).header("Accept", "application/json");
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {

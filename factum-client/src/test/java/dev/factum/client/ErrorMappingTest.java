@@ -13,6 +13,7 @@ import dev.factum.api.EventData;
 import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
+import dev.factum.api.ForbiddenException;
 import dev.factum.api.IdempotencyConflictException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LimitExceededException;
@@ -20,15 +21,18 @@ import dev.factum.api.LimitExceededException.Limit;
 import dev.factum.api.Limits;
 import dev.factum.api.LogFilter;
 import dev.factum.api.OverloadedException;
+import dev.factum.api.RateLimitedException;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
+import dev.factum.api.UnauthorizedException;
 import dev.factum.api.UnsupportedFormatException;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.StoreOptions;
+import dev.factum.server.AuthSettings;
 import dev.factum.server.ServerConfig;
 import dev.factum.tck.Await;
 import java.net.InetAddress;
@@ -147,12 +151,39 @@ class ErrorMappingTest {
           client.readAll(0, Direction.FORWARD, 10, null);
         });
     triggers.put(
+        ErrorCode.UNAUTHORIZED, (server, client) -> client.readAll(0, Direction.FORWARD, 10, null));
+    triggers.put(
+        ErrorCode.FORBIDDEN,
+        (server, client) -> {
+          try (FactumClient reader = keyed(server, "{\"name\":\"r\",\"role\":\"reader\"}")) {
+            reader.append("s-1", ExpectedRevision.any(), one("A"));
+          }
+        });
+    triggers.put(
+        ErrorCode.RATE_LIMITED,
+        (server, client) -> {
+          try (FactumClient limited =
+              keyed(server, "{\"name\":\"l\",\"role\":\"reader\",\"ratePerSecond\":1}")) {
+            for (int i = 0; i < 20; i++) {
+              limited.readAll(0, Direction.FORWARD, 10, null);
+            }
+          }
+        });
+    triggers.put(
         ErrorCode.STORAGE_FAILURE,
         (server, client) -> {
           server.storage.failNextCommit(() -> new IllegalStateException("fsync failed: EIO"));
           client.append("s-1", ExpectedRevision.any(), one("A"));
         });
     return triggers;
+  }
+
+  private static final Set<ErrorCode> AUTH =
+      Set.of(ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.RATE_LIMITED);
+
+  /** A client (no retries) with a key created by the first admin key of an auth-on server. */
+  private static FactumClient keyed(ServerFixture server, String keyJson) throws Exception {
+    return server.client().retryPolicy(RetryPolicy.NONE).apiKey(server.createKey(keyJson)).build();
   }
 
   private static EventData ev() {
@@ -173,6 +204,9 @@ class ErrorMappingTest {
       case DATA_CORRUPTED -> DataCorruptedException.class;
       case UNSUPPORTED_FORMAT -> UnsupportedFormatException.class;
       case STORAGE_FAILURE -> StorageFailureException.class;
+      case UNAUTHORIZED -> UnauthorizedException.class;
+      case FORBIDDEN -> ForbiddenException.class;
+      case RATE_LIMITED -> RateLimitedException.class;
     };
   }
 
@@ -185,8 +219,12 @@ class ErrorMappingTest {
     // A queue of one command, so that one held commit and one queued append make it full.
     StoreOptions options = StoreOptions.DEFAULT.withQueue(1, StoreOptions.DEFAULT.maxQueuedBytes());
     for (ErrorCode code : ErrorCode.values()) {
-      try (ServerFixture server =
-          ServerFixture.start(directory.resolve(code.id()), options, ServerConfig.DEFAULT)) {
+      Path data = directory.resolve(code.id());
+      ServerConfig config =
+          AUTH.contains(code)
+              ? ServerConfig.DEFAULT.withAuth(AuthSettings.on(data.resolve("admin.key")))
+              : ServerConfig.DEFAULT;
+      try (ServerFixture server = ServerFixture.start(data, options, config)) {
         FactumClient client = server.client().retryPolicy(RetryPolicy.NONE).build();
         try {
           assertThatThrownBy(() -> triggers.get(code).run(server, client))

@@ -8,6 +8,7 @@ import dev.factum.api.LimitExceededException.Limit;
 import dev.factum.api.Limits;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
+import dev.factum.api.SystemStreams;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -40,6 +41,14 @@ final class RequestValidator {
    * whatever an append is made of.
    */
   long validateAppend(List<AppendRequest> parts) {
+    return validateAppend(parts, false);
+  }
+
+  /**
+   * As {@link #validateAppend(List)}; with {@code system}, every part must name one of {@link
+   * SystemStreams#APPENDABLE} (and only those), and event types may start with {@code $}.
+   */
+  long validateAppend(List<AppendRequest> parts, boolean system) {
     if (parts == null || parts.isEmpty()) {
       throw new InvalidArgumentException("an append needs at least one stream");
     }
@@ -51,7 +60,15 @@ final class RequestValidator {
       if (part == null) {
         throw new InvalidArgumentException("append request is missing");
       }
-      checkStreamName(part.stream());
+      if (system) {
+        checkName("stream name", part.stream());
+        if (!SystemStreams.isAppendable(part.stream())) {
+          throw new InvalidArgumentException(
+              "the system append path writes only " + SystemStreams.APPENDABLE);
+        }
+      } else {
+        checkStreamName(part.stream());
+      }
       weight += 16 + 2L * part.stream().length();
       if (part.expected() == null) {
         throw new InvalidArgumentException("expected revision is missing for " + part.stream());
@@ -61,7 +78,7 @@ final class RequestValidator {
       }
       for (EventData event : part.events()) {
         long size = checkEvent(event);
-        if (event.type().charAt(0) == '$') {
+        if (!system && event.type().charAt(0) == '$') {
           // Consumers tell system events (such as deletions) by type: an append cannot forge one.
           throw new InvalidArgumentException(
               "event types starting with '$' are reserved for system events: " + event.type());
@@ -86,8 +103,9 @@ final class RequestValidator {
    * Validates an import (see {@link dev.factum.api.EventStore#importEvents}) and returns its weight
    * in bytes. Each event needs its id, stream, revision and timestamp (whole microseconds, the
    * resolution the store keeps, from 1970 on); the system stream {@value
-   * dev.factum.api.StreamDeletion#STREAM} is the one reserved name an import may write (its events
-   * are replayed as deletes).
+   * dev.factum.api.StreamDeletion#STREAM} (its events are replayed as deletes) and the system
+   * streams of {@link SystemStreams#APPENDABLE} (keys and audit, so a copy keeps them) are the
+   * reserved names an import may write.
    */
   long validateImport(List<RecordedEvent> events) {
     if (events == null || events.isEmpty()) {
@@ -105,7 +123,8 @@ final class RequestValidator {
       if (!ids.add(event.id())) {
         throw new InvalidArgumentException("event id " + event.id() + " appears twice");
       }
-      if (!StreamDeletion.STREAM.equals(event.stream())) {
+      if (!StreamDeletion.STREAM.equals(event.stream())
+          && !SystemStreams.isAppendable(event.stream())) {
         checkStreamName(event.stream());
       }
       if (event.revision() < 0) {
@@ -177,9 +196,9 @@ final class RequestValidator {
     }
   }
 
-  /** Like {@link #checkStreamName}, but the system stream of deletions may be read. */
+  /** Like {@link #checkStreamName}, but the system streams (deletions, keys, audit) may be read. */
   void checkReadableStreamName(String stream) {
-    if (!StreamDeletion.STREAM.equals(stream)) {
+    if (!StreamDeletion.STREAM.equals(stream) && !SystemStreams.isAppendable(stream)) {
       checkStreamName(stream);
     }
   }

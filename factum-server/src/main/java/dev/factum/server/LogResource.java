@@ -3,7 +3,6 @@ package dev.factum.server;
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.ReadPage;
-import dev.factum.engine.FactumStore;
 import dev.factum.wire.Urls;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,13 +18,11 @@ import java.util.Set;
 final class LogResource implements Resource {
   private static final int DEFAULT_LIMIT = 100;
 
-  private final FactumStore store;
   private final ServerConfig config;
   private final Metrics metrics;
   private final Lifecycle lifecycle;
 
-  LogResource(FactumStore store, ServerConfig config, Metrics metrics, Lifecycle lifecycle) {
-    this.store = store;
+  LogResource(ServerConfig config, Metrics metrics, Lifecycle lifecycle) {
     this.config = config;
     this.metrics = metrics;
     this.lifecycle = lifecycle;
@@ -46,6 +43,7 @@ final class LogResource implements Resource {
 
   @Override
   public int handle(Request request, Route.Match match) throws IOException, InterruptedException {
+    AuthorizedStore store = request.store();
     Direction direction = request.direction();
     long from = request.from(direction);
     int limit = limit(request);
@@ -57,10 +55,10 @@ final class LogResource implements Resource {
         filter.isNone() ? Metrics.ReadKind.LOG : Metrics.ReadKind.FILTERED_LOG,
         System.nanoTime() - started);
     if (wait > 0 && direction == Direction.FORWARD && page.isEmpty()) {
-      page = awaitEvents(page, Duration.ofSeconds(wait), limit, filter);
+      page = awaitEvents(store, page, Duration.ofSeconds(wait), limit, filter);
     }
     ReadPage result = page;
-    if (direction == Direction.FORWARD && !result.endOfRead()) {
+    if (direction == Direction.FORWARD && !result.endOfRead() && !result.isEmpty()) {
       String etag =
           "W/\"log-"
               + result.events().getFirst().position()
@@ -82,7 +80,8 @@ final class LogResource implements Resource {
   }
 
   /** Long poll: re-reads each time the head moves, until events come, time is up or shutdown. */
-  private ReadPage awaitEvents(ReadPage page, Duration wait, int limit, LogFilter filter)
+  private ReadPage awaitEvents(
+      AuthorizedStore store, ReadPage page, Duration wait, int limit, LogFilter filter)
       throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (page.isEmpty() && !lifecycle.shuttingDown()) {

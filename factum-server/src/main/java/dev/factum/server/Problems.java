@@ -51,7 +51,11 @@ final class Problems {
     if (failure instanceof FactumException f) {
       int status = status(f.code());
       int retryAfter =
-          f.code() == ErrorCode.OVERLOADED || f.code() == ErrorCode.STORAGE_FULL ? 1 : 0;
+          f.code() == ErrorCode.OVERLOADED
+                  || f.code() == ErrorCode.STORAGE_FULL
+                  || f.code() == ErrorCode.RATE_LIMITED
+              ? 1
+              : 0;
       return build(status, f.code().id(), f.getMessage(), f, retryAfter);
     }
     return build(

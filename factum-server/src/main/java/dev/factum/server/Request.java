@@ -31,6 +31,7 @@ final class Request {
   final String method;
   final List<String> segments;
   private final Map<String, List<String>> query;
+  private AuthorizedStore store;
 
   Request(HttpExchange exchange) {
     this.exchange = exchange;
@@ -222,6 +223,19 @@ final class Request {
       return LogFilter.tags(tags.toArray(String[]::new));
     }
     return LogFilter.none();
+  }
+
+  /** Set by the router once the caller is authenticated and the route authorized. */
+  void authorize(AuthorizedStore view) {
+    this.store = view;
+  }
+
+  /** The store as this request's principal may use it. */
+  AuthorizedStore store() {
+    if (store == null) {
+      throw new IllegalStateException("the request was not authorized");
+    }
+    return store;
   }
 
   String header(String name) {

@@ -62,7 +62,7 @@ final class ServiceResource implements Resource {
                 json.writeStringField("name", "Factum");
                 json.writeStringField("api", "v1");
                 json.writeStringField("openapi", "/openapi.json");
-                json.writeNumberField("headPosition", store.headPosition());
+                json.writeNumberField("headPosition", request.store().headPosition());
               });
       default -> throw new IllegalArgumentException(match.route().name());
     };

@@ -6,7 +6,6 @@ import dev.factum.api.Direction;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.ReadPage;
 import dev.factum.api.StreamState;
-import dev.factum.engine.FactumStore;
 import dev.factum.wire.Urls;
 import java.io.IOException;
 import java.util.Set;
@@ -16,13 +15,11 @@ import java.util.Set;
  * Nothing is written before the body is fully parsed and validated.
  */
 final class StreamResource implements Resource {
-  private final FactumStore store;
   private final ServerConfig config;
   private final WireFormat wire;
   private final Metrics metrics;
 
-  StreamResource(FactumStore store, ServerConfig config, WireFormat wire, Metrics metrics) {
-    this.store = store;
+  StreamResource(ServerConfig config, WireFormat wire, Metrics metrics) {
     this.config = config;
     this.wire = wire;
     this.metrics = metrics;
@@ -45,11 +42,13 @@ final class StreamResource implements Resource {
 
   private int append(Request request, String stream) throws IOException {
     AppendRequest append = wire.parseAppend(stream, request.jsonBody(config.maxRequestBytes()));
+    AuthorizedStore store = request.store();
     AppendResult result = metrics.timeWrite(append.events().size(), () -> store.append(append));
     return Responses.json(request.exchange, 200, json -> WireFormat.writeResult(json, result));
   }
 
   private int read(Request request, String stream) throws IOException {
+    AuthorizedStore store = request.store();
     Direction direction = request.direction();
     long from = request.from(direction);
     int limit = LogResource.limit(request);
@@ -70,6 +69,7 @@ final class StreamResource implements Resource {
     }
     boolean tombstone = request.bool("tombstone");
     ExpectedRevision revision = ExpectedRevision.parse(expected);
+    AuthorizedStore store = request.store();
     StreamState state =
         tombstone ? store.tombstone(stream, revision) : store.delete(stream, revision);
     return Responses.json(request.exchange, 200, json -> WireFormat.writeState(json, state));

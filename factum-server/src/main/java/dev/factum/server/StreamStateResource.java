@@ -1,18 +1,12 @@
 package dev.factum.server;
 
 import dev.factum.api.StreamState;
-import dev.factum.engine.FactumStore;
 import dev.factum.engine.spi.StreamHead;
 import java.io.IOException;
 import java.util.Set;
 
 /** {@code GET /streams/{stream}/state}: a stream's status, revisions and last position. */
 final class StreamStateResource implements Resource {
-  private final FactumStore store;
-
-  StreamStateResource(FactumStore store) {
-    this.store = store;
-  }
 
   @Override
   public Set<Route> routes() {
@@ -21,7 +15,7 @@ final class StreamStateResource implements Resource {
 
   @Override
   public int handle(Request request, Route.Match match) throws IOException {
-    StreamHead head = store.streamHead(match.stream());
+    StreamHead head = request.store().streamHead(match.stream());
     StreamState state = new StreamState(match.stream(), head.status(), head.lastRevision());
     return Responses.json(
         request.exchange,

@@ -29,6 +29,9 @@ public enum ProblemCode {
   UNSUPPORTED_FORMAT(
       ErrorCode.UNSUPPORTED_FORMAT, 500, "The stored data is in a format this server cannot read"),
   STORAGE_FAILURE(ErrorCode.STORAGE_FAILURE, 500, "The storage failed"),
+  UNAUTHORIZED(ErrorCode.UNAUTHORIZED, 401, "A valid API key is required"),
+  FORBIDDEN(ErrorCode.FORBIDDEN, 403, "The API key does not allow this"),
+  RATE_LIMITED(ErrorCode.RATE_LIMITED, 429, "The API key is over its request rate; retry shortly"),
   PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is over the server's size cap"),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The content type is not supported"),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "The method is not allowed on this resource"),
