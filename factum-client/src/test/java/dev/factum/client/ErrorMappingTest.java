@@ -3,6 +3,8 @@ package dev.factum.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.factum.api.AppendCondition;
+import dev.factum.api.AppendConditionFailedException;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.DataCorruptedException;
@@ -15,6 +17,7 @@ import dev.factum.api.IdempotencyConflictException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.Limits;
 import dev.factum.api.OverloadedException;
+import dev.factum.api.Query;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
 import dev.factum.api.StoreClosedException;
@@ -86,6 +89,16 @@ class ErrorMappingTest {
           client.append("s-2", ExpectedRevision.any(), List.of(one("A").getFirst().withId(id)));
         });
     triggers.put(
+        ErrorCode.APPEND_CONDITION_FAILED,
+        (server, client) -> {
+          client.append("s-1", ExpectedRevision.any(), one("A"));
+          client.append(
+              "s-2",
+              ExpectedRevision.any(),
+              one("B"),
+              AppendCondition.failIfEventsMatch(Query.types("A")));
+        });
+    triggers.put(
         ErrorCode.INVALID_ARGUMENT,
         (server, client) -> client.append("$reserved", ExpectedRevision.any(), one("A")));
     triggers.put(
@@ -155,6 +168,7 @@ class ErrorMappingTest {
       case STREAM_DELETED -> StreamDeletedException.class;
       case STREAM_NOT_FOUND -> StreamNotFoundException.class;
       case IDEMPOTENCY_CONFLICT -> IdempotencyConflictException.class;
+      case APPEND_CONDITION_FAILED -> AppendConditionFailedException.class;
       case INVALID_ARGUMENT -> InvalidArgumentException.class;
       case STORE_CLOSED -> StoreClosedException.class;
       case STORAGE_FULL -> StorageFullException.class;

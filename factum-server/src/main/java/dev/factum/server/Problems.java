@@ -1,6 +1,7 @@
 package dev.factum.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.factum.api.AppendConditionFailedException;
 import dev.factum.api.ErrorCode;
 import dev.factum.api.FactumException;
 import dev.factum.api.StreamDeletedException;
@@ -17,8 +18,9 @@ import java.util.List;
  * Renders every failure as {@code application/problem+json} (RFC 9457) with a stable {@code code}:
  * the table of {@link ProblemCode} (the store's {@link ErrorCode} ids, plus the HTTP layer's own,
  * {@link HttpProblem}). A conflict also carries {@code stream}, {@code expectedRevision} and {@code
- * actualRevision} (null for no stream). Unexpected exceptions become a 500 whose detail names no
- * internals.
+ * actualRevision} (null for no stream); a failed append condition carries {@code
+ * conflictingPosition}, the first event that matched. Unexpected exceptions become a 500 whose
+ * detail names no internals.
  */
 final class Problems {
   static final String CONTENT_TYPE = "application/problem+json";
@@ -74,6 +76,9 @@ final class Problems {
       json.writeNumberField("status", status);
       json.writeStringField("detail", detail == null ? title(code) : detail);
       json.writeStringField("code", code);
+      if (source instanceof AppendConditionFailedException failed) {
+        json.writeNumberField("conflictingPosition", failed.conflictingPosition());
+      }
       if (source instanceof StreamDeletedException deleted) {
         json.writeStringField("stream", deleted.stream());
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.factum.api.AppendCondition;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.EventData;
@@ -15,6 +16,7 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamState;
 import dev.factum.wire.EventContent;
 import dev.factum.wire.ExactJson;
+import dev.factum.wire.QueryJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,8 +50,10 @@ import java.util.UUID;
 final class WireFormat {
   static final JsonFactory JSON =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final Set<String> APPEND_FIELDS = Set.of("expectedRevision", "events");
-  private static final Set<String> PART_FIELDS = Set.of("stream", "expectedRevision", "events");
+  private static final Set<String> APPEND_FIELDS =
+      Set.of("expectedRevision", "events", "condition");
+  private static final Set<String> PART_FIELDS =
+      Set.of("stream", "expectedRevision", "events", "condition");
   private static final Set<String> EVENT_FIELDS =
       Set.of("id", "type", "data", "metadata", "tags", "contentType");
 
@@ -107,7 +111,14 @@ final class WireFormat {
     onlyFields(root, APPEND_FIELDS, "append");
     List<EventData> events = parseEvents(root.get("events"));
     checkSizes(events);
-    return new AppendRequest(stream, parseExpected(root.get("expectedRevision")), events);
+    return new AppendRequest(
+        stream, parseExpected(root.get("expectedRevision")), events, condition(root));
+  }
+
+  /** The optional DCB {@code condition} of an append (see {@link QueryJson#readCondition}). */
+  private static AppendCondition condition(JsonNode append) {
+    JsonNode condition = append.get("condition");
+    return condition == null ? null : QueryJson.readCondition(condition);
   }
 
   /** {@code POST /append}: an atomic append to several streams. */
@@ -133,7 +144,10 @@ final class WireFormat {
       all.addAll(events);
       parts.add(
           new AppendRequest(
-              stream.textValue(), parseExpected(part.get("expectedRevision")), events));
+              stream.textValue(),
+              parseExpected(part.get("expectedRevision")),
+              events,
+              condition(part)));
     }
     checkSizes(all);
     return parts;

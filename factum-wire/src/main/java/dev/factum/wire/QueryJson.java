@@ -1,6 +1,7 @@
 package dev.factum.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.api.AppendCondition;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.Query;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.Set;
 public final class QueryJson {
   private static final Set<String> QUERY_FIELDS = Set.of("items");
   private static final Set<String> ITEM_FIELDS = Set.of("types", "tags");
+  private static final Set<String> CONDITION_FIELDS = Set.of("failIfEventsMatch", "after");
 
   private QueryJson() {}
 
@@ -74,6 +76,39 @@ public final class QueryJson {
       }
     }
     json.append('"');
+  }
+
+  /**
+   * The condition as compact JSON: {@code {"failIfEventsMatch": <query>, "after": n}}, without
+   * {@code after} when it has none.
+   */
+  public static String writeCondition(AppendCondition condition) {
+    return "{\"failIfEventsMatch\":"
+        + write(condition.failIfEventsMatch())
+        + (condition.hasAfter() ? ",\"after\":" + condition.after() : "")
+        + "}";
+  }
+
+  /**
+   * Reads an append condition: {@code failIfEventsMatch} (a query) is required, {@code after} (a
+   * position, an integer >= 0) is optional.
+   */
+  public static AppendCondition readCondition(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new InvalidArgumentException(
+          "'condition' must be an object {\"failIfEventsMatch\": {...}, \"after\": n}");
+    }
+    checkFields(node, CONDITION_FIELDS, "'condition'");
+    Query query = read(node.get("failIfEventsMatch"), "'failIfEventsMatch'");
+    JsonNode after = node.get("after");
+    if (after == null || after.isNull()) {
+      return AppendCondition.failIfEventsMatch(query);
+    }
+    if (!after.isIntegralNumber() || !after.canConvertToLong() || after.longValue() < 0) {
+      throw new InvalidArgumentException(
+          "the condition's 'after' must be a position (an integer >= 0), was " + after);
+    }
+    return new AppendCondition(query, after.longValue());
   }
 
   /** Reads a query from its JSON tree; {@code what} names it in error messages. */
