@@ -67,11 +67,16 @@ public record Query(List<Item> items) {
 
   /** Whether {@code event} matches one of the items. */
   public boolean matches(RecordedEvent event) {
+    return matches(event.type(), event.tags());
+  }
+
+  /** Whether an event of {@code type} carrying {@code tags} matches one of the items. */
+  public boolean matches(String type, Set<String> tags) {
     if (items.isEmpty()) {
       return true;
     }
     for (Item item : items) {
-      if (item.matches(event)) {
+      if (item.matches(type, tags)) {
         return true;
       }
     }
@@ -117,7 +122,12 @@ public record Query(List<Item> items) {
     }
 
     public boolean matches(RecordedEvent event) {
-      return (types.isEmpty() || types.contains(event.type())) && event.tags().containsAll(tags);
+      return matches(event.type(), event.tags());
+    }
+
+    /** Whether an event of {@code type} carrying {@code eventTags} matches this item. */
+    public boolean matches(String type, Set<String> eventTags) {
+      return (types.isEmpty() || types.contains(type)) && eventTags.containsAll(tags);
     }
 
     private static Set<String> copy(String what, Set<String> values) {
