@@ -31,7 +31,8 @@ final class ApiHandler implements HttpHandler {
             new LogResource(store, config, metrics, lifecycle),
             new AppendAllResource(store, config, wire, metrics),
             new SubscriptionResource(store, config, metrics, lifecycle),
-            new ServiceResource(store, metrics, lifecycle));
+            new ServiceResource(store, metrics, lifecycle),
+            new DcbResource(store, config, metrics));
     for (Resource resource : all) {
       for (Route route : resource.routes()) {
         if (resources.put(route, resource) != null) {

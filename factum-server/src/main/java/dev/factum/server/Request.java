@@ -223,7 +223,7 @@ final class Request {
           "filter by one of category, type or tag (each may repeat), or by one query");
     }
     if (!queries.isEmpty()) {
-      return LogFilter.query(QueryJson.read(json("query", queries.getFirst()), "'query'"));
+      return LogFilter.query(QueryJson.read(jsonParam("query", queries.getFirst()), "'query'"));
     }
     if (!categories.isEmpty()) {
       return LogFilter.categories(categories.toArray(String[]::new));
@@ -238,7 +238,7 @@ final class Request {
   }
 
   /** A query parameter holding JSON, parsed strictly. */
-  private static JsonNode json(String name, String value) {
+  static JsonNode jsonParam(String name, String value) {
     try {
       return ExactJson.read(WireFormat.JSON, value.getBytes(StandardCharsets.UTF_8), true);
     } catch (ExactJson.Malformed e) {

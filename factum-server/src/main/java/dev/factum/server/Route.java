@@ -16,6 +16,8 @@ enum Route {
   ALL_EVENTS("GET", "/all/events", "from", "category", "type", "tag", "query"),
   MULTI_APPEND("POST", "/append"),
   IMPORT("POST", "/import"),
+  DCB_READ("GET", "/dcb/read", "query", "options"),
+  DCB_APPEND("POST", "/dcb/append"),
   LIVE("GET", "/health/live"),
   READY("GET", "/health/ready"),
   METRICS("GET", "/metrics"),
