@@ -33,7 +33,7 @@ final class ReadCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("from", "limit", "category", "type", "tag", "url"),
+            Set.of("from", "limit", "category", "type", "tag", "query", "url"),
             Set.of("all", "backward"),
             Set.of("category", "type", "tag"));
     boolean all = args.flag("all");
