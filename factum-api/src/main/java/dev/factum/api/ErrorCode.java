@@ -8,6 +8,11 @@ package dev.factum.api;
 public enum ErrorCode {
   /** The stream was not at the revision the append or delete expected. */
   WRONG_EXPECTED_REVISION("wrong-expected-revision"),
+  /**
+   * An append's condition ({@link AppendCondition}) did not hold: an event matching its query
+   * exists after its position. Nothing was written.
+   */
+  APPEND_CONDITION_FAILED("append-condition-failed"),
   /** The stream was tombstoned and can never be read or written again. */
   STREAM_DELETED("stream-deleted"),
   /** The stream never existed, or was soft-deleted and not recreated. */

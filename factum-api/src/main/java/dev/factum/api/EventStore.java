@@ -37,12 +37,26 @@ public interface EventStore extends AutoCloseable {
     return append(new AppendRequest(stream, expected, events));
   }
 
+  /**
+   * Appends events to one stream if {@code condition} holds (see {@link AppendCondition}), waiting
+   * until they are durable.
+   *
+   * @throws AppendConditionFailedException if an event matching the condition's query exists after
+   *     its position
+   */
+  default AppendResult append(
+      String stream, ExpectedRevision expected, List<EventData> events, AppendCondition condition) {
+    return append(new AppendRequest(stream, expected, events, condition));
+  }
+
   /** Appends events to one stream; the future completes once they are durable. */
   CompletableFuture<AppendResult> appendAsync(AppendRequest request);
 
   /**
    * Appends to several streams atomically: every request's expectation must hold, or nothing is
-   * written. The events of all requests get consecutive positions, in request order.
+   * written. The events of all requests get consecutive positions, in request order. A request's
+   * {@link AppendRequest#condition()} is checked against the log as it was before this append (the
+   * events of the other requests of this append do not count).
    */
   default MultiAppendResult appendAll(List<AppendRequest> requests) {
     return Futures.join(appendAllAsync(requests));
@@ -66,6 +80,11 @@ public interface EventStore extends AutoCloseable {
    * filtered read uses the filter's index: its cost follows the events returned, not the log.
    */
   ReadPage readAll(long from, Direction direction, int limit, LogFilter filter);
+
+  /** Reads the global log by a Dynamic Consistency Boundary query; see {@link LogFilter#query}. */
+  default ReadPage readByQuery(Query query, long from, Direction direction, int limit) {
+    return readAll(from, direction, limit, LogFilter.query(query));
+  }
 
   /** The state of a stream. */
   StreamState streamState(String stream);

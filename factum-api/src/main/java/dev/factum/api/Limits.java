@@ -11,6 +11,8 @@ package dev.factum.api;
  * @param maxAppendBytes largest append request: all events' data plus metadata, in bytes
  * @param maxTagsPerEvent most tags on one event
  * @param maxReadLimit most events one read page returns
+ * @param maxQueryItems most items in one {@link Query} (of a read or an append condition)
+ * @param maxQueryTermsPerItem most types plus tags in one item of a {@link Query}
  */
 public record Limits(
     int maxNameBytes,
@@ -18,10 +20,35 @@ public record Limits(
     int maxEventsPerAppend,
     int maxAppendBytes,
     int maxTagsPerEvent,
-    int maxReadLimit) {
+    int maxReadLimit,
+    int maxQueryItems,
+    int maxQueryTermsPerItem) {
 
-  /** The defaults: 256-byte names, 1 MiB events, 10,000 events or 16 MiB per append. */
-  public static final Limits DEFAULT = new Limits(256, 1 << 20, 10_000, 16 << 20, 32, 10_000);
+  /**
+   * The defaults: 256-byte names, 1 MiB events, 10,000 events or 16 MiB per append, 32 tags per
+   * event, queries of up to 32 items of up to 32 types and tags each.
+   */
+  public static final Limits DEFAULT =
+      new Limits(256, 1 << 20, 10_000, 16 << 20, 32, 10_000, 32, 32);
+
+  /** Limits with the default query limits. */
+  public Limits(
+      int maxNameBytes,
+      int maxEventBytes,
+      int maxEventsPerAppend,
+      int maxAppendBytes,
+      int maxTagsPerEvent,
+      int maxReadLimit) {
+    this(
+        maxNameBytes,
+        maxEventBytes,
+        maxEventsPerAppend,
+        maxAppendBytes,
+        maxTagsPerEvent,
+        maxReadLimit,
+        32,
+        32);
+  }
 
   public Limits {
     if (maxNameBytes < 1
@@ -31,7 +58,9 @@ public record Limits(
         || maxAppendBytes < maxEventBytes
         || maxTagsPerEvent < 0
         || maxTagsPerEvent > 255
-        || maxReadLimit < 1) {
+        || maxReadLimit < 1
+        || maxQueryItems < 1
+        || maxQueryTermsPerItem < 1) {
       throw new InvalidArgumentException("inconsistent limits: " + this);
     }
   }

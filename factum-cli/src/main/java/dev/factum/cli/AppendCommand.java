@@ -31,6 +31,10 @@ final class AppendCommand implements Factum.Command {
           --tag TAG        a tag of the event (repeatable); filter the log by it later
           --file FILE      one event per line: {"type":..,"data":..,"id"?,"metadata"?,"tags"?}
           --expected REV   expected revision: any, no_stream, exists or a number (default any)
+          --fail-if-events-match QUERY
+                           DCB condition: fail (exit 1, append-condition-failed) if an event
+                           matching QUERY ({"items":[{"types":[..],"tags":[..]}]}) exists
+          --after N        ... at a position greater than N (default: at any position)
           --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
           --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
           --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
@@ -50,6 +54,8 @@ final class AppendCommand implements Factum.Command {
                 "tag",
                 "file",
                 "expected",
+                "fail-if-events-match",
+                "after",
                 "url",
                 "cacert",
                 "api-key"),
@@ -95,6 +101,10 @@ final class AppendCommand implements Factum.Command {
       body.put("expectedRevision", expected);
     }
     body.set("events", events);
+    ObjectNode condition = DcbArgs.condition(args);
+    if (condition != null) {
+      body.set("condition", condition);
+    }
     JsonNode result =
         new Http(args)
             .post(

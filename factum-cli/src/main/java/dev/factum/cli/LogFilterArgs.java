@@ -6,11 +6,12 @@ import java.util.List;
 
 /**
  * The global log's filters as command-line options: {@code --category}, {@code --type} or {@code
- * --tag}, each repeatable (an event matches any of the values), one kind at a time, as the API
- * accepts them. Stream reads take no filter, and saying one is an error rather than ignored.
+ * --tag}, each repeatable (an event matches any of the values), or one {@code --query} (DCB query
+ * JSON), one kind at a time, as the API accepts them. Stream reads take no filter, and saying one
+ * is an error rather than ignored.
  */
 final class LogFilterArgs {
-  static final List<String> NAMES = List.of("category", "type", "tag");
+  static final List<String> NAMES = List.of("category", "type", "tag", "query");
 
   /** Lines for a command's usage, without the trailing newline. */
   static final String HELP =
@@ -19,7 +20,9 @@ final class LogFilterArgs {
           "--category C    global log: only streams of category C (the name before the first '-')",
           "  --type T        global log: only events of type T",
           "  --tag TAG       global log: only events tagged TAG",
-          "                  (each repeatable: an event matches any value; one kind at a time)");
+          "                  (each repeatable: an event matches any value; one kind at a time)",
+          "  --query JSON    global log: only events matching a DCB query, e.g.",
+          "                  '{\"items\":[{\"types\":[\"A\"],\"tags\":[\"t:1\"]}]}' (docs/DCB.md)");
 
   private LogFilterArgs() {}
 
@@ -37,7 +40,7 @@ final class LogFilterArgs {
       }
       if (kind != null) {
         throw new Args.UsageException(
-            "filter by one of --category, --type or --tag (each may repeat), not --"
+            "filter by one of --category, --type or --tag (each may repeat) or --query, not --"
                 + kind
                 + " and --"
                 + name);
@@ -48,6 +51,7 @@ final class LogFilterArgs {
           switch (name) {
             case "category" -> LogFilter.categories(given);
             case "type" -> LogFilter.types(given);
+            case "query" -> LogFilter.query(DcbArgs.query(given, "--query"));
             default -> LogFilter.tags(given);
           };
     }

@@ -35,7 +35,7 @@ final class ReadCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("from", "limit", "category", "type", "tag", "url", "cacert", "api-key"),
+            Set.of("from", "limit", "category", "type", "tag", "query", "url", "cacert", "api-key"),
             Set.of("all", "backward"),
             Set.of("category", "type", "tag"));
     boolean all = args.flag("all");

@@ -36,7 +36,7 @@ final class TailCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("from", "category", "type", "tag", "count", "url", "cacert", "api-key"),
+            Set.of("from", "category", "type", "tag", "query", "count", "url", "cacert", "api-key"),
             Set.of(),
             Set.of("category", "type", "tag"));
     if (args.positional().size() > 1) {

@@ -87,6 +87,72 @@ class StreamCommandsTest {
   }
 
   @Test
+  void conditionalAppendsAndReadsByQuery() throws Exception {
+    String course = "{\"items\":[{\"types\":[\"Opened\"],\"tags\":[\"course:1\"]}]}";
+    ok("append", "c-1", "--type", "Opened", "--data", "{}", "--tag", "course:1", "--url", url);
+    ok("append", "c-2", "--type", "Opened", "--data", "{}", "--tag", "course:2", "--url", url);
+    FactumCommandTest.Run stale =
+        factum(
+            "append",
+            "c-3",
+            "--type",
+            "Opened",
+            "--data",
+            "{}",
+            "--fail-if-events-match",
+            course,
+            "--url",
+            url);
+    assertThat(stale.exit()).isEqualTo(1);
+    assertThat(stale.err()).contains("append-condition-failed");
+    ok(
+        "append",
+        "c-3",
+        "--type",
+        "Opened",
+        "--data",
+        "{}",
+        "--tag",
+        "course:1",
+        "--fail-if-events-match",
+        course,
+        "--after",
+        "0",
+        "--url",
+        url);
+    assertThat(lines(ok("read", "--all", "--query", course, "--url", url)))
+        .extracting(e -> e.get("position").asLong())
+        .containsExactly(0L, 2L);
+    assertThat(lines(ok("tail", "--from", "0", "--query", course, "--count", "2", "--url", url)))
+        .extracting(e -> e.get("stream").asText())
+        .containsExactly("c-1", "c-3");
+    assertThat(factum("read", "--all", "--query", "{\"item\":[]}", "--url", url).exit())
+        .isEqualTo(2);
+    assertThat(factum("read", "--all", "--query", course, "--tag", "x", "--url", url).exit())
+        .isEqualTo(2);
+    FactumCommandTest.Run orphan =
+        factum("append", "c-4", "--type", "A", "--data", "{}", "--after", "3", "--url", url);
+    assertThat(orphan.exit()).isEqualTo(2);
+    assertThat(orphan.err()).contains("--after belongs to --fail-if-events-match");
+    assertThat(
+            factum(
+                    "append",
+                    "c-4",
+                    "--type",
+                    "A",
+                    "--data",
+                    "{}",
+                    "--fail-if-events-match",
+                    course,
+                    "--after",
+                    "-1",
+                    "--url",
+                    url)
+                .exit())
+        .isEqualTo(2);
+  }
+
+  @Test
   void deleteSoftAndTombstoneWithTheirStates() throws Exception {
     assertThat(Http.JSON.readTree(ok("state", "order-1", "--url", url).out()).toString())
         .isEqualTo(

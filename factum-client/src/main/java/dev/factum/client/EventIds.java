@@ -34,7 +34,7 @@ final class EventIds {
     for (EventData event : request.events()) {
       events.add(event == null || event.id() != null ? event : event.withId(UUID.randomUUID()));
     }
-    return new AppendRequest(request.stream(), request.expected(), events);
+    return new AppendRequest(request.stream(), request.expected(), events, request.condition());
   }
 
   static List<AppendRequest> assign(List<AppendRequest> requests) {

@@ -1,6 +1,7 @@
 package dev.factum.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.api.AppendConditionFailedException;
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
@@ -84,6 +85,9 @@ final class ProblemMapper {
           case STREAM_DELETED -> new StreamDeletedException(streamOf(problem, detail, stream));
           case STREAM_NOT_FOUND -> new StreamNotFoundException(streamOf(problem, detail, stream));
           case IDEMPOTENCY_CONFLICT -> new IdempotencyConflictException(detail, cause);
+          case APPEND_CONDITION_FAILED ->
+              new AppendConditionFailedException(
+                  detail, problem.path("conflictingPosition").asLong(-1));
           case INVALID_REQUEST, PAYLOAD_TOO_LARGE -> new InvalidArgumentException(detail, cause);
           case LIMIT_EXCEEDED -> limitExceeded(problem, status, detail, cause);
           case OVERLOADED -> new OverloadedException(detail, cause);

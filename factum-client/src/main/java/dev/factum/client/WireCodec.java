@@ -23,6 +23,7 @@ import dev.factum.api.StreamState;
 import dev.factum.wire.EventContent;
 import dev.factum.wire.ExactJson;
 import dev.factum.wire.PageCursor;
+import dev.factum.wire.QueryJson;
 import dev.factum.wire.Urls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -158,6 +159,10 @@ final class WireCodec {
       writeEvent(json, event);
     }
     json.writeEndArray();
+    if (request.condition() != null) {
+      json.writeFieldName("condition");
+      json.writeRawValue(QueryJson.writeCondition(request.condition()));
+    }
   }
 
   private static void writeEvent(JsonGenerator json, EventData event) throws IOException {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.factum.api.AppendCondition;
+import dev.factum.api.AppendConditionFailedException;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.DataCorruptedException;
@@ -21,6 +23,7 @@ import dev.factum.api.LimitExceededException.Limit;
 import dev.factum.api.Limits;
 import dev.factum.api.LogFilter;
 import dev.factum.api.OverloadedException;
+import dev.factum.api.Query;
 import dev.factum.api.RateLimitedException;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
@@ -95,6 +98,16 @@ class ErrorMappingTest {
           UUID id = UUID.randomUUID();
           client.append("s-1", ExpectedRevision.any(), List.of(one("A").getFirst().withId(id)));
           client.append("s-2", ExpectedRevision.any(), List.of(one("A").getFirst().withId(id)));
+        });
+    triggers.put(
+        ErrorCode.APPEND_CONDITION_FAILED,
+        (server, client) -> {
+          client.append("s-1", ExpectedRevision.any(), one("A"));
+          client.append(
+              "s-2",
+              ExpectedRevision.any(),
+              one("B"),
+              AppendCondition.failIfEventsMatch(Query.types("A")));
         });
     triggers.put(
         ErrorCode.INVALID_ARGUMENT,
@@ -196,6 +209,7 @@ class ErrorMappingTest {
       case STREAM_DELETED -> StreamDeletedException.class;
       case STREAM_NOT_FOUND -> StreamNotFoundException.class;
       case IDEMPOTENCY_CONFLICT -> IdempotencyConflictException.class;
+      case APPEND_CONDITION_FAILED -> AppendConditionFailedException.class;
       case INVALID_ARGUMENT -> InvalidArgumentException.class;
       case LIMIT_EXCEEDED -> LimitExceededException.class;
       case STORE_CLOSED -> StoreClosedException.class;

@@ -1,5 +1,7 @@
 package dev.factum.engine;
 
+import dev.factum.api.AppendCondition;
+import dev.factum.api.AppendConditionFailedException;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.DataCorruptedException;
@@ -9,6 +11,7 @@ import dev.factum.api.IdempotencyConflictException;
 import dev.factum.api.ImportResult;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.MultiAppendResult;
+import dev.factum.api.Query;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamDeletion;
@@ -46,6 +49,12 @@ import java.util.UUID;
  *   <li>A retry (every event id already committed as the same events of the same stream, in order)
  *       returns the original result and stages nothing; any partial or different match is an {@link
  *       IdempotencyConflictException}.
+ *   <li>An append's checks run in this order: event ids (a retry returns its original result before
+ *       anything else is checked, so a retry of a conditional append that committed succeeds
+ *       although its own events now match its condition), then tombstone and expected revision per
+ *       stream, then the {@link AppendCondition}s, against the committed events (through the
+ *       storage's type and tag indexes) and the events staged earlier in the batch, exactly like
+ *       expected revisions.
  *   <li>Every delete that changes a stream's head stages, in the same batch, one {@link
  *       StreamDeletion} event in the system stream {@value StreamDeletion#STREAM} (next revision
  *       there, next position in the log), so the head change and its event are durable together or
@@ -67,6 +76,10 @@ final class BatchStager {
   private final Map<String, StreamHead> heads = new HashMap<>();
   private final Map<UUID, RecordedEvent> stagedIds = new HashMap<>();
   private long nextPosition;
+
+  /** The newest committed position when the batch began: what the committed state holds. */
+  private long committedEnd;
+
   private Instant floor;
   private Instant floorAtBegin;
   private Instant now = Instant.EPOCH;
@@ -92,6 +105,7 @@ final class BatchStager {
     events.clear();
     heads.clear();
     stagedIds.clear();
+    committedEnd = nextPosition - 1;
     this.now = now;
   }
 
@@ -214,8 +228,37 @@ final class BatchStager {
           "some streams of this append are an exact retry of a committed append and others are"
               + " not");
     }
+    if (retries == 0) {
+      for (AppendRequest part : command.parts()) {
+        if (part.condition() != null) {
+          checkCondition(part.condition());
+        }
+      }
+    }
     merge(scratch, fresh, timestamp);
     return command.multi() ? new MultiAppendResult(results) : results.getFirst();
+  }
+
+  /**
+   * Fails when an event matching the condition's query lies after its position, among the committed
+   * events (the storage's indexes answer, bounded by what was committed when the batch began) or
+   * among the events staged earlier in this batch. The command's own events are not yet staged, so
+   * they never count.
+   */
+  private void checkCondition(AppendCondition condition) {
+    Query query = condition.failIfEventsMatch();
+    long after = condition.after();
+    if (after < committedEnd) {
+      long committed = state.firstMatch(query, after, committedEnd);
+      if (committed >= 0) {
+        throw new AppendConditionFailedException(committed);
+      }
+    }
+    for (RecordedEvent event : events) {
+      if (event.position() > after && query.matches(event)) {
+        throw new AppendConditionFailedException(event.position());
+      }
+    }
   }
 
   /** Makes a command's staged changes part of the batch. */

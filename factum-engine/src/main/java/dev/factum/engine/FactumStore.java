@@ -279,9 +279,7 @@ public final class FactumStore implements EventStore {
     validator.checkReadLimit(limit);
     nonNull(direction);
     LogFilter effective = filter == null ? LogFilter.none() : filter;
-    for (String value : effective.values()) {
-      validator.checkName("filter value", value);
-    }
+    validator.checkFilter(effective);
     return guard.read(() -> readLogPage(from, direction, limit, effective));
   }
 
@@ -396,9 +394,7 @@ public final class FactumStore implements EventStore {
     if (request.isStream()) {
       validator.checkReadableStreamName(request.stream());
     }
-    for (String value : request.filter().values()) {
-      validator.checkName("filter value", value);
-    }
+    validator.checkFilter(request.filter());
     if (closed.get()) {
       throw new StoreClosedException("the store is closed");
     }

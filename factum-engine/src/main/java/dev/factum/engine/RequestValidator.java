@@ -6,6 +6,8 @@ import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LimitExceededException;
 import dev.factum.api.LimitExceededException.Limit;
 import dev.factum.api.Limits;
+import dev.factum.api.LogFilter;
+import dev.factum.api.Query;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
 import dev.factum.api.SystemStreams;
@@ -93,6 +95,9 @@ final class RequestValidator {
         }
       }
       events += part.events().size();
+      if (part.condition() != null) {
+        weight += checkQuery(part.condition().failIfEventsMatch());
+      }
     }
     checkAtMost(Limit.EVENTS_PER_APPEND, events, "an append may carry at most %d events, had %d");
     checkAtMost(Limit.APPEND_BYTES, bytes, "an append may carry at most %d bytes, had %d");
@@ -187,6 +192,53 @@ final class RequestValidator {
       checkName("tag", tag);
     }
     return size;
+  }
+
+  /**
+   * Checks a Dynamic Consistency Boundary query against the query limits and the name rules (types
+   * and tags are names) and returns its weight in bytes.
+   */
+  long checkQuery(Query query) {
+    if (query == null) {
+      throw new InvalidArgumentException("the query is missing");
+    }
+    if (query.items().size() > limits.maxQueryItems()) {
+      throw new InvalidArgumentException(
+          "a query may have at most "
+              + limits.maxQueryItems()
+              + " items, had "
+              + query.items().size());
+    }
+    long weight = 16;
+    for (Query.Item item : query.items()) {
+      int terms = item.types().size() + item.tags().size();
+      if (terms > limits.maxQueryTermsPerItem()) {
+        throw new InvalidArgumentException(
+            "a query item may name at most "
+                + limits.maxQueryTermsPerItem()
+                + " types and tags together, had "
+                + terms);
+      }
+      for (String type : item.types()) {
+        checkName("query type", type);
+        weight += 16 + 2L * type.length();
+      }
+      for (String tag : item.tags()) {
+        checkName("query tag", tag);
+        weight += 16 + 2L * tag.length();
+      }
+    }
+    return weight;
+  }
+
+  /** Checks the values or the query of a read or subscription filter. */
+  void checkFilter(LogFilter filter) {
+    for (String value : filter.values()) {
+      checkName("filter value", value);
+    }
+    if (filter.query() != null) {
+      checkQuery(filter.query());
+    }
   }
 
   void checkStreamName(String stream) {

@@ -49,6 +49,7 @@ final class ApiHandler implements HttpHandler {
             new AppendAllResource(config, wire, metrics),
             new SubscriptionResource(config, metrics, lifecycle),
             new AdminResource(keys, config),
+            new DcbResource(config, metrics),
             new ServiceResource(store, metrics, lifecycle));
     for (Resource resource : all) {
       for (Route route : resource.routes()) {

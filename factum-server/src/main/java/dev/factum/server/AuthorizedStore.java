@@ -8,6 +8,7 @@ import dev.factum.api.ForbiddenException;
 import dev.factum.api.ImportResult;
 import dev.factum.api.LogFilter;
 import dev.factum.api.MultiAppendResult;
+import dev.factum.api.Query;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
@@ -146,6 +147,7 @@ final class AuthorizedStore {
 
   AppendResult append(AppendRequest request) {
     requireWrite(request == null ? null : request.stream());
+    requireConditionVisible(request);
     return store.append(request);
   }
 
@@ -153,9 +155,39 @@ final class AuthorizedStore {
     if (requests != null) {
       for (AppendRequest part : requests) {
         requireWrite(part == null ? null : part.stream());
+        requireConditionVisible(part);
       }
     }
     return store.appendAll(requests);
+  }
+
+  /**
+   * A DCB condition is judged over the whole log, so its outcome (and the conflicting position it
+   * names) tells about every event its query can match: a key may only use one whose matches it
+   * could read. A key with stream scopes may use none; a non-admin key none that can match the
+   * system streams' events (which carry {@code $}-types and no tags).
+   */
+  private void requireConditionVisible(AppendRequest request) {
+    if (seesEverything || request == null || request.condition() == null) {
+      return;
+    }
+    if (!principal.scopes().unrestricted()) {
+      throw new ForbiddenException("this API key may not use append conditions");
+    }
+    if (principal.role() != Role.ADMIN) {
+      for (Query.Item item : request.condition().failIfEventsMatch().items()) {
+        boolean systemTypes =
+            item.types().isEmpty()
+                ? item.tags().isEmpty()
+                : item.types().stream().anyMatch(type -> type.startsWith("$"));
+        if (systemTypes) {
+          throw new ForbiddenException("this API key may not use this append condition");
+        }
+      }
+      if (request.condition().failIfEventsMatch().items().isEmpty()) {
+        throw new ForbiddenException("this API key may not use this append condition");
+      }
+    }
   }
 
   StreamState delete(String stream, ExpectedRevision expected) {

@@ -1,6 +1,7 @@
 package dev.factum.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.factum.api.AppendConditionFailedException;
 import dev.factum.api.ErrorCode;
 import dev.factum.api.FactumException;
 import dev.factum.api.LimitExceededException;
@@ -19,7 +20,8 @@ import java.util.List;
  * the table of {@link ProblemCode} (the store's {@link ErrorCode} ids, plus the HTTP layer's own,
  * {@link HttpProblem}). A conflict also carries {@code stream}, {@code expectedRevision} and {@code
  * actualRevision} (null for no stream); a {@code limit-exceeded} carries {@code limit} (the name of
- * the {@link dev.factum.api.Limits} component), {@code max} and {@code actual}. Unexpected
+ * the {@link dev.factum.api.Limits} component), {@code max} and {@code actual}; a failed append
+ * condition carries {@code conflictingPosition}, the first event that matched. Unexpected
  * exceptions become a 500 whose detail names no internals.
  */
 final class Problems {
@@ -80,6 +82,9 @@ final class Problems {
       json.writeNumberField("status", status);
       json.writeStringField("detail", detail == null ? title(code) : detail);
       json.writeStringField("code", code);
+      if (source instanceof AppendConditionFailedException failed) {
+        json.writeNumberField("conflictingPosition", failed.conflictingPosition());
+      }
       if (source instanceof StreamDeletedException deleted) {
         json.writeStringField("stream", deleted.stream());
       }

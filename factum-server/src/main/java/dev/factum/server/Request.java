@@ -1,11 +1,14 @@
 package dev.factum.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.factum.api.Direction;
 import dev.factum.api.EventStore;
 import dev.factum.api.LogFilter;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.wire.ExactJson;
 import dev.factum.wire.ProblemCode;
+import dev.factum.wire.QueryJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -203,15 +206,26 @@ final class Request {
     throw HttpProblem.badRequest("'" + name + "' must be true or false, was '" + value + "'");
   }
 
-  /** The log filter: one of category, type or tag, each of which may repeat; or none. */
+  /**
+   * The log filter: one of category, type or tag, each of which may repeat; or a DCB {@code query}
+   * (its JSON, once: see {@link QueryJson}); or none.
+   */
   LogFilter filter() {
     List<String> categories = params("category");
     List<String> types = params("type");
     List<String> tags = params("tag");
+    List<String> queries = params("query");
     int kinds =
-        (categories.isEmpty() ? 0 : 1) + (types.isEmpty() ? 0 : 1) + (tags.isEmpty() ? 0 : 1);
-    if (kinds > 1) {
-      throw HttpProblem.badRequest("filter by one of category, type or tag (each may repeat)");
+        (categories.isEmpty() ? 0 : 1)
+            + (types.isEmpty() ? 0 : 1)
+            + (tags.isEmpty() ? 0 : 1)
+            + (queries.isEmpty() ? 0 : 1);
+    if (kinds > 1 || queries.size() > 1) {
+      throw HttpProblem.badRequest(
+          "filter by one of category, type or tag (each may repeat), or by one query");
+    }
+    if (!queries.isEmpty()) {
+      return LogFilter.query(QueryJson.read(jsonParam("query", queries.getFirst()), "'query'"));
     }
     if (!categories.isEmpty()) {
       return LogFilter.categories(categories.toArray(String[]::new));
@@ -236,6 +250,16 @@ final class Request {
       throw new IllegalStateException("the request was not authorized");
     }
     return store;
+  }
+
+  /** A query parameter holding JSON, parsed strictly. */
+  static JsonNode jsonParam(String name, String value) {
+    try {
+      return ExactJson.read(WireFormat.JSON, value.getBytes(StandardCharsets.UTF_8), true);
+    } catch (ExactJson.Malformed e) {
+      throw HttpProblem.badRequest(
+          "query parameter '" + name + "' is not valid JSON: " + e.getMessage());
+    }
   }
 
   String header(String name) {

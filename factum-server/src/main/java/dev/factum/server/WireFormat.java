@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.factum.api.AppendCondition;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.EventData;
@@ -15,6 +16,7 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamState;
 import dev.factum.wire.EventContent;
 import dev.factum.wire.ExactJson;
+import dev.factum.wire.QueryJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,8 +52,10 @@ import java.util.UUID;
 final class WireFormat {
   static final JsonFactory JSON =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final Set<String> APPEND_FIELDS = Set.of("expectedRevision", "events");
-  private static final Set<String> PART_FIELDS = Set.of("stream", "expectedRevision", "events");
+  private static final Set<String> APPEND_FIELDS =
+      Set.of("expectedRevision", "events", "condition");
+  private static final Set<String> PART_FIELDS =
+      Set.of("stream", "expectedRevision", "events", "condition");
   private static final Set<String> EVENT_FIELDS =
       Set.of("id", "type", "data", "metadata", "tags", "contentType");
 
@@ -102,7 +106,14 @@ final class WireFormat {
     ObjectNode root = parseObject(body);
     onlyFields(root, APPEND_FIELDS, "append");
     List<EventData> events = parseEvents(root.get("events"));
-    return new AppendRequest(stream, parseExpected(root.get("expectedRevision")), events);
+    return new AppendRequest(
+        stream, parseExpected(root.get("expectedRevision")), events, condition(root));
+  }
+
+  /** The optional DCB {@code condition} of an append (see {@link QueryJson#readCondition}). */
+  private static AppendCondition condition(JsonNode append) {
+    JsonNode condition = append.get("condition");
+    return condition == null ? null : QueryJson.readCondition(condition);
   }
 
   /** {@code POST /append}: an atomic append to several streams. */
@@ -126,7 +137,10 @@ final class WireFormat {
       List<EventData> events = parseEvents(part.get("events"));
       parts.add(
           new AppendRequest(
-              stream.textValue(), parseExpected(part.get("expectedRevision")), events));
+              stream.textValue(),
+              parseExpected(part.get("expectedRevision")),
+              events,
+              condition(part)));
     }
     return parts;
   }

@@ -122,6 +122,50 @@ class BadInputCorpusTest {
     // A revision is a JSON number: a string holding one is refused, as the schema says.
     bodies.add("{\"expectedRevision\":\"1\",\"events\":[" + VALID_EVENT + "]}");
     bodies.add("{\"expectedRevision\":\"0\",\"events\":[" + VALID_EVENT + "]}");
+    // DCB conditions: malformed queries, unknown members, negative or non-integer positions,
+    // too many items or terms, names that break the name rules.
+    String tooManyItems = "{\"tags\":[\"t\"]},".repeat(32) + "{\"tags\":[\"t\"]}";
+    StringBuilder terms = new StringBuilder("\"t0\"");
+    for (int i = 1; i <= 32; i++) {
+      terms.append(",\"t").append(i).append('"');
+    }
+    for (String condition :
+        List.of(
+            "1",
+            "[]",
+            "{}",
+            "{\"after\":1}",
+            "{\"failIfEventsMatch\":[]}",
+            "{\"failIfEventsMatch\":{}}",
+            "{\"failIfEventsMatch\":{\"items\":{}}}",
+            "{\"failIfEventsMatch\":{\"items\":[1]}}",
+            "{\"failIfEventsMatch\":{\"items\":[{\"types\":\"A\"}]}}",
+            "{\"failIfEventsMatch\":{\"items\":[{\"tags\":[1]}]}}",
+            "{\"failIfEventsMatch\":{\"items\":[{\"tags\":[\"a\",\"a\"]}]}}",
+            "{\"failIfEventsMatch\":{\"items\":[{\"tags\":[\"\"]}]}}",
+            "{\"failIfEventsMatch\":{\"items\":[{\"tags\":[\"a\\u0001b\"]}]}}",
+            "{\"failIfEventsMatch\":{\"items\":[{\"tag\":[\"a\"]}]}}",
+            "{\"failIfEventsMatch\":{\"items\":[],\"limit\":1}}",
+            "{\"failIfEventsMatch\":{\"items\":[]},\"after\":-1}",
+            "{\"failIfEventsMatch\":{\"items\":[]},\"after\":1.5}",
+            "{\"failIfEventsMatch\":{\"items\":[]},\"after\":\"3\"}",
+            "{\"failIfEventsMatch\":{\"items\":[]},\"after\":99999999999999999999}",
+            "{\"failIfEventsMatch\":{\"items\":[]},\"before\":3}",
+            "{\"failIfEventsMatch\":{\"items\":[" + tooManyItems + "]}}",
+            "{\"failIfEventsMatch\":{\"items\":[{\"tags\":[" + terms + "]}]}}")) {
+      bodies.add(
+          "{\"expectedRevision\":\"any\",\"events\":["
+              + VALID_EVENT
+              + "],\"condition\":"
+              + condition
+              + "}");
+      bodies.add(
+          "{\"appends\":[{\"stream\":\"a-1\",\"expectedRevision\":\"any\",\"events\":["
+              + VALID_EVENT
+              + "],\"condition\":"
+              + condition
+              + "}]}");
+    }
     // Lone surrogates, escaped, anywhere a string may be: data, metadata, keys, names, ids, tags.
     for (String lone : List.of("\\ud800", "\\udfff", "x\\ud83dy", "\\ude00\\ud83d")) {
       String event = "{\"type\":\"T\",\"data\":{}}";
@@ -237,6 +281,15 @@ class BadInputCorpusTest {
             "/all?category=",
             "/all?type=a%0Ab",
             "/all?tag=a&type=b",
+            "/all?query=",
+            "/all?query=nope",
+            "/all?query=%7B%7D",
+            "/all?query=%7B%22items%22%3A1%7D",
+            "/all?query=%7B%22items%22%3A%5B%7B%22typ%22%3A%5B%22A%22%5D%7D%5D%7D",
+            "/all?query=%7B%22items%22%3A%5B%7B%22tags%22%3A%5B%22%22%5D%7D%5D%7D",
+            "/all?query=%7B%22items%22%3A%5B%5D%7D&tag=a",
+            "/all?query=%7B%22items%22%3A%5B%5D%7D&query=%7B%22items%22%3A%5B%5D%7D",
+            "/all/events?query=%5B%5D",
             "/all?from=1&from=2",
             "/all/events?from=-1",
             "/all/events?category=%00",
@@ -271,7 +324,7 @@ class BadInputCorpusTest {
     assertThat(typo.json().get("code").asText()).isEqualTo("invalid-request");
     assertThat(typo.json().get("detail").asText())
         .contains("'categroy'")
-        .contains("from, direction, limit, category, type, tag, wait");
+        .contains("from, direction, limit, category, type, tag, query, wait");
     for (String post : List.of("/streams/s-1?expectedRevision=any", "/append?dryRun=true")) {
       String body =
           post.startsWith("/append")

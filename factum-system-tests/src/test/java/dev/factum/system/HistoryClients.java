@@ -129,6 +129,9 @@ final class HistoryClients {
         switch (outcome) {
           case Operation.Ok ok -> known[s] = ok.lastRevision();
           case Operation.Conflict conflict -> known[s] = conflict.actualRevision();
+          case Operation.ConditionFailed failed -> {
+            // no condition is sent by these clients
+          }
           case Operation.Unknown unknown ->
               unexplained.add("append to " + stream + " on " + server.uri + ": " + unknown);
         }

@@ -16,6 +16,8 @@ import java.util.Optional;
 public enum ProblemCode {
   WRONG_EXPECTED_REVISION(
       ErrorCode.WRONG_EXPECTED_REVISION, 409, "The stream is not at the expected revision"),
+  APPEND_CONDITION_FAILED(
+      ErrorCode.APPEND_CONDITION_FAILED, 409, "An event matching the append condition exists"),
   IDEMPOTENCY_CONFLICT(
       ErrorCode.IDEMPOTENCY_CONFLICT, 409, "Event ids are already used by other events"),
   STREAM_DELETED(ErrorCode.STREAM_DELETED, 410, "The stream is tombstoned"),

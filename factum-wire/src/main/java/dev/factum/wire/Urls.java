@@ -58,17 +58,23 @@ public final class Urls {
     return new PageCursor(from, direction, limit).query();
   }
 
-  /** The filter's query parameters ({@code &tag=a&tag=b}, values sorted), or "" for none. */
+  /**
+   * The filter's query parameters ({@code &tag=a&tag=b}, values sorted; {@code &query=<JSON>} for a
+   * query, see {@link QueryJson}), or "" for none.
+   */
   public static String filterQuery(LogFilter filter) {
     if (filter == null || filter.isNone()) {
       return "";
+    }
+    if (filter.kind() == LogFilter.Kind.QUERY) {
+      return "&query=" + encode(QueryJson.write(filter.query()));
     }
     String name =
         switch (filter.kind()) {
           case CATEGORY -> "category";
           case TYPE -> "type";
           case TAG -> "tag";
-          case NONE -> throw new IllegalStateException("unreachable");
+          case NONE, QUERY -> throw new IllegalStateException("unreachable");
         };
     StringBuilder query = new StringBuilder();
     for (String value : filter.values().stream().sorted().toList()) {

@@ -1,12 +1,14 @@
 package dev.factum.engine.spi;
 
+import dev.factum.api.Query;
 import dev.factum.api.RecordedEvent;
 import java.util.UUID;
 
 /**
- * The committed state the writer validates a batch against: stream heads and the event-id index. A
- * {@link Storage} answers from its own durable state; a {@link CommitSession} of a {@link
- * SharedStorage} answers from inside the transaction that holds the global commit lock.
+ * The committed state the writer validates a batch against: stream heads, the event-id index, and
+ * the type and tag indexes (for append conditions). A {@link Storage} answers from its own durable
+ * state; a {@link CommitSession} of a {@link SharedStorage} answers from inside the transaction
+ * that holds the global commit lock.
  */
 public interface CommittedState {
 
@@ -15,6 +17,14 @@ public interface CommittedState {
 
   /** The position of the committed event with this id, or -1 when there is none. */
   long findPosition(UUID eventId);
+
+  /**
+   * The position of the first committed event after {@code after} and not beyond {@code
+   * maxPosition} that {@code query} matches, or -1 when there is none. Served from the type and tag
+   * indexes (never a scan of the log); it is how the writer checks an {@link
+   * dev.factum.api.AppendCondition}.
+   */
+  long firstMatch(Query query, long after, long maxPosition);
 
   /** The event at {@code position}. */
   RecordedEvent readEvent(long position);

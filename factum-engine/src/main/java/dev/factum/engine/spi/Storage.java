@@ -2,6 +2,7 @@ package dev.factum.engine.spi;
 
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
+import dev.factum.api.Query;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
 import java.util.List;
@@ -45,6 +46,14 @@ public interface Storage extends CommittedState, AutoCloseable {
    */
   List<RecordedEvent> readLog(
       long from, Direction direction, int limit, LogFilter filter, long maxPosition);
+
+  /** A one-event {@link #readLog} by the query: the storage's query index serves the check. */
+  @Override
+  default long firstMatch(Query query, long after, long maxPosition) {
+    List<RecordedEvent> first =
+        readLog(after + 1, Direction.FORWARD, 1, LogFilter.query(query), maxPosition);
+    return first.isEmpty() ? -1 : first.getFirst().position();
+  }
 
   /**
    * After a commit failed with {@link dev.factum.api.StorageFullException}: makes the storage

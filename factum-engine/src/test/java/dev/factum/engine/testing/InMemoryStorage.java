@@ -5,6 +5,8 @@ import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
 import dev.factum.engine.spi.CommitBatch;
+import dev.factum.engine.spi.PositionCursor;
+import dev.factum.engine.spi.QueryPositions;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
@@ -231,13 +233,46 @@ public final class InMemoryStorage implements Storage {
         }
         return events;
       }
-      for (long position : mergeFilterIndex(start, forward, limit, filter, bound)) {
+      List<Long> positions =
+          filter.kind() == LogFilter.Kind.QUERY
+              ? QueryPositions.find(filter.query(), forward, start, bound, limit, this::indexRun)
+              : mergeFilterIndex(start, forward, limit, filter, bound);
+      for (long position : positions) {
         events.add(data.log.get((int) position));
       }
       return events;
     } finally {
       data.lock.readLock().unlock();
     }
+  }
+
+  /** The positions of one type or tag, for a query (read under the read lock). */
+  private PositionCursor indexRun(LogFilter.Kind kind, String value, boolean forward) {
+    NavigableSet<Long> entries =
+        data.filterIndex.getOrDefault(kind, Map.of()).getOrDefault(value, new TreeSet<>());
+    return new PositionCursor() {
+      private long position;
+
+      @Override
+      public boolean seek(long target) {
+        Long found = forward ? entries.ceiling(target) : entries.floor(target);
+        if (found == null) {
+          return false;
+        }
+        position = found;
+        return true;
+      }
+
+      @Override
+      public long position() {
+        return position;
+      }
+
+      @Override
+      public void close() {
+        // nothing held
+      }
+    };
   }
 
   /** One cursor per filter value over its sorted positions, merged in the read's direction. */

@@ -1,6 +1,9 @@
 package dev.factum.storage.postgres;
 
 import dev.factum.api.DataCorruptedException;
+import dev.factum.api.Direction;
+import dev.factum.api.LogFilter;
+import dev.factum.api.Query;
 import dev.factum.api.RecordedEvent;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommitSession;
@@ -12,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -170,6 +174,23 @@ final class PgCommitSession implements CommitSession {
       return PgQueries.findPosition(connection, eventId);
     } catch (SQLException e) {
       throw PgErrors.translate("looking up an event id", e);
+    }
+  }
+
+  /**
+   * Runs on this session's connection, inside the transaction holding the commit lock: it sees
+   * every commit of every server before the lock was taken, and none can commit until this one
+   * ends, so an append condition checked here is exact across servers.
+   */
+  @Override
+  public long firstMatch(Query query, long after, long maxPosition) {
+    LogQuery select = LogQuery.of(LogFilter.query(query), Direction.FORWARD);
+    try (PreparedStatement statement = connection.prepareStatement(select.sql())) {
+      select.bind(connection, statement, after + 1, maxPosition, 1);
+      List<RecordedEvent> first = EventRows.events(statement);
+      return first.isEmpty() ? -1 : first.getFirst().position();
+    } catch (SQLException e) {
+      throw PgErrors.translate("checking an append condition", e);
     }
   }
 

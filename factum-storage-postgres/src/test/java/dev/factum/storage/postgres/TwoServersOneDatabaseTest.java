@@ -18,6 +18,7 @@ import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.FactumStore;
 import dev.factum.tck.Await;
 import dev.factum.tck.Concurrently;
+import dev.factum.tck.DcbConsistencyCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,6 +61,23 @@ class TwoServersOneDatabaseTest {
 
   private static EventData event(String json) {
     return EventData.json("Happened", json);
+  }
+
+  /**
+   * DCB conditions are exact across servers: each is checked inside the commit transaction, under
+   * the lock that orders commits, so no server commits a decision made on facts the other changed.
+   */
+  @Test
+  void conditionalAppendsOnBothServersNeverDecideOnStaleFacts() throws Exception {
+    assertThat(DcbConsistencyCheck.run(List.of(a, b), 20, 15)).isPositive();
+  }
+
+  @Test
+  void conditionalAppendsOnDisjointQueriesNeverFailOnEitherServer() throws Exception {
+    int appends = DcbConsistencyCheck.runDisjoint(List.of(a, b), 20, 10);
+    Await.until(
+        "both servers' appends", Duration.ofSeconds(30), () -> a.headPosition() >= appends - 1);
+    assertThat(a.headPosition()).isEqualTo(appends - 1L);
   }
 
   @Test

@@ -8,6 +8,8 @@ import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
 import dev.factum.api.StreamDeletion;
 import dev.factum.engine.spi.CommitBatch;
+import dev.factum.engine.spi.PositionCursor;
+import dev.factum.engine.spi.QueryPositions;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
 import dev.factum.engine.spi.StreamHead;
@@ -468,7 +470,10 @@ public final class RocksDbStorage implements Storage {
     if (filter.isNone()) {
       return scanLog(from, direction, limit, maxPosition);
     }
-    List<byte[]> positions = mergeFilterIndex(from, direction, limit, filter, maxPosition);
+    List<byte[]> positions =
+        filter.kind() == LogFilter.Kind.QUERY
+            ? queryIndex(from, direction, limit, filter, maxPosition)
+            : mergeFilterIndex(from, direction, limit, filter, maxPosition);
     List<RecordedEvent> events = fetch(positions);
     for (RecordedEvent event : events) {
       if (!filter.matches(event)) {
@@ -528,6 +533,33 @@ public final class RocksDbStorage implements Storage {
     }
   }
 
+  /**
+   * Positions matching a query filter: the type and tag runs of the filter index joined by {@link
+   * QueryPositions}, so only events matching an item are fetched.
+   */
+  private List<byte[]> queryIndex(
+      long from, Direction direction, int limit, LogFilter filter, long maxPosition) {
+    boolean forward = direction == Direction.FORWARD;
+    long start = forward ? from : Math.min(from, maxPosition);
+    List<Long> found =
+        QueryPositions.find(
+            filter.query(),
+            forward,
+            start,
+            maxPosition,
+            limit,
+            (kind, value, walkForward) ->
+                new IndexCursor(
+                    db.newIterator(filterIndex, readOptions),
+                    Keys.filterPrefix(kind == LogFilter.Kind.TYPE ? Keys.TYPE : Keys.TAG, value),
+                    walkForward));
+    List<byte[]> positions = new ArrayList<>(found.size());
+    for (long position : found) {
+      positions.add(Keys.position(position));
+    }
+    return positions;
+  }
+
   /** Positions matching the filter, merged across one index iterator per filter value. */
   private List<byte[]> mergeFilterIndex(
       long from, Direction direction, int limit, LogFilter filter, long maxPosition) {
@@ -537,7 +569,7 @@ public final class RocksDbStorage implements Storage {
           case CATEGORY -> Keys.CATEGORY;
           case TYPE -> Keys.TYPE;
           case TAG -> Keys.TAG;
-          case NONE -> throw new IllegalArgumentException("no filter");
+          case NONE, QUERY -> throw new IllegalArgumentException("not a value filter");
         };
     long start = forward ? from : Math.min(from, maxPosition);
     List<byte[]> positions = new ArrayList<>(Math.min(limit, 1024));
@@ -585,10 +617,11 @@ public final class RocksDbStorage implements Storage {
   }
 
   /** One filter value's run of index keys, walked in one direction. */
-  private static final class IndexCursor implements AutoCloseable {
+  private static final class IndexCursor implements PositionCursor {
     private final RocksIterator iterator;
     private final byte[] prefix;
     private final boolean forward;
+    private boolean loaded;
     long position;
 
     IndexCursor(RocksIterator iterator, byte[] prefix, boolean forward) {
@@ -597,7 +630,11 @@ public final class RocksDbStorage implements Storage {
       this.forward = forward;
     }
 
-    boolean seek(long start) {
+    @Override
+    public boolean seek(long start) {
+      if (loaded && (forward ? position >= start : position <= start)) {
+        return true;
+      }
       byte[] key = Keys.withLong(prefix, start);
       if (forward) {
         iterator.seek(key);
@@ -616,7 +653,13 @@ public final class RocksDbStorage implements Storage {
       return load();
     }
 
+    @Override
+    public long position() {
+      return position;
+    }
+
     private boolean load() {
+      loaded = false;
       if (!iterator.isValid()) {
         checkIterator(iterator);
         return false;
@@ -626,6 +669,7 @@ public final class RocksDbStorage implements Storage {
         return false;
       }
       position = Keys.readLong(key, prefix.length);
+      loaded = true;
       return true;
     }
 

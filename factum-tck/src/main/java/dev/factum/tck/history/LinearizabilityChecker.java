@@ -1,6 +1,7 @@
 package dev.factum.tck.history;
 
 import dev.factum.tck.history.Operation.Append;
+import dev.factum.tck.history.Operation.ConditionFailed;
 import dev.factum.tck.history.Operation.Conflict;
 import dev.factum.tck.history.Operation.Ok;
 import dev.factum.tck.history.Operation.Read;
@@ -11,6 +12,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -42,7 +45,13 @@ import java.util.UUID;
  *       returned, before it began; {@link Kind#PHANTOM} only events appended to that stream by an
  *       append invoked before the read completed; {@link Kind#PARTIAL_READ} an append wholly or not
  *       at all; {@link Kind#DIVERGENT} the same event at the same revision and position wherever it
- *       is seen.
+ *       is seen;
+ *   <li>DCB conditions: {@link Kind#CONDITION_VIOLATED} a conditional append that succeeded has no
+ *       matching event of a landed append between its {@code after} and its own first position, and
+ *       one that failed never lands; {@link Kind#UNEXPLAINED_CONDITION_FAILURE} a failure names a
+ *       landed matching event above {@code after}, of an append invoked before the failure
+ *       completed, and the first such (positions are commit order, so an earlier match was
+ *       committed before it too).
  * </ol>
  *
  * An append of unknown outcome may or may not have happened: it takes part once a read shows where
@@ -65,7 +74,9 @@ public final class LinearizabilityChecker {
     STALE_READ,
     PHANTOM,
     PARTIAL_READ,
-    DIVERGENT
+    DIVERGENT,
+    CONDITION_VIOLATED,
+    UNEXPLAINED_CONDITION_FAILURE
   }
 
   /** One broken rule, with the operations involved. */
@@ -139,6 +150,7 @@ public final class LinearizabilityChecker {
               landed(append, ok);
             }
             case Conflict c -> conflicts++;
+            case ConditionFailed c -> conflicts++;
             case Unknown u -> unknown++;
           }
         }
@@ -154,6 +166,7 @@ public final class LinearizabilityChecker {
     checkPositions();
     readsByStream.forEach(this::checkReads);
     appendsByStream.forEach(this::checkConflicts);
+    checkConditions();
     return new Report(
         history.size(),
         appended,
@@ -390,6 +403,86 @@ public final class LinearizabilityChecker {
             mustSee);
       }
     }
+  }
+
+  /** A landed event whose type and tags are known. */
+  private record Placed(Append append, Operation.EventFacts facts) {}
+
+  /** Conditions held for every success and every failure names the first real conflict. */
+  private void checkConditions() {
+    NavigableMap<Long, Placed> byPosition = new TreeMap<>();
+    for (Map.Entry<Append, Landing> landed : landings.entrySet()) {
+      Append append = landed.getKey();
+      for (int i = 0; i < append.facts().size(); i++) {
+        byPosition.put(
+            landed.getValue().firstPosition() + i, new Placed(append, append.facts().get(i)));
+      }
+    }
+    for (List<Append> appends : appendsByStream.values()) {
+      for (Append append : appends) {
+        if (append.condition() != null) {
+          checkCondition(append, append.condition(), byPosition);
+        }
+      }
+    }
+  }
+
+  private void checkCondition(
+      Append append, Operation.Condition condition, NavigableMap<Long, Placed> byPosition) {
+    Landing landing = landings.get(append);
+    if (append.outcome() instanceof ConditionFailed failed) {
+      if (landing != null) {
+        violation(Kind.CONDITION_VIOLATED, "%s failed its condition, yet landed", append);
+        return;
+      }
+      Placed conflict = byPosition.get(failed.conflictingPosition());
+      if (failed.conflictingPosition() <= condition.after()
+          || conflict == null
+          || !matches(condition, conflict)
+          || !explains(conflict.append(), append)) {
+        violation(
+            Kind.UNEXPLAINED_CONDITION_FAILURE,
+            "%s failed on position %d, where no matching event of an earlier append landed",
+            append,
+            failed.conflictingPosition());
+        return;
+      }
+      Long earlier = firstMatch(byPosition, condition, failed.conflictingPosition());
+      if (earlier != null) {
+        violation(
+            Kind.UNEXPLAINED_CONDITION_FAILURE,
+            "%s failed on position %d, but position %d matched first",
+            append,
+            failed.conflictingPosition(),
+            earlier);
+      }
+    } else if (landing != null) {
+      Long stale = firstMatch(byPosition, condition, landing.firstPosition());
+      if (stale != null) {
+        violation(
+            Kind.CONDITION_VIOLATED,
+            "%s landed at position %d although the event at %d matched its condition",
+            append,
+            landing.firstPosition(),
+            stale);
+      }
+    }
+  }
+
+  /** The first position above the condition's {@code after} and below {@code end} it matches. */
+  private static Long firstMatch(
+      NavigableMap<Long, Placed> byPosition, Operation.Condition condition, long end) {
+    for (Map.Entry<Long, Placed> entry :
+        byPosition.subMap(condition.after(), false, end, false).entrySet()) {
+      if (matches(condition, entry.getValue())) {
+        return entry.getKey();
+      }
+    }
+    return null;
+  }
+
+  private static boolean matches(Operation.Condition condition, Placed event) {
+    return condition.query().matches(event.facts().type(), event.facts().tags());
   }
 
   @SuppressWarnings("ReferenceEquality") // the same operation, not an equal-looking one

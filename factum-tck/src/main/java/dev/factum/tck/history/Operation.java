@@ -1,6 +1,8 @@
 package dev.factum.tck.history;
 
+import dev.factum.api.Query;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -30,6 +32,9 @@ public sealed interface Operation {
    * @param expected the expected revision: the revision of the stream's last event, {@link
    *     #NO_STREAM} or {@link #ANY}
    * @param eventIds the ids of the events sent, in order (unique in the history)
+   * @param facts the type and tags of each event sent, in order, for checking DCB conditions (empty
+   *     when not recorded: such events are never taken to match a query)
+   * @param condition the append's DCB condition, or null
    */
   record Append(
       int client,
@@ -38,13 +43,31 @@ public sealed interface Operation {
       List<UUID> eventIds,
       long invokedAt,
       long completedAt,
-      AppendOutcome outcome)
+      AppendOutcome outcome,
+      List<EventFacts> facts,
+      Condition condition)
       implements Operation {
     public Append {
       eventIds = List.copyOf(eventIds);
+      facts = List.copyOf(facts);
       if (eventIds.isEmpty()) {
         throw new IllegalArgumentException("an append has events");
       }
+      if (!facts.isEmpty() && facts.size() != eventIds.size()) {
+        throw new IllegalArgumentException("facts are recorded for every event or for none");
+      }
+    }
+
+    /** An append without a DCB condition and without event facts. */
+    public Append(
+        int client,
+        String stream,
+        long expected,
+        List<UUID> eventIds,
+        long invokedAt,
+        long completedAt,
+        AppendOutcome outcome) {
+      this(client, stream, expected, eventIds, invokedAt, completedAt, outcome, List.of(), null);
     }
 
     boolean exact() {
@@ -83,6 +106,19 @@ public sealed interface Operation {
     }
   }
 
+  /** What a DCB query looks at in an event: its type and tags. */
+  record EventFacts(String type, Set<String> tags) {
+    public EventFacts {
+      tags = Set.copyOf(tags);
+    }
+  }
+
+  /**
+   * A DCB condition: the append must fail if an event matching {@code query} lies at a position
+   * above {@code after} (-1: any position).
+   */
+  record Condition(Query query, long after) {}
+
   /** An event as a read returned it. */
   record ReadEvent(UUID id, long revision, long position) {}
 
@@ -98,6 +134,9 @@ public sealed interface Operation {
    * has no event).
    */
   record Conflict(long actualRevision) implements AppendOutcome {}
+
+  /** Rejected because its DCB condition failed on the event at {@code conflictingPosition}. */
+  record ConditionFailed(long conflictingPosition) implements AppendOutcome {}
 
   /** No answer (a timeout, a broken connection, a 5xx): it may or may not have happened. */
   record Unknown(String why) implements AppendOutcome {}

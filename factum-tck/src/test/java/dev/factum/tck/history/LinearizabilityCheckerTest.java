@@ -4,6 +4,7 @@ import static dev.factum.tck.history.Operation.ANY;
 import static dev.factum.tck.history.Operation.NO_STREAM;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.factum.api.Query;
 import dev.factum.tck.history.LinearizabilityChecker.Kind;
 import dev.factum.tck.history.LinearizabilityChecker.Report;
 import dev.factum.tck.history.Operation.Append;
@@ -15,6 +16,7 @@ import dev.factum.tck.history.Operation.ReadEvent;
 import dev.factum.tck.history.Operation.Unknown;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -248,5 +250,64 @@ class LinearizabilityCheckerTest {
     Report report = LinearizabilityChecker.check(history);
     assertThat(report.ok()).as(report.toString()).isTrue();
     assertThat(System.nanoTime() - started).as("nanoseconds to check").isLessThan(20_000_000_000L);
+  }
+
+  // ---- DCB conditions
+
+  private Append conditional(
+      int client, String type, String tag, long after, long from, long to, AppendOutcome outcome) {
+    return new Append(
+        client,
+        "d-" + client,
+        ANY,
+        events(1),
+        from,
+        to,
+        outcome,
+        List.of(new Operation.EventFacts(type, Set.of(tag))),
+        new Operation.Condition(Query.tags(tag), after));
+  }
+
+  @Test
+  void conditionalAppendsThatHeldAndFailedOnTheFirstConflictPass() {
+    Append first = conditional(1, "T", "k", -1, 0, 10, ok(0, 0, 1));
+    Append second = conditional(2, "T", "k", 0, 20, 30, ok(0, 1, 1));
+    Append stale = conditional(3, "T", "k", 0, 25, 40, new Operation.ConditionFailed(1));
+    Append unrelated = conditional(4, "T", "other", -1, 5, 45, ok(0, 2, 1));
+    Report report = check(first, second, stale, unrelated);
+    assertThat(report.ok()).as(report.toString()).isTrue();
+  }
+
+  @Test
+  void aConditionalAppendThatLandedAfterAMatchingEventIsCaught() {
+    Append first = conditional(1, "T", "k", -1, 0, 10, ok(0, 0, 1));
+    Append blind = conditional(2, "T", "k", -1, 5, 30, ok(0, 1, 1));
+    assertCaught(check(first, blind), Kind.CONDITION_VIOLATED);
+  }
+
+  @Test
+  void aConditionFailureWithoutARealConflictIsCaught() {
+    Append first = conditional(1, "T", "k", -1, 0, 10, ok(0, 0, 1));
+    Append other = conditional(2, "T", "other", -1, 0, 10, ok(0, 1, 1));
+    assertCaught(
+        check(first, other, conditional(3, "T", "k", 0, 20, 30, new Operation.ConditionFailed(1))),
+        Kind.UNEXPLAINED_CONDITION_FAILURE);
+    assertCaught(
+        check(first, other, conditional(3, "T", "k", 0, 20, 30, new Operation.ConditionFailed(0))),
+        Kind.UNEXPLAINED_CONDITION_FAILURE);
+    Append later = conditional(4, "T", "k", -1, 50, 60, ok(0, 2, 1));
+    assertCaught(
+        check(first, later, conditional(3, "T", "k", -1, 20, 30, new Operation.ConditionFailed(2))),
+        Kind.UNEXPLAINED_CONDITION_FAILURE);
+  }
+
+  @Test
+  void aConditionFailureNamingALaterConflictThanTheFirstIsCaught() {
+    Append first = conditional(1, "T", "k", -1, 0, 10, ok(0, 0, 1));
+    Append second = conditional(2, "T", "k", 0, 0, 20, ok(0, 1, 1));
+    assertCaught(
+        check(
+            first, second, conditional(3, "T", "k", -1, 25, 30, new Operation.ConditionFailed(1))),
+        Kind.UNEXPLAINED_CONDITION_FAILURE);
   }
 }
