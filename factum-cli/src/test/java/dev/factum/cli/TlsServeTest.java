@@ -116,9 +116,12 @@ class TlsServeTest {
             server.key().toString())) {
       assertThat(serve.said())
           .contains("factum: TLS with the certificate of CN=server")
+          .contains("factum: auth on")
           .contains("factum: listening on https://0.0.0.0:");
       String url = "https://127.0.0.1:" + serve.port();
       String cacert = ca.certificate().toString();
+      // off loopback auth is always on: the first start wrote an admin key
+      String key = Files.readString(temp.resolve("data").resolve("admin.key")).trim();
       FactumCommandTest.Run append =
           factum(
               "append",
@@ -130,9 +133,12 @@ class TlsServeTest {
               "--url",
               url,
               "--cacert",
-              cacert);
+              cacert,
+              "--api-key",
+              key);
       assertThat(append.exit()).as(append.err()).isZero();
-      FactumCommandTest.Run read = factum("read", "order-1", "--url", url, "--cacert", cacert);
+      FactumCommandTest.Run read =
+          factum("read", "order-1", "--url", url, "--cacert", cacert, "--api-key", key);
       assertThat(read.exit()).as(read.err()).isZero();
       assertThat(read.out()).contains("\"type\":\"Placed\"");
       FactumCommandTest.Run untrusted = factum("read", "order-1", "--url", url);

@@ -270,6 +270,49 @@ class AuthHttpTest {
     assertThat(call("GET", "/streams/order-1", reader, null).status()).isEqualTo(200);
   }
 
+  /** A condition's outcome tells about every event its query matches, so it needs their rights. */
+  @Test
+  void appendConditionsNeedAKeyThatCouldReadWhatTheyMatch() throws Exception {
+    String scoped = key("writer", ",\"categories\":[\"order\"]");
+    String writer = key("writer", "");
+    long head = head();
+    for (String query :
+        List.of("{\"items\":[{\"types\":[\"T\"]}]}", "{\"items\":[{\"tags\":[\"a\"]}]}")) {
+      String body =
+          "{\"expectedRevision\":\"any\",\"condition\":{\"failIfEventsMatch\":"
+              + query
+              + "},\"events\":[{\"type\":\"T\",\"data\":{}}]}";
+      TestServer.Reply refused = call("POST", "/streams/order-5", scoped, body);
+      assertThat(refused.status()).as(query).isEqualTo(403);
+      assertThat(refused.json().get("code").asText()).isEqualTo("forbidden");
+    }
+    // an unscoped writer may not ask about the system streams' events: any type, or a $-type
+    for (String query :
+        List.of(
+            "{\"items\":[]}",
+            "{\"items\":[{}]}",
+            "{\"items\":[{\"types\":[\"$key-created\"]}]}",
+            "{\"items\":[{\"types\":[\"T\"]},{\"types\":[\"$key-revoked\",\"T\"]}]}")) {
+      String body =
+          "{\"expectedRevision\":\"any\",\"condition\":{\"failIfEventsMatch\":"
+              + query
+              + "},\"events\":[{\"type\":\"T\",\"data\":{}}]}";
+      assertThat(call("POST", "/streams/order-5", writer, body).status()).as(query).isEqualTo(403);
+    }
+    String dcb =
+        "{\"events\":[{\"type\":\"T\",\"data\":\"x\",\"tags\":[]}],\"condition\":"
+            + "{\"failIfEventsMatch\":{\"items\":[{}]}}}";
+    assertThat(call("POST", "/dcb/append", writer, dcb).status()).isEqualTo(403);
+    assertThat(head()).isEqualTo(head);
+    // what the rights cover works: types or tags of user events, and anything for an admin
+    String typed =
+        "{\"expectedRevision\":\"any\",\"condition\":{\"failIfEventsMatch\":"
+            + "{\"items\":[{\"types\":[\"Nothing\"]},{\"tags\":[\"a\"]}]}},"
+            + "\"events\":[{\"type\":\"T\",\"data\":{}}]}";
+    assertThat(call("POST", "/streams/order-5", writer, typed).status()).isEqualTo(200);
+    assertThat(call("POST", "/dcb/append", admin, dcb).status()).isEqualTo(200);
+  }
+
   private List<JsonNode> wholeLog(String key, int limit) throws Exception {
     List<JsonNode> events = new ArrayList<>();
     String next = "/all?limit=" + limit;

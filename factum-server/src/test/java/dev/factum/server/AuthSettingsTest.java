@@ -19,6 +19,6 @@ class AuthSettingsTest {
     assertThat(open.enabledFor("no-such-host.invalid")).isTrue();
     assertThat(AuthSettings.on(Path.of("k")).enabledFor("127.0.0.1")).isTrue();
     assertThat(ServerConfig.DEFAULT.authEnabled()).isFalse();
-    assertThat(ServerConfig.DEFAULT.withHost("0.0.0.0").authEnabled()).isTrue();
+    assertThat(ServerConfig.DEFAULT.withListener("0.0.0.0", null, true).authEnabled()).isTrue();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.tck.TestCertificates;
 import dev.factum.tck.TestCertificates.KeyType;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,9 +51,15 @@ class TlsTest {
   private static TestServer tlsServer(Path data, TestCertificates.Server identity)
       throws Exception {
     ServerConfig config =
-        ServerConfig.DEFAULT.withListener(
-            "0.0.0.0", TlsConfig.fromPem(identity.chain(), identity.key()), false);
+        ServerConfig.DEFAULT
+            .withListener("0.0.0.0", TlsConfig.fromPem(identity.chain(), identity.key()), false)
+            .withAuth(AuthSettings.on(data.resolve("admin.key"))); // always on off loopback
     return new TestServer(data, config);
+  }
+
+  /** The header with the admin key the server made at its first start. */
+  private static String bearer(Path data) throws IOException {
+    return "Authorization: Bearer " + Files.readString(data.resolve("admin.key")).trim();
   }
 
   private static String local(TestServer server, String path) {
@@ -65,10 +72,13 @@ class TlsTest {
     try (TestServer server = tlsServer(data, rsa)) {
       assertThat(server.server.uri().getScheme()).isEqualTo("https");
       String cacert = ca.certificate().toString();
+      String bearer = bearer(data);
       Curl append =
           curl(
               "--cacert",
               cacert,
+              "-H",
+              bearer,
               local(server, "/streams/order-1"),
               "-H",
               "Content-Type: application/json",
@@ -82,6 +92,8 @@ class TlsTest {
               "-v",
               "--cacert",
               cacert,
+              "-H",
+              bearer,
               local(server, "/streams/order-1"),
               local(server, "/all?limit=10"));
       assertThat(reads.exit()).as(reads.out()).isZero();
@@ -90,7 +102,15 @@ class TlsTest {
           .contains("Re-using existing connection")
           .contains("\"type\":\"Placed\"");
       Curl sse =
-          curl("-N", "--max-time", "1", "--cacert", cacert, local(server, "/all/events?from=0"));
+          curl(
+              "-N",
+              "--max-time",
+              "1",
+              "--cacert",
+              cacert,
+              "-H",
+              bearer,
+              local(server, "/all/events?from=0"));
       assertThat(sse.exit()).as("curl stops the feed after a second (28)").isEqualTo(28);
       assertThat(sse.out()).contains("id: 0").contains("\"type\":\"Placed\"").contains("caught-up");
       Curl metrics = curl("-f", "--cacert", cacert, local(server, "/metrics"));
