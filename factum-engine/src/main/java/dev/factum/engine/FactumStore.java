@@ -52,6 +52,7 @@ public final class FactumStore implements EventStore {
   private final Set<SubscriptionWorker> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicLong subscriptionIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final StoreRecords records;
 
   private FactumStore(Storage storage, StoreOptions options, LongSupplier nanoClock) {
     this.storage = storage;
@@ -59,6 +60,7 @@ public final class FactumStore implements EventStore {
     this.validator = new RequestValidator(options.limits());
     this.publisher = new HeadPublisher(storage.lastPosition());
     this.pipeline = new AppendPipeline(storage, options, publisher, "factum", nanoClock);
+    this.records = new StoreRecords(storage, guard, validator, pipeline);
   }
 
   /** Opens a store over {@code storage}, which it then owns (and closes). */
@@ -100,6 +102,34 @@ public final class FactumStore implements EventStore {
   /** Reads the whole store and checks every invariant of its data. */
   public VerifyReport verify() {
     return guard.read(storage::verify);
+  }
+
+  /** The store records: a small durable key-value space written through the single writer. */
+  public StoreRecords records() {
+    return records;
+  }
+
+  /**
+   * An append that commits together with {@code writes} to store records, only if {@code
+   * recordGuard} and the writes' expected versions hold (see {@link
+   * WriteCommand.AppendWithRecords}).
+   */
+  CompletableFuture<AppendResult> appendWithRecords(
+      AppendRequest request, List<RecordWrite> writes, RecordGuard recordGuard) {
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    try {
+      List<AppendRequest> copy = copyOf(List.of(nonNull(request)));
+      long bytes = validator.validateAppend(copy);
+      int events = copy.stream().mapToInt(p -> p.events().size()).sum();
+      WriteCommand.Append append = new WriteCommand.Append(copy, false, bytes, events, future);
+      pipeline.submit(
+          new WriteCommand.AppendWithRecords(append, records.checked(writes), recordGuard));
+    } catch (FactumException rejected) {
+      future.completeExceptionally(rejected);
+    }
+    @SuppressWarnings("unchecked")
+    CompletableFuture<AppendResult> result = (CompletableFuture<AppendResult>) (Object) future;
+    return result;
   }
 
   @Override

@@ -28,6 +28,10 @@ public enum ProblemCode {
   UNSUPPORTED_FORMAT(
       ErrorCode.UNSUPPORTED_FORMAT, 500, "The stored data is in a format this server cannot read"),
   STORAGE_FAILURE(ErrorCode.STORAGE_FAILURE, 500, "The storage failed"),
+  RECORD_CONFLICT(ErrorCode.RECORD_CONFLICT, 409, "The record was changed concurrently"),
+  GROUP_NOT_FOUND(ErrorCode.GROUP_NOT_FOUND, 404, "The consumer group does not exist"),
+  GROUP_EXISTS(ErrorCode.GROUP_EXISTS, 409, "The consumer group exists already"),
+  NOT_DELIVERED(ErrorCode.NOT_DELIVERED, 409, "The event is not delivered to this consumer"),
   PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request is over a size limit"),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The content type is not supported"),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "The method is not allowed on this resource"),
