@@ -19,6 +19,7 @@ import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.api.groups.ConsumerGroups;
 import dev.factum.engine.spi.SharedStorage;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
@@ -53,6 +54,7 @@ public final class FactumStore implements EventStore {
   private final AtomicLong subscriptionIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final StoreRecords records;
+  private ConsumerGroupManager groups;
 
   private FactumStore(Storage storage, StoreOptions options, LongSupplier nanoClock) {
     this.storage = storage;
@@ -78,6 +80,13 @@ public final class FactumStore implements EventStore {
     if (storage instanceof SharedStorage shared) {
       shared.watchCommits(store.publisher::publish);
     }
+    try {
+      store.groups = new ConsumerGroupManager(store, store.records, store.validator, nanoClock);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    store.groups.start();
     return store;
   }
 
@@ -102,6 +111,17 @@ public final class FactumStore implements EventStore {
   /** Reads the whole store and checks every invariant of its data. */
   public VerifyReport verify() {
     return guard.read(storage::verify);
+  }
+
+  /** The consumer groups of this store (see {@link ConsumerGroups}). */
+  @Override
+  public ConsumerGroups consumerGroups() {
+    return groups;
+  }
+
+  /** The newest position published to readers of this process. */
+  long publishedHead() {
+    return publisher.head();
   }
 
   /** The store records: a small durable key-value space written through the single writer. */
@@ -465,6 +485,9 @@ public final class FactumStore implements EventStore {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (groups != null) {
+      groups.close(); // writes the checkpoints while the writer still runs
     }
     pipeline.close();
     publisher.stop();
