@@ -55,7 +55,23 @@ public enum ErrorCode {
   /** The key's role or stream scopes do not allow this; nothing was written. */
   FORBIDDEN("forbidden"),
   /** The key is over its request rate limit; retry after the given delay. */
-  RATE_LIMITED("rate-limited");
+  RATE_LIMITED("rate-limited"),
+  /**
+   * A conditional write of a store record (or of what is kept in one, such as a consumer group's
+   * definition) found the record at another version than expected: someone changed it first.
+   * Nothing was written; read it again and retry.
+   */
+  RECORD_CONFLICT("record-conflict"),
+  /** No consumer group of that name exists (it was never created, or was deleted). */
+  GROUP_NOT_FOUND("group-not-found"),
+  /** A consumer group of that name exists already. */
+  GROUP_EXISTS("group-exists"),
+  /**
+   * An ack, nack or park named an event that is not delivered to that consumer right now: it was
+   * never delivered to it, was already acked or parked, or was handed to another consumer after a
+   * timeout. Nothing changed.
+   */
+  NOT_DELIVERED("not-delivered");
 
   private final String id;
 

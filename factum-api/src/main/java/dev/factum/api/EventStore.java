@@ -1,5 +1,6 @@
 package dev.factum.api;
 
+import dev.factum.api.groups.ConsumerGroups;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -122,6 +123,14 @@ public interface EventStore extends AutoCloseable {
 
   /** Starts a subscription; deliveries happen on a thread of the store's. */
   Subscription subscribe(SubscriptionRequest request, SubscriptionListener listener);
+
+  /**
+   * The store's consumer groups (server-side checkpoints, competing consumers in stream order).
+   * Stores that do not offer them throw {@link UnsupportedOperationException}.
+   */
+  default ConsumerGroups consumerGroups() {
+    throw new UnsupportedOperationException("this EventStore does not offer consumer groups yet");
+  }
 
   /**
    * Closes the store: finishes what is queued, ends subscriptions (with {@link

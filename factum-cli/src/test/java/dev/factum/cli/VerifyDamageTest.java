@@ -75,7 +75,8 @@ class VerifyDamageTest {
     writeEvents(6);
     List<ColumnFamilyDescriptor> families = new ArrayList<>();
     for (String name :
-        List.of("default", "log", "heads", "stream-index", "event-ids", "filter-index")) {
+        List.of(
+            "default", "log", "heads", "stream-index", "event-ids", "filter-index", "records")) {
       families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8)));
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();

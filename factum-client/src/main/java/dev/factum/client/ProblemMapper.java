@@ -6,11 +6,15 @@ import dev.factum.api.DataCorruptedException;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
 import dev.factum.api.ForbiddenException;
+import dev.factum.api.GroupExistsException;
+import dev.factum.api.GroupNotFoundException;
 import dev.factum.api.IdempotencyConflictException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LimitExceededException;
+import dev.factum.api.NotDeliveredException;
 import dev.factum.api.OverloadedException;
 import dev.factum.api.RateLimitedException;
+import dev.factum.api.RecordConflictException;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
 import dev.factum.api.StoreClosedException;
@@ -99,6 +103,10 @@ final class ProblemMapper {
           case DATA_CORRUPTED -> new DataCorruptedException(detail, cause);
           case UNSUPPORTED_FORMAT -> new UnsupportedFormatException(detail, cause);
           case STORAGE_FAILURE -> new StorageFailureException(detail, cause);
+          case RECORD_CONFLICT -> new RecordConflictException(detail, cause);
+          case GROUP_NOT_FOUND -> new GroupNotFoundException(detail, cause);
+          case GROUP_EXISTS -> new GroupExistsException(detail, cause);
+          case NOT_DELIVERED -> new NotDeliveredException(detail, cause);
           case UNSUPPORTED_MEDIA_TYPE, METHOD_NOT_ALLOWED, NOT_FOUND, INTERNAL_ERROR ->
               new UnexpectedResponseException(
                   status, "the server answered " + status + " " + code + ": " + detail, cause);

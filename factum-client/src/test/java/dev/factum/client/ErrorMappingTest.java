@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.factum.api.AppendCondition;
 import dev.factum.api.AppendConditionFailedException;
 import dev.factum.api.AppendRequest;
@@ -16,15 +18,19 @@ import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
 import dev.factum.api.ForbiddenException;
+import dev.factum.api.GroupExistsException;
+import dev.factum.api.GroupNotFoundException;
 import dev.factum.api.IdempotencyConflictException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LimitExceededException;
 import dev.factum.api.LimitExceededException.Limit;
 import dev.factum.api.Limits;
 import dev.factum.api.LogFilter;
+import dev.factum.api.NotDeliveredException;
 import dev.factum.api.OverloadedException;
 import dev.factum.api.Query;
 import dev.factum.api.RateLimitedException;
+import dev.factum.api.RecordConflictException;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
 import dev.factum.api.StoreClosedException;
@@ -47,7 +53,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -221,7 +229,34 @@ class ErrorMappingTest {
       case UNAUTHORIZED -> UnauthorizedException.class;
       case FORBIDDEN -> ForbiddenException.class;
       case RATE_LIMITED -> RateLimitedException.class;
+      case RECORD_CONFLICT -> RecordConflictException.class;
+      case GROUP_NOT_FOUND -> GroupNotFoundException.class;
+      case GROUP_EXISTS -> GroupExistsException.class;
+      case NOT_DELIVERED -> NotDeliveredException.class;
     };
+  }
+
+  /**
+   * Codes of consumer groups, which have a Java API but no HTTP routes yet (issue 12, item 6): the
+   * server cannot produce them, so they are mapped from a problem document instead.
+   */
+  private static final Set<ErrorCode> NOT_SERVED_YET =
+      EnumSet.of(
+          ErrorCode.RECORD_CONFLICT,
+          ErrorCode.GROUP_NOT_FOUND,
+          ErrorCode.GROUP_EXISTS,
+          ErrorCode.NOT_DELIVERED);
+
+  @Test
+  void codesNotServedYetMapFromTheirProblemDocumentsToTheirExceptionTypes() {
+    for (ErrorCode code : NOT_SERVED_YET) {
+      ObjectNode problem = JsonNodeFactory.instance.objectNode();
+      problem.put("code", code.id()).put("title", "t").put("detail", "what happened");
+      FactumException mapped = ProblemMapper.fromProblem(problem, 409, null, null);
+      assertThat(mapped).as(code.id()).isExactlyInstanceOf(expectedType(code));
+      assertThat(mapped.code()).isEqualTo(code);
+      assertThat(mapped.getMessage()).isEqualTo("what happened");
+    }
   }
 
   @Test
@@ -229,10 +264,11 @@ class ErrorMappingTest {
     Map<ErrorCode, Trigger> triggers = triggers();
     assertThat(triggers.keySet())
         .as("every code has a trigger")
-        .containsExactly(ErrorCode.values());
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(ErrorCode.values()).filter(c -> !NOT_SERVED_YET.contains(c)).toList());
     // A queue of one command, so that one held commit and one queued append make it full.
     StoreOptions options = StoreOptions.DEFAULT.withQueue(1, StoreOptions.DEFAULT.maxQueuedBytes());
-    for (ErrorCode code : ErrorCode.values()) {
+    for (ErrorCode code : triggers.keySet()) {
       Path data = directory.resolve(code.id());
       ServerConfig config =
           AUTH.contains(code)

@@ -12,6 +12,7 @@ import dev.factum.api.ImportResult;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.MultiAppendResult;
 import dev.factum.api.Query;
+import dev.factum.api.RecordConflictException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamDeletion;
@@ -20,15 +21,19 @@ import dev.factum.api.StreamState;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommittedState;
+import dev.factum.engine.spi.RecordKey;
+import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -64,6 +69,11 @@ import java.util.UUID;
  *       committed or staged; new events get {@code max(now, floor)}; an import's own timestamps
  *       must not be older than {@code floor}. The floor moves only when something is staged, so an
  *       import's rule depends on the committed log, not on the clock.
+ *   <li>Store records change only through commands staged here: a record write is checked against
+ *       the record as committed or staged before it (its expected version, and the command's {@link
+ *       RecordGuard}), and a put gets the current version plus one (1 for a new key). Records
+ *       written with an append are staged only if the append commits, and a retried append writes
+ *       none.
  * </ul>
  *
  * Only the writer thread uses a stager.
@@ -75,6 +85,16 @@ final class BatchStager {
   private final List<RecordedEvent> events = new ArrayList<>();
   private final Map<String, StreamHead> heads = new HashMap<>();
   private final Map<UUID, RecordedEvent> stagedIds = new HashMap<>();
+
+  /** Records staged in this batch: a null value is a delete. */
+  private final Map<RecordKey, StoreRecord> records = new HashMap<>();
+
+  /** Keys this batch deletes (some then written anew at version 1). */
+  private final Set<RecordKey> deletedRecords = new HashSet<>();
+
+  /** Keys the command being checked deletes and then writes again. */
+  private final Set<RecordKey> deletedInCommand = new HashSet<>();
+
   private long nextPosition;
 
   /** The newest committed position when the batch began: what the committed state holds. */
@@ -106,6 +126,8 @@ final class BatchStager {
     heads.clear();
     stagedIds.clear();
     committedEnd = nextPosition - 1;
+    records.clear();
+    deletedRecords.clear();
     this.now = now;
   }
 
@@ -120,7 +142,21 @@ final class BatchStager {
   }
 
   CommitBatch batch() {
-    return new CommitBatch(List.copyOf(events), Map.copyOf(heads));
+    if (records.isEmpty()) {
+      return new CommitBatch(List.copyOf(events), Map.copyOf(heads));
+    }
+    List<StoreRecord> puts = new ArrayList<>();
+    List<RecordKey> deletes = new ArrayList<>();
+    for (Map.Entry<RecordKey, StoreRecord> entry : new TreeMap<>(records).entrySet()) {
+      if (entry.getValue() == null || deletedRecords.contains(entry.getKey())) {
+        deletes.add(entry.getKey());
+      }
+      if (entry.getValue() != null) {
+        puts.add(entry.getValue());
+      }
+    }
+    return new CommitBatch(
+        List.copyOf(events), Map.copyOf(heads), List.copyOf(puts), List.copyOf(deletes));
   }
 
   /** The batch committed: its heads are now the durable state. */
@@ -144,12 +180,18 @@ final class BatchStager {
     events.clear();
     heads.clear();
     stagedIds.clear();
+    records.clear();
+    deletedRecords.clear();
   }
 
   /** What staging {@code batch} will look up: every stream it touches and every event id sent. */
   static void keysOf(List<WriteCommand> batch, Set<String> streams, List<UUID> ids) {
     for (WriteCommand command : batch) {
-      switch (command) {
+      WriteCommand unwrapped =
+          command instanceof WriteCommand.AppendWithRecords withRecords
+              ? withRecords.append()
+              : command;
+      switch (unwrapped) {
         case WriteCommand.Append append -> {
           for (AppendRequest part : append.parts()) {
             streams.add(part.stream());
@@ -159,6 +201,12 @@ final class BatchStager {
               }
             }
           }
+        }
+        case WriteCommand.AppendWithRecords withRecords -> {
+          // unwrapped above
+        }
+        case WriteCommand.Records recordsOnly -> {
+          // records are read one by one under the commit lock
         }
         case WriteCommand.Delete delete -> {
           streams.add(delete.stream());
@@ -179,9 +227,98 @@ final class BatchStager {
   Object stage(WriteCommand command) {
     return switch (command) {
       case WriteCommand.Append append -> stageAppend(append);
+      case WriteCommand.AppendWithRecords withRecords -> stageAppendWithRecords(withRecords);
+      case WriteCommand.Records recordsOnly ->
+          stageRecords(recordsOnly.writes(), recordsOnly.guard());
       case WriteCommand.Delete delete -> stageDelete(delete);
       case WriteCommand.Import imported -> stageImport(imported);
     };
+  }
+
+  /**
+   * The records are checked first (checking stages nothing), then the append is staged (a rejected
+   * append stages nothing), and only then the records: so both commit or neither does.
+   */
+  private Object stageAppendWithRecords(WriteCommand.AppendWithRecords command) {
+    if (isExactRetry(command.append())) {
+      return stageAppend(command.append());
+    }
+    Map<RecordKey, StoreRecord> scratch =
+        checkRecords(command.writes(), command.guard(), new ArrayList<Long>());
+    Object result = stageAppend(command.append());
+    mergeRecords(scratch);
+    return result;
+  }
+
+  /** Whether every part of the append is an exact retry of a committed append. */
+  private boolean isExactRetry(WriteCommand.Append command) {
+    for (AppendRequest part : command.parts()) {
+      if (findRetry(part) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Object stageRecords(List<RecordWrite> writes, RecordGuard guard) {
+    List<Long> versions = new ArrayList<>(writes.size());
+    mergeRecords(checkRecords(writes, guard, versions));
+    return List.copyOf(versions);
+  }
+
+  /**
+   * Checks the guard and every expected version, and returns the records the writes produce (a null
+   * value for a delete), without staging them; adds each write's new version (0 for a delete) to
+   * {@code versions}.
+   */
+  private Map<RecordKey, StoreRecord> checkRecords(
+      List<RecordWrite> writes, RecordGuard guard, List<Long> versions) {
+    guard.check(this::record);
+    deletedInCommand.clear();
+    Map<RecordKey, StoreRecord> scratch = new HashMap<>();
+    for (RecordWrite write : writes) {
+      RecordKey key = write.key();
+      StoreRecord current =
+          scratch.containsKey(key) ? scratch.get(key) : record(key.namespace(), key.key());
+      long version = current == null ? 0 : current.version();
+      if (write.expectedVersion() != RecordWrite.ANY && write.expectedVersion() != version) {
+        throw new RecordConflictException(
+            key.namespace(), key.key(), write.expectedVersion(), version);
+      }
+      if (!write.isDelete() && current == null && scratch.containsKey(key)) {
+        deletedInCommand.add(key); // deleted earlier in this command, now written anew
+      }
+      scratch.put(
+          key,
+          write.isDelete()
+              ? null
+              : new StoreRecord(key.namespace(), key.key(), version + 1, write.value()));
+      versions.add(write.isDelete() ? 0L : version + 1);
+    }
+    return scratch;
+  }
+
+  /**
+   * Every key a command deletes goes to the batch's delete list, even when a later write puts it
+   * again: the storage applies deletes first, so the new record starts afresh at version 1.
+   */
+  private void mergeRecords(Map<RecordKey, StoreRecord> scratch) {
+    deletedRecords.addAll(deletedInCommand);
+    for (Map.Entry<RecordKey, StoreRecord> entry : scratch.entrySet()) {
+      if (entry.getValue() == null) {
+        deletedRecords.add(entry.getKey()); // harmless when nothing is committed there
+      }
+      records.put(entry.getKey(), entry.getValue());
+    }
+  }
+
+  /** The record as of everything committed or staged so far, or null. */
+  private StoreRecord record(String namespace, String key) {
+    RecordKey id = new RecordKey(namespace, key);
+    if (records.containsKey(id)) {
+      return records.get(id);
+    }
+    return state.readRecord(namespace, key);
   }
 
   private Object stageAppend(WriteCommand.Append command) {

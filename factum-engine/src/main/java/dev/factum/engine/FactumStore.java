@@ -20,6 +20,7 @@ import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.SystemStreams;
+import dev.factum.api.groups.ConsumerGroups;
 import dev.factum.engine.spi.SharedStorage;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
@@ -53,6 +54,8 @@ public final class FactumStore implements EventStore {
   private final Set<SubscriptionWorker> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicLong subscriptionIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final StoreRecords records;
+  private ConsumerGroupManager groups;
 
   private FactumStore(Storage storage, StoreOptions options, LongSupplier nanoClock) {
     this.storage = storage;
@@ -60,6 +63,7 @@ public final class FactumStore implements EventStore {
     this.validator = new RequestValidator(options.limits());
     this.publisher = new HeadPublisher(storage.lastPosition());
     this.pipeline = new AppendPipeline(storage, options, publisher, "factum", nanoClock);
+    this.records = new StoreRecords(storage, guard, validator, pipeline);
   }
 
   /** Opens a store over {@code storage}, which it then owns (and closes). */
@@ -77,6 +81,13 @@ public final class FactumStore implements EventStore {
     if (storage instanceof SharedStorage shared) {
       shared.watchCommits(store.publisher::publish);
     }
+    try {
+      store.groups = new ConsumerGroupManager(store, store.records, store.validator, nanoClock);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    store.groups.start();
     return store;
   }
 
@@ -101,6 +112,45 @@ public final class FactumStore implements EventStore {
   /** Reads the whole store and checks every invariant of its data. */
   public VerifyReport verify() {
     return guard.read(storage::verify);
+  }
+
+  /** The consumer groups of this store (see {@link ConsumerGroups}). */
+  @Override
+  public ConsumerGroups consumerGroups() {
+    return groups;
+  }
+
+  /** The newest position published to readers of this process. */
+  long publishedHead() {
+    return publisher.head();
+  }
+
+  /** The store records: a small durable key-value space written through the single writer. */
+  public StoreRecords records() {
+    return records;
+  }
+
+  /**
+   * An append that commits together with {@code writes} to store records, only if {@code
+   * recordGuard} and the writes' expected versions hold (see {@link
+   * WriteCommand.AppendWithRecords}).
+   */
+  CompletableFuture<AppendResult> appendWithRecords(
+      AppendRequest request, List<RecordWrite> writes, RecordGuard recordGuard) {
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    try {
+      List<AppendRequest> copy = copyOf(List.of(nonNull(request)));
+      long bytes = validator.validateAppend(copy);
+      int events = copy.stream().mapToInt(p -> p.events().size()).sum();
+      WriteCommand.Append append = new WriteCommand.Append(copy, false, bytes, events, future);
+      pipeline.submit(
+          new WriteCommand.AppendWithRecords(append, records.checked(writes), recordGuard));
+    } catch (FactumException rejected) {
+      future.completeExceptionally(rejected);
+    }
+    @SuppressWarnings("unchecked")
+    CompletableFuture<AppendResult> result = (CompletableFuture<AppendResult>) (Object) future;
+    return result;
   }
 
   @Override
@@ -453,6 +503,9 @@ public final class FactumStore implements EventStore {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (groups != null) {
+      groups.close(); // writes the checkpoints while the writer still runs
     }
     pipeline.close();
     publisher.stop();

@@ -42,6 +42,50 @@ sealed interface WriteCommand {
     }
   }
 
+  /**
+   * An append that commits only together with changes to store records (e.g. a consumer's output
+   * events with the acks of the events it handled), all or nothing. An exact retry of a committed
+   * append returns its original result and writes no records (they committed with it).
+   */
+  record AppendWithRecords(Append append, List<RecordWrite> writes, RecordGuard guard)
+      implements WriteCommand {
+    @Override
+    public long bytes() {
+      return append.bytes();
+    }
+
+    @Override
+    public int eventCount() {
+      return append.eventCount();
+    }
+
+    @Override
+    public CompletableFuture<Object> future() {
+      return append.future();
+    }
+  }
+
+  /**
+   * Changes to store records only, committed together if {@code guard} and every expected version
+   * hold. The result is the list of new versions (0 for a delete), one per write.
+   */
+  record Records(List<RecordWrite> writes, RecordGuard guard, CompletableFuture<Object> future)
+      implements WriteCommand {
+    @Override
+    public long bytes() {
+      long bytes = 0;
+      for (RecordWrite write : writes) {
+        bytes += write.isDelete() ? 0 : write.value().length;
+      }
+      return bytes;
+    }
+
+    @Override
+    public int eventCount() {
+      return 0;
+    }
+  }
+
   /** A soft delete or a tombstone. */
   record Delete(
       String stream, ExpectedRevision expected, boolean tombstone, CompletableFuture<Object> future)

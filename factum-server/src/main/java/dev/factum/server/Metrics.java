@@ -1,11 +1,14 @@
 package dev.factum.server;
 
 import dev.factum.api.FactumException;
+import dev.factum.api.groups.GroupStatus;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.spi.StorageGauge;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -17,13 +20,17 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The server's metrics: Micrometer meters in a Prometheus registry of the server's own, written in
@@ -33,9 +40,10 @@ import java.util.function.Supplier;
  *
  * <p>What is counted here: appends by result, HTTP requests by route and status, append and read
  * latency (histograms with fixed buckets around durable-write latencies; reads by kind: stream,
- * log, filtered log). What is read when scraped: the store's head, subscriptions and lag, the
- * writer's batch counters, the storage's own gauges ({@link StorageGauge}), and the JVM's (heap,
- * GC, threads, class loading, CPU, file descriptors, uptime).
+ * log, filtered log). What is read when scraped: the store's head, subscriptions and lag, each
+ * consumer group's checkpoint, lag, in-flight, parked, consumers and redeliveries, the writer's
+ * batch counters, the storage's own gauges ({@link StorageGauge}), and the JVM's (heap, GC,
+ * threads, class loading, CPU, file descriptors, uptime).
  *
  * <p>Each server has its own registry (never the global one), so two servers in one JVM count
  * apart; {@link #close} detaches the GC listeners.
@@ -74,8 +82,15 @@ final class Metrics implements AutoCloseable {
   private final Counter eventsAppended;
   private final Timer appendLatency;
   private final AtomicInteger sseSessions = new AtomicInteger();
+  private final Map<String, MultiGauge> groupGauges = new LinkedHashMap<>();
+  private final FactumStore store;
+
+  /** Written only: keeps the objects the group gauges read (weakly) reachable between scrapes. */
+  @SuppressWarnings("UnusedVariable")
+  private volatile List<GroupStatus> lastGroups = List.of();
 
   Metrics(FactumStore store) {
+    this.store = store;
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -123,6 +138,37 @@ final class Metrics implements AutoCloseable {
         .description("Events the furthest-behind log subscription trails the head by.")
         .baseUnit("events")
         .register(registry);
+    groupGauges.put(
+        "checkpoint",
+        MultiGauge.builder("factum.group.checkpoint")
+            .description("Consumer group checkpoint: every event of its source below is done.")
+            .register(registry));
+    groupGauges.put(
+        "lag",
+        MultiGauge.builder("factum.group.lag")
+            .description("Events of the log from a consumer group's checkpoint to the head.")
+            .baseUnit("events")
+            .register(registry));
+    groupGauges.put(
+        "inFlight",
+        MultiGauge.builder("factum.group.in.flight")
+            .description("Deliveries of a consumer group not yet acked, nacked or timed out.")
+            .register(registry));
+    groupGauges.put(
+        "parked",
+        MultiGauge.builder("factum.group.parked")
+            .description("Parked events of a consumer group.")
+            .register(registry));
+    groupGauges.put(
+        "consumers",
+        MultiGauge.builder("factum.group.consumers")
+            .description("Consumers of a group seen within its ack timeout.")
+            .register(registry));
+    groupGauges.put(
+        "redeliveries",
+        MultiGauge.builder("factum.group.redeliveries")
+            .description("Deliveries after a nack or a timeout since the store opened.")
+            .register(registry));
     for (StorageGauge gauge : store.storageGauges()) {
       // Micrometer holds a gauge's object weakly; nothing else holds these suppliers.
       Gauge.builder("factum.storage." + gauge.name(), gauge.value(), v -> v.getAsDouble())
@@ -220,7 +266,35 @@ final class Metrics implements AutoCloseable {
 
   /** Every metric in the Prometheus text format (version 0.0.4). */
   String render() {
+    refreshGroups();
     return registry.scrape();
+  }
+
+  /** One row per consumer group, read at each scrape (groups come and go). */
+  private void refreshGroups() {
+    List<GroupStatus> groups;
+    try {
+      groups = store.consumerGroups().list();
+    } catch (FactumException closed) {
+      groups = List.of();
+    }
+    Map<String, ToDoubleFunction<GroupStatus>> values =
+        Map.of(
+            "checkpoint", GroupStatus::checkpoint,
+            "lag", GroupStatus::lag,
+            "inFlight", GroupStatus::inFlight,
+            "parked", GroupStatus::parked,
+            "consumers", GroupStatus::consumers,
+            "redeliveries", GroupStatus::redeliveries);
+    for (Map.Entry<String, MultiGauge> gauge : groupGauges.entrySet()) {
+      ToDoubleFunction<GroupStatus> value = values.get(gauge.getKey());
+      List<MultiGauge.Row<?>> rows = new ArrayList<>();
+      for (GroupStatus group : groups) {
+        rows.add(MultiGauge.Row.of(Tags.of("group", group.definition().name()), group, value));
+      }
+      gauge.getValue().register(rows, true);
+    }
+    lastGroups = groups; // the gauges read these weakly: keep them until the next scrape
   }
 
   @Override

@@ -2,12 +2,20 @@ package dev.factum.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.groups.Delivery;
+import dev.factum.api.groups.GroupDefinition;
+import dev.factum.api.groups.GroupSource;
 import dev.factum.tck.Await;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +149,34 @@ class MetricsScrapeTest {
       assertThat(subscription.isClosed()).isFalse();
     }
     Await.until("the feed to end", WAIT, () -> sample("factum_sse_sessions") == 0);
+  }
+
+  @Test
+  void consumerGroupsAreReportedPerGroup() throws Exception {
+    ConsumerGroups groups = server.store.consumerGroups();
+    groups.create(GroupDefinition.of("billing", GroupSource.all()));
+    for (int i = 0; i < 3; i++) {
+      server.store.append("order-" + i, ExpectedRevision.any(), List.of(EventData.json("A", "{}")));
+    }
+    List<Delivery> got = new ArrayList<>();
+    Await.until(
+        "three deliveries",
+        WAIT,
+        () -> {
+          got.addAll(groups.poll("billing", "c", 3 - got.size(), Duration.ofMillis(100)));
+          return got.size() == 3;
+        });
+    groups.ack("billing", "c", got.getFirst().position());
+    groups.park("billing", "c", got.get(1).position(), "poison");
+    Map<String, Double> samples = scrape();
+    assertThat(value(samples, "factum_group_checkpoint{group=\"billing\"}")).isEqualTo(2);
+    assertThat(value(samples, "factum_group_lag_events{group=\"billing\"}")).isEqualTo(1);
+    assertThat(value(samples, "factum_group_in_flight{group=\"billing\"}")).isEqualTo(1);
+    assertThat(value(samples, "factum_group_parked{group=\"billing\"}")).isEqualTo(1);
+    assertThat(value(samples, "factum_group_consumers{group=\"billing\"}")).isEqualTo(1);
+    assertThat(value(samples, "factum_group_redeliveries{group=\"billing\"}")).isZero();
+    groups.delete("billing");
+    assertThat(scrape().keySet()).noneMatch(series -> series.contains("billing"));
   }
 
   private double sample(String series) {

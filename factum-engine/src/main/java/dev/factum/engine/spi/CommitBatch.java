@@ -10,9 +10,24 @@ import java.util.Map;
  * @param events new events, with consecutive positions in ascending order (may be empty, e.g. a
  *     batch of deletes)
  * @param heads the new head of every stream the batch changed
+ * @param records the new state of every {@link StoreRecord} the batch writes (at most one per key,
+ *     in key order, each with the version the writer assigned)
+ * @param deletedRecords the keys of records the batch deletes, in key order; a storage applies them
+ *     before {@code records}, so a key in both is deleted and then written anew (at version 1).
+ *     Deleting an absent key is allowed and changes nothing.
  */
-public record CommitBatch(List<RecordedEvent> events, Map<String, StreamHead> heads) {
+public record CommitBatch(
+    List<RecordedEvent> events,
+    Map<String, StreamHead> heads,
+    List<StoreRecord> records,
+    List<RecordKey> deletedRecords) {
+
+  /** A batch of events and heads only. */
+  public CommitBatch(List<RecordedEvent> events, Map<String, StreamHead> heads) {
+    this(events, heads, List.of(), List.of());
+  }
+
   public boolean isEmpty() {
-    return events.isEmpty() && heads.isEmpty();
+    return events.isEmpty() && heads.isEmpty() && records.isEmpty() && deletedRecords.isEmpty();
   }
 }

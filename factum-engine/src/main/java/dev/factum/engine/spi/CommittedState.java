@@ -5,10 +5,10 @@ import dev.factum.api.RecordedEvent;
 import java.util.UUID;
 
 /**
- * The committed state the writer validates a batch against: stream heads, the event-id index, and
- * the type and tag indexes (for append conditions). A {@link Storage} answers from its own durable
- * state; a {@link CommitSession} of a {@link SharedStorage} answers from inside the transaction
- * that holds the global commit lock.
+ * The committed state the writer validates a batch against: stream heads, the event-id index, the
+ * type and tag indexes (for append conditions) and the store records. A {@link Storage} answers
+ * from its own durable state; a {@link CommitSession} of a {@link SharedStorage} answers from inside
+ * the transaction that holds the global commit lock.
  */
 public interface CommittedState {
 
@@ -28,4 +28,7 @@ public interface CommittedState {
 
   /** The event at {@code position}. */
   RecordedEvent readEvent(long position);
+
+  /** The committed record under ({@code namespace}, {@code key}), or null when there is none. */
+  StoreRecord readRecord(String namespace, String key);
 }

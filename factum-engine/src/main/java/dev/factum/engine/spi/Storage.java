@@ -56,6 +56,12 @@ public interface Storage extends CommittedState, AutoCloseable {
   }
 
   /**
+   * Every committed record of {@code namespace}, in key order (read at open by the features that
+   * keep their state in records; namespaces are meant to stay small).
+   */
+  List<StoreRecord> readRecords(String namespace);
+
+  /**
    * After a commit failed with {@link dev.factum.api.StorageFullException}: makes the storage
    * writable again if space has been freed, and returns the position of the newest durable event,
    * read again from storage (the failed batch may or may not have become durable). Throws {@link

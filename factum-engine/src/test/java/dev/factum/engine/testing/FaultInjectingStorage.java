@@ -7,6 +7,7 @@ import dev.factum.api.StorageFullException;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
+import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
 import java.util.List;
@@ -215,6 +216,17 @@ public final class FaultInjectingStorage implements Storage {
   @Override
   public RecordedEvent readEvent(long position) {
     return real.readEvent(position);
+  }
+
+  @Override
+  public StoreRecord readRecord(String namespace, String key) {
+    return real.readRecord(namespace, key);
+  }
+
+  @Override
+  public List<StoreRecord> readRecords(String namespace) {
+    maybeFailRead();
+    return real.readRecords(namespace);
   }
 
   @Override

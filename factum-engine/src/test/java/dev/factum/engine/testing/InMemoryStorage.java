@@ -7,16 +7,21 @@ import dev.factum.api.StoreClosedException;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.PositionCursor;
 import dev.factum.engine.spi.QueryPositions;
+import dev.factum.engine.spi.RecordKey;
 import dev.factum.engine.spi.Storage;
+import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -70,6 +75,7 @@ public final class InMemoryStorage implements Storage {
     final Map<String, List<Long>> streamIndex = new HashMap<>();
     final Map<UUID, Long> eventIds = new HashMap<>();
     final Map<LogFilter.Kind, Map<String, NavigableSet<Long>>> filterIndex = new HashMap<>();
+    final TreeMap<RecordKey, StoreRecord> records = new TreeMap<>();
 
     NavigableSet<Long> filterEntries(LogFilter.Kind kind, String value) {
       return filterIndex
@@ -137,7 +143,8 @@ public final class InMemoryStorage implements Storage {
 
   /**
    * Applies the batch under the write lock. Checks what the engine promises (consecutive positions
-   * continuing the log) and refuses a batch that breaks it before changing anything.
+   * continuing the log, each record written at its current version plus one) and refuses a batch
+   * that breaks it before changing anything.
    */
   @Override
   public void commit(CommitBatch batch) {
@@ -161,6 +168,15 @@ public final class InMemoryStorage implements Storage {
         }
         nextRevisions.put(event.stream(), due + 1);
       }
+      Set<RecordKey> deleted = new HashSet<>(batch.deletedRecords());
+      for (StoreRecord record : batch.records()) {
+        StoreRecord current = deleted.contains(record.id()) ? null : data.records.get(record.id());
+        long due = current == null ? 1 : current.version() + 1;
+        if (record.version() != due) {
+          throw new IllegalStateException(
+              "record " + record + " is not written at its next version " + due);
+        }
+      }
       for (RecordedEvent event : batch.events()) {
         data.log.add(event);
         data.streamIndex
@@ -174,8 +190,40 @@ public final class InMemoryStorage implements Storage {
         }
       }
       data.heads.putAll(batch.heads());
+      for (RecordKey key : batch.deletedRecords()) {
+        data.records.remove(key);
+      }
+      for (StoreRecord record : batch.records()) {
+        data.records.put(record.id(), record);
+      }
     } finally {
       data.lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public StoreRecord readRecord(String namespace, String key) {
+    checkOpen();
+    data.lock.readLock().lock();
+    try {
+      return data.records.get(new RecordKey(namespace, key));
+    } finally {
+      data.lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public List<StoreRecord> readRecords(String namespace) {
+    checkOpen();
+    data.lock.readLock().lock();
+    try {
+      return List.copyOf(
+          data.records
+              .subMap(
+                  new RecordKey(namespace, ""), true, new RecordKey(namespace + "\0", ""), false)
+              .values());
+    } finally {
+      data.lock.readLock().unlock();
     }
   }
 

@@ -7,6 +7,8 @@ import dev.factum.api.Query;
 import dev.factum.api.RecordedEvent;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommitSession;
+import dev.factum.engine.spi.RecordKey;
+import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -72,6 +74,21 @@ final class PgCommitSession implements CommitSession {
           + " SELECT generation, pg_notify('"
           + CommitWatcher.CHANNEL
           + "', last_position::text) FROM advanced";
+
+  /** Deletes go first, so a key deleted and written anew in one batch starts again at 1. */
+  private static final String DELETE_RECORDS =
+      "DELETE FROM factum_records r USING unnest(?::text[], ?::text[]) AS d(namespace, key)"
+          + " WHERE r.namespace = d.namespace AND r.key = d.key";
+
+  /**
+   * A put lands only at the stored version + 1 (or as a new row): the engine checked versions under
+   * the lock already, and this makes the database refuse a batch that breaks the rule.
+   */
+  private static final String PUT_RECORDS =
+      "INSERT INTO factum_records (namespace, key, version, value) SELECT * FROM"
+          + " unnest(?::text[], ?::text[], ?::bigint[], ?::bytea[]) ON CONFLICT (namespace, key)"
+          + " DO UPDATE SET version = EXCLUDED.version, value = EXCLUDED.value"
+          + " WHERE factum_records.version = EXCLUDED.version - 1";
 
   private final Connection connection;
   private final long lastPosition;
@@ -204,10 +221,24 @@ final class PgCommitSession implements CommitSession {
   }
 
   @Override
+  public StoreRecord readRecord(String namespace, String key) {
+    try {
+      return PgQueries.readRecord(connection, namespace, key);
+    } catch (SQLException e) {
+      throw PgErrors.translate("reading a store record", e);
+    }
+  }
+
+  @Override
   public long commit(CommitBatch batch) {
     if (!batch.events().isEmpty() && batch.events().getFirst().position() != lastPosition + 1) {
       throw new IllegalStateException(
           "a batch must continue the log at " + (lastPosition + 1) + " (a bug in the writer)");
+    }
+    try {
+      writeRecords(batch);
+    } catch (SQLException e) {
+      throw PgErrors.translate("writing store records", e);
     }
     // The write and COMMIT go in one round trip. If the write fails, PostgreSQL skips the COMMIT
     // (an error discards the rest of the pipeline) and close() rolls back; once COMMIT was sent,
@@ -230,6 +261,56 @@ final class PgCommitSession implements CommitSession {
       return newGeneration;
     } catch (SQLException e) {
       throw PgErrors.translate("committing a batch", e);
+    }
+  }
+
+  /** The batch's record deletes and puts, in this transaction, before its events and COMMIT. */
+  private void writeRecords(CommitBatch batch) throws SQLException {
+    if (!batch.deletedRecords().isEmpty()) {
+      try (PreparedStatement delete = connection.prepareStatement(DELETE_RECORDS)) {
+        delete.setArray(
+            1,
+            connection.createArrayOf(
+                "text",
+                batch.deletedRecords().stream().map(RecordKey::namespace).toArray(String[]::new)));
+        delete.setArray(
+            2,
+            connection.createArrayOf(
+                "text",
+                batch.deletedRecords().stream().map(RecordKey::key).toArray(String[]::new)));
+        delete.executeUpdate();
+      }
+    }
+    List<StoreRecord> puts = batch.records();
+    if (puts.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement put = connection.prepareStatement(PUT_RECORDS)) {
+      String[] namespaces = new String[puts.size()];
+      String[] keys = new String[puts.size()];
+      Long[] versions = new Long[puts.size()];
+      byte[][] values = new byte[puts.size()][];
+      for (int i = 0; i < puts.size(); i++) {
+        StoreRecord record = puts.get(i);
+        namespaces[i] = record.namespace();
+        keys[i] = record.key();
+        versions[i] = record.version();
+        values[i] = record.value();
+      }
+      put.setArray(1, connection.createArrayOf("text", namespaces));
+      put.setArray(2, connection.createArrayOf("text", keys));
+      put.setArray(3, connection.createArrayOf("bigint", versions));
+      put.setArray(4, connection.createArrayOf("bytea", values));
+      int written = put.executeUpdate();
+      if (written != puts.size()) {
+        throw new IllegalStateException(
+            "only "
+                + written
+                + " of "
+                + puts.size()
+                + " store records were at the version the writer expected (a bug in the writer,"
+                + " or a write that bypassed the commit lock); the batch is rolled back");
+      }
     }
   }
 

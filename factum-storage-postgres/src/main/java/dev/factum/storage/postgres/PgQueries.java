@@ -2,11 +2,13 @@ package dev.factum.storage.postgres;
 
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.RecordedEvent;
+import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -47,6 +49,41 @@ final class PgQueries {
       }
       return events.getFirst();
     }
+  }
+
+  static StoreRecord readRecord(Connection connection, String namespace, String key)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT namespace, key, version, value FROM factum_records"
+                + " WHERE namespace = ? AND key = ?")) {
+      select.setString(1, namespace);
+      select.setString(2, key);
+      List<StoreRecord> found = records(select);
+      return found.isEmpty() ? null : found.getFirst();
+    }
+  }
+
+  /** A namespace's records in key order (byte order of the UTF-8 keys, as in every storage). */
+  static List<StoreRecord> readRecords(Connection connection, String namespace)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT namespace, key, version, value FROM factum_records WHERE namespace = ?"
+                + " ORDER BY key COLLATE \"C\"")) {
+      select.setString(1, namespace);
+      return records(select);
+    }
+  }
+
+  private static List<StoreRecord> records(PreparedStatement select) throws SQLException {
+    List<StoreRecord> found = new ArrayList<>();
+    try (ResultSet rs = select.executeQuery()) {
+      while (rs.next()) {
+        found.add(new StoreRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getBytes(4)));
+      }
+    }
+    return found;
   }
 
   static long lastPosition(Connection connection) throws SQLException {

@@ -10,6 +10,7 @@ import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommitSession;
 import dev.factum.engine.spi.SharedStorage;
 import dev.factum.engine.spi.StorageGauge;
+import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
 import java.sql.Connection;
@@ -181,6 +182,16 @@ public final class PostgresStorage implements SharedStorage {
     try (CommitSession session = beginCommit(List.of(), List.of())) {
       session.commit(batch);
     }
+  }
+
+  @Override
+  public StoreRecord readRecord(String namespace, String key) {
+    return query("reading a store record", c -> PgQueries.readRecord(c, namespace, key));
+  }
+
+  @Override
+  public List<StoreRecord> readRecords(String namespace) {
+    return query("reading store records", c -> PgQueries.readRecords(c, namespace));
   }
 
   @Override

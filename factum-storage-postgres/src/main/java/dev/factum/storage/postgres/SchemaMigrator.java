@@ -41,7 +41,8 @@ final class SchemaMigrator {
 
   /** Every migration this build knows, by version. */
   static final Map<Integer, String> MIGRATIONS =
-      new TreeMap<>(Map.of(1, "V1__event_log.sql", 2, "V2__deletion_events.sql"));
+      new TreeMap<>(
+          Map.of(1, "V1__event_log.sql", 2, "V2__deletion_events.sql", 3, "V3__store_records.sql"));
 
   private SchemaMigrator() {}
 

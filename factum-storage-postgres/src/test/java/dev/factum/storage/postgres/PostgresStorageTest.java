@@ -160,7 +160,8 @@ class PostgresStorageTest {
         "DELETE FROM factum_schema_history WHERE version = 2");
     try (FactumStore store = fixture.open()) {
       assertThat(count(fixture.config(), "SELECT max(version) FROM factum_schema_history"))
-          .isEqualTo(2);
+          .isEqualTo(SchemaMigrator.latestVersion());
+      assertThat(count(fixture.config(), "SELECT count(*) FROM factum_records")).isZero();
       assertThat(store.verify().ok()).as("%s", store.verify()).isTrue();
       assertThatThrownBy(() -> store.readStream("old-1", 0, Direction.FORWARD, 10))
           .isInstanceOf(StreamNotFoundException.class);

@@ -20,13 +20,17 @@ import java.util.zip.CRC32C;
  * Version 1 is the layout described in {@link Keys}, {@link EventRecordCodec} and {@link
  * HeadRecordCodec}. Version 2 has the same record layouts; its log may also hold deletion events in
  * the system stream {@code $deletions} (see {@link dev.factum.api.StreamDeletion}), indexed under
- * the category of the stream they delete, which a version 1 build would report as damage. A new
- * directory starts at version 2; a version 1 directory is read as it is and becomes version 2 in
- * the same write batch as its first deletion event. A directory of a newer version is refused at
- * open, never read with the wrong layout.
+ * the category of the stream they delete, which a version 1 build would report as damage. Version 3
+ * adds the {@code records} column family of store records ({@link RecordCodec}); the other layouts
+ * are unchanged. A new directory starts at version 3. A version 1 or 2 directory is upgraded when
+ * this build opens it: RocksDB creates the missing column family, then the marker is rewritten as 3
+ * with one synced write (a crash between the two leaves an empty column family and the old marker,
+ * and the next open finishes the upgrade). An older build cannot open a version 3 directory
+ * (RocksDB refuses a database with a column family it does not name). A directory of a newer
+ * version is refused at open, never read with the wrong layout.
  */
 final class FormatMarker {
-  static final int CURRENT_VERSION = 2;
+  static final int CURRENT_VERSION = 3;
   static final byte[] KEY = "factum.format".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MAGIC = "FACTUM\0\0".getBytes(StandardCharsets.US_ASCII);
 

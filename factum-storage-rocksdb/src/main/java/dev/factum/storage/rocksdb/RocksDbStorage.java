@@ -6,12 +6,13 @@ import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
-import dev.factum.api.StreamDeletion;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.PositionCursor;
 import dev.factum.engine.spi.QueryPositions;
+import dev.factum.engine.spi.RecordKey;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
+import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class RocksDbStorage implements Storage {
 
   /** The column families, in the order their handles are opened. */
   static final List<String> COLUMN_FAMILIES =
-      List.of("default", "log", "heads", "stream-index", "event-ids", "filter-index");
+      List.of("default", "log", "heads", "stream-index", "event-ids", "filter-index", "records");
 
   static {
     RocksDB.loadLibrary();
@@ -98,9 +99,7 @@ public final class RocksDbStorage implements Storage {
   private final ColumnFamilyHandle streamIndex;
   private final ColumnFamilyHandle eventIds;
   private final ColumnFamilyHandle filterIndex;
-
-  /** The directory's format version; only the writer thread changes it (1 → 2). */
-  private int formatVersion;
+  private final ColumnFamilyHandle records;
 
   private final SstFileManager sstFileManager;
   private final DirectoryLock directoryLock;
@@ -142,8 +141,7 @@ public final class RocksDbStorage implements Storage {
             .setCompressionType(CompressionType.LZ4_COMPRESSION)
             .setWriteBufferSize(config.writeBufferBytes());
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    for (String name :
-        List.of("default", "log", "heads", "stream-index", "event-ids", "filter-index")) {
+    for (String name : COLUMN_FAMILIES) {
       descriptors.add(new ColumnFamilyDescriptor(Keys.utf8(name), cfOptions));
     }
     this.handles = new ArrayList<>();
@@ -163,6 +161,7 @@ public final class RocksDbStorage implements Storage {
     this.streamIndex = handles.get(3);
     this.eventIds = handles.get(4);
     this.filterIndex = handles.get(5);
+    this.records = handles.get(6);
     try {
       checkFormat();
       this.lastPosition = recoverLastPosition();
@@ -250,10 +249,18 @@ public final class RocksDbStorage implements Storage {
     }
   }
 
+  /**
+   * Checks the format marker; a directory of an older version (1 or 2) is upgraded to the current
+   * one here, with one synced write: RocksDB has just created the {@code records} column family,
+   * which an older build cannot open anyway (see {@link FormatMarker}).
+   */
   private void checkFormat() throws RocksDBException {
     byte[] marker = db.get(meta, FormatMarker.KEY);
     if (marker != null) {
-      formatVersion = FormatMarker.check(marker);
+      if (FormatMarker.check(marker) < FormatMarker.CURRENT_VERSION) {
+        db.put(
+            meta, syncWrite, FormatMarker.KEY, FormatMarker.encode(FormatMarker.CURRENT_VERSION));
+      }
       return;
     }
     try (RocksIterator it = db.newIterator(log)) {
@@ -264,7 +271,6 @@ public final class RocksDbStorage implements Storage {
       }
     }
     db.put(meta, syncWrite, FormatMarker.KEY, FormatMarker.encode(FormatMarker.CURRENT_VERSION));
-    formatVersion = FormatMarker.CURRENT_VERSION;
   }
 
   /** Finds the newest event and checks that it decodes: the tail of the log is whole. */
@@ -338,7 +344,6 @@ public final class RocksDbStorage implements Storage {
     List<byte[][]> streamKeys = new ArrayList<>(events);
     List<byte[][]> idKeys = new ArrayList<>(events);
     List<byte[]> filterKeys = new ArrayList<>(events * 2);
-    boolean upgrade = false;
     try (WriteBatch write = new WriteBatch()) {
       for (RecordedEvent event : batch.events()) {
         byte[] position = Keys.position(event.position());
@@ -354,11 +359,6 @@ public final class RocksDbStorage implements Storage {
         for (String tag : event.tags()) {
           filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TAG, tag), event.position()));
         }
-        upgrade |= formatVersion < 2 && event.stream().equals(StreamDeletion.STREAM);
-      }
-      if (upgrade) {
-        // The first deletion event makes a version 1 directory version 2, in the same batch.
-        write.put(meta, FormatMarker.KEY, FormatMarker.encode(2));
       }
       streamKeys.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
       for (byte[][] entry : streamKeys) {
@@ -378,13 +378,38 @@ public final class RocksDbStorage implements Storage {
         byte[] key = Keys.utf8(head.getKey());
         write.put(this.heads, key, HeadRecordCodec.encode(key, head.getValue()));
       }
-      db.write(syncWrite, write);
-      if (upgrade) {
-        formatVersion = 2;
+      // Deletes first: a key in both lists is deleted, then written anew (see CommitBatch).
+      for (RecordKey deleted : batch.deletedRecords()) {
+        write.delete(records, RecordCodec.key(deleted.namespace(), deleted.key()));
       }
+      for (StoreRecord record : batch.records()) {
+        byte[] key = RecordCodec.key(record.namespace(), record.key());
+        write.put(records, key, RecordCodec.encode(key, record));
+      }
+      db.write(syncWrite, write);
     } catch (RocksDBException e) {
       throw translate("commit failed", e);
     }
+  }
+
+  @Override
+  public StoreRecord readRecord(String namespace, String key) {
+    byte[] stored = RecordCodec.key(namespace, key);
+    byte[] value = get(records, stored);
+    return value == null ? null : RecordCodec.decode(stored, value);
+  }
+
+  @Override
+  public List<StoreRecord> readRecords(String namespace) {
+    byte[] prefix = RecordCodec.namespacePrefix(namespace);
+    List<StoreRecord> found = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(records, readOptions)) {
+      for (it.seek(prefix); it.isValid() && RecordCodec.inNamespace(it.key(), prefix); it.next()) {
+        found.add(RecordCodec.decode(it.key(), it.value()));
+      }
+      checkIterator(it);
+    }
+    return found;
   }
 
   @Override
@@ -720,7 +745,8 @@ public final class RocksDbStorage implements Storage {
 
   @Override
   public VerifyReport verify() {
-    return new StoreVerifier(db, readOptions, meta, log, heads, streamIndex, eventIds, filterIndex)
+    return new StoreVerifier(
+            db, readOptions, meta, log, heads, streamIndex, eventIds, filterIndex, records)
         .run();
   }
 

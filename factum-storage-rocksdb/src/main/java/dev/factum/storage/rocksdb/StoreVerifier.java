@@ -27,8 +27,9 @@ import org.rocksdb.RocksIterator;
  * event-id and filter-index entries and no index entry points elsewhere; that every stream head
  * agrees with the stream's events; that every deletion event in {@code $deletions} is well formed,
  * records the delete point its stream had at that position (no event follows a tombstone), and is
- * held by the stream's head; and, last, every block of every table file against its checksum. Used
- * by tests after every TCK case, and by {@code factum verify}.
+ * held by the stream's head; that every store record passes its checksum; and, last, every block of
+ * every table file against its checksum. Used by tests after every TCK case, and by {@code factum
+ * verify}.
  *
  * <p>It reports problems instead of stopping at the first, up to {@link #MAX_LISTED}.
  */
@@ -43,6 +44,7 @@ final class StoreVerifier {
   private final ColumnFamilyHandle streamIndex;
   private final ColumnFamilyHandle eventIds;
   private final ColumnFamilyHandle filterIndex;
+  private final ColumnFamilyHandle records;
   private final List<String> problems = new ArrayList<>();
   private long problemCount;
 
@@ -54,7 +56,8 @@ final class StoreVerifier {
       ColumnFamilyHandle heads,
       ColumnFamilyHandle streamIndex,
       ColumnFamilyHandle eventIds,
-      ColumnFamilyHandle filterIndex) {
+      ColumnFamilyHandle filterIndex,
+      ColumnFamilyHandle records) {
     this.db = db;
     this.readOptions = readOptions;
     this.meta = meta;
@@ -63,6 +66,7 @@ final class StoreVerifier {
     this.streamIndex = streamIndex;
     this.eventIds = eventIds;
     this.filterIndex = filterIndex;
+    this.records = records;
   }
 
   /** Per deleted stream: its newest deletion event seen while scanning the log. */
@@ -83,6 +87,7 @@ final class StoreVerifier {
       indexEntries += countEntries(eventIds, "event-id index", events);
       indexEntries += countEntries(filterIndex, "filter index", expectedFilterEntries[0]);
       long headCount = checkHeads(streams);
+      checkRecords();
       checkTableFiles();
       return new VerifyReport(events, headCount, indexEntries, problemCount, problems);
     } catch (RocksDBException e) {
@@ -101,6 +106,20 @@ final class StoreVerifier {
       db.verifyChecksum();
     } catch (RocksDBException e) {
       problem("a table file is damaged: " + e.getMessage());
+    }
+  }
+
+  /** Every store record decodes under its own key and passes its checksum. */
+  private void checkRecords() throws RocksDBException {
+    try (RocksIterator it = db.newIterator(records, readOptions)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        try {
+          RecordCodec.decode(it.key(), it.value());
+        } catch (DataCorruptedException e) {
+          problem(e.getMessage());
+        }
+      }
+      it.status();
     }
   }
 

@@ -15,17 +15,29 @@ final class RawRocks implements AutoCloseable {
   private final DBOptions options;
   private final List<ColumnFamilyHandle> handles = new ArrayList<>();
 
+  private final List<String> families;
+
   RawRocks(Path directory) throws RocksDBException {
+    this(directory, RocksDbStorage.COLUMN_FAMILIES);
+  }
+
+  private RawRocks(Path directory, List<String> families) throws RocksDBException {
+    this.families = families;
     options = new DBOptions();
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    for (String name : RocksDbStorage.COLUMN_FAMILIES) {
+    for (String name : families) {
       descriptors.add(new ColumnFamilyDescriptor(Keys.utf8(name)));
     }
     db = RocksDB.open(options, directory.toString(), descriptors, handles);
   }
 
+  /** Opens a format 1 or 2 directory, which has no {@code records} column family. */
+  static RawRocks formatTwo(Path directory) throws RocksDBException {
+    return new RawRocks(directory, RocksDbStorage.COLUMN_FAMILIES.subList(0, 6));
+  }
+
   ColumnFamilyHandle family(String name) {
-    return handles.get(RocksDbStorage.COLUMN_FAMILIES.indexOf(name));
+    return handles.get(families.indexOf(name));
   }
 
   @Override

@@ -14,10 +14,13 @@ import dev.factum.api.StreamDeletion;
 import dev.factum.api.StreamState.Status;
 import dev.factum.api.UnsupportedFormatException;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.RecordWrite;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -49,17 +52,17 @@ class RocksDbStorageTest {
   void aDirectoryOfAFutureFormatVersionIsRefusedAndLeftUntouched() throws Exception {
     writeSomeEvents();
     try (RawRocks raw = new RawRocks(directory)) {
-      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(3));
+      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(4));
     }
     assertThatThrownBy(() -> RocksDbEventStore.open(directory))
         .isInstanceOf(UnsupportedFormatException.class)
-        .hasMessageContaining("version 3")
+        .hasMessageContaining("version 4")
         .hasMessageContaining("upgrade");
     try (RawRocks raw = new RawRocks(directory)) {
       assertThat(FormatMarker.check(FormatMarker.encode(1))).isEqualTo(1);
       assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
-          .isEqualTo(FormatMarker.encode(3));
-      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(2));
+          .isEqualTo(FormatMarker.encode(4));
+      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(3));
     }
     try (FactumStore store = RocksDbEventStore.open(directory)) {
       assertThat(store.headPosition()).isEqualTo(9);
@@ -67,32 +70,89 @@ class RocksDbStorageTest {
   }
 
   /**
-   * A version 1 directory (written before deletes had events) opens as it is, stays version 1
-   * through appends, and becomes version 2 with its first deletion event, in the same commit.
+   * A version 1 directory (written before deletes had events, same layouts otherwise) is upgraded
+   * to version 3 when it is opened, and takes deletion events and store records.
    */
   @Test
-  void aVersionOneDirectoryIsReadAndBecomesVersionTwoWithItsFirstDeletionEvent() throws Exception {
+  void aVersionOneDirectoryIsUpgradedToVersionThreeAtOpen() throws Exception {
     writeSomeEvents();
     try (RawRocks raw = new RawRocks(directory)) {
       raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(1));
     }
     try (FactumStore store = RocksDbEventStore.open(directory)) {
-      store.append("order-0", any(), List.of(EventData.json("Placed", "{}")));
-      assertThat(store.verify().ok()).isTrue();
-    }
-    try (RawRocks raw = new RawRocks(directory)) {
-      assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
-          .isEqualTo(FormatMarker.encode(1));
-    }
-    try (FactumStore store = RocksDbEventStore.open(directory)) {
       store.delete("order-0", any());
       assertThat(store.readAll(0, Direction.FORWARD, 100, null).events().getLast().deletion())
-          .contains(new StreamDeletion("order-0", 5, false));
+          .contains(new StreamDeletion("order-0", 4, false));
       assertThat(store.verify().ok()).isTrue();
     }
     try (RawRocks raw = new RawRocks(directory)) {
       assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
+          .isEqualTo(FormatMarker.encode(3));
+    }
+  }
+
+  /**
+   * A directory written by the previous build (format 2: six column families, no store records;
+   * checked in under test resources, written by commit 89996ce) opens with everything it held,
+   * becomes version 3, keeps store records across a reopen, and verifies clean.
+   */
+  @Test
+  void aRealFormatTwoDirectoryIsUpgradedToVersionThreeAndKeepsEverything() throws Exception {
+    for (String file :
+        List.of("000004.log", "CURRENT", "IDENTITY", "MANIFEST-000005", "OPTIONS-000007")) {
+      try (InputStream in = getClass().getResourceAsStream("format-2-store/" + file)) {
+        Files.copy(in, directory.resolve(file));
+      }
+    }
+    try (RawRocks raw = RawRocks.formatTwo(directory)) {
+      assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
           .isEqualTo(FormatMarker.encode(2));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThat(store.headPosition()).isEqualTo(6);
+      List<RecordedEvent> log = store.readAll(0, Direction.FORWARD, 100, null).events();
+      assertThat(log).hasSize(7);
+      assertThat(log.get(5).data()).isEqualTo("{\"i\":5}".getBytes(StandardCharsets.UTF_8));
+      assertThat(log.getLast().deletion()).contains(new StreamDeletion("order-2", 2, false));
+      assertThat(store.records().list("app.settings")).isEmpty();
+      assertThat(
+              store
+                  .records()
+                  .write(
+                      List.of(
+                          RecordWrite.put(
+                              "app.settings", "a", new byte[] {1, 2}, RecordWrite.ABSENT))))
+          .containsExactly(1L);
+      assertThat(store.verify().ok()).isTrue();
+    }
+    try (RawRocks raw = new RawRocks(directory)) {
+      assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
+          .isEqualTo(FormatMarker.encode(3));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThat(store.records().read("app.settings", "a").value()).containsExactly(1, 2);
+      assertThat(store.streamState("order-2").status()).isEqualTo(Status.DELETED);
+      assertThat(store.verify().ok()).isTrue();
+    }
+  }
+
+  /** A store record whose bytes were damaged behind the engine's back is refused and reported. */
+  @Test
+  void aDamagedStoreRecordIsRefusedOnReadAndNamedByVerify() throws Exception {
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      store.records().write(List.of(RecordWrite.put("app", "k", new byte[] {7}, RecordWrite.ANY)));
+    }
+    try (RawRocks raw = new RawRocks(directory)) {
+      byte[] key = RecordCodec.key("app", "k");
+      byte[] value = raw.db.get(raw.family("records"), key);
+      value[8] ^= 1;
+      raw.db.put(raw.family("records"), key, value);
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThatThrownBy(() -> store.records().read("app", "k"))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("app/k");
+      assertThat(store.verify().problems()).anyMatch(p -> p.contains("app/k"));
     }
   }
 

@@ -1,0 +1,213 @@
+package dev.factum.engine;
+
+import dev.factum.api.DataCorruptedException;
+import dev.factum.api.LogFilter;
+import dev.factum.api.groups.GroupDefinition;
+import dev.factum.api.groups.GroupSettings;
+import dev.factum.api.groups.GroupSource;
+import dev.factum.api.groups.GroupStart;
+import dev.factum.api.groups.ParkedEvent;
+import dev.factum.engine.spi.StoreRecord;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * How consumer groups keep their state in store records.
+ *
+ * <pre>
+ * namespace factum.groups        key: group name       value: definition (below)
+ * namespace factum.group.UUID    key: checkpoint       value: 1 | checkpoint (int64)
+ *   (UUID: the group's            key: done/P           value: 1          (acked above the
+ *    incarnation)                                                          checkpoint)
+ *                                 key: parked/P         value: 1 | attempts (int32) | stream | reason
+ * definition: 1 | incarnation (2 × int64) | name | has-stream (bool) [| stream] | filter kind
+ *             (name) | n (int32) | n values | start (int64) | max in-flight (int32) | ack timeout
+ *             ns (int64) | max retries (int32) | backoff ns (int64)
+ * </pre>
+ *
+ * Strings are Java modified UTF-8 ({@link DataOutputStream#writeUTF}); P is the position as 19
+ * zero-padded digits, so a namespace's keys are in position order. The leading 1 is the value's
+ * format version; an unknown one is {@link DataCorruptedException}. The per-group namespace is
+ * named by the group's incarnation, so a deleted group's leftovers can never be read as the state
+ * of a new group of the same name.
+ */
+final class GroupCodec {
+  static final String DEFINITIONS = "factum.groups";
+  static final String CHECKPOINT = "checkpoint";
+  static final String DONE = "done/";
+  static final String PARKED = "parked/";
+  private static final byte VERSION = 1;
+
+  private GroupCodec() {}
+
+  /** A group's definition as stored: with its incarnation and its start resolved to a position. */
+  record Stored(UUID incarnation, GroupDefinition definition) {
+    String namespace() {
+      return namespaceOf(incarnation);
+    }
+  }
+
+  static String namespaceOf(UUID incarnation) {
+    return "factum.group." + incarnation;
+  }
+
+  static String positionKey(String prefix, long position) {
+    return prefix + String.format("%019d", position);
+  }
+
+  static long positionOf(String prefix, String key) {
+    try {
+      return Long.parseLong(key.substring(prefix.length()));
+    } catch (RuntimeException e) {
+      throw new DataCorruptedException("consumer-group record key '" + key + "' is damaged");
+    }
+  }
+
+  static byte[] definition(Stored stored) {
+    GroupDefinition d = stored.definition();
+    return write(
+        out -> {
+          out.writeLong(stored.incarnation().getMostSignificantBits());
+          out.writeLong(stored.incarnation().getLeastSignificantBits());
+          out.writeUTF(d.name());
+          out.writeBoolean(d.source().isStream());
+          if (d.source().isStream()) {
+            out.writeUTF(d.source().stream());
+          }
+          LogFilter filter = d.source().filter();
+          out.writeUTF(filter.kind().name());
+          out.writeInt(filter.values().size());
+          for (String value : filter.values().stream().sorted().toList()) {
+            out.writeUTF(value);
+          }
+          out.writeLong(d.start().position());
+          GroupSettings s = d.settings();
+          out.writeInt(s.maxInFlight());
+          out.writeLong(s.ackTimeout().toNanos());
+          out.writeInt(s.maxRetries());
+          out.writeLong(s.retryBackoff().toNanos());
+        });
+  }
+
+  static Stored definition(byte[] value) {
+    return read(
+        value,
+        in -> {
+          UUID incarnation = new UUID(in.readLong(), in.readLong());
+          String name = in.readUTF();
+          String stream = in.readBoolean() ? in.readUTF() : null;
+          LogFilter.Kind kind = LogFilter.Kind.valueOf(in.readUTF());
+          int count = in.readInt();
+          Set<String> values = new HashSet<>();
+          for (int i = 0; i < count; i++) {
+            values.add(in.readUTF());
+          }
+          GroupStart start = GroupStart.at(in.readLong());
+          GroupSettings settings =
+              new GroupSettings(
+                  in.readInt(),
+                  Duration.ofNanos(in.readLong()),
+                  in.readInt(),
+                  Duration.ofNanos(in.readLong()));
+          GroupSource source = new GroupSource(stream, new LogFilter(kind, values));
+          return new Stored(incarnation, new GroupDefinition(name, source, start, settings));
+        });
+  }
+
+  static byte[] checkpoint(long position) {
+    return write(out -> out.writeLong(position));
+  }
+
+  static long checkpoint(byte[] value) {
+    return read(value, DataInputStream::readLong);
+  }
+
+  static byte[] done() {
+    return write(out -> {});
+  }
+
+  static byte[] parked(ParkedEvent parked) {
+    return write(
+        out -> {
+          out.writeInt(parked.attempts());
+          out.writeUTF(parked.stream());
+          out.writeUTF(parked.reason());
+        });
+  }
+
+  static ParkedEvent parked(long position, byte[] value) {
+    return read(
+        value,
+        in -> {
+          int attempts = in.readInt();
+          String stream = in.readUTF();
+          return new ParkedEvent(position, stream, in.readUTF(), attempts);
+        });
+  }
+
+  /** Cuts a reason to what a record holds (writeUTF takes at most 65,535 bytes). */
+  static String reason(String reason) {
+    String text = reason == null || reason.isBlank() ? "(no reason given)" : reason;
+    return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private interface Reader<T> {
+    T read(DataInputStream in) throws IOException;
+  }
+
+  private static byte[] write(Writer writer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      writer.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static <T> T read(byte[] value, Reader<T> reader) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+      byte version = in.readByte();
+      if (version != VERSION) {
+        throw new DataCorruptedException(
+            "a consumer-group record has format version " + version + "; this build reads 1");
+      }
+      T result = reader.read(in);
+      if (in.available() > 0) {
+        throw new DataCorruptedException("a consumer-group record has trailing bytes");
+      }
+      return result;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DataCorruptedException corrupted) {
+        throw corrupted;
+      }
+      throw new DataCorruptedException("a consumer-group record is damaged: " + e, e);
+    }
+  }
+
+  /** Positions of the records under {@code prefix}, from a namespace's records. */
+  static List<Long> positions(List<StoreRecord> records, String prefix) {
+    List<Long> positions = new ArrayList<>();
+    for (StoreRecord record : records) {
+      if (record.key().startsWith(prefix)) {
+        positions.add(positionOf(prefix, record.key()));
+      }
+    }
+    return positions;
+  }
+}
