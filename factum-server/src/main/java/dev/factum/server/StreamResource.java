@@ -7,6 +7,9 @@ import dev.factum.api.ExpectedRevision;
 import dev.factum.api.ReadPage;
 import dev.factum.api.StreamState;
 import dev.factum.engine.FactumStore;
+import dev.factum.wire.AppendResultJson;
+import dev.factum.wire.ReadPageJson;
+import dev.factum.wire.StreamStateJson;
 import dev.factum.wire.Urls;
 import java.io.IOException;
 import java.util.Set;
@@ -46,7 +49,7 @@ final class StreamResource implements Resource {
   private int append(Request request, String stream) throws IOException {
     AppendRequest append = wire.parseAppend(stream, request.jsonBody(config.maxRequestBytes()));
     AppendResult result = metrics.timeWrite(append.events().size(), () -> store.append(append));
-    return Responses.json(request.exchange, 200, json -> WireFormat.writeResult(json, result));
+    return Responses.json(request.exchange, 200, json -> AppendResultJson.write(json, result));
   }
 
   private int read(Request request, String stream) throws IOException {
@@ -59,7 +62,9 @@ final class StreamResource implements Resource {
     String next = page.endOfRead() ? null : Urls.readStream(stream, page.next(), direction, limit);
     long head = store.headPosition();
     return Responses.json(
-        request.exchange, 200, json -> WireFormat.writePage(json, page, next, head));
+        request.exchange,
+        200,
+        json -> ReadPageJson.write(json, page, next, head, WireFormat::writeEvent));
   }
 
   private int delete(Request request, String stream) throws IOException {
@@ -72,6 +77,6 @@ final class StreamResource implements Resource {
     ExpectedRevision revision = ExpectedRevision.parse(expected);
     StreamState state =
         tombstone ? store.tombstone(stream, revision) : store.delete(stream, revision);
-    return Responses.json(request.exchange, 200, json -> WireFormat.writeState(json, state));
+    return Responses.json(request.exchange, 200, json -> StreamStateJson.write(json, state));
   }
 }
