@@ -72,7 +72,7 @@ final class ReadCommand implements Factum.Command {
           }
           out.println(WireJson.mapper().writeValueAsString(event));
         }
-        next = page.path("endOfRead").asBoolean() ? null : ReadPageJson.linkedFrom(page);
+        next = ReadPageJson.continuesAt(page);
       }
     }
     return 0;

@@ -20,6 +20,7 @@ import dev.factum.wire.ExactJson;
 import dev.factum.wire.ImportResultJson;
 import dev.factum.wire.ReadPageJson;
 import dev.factum.wire.RecordedEventJson;
+import dev.factum.wire.ServiceRootJson;
 import dev.factum.wire.StreamStateJson;
 import dev.factum.wire.Urls;
 import dev.factum.wire.WireDecodingException;
@@ -233,14 +234,7 @@ final class WireCodec {
   }
 
   static long headPosition(JsonNode body) {
-    JsonNode value = body.get("headPosition");
-    if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw new UnexpectedResponseException(
-          200,
-          "the server's answer could not be decoded: no 'headPosition' number in " + body,
-          null);
-    }
-    return value.asLong();
+    return decoded(() -> ServiceRootJson.headPosition(body));
   }
 
   /** A page of a stream read (see {@link ReadPageJson} for the {@code next} rebuilt at the end). */

@@ -2,6 +2,7 @@ package dev.factum.server;
 
 import dev.factum.api.FactumException;
 import dev.factum.engine.FactumStore;
+import dev.factum.wire.ServiceRootJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -56,14 +57,7 @@ final class ServiceResource implements Resource {
       case OPENAPI -> Responses.raw(request.exchange, 200, "application/json", openApi);
       case ROOT ->
           Responses.json(
-              request.exchange,
-              200,
-              json -> {
-                json.writeStringField("name", "Factum");
-                json.writeStringField("api", "v1");
-                json.writeStringField("openapi", "/openapi.json");
-                json.writeNumberField("headPosition", store.headPosition());
-              });
+              request.exchange, 200, json -> ServiceRootJson.write(json, store.headPosition()));
       default -> throw new IllegalArgumentException(match.route().name());
     };
   }

@@ -72,6 +72,14 @@ public final class ReadPageJson {
     }
   }
 
+  /**
+   * Where a reader that follows pages goes next: null at the end of the read ({@code endOfRead}),
+   * else the {@code next} link's {@code from} (null when the server linked none).
+   */
+  public static Long continuesAt(JsonNode body) {
+    return Fields.bool(body, "endOfRead") ? null : linkedFrom(body);
+  }
+
   private static ReadPage read(
       JsonNode body, long from, Direction direction, ToLongFunction<RecordedEvent> cursor) {
     List<RecordedEvent> events = new ArrayList<>();

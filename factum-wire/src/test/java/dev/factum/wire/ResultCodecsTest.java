@@ -234,4 +234,33 @@ class ResultCodecsTest {
   private static JsonNode tree(String json) throws IOException {
     return WireJson.mapper().readTree(json);
   }
+
+  @Test
+  void theServiceRootCarriesTheHeadAndAReaderStopsAtTheEndOfARead() throws Exception {
+    JsonNode root = written(out -> ServiceRootJson.write(out, 41));
+    assertThat(names(root)).containsExactlyInAnyOrder("name", "api", "openapi", "headPosition");
+    assertThat(ServiceRootJson.headPosition(root)).isEqualTo(41);
+    String link = "/all?" + new PageCursor(42, Direction.FORWARD, 5).query();
+    JsonNode polling =
+        written(
+            out ->
+                ReadPageJson.write(
+                    out,
+                    new ReadPage(List.of(), 42, true),
+                    link,
+                    41,
+                    ResultCodecsTest::writeEvent));
+    assertThat(ReadPageJson.linkedFrom(polling)).isEqualTo(42);
+    assertThat(ReadPageJson.continuesAt(polling)).isNull();
+    JsonNode more =
+        written(
+            out ->
+                ReadPageJson.write(
+                    out,
+                    new ReadPage(List.of(), 42, false),
+                    link,
+                    99,
+                    ResultCodecsTest::writeEvent));
+    assertThat(ReadPageJson.continuesAt(more)).isEqualTo(42);
+  }
 }

@@ -8,6 +8,7 @@ import dev.factum.bench.http.HttpReply;
 import dev.factum.bench.http.SseReader;
 import dev.factum.bench.http.StreamPageCheck;
 import dev.factum.wire.AppendResultJson;
+import dev.factum.wire.ServiceRootJson;
 import dev.factum.wire.WireJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -290,7 +291,7 @@ final class SoakLoad {
         String target;
         if (whole) {
           HttpReply root = http.send("GET", "/", null).expect(200, "GET /");
-          long head = JSON.readTree(root.body()).get("headPosition").asLong();
+          long head = ServiceRootJson.headPosition(JSON.readTree(root.body()));
           target = "/all/events?from=" + Math.max(0, head - 500);
         } else {
           Head head =
