@@ -24,6 +24,7 @@ import java.util.Set;
  * @param resultsDirectory where the Markdown report is written
  * @param workloads the workloads to run
  * @param httpClient the HTTP client of the HTTP workloads
+ * @param tls whether the HTTP workloads run over HTTPS (a throw-away certificate made by openssl)
  * @param smoke tiny sizes and short windows, to check that everything works
  * @param arguments the command line as given, for the report
  */
@@ -38,6 +39,7 @@ public record BenchOptions(
     Path resultsDirectory,
     Set<Workload> workloads,
     HttpClientKind httpClient,
+    boolean tls,
     boolean smoke,
     List<String> arguments) {
 
@@ -57,6 +59,8 @@ public record BenchOptions(
         --only NAME[,NAME]  run only these workloads: %s
         --http-client KIND  the client of the HTTP workloads: raw (a minimal socket client,
                             the default) or jdk (java.net.http.HttpClient, HTTP/1.1)
+        --tls               the HTTP workloads over HTTPS (TLS 1.3, a self-signed certificate
+                            made with openssl)
         --results PATH      where to write the Markdown report (default bench-results)
         --smoke             tiny sizes and ~1 s windows: checks that everything works
         --help              this text
@@ -78,6 +82,7 @@ public record BenchOptions(
     Set<Workload> workloads = EnumSet.allOf(Workload.class);
     HttpClientKind httpClient = HttpClientKind.RAW;
     boolean smoke = false;
+    boolean tls = false;
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     while (!rest.isEmpty()) {
       String option = rest.removeFirst();
@@ -89,6 +94,7 @@ public record BenchOptions(
         case "--only" -> workloads = parseWorkloads(value(option, rest));
         case "--http-client" -> httpClient = HttpClientKind.byName(value(option, rest));
         case "--smoke" -> smoke = true;
+        case "--tls" -> tls = true;
         default -> throw new IllegalArgumentException("unknown option '" + option + "'");
       }
     }
@@ -110,6 +116,7 @@ public record BenchOptions(
         results,
         workloads,
         httpClient,
+        tls,
         smoke,
         Arrays.asList(args));
   }

@@ -92,7 +92,8 @@ final class BenchRun {
             catchUp = LogCatchUp.measure(store, progress);
           }
           if (options.servesLoadedStore()) {
-            try (HttpRig rig = HttpRig.start(store, options.httpClient(), progress)) {
+            try (HttpRig rig =
+                HttpRig.start(store, options.httpClient(), options.tls(), progress)) {
               progress.say("serving the stream-load store at %s", rig.uri());
               if (options.runs(Workload.HTTP_STREAM_LOAD)) {
                 httpLoads =
@@ -110,13 +111,23 @@ final class BenchRun {
       if (options.runs(Workload.HTTP_APPEND)) {
         httpAppends =
             HttpAppends.measure(
-                data.path(), options.httpClient(), options.warmUp(), options.window(), progress);
+                data.path(),
+                options.httpClient(),
+                options.tls(),
+                options.warmUp(),
+                options.window(),
+                progress);
       }
       SseLive.Result sseLive = null;
       if (options.runs(Workload.HTTP_SSE)) {
         sseLive =
             SseLive.measure(
-                data.path(), options.httpClient(), options.warmUp(), options.window(), progress);
+                data.path(),
+                options.httpClient(),
+                options.tls(),
+                options.warmUp(),
+                options.window(),
+                progress);
       }
       return new BenchReport(
           options,

@@ -41,7 +41,8 @@ final class AppendCommand implements Factum.Command {
           --tag TAG        a tag of the event (repeatable); filter the log by it later
           --file FILE      one event per line: {"type":..,"data":..,"id"?,"metadata"?,"tags"?}
           --expected REV   expected revision: any, no_stream, exists or a number (default any)
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)""";
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)""";
   }
 
   @Override
@@ -50,7 +51,7 @@ final class AppendCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("type", "data", "metadata", "id", "tag", "file", "expected", "url"),
+            Set.of("type", "data", "metadata", "id", "tag", "file", "expected", "url", "cacert"),
             Set.of(),
             Set.of("tag"));
     if (args.positional().size() != 1) {

@@ -44,12 +44,13 @@ final class ImportCommand implements Factum.Command {
         always works). Progress goes to standard error.
 
           --checkpoint FILE   where progress is kept (default FILE.checkpoint); rerun to resume
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)""";
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)""";
   }
 
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args = new Args(argv, 1, Set.of("checkpoint", "url"), Set.of());
+    Args args = new Args(argv, 1, Set.of("checkpoint", "url", "cacert"), Set.of());
     if (args.positional().size() != 1) {
       throw new Args.UsageException("give exactly one FILE");
     }

@@ -28,7 +28,8 @@ final class ReadCommand implements Factum.Command {
           --backward      newest first
           --limit N       stop after N events (default: all)
           %s
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)"""
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)"""
         .formatted(LogFilterArgs.HELP);
   }
 
@@ -38,7 +39,7 @@ final class ReadCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("from", "limit", "category", "type", "tag", "url"),
+            Set.of("from", "limit", "category", "type", "tag", "url", "cacert"),
             Set.of("all", "backward"),
             Set.of("category", "type", "tag"));
     boolean all = args.flag("all");

@@ -1,9 +1,11 @@
 package dev.factum.cli;
 
 import dev.factum.api.FactumException;
+import dev.factum.api.InvalidArgumentException;
 import dev.factum.engine.FactumStore;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
+import dev.factum.server.TlsConfig;
 import dev.factum.storage.postgres.PostgresEventStore;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.io.IOException;
@@ -29,6 +31,7 @@ final class ServeCommand implements Factum.Command {
         Usage: factum serve [--data DIR] [--host HOST] [--port PORT] [--config FILE]
                             [--storage rocksdb|postgres] [--pg-url URL] [--pg-user USER]
                             [--pg-password PASSWORD] [--pg-pool-size N]
+                            [--tls-cert PEM --tls-key PEM] [--insecure]
 
         Runs the Factum HTTP server over an embedded RocksDB store (the default), or over a
         PostgreSQL database that any number of Factum servers may share.
@@ -41,12 +44,16 @@ final class ServeCommand implements Factum.Command {
           --pg-user USER    PostgreSQL role                         (env FACTUM_PG_USER, default postgres)
           --pg-password PW  its password (prefer the env variable)  (env FACTUM_PG_PASSWORD)
           --pg-pool-size N  reader connections                      (env FACTUM_PG_POOL_SIZE, default 16)
+          --tls-cert PEM    serve HTTPS with this certificate chain (env FACTUM_TLS_CERT)
+          --tls-key PEM     and its unencrypted PKCS#8 private key  (env FACTUM_TLS_KEY)
+          --insecure        allow plain HTTP on an address other than loopback (refused otherwise)
           --config FILE     properties file: data=, host=, port=, storage=, pg.url=, pg.user=,
-                            pg.password=, pg.pool-size=           (env FACTUM_CONFIG)
+                            pg.password=, pg.pool-size=, tls.cert=, tls.key= (env FACTUM_CONFIG)
 
         Flags win over environment variables, which win over the file. With PostgreSQL the
         database must exist; Factum creates and migrates its tables at start-up.
-        Prints 'factum: listening on http://HOST:PORT' once it accepts requests.""";
+        A HOST other than loopback needs TLS (TLSv1.3 and 1.2, AEAD suites only) or --insecure.
+        Prints 'factum: listening on http(s)://HOST:PORT' once it accepts requests.""";
   }
 
   @Override
@@ -64,20 +71,21 @@ final class ServeCommand implements Factum.Command {
                 "pg-url",
                 "pg-user",
                 "pg-password",
-                "pg-pool-size"),
-            Set.of());
+                "pg-pool-size",
+                "tls-cert",
+                "tls-key"),
+            Set.of("insecure"));
     if (!args.positional().isEmpty()) {
       throw new Args.UsageException("unexpected argument '" + args.positional().getFirst() + "'");
     }
     ServeSettings settings = ServeSettings.resolve(args, System.getenv());
+    ServerConfig config = serverConfig(settings);
     // The port first: a taken port must not leave a new data directory (or an opened database)
     // behind. Then the store, whose own checks name a directory in use or one that is not
     // writable.
     FactumServer.Binding binding;
     try {
-      binding =
-          FactumServer.bind(
-              ServerConfig.DEFAULT.withHost(settings.host()).withPort(settings.port()));
+      binding = FactumServer.bind(config);
     } catch (IOException e) {
       throw new Factum.CommandFailure(listenFailure(settings, e));
     }
@@ -111,10 +119,41 @@ final class ServeCommand implements Factum.Command {
                 },
                 "factum-shutdown"));
     out.println("factum: serving " + serving + " (head position " + store.headPosition() + ")");
+    if (config.tlsEnabled()) {
+      out.println(
+          "factum: TLS with the certificate of "
+              + config.tls().subject()
+              + " (expires "
+              + config.tls().notAfter()
+              + ")");
+    } else if (settings.insecure()) {
+      out.println("factum: --insecure: plain HTTP, readable by anyone on the network");
+    }
     out.println("factum: listening on " + server.uri());
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The server's settings, before the port is bound: plain HTTP on an exposed address is a usage
+   * error (the flags decide it, exit 2); a TLS file that cannot be used is a start-up error (exit
+   * 1) that leaves no data directory behind.
+   */
+  private static ServerConfig serverConfig(ServeSettings settings) {
+    if (settings.tlsCert() == null) {
+      try {
+        return ServerConfig.DEFAULT
+            .withListener(settings.host(), null, settings.insecure())
+            .withPort(settings.port());
+      } catch (InvalidArgumentException e) {
+        throw new Args.UsageException(e.getMessage());
+      }
+    }
+    TlsConfig tls = TlsConfig.fromPem(settings.tlsCert(), settings.tlsKey());
+    return ServerConfig.DEFAULT
+        .withListener(settings.host(), tls, settings.insecure())
+        .withPort(settings.port());
   }
 
   private static String listenFailure(ServeSettings settings, IOException e) {

@@ -14,15 +14,36 @@ import java.util.Set;
  * The settings of {@code factum serve}, gathered from (highest precedence first) command-line
  * flags, environment variables ({@code FACTUM_DATA}, {@code FACTUM_HOST}, {@code FACTUM_PORT},
  * {@code FACTUM_STORAGE}, {@code FACTUM_PG_URL}, {@code FACTUM_PG_USER}, {@code
- * FACTUM_PG_PASSWORD}, {@code FACTUM_PG_POOL_SIZE}), a properties file ({@code --config FILE}: the
- * same names in lower case with dots, e.g. {@code data=}, {@code storage=}, {@code pg.url=}), and
- * defaults, then validated in one place with messages that say what to fix.
+ * FACTUM_PG_PASSWORD}, {@code FACTUM_PG_POOL_SIZE}, {@code FACTUM_TLS_CERT}, {@code
+ * FACTUM_TLS_KEY}), a properties file ({@code --config FILE}: the same names in lower case with
+ * dots, e.g. {@code data=}, {@code storage=}, {@code pg.url=}), and defaults, then validated in one
+ * place with messages that say what to fix.
  *
  * @param postgres where the PostgreSQL storage lives; null for RocksDB (which uses {@code data})
+ * @param tlsCert the PEM certificate chain to serve HTTPS with; null (with {@code tlsKey}) for HTTP
+ * @param tlsKey its PEM private key
+ * @param insecure {@code --insecure}: plain HTTP on an address other than loopback is accepted
  */
-record ServeSettings(Path data, String host, int port, PostgresConfig postgres) {
+record ServeSettings(
+    Path data,
+    String host,
+    int port,
+    PostgresConfig postgres,
+    Path tlsCert,
+    Path tlsKey,
+    boolean insecure) {
   static final Set<String> KEYS =
-      Set.of("data", "host", "port", "storage", "pg.url", "pg.user", "pg.password", "pg.pool-size");
+      Set.of(
+          "data",
+          "host",
+          "port",
+          "storage",
+          "pg.url",
+          "pg.user",
+          "pg.password",
+          "pg.pool-size",
+          "tls.cert",
+          "tls.key");
 
   static ServeSettings resolve(Args args, Map<String, String> env) {
     Properties file = new Properties();
@@ -79,7 +100,22 @@ record ServeSettings(Path data, String host, int port, PostgresConfig postgres) 
               throw new Args.UsageException(
                   "storage must be 'rocksdb' or 'postgres', was '" + storage + "'");
         };
-    return new ServeSettings(dataPath, host, portNumber, postgres);
+    String tlsCert =
+        pick(args.get("tls-cert"), env.get("FACTUM_TLS_CERT"), file.getProperty("tls.cert"), "");
+    String tlsKey =
+        pick(args.get("tls-key"), env.get("FACTUM_TLS_KEY"), file.getProperty("tls.key"), "");
+    if (tlsCert.isBlank() != tlsKey.isBlank()) {
+      throw new Args.UsageException(
+          "TLS needs both --tls-cert and --tls-key (or FACTUM_TLS_CERT and FACTUM_TLS_KEY)");
+    }
+    return new ServeSettings(
+        dataPath,
+        host,
+        portNumber,
+        postgres,
+        tlsCert.isBlank() ? null : Path.of(tlsCert),
+        tlsKey.isBlank() ? null : Path.of(tlsKey),
+        args.flag("insecure"));
   }
 
   private static PostgresConfig postgres(Args args, Map<String, String> env, Properties file) {

@@ -23,12 +23,13 @@ final class StateCommand implements Factum.Command {
           lastPosition          global position of that event (null: none)
           firstVisibleRevision  revisions below it are hidden by a soft delete
 
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)""";
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)""";
   }
 
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args = new Args(argv, 1, Set.of("url"), Set.of());
+    Args args = new Args(argv, 1, Set.of("url", "cacert"), Set.of());
     if (args.positional().size() != 1) {
       throw new Args.UsageException("give exactly one STREAM");
     }

@@ -26,7 +26,8 @@ final class TailCommand implements Factum.Command {
           --from N        first revision (STREAM) or position (global log)
           %s
           --count N       exit after N events
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)"""
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)"""
         .formatted(LogFilterArgs.HELP);
   }
 
@@ -36,7 +37,7 @@ final class TailCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("from", "category", "type", "tag", "count", "url"),
+            Set.of("from", "category", "type", "tag", "count", "url", "cacert"),
             Set.of(),
             Set.of("category", "type", "tag"));
     if (args.positional().size() > 1) {

@@ -18,10 +18,12 @@ import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.wire.Pem;
 import dev.factum.wire.Urls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
@@ -98,8 +100,12 @@ import javax.net.ssl.TrustManager;
  *   <tr><td>internal-error (500), an unknown code, a non-problem error body</td><td>{@link
  *       UnexpectedResponseException} (4xx: nothing applied; else outcome unknown)</td>
  *       <td>no</td></tr>
- *   <tr><td>no connection (refused, connect timeout, unknown host)</td><td>{@link
- *       RequestNotSentException} (code store-closed; nothing applied)</td><td>yes</td></tr>
+ *   <tr><td>no connection (refused, connect timeout, unknown host, a failed TLS
+ *       handshake)</td><td>{@link RequestNotSentException} (code store-closed; nothing
+ *       applied)</td><td>yes</td></tr>
+ *   <tr><td>the server's TLS certificate is not trusted (unknown CA, wrong host name,
+ *       expired)</td><td>{@link UntrustedServerException} (code store-closed; nothing
+ *       applied)</td><td>no</td></tr>
  *   <tr><td>no answer (connection lost after sending, request timeout)</td><td>{@link
  *       OutcomeUnknownException} (code storage-failure)</td><td>reads and appends only</td></tr>
  *   <tr><td>the client itself closed</td><td>{@link StoreClosedException}</td><td>no</td></tr>
@@ -143,7 +149,9 @@ public final class FactumClient implements EventStore {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(builder.connectTimeout)
             .followRedirects(HttpClient.Redirect.NEVER);
-    if ("http".equals(builder.baseUri.getScheme())) {
+    if (builder.sslContext != null) {
+      httpBuilder.sslContext(builder.sslContext);
+    } else if ("http".equals(builder.baseUri.getScheme())) {
       httpBuilder.sslContext(plainHttpOnly());
     }
     this.http = httpBuilder.build();
@@ -419,6 +427,7 @@ public final class FactumClient implements EventStore {
     private RetryPolicy subscriptionRetryPolicy =
         RetryPolicy.forever(Duration.ofMillis(100), Duration.ofSeconds(5));
     private RetryListener retryListener = RetryListener.NONE;
+    private SSLContext sslContext;
 
     private Builder(URI baseUri) {
       if (baseUri == null
@@ -474,6 +483,31 @@ public final class FactumClient implements EventStore {
     /** Told about every retry (default: nobody). */
     public Builder retryListener(RetryListener listener) {
       this.retryListener = required(listener, "retryListener");
+      return this;
+    }
+
+    /**
+     * Trusts the CA certificates of a PEM file (or a self-signed server certificate) for an {@code
+     * https://} server, instead of the JDK's default CAs. The server's host name is still checked
+     * against its certificate.
+     *
+     * @throws InvalidArgumentException if the file cannot be read or holds no certificate
+     */
+    public Builder trustCertificates(Path caPem) {
+      return sslContext(Pem.trustContext(required(caPem, "trustCertificates")));
+    }
+
+    /**
+     * The TLS context of an {@code https://} server's connections (its trust managers decide which
+     * servers are trusted); by default, the JDK's, which trusts its CA store. Host names are
+     * checked either way.
+     */
+    public Builder sslContext(SSLContext context) {
+      if (!"https".equals(baseUri.getScheme())) {
+        throw new InvalidArgumentException(
+            "TLS settings need an https:// base URI, was " + baseUri);
+      }
+      this.sslContext = required(context, "sslContext");
       return this;
     }
 

@@ -16,7 +16,10 @@ import java.io.Serial;
  * ErrorCode#STORAGE_FAILURE} for "outcome unknown"), so code that switches on codes keeps working.
  */
 public abstract sealed class FactumClientException extends FactumException
-    permits RequestNotSentException, OutcomeUnknownException, UnexpectedResponseException {
+    permits RequestNotSentException,
+        OutcomeUnknownException,
+        UnexpectedResponseException,
+        UntrustedServerException {
   @Serial private static final long serialVersionUID = 1L;
 
   FactumClientException(ErrorCode code, String message, Throwable cause) {

@@ -14,9 +14,11 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * One HTTP exchange with the server, and the translation of everything that can go wrong with it
@@ -137,6 +139,14 @@ final class HttpTransport {
       return known;
     }
     String what = method + " " + path;
+    if (untrusted(failure)) {
+      return new UntrustedServerException(
+          what
+              + " was not sent: the server's TLS certificate is not trusted ("
+              + failure.getMessage()
+              + "); trust its CA with FactumClient.Builder.trustCertificates",
+          failure);
+    }
     if (notSent(failure)) {
       return new RequestNotSentException(
           what + " was not sent: the server could not be reached (" + failure + ")", failure);
@@ -153,10 +163,26 @@ final class HttpTransport {
         failure);
   }
 
-  /** Only a failure to open the connection proves that nothing was sent. */
+  /** A handshake that failed on the server's certificate (trust, host name, validity). */
+  private static boolean untrusted(Throwable failure) {
+    boolean handshake = false;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      handshake |= t instanceof SSLHandshakeException;
+      if (handshake && t instanceof CertificateException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Only a failure to open the connection proves that nothing was sent; a failed TLS handshake is
+   * one (HTTP/1.1 sends nothing before the handshake completes).
+   */
   private static boolean notSent(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ConnectException
+          || t instanceof SSLHandshakeException
           || t instanceof HttpConnectTimeoutException
           || t instanceof UnknownHostException
           || t instanceof UnresolvedAddressException) {

@@ -75,7 +75,9 @@ final class ServerFixture implements AutoCloseable {
             config.maxRequestBytes(),
             config.heartbeat(),
             config.maxLongPoll(),
-            SHUTDOWN_GRACE);
+            SHUTDOWN_GRACE,
+            config.tls(),
+            config.insecure());
     return new ServerFixture(directory, options, quickStop);
   }
 

@@ -1,6 +1,7 @@
 package dev.factum.server;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import dev.factum.engine.FactumStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,6 +17,9 @@ import java.util.concurrent.Executors;
  * handler waits for its durable append; an SSE handler writes as events arrive) both simple and
  * cheap. Routing, parsing and rendering live in their own classes, so the transport can be replaced
  * without touching them.
+ *
+ * <p>With a {@link TlsConfig} it serves HTTPS (the JDK's {@code HttpsServer}, the handshake on the
+ * exchange's virtual thread), with the same handlers: keep-alive and SSE work alike over both.
  *
  * <p>Shutdown is graceful: SSE connections and long polls are ended first, then the listener closes
  * and requests under way (appends waiting for their fsync) get up to the grace period to finish.
@@ -60,8 +64,13 @@ public final class FactumServer implements AutoCloseable {
    * taken ({@link java.net.BindException}) before it opens (and perhaps creates) a store.
    */
   public static Binding bind(ServerConfig config) throws IOException {
-    return new Binding(
-        HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024), config);
+    InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+    if (config.tls() == null) {
+      return new Binding(HttpServer.create(address, 1024), config);
+    }
+    HttpsServer https = HttpsServer.create(address, 1024);
+    https.setHttpsConfigurator(config.tls().configurator());
+    return new Binding(https, config);
   }
 
   /** A bound, not yet serving listener: {@link #serve} it, or {@link #close} it. */
@@ -82,6 +91,9 @@ public final class FactumServer implements AutoCloseable {
       }
       served = true;
       Metrics metrics = new Metrics(store);
+      if (config.tls() != null) {
+        metrics.tlsCertificate(config.tls());
+      }
       ApiHandler handler = new ApiHandler(store, config, metrics);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
@@ -104,9 +116,10 @@ public final class FactumServer implements AutoCloseable {
     return http.getAddress().getPort();
   }
 
-  /** The base URI, e.g. {@code http://127.0.0.1:7117}. */
+  /** The base URI, e.g. {@code http://127.0.0.1:7117} ({@code https://} with TLS). */
   public URI uri() {
-    return URI.create("http://" + config.host() + ":" + port());
+    return URI.create(
+        (config.tlsEnabled() ? "https://" : "http://") + config.host() + ":" + port());
   }
 
   /**

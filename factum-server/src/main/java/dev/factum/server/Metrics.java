@@ -132,6 +132,19 @@ final class Metrics implements AutoCloseable {
     }
   }
 
+  /**
+   * The served certificate's expiry, as a Unix time in seconds: an alert can fire weeks before the
+   * clients start failing.
+   */
+  void tlsCertificate(TlsConfig tls) {
+    long notAfter = tls.notAfter().getEpochSecond();
+    Gauge.builder("factum.tls.certificate.expiry", () -> notAfter)
+        .description("When the served TLS certificate expires (Unix time).")
+        .baseUnit("seconds")
+        .strongReference(true)
+        .register(registry);
+  }
+
   void appended(String result, int events, long nanos) {
     appendsByResult
         .computeIfAbsent(

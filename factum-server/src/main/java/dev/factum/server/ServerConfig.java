@@ -1,6 +1,8 @@
 package dev.factum.server;
 
 import dev.factum.api.InvalidArgumentException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -12,6 +14,9 @@ import java.time.Duration;
  * @param heartbeat interval of SSE heartbeat comments on idle connections
  * @param maxLongPoll longest {@code wait=} a reader may ask for on {@code GET /all}
  * @param shutdownGrace how long a graceful shutdown waits for requests under way
+ * @param tls the certificate and key to serve HTTPS with; null serves plain HTTP
+ * @param insecure allows plain HTTP on an address other than loopback, which is refused otherwise:
+ *     anyone on the network could read the events and alter requests and answers
  */
 public record ServerConfig(
     String host,
@@ -19,7 +24,9 @@ public record ServerConfig(
     long maxRequestBytes,
     Duration heartbeat,
     Duration maxLongPoll,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    TlsConfig tls,
+    boolean insecure) {
 
   public static final int DEFAULT_PORT = 7117;
   public static final ServerConfig DEFAULT =
@@ -29,7 +36,9 @@ public record ServerConfig(
           32L << 20,
           Duration.ofSeconds(15),
           Duration.ofSeconds(60),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          null,
+          false);
 
   public ServerConfig {
     if (host == null || host.isBlank()) {
@@ -50,17 +59,66 @@ public record ServerConfig(
     if (shutdownGrace == null || shutdownGrace.isNegative()) {
       throw new InvalidArgumentException("shutdown grace must not be negative");
     }
+    if (tls == null && !insecure && !loopback(host)) {
+      throw new InvalidArgumentException(
+          "refusing to serve plain HTTP on "
+              + host
+              + ", which is not a loopback address: anyone on the network could read and alter"
+              + " the traffic; give a certificate and key (--tls-cert, --tls-key), or accept"
+              + " that risk with --insecure");
+    }
+  }
+
+  /** Whether the server speaks HTTPS. */
+  public boolean tlsEnabled() {
+    return tls != null;
+  }
+
+  /**
+   * Whether every address {@code host} names is a loopback one. A name that does not resolve counts
+   * as exposed: the check must never let plain HTTP through on a guess.
+   */
+  static boolean loopback(String host) {
+    try {
+      for (InetAddress address : InetAddress.getAllByName(host)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace);
+    return new ServerConfig(
+        host, newPort, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, tls, insecure);
   }
 
+  /**
+   * Another address; with plain HTTP, one other than loopback needs TLS or {@code insecure} ({@link
+   * #withListener}).
+   */
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(newHost, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace);
+    return new ServerConfig(
+        newHost, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, tls, insecure);
   }
 
   public ServerConfig withHeartbeat(Duration newHeartbeat) {
-    return new ServerConfig(host, port, maxRequestBytes, newHeartbeat, maxLongPoll, shutdownGrace);
+    return new ServerConfig(
+        host, port, maxRequestBytes, newHeartbeat, maxLongPoll, shutdownGrace, tls, insecure);
+  }
+
+  /** Serves HTTPS with {@code newTls}, or plain HTTP when null. */
+  public ServerConfig withTls(TlsConfig newTls) {
+    return new ServerConfig(
+        host, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, newTls, insecure);
+  }
+
+  /** Host and TLS together, so that neither order of setting them trips the exposure check. */
+  public ServerConfig withListener(String newHost, TlsConfig newTls, boolean newInsecure) {
+    return new ServerConfig(
+        newHost, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, newTls, newInsecure);
   }
 }

@@ -32,7 +32,12 @@ public final class HttpAppends {
   private HttpAppends() {}
 
   public static Result measure(
-      Path runDirectory, HttpClientKind client, Duration warmUp, Duration window, Progress progress)
+      Path runDirectory,
+      HttpClientKind client,
+      boolean tls,
+      Duration warmUp,
+      Duration window,
+      Progress progress)
       throws IOException, InterruptedException {
     Payloads payloads = new Payloads(42);
     String[] streams = DurableAppends.streamNames();
@@ -61,7 +66,7 @@ public final class HttpAppends {
     DurableAppends.Result http;
     directory = runDirectory.resolve("http-append-http");
     try (FactumStore store = RocksDbEventStore.open(directory);
-        HttpRig rig = HttpRig.start(store, client, progress)) {
+        HttpRig rig = HttpRig.start(store, client, tls, progress)) {
       http =
           DurableAppends.measure(
               store,

@@ -1,6 +1,7 @@
 package dev.factum.bench.http;
 
 import java.net.URI;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP client the load generator uses, chosen with {@code --http-client}: the JDK's {@code
@@ -31,13 +32,19 @@ public enum HttpClientKind {
 
   /** A connector to the server at {@code base} (e.g. {@code http://127.0.0.1:40123}). */
   public Connector connector(URI base) {
+    return connector(base, null);
+  }
+
+  /** As above; an {@code https://} base is reached through {@code tls} (null: plain HTTP). */
+  public Connector connector(URI base, SSLContext tls) {
     return switch (this) {
-      case JDK -> new JdkHttpConnector(base);
+      case JDK -> new JdkHttpConnector(base, tls);
       case RAW ->
           new Connector() {
             @Override
             public HttpConnection connect() {
-              return new RawHttpConnection(base.getHost(), base.getPort());
+              return new RawHttpConnection(
+                  base.getHost(), base.getPort(), tls == null ? null : tls.getSocketFactory());
             }
 
             @Override

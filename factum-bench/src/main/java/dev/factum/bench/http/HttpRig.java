@@ -11,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@link FactumServer} on 127.0.0.1 (a free port) serving a store in this JVM, and the client
- * side of the HTTP workloads: the connections the load threads opened to it.
+ * A {@link FactumServer} on 127.0.0.1 (a free port) serving a store in this JVM, over HTTP or (with
+ * {@code --tls}) HTTPS, and the client side of the HTTP workloads: the connections the load threads
+ * opened to it.
  *
  * <p>Design note: closing stops the server <em>before</em> the client closes its connections, so
  * the server stops with idle keep-alive connections and no request under way. The other order is a
@@ -35,8 +36,22 @@ public final class HttpRig implements AutoCloseable {
 
   public static HttpRig start(FactumStore store, HttpClientKind client, Progress progress)
       throws IOException {
-    FactumServer server = FactumServer.start(store, ServerConfig.DEFAULT.withPort(0));
-    return new HttpRig(server, client.connector(server.uri()), progress);
+    return start(store, client, false, progress);
+  }
+
+  /** As above; with {@code tls}, HTTPS with a throw-away certificate the client trusts. */
+  public static HttpRig start(
+      FactumStore store, HttpClientKind client, boolean tls, Progress progress) throws IOException {
+    BenchTls certificates = tls ? BenchTls.create() : null;
+    ServerConfig config = ServerConfig.DEFAULT.withPort(0);
+    if (certificates != null) {
+      config = config.withTls(certificates.server());
+    }
+    FactumServer server = FactumServer.start(store, config);
+    return new HttpRig(
+        server,
+        client.connector(server.uri(), certificates == null ? null : certificates.client()),
+        progress);
   }
 
   public URI uri() {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import javax.net.ssl.SSLContext;
 
 /**
  * Connections through the JDK's {@code java.net.http.HttpClient}, pinned to HTTP/1.1. One client is
@@ -16,9 +17,13 @@ final class JdkHttpConnector implements HttpClientKind.Connector {
   private final URI base;
   private final HttpClient client;
 
-  JdkHttpConnector(URI base) {
+  JdkHttpConnector(URI base, SSLContext tls) {
     this.base = base;
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.client = builder.build();
   }
 
   @Override

@@ -9,6 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A minimal HTTP/1.1 client on one blocking keep-alive socket, written for the load generator so
@@ -20,8 +23,8 @@ import java.util.Locale;
  * Nagle), and responses framed by {@code Content-Length} or chunked transfer encoding. It reads
  * through its own buffer, so a response costs a few socket reads and no per-byte locking. A
  * response that says {@code Connection: close} (or a failed exchange) closes the socket; the next
- * request opens a new one. It is not a general client: no redirects, no 100-continue, no trailers,
- * no TLS.
+ * request opens a new one. It is not a general client: no redirects, no 100-continue, no trailers.
+ * With a TLS socket factory ({@code --tls}) it layers TLS on the socket, host name checked.
  */
 final class RawHttpConnection implements HttpConnection {
   private static final int BUFFER = 64 << 10;
@@ -29,6 +32,7 @@ final class RawHttpConnection implements HttpConnection {
 
   private final String host;
   private final int port;
+  private final SSLSocketFactory tls;
   private final byte[] hostHeader;
   private final ByteArrayOutputStream request = new ByteArrayOutputStream(4 << 10);
   private final byte[] buffer = new byte[BUFFER];
@@ -38,9 +42,11 @@ final class RawHttpConnection implements HttpConnection {
   private InputStream in;
   private OutputStream out;
 
-  RawHttpConnection(String host, int port) {
+  /** A connection that speaks TLS through {@code tls}, or plain HTTP when it is null. */
+  RawHttpConnection(String host, int port, SSLSocketFactory tls) {
     this.host = host;
     this.port = port;
+    this.tls = tls;
     this.hostHeader = ("Host: " + host + ":" + port + "\r\n").getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -122,6 +128,14 @@ final class RawHttpConnection implements HttpConnection {
     try {
       fresh.setTcpNoDelay(true);
       fresh.connect(new InetSocketAddress(host, port), 10_000);
+      if (tls != null) {
+        SSLSocket secure = (SSLSocket) tls.createSocket(fresh, host, port, true);
+        SSLParameters parameters = secure.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        secure.setSSLParameters(parameters);
+        secure.startHandshake();
+        fresh = secure;
+      }
       in = fresh.getInputStream();
       out = fresh.getOutputStream();
     } catch (IOException e) {

@@ -77,7 +77,12 @@ public final class SseLive {
   private SseLive() {}
 
   public static Result measure(
-      Path runDirectory, HttpClientKind client, Duration warmUp, Duration window, Progress progress)
+      Path runDirectory,
+      HttpClientKind client,
+      boolean tls,
+      Duration warmUp,
+      Duration window,
+      Progress progress)
       throws IOException, InterruptedException {
     Pass inProcess;
     Path directory = runDirectory.resolve("sse-live-in-process");
@@ -97,7 +102,7 @@ public final class SseLive {
     Pass http;
     directory = runDirectory.resolve("sse-live-http");
     try (FactumStore store = RocksDbEventStore.open(directory);
-        HttpRig rig = HttpRig.start(store, client, progress)) {
+        HttpRig rig = HttpRig.start(store, client, tls, progress)) {
       Count count = new Count();
       InputStream body = rig.connect().openEventStream("/all/events?from=0");
       Thread reader =

@@ -41,6 +41,7 @@ final class HttpReportSections {
             report.options().httpClient() == HttpClientKind.RAW
                 ? "a minimal keep-alive socket client"
                 : "`java.net.http.HttpClient`, HTTP/1.1")
+        .append(report.options().tls() ? "; over HTTPS, TLS 1.3, `--tls`" : "")
         .append("), each next to its in-process figure from the same run. Client and server")
         .append(" share the machine's cores.\n\n");
     if (http.appends() != null) {

@@ -32,9 +32,21 @@ class HttpClientsTest {
   @EnumSource(HttpClientKind.class)
   void appendsReadsAndStreamsThroughTheServer(HttpClientKind kind, @TempDir Path temp)
       throws Exception {
+    appendsReadsAndStreams(kind, false, temp);
+  }
+
+  @ParameterizedTest
+  @EnumSource(HttpClientKind.class)
+  void appendsReadsAndStreamsOverTls(HttpClientKind kind, @TempDir Path temp) throws Exception {
+    appendsReadsAndStreams(kind, true, temp);
+  }
+
+  private static void appendsReadsAndStreams(HttpClientKind kind, boolean tls, Path temp)
+      throws Exception {
     Progress progress = new Progress(System.err); // not closed: the rig does not own stderr
     try (FactumStore store = RocksDbEventStore.open(temp.resolve("store"));
-        HttpRig rig = HttpRig.start(store, kind, progress)) {
+        HttpRig rig = HttpRig.start(store, kind, tls, progress)) {
+      assertThat(rig.uri().getScheme()).isEqualTo(tls ? "https" : "http");
       HttpConnection connection = rig.connect();
       Payloads payloads = new Payloads(1);
       for (int i = 0; i < 10; i++) {

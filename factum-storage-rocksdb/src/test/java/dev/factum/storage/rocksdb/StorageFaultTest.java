@@ -127,7 +127,7 @@ class StorageFaultTest {
   }
 
   @Test
-  void flippedBitsInEverySstFileAreRefusedOrNamed() {
+  void flippedBitsInEverySstFileAreRefusedOrNamed() throws IOException {
     Random random = new Random(seed());
     KnownStore known = KnownStore.write(directory, EVENTS);
     KnownStore.flushToSstFiles(directory);
@@ -141,13 +141,14 @@ class StorageFaultTest {
         assertThat(KnownStore.judge(copy, known.events))
             .as("%s: bit flipped at offset %d", table.getFileName(), offset)
             .isIn(Verdict.REFUSED_AT_OPEN, Verdict.NAMED_BY_VERIFY);
+        RocksDbFixture.deleteTree(copy);
       }
     }
   }
 
   /** The MANIFEST (RocksDB's list of live files) cut at every 64th byte, each in a fresh copy. */
   @Test
-  void aCutManifestNeverLosesAcknowledgedEventsSilently() {
+  void aCutManifestNeverLosesAcknowledgedEventsSilently() throws IOException {
     KnownStore.write(directory, EVENTS);
     KnownStore.flushToSstFiles(directory);
     KnownStore known = KnownStore.write(directory, EVENTS); // more events, in the WAL
@@ -164,6 +165,7 @@ class StorageFaultTest {
       copyStore(directory, copy);
       KnownStore.truncate(copy.resolve(manifest.getFileName()), cut);
       verdicts.merge(KnownStore.judge(copy, known.events), 1, Integer::sum);
+      RocksDbFixture.deleteTree(copy);
     }
     System.out.printf("MANIFEST of %d bytes cut at %d places: %s%n", size, trial, verdicts);
     // Every cut was judged above (no event lost or wrong); most must be refused outright.
