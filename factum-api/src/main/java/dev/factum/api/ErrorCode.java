@@ -17,8 +17,13 @@ public enum ErrorCode {
    * stream, so the append is neither new nor an exact retry.
    */
   IDEMPOTENCY_CONFLICT("idempotency-conflict"),
-  /** The request was malformed or broke a documented limit; nothing was written. */
+  /** The request was malformed; nothing was written. */
   INVALID_ARGUMENT("invalid-request"),
+  /**
+   * The request was over one of the documented {@link Limits} (see {@link LimitExceededException}
+   * for which one, its maximum and the actual value); nothing was written.
+   */
+  LIMIT_EXCEEDED("limit-exceeded"),
   /** The store has been closed, or stopped itself after a fatal storage failure. */
   STORE_CLOSED("store-closed"),
   /**
@@ -39,7 +44,13 @@ public enum ErrorCode {
    * durable state; on a shared storage (PostgreSQL) only that batch fails, and the next one starts
    * from the committed state again.
    */
-  STORAGE_FAILURE("storage-failure");
+  STORAGE_FAILURE("storage-failure"),
+  /** No valid API key was presented (missing, malformed, unknown, revoked or expired). */
+  UNAUTHORIZED("unauthorized"),
+  /** The key's role or stream scopes do not allow this; nothing was written. */
+  FORBIDDEN("forbidden"),
+  /** The key is over its request rate limit; retry after the given delay. */
+  RATE_LIMITED("rate-limited");
 
   private final String id;
 

@@ -2,7 +2,10 @@ package dev.factum.api;
 
 import java.io.Serial;
 
-/** The request was malformed or broke a documented limit; nothing was written. */
+/**
+ * The request was malformed; nothing was written. A request that is well formed but over one of the
+ * documented {@link Limits} is a {@link LimitExceededException} instead.
+ */
 public final class InvalidArgumentException extends FactumException {
   @Serial private static final long serialVersionUID = 1L;
 

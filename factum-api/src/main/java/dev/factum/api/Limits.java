@@ -1,8 +1,9 @@
 package dev.factum.api;
 
 /**
- * Documented limits on what a store accepts. Anything beyond them is rejected with {@link
- * ErrorCode#INVALID_ARGUMENT} before anything is written.
+ * Documented limits on what a store accepts. Anything beyond them is rejected with a {@link
+ * LimitExceededException} ({@link ErrorCode#LIMIT_EXCEEDED}) that names the limit, before anything
+ * is written.
  *
  * @param maxNameBytes longest stream name, event type, content type or tag, in UTF-8 bytes
  * @param maxEventBytes largest event: data plus metadata, in bytes

@@ -42,7 +42,8 @@ final class AppendCommand implements Factum.Command {
           --file FILE      one event per line: {"type":..,"data":..,"id"?,"metadata"?,"tags"?}
           --expected REV   expected revision: any, no_stream, exists or a number (default any)
           --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)""";
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
   }
 
   @Override
@@ -51,7 +52,17 @@ final class AppendCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("type", "data", "metadata", "id", "tag", "file", "expected", "url", "cacert"),
+            Set.of(
+                "type",
+                "data",
+                "metadata",
+                "id",
+                "tag",
+                "file",
+                "expected",
+                "url",
+                "cacert",
+                "api-key"),
             Set.of(),
             Set.of("tag"));
     if (args.positional().size() != 1) {

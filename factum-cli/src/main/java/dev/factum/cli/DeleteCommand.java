@@ -29,13 +29,15 @@ final class DeleteCommand implements Factum.Command {
                                    no_stream (a conflict exits 1 and deletes nothing)
           --tombstone              delete for ever
           --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)""";
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
   }
 
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
     Args args =
-        new Args(argv, 1, Set.of("expected-revision", "url", "cacert"), Set.of("tombstone"));
+        new Args(
+            argv, 1, Set.of("expected-revision", "url", "cacert", "api-key"), Set.of("tombstone"));
     if (args.positional().size() != 1) {
       throw new Args.UsageException("give exactly one STREAM");
     }

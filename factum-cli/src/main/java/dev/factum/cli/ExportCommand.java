@@ -55,13 +55,18 @@ final class ExportCommand implements Factum.Command {
           --from POSITION   start at this position (default 0)
           --page-size N     events per request, 1 to 1000 (default 1000)
           --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)""";
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
   }
 
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
     Args args =
-        new Args(argv, 1, Set.of("out", "from", "page-size", "url", "cacert"), Set.of("resume"));
+        new Args(
+            argv,
+            1,
+            Set.of("out", "from", "page-size", "url", "cacert", "api-key"),
+            Set.of("resume"));
     if (!args.positional().isEmpty()) {
       throw new Args.UsageException("unexpected argument '" + args.positional().getFirst() + "'");
     }

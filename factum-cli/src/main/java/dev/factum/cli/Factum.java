@@ -36,7 +36,8 @@ public final class Factum {
             new DeleteCommand(),
             new ExportCommand(),
             new ImportCommand(),
-            new VerifyCommand())) {
+            new VerifyCommand(),
+            new KeysCommand())) {
       commands.put(
           command.getClass().getSimpleName().replace("Command", "").toLowerCase(Locale.ROOT),
           command);

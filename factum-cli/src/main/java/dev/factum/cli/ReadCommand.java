@@ -29,7 +29,8 @@ final class ReadCommand implements Factum.Command {
           --limit N       stop after N events (default: all)
           %s
           --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)"""
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)"""
         .formatted(LogFilterArgs.HELP);
   }
 
@@ -39,7 +40,7 @@ final class ReadCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("from", "limit", "category", "type", "tag", "url", "cacert"),
+            Set.of("from", "limit", "category", "type", "tag", "url", "cacert", "api-key"),
             Set.of("all", "backward"),
             Set.of("category", "type", "tag"));
     boolean all = args.flag("all");

@@ -46,6 +46,14 @@ final class Remote implements AutoCloseable {
     } catch (IllegalArgumentException | InvalidArgumentException e) {
       throw new Args.UsageException("--url must be like " + DEFAULT_URL + ", was '" + url + "'");
     }
+    String key = args.get("api-key", System.getenv("FACTUM_API_KEY"));
+    if (key != null) {
+      try {
+        builder.apiKey(key);
+      } catch (InvalidArgumentException e) {
+        throw new Args.UsageException("--api-key must be printable ASCII without spaces");
+      }
+    }
     String cacert = args.get("cacert", System.getenv("FACTUM_CACERT"));
     if (!"http".equalsIgnoreCase(base.getScheme()) && cacert != null && !cacert.isBlank()) {
       try {

@@ -3,6 +3,7 @@ package dev.factum.cli;
 import dev.factum.api.FactumException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.engine.FactumStore;
+import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
 import dev.factum.server.TlsConfig;
@@ -11,6 +12,7 @@ import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -32,6 +34,7 @@ final class ServeCommand implements Factum.Command {
                             [--storage rocksdb|postgres] [--pg-url URL] [--pg-user USER]
                             [--pg-password PASSWORD] [--pg-pool-size N]
                             [--tls-cert PEM --tls-key PEM] [--insecure]
+                            [--auth] [--admin-key-file FILE]
 
         Runs the Factum HTTP server over an embedded RocksDB store (the default), or over a
         PostgreSQL database that any number of Factum servers may share.
@@ -47,6 +50,9 @@ final class ServeCommand implements Factum.Command {
           --tls-cert PEM    serve HTTPS with this certificate chain (env FACTUM_TLS_CERT)
           --tls-key PEM     and its unencrypted PKCS#8 private key  (env FACTUM_TLS_KEY)
           --insecure        allow plain HTTP on an address other than loopback (refused otherwise)
+          --auth            require API keys (always on when HOST is not a loopback address)
+          --admin-key-file F  where the first admin key is written (mode 0600) when auth is on
+                            and the store has none yet (default DIR/admin.key)
           --config FILE     properties file: data=, host=, port=, storage=, pg.url=, pg.user=,
                             pg.password=, pg.pool-size=, tls.cert=, tls.key= (env FACTUM_CONFIG)
 
@@ -73,8 +79,9 @@ final class ServeCommand implements Factum.Command {
                 "pg-password",
                 "pg-pool-size",
                 "tls-cert",
-                "tls-key"),
-            Set.of("insecure"));
+                "tls-key",
+                "admin-key-file"),
+            Set.of("insecure", "auth"));
     if (!args.positional().isEmpty()) {
       throw new Args.UsageException("unexpected argument '" + args.positional().getFirst() + "'");
     }
@@ -85,7 +92,15 @@ final class ServeCommand implements Factum.Command {
     // writable.
     FactumServer.Binding binding;
     try {
-      binding = FactumServer.bind(config);
+      binding =
+          FactumServer.bind(
+              config.withAuth(
+                  new AuthSettings(
+                      args.flag("auth"),
+                      Path.of(
+                          args.get(
+                              "admin-key-file",
+                              settings.data().resolve("admin.key").toString())))));
     } catch (IOException e) {
       throw new Factum.CommandFailure(listenFailure(settings, e));
     }
@@ -103,7 +118,13 @@ final class ServeCommand implements Factum.Command {
       binding.close();
       throw new Factum.CommandFailure(e.getMessage());
     }
-    FactumServer server = binding.serve(store);
+    FactumServer server;
+    try {
+      server = binding.serve(store);
+    } catch (FactumException e) {
+      store.close();
+      throw new Factum.CommandFailure(e.getMessage());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -129,6 +150,10 @@ final class ServeCommand implements Factum.Command {
     } else if (settings.insecure()) {
       out.println("factum: --insecure: plain HTTP, readable by anyone on the network");
     }
+    out.println(
+        server.authEnabled()
+            ? "factum: auth on: every request but /health, /metrics and /openapi.json needs an API key"
+            : "factum: open mode (no auth, loopback only): every request acts as admin");
     out.println("factum: listening on " + server.uri());
     out.flush();
     stopped.await();

@@ -27,7 +27,8 @@ final class TailCommand implements Factum.Command {
           %s
           --count N       exit after N events
           --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)"""
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)"""
         .formatted(LogFilterArgs.HELP);
   }
 
@@ -37,7 +38,7 @@ final class TailCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("from", "category", "type", "tag", "count", "url", "cacert"),
+            Set.of("from", "category", "type", "tag", "count", "url", "cacert", "api-key"),
             Set.of(),
             Set.of("category", "type", "tag"));
     if (args.positional().size() > 1) {

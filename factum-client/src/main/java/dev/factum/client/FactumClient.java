@@ -51,9 +51,10 @@ import javax.net.ssl.TrustManager;
  *   <li><b>Retries are safe by construction.</b> Before the first attempt, every event without an
  *       id is given a random one, so a resent append is an exact retry, which the store answers
  *       with the original result and without writing again. Transport failures and {@code
- *       overloaded} (after its {@code Retry-After}) are then retried under the {@link RetryPolicy}.
- *       Deletes are retried only when they certainly did not reach the server. No 4xx and no {@code
- *       store-closed} answer to a call is retried (see {@link Retrier}).
+ *       overloaded} and {@code rate-limited} (after their {@code Retry-After}) are then retried
+ *       under the {@link RetryPolicy}. Deletes are retried only when they certainly did not reach
+ *       the server. No 4xx and no {@code store-closed} answer to a call is retried (see {@link
+ *       Retrier}).
  *   <li><b>Errors keep their types.</b> Every problem {@code code} maps back to the exception the
  *       embedded store throws for it (table below), with the problem attached as a {@link
  *       ServerProblemException} cause.
@@ -78,11 +79,18 @@ import javax.net.ssl.TrustManager;
  *   <tr><td>stream-not-found (404)</td><td>{@link dev.factum.api.StreamNotFoundException}</td>
  *       <td>no</td></tr>
  *   <tr><td>invalid-request (400)</td><td>{@link InvalidArgumentException}</td><td>no</td></tr>
- *   <tr><td>payload-too-large (413)</td><td>{@link InvalidArgumentException}: the embedded store
- *       reports an oversized event or append this way too, and the type is final; the cause's
- *       {@link ServerProblemException#code()} tells the two apart</td><td>no</td></tr>
+ *   <tr><td>limit-exceeded (413)</td><td>{@link dev.factum.api.LimitExceededException} with the
+ *       problem's limit, max and actual value, as the embedded store throws it</td><td>no</td></tr>
+ *   <tr><td>payload-too-large (413)</td><td>{@link InvalidArgumentException}: the request body was
+ *       over the server's byte cap (a setting of the server, not a limit of the store); the cause's
+ *       {@link ServerProblemException#code()} tells it from invalid-request</td><td>no</td></tr>
  *   <tr><td>overloaded (503)</td><td>{@link dev.factum.api.OverloadedException}</td><td>yes,
  *       after at least its Retry-After</td></tr>
+ *   <tr><td>rate-limited (429)</td><td>{@link dev.factum.api.RateLimitedException}</td><td>yes,
+ *       after at least its Retry-After</td></tr>
+ *   <tr><td>unauthorized (401)</td><td>{@link dev.factum.api.UnauthorizedException}</td>
+ *       <td>no</td></tr>
+ *   <tr><td>forbidden (403)</td><td>{@link dev.factum.api.ForbiddenException}</td><td>no</td></tr>
  *   <tr><td>store-closed (503)</td><td>{@link StoreClosedException}</td><td>no</td></tr>
  *   <tr><td>storage-full (507)</td><td>{@link dev.factum.api.StorageFullException}</td>
  *       <td>no (the store refuses appends until space is freed, then resumes by itself; retry
@@ -155,7 +163,9 @@ public final class FactumClient implements EventStore {
       httpBuilder.sslContext(plainHttpOnly());
     }
     this.http = httpBuilder.build();
-    this.transport = new HttpTransport(http, builder.baseUri, builder.requestTimeout, closed::get);
+    this.transport =
+        new HttpTransport(
+            http, builder.baseUri, builder.requestTimeout, closed::get, builder.apiKey);
     RandomGenerator random = () -> ThreadLocalRandom.current().nextLong(); // shared by threads
     this.retrier = new Retrier(builder.retryPolicy, builder.retryListener, random);
     this.subscriptionSettings =
@@ -291,8 +301,19 @@ public final class FactumClient implements EventStore {
   }
 
   byte[] callForBytes(String operation, String path, String stream) {
+    return callForBytes(operation, true, "GET", path, null, stream);
+  }
+
+  byte[] callForBytes(
+      String operation,
+      boolean idempotent,
+      String method,
+      String path,
+      byte[] body,
+      String stream) {
     return join(
-        retrier.run(operation, true, () -> transport.sendForBytes("GET", path, null, stream)));
+        retrier.run(
+            operation, idempotent, () -> transport.sendForBytes(method, path, body, stream)));
   }
 
   ImportResult importBody(int events, byte[] body) {
@@ -428,6 +449,7 @@ public final class FactumClient implements EventStore {
         RetryPolicy.forever(Duration.ofMillis(100), Duration.ofSeconds(5));
     private RetryListener retryListener = RetryListener.NONE;
     private SSLContext sslContext;
+    private String apiKey;
 
     private Builder(URI baseUri) {
       if (baseUri == null
@@ -477,6 +499,18 @@ public final class FactumClient implements EventStore {
      */
     public Builder subscriptionIdleTimeout(Duration timeout) {
       this.subscriptionIdleTimeout = positive(timeout, "subscriptionIdleTimeout");
+      return this;
+    }
+
+    /**
+     * The API key sent as {@code Authorization: Bearer <key>} on every request and subscription
+     * connection (default: none, for a server in open mode). It is never logged.
+     */
+    public Builder apiKey(String key) {
+      if (key == null || key.isBlank() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+        throw new InvalidArgumentException("apiKey must be printable ASCII without spaces");
+      }
+      this.apiKey = key;
       return this;
     }
 

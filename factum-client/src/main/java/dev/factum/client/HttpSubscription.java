@@ -3,6 +3,7 @@ package dev.factum.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.api.FactumException;
 import dev.factum.api.OverloadedException;
+import dev.factum.api.RateLimitedException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.Subscription;
@@ -169,9 +170,7 @@ final class HttpSubscription implements Subscription {
             ? Urls.streamEvents(request.stream(), request.from())
             : Urls.allEvents(request.from(), request.filter());
     HttpRequest.Builder http =
-        HttpRequest.newBuilder(settings.transport().uri(path))
-            .header("Accept", "text/event-stream")
-            .GET();
+        settings.transport().request(path).header("Accept", "text/event-stream").GET();
     if (lastPosition >= 0) {
       http.header("Last-Event-ID", Long.toString(lastPosition));
     }
@@ -369,6 +368,7 @@ final class HttpSubscription implements Subscription {
   private static boolean reconnectable(FactumException failure) {
     return Retrier.retryable(failure, true)
         || failure instanceof OverloadedException
+        || failure instanceof RateLimitedException
         || failure instanceof StoreClosedException
         || (failure instanceof UnexpectedResponseException unexpected
             && unexpected.status() >= 502

@@ -36,9 +36,16 @@ final class HttpTransport {
   private final String base;
   private final Duration requestTimeout;
   private final BooleanSupplier closed;
+  private final String authorization;
 
-  HttpTransport(HttpClient http, URI baseUri, Duration requestTimeout, BooleanSupplier closed) {
+  HttpTransport(
+      HttpClient http,
+      URI baseUri,
+      Duration requestTimeout,
+      BooleanSupplier closed,
+      String apiKey) {
     this.http = http;
+    this.authorization = apiKey == null ? null : "Bearer " + apiKey;
     String text = baseUri.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.requestTimeout = requestTimeout;
@@ -51,6 +58,15 @@ final class HttpTransport {
 
   URI uri(String pathAndQuery) {
     return URI.create(base + pathAndQuery);
+  }
+
+  /** A request to {@code pathAndQuery}, carrying the API key when the client has one. */
+  HttpRequest.Builder request(String pathAndQuery) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return request;
   }
 
   /**
@@ -84,9 +100,7 @@ final class HttpTransport {
       return CompletableFuture.failedFuture(new StoreClosedException("the client is closed"));
     }
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri(pathAndQuery))
-            .timeout(requestTimeout)
-            .header("Accept", "application/json");
+        request(pathAndQuery).timeout(requestTimeout).header("Accept", "application/json");
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {

@@ -17,9 +17,9 @@ import java.util.List;
 
 /**
  * The server's JSON as it is, for tools that must pass it on unchanged (the {@code factum} CLI's
- * {@code read}, {@code export}, {@code import}, {@code state} and {@code tail}): the same requests,
- * retries and error mapping as {@link FactumClient}, but bodies are handed over as bytes instead of
- * being decoded into api records. Obtained from {@link FactumClient#json()}.
+ * {@code read}, {@code export}, {@code import}, {@code state}, {@code tail} and {@code keys}): the
+ * same requests, retries and error mapping as {@link FactumClient}, but bodies are handed over as
+ * bytes instead of being decoded into api records. Obtained from {@link FactumClient#json()}.
  *
  * <p>What must stay true: a body returned here is exactly the bytes the server sent (an export is
  * byte-faithful only because of that), and a body sent is exactly the bytes given, once each event
@@ -49,6 +49,25 @@ public final class JsonApi {
    */
   public byte[] streamState(String stream) {
     return client.callForBytes("state of '" + stream + "'", Urls.stream(stream) + "/state", stream);
+  }
+
+  /** {@code GET /admin/keys}: the API keys (admin role), as sent. */
+  public byte[] keys() {
+    return client.callForBytes("list the API keys", "/admin/keys", null);
+  }
+
+  /** {@code POST /admin/keys} with {@code body} (a key's settings), the answer as sent. */
+  public byte[] createKey(byte[] body) {
+    return client.callForBytes("create an API key", false, "POST", "/admin/keys", body, null);
+  }
+
+  /** {@code DELETE /admin/keys/{id}}: revokes a key, the answer as sent. */
+  public byte[] revokeKey(String id) {
+    if (id == null || id.isEmpty()) {
+      throw new InvalidArgumentException("a key id is missing");
+    }
+    return client.callForBytes(
+        "revoke API key " + id, false, "DELETE", "/admin/keys/" + Urls.encode(id), null, null);
   }
 
   /**

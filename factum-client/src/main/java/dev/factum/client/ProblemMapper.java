@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
+import dev.factum.api.ForbiddenException;
 import dev.factum.api.IdempotencyConflictException;
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LimitExceededException;
 import dev.factum.api.OverloadedException;
+import dev.factum.api.RateLimitedException;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
+import dev.factum.api.UnauthorizedException;
 import dev.factum.api.UnsupportedFormatException;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.wire.ProblemCode;
@@ -81,7 +85,11 @@ final class ProblemMapper {
           case STREAM_NOT_FOUND -> new StreamNotFoundException(streamOf(problem, detail, stream));
           case IDEMPOTENCY_CONFLICT -> new IdempotencyConflictException(detail, cause);
           case INVALID_REQUEST, PAYLOAD_TOO_LARGE -> new InvalidArgumentException(detail, cause);
+          case LIMIT_EXCEEDED -> limitExceeded(problem, status, detail, cause);
           case OVERLOADED -> new OverloadedException(detail, cause);
+          case RATE_LIMITED -> new RateLimitedException(detail, cause);
+          case UNAUTHORIZED -> new UnauthorizedException(detail, cause);
+          case FORBIDDEN -> new ForbiddenException(detail, cause);
           case STORE_CLOSED -> new StoreClosedException(detail, cause);
           case STORAGE_FULL -> new StorageFullException(detail, cause);
           case DATA_CORRUPTED -> new DataCorruptedException(detail, cause);
@@ -109,6 +117,25 @@ final class ProblemMapper {
       return new UnexpectedResponseException(
           status, "a conflict problem without a valid expectedRevision: " + problem, cause);
     }
+  }
+
+  private static FactumException limitExceeded(
+      JsonNode problem, int status, String detail, ServerProblemException cause) {
+    JsonNode max = problem.path("max");
+    JsonNode actual = problem.path("actual");
+    return LimitExceededException.Limit.byId(problem.path("limit").asText())
+        .filter(limit -> isLong(max) && isLong(actual))
+        .<FactumException>map(
+            limit ->
+                new LimitExceededException(limit, max.asLong(), actual.asLong(), detail, cause))
+        .orElseGet(
+            () ->
+                new UnexpectedResponseException(
+                    status, "a limit-exceeded problem without a known limit: " + problem, cause));
+  }
+
+  private static boolean isLong(JsonNode node) {
+    return node.isIntegralNumber() && node.canConvertToLong();
   }
 
   /** The stream of a stream error: the problem's field, else the request's, else the detail's. */

@@ -3,7 +3,9 @@ package dev.factum.client;
 import dev.factum.api.FactumException;
 import dev.factum.api.IdempotencyConflictException;
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LimitExceededException;
 import dev.factum.api.OverloadedException;
+import dev.factum.api.RateLimitedException;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamNotFoundException;
@@ -25,8 +27,8 @@ import java.util.random.RandomGenerator;
  * nowhere else.
  *
  * <ul>
- *   <li>{@link RequestNotSentException} and {@link OverloadedException}: nothing was applied, so
- *       any call may be retried.
+ *   <li>{@link RequestNotSentException}, {@link OverloadedException} and {@link
+ *       RateLimitedException}: nothing was applied, so any call may be retried.
  *   <li>{@link OutcomeUnknownException}, and {@link StorageFailureException} (the server's storage
  *       failed with the outcome unknown; with PostgreSQL, usually a passing database outage): only
  *       an <em>idempotent</em> call (a read, or an append whose events all carry ids, which the
@@ -61,6 +63,7 @@ final class Retrier {
   static boolean retryable(Throwable failure, boolean idempotent) {
     return failure instanceof RequestNotSentException
         || failure instanceof OverloadedException
+        || failure instanceof RateLimitedException
         || (idempotent
             && (failure instanceof OutcomeUnknownException
                 || failure instanceof StorageFailureException));
@@ -181,6 +184,7 @@ final class Retrier {
         || failure instanceof IdempotencyConflictException
         || failure instanceof StreamDeletedException
         || failure instanceof StreamNotFoundException
-        || failure instanceof InvalidArgumentException;
+        || failure instanceof InvalidArgumentException
+        || failure instanceof LimitExceededException;
   }
 }

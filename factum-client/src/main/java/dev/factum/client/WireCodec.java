@@ -29,7 +29,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -105,18 +104,7 @@ final class WireCodec {
               throw new InvalidArgumentException("an imported event needs its id and timestamp");
             }
             json.writeStartObject();
-            json.writeStringField("id", event.id().toString());
-            json.writeStringField("stream", event.stream());
-            json.writeNumberField("revision", event.revision());
-            json.writeStringField("timestamp", event.timestamp().toString());
-            json.writeStringField("type", event.type());
-            EventContent.write(
-                json,
-                event.contentType(),
-                event.data(),
-                event.metadata(),
-                event.tags(),
-                WireCodec::checkedValue);
+            EventContent.writeRecorded(json, event, false, WireCodec::checkedValue);
             json.writeEndObject();
           }
           json.writeEndArray();
@@ -164,24 +152,13 @@ final class WireCodec {
       json.writeStringField("id", event.id().toString());
     }
     json.writeStringField("type", event.type());
-    json.writeStringField("contentType", event.contentType());
-    json.writeFieldName("data");
-    if (event.contentType().equals(EventData.JSON)) {
-      json.writeRawValue(checkedValue(event.data(), "event data"));
-    } else {
-      json.writeString(Base64.getEncoder().encodeToString(event.data()));
-    }
-    if (event.metadata() != null) {
-      json.writeFieldName("metadata");
-      json.writeRawValue(checkedValue(event.metadata(), "event metadata"));
-    }
-    if (!event.tags().isEmpty()) {
-      json.writeArrayFieldStart("tags");
-      for (String tag : event.tags()) {
-        json.writeString(tag);
-      }
-      json.writeEndArray();
-    }
+    EventContent.write(
+        json,
+        event.contentType(),
+        event.data(),
+        event.metadata(),
+        event.tags(),
+        WireCodec::checkedValue);
     json.writeEndObject();
   }
 

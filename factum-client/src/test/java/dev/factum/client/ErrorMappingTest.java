@@ -3,27 +3,36 @@ package dev.factum.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.Direction;
 import dev.factum.api.ErrorCode;
 import dev.factum.api.EventData;
+import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
+import dev.factum.api.ForbiddenException;
 import dev.factum.api.IdempotencyConflictException;
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LimitExceededException;
+import dev.factum.api.LimitExceededException.Limit;
 import dev.factum.api.Limits;
+import dev.factum.api.LogFilter;
 import dev.factum.api.OverloadedException;
+import dev.factum.api.RateLimitedException;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
+import dev.factum.api.UnauthorizedException;
 import dev.factum.api.UnsupportedFormatException;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.StoreOptions;
+import dev.factum.server.AuthSettings;
 import dev.factum.server.ServerConfig;
 import dev.factum.tck.Await;
 import java.net.InetAddress;
@@ -38,10 +47,12 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +99,9 @@ class ErrorMappingTest {
     triggers.put(
         ErrorCode.INVALID_ARGUMENT,
         (server, client) -> client.append("$reserved", ExpectedRevision.any(), one("A")));
+    triggers.put(
+        ErrorCode.LIMIT_EXCEEDED,
+        (server, client) -> client.append("x".repeat(257), ExpectedRevision.any(), one("A")));
     triggers.put(
         ErrorCode.STORE_CLOSED,
         (server, client) -> {
@@ -137,12 +151,39 @@ class ErrorMappingTest {
           client.readAll(0, Direction.FORWARD, 10, null);
         });
     triggers.put(
+        ErrorCode.UNAUTHORIZED, (server, client) -> client.readAll(0, Direction.FORWARD, 10, null));
+    triggers.put(
+        ErrorCode.FORBIDDEN,
+        (server, client) -> {
+          try (FactumClient reader = keyed(server, "{\"name\":\"r\",\"role\":\"reader\"}")) {
+            reader.append("s-1", ExpectedRevision.any(), one("A"));
+          }
+        });
+    triggers.put(
+        ErrorCode.RATE_LIMITED,
+        (server, client) -> {
+          try (FactumClient limited =
+              keyed(server, "{\"name\":\"l\",\"role\":\"reader\",\"ratePerSecond\":1}")) {
+            for (int i = 0; i < 20; i++) {
+              limited.readAll(0, Direction.FORWARD, 10, null);
+            }
+          }
+        });
+    triggers.put(
         ErrorCode.STORAGE_FAILURE,
         (server, client) -> {
           server.storage.failNextCommit(() -> new IllegalStateException("fsync failed: EIO"));
           client.append("s-1", ExpectedRevision.any(), one("A"));
         });
     return triggers;
+  }
+
+  private static final Set<ErrorCode> AUTH =
+      Set.of(ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.RATE_LIMITED);
+
+  /** A client (no retries) with a key created by the first admin key of an auth-on server. */
+  private static FactumClient keyed(ServerFixture server, String keyJson) throws Exception {
+    return server.client().retryPolicy(RetryPolicy.NONE).apiKey(server.createKey(keyJson)).build();
   }
 
   private static EventData ev() {
@@ -156,12 +197,16 @@ class ErrorMappingTest {
       case STREAM_NOT_FOUND -> StreamNotFoundException.class;
       case IDEMPOTENCY_CONFLICT -> IdempotencyConflictException.class;
       case INVALID_ARGUMENT -> InvalidArgumentException.class;
+      case LIMIT_EXCEEDED -> LimitExceededException.class;
       case STORE_CLOSED -> StoreClosedException.class;
       case STORAGE_FULL -> StorageFullException.class;
       case OVERLOADED -> OverloadedException.class;
       case DATA_CORRUPTED -> DataCorruptedException.class;
       case UNSUPPORTED_FORMAT -> UnsupportedFormatException.class;
       case STORAGE_FAILURE -> StorageFailureException.class;
+      case UNAUTHORIZED -> UnauthorizedException.class;
+      case FORBIDDEN -> ForbiddenException.class;
+      case RATE_LIMITED -> RateLimitedException.class;
     };
   }
 
@@ -174,8 +219,12 @@ class ErrorMappingTest {
     // A queue of one command, so that one held commit and one queued append make it full.
     StoreOptions options = StoreOptions.DEFAULT.withQueue(1, StoreOptions.DEFAULT.maxQueuedBytes());
     for (ErrorCode code : ErrorCode.values()) {
-      try (ServerFixture server =
-          ServerFixture.start(directory.resolve(code.id()), options, ServerConfig.DEFAULT)) {
+      Path data = directory.resolve(code.id());
+      ServerConfig config =
+          AUTH.contains(code)
+              ? ServerConfig.DEFAULT.withAuth(AuthSettings.on(data.resolve("admin.key")))
+              : ServerConfig.DEFAULT;
+      try (ServerFixture server = ServerFixture.start(data, options, config)) {
         FactumClient client = server.client().retryPolicy(RetryPolicy.NONE).build();
         try {
           assertThatThrownBy(() -> triggers.get(code).run(server, client))
@@ -236,7 +285,7 @@ class ErrorMappingTest {
   }
 
   @Test
-  void anOversizedEventIsInvalidInputAsInTheEmbeddedStore() throws Exception {
+  void anOversizedEventIsLimitExceededAsInTheEmbeddedStore() throws Exception {
     Limits small = new Limits(256, 1024, 10_000, 16 << 20, 32, 10_000);
     StoreOptions options = StoreOptions.DEFAULT.withLimits(small);
     try (ServerFixture server = ServerFixture.start(directory, options, ServerConfig.DEFAULT)) {
@@ -244,13 +293,13 @@ class ErrorMappingTest {
       List<EventData> big = List.of(EventData.json("Big", "\"" + "x".repeat(2000) + "\""));
       try {
         assertThatThrownBy(() -> server.store.append("s-1", ExpectedRevision.any(), big))
-            .isExactlyInstanceOf(InvalidArgumentException.class);
+            .isExactlyInstanceOf(LimitExceededException.class);
         assertThatThrownBy(() -> client.append("s-1", ExpectedRevision.any(), big))
-            .isExactlyInstanceOf(InvalidArgumentException.class)
+            .isExactlyInstanceOf(LimitExceededException.class)
             .satisfies(
                 e -> {
                   ServerProblemException problem = ServerProblemException.of(e).orElseThrow();
-                  assertThat(problem.code()).isEqualTo("payload-too-large");
+                  assertThat(problem.code()).isEqualTo("limit-exceeded");
                   assertThat(problem.status()).isEqualTo(413);
                 });
         Await.until("the 413 to be counted", WAIT, () -> server.requests("append", 413) == 1);
@@ -259,6 +308,86 @@ class ErrorMappingTest {
         client.close();
       }
     }
+  }
+
+  @Test
+  void everyLimitComesBackAsTheEmbeddedStoresLimitExceeded() throws Exception {
+    Limits small = new Limits(16, 64, 5, 128, 3, 10);
+    StoreOptions options = StoreOptions.DEFAULT.withLimits(small);
+    EventData json64 = EventData.json("T", "\"" + "x".repeat(62) + "\"");
+    Map<Limit, Consumer<EventStore>> breaches = new EnumMap<>(Limit.class);
+    breaches.put(Limit.NAME_BYTES, store -> store.streamState("n".repeat(17)));
+    breaches.put(
+        Limit.EVENT_BYTES,
+        store ->
+            store.append(
+                "s-1",
+                ExpectedRevision.any(),
+                List.of(EventData.json("T", "\"" + "x".repeat(63) + "\""))));
+    breaches.put(
+        Limit.EVENTS_PER_APPEND,
+        store ->
+            store.appendAll(
+                List.of(
+                    AppendRequest.of("a-1", ExpectedRevision.any(), ev(), ev(), ev()),
+                    AppendRequest.of("b-1", ExpectedRevision.any(), ev(), ev(), ev()))));
+    breaches.put(
+        Limit.APPEND_BYTES,
+        store -> store.append("s-1", ExpectedRevision.any(), List.of(json64, json64, ev())));
+    breaches.put(
+        Limit.TAGS_PER_EVENT,
+        store ->
+            store.append(
+                "s-1", ExpectedRevision.any(), List.of(ev().withTags(Set.of("a", "b", "c", "d")))));
+    breaches.put(
+        Limit.READ_LIMIT, store -> store.readAll(0, Direction.FORWARD, 11, LogFilter.none()));
+    assertThat(breaches.keySet()).as("every limit is tried").containsExactly(Limit.values());
+    try (ServerFixture server = ServerFixture.start(directory, options, ServerConfig.DEFAULT)) {
+      FactumClient client = server.client().build();
+      try {
+        for (Map.Entry<Limit, Consumer<EventStore>> breach : breaches.entrySet()) {
+          LimitExceededException embedded = limitExceeded(breach.getValue(), server.store);
+          LimitExceededException remote = limitExceeded(breach.getValue(), client);
+          Limit limit = breach.getKey();
+          assertThat(embedded.limit()).as(limit.id()).isEqualTo(limit);
+          assertThat(embedded.max()).as(limit.id()).isEqualTo(limit.in(small));
+          assertThat(List.of(remote.limit(), remote.max(), remote.actual(), remote.getMessage()))
+              .as(limit.id())
+              .isEqualTo(
+                  List.of(
+                      embedded.limit(), embedded.max(), embedded.actual(), embedded.getMessage()));
+          ServerProblemException problem = ServerProblemException.of(remote).orElseThrow();
+          assertThat(problem.code()).isEqualTo("limit-exceeded");
+          assertThat(problem.status()).isEqualTo(413);
+        }
+        assertThat(server.store.headPosition()).as("nothing was written").isEqualTo(-1);
+      } finally {
+        server.stop();
+        client.close();
+      }
+    }
+  }
+
+  @Test
+  void aLimitExceededWithoutAKnownLimitIsAnUnexpectedResponse() throws Exception {
+    for (String problem :
+        List.of(
+            "{\"code\":\"limit-exceeded\",\"limit\":\"maxSomethingNew\",\"max\":1,\"actual\":2}",
+            "{\"code\":\"limit-exceeded\",\"limit\":\"maxNameBytes\",\"max\":\"1\",\"actual\":2}",
+            "{\"code\":\"limit-exceeded\"}")) {
+      assertThat(ProblemMapper.fromProblem(new ObjectMapper().readTree(problem), 413, null, "s-1"))
+          .as(problem)
+          .isExactlyInstanceOf(UnexpectedResponseException.class);
+    }
+  }
+
+  private static LimitExceededException limitExceeded(Consumer<EventStore> call, EventStore store) {
+    try {
+      call.accept(store);
+    } catch (LimitExceededException expected) {
+      return expected;
+    }
+    throw new AssertionError("no LimitExceededException from " + store);
   }
 
   @Test
@@ -380,9 +509,10 @@ class ErrorMappingTest {
               .requestTimeout(Duration.ofMillis(300))
               .retryListener((op, attempt, failure, pause) -> retries.incrementAndGet())
               .build();
+      CountDownLatch release = null;
       try {
         client.append("s-1", ExpectedRevision.any(), one("A"));
-        CountDownLatch release = server.storage.holdCommits();
+        release = server.storage.holdCommits();
         assertThatThrownBy(() -> client.delete("s-1", ExpectedRevision.exact(0)))
             .isInstanceOfSatisfying(
                 OutcomeUnknownException.class,
@@ -398,6 +528,9 @@ class ErrorMappingTest {
             WAIT,
             () -> server.store.streamState("s-1").status() == StreamState.Status.DELETED);
       } finally {
+        if (release != null) {
+          release.countDown(); // a failed assertion must not leave the writer held for ever
+        }
         server.stop();
         client.close();
       }

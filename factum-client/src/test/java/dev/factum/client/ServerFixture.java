@@ -1,5 +1,6 @@
 package dev.factum.client;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
 import dev.factum.engine.testing.FaultInjectingStorage;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -77,7 +79,8 @@ final class ServerFixture implements AutoCloseable {
             config.maxLongPoll(),
             SHUTDOWN_GRACE,
             config.tls(),
-            config.insecure());
+            config.insecure(),
+            config.auth());
     return new ServerFixture(directory, options, quickStop);
   }
 
@@ -92,6 +95,30 @@ final class ServerFixture implements AutoCloseable {
 
   URI uri() {
     return server.uri();
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  /**
+   * Creates an API key through {@code /admin/keys} with the first admin key of a server started
+   * with {@code AuthSettings.on(directory/admin.key)}; returns the key string.
+   */
+  String createKey(String keyJson) throws IOException, InterruptedException {
+    String admin = Files.readString(directory.resolve("admin.key")).trim();
+    HttpResponse<String> created =
+        scraper.send(
+            HttpRequest.newBuilder(URI.create(uri() + "/admin/keys"))
+                .header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(keyJson))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("key not created: " + created.body());
+    }
+    return new ObjectMapper().readTree(created.body()).get("key").asText();
   }
 
   int port() {

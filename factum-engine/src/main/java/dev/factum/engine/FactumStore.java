@@ -19,6 +19,7 @@ import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.api.SystemStreams;
 import dev.factum.engine.spi.SharedStorage;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
@@ -110,6 +111,27 @@ public final class FactumStore implements EventStore {
   @Override
   public CompletableFuture<MultiAppendResult> appendAllAsync(List<AppendRequest> requests) {
     return submitAppend(requests, true);
+  }
+
+  /**
+   * Appends atomically to the store's own system streams ({@link SystemStreams#APPENDABLE}: keys
+   * and audit), through the same writer as every append; event types may start with {@code $}. Any
+   * other stream is refused with {@code invalid-request}. This is the one path that writes them:
+   * ordinary appends refuse every {@code $}-name. Callers (the server's key registry) authorize
+   * before calling.
+   */
+  public MultiAppendResult appendSystem(List<AppendRequest> requests) {
+    refuseOnWriterThread();
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    try {
+      List<AppendRequest> copy = copyOf(requests);
+      long bytes = validator.validateAppend(copy, true);
+      int events = copy.stream().mapToInt(p -> p.events().size()).sum();
+      pipeline.submit(new WriteCommand.Append(copy, true, bytes, events, future));
+    } catch (FactumException rejected) {
+      future.completeExceptionally(rejected);
+    }
+    return (MultiAppendResult) join(future);
   }
 
   @Override

@@ -3,19 +3,25 @@ package dev.factum.engine;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.EventData;
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LimitExceededException;
+import dev.factum.api.LimitExceededException.Limit;
 import dev.factum.api.Limits;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
+import dev.factum.api.SystemStreams;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Checks requests against the documented {@link Limits} before anything is queued, so bad input
- * never reaches the writer and never writes anything.
+ * never reaches the writer and never writes anything. A malformed request is an {@link
+ * InvalidArgumentException}; a well-formed one over a limit is a {@link LimitExceededException}
+ * naming that limit (this is the only place limits are checked: the HTTP server leaves them to it).
  *
  * <p>Names (streams, types, content types, tags) must be non-empty, valid Unicode (no unpaired
  * surrogates, which cannot be encoded as UTF-8), free of control characters, and short enough.
@@ -35,6 +41,14 @@ final class RequestValidator {
    * whatever an append is made of.
    */
   long validateAppend(List<AppendRequest> parts) {
+    return validateAppend(parts, false);
+  }
+
+  /**
+   * As {@link #validateAppend(List)}; with {@code system}, every part must name one of {@link
+   * SystemStreams#APPENDABLE} (and only those), and event types may start with {@code $}.
+   */
+  long validateAppend(List<AppendRequest> parts, boolean system) {
     if (parts == null || parts.isEmpty()) {
       throw new InvalidArgumentException("an append needs at least one stream");
     }
@@ -46,7 +60,15 @@ final class RequestValidator {
       if (part == null) {
         throw new InvalidArgumentException("append request is missing");
       }
-      checkStreamName(part.stream());
+      if (system) {
+        checkName("stream name", part.stream());
+        if (!SystemStreams.isAppendable(part.stream())) {
+          throw new InvalidArgumentException(
+              "the system append path writes only " + SystemStreams.APPENDABLE);
+        }
+      } else {
+        checkStreamName(part.stream());
+      }
       weight += 16 + 2L * part.stream().length();
       if (part.expected() == null) {
         throw new InvalidArgumentException("expected revision is missing for " + part.stream());
@@ -56,7 +78,7 @@ final class RequestValidator {
       }
       for (EventData event : part.events()) {
         long size = checkEvent(event);
-        if (event.type().charAt(0) == '$') {
+        if (!system && event.type().charAt(0) == '$') {
           // Consumers tell system events (such as deletions) by type: an append cannot forge one.
           throw new InvalidArgumentException(
               "event types starting with '$' are reserved for system events: " + event.type());
@@ -72,14 +94,8 @@ final class RequestValidator {
       }
       events += part.events().size();
     }
-    if (events > limits.maxEventsPerAppend()) {
-      throw new InvalidArgumentException(
-          "an append may carry at most " + limits.maxEventsPerAppend() + " events, had " + events);
-    }
-    if (bytes > limits.maxAppendBytes()) {
-      throw new InvalidArgumentException(
-          "an append may carry at most " + limits.maxAppendBytes() + " bytes, had " + bytes);
-    }
+    checkAtMost(Limit.EVENTS_PER_APPEND, events, "an append may carry at most %d events, had %d");
+    checkAtMost(Limit.APPEND_BYTES, bytes, "an append may carry at most %d bytes, had %d");
     return weight;
   }
 
@@ -87,20 +103,16 @@ final class RequestValidator {
    * Validates an import (see {@link dev.factum.api.EventStore#importEvents}) and returns its weight
    * in bytes. Each event needs its id, stream, revision and timestamp (whole microseconds, the
    * resolution the store keeps, from 1970 on); the system stream {@value
-   * dev.factum.api.StreamDeletion#STREAM} is the one reserved name an import may write (its events
-   * are replayed as deletes).
+   * dev.factum.api.StreamDeletion#STREAM} (its events are replayed as deletes) and the system
+   * streams of {@link SystemStreams#APPENDABLE} (keys and audit, so a copy keeps them) are the
+   * reserved names an import may write.
    */
   long validateImport(List<RecordedEvent> events) {
     if (events == null || events.isEmpty()) {
       throw new InvalidArgumentException("an import needs at least one event");
     }
-    if (events.size() > limits.maxEventsPerAppend()) {
-      throw new InvalidArgumentException(
-          "an import may carry at most "
-              + limits.maxEventsPerAppend()
-              + " events, had "
-              + events.size());
-    }
+    checkAtMost(
+        Limit.EVENTS_PER_APPEND, events.size(), "an import may carry at most %d events, had %d");
     long bytes = 0;
     long weight = 0;
     Set<UUID> ids = new HashSet<>();
@@ -111,7 +123,8 @@ final class RequestValidator {
       if (!ids.add(event.id())) {
         throw new InvalidArgumentException("event id " + event.id() + " appears twice");
       }
-      if (!StreamDeletion.STREAM.equals(event.stream())) {
+      if (!StreamDeletion.STREAM.equals(event.stream())
+          && !SystemStreams.isAppendable(event.stream())) {
         checkStreamName(event.stream());
       }
       if (event.revision() < 0) {
@@ -140,10 +153,7 @@ final class RequestValidator {
       bytes += size;
       weight += size + 96 + 2L * (event.stream().length() + event.type().length());
     }
-    if (bytes > limits.maxAppendBytes()) {
-      throw new InvalidArgumentException(
-          "an import may carry at most " + limits.maxAppendBytes() + " bytes, had " + bytes);
-    }
+    checkAtMost(Limit.APPEND_BYTES, bytes, "an import may carry at most %d bytes, had %d");
     return weight;
   }
 
@@ -167,17 +177,12 @@ final class RequestValidator {
     }
     long size =
         (long) event.data().length + (event.metadata() == null ? 0 : event.metadata().length);
-    if (size > limits.maxEventBytes()) {
-      throw new InvalidArgumentException(
-          "an event may carry at most "
-              + limits.maxEventBytes()
-              + " bytes of data and metadata, had "
-              + size);
-    }
-    if (event.tags().size() > limits.maxTagsPerEvent()) {
-      throw new InvalidArgumentException(
-          "an event may carry at most " + limits.maxTagsPerEvent() + " tags");
-    }
+    checkAtMost(
+        Limit.EVENT_BYTES,
+        size,
+        "an event may carry at most %d bytes of data and metadata, had %d");
+    checkAtMost(
+        Limit.TAGS_PER_EVENT, event.tags().size(), "an event may carry at most %d tags, had %d");
     for (String tag : event.tags()) {
       checkName("tag", tag);
     }
@@ -191,9 +196,9 @@ final class RequestValidator {
     }
   }
 
-  /** Like {@link #checkStreamName}, but the system stream of deletions may be read. */
+  /** Like {@link #checkStreamName}, but the system streams (deletions, keys, audit) may be read. */
   void checkReadableStreamName(String stream) {
-    if (!StreamDeletion.STREAM.equals(stream)) {
+    if (!StreamDeletion.STREAM.equals(stream) && !SystemStreams.isAppendable(stream)) {
       checkStreamName(stream);
     }
   }
@@ -220,16 +225,25 @@ final class RequestValidator {
         utf8 += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
       }
     }
-    if (utf8 > limits.maxNameBytes()) {
-      throw new InvalidArgumentException(
-          what + " is " + utf8 + " UTF-8 bytes; the limit is " + limits.maxNameBytes());
-    }
+    checkAtMost(Limit.NAME_BYTES, utf8, what + " may be at most %d UTF-8 bytes, was %d");
   }
 
   void checkReadLimit(int limit) {
-    if (limit < 1 || limit > limits.maxReadLimit()) {
-      throw new InvalidArgumentException(
-          "read limit must be between 1 and " + limits.maxReadLimit() + ", was " + limit);
+    if (limit < 1) {
+      throw new InvalidArgumentException("read limit must be at least 1, was " + limit);
+    }
+    checkAtMost(Limit.READ_LIMIT, limit, "a read may ask for at most %d events, was %d");
+  }
+
+  /**
+   * Refuses {@code actual} over {@code limit} with a {@link LimitExceededException}; {@code
+   * message} formats the maximum, then the actual value.
+   */
+  private void checkAtMost(Limit limit, long actual, String message) {
+    int max = limit.in(limits);
+    if (actual > max) {
+      throw new LimitExceededException(
+          limit, max, actual, String.format(Locale.ROOT, message, max, actual));
     }
   }
 

@@ -1,12 +1,16 @@
 package dev.factum.engine;
 
 import static dev.factum.api.ExpectedRevision.any;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.factum.api.AppendRequest;
+import dev.factum.api.ErrorCode;
 import dev.factum.api.EventData;
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LimitExceededException;
+import dev.factum.api.LimitExceededException.Limit;
 import dev.factum.api.Limits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,9 +39,17 @@ class RequestValidatorTest {
     assertThatCode(() -> validator.validateAppend(parts)).doesNotThrowAnyException();
   }
 
-  private void refused(List<AppendRequest> parts) {
+  /** Refused as over {@code limit}, whose maximum in {@link #SMALL} {@code actual} exceeds. */
+  private void refused(Limit limit, long actual, List<AppendRequest> parts) {
     assertThatThrownBy(() -> validator.validateAppend(parts))
-        .isInstanceOf(InvalidArgumentException.class);
+        .isInstanceOfSatisfying(
+            LimitExceededException.class,
+            e -> {
+              assertThat(e.limit()).isEqualTo(limit);
+              assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+              assertThat(e.max()).isEqualTo(limit.in(SMALL));
+              assertThat(e.actual()).isEqualTo(actual);
+            });
   }
 
   private static List<AppendRequest> one(EventData... events) {
@@ -47,10 +59,10 @@ class RequestValidatorTest {
   @Test
   void eventBytesCountDataAndMetadataUpToTheLimit() {
     accepted(one(json(64)));
-    refused(one(json(65)));
+    refused(Limit.EVENT_BYTES, 65, one(json(65)));
     byte[] metadata = "{\"m\":\"xxxxxx\"}".getBytes(StandardCharsets.UTF_8); // 14 bytes
     accepted(one(json(50).withMetadata(metadata)));
-    refused(one(json(51).withMetadata(metadata)));
+    refused(Limit.EVENT_BYTES, 65, one(json(51).withMetadata(metadata)));
   }
 
   @Test
@@ -61,6 +73,8 @@ class RequestValidatorTest {
     }
     accepted(one(five.toArray(EventData[]::new)));
     refused(
+        Limit.EVENTS_PER_APPEND,
+        6,
         List.of(
             AppendRequest.of("a-1", any(), five.subList(0, 3).toArray(EventData[]::new)),
             AppendRequest.of("b-1", any(), json(2), json(2), json(2))));
@@ -76,6 +90,8 @@ class RequestValidatorTest {
         List.of(
             AppendRequest.of("a-1", any(), json(64)), AppendRequest.of("b-1", any(), json(64))));
     refused(
+        Limit.APPEND_BYTES,
+        129,
         List.of(
             AppendRequest.of("a-1", any(), json(64)),
             AppendRequest.of("b-1", any(), json(63), json(2))));
@@ -84,7 +100,7 @@ class RequestValidatorTest {
   @Test
   void tagsPerEventUpToTheLimit() {
     accepted(one(json(2).withTags(Set.of("a", "b", "c"))));
-    refused(one(json(2).withTags(Set.of("a", "b", "c", "d"))));
+    refused(Limit.TAGS_PER_EVENT, 4, one(json(2).withTags(Set.of("a", "b", "c", "d"))));
   }
 
   @Test
@@ -106,7 +122,15 @@ class RequestValidatorTest {
           .doesNotThrowAnyException();
       assertThatThrownBy(() -> validator.checkName("stream name", edge[1]))
           .as("%s is over 16 bytes", edge[1])
-          .isInstanceOf(InvalidArgumentException.class);
+          .isInstanceOfSatisfying(
+              LimitExceededException.class,
+              e -> {
+                assertThat(e.limit()).isEqualTo(Limit.NAME_BYTES);
+                assertThat(e.max()).isEqualTo(16);
+                assertThat(e.actual())
+                    .isEqualTo(edge[1].getBytes(StandardCharsets.UTF_8).length)
+                    .isGreaterThan(16);
+              });
     }
   }
 
@@ -129,6 +153,7 @@ class RequestValidatorTest {
     assertThatThrownBy(() -> validator.checkReadLimit(0))
         .isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> validator.checkReadLimit(11))
-        .isInstanceOf(InvalidArgumentException.class);
+        .isInstanceOfSatisfying(
+            LimitExceededException.class, e -> assertThat(e.limit()).isEqualTo(Limit.READ_LIMIT));
   }
 }

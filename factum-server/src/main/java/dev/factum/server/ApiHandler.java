@@ -2,10 +2,15 @@ package dev.factum.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.factum.api.ErrorCode;
+import dev.factum.api.FactumException;
+import dev.factum.api.ForbiddenException;
 import dev.factum.engine.FactumStore;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The v1 HTTP API's routing: resolves each exchange to a {@link Route}, hands it to the one {@link
@@ -13,24 +18,37 @@ import java.util.Map;
  *
  * <p>What must stay true: every route has exactly one resource (checked at construction); every
  * exchange is counted in flight by the {@link Lifecycle} until it is closed; every response is
- * complete before the exchange closes. To add a resource, add its routes to {@link Route} and its
- * class to the list below.
+ * complete before the exchange closes; no resource runs before its route's {@link Permission} is
+ * checked, and each gets the store only as an {@link AuthorizedStore} bound to the caller. To add a
+ * resource, add its routes to {@link Route} and its class to the list below.
  */
 final class ApiHandler implements HttpHandler {
+  private static final Set<ErrorCode> AUTH_CODES =
+      EnumSet.of(ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.RATE_LIMITED);
+  private static final long DRAINED_BYTES = 64 * 1024;
   private final Map<Route, Resource> resources = new EnumMap<>(Route.class);
   private final Lifecycle lifecycle = new Lifecycle();
   private final Metrics metrics;
+  private final FactumStore store;
+  private final KeyRegistry keys;
+  private final boolean authEnabled;
+  private final RateLimiter rateLimiter = new RateLimiter(System::nanoTime);
 
-  ApiHandler(FactumStore store, ServerConfig config, Metrics metrics) {
+  ApiHandler(FactumStore store, ServerConfig config, Metrics metrics, KeyRegistry keys) {
     this.metrics = metrics;
-    WireFormat wire = new WireFormat(store.options().limits());
+    this.store = store;
+    this.keys = keys;
+    this.authEnabled = config.authEnabled();
+    keys.onRevoked(lifecycle::endSessionsOf);
+    WireFormat wire = new WireFormat();
     List<Resource> all =
         List.of(
-            new StreamResource(store, config, wire, metrics),
-            new StreamStateResource(store),
-            new LogResource(store, config, metrics, lifecycle),
-            new AppendAllResource(store, config, wire, metrics),
-            new SubscriptionResource(store, config, metrics, lifecycle),
+            new StreamResource(config, wire, metrics),
+            new StreamStateResource(),
+            new LogResource(config, metrics, lifecycle),
+            new AppendAllResource(config, wire, metrics),
+            new SubscriptionResource(config, metrics, lifecycle),
+            new AdminResource(keys, config),
             new ServiceResource(store, metrics, lifecycle));
     for (Resource resource : all) {
       for (Route route : resource.routes()) {
@@ -50,6 +68,44 @@ final class ApiHandler implements HttpHandler {
     return lifecycle;
   }
 
+  /**
+   * The principal a request acts for, once its route is known and before anything else of it is
+   * looked at: public routes need no key; in open mode every caller is {@link Principal#OPEN};
+   * otherwise the key must authenticate, its role allow the route, and its rate have room.
+   */
+  private Principal authorize(Route route, Request request) {
+    if (route.permission == Permission.PUBLIC || !authEnabled) {
+      return Principal.OPEN;
+    }
+    Principal principal = keys.authenticate(request.header("Authorization"));
+    if (!principal.role().allows(route.permission)) {
+      throw new ForbiddenException("this API key may not use this resource");
+    }
+    rateLimiter.acquire(principal);
+    return principal;
+  }
+
+  /**
+   * A refused request's body is not read. The JDK server drains up to 64 KiB of it when the
+   * exchange closes, so the connection stays usable; a larger (or chunked) body makes it close the
+   * connection instead, which the response then says, so a keep-alive client is not confused.
+   */
+  private static void closeIfBodyTooLargeToDrain(HttpExchange exchange) {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    boolean large;
+    try {
+      large =
+          length == null
+              ? exchange.getRequestHeaders().containsKey("Transfer-Encoding")
+              : Long.parseLong(length.trim()) > DRAINED_BYTES;
+    } catch (NumberFormatException e) {
+      large = true;
+    }
+    if (large) {
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
+  }
+
   @Override
   public void handle(HttpExchange exchange) {
     lifecycle.enter();
@@ -58,9 +114,16 @@ final class ApiHandler implements HttpHandler {
     try {
       Request request = new Request(exchange);
       match = Route.resolve(request.method, request.segments);
+      Principal principal = authorize(match.route(), request);
+      request.authorize(
+          new AuthorizedStore(store, principal, () -> keys.isValid(principal.keyId())));
       request.onlyParams(match.route());
       status = resources.get(match.route()).handle(request, match);
     } catch (Throwable failure) {
+      if (failure instanceof FactumException refused && AUTH_CODES.contains(refused.code())) {
+        metrics.authFailure(refused.code().id());
+        closeIfBodyTooLargeToDrain(exchange);
+      }
       status = Responses.problem(exchange, failure);
     } finally {
       if (match != null) {

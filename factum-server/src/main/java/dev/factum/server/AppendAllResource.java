@@ -4,7 +4,6 @@ import dev.factum.api.AppendRequest;
 import dev.factum.api.ImportResult;
 import dev.factum.api.MultiAppendResult;
 import dev.factum.api.RecordedEvent;
-import dev.factum.engine.FactumStore;
 import dev.factum.wire.AppendResultJson;
 import dev.factum.wire.ImportResultJson;
 import java.io.IOException;
@@ -16,13 +15,11 @@ import java.util.Set;
  * kept as they were: ids, revisions, timestamps and deletions).
  */
 final class AppendAllResource implements Resource {
-  private final FactumStore store;
   private final ServerConfig config;
   private final WireFormat wire;
   private final Metrics metrics;
 
-  AppendAllResource(FactumStore store, ServerConfig config, WireFormat wire, Metrics metrics) {
-    this.store = store;
+  AppendAllResource(ServerConfig config, WireFormat wire, Metrics metrics) {
     this.config = config;
     this.wire = wire;
     this.metrics = metrics;
@@ -45,12 +42,14 @@ final class AppendAllResource implements Resource {
   private int appendAll(Request request) throws IOException {
     List<AppendRequest> parts = wire.parseMultiAppend(request.jsonBody(config.maxRequestBytes()));
     int events = parts.stream().mapToInt(p -> p.events().size()).sum();
+    AuthorizedStore store = request.store();
     MultiAppendResult result = metrics.timeWrite(events, () -> store.appendAll(parts));
     return Responses.json(request.exchange, 200, json -> AppendResultJson.writeAll(json, result));
   }
 
   private int importEvents(Request request) throws IOException {
     List<RecordedEvent> events = wire.parseImport(request.jsonBody(config.maxRequestBytes()));
+    AuthorizedStore store = request.store();
     ImportResult result = metrics.timeWrite(events.size(), () -> store.importEvents(events));
     return Responses.json(request.exchange, 200, json -> ImportResultJson.write(json, result));
   }

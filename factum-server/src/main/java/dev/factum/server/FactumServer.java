@@ -6,6 +6,7 @@ import dev.factum.engine.FactumStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -20,6 +21,10 @@ import java.util.concurrent.Executors;
  *
  * <p>With a {@link TlsConfig} it serves HTTPS (the JDK's {@code HttpsServer}, the handshake on the
  * exchange's virtual thread), with the same handlers: keep-alive and SSE work alike over both.
+ *
+ * <p>Every request but the probes, metrics and the API document is authenticated and authorized
+ * before its resource runs when auth is on ({@link AuthSettings}); keys live in the store's {@code
+ * $keys} stream ({@link KeyRegistry}). See docs/SECURITY.md.
  *
  * <p>Shutdown is graceful: SSE connections and long polls are ended first, then the listener closes
  * and requests under way (appends waiting for their fsync) get up to the grace period to finish.
@@ -40,13 +45,16 @@ public final class FactumServer implements AutoCloseable {
   private final ApiHandler handler;
   private final Metrics metrics;
   private final ServerConfig config;
+  private final KeyRegistry keys;
 
   private FactumServer(
       HttpServer http,
       ExecutorService executor,
       ApiHandler handler,
       Metrics metrics,
-      ServerConfig config) {
+      ServerConfig config,
+      KeyRegistry keys) {
+    this.keys = keys;
     this.http = http;
     this.executor = executor;
     this.handler = handler;
@@ -90,16 +98,24 @@ public final class FactumServer implements AutoCloseable {
         throw new IllegalStateException("this listener already serves");
       }
       served = true;
+      KeyRegistry keys = KeyRegistry.open(store, Clock.systemUTC());
+      try {
+        InitialAdminKey.ensure(keys, config);
+      } catch (RuntimeException e) {
+        keys.close();
+        http.stop(0);
+        throw e;
+      }
       Metrics metrics = new Metrics(store);
       if (config.tls() != null) {
         metrics.tlsCertificate(config.tls());
       }
-      ApiHandler handler = new ApiHandler(store, config, metrics);
+      ApiHandler handler = new ApiHandler(store, config, metrics, keys);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", handler);
       http.start();
-      return new FactumServer(http, executor, handler, metrics, config);
+      return new FactumServer(http, executor, handler, metrics, config, keys);
     }
 
     /** Releases the port if {@link #serve} was never called. */
@@ -109,6 +125,11 @@ public final class FactumServer implements AutoCloseable {
         http.stop(0);
       }
     }
+  }
+
+  /** Whether this server requires API keys. */
+  public boolean authEnabled() {
+    return config.authEnabled();
   }
 
   /** The port actually bound (useful with port 0). */
@@ -133,6 +154,7 @@ public final class FactumServer implements AutoCloseable {
     handler.lifecycle().awaitIdle(config.shutdownGrace());
     http.stop(0);
     executor.shutdownNow();
+    keys.close();
     metrics.close();
   }
 }

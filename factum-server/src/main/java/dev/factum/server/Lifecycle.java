@@ -72,6 +72,15 @@ final class Lifecycle {
     }
   }
 
+  /** Ends every open SSE connection opened with the key {@code keyId} (it was revoked). */
+  void endSessionsOf(String keyId) {
+    for (SseSession session : sessions) {
+      if (session.keyId().equals(keyId)) {
+        session.end();
+      }
+    }
+  }
+
   /** Waits until no exchange is being handled, or the grace period has passed. */
   void awaitIdle(Duration grace) {
     long left = grace.toNanos();

@@ -3,7 +3,6 @@ package dev.factum.server;
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.ReadPage;
-import dev.factum.engine.FactumStore;
 import dev.factum.wire.ReadPageJson;
 import dev.factum.wire.Urls;
 import java.io.IOException;
@@ -20,13 +19,11 @@ import java.util.Set;
 final class LogResource implements Resource {
   private static final int DEFAULT_LIMIT = 100;
 
-  private final FactumStore store;
   private final ServerConfig config;
   private final Metrics metrics;
   private final Lifecycle lifecycle;
 
-  LogResource(FactumStore store, ServerConfig config, Metrics metrics, Lifecycle lifecycle) {
-    this.store = store;
+  LogResource(ServerConfig config, Metrics metrics, Lifecycle lifecycle) {
     this.config = config;
     this.metrics = metrics;
     this.lifecycle = lifecycle;
@@ -37,17 +34,20 @@ final class LogResource implements Resource {
     return Set.of(Route.READ_ALL);
   }
 
-  /** {@code limit}: the page size, up to the store's {@code maxReadLimit}. */
-  static int limit(Request request, FactumStore store) {
-    return (int)
-        request.longParam("limit", DEFAULT_LIMIT, 1, store.options().limits().maxReadLimit());
+  /**
+   * {@code limit}: the page size. The store checks it against its {@code maxReadLimit} (413 {@code
+   * limit-exceeded} beyond), so only its syntax is checked here.
+   */
+  static int limit(Request request) {
+    return (int) request.longParam("limit", DEFAULT_LIMIT, 1, Integer.MAX_VALUE);
   }
 
   @Override
   public int handle(Request request, Route.Match match) throws IOException, InterruptedException {
+    AuthorizedStore store = request.store();
     Direction direction = request.direction();
     long from = request.from(direction);
-    int limit = limit(request, store);
+    int limit = limit(request);
     LogFilter filter = request.filter();
     long wait = request.longParam("wait", 0, 0, config.maxLongPoll().toSeconds());
     long started = System.nanoTime();
@@ -56,10 +56,10 @@ final class LogResource implements Resource {
         filter.isNone() ? Metrics.ReadKind.LOG : Metrics.ReadKind.FILTERED_LOG,
         System.nanoTime() - started);
     if (wait > 0 && direction == Direction.FORWARD && page.isEmpty()) {
-      page = awaitEvents(page, Duration.ofSeconds(wait), limit, filter);
+      page = awaitEvents(store, page, Duration.ofSeconds(wait), limit, filter);
     }
     ReadPage result = page;
-    if (direction == Direction.FORWARD && !result.endOfRead()) {
+    if (direction == Direction.FORWARD && !result.endOfRead() && !result.isEmpty()) {
       String etag =
           "W/\"log-"
               + result.events().getFirst().position()
@@ -83,7 +83,8 @@ final class LogResource implements Resource {
   }
 
   /** Long poll: re-reads each time the head moves, until events come, time is up or shutdown. */
-  private ReadPage awaitEvents(ReadPage page, Duration wait, int limit, LogFilter filter)
+  private ReadPage awaitEvents(
+      AuthorizedStore store, ReadPage page, Duration wait, int limit, LogFilter filter)
       throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (page.isEmpty() && !lifecycle.shuttingDown()) {

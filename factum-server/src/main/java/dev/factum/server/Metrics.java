@@ -69,6 +69,7 @@ final class Metrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<String, Counter> appendsByResult = new ConcurrentHashMap<>();
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
   private final Map<ReadKind, Timer> reads = new EnumMap<>(ReadKind.class);
   private final Counter eventsAppended;
   private final Timer appendLatency;
@@ -189,6 +190,22 @@ final class Metrics implements AutoCloseable {
                     .description("HTTP requests by route and status.")
                     .tag("route", routeName)
                     .tag("status", Integer.toString(status))
+                    .register(registry))
+        .increment();
+  }
+
+  /**
+   * A request refused by the auth layer, by reason ({@code unauthorized}, {@code forbidden}, {@code
+   * rate-limited}); no key, route or stream is named.
+   */
+  void authFailure(String reason) {
+    authFailures
+        .computeIfAbsent(
+            reason,
+            k ->
+                Counter.builder("factum.auth.failures")
+                    .description("Requests refused by authentication, authorization or rate limit.")
+                    .tag("reason", reason)
                     .register(registry))
         .increment();
   }

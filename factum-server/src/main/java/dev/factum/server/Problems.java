@@ -3,6 +3,7 @@ package dev.factum.server;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.factum.api.ErrorCode;
 import dev.factum.api.FactumException;
+import dev.factum.api.LimitExceededException;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.WrongExpectedRevisionException;
@@ -17,8 +18,9 @@ import java.util.List;
  * Renders every failure as {@code application/problem+json} (RFC 9457) with a stable {@code code}:
  * the table of {@link ProblemCode} (the store's {@link ErrorCode} ids, plus the HTTP layer's own,
  * {@link HttpProblem}). A conflict also carries {@code stream}, {@code expectedRevision} and {@code
- * actualRevision} (null for no stream). Unexpected exceptions become a 500 whose detail names no
- * internals.
+ * actualRevision} (null for no stream); a {@code limit-exceeded} carries {@code limit} (the name of
+ * the {@link dev.factum.api.Limits} component), {@code max} and {@code actual}. Unexpected
+ * exceptions become a 500 whose detail names no internals.
  */
 final class Problems {
   static final String CONTENT_TYPE = "application/problem+json";
@@ -49,7 +51,11 @@ final class Problems {
     if (failure instanceof FactumException f) {
       int status = status(f.code());
       int retryAfter =
-          f.code() == ErrorCode.OVERLOADED || f.code() == ErrorCode.STORAGE_FULL ? 1 : 0;
+          f.code() == ErrorCode.OVERLOADED
+                  || f.code() == ErrorCode.STORAGE_FULL
+                  || f.code() == ErrorCode.RATE_LIMITED
+              ? 1
+              : 0;
       return build(status, f.code().id(), f.getMessage(), f, retryAfter);
     }
     return build(
@@ -79,6 +85,11 @@ final class Problems {
       }
       if (source instanceof StreamNotFoundException missing) {
         json.writeStringField("stream", missing.stream());
+      }
+      if (source instanceof LimitExceededException exceeded) {
+        json.writeStringField("limit", exceeded.limit().id());
+        json.writeNumberField("max", exceeded.max());
+        json.writeNumberField("actual", exceeded.actual());
       }
       if (source instanceof WrongExpectedRevisionException conflict) {
         json.writeStringField("stream", conflict.stream());

@@ -5,6 +5,7 @@ import dev.factum.api.Direction;
 import dev.factum.api.EventStore;
 import dev.factum.api.LogFilter;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.wire.ProblemCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,7 @@ final class Request {
   final String method;
   final List<String> segments;
   private final Map<String, List<String>> query;
+  private AuthorizedStore store;
 
   Request(HttpExchange exchange) {
     this.exchange = exchange;
@@ -223,6 +225,19 @@ final class Request {
     return LogFilter.none();
   }
 
+  /** Set by the router once the caller is authenticated and the route authorized. */
+  void authorize(AuthorizedStore view) {
+    this.store = view;
+  }
+
+  /** The store as this request's principal may use it. */
+  AuthorizedStore store() {
+    if (store == null) {
+      throw new IllegalStateException("the request was not authorized");
+    }
+    return store;
+  }
+
   String header(String name) {
     return exchange.getRequestHeaders().getFirst(name);
   }
@@ -233,7 +248,8 @@ final class Request {
     if (contentType == null
         || !contentType.split(";")[0].trim().equalsIgnoreCase("application/json")) {
       throw new HttpProblem(
-          415, "unsupported-media-type", "the body must be sent as Content-Type: application/json");
+          ProblemCode.UNSUPPORTED_MEDIA_TYPE,
+          "the body must be sent as Content-Type: application/json");
     }
     String declared = header("Content-Length");
     if (declared != null) {

@@ -1,29 +1,50 @@
 package dev.factum.server;
 
+import dev.factum.wire.ProblemCode;
 import java.util.List;
 
 /**
- * Every route of the v1 API: method and path template. The OpenAPI document in the repository must
- * list exactly these (a test checks both directions).
+ * Every route of the v1 API: method, path template and the {@link Permission} it needs. The OpenAPI
+ * document in the repository must list exactly these (a test checks both directions).
  */
 enum Route {
-  APPEND("POST", "/streams/{stream}"),
-  READ_STREAM("GET", "/streams/{stream}", "from", "direction", "limit"),
-  DELETE_STREAM("DELETE", "/streams/{stream}", "expectedRevision", "tombstone"),
-  STREAM_STATE("GET", "/streams/{stream}/state"),
-  STREAM_EVENTS("GET", "/streams/{stream}/events", "from"),
-  READ_ALL("GET", "/all", "from", "direction", "limit", "category", "type", "tag", "wait"),
-  ALL_EVENTS("GET", "/all/events", "from", "category", "type", "tag"),
-  MULTI_APPEND("POST", "/append"),
-  IMPORT("POST", "/import"),
-  LIVE("GET", "/health/live"),
-  READY("GET", "/health/ready"),
-  METRICS("GET", "/metrics"),
-  OPENAPI("GET", "/openapi.json"),
-  ROOT("GET", "/");
+  APPEND("POST", "/streams/{stream}", Permission.WRITE),
+  READ_STREAM("GET", "/streams/{stream}", Permission.READ, "from", "direction", "limit"),
+  DELETE_STREAM("DELETE", "/streams/{stream}", Permission.WRITE, "expectedRevision", "tombstone"),
+  STREAM_STATE("GET", "/streams/{stream}/state", Permission.READ),
+  STREAM_EVENTS("GET", "/streams/{stream}/events", Permission.READ, "from"),
+  READ_ALL(
+      "GET",
+      "/all",
+      Permission.READ,
+      "from",
+      "direction",
+      "limit",
+      "category",
+      "type",
+      "tag",
+      "wait"),
+  ALL_EVENTS("GET", "/all/events", Permission.READ, "from", "category", "type", "tag"),
+  MULTI_APPEND("POST", "/append", Permission.WRITE),
+  IMPORT("POST", "/import", Permission.ADMIN),
+  ADMIN_KEYS("GET", "/admin/keys", Permission.ADMIN),
+  ADMIN_CREATE_KEY("POST", "/admin/keys", Permission.ADMIN),
+  ADMIN_REVOKE_KEY("DELETE", "/admin/keys/{id}", Permission.ADMIN),
+  ADMIN_AUDIT("GET", "/admin/audit", Permission.ADMIN, "from", "limit"),
+  LIVE("GET", "/health/live", Permission.PUBLIC),
+  READY("GET", "/health/ready", Permission.PUBLIC),
+  METRICS("GET", "/metrics", Permission.PUBLIC),
+  OPENAPI("GET", "/openapi.json", Permission.PUBLIC),
+  ROOT("GET", "/", Permission.READ);
 
   final String method;
   final String template;
+
+  /**
+   * What the caller's key must allow; checked by the router before the resource runs (no route
+   * lacks one: it is a constructor argument).
+   */
+  final Permission permission;
 
   /**
    * The query parameters the route reads, in the order the docs list them; any other is refused
@@ -31,9 +52,10 @@ enum Route {
    */
   final List<String> query;
 
-  Route(String method, String template, String... query) {
+  Route(String method, String template, Permission permission, String... query) {
     this.method = method;
     this.template = template;
+    this.permission = permission;
     this.query = List.of(query);
   }
 
@@ -46,7 +68,7 @@ enum Route {
         segments.size() >= 2 && segments.getFirst().equals("streams") ? segments.get(1) : null;
     String template = template(segments);
     if (template == null) {
-      throw new HttpProblem(404, "not-found", "no resource at this path");
+      throw new HttpProblem(ProblemCode.NOT_FOUND, "no resource at this path");
     }
     boolean pathKnown = false;
     for (Route route : values()) {
@@ -58,8 +80,8 @@ enum Route {
       }
     }
     throw pathKnown
-        ? new HttpProblem(405, "method-not-allowed", method + " is not allowed on " + template)
-        : new HttpProblem(404, "not-found", "no resource at this path");
+        ? new HttpProblem(ProblemCode.METHOD_NOT_ALLOWED, method + " is not allowed on " + template)
+        : new HttpProblem(ProblemCode.NOT_FOUND, "no resource at this path");
   }
 
   private static String template(List<String> segments) {
@@ -77,6 +99,9 @@ enum Route {
         case "events" -> "/streams/{stream}/events";
         default -> null;
       };
+    }
+    if (first.equals("admin") && size == 3 && segments.get(1).equals("keys")) {
+      return "/admin/keys/{id}";
     }
     String joined = "/" + String.join("/", segments);
     for (Route route : values()) {

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param tls the certificate and key to serve HTTPS with; null serves plain HTTP
  * @param insecure allows plain HTTP on an address other than loopback, which is refused otherwise:
  *     anyone on the network could read the events and alter requests and answers
+ * @param auth whether API keys are required (always, off loopback) and where the first goes
  */
 public record ServerConfig(
     String host,
@@ -26,7 +27,8 @@ public record ServerConfig(
     Duration maxLongPoll,
     Duration shutdownGrace,
     TlsConfig tls,
-    boolean insecure) {
+    boolean insecure,
+    AuthSettings auth) {
 
   public static final int DEFAULT_PORT = 7117;
   public static final ServerConfig DEFAULT =
@@ -38,7 +40,28 @@ public record ServerConfig(
           Duration.ofSeconds(60),
           Duration.ofSeconds(10),
           null,
-          false);
+          false,
+          AuthSettings.OPEN_ON_LOOPBACK);
+
+  /** Plain HTTP, with auth as the defaults have it (open on loopback, required elsewhere). */
+  public ServerConfig(
+      String host,
+      int port,
+      long maxRequestBytes,
+      Duration heartbeat,
+      Duration maxLongPoll,
+      Duration shutdownGrace) {
+    this(
+        host,
+        port,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        null,
+        false,
+        AuthSettings.OPEN_ON_LOOPBACK);
+  }
 
   public ServerConfig {
     if (host == null || host.isBlank()) {
@@ -59,6 +82,9 @@ public record ServerConfig(
     if (shutdownGrace == null || shutdownGrace.isNegative()) {
       throw new InvalidArgumentException("shutdown grace must not be negative");
     }
+    if (auth == null) {
+      throw new InvalidArgumentException("auth settings are missing");
+    }
     if (tls == null && !insecure && !loopback(host)) {
       throw new InvalidArgumentException(
           "refusing to serve plain HTTP on "
@@ -67,6 +93,16 @@ public record ServerConfig(
               + " the traffic; give a certificate and key (--tls-cert, --tls-key), or accept"
               + " that risk with --insecure");
     }
+  }
+
+  /** Whether this server requires API keys (see {@link AuthSettings#enabledFor}). */
+  public boolean authEnabled() {
+    return auth.enabledFor(host);
+  }
+
+  public ServerConfig withAuth(AuthSettings newAuth) {
+    return new ServerConfig(
+        host, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, tls, insecure, newAuth);
   }
 
   /** Whether the server speaks HTTPS. */
@@ -93,7 +129,7 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(
-        host, newPort, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, tls, insecure);
+        host, newPort, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, tls, insecure, auth);
   }
 
   /**
@@ -102,23 +138,31 @@ public record ServerConfig(
    */
   public ServerConfig withHost(String newHost) {
     return new ServerConfig(
-        newHost, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, tls, insecure);
+        newHost, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, tls, insecure, auth);
   }
 
   public ServerConfig withHeartbeat(Duration newHeartbeat) {
     return new ServerConfig(
-        host, port, maxRequestBytes, newHeartbeat, maxLongPoll, shutdownGrace, tls, insecure);
+        host, port, maxRequestBytes, newHeartbeat, maxLongPoll, shutdownGrace, tls, insecure, auth);
   }
 
   /** Serves HTTPS with {@code newTls}, or plain HTTP when null. */
   public ServerConfig withTls(TlsConfig newTls) {
     return new ServerConfig(
-        host, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, newTls, insecure);
+        host, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, newTls, insecure, auth);
   }
 
   /** Host and TLS together, so that neither order of setting them trips the exposure check. */
   public ServerConfig withListener(String newHost, TlsConfig newTls, boolean newInsecure) {
     return new ServerConfig(
-        newHost, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, newTls, newInsecure);
+        newHost,
+        port,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        newTls,
+        newInsecure,
+        auth);
   }
 }

@@ -57,7 +57,9 @@ final class ServiceResource implements Resource {
       case OPENAPI -> Responses.raw(request.exchange, 200, "application/json", openApi);
       case ROOT ->
           Responses.json(
-              request.exchange, 200, json -> ServiceRootJson.write(json, store.headPosition()));
+              request.exchange,
+              200,
+              json -> ServiceRootJson.write(json, request.store().headPosition()));
       default -> throw new IllegalArgumentException(match.route().name());
     };
   }

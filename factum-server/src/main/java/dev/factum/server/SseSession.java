@@ -6,7 +6,6 @@ import dev.factum.api.StoreClosedException;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
-import dev.factum.engine.FactumStore;
 import dev.factum.wire.SseFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,6 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SseSession implements SubscriptionListener {
   private final HttpExchange exchange;
+  private final String keyId;
   private final OutputStream out;
   private final CountDownLatch ended = new CountDownLatch(1);
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -45,8 +45,9 @@ final class SseSession implements SubscriptionListener {
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
   private boolean headersSent;
 
-  SseSession(HttpExchange exchange) {
+  SseSession(HttpExchange exchange, String keyId) {
     this.exchange = exchange;
+    this.keyId = keyId;
     this.out = exchange.getResponseBody();
   }
 
@@ -55,12 +56,15 @@ final class SseSession implements SubscriptionListener {
    * subscription is created (and so validated) before anything is sent: a bad request still gets a
    * problem response, not a 200 stream.
    */
-  void run(FactumStore store, SubscriptionRequest request, Duration heartbeat)
+  void run(AuthorizedStore store, SubscriptionRequest request, Duration heartbeat)
       throws InterruptedException {
     subscription = store.subscribe(request, this);
     try {
       write(SseFrames.RETRY);
       while (!ended.await(heartbeat.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!store.stillValid()) {
+          break; // the key expired (or was revoked) while the feed was open
+        }
         try {
           write(SseFrames.HEARTBEAT);
         } catch (UncheckedIOException gone) {
@@ -72,7 +76,12 @@ final class SseSession implements SubscriptionListener {
     }
   }
 
-  /** Ends the session from outside (server shutdown). */
+  /** The id of the API key the session was opened with. */
+  String keyId() {
+    return keyId;
+  }
+
+  /** Ends the session from outside (server shutdown, or its key revoked). */
   void end() {
     Subscription running = subscription;
     if (running != null) {

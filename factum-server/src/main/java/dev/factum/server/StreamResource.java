@@ -6,7 +6,6 @@ import dev.factum.api.Direction;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.ReadPage;
 import dev.factum.api.StreamState;
-import dev.factum.engine.FactumStore;
 import dev.factum.wire.AppendResultJson;
 import dev.factum.wire.ReadPageJson;
 import dev.factum.wire.StreamStateJson;
@@ -19,13 +18,11 @@ import java.util.Set;
  * Nothing is written before the body is fully parsed and validated.
  */
 final class StreamResource implements Resource {
-  private final FactumStore store;
   private final ServerConfig config;
   private final WireFormat wire;
   private final Metrics metrics;
 
-  StreamResource(FactumStore store, ServerConfig config, WireFormat wire, Metrics metrics) {
-    this.store = store;
+  StreamResource(ServerConfig config, WireFormat wire, Metrics metrics) {
     this.config = config;
     this.wire = wire;
     this.metrics = metrics;
@@ -48,14 +45,16 @@ final class StreamResource implements Resource {
 
   private int append(Request request, String stream) throws IOException {
     AppendRequest append = wire.parseAppend(stream, request.jsonBody(config.maxRequestBytes()));
+    AuthorizedStore store = request.store();
     AppendResult result = metrics.timeWrite(append.events().size(), () -> store.append(append));
     return Responses.json(request.exchange, 200, json -> AppendResultJson.write(json, result));
   }
 
   private int read(Request request, String stream) throws IOException {
+    AuthorizedStore store = request.store();
     Direction direction = request.direction();
     long from = request.from(direction);
-    int limit = LogResource.limit(request, store);
+    int limit = LogResource.limit(request);
     long started = System.nanoTime();
     ReadPage page = store.readStream(stream, from, direction, limit);
     metrics.read(Metrics.ReadKind.STREAM, System.nanoTime() - started);
@@ -75,6 +74,7 @@ final class StreamResource implements Resource {
     }
     boolean tombstone = request.bool("tombstone");
     ExpectedRevision revision = ExpectedRevision.parse(expected);
+    AuthorizedStore store = request.store();
     StreamState state =
         tombstone ? store.tombstone(stream, revision) : store.delete(stream, revision);
     return Responses.json(request.exchange, 200, json -> StreamStateJson.write(json, state));

@@ -1,7 +1,6 @@
 package dev.factum.server;
 
 import dev.factum.api.StreamState;
-import dev.factum.engine.FactumStore;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.wire.StreamStateJson;
 import java.io.IOException;
@@ -9,11 +8,6 @@ import java.util.Set;
 
 /** {@code GET /streams/{stream}/state}: a stream's status, revisions and last position. */
 final class StreamStateResource implements Resource {
-  private final FactumStore store;
-
-  StreamStateResource(FactumStore store) {
-    this.store = store;
-  }
 
   @Override
   public Set<Route> routes() {
@@ -22,7 +16,7 @@ final class StreamStateResource implements Resource {
 
   @Override
   public int handle(Request request, Route.Match match) throws IOException {
-    StreamHead head = store.streamHead(match.stream());
+    StreamHead head = request.store().streamHead(match.stream());
     StreamState state = new StreamState(match.stream(), head.status(), head.lastRevision());
     return Responses.json(
         request.exchange,

@@ -6,7 +6,6 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamState;
 import dev.factum.api.SubscriptionRequest;
-import dev.factum.engine.FactumStore;
 import java.util.List;
 import java.util.Set;
 
@@ -16,14 +15,11 @@ import java.util.Set;
  * registered with the {@link Lifecycle}, so a shutdown ends it.
  */
 final class SubscriptionResource implements Resource {
-  private final FactumStore store;
   private final ServerConfig config;
   private final Metrics metrics;
   private final Lifecycle lifecycle;
 
-  SubscriptionResource(
-      FactumStore store, ServerConfig config, Metrics metrics, Lifecycle lifecycle) {
-    this.store = store;
+  SubscriptionResource(ServerConfig config, Metrics metrics, Lifecycle lifecycle) {
     this.config = config;
     this.metrics = metrics;
     this.lifecycle = lifecycle;
@@ -36,18 +32,20 @@ final class SubscriptionResource implements Resource {
 
   @Override
   public int handle(Request request, Route.Match match) throws Exception {
+    AuthorizedStore store = request.store();
     SubscriptionRequest subscription =
         switch (match.route()) {
-          case STREAM_EVENTS -> streamFeed(request, match.stream());
+          case STREAM_EVENTS -> streamFeed(store, request, match.stream());
           case ALL_EVENTS -> logFeed(request);
           default -> throw new IllegalArgumentException(match.route().name());
         };
-    SseSession session = new SseSession(request.exchange);
+    SseSession session = new SseSession(request.exchange, store.principal().keyId());
     lifecycle.run(session, metrics, () -> session.run(store, subscription, config.heartbeat()));
     return 200;
   }
 
-  private SubscriptionRequest streamFeed(Request request, String stream) {
+  private static SubscriptionRequest streamFeed(
+      AuthorizedStore store, Request request, String stream) {
     // A feed that can never deliver is refused before the stream starts: a 200 followed by an
     // error event would make a browser's EventSource reconnect to it every second, for ever.
     if (store.streamState(stream).status() == StreamState.Status.TOMBSTONED) {
@@ -56,7 +54,7 @@ final class SubscriptionResource implements Resource {
     long from = request.subscriptionFrom();
     String lastEventId = lastEventId(request);
     if (lastEventId != null) {
-      from = revisionAfterPosition(stream, parsePosition(lastEventId));
+      from = revisionAfterPosition(store, stream, parsePosition(lastEventId));
     }
     return new SubscriptionRequest(stream, LogFilter.none(), from);
   }
@@ -84,7 +82,7 @@ final class SubscriptionResource implements Resource {
   }
 
   /** A stream resumes after the event at a global position: find that event's revision. */
-  private long revisionAfterPosition(String stream, long position) {
+  private static long revisionAfterPosition(AuthorizedStore store, String stream, long position) {
     List<RecordedEvent> at =
         store.readAll(position, Direction.FORWARD, 1, LogFilter.none()).events();
     if (at.isEmpty()

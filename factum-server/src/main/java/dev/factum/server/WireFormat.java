@@ -31,9 +31,11 @@ import java.util.UUID;
  * The JSON wire format of the v1 API: parsing request bodies strictly, and writing events.
  *
  * <p>Parsing is strict on purpose, since a typo must not silently change meaning: unknown fields,
- * duplicate keys, trailing content and wrong types are all {@code invalid-request}. Sizes are
- * checked against the store's {@link Limits} here, so an oversized event or append is answered 413
- * {@code payload-too-large} before it reaches the store.
+ * duplicate keys, trailing content and wrong types are all {@code invalid-request}. What it does
+ * not do: check sizes, counts or name lengths against the store's {@link Limits}. The store's
+ * validator is the one place those are checked (answered 413 {@code limit-exceeded}); what bounds
+ * the memory a request can take here is the body cap, {@link ServerConfig#maxRequestBytes()}, which
+ * {@link Request#jsonBody} enforces before any parsing.
  *
  * <p>{@code data} is any JSON value for {@code application/json} events, stored byte for byte as
  * sent (white space, escapes and number spellings such as {@code -0}, {@code 1.0} or {@code 1e2}
@@ -47,12 +49,6 @@ final class WireFormat {
   private static final Set<String> PART_FIELDS = Set.of("stream", "expectedRevision", "events");
   private static final Set<String> EVENT_FIELDS =
       Set.of("id", "type", "data", "metadata", "tags", "contentType");
-
-  private final Limits limits;
-
-  WireFormat(Limits limits) {
-    this.limits = limits;
-  }
 
   /** Parses a body into a JSON object, or fails with {@code invalid-request}. */
   static ObjectNode parseObject(byte[] body) {
@@ -101,7 +97,6 @@ final class WireFormat {
     ObjectNode root = parseObject(body);
     onlyFields(root, APPEND_FIELDS, "append");
     List<EventData> events = parseEvents(root.get("events"));
-    checkSizes(events);
     return new AppendRequest(stream, parseExpected(root.get("expectedRevision")), events);
   }
 
@@ -114,7 +109,6 @@ final class WireFormat {
       throw HttpProblem.badRequest("'appends' must be a non-empty array");
     }
     List<AppendRequest> parts = new ArrayList<>();
-    List<EventData> all = new ArrayList<>();
     for (JsonNode part : appends) {
       if (!part.isObject()) {
         throw HttpProblem.badRequest("each entry of 'appends' must be an object");
@@ -125,12 +119,10 @@ final class WireFormat {
         throw HttpProblem.badRequest("each entry of 'appends' needs a 'stream' string");
       }
       List<EventData> events = parseEvents(part.get("events"));
-      all.addAll(events);
       parts.add(
           new AppendRequest(
               stream.textValue(), parseExpected(part.get("expectedRevision")), events));
     }
-    checkSizes(all);
     return parts;
   }
 
@@ -146,12 +138,7 @@ final class WireFormat {
     if (node == null || !node.isArray() || node.isEmpty()) {
       throw HttpProblem.badRequest("'events' must be a non-empty array");
     }
-    if (node.size() > limits.maxEventsPerAppend()) {
-      throw HttpProblem.tooLarge(
-          "an import may carry at most " + limits.maxEventsPerAppend() + " events");
-    }
     List<RecordedEvent> events = new ArrayList<>(node.size());
-    List<EventData> all = new ArrayList<>(node.size());
     for (JsonNode entry : node) {
       // Data and metadata are kept as the exact bytes sent (an export carries them as they were
       // stored), so a copy is byte for byte.
@@ -172,7 +159,6 @@ final class WireFormat {
             "imported event 'timestamp' must be an ISO-8601 instant such as"
                 + " 2026-12-01T08:00:00.123456Z");
       }
-      all.add(data);
       events.add(
           new RecordedEvent(
               data.id(),
@@ -186,7 +172,6 @@ final class WireFormat {
               data.metadata(),
               data.tags()));
     }
-    checkSizes(all);
     return events;
   }
 
@@ -231,10 +216,6 @@ final class WireFormat {
   private List<EventData> parseEvents(JsonNode node) {
     if (node == null || !node.isArray() || node.isEmpty()) {
       throw HttpProblem.badRequest("'events' must be a non-empty array");
-    }
-    if (node.size() > limits.maxEventsPerAppend()) {
-      throw HttpProblem.tooLarge(
-          "an append may carry at most " + limits.maxEventsPerAppend() + " events");
     }
     List<EventData> events = new ArrayList<>(node.size());
     for (JsonNode event : node) {
@@ -309,26 +290,6 @@ final class WireFormat {
     return new EventData(id, type, contentType, bytes, metadata, tags);
   }
 
-  private void checkSizes(List<EventData> events) {
-    long total = 0;
-    for (EventData event : events) {
-      long size = event.data().length + (event.metadata() == null ? 0L : event.metadata().length);
-      if (size > limits.maxEventBytes()) {
-        throw HttpProblem.tooLarge(
-            "an event may carry at most " + limits.maxEventBytes() + " bytes of data and metadata");
-      }
-      total += size;
-    }
-    if (events.size() > limits.maxEventsPerAppend()) {
-      throw HttpProblem.tooLarge(
-          "an append may carry at most " + limits.maxEventsPerAppend() + " events");
-    }
-    if (total > limits.maxAppendBytes()) {
-      throw HttpProblem.tooLarge(
-          "an append may carry at most " + limits.maxAppendBytes() + " bytes of events");
-    }
-  }
-
   private static void onlyFields(ObjectNode node, Set<String> allowed, String what) {
     Iterator<String> names = node.fieldNames();
     while (names.hasNext()) {
@@ -362,19 +323,8 @@ final class WireFormat {
   /** Writes one event as the API's event object. */
   static void writeEvent(JsonGenerator json, RecordedEvent event) throws IOException {
     json.writeStartObject();
-    json.writeStringField("id", event.id().toString());
-    json.writeStringField("stream", event.stream());
-    json.writeStringField("type", event.type());
-    json.writeNumberField("revision", event.revision());
-    json.writeNumberField("position", event.position());
-    json.writeStringField("timestamp", event.timestamp().toString());
-    EventContent.write(
-        json,
-        event.contentType(),
-        event.data(),
-        event.metadata(),
-        event.tags(),
-        (bytes, what) -> new String(bytes, StandardCharsets.UTF_8));
+    EventContent.writeRecorded(
+        json, event, true, (bytes, what) -> new String(bytes, StandardCharsets.UTF_8));
     json.writeEndObject();
   }
 

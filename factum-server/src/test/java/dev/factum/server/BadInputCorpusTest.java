@@ -2,6 +2,9 @@ package dev.factum.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.api.LimitExceededException;
+import dev.factum.api.Limits;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
@@ -11,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -327,7 +331,7 @@ class BadInputCorpusTest {
                 + bigData
                 + "}]}");
     assertThat(bigEvent.status()).isEqualTo(413);
-    assertThat(bigEvent.json().get("code").asText()).isEqualTo("payload-too-large");
+    assertThat(bigEvent.json().get("code").asText()).isEqualTo("limit-exceeded");
 
     // A body over the limit is refused from its Content-Length, before any of it is read: sent
     // raw, so the answer is read without racing a client still sending 32 MiB into a closed socket.
@@ -355,6 +359,177 @@ class BadInputCorpusTest {
     TestServer.Reply tooMany = server.post("/streams/s-1", many.append("]}").toString());
     assertThat(tooMany.status()).isEqualTo(413);
     assertNothingWritten();
+  }
+
+  /** A request over a store limit, and the limit its problem must name. */
+  private record OverLimit(String what, String limit, TestServer.Reply reply) {}
+
+  private static String events(int count, String event) {
+    StringBuilder events = new StringBuilder("[");
+    for (int i = 0; i < count; i++) {
+      events.append(i == 0 ? "" : ",").append(event);
+    }
+    return events.append(']').toString();
+  }
+
+  private static String append(String events) {
+    return "{\"expectedRevision\":\"any\",\"events\":" + events + "}";
+  }
+
+  @Test
+  void everyRequestOverAStoreLimitIs413LimitExceededNamingItAndWritesNothing() throws Exception {
+    Limits limits = server.store.options().limits();
+    String longName = "n".repeat(limits.maxNameBytes() + 1);
+    String mib = "{\"type\":\"T\",\"data\":\"" + "x".repeat(limits.maxEventBytes() - 2) + "\"}";
+    String over = "{\"type\":\"T\",\"data\":\"" + "x".repeat(limits.maxEventBytes() - 1) + "\"}";
+    StringBuilder manyTags = new StringBuilder();
+    for (int i = 0; i <= limits.maxTagsPerEvent(); i++) {
+      manyTags.append(i == 0 ? "\"" : ",\"").append("t").append(i).append('"');
+    }
+    String half = events(limits.maxEventsPerAppend() / 2 + 1, VALID_EVENT);
+    StringBuilder imports = new StringBuilder("{\"events\":[");
+    for (int i = 0; i <= limits.maxEventsPerAppend(); i++) {
+      imports
+          .append(i == 0 ? "" : ",")
+          .append("{\"id\":\"")
+          .append(UUID.randomUUID())
+          .append("\",\"stream\":\"s-1\",\"revision\":")
+          .append(i)
+          .append(",\"timestamp\":\"2026-01-01T00:00:00Z\",\"type\":\"T\",\"data\":{}}");
+    }
+    String maxEvents = "maxEventsPerAppend";
+    List<OverLimit> requests =
+        List.of(
+            new OverLimit(
+                "event data",
+                "maxEventBytes",
+                server.post("/streams/s-1", append("[" + over + "]"))),
+            new OverLimit(
+                "event count",
+                maxEvents,
+                server.post(
+                    "/streams/s-1", append(events(limits.maxEventsPerAppend() + 1, VALID_EVENT)))),
+            new OverLimit(
+                "append bytes",
+                "maxAppendBytes",
+                server.post(
+                    "/streams/s-1",
+                    append(events(limits.maxAppendBytes() / limits.maxEventBytes() + 1, mib)))),
+            new OverLimit(
+                "events of a multi-stream append together",
+                maxEvents,
+                server.post(
+                    "/append",
+                    "{\"appends\":[{\"stream\":\"a-1\",\"expectedRevision\":\"any\",\"events\":"
+                        + half
+                        + "},{\"stream\":\"s-1\",\"expectedRevision\":\"any\",\"events\":"
+                        + half
+                        + "}]}")),
+            new OverLimit(
+                "import count", maxEvents, server.post("/import", imports.append("]}").toString())),
+            new OverLimit(
+                "event type",
+                "maxNameBytes",
+                server.post(
+                    "/streams/s-1", append("[{\"type\":\"" + longName + "\",\"data\":{}}]"))),
+            new OverLimit(
+                "tag",
+                "maxNameBytes",
+                server.post(
+                    "/streams/s-1",
+                    append("[{\"type\":\"T\",\"data\":{},\"tags\":[\"" + longName + "\"]}]"))),
+            new OverLimit(
+                "tag count",
+                "maxTagsPerEvent",
+                server.post(
+                    "/streams/s-1",
+                    append("[{\"type\":\"T\",\"data\":{},\"tags\":[" + manyTags + "]}]"))),
+            new OverLimit(
+                "stream name of an append",
+                "maxNameBytes",
+                server.post("/streams/" + longName, append("[" + VALID_EVENT + "]"))),
+            new OverLimit(
+                "stream name of a read", "maxNameBytes", server.get("/streams/" + longName)),
+            new OverLimit(
+                "stream name of a state",
+                "maxNameBytes",
+                server.get("/streams/" + longName + "/state")),
+            new OverLimit(
+                "stream name of a feed",
+                "maxNameBytes",
+                server.get("/streams/" + longName + "/events")),
+            new OverLimit(
+                "stream name of a delete",
+                "maxNameBytes",
+                server.delete("/streams/" + longName + "?expectedRevision=any")),
+            new OverLimit("filter value", "maxNameBytes", server.get("/all?category=" + longName)),
+            new OverLimit(
+                "filter value of a feed",
+                "maxNameBytes",
+                server.get("/all/events?category=" + longName)),
+            new OverLimit(
+                "page size of the log",
+                "maxReadLimit",
+                server.get("/all?limit=" + (limits.maxReadLimit() + 1))),
+            new OverLimit(
+                "page size of a stream",
+                "maxReadLimit",
+                server.get("/streams/existing-1?limit=" + (limits.maxReadLimit() + 1))));
+    for (OverLimit request : requests) {
+      TestServer.Reply reply = request.reply();
+      assertThat(reply.status())
+          .as("status of %s: %s", request.what(), reply.body())
+          .isEqualTo(413);
+      assertThat(reply.contentType()).as(request.what()).isEqualTo("application/problem+json");
+      JsonNode problem = reply.json();
+      assertThat(problem.get("code").asText()).as(request.what()).isEqualTo("limit-exceeded");
+      assertThat(problem.get("limit").asText()).as(request.what()).isEqualTo(request.limit());
+      long max = LimitExceededException.Limit.byId(request.limit()).orElseThrow().in(limits);
+      assertThat(problem.get("max").asLong()).as(request.what()).isEqualTo(max);
+      assertThat(problem.get("actual").asLong()).as(request.what()).isGreaterThan(max);
+    }
+    // The nine writes among them are counted by their result.
+    assertThat(server.get("/metrics").body().lines())
+        .contains("factum_appends_total{result=\"limit-exceeded\"} 9.0");
+    assertNothingWritten();
+  }
+
+  @Test
+  void aBodyOverTheServersCapIsPayloadTooLargeWithoutContentLengthToo() throws Exception {
+    server.close();
+    Path other = directory.resolve("capped");
+    long cap = 1024;
+    server =
+        new TestServer(
+            other,
+            new ServerConfig(
+                "127.0.0.1",
+                0,
+                cap,
+                ServerConfig.DEFAULT.heartbeat(),
+                ServerConfig.DEFAULT.maxLongPoll(),
+                ServerConfig.DEFAULT.shutdownGrace()));
+    // Within every store limit, over the server's cap: sent chunked, so no Content-Length says so
+    // up front and the server must stop reading at the cap.
+    byte[] body =
+        append("[{\"type\":\"T\",\"data\":\"" + "x".repeat(2 * (int) cap) + "\"}]")
+            .getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+      socket.setSoTimeout(30_000);
+      ByteArrayOutputStream request = new ByteArrayOutputStream();
+      request.writeBytes(
+          ("POST /streams/s-1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+                  + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                  + Integer.toHexString(body.length)
+                  + "\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      request.writeBytes(body);
+      request.writeBytes("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(request.toByteArray());
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response).startsWith("HTTP/1.1 413").contains("\"code\":\"payload-too-large\"");
+    }
+    assertThat(server.store.headPosition()).isEqualTo(-1);
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,12 @@ class HttpRequestFuzzTest {
       try {
         Path directory = Files.createTempDirectory("factum-http-fuzz");
         store = RocksDbEventStore.open(directory);
-        handler = new ApiHandler(store, ServerConfig.DEFAULT, new Metrics(store));
+        handler =
+            new ApiHandler(
+                store,
+                ServerConfig.DEFAULT,
+                new Metrics(store),
+                KeyRegistry.open(store, Clock.systemUTC()));
         Runtime.getRuntime()
             .addShutdownHook(
                 new Thread(

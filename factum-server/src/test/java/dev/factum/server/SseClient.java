@@ -30,9 +30,18 @@ final class SseClient implements AutoCloseable {
   final int status;
   private final InputStream body;
   private final Thread reader;
+  private volatile boolean ended;
 
   SseClient(HttpClient client, URI uri, String lastEventId) throws Exception {
+    this(client, uri, lastEventId, null);
+  }
+
+  /** With {@code authorization} as the {@code Authorization} header (null: none). */
+  SseClient(HttpClient client, URI uri, String lastEventId, String authorization) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }
@@ -77,7 +86,14 @@ final class SseClient implements AutoCloseable {
       }
     } catch (IOException closed) {
       // the test closed the connection
+    } finally {
+      ended = true;
     }
+  }
+
+  /** Whether the server ended the stream (or the test closed it). */
+  boolean ended() {
+    return ended;
   }
 
   @Override

@@ -88,7 +88,7 @@ class SseTest {
         assertThat(problem.get("code").asText()).isEqualTo("invalid-request");
       }
     }
-    assertThat(server.store.subscriptionCount()).isZero();
+    assertThat(server.userSubscriptions()).isZero();
   }
 
   @Test
@@ -152,10 +152,10 @@ class SseTest {
     SseClient sse = new SseClient(server.client, server.uri("/all/events"), null);
     Await.until(
         "heartbeats", WAIT, () -> sse.comments.stream().filter("heartbeat"::equals).count() >= 2);
-    assertThat(server.store.subscriptionCount()).isEqualTo(1);
+    assertThat(server.userSubscriptions()).isEqualTo(1);
     sse.close();
     append("s-1", 1); // the next write to the dead connection fails and ends the subscription
-    Await.until("the subscription to end", WAIT, () -> server.store.subscriptionCount() == 0);
+    Await.until("the subscription to end", WAIT, () -> server.userSubscriptions() == 0);
   }
 
   @Test

@@ -22,11 +22,21 @@ final class TestServer implements AutoCloseable {
 
   TestServer(Path directory, ServerConfig config) throws IOException {
     store = RocksDbEventStore.open(directory);
-    server = FactumServer.start(store, config.withPort(0));
+    try {
+      server = FactumServer.start(store, config.withPort(0));
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
   }
 
   TestServer(Path directory) throws IOException {
     this(directory, ServerConfig.DEFAULT);
+  }
+
+  /** Subscriptions of the store but the one the server's key registry keeps on {@code $keys}. */
+  int userSubscriptions() {
+    return store.subscriptionCount() - 1;
   }
 
   URI uri(String pathAndQuery) {

@@ -12,6 +12,8 @@ import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LimitExceededException;
+import dev.factum.api.LimitExceededException.Limit;
 import dev.factum.api.Limits;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
@@ -19,6 +21,7 @@ import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.engine.StoreOptions;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -32,12 +35,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bad input is rejected with {@link ErrorCode#INVALID_ARGUMENT} before anything is written. After
- * each test the whole state must be as the one event written up front left it: the same log and the
- * same stream read byte for byte, the same head, no other stream, the same after a reopen; and the
- * heads the writer holds in memory must be untouched too, which only writing shows: appends
- * expecting exactly those heads (revision 0 of the existing stream, no stream elsewhere) succeed at
- * the next positions.
+ * Bad input is rejected with {@link ErrorCode#INVALID_ARGUMENT}, and a request over one of the
+ * {@link Limits} with {@link ErrorCode#LIMIT_EXCEEDED} naming that limit, before anything is
+ * written. After each test the whole state must be as the one event written up front left it: the
+ * same log and the same stream read byte for byte, the same head, no other stream, the same after a
+ * reopen; and the heads the writer holds in memory must be untouched too, which only writing shows:
+ * appends expecting exactly those heads (revision 0 of the existing stream, no stream elsewhere)
+ * succeed at the next positions.
  */
 public abstract class ValidationTck extends TckSupport {
   private static final Limits LIMITS = Limits.DEFAULT;
@@ -97,8 +101,6 @@ public abstract class ValidationTck extends TckSupport {
         new String[] {
           null,
           "",
-          tooLong,
-          tooLongInUtf8,
           "a\u0000b",
           "tab\tname",
           "line\nbreak",
@@ -110,6 +112,12 @@ public abstract class ValidationTck extends TckSupport {
       rejected(() -> store.readStream(name, 0, Direction.FORWARD, 1));
       rejected(() -> store.streamState(name));
       rejected(() -> store.delete(name, any()));
+    }
+    for (String name : new String[] {tooLong, tooLongInUtf8}) {
+      overLimit(Limit.NAME_BYTES, () -> store.append(name, any(), events(1)));
+      overLimit(Limit.NAME_BYTES, () -> store.readStream(name, 0, Direction.FORWARD, 1));
+      overLimit(Limit.NAME_BYTES, () -> store.streamState(name));
+      overLimit(Limit.NAME_BYTES, () -> store.delete(name, any()));
     }
   }
 
@@ -126,11 +134,6 @@ public abstract class ValidationTck extends TckSupport {
     List<Set<String>> badTags = new ArrayList<>();
     badTags.add(Set.of(""));
     badTags.add(Set.of("a\nb"));
-    List<String> many = new ArrayList<>();
-    for (int i = 0; i <= LIMITS.maxTagsPerEvent(); i++) {
-      many.add("t" + i);
-    }
-    badTags.add(Set.copyOf(many));
     rejected(() -> store.append("s-1", any(), List.of()));
     rejected(() -> store.append("s-1", any(), null));
     rejected(() -> store.append("s-1", any(), Collections.singletonList(null)));
@@ -138,8 +141,10 @@ public abstract class ValidationTck extends TckSupport {
     rejected(() -> store.append("s-1", any(), List.of(EventData.json(null, "{}"))));
     rejected(() -> store.append("s-1", any(), List.of(EventData.json("", "{}"))));
     rejected(() -> store.append("s-1", any(), List.of(EventData.json("T", (byte[]) null))));
-    rejected(() -> store.append("s-1", any(), List.of(EventData.json("T", huge))));
-    rejected(
+    overLimit(
+        Limit.EVENT_BYTES, () -> store.append("s-1", any(), List.of(EventData.json("T", huge))));
+    overLimit(
+        Limit.EVENT_BYTES,
         () ->
             store.append(
                 "s-1",
@@ -180,12 +185,12 @@ public abstract class ValidationTck extends TckSupport {
     for (int i = 0; i <= LIMITS.maxEventsPerAppend(); i++) {
       tooMany.add(event(i));
     }
-    rejected(() -> store.append("s-1", any(), tooMany));
+    overLimit(Limit.EVENTS_PER_APPEND, () -> store.append("s-1", any(), tooMany));
     List<EventData> tooBig = new ArrayList<>();
     for (long bytes = 0; bytes <= LIMITS.maxAppendBytes(); bytes += LIMITS.maxEventBytes()) {
       tooBig.add(EventData.json("T", jsonOfSize(LIMITS.maxEventBytes())));
     }
-    rejected(() -> store.append("s-1", any(), tooBig));
+    overLimit(Limit.APPEND_BYTES, () -> store.append("s-1", any(), tooBig));
   }
 
   @Test
@@ -206,7 +211,9 @@ public abstract class ValidationTck extends TckSupport {
   void badReadArgumentsAreRejected() {
     rejected(() -> store.readStream("existing-1", -1, Direction.FORWARD, 10));
     rejected(() -> store.readStream("existing-1", 0, Direction.FORWARD, 0));
-    rejected(() -> store.readStream("existing-1", 0, Direction.FORWARD, LIMITS.maxReadLimit() + 1));
+    overLimit(
+        Limit.READ_LIMIT,
+        () -> store.readStream("existing-1", 0, Direction.FORWARD, LIMITS.maxReadLimit() + 1));
     rejected(() -> store.readStream("existing-1", 0, null, 10));
     rejected(() -> store.readAll(-5, Direction.FORWARD, 10, LogFilter.none()));
     rejected(() -> store.readAll(0, Direction.BACKWARD, -1, LogFilter.none()));
@@ -240,6 +247,88 @@ public abstract class ValidationTck extends TckSupport {
     rejected(() -> store.subscribe(null, e -> {}));
   }
 
+  @Test
+  void everyLimitIsALimitExceededNamingIt() {
+    String longName = "n".repeat(LIMITS.maxNameBytes() + 1);
+    overLimit(Limit.NAME_BYTES, () -> store.append("s-1", any(), List.of(event(longName, "{}"))));
+    overLimit(
+        Limit.NAME_BYTES,
+        () ->
+            store.append(
+                "s-1",
+                any(),
+                List.of(new EventData(null, "T", longName, new byte[] {1}, null, Set.of()))));
+    overLimit(
+        Limit.NAME_BYTES,
+        () -> store.append("s-1", any(), List.of(event(1).withTags(Set.of(longName)))));
+    overLimit(
+        Limit.NAME_BYTES,
+        () -> store.readAll(0, Direction.FORWARD, 10, LogFilter.categories(longName)));
+    overLimit(
+        Limit.NAME_BYTES, () -> store.subscribe(SubscriptionRequest.toStream(longName), e -> {}));
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i <= LIMITS.maxTagsPerEvent(); i++) {
+      many.add("t" + i);
+    }
+    overLimit(
+        Limit.TAGS_PER_EVENT,
+        () -> store.append("s-1", any(), List.of(event(1).withTags(Set.copyOf(many)))));
+    // All streams of a multi-stream append count together.
+    List<EventData> half = events(LIMITS.maxEventsPerAppend() / 2 + 1);
+    overLimit(
+        Limit.EVENTS_PER_APPEND,
+        () ->
+            store.appendAll(
+                List.of(
+                    new AppendRequest("a-1", any(), half), new AppendRequest("b-1", any(), half))));
+    List<EventData> big = new ArrayList<>();
+    for (long bytes = 0; bytes <= LIMITS.maxAppendBytes() / 2; bytes += LIMITS.maxEventBytes()) {
+      big.add(EventData.json("T", jsonOfSize(LIMITS.maxEventBytes())));
+    }
+    overLimit(
+        Limit.APPEND_BYTES,
+        () ->
+            store.appendAll(
+                List.of(
+                    new AppendRequest("a-1", any(), big), new AppendRequest("b-1", any(), big))));
+    overLimit(
+        Limit.READ_LIMIT,
+        () -> store.readAll(0, Direction.FORWARD, LIMITS.maxReadLimit() + 1, LogFilter.none()));
+    // An import is held to the same limits.
+    overLimit(
+        Limit.EVENTS_PER_APPEND,
+        () -> store.importEvents(imports(LIMITS.maxEventsPerAppend() + 1, 2)));
+    overLimit(
+        Limit.APPEND_BYTES,
+        () ->
+            store.importEvents(
+                imports(
+                    LIMITS.maxAppendBytes() / LIMITS.maxEventBytes() + 1, LIMITS.maxEventBytes())));
+    overLimit(Limit.EVENT_BYTES, () -> store.importEvents(imports(1, LIMITS.maxEventBytes() + 1)));
+  }
+
+  /** {@code count} events to import into {@code s-1}, each of {@code size} bytes of JSON data. */
+  private static List<RecordedEvent> imports(int count, int size) {
+    byte[] data = jsonOfSize(size);
+    Instant timestamp = Instant.parse("2026-01-01T00:00:00Z");
+    List<RecordedEvent> events = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      events.add(
+          new RecordedEvent(
+              UUID.randomUUID(),
+              "s-1",
+              i,
+              -1,
+              timestamp,
+              "T",
+              EventData.JSON,
+              data,
+              null,
+              Set.of()));
+    }
+    return events;
+  }
+
   /** A JSON string value of exactly {@code size} bytes: valid JSON, so only its size is wrong. */
   private static byte[] jsonOfSize(int size) {
     byte[] json = new byte[size];
@@ -259,6 +348,19 @@ public abstract class ValidationTck extends TckSupport {
     object[size - 2] = '"';
     object[size - 1] = '}';
     return object;
+  }
+
+  /** Refused as over {@code limit}, with its maximum and a larger actual value. */
+  private static void overLimit(Limit limit, ThrowingCallable call) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            LimitExceededException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+              assertThat(e.limit()).isEqualTo(limit);
+              assertThat(e.max()).isEqualTo(limit.in(LIMITS));
+              assertThat(e.actual()).isGreaterThan(e.max());
+            });
   }
 
   private static void rejected(ThrowingCallable call) {

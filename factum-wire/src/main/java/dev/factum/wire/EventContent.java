@@ -2,14 +2,18 @@ package dev.factum.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.factum.api.EventData;
+import dev.factum.api.RecordedEvent;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Collection;
 
 /**
- * Writes the content members of an event object, as pages, SSE and import bodies carry them: {@code
- * contentType}, {@code data} (JSON verbatim, anything else as base64), {@code metadata} (verbatim,
- * when present) and {@code tags} (when there are any).
+ * Writes the members of an event object, as pages, SSE and import bodies carry them: the header of
+ * a recorded event ({@code id}, {@code stream}, {@code type}, {@code revision}, {@code position}
+ * where the store has assigned one, {@code timestamp}), then the content: {@code contentType},
+ * {@code data} (JSON verbatim, anything else as base64), {@code metadata} (verbatim, when present)
+ * and {@code tags} (when there are any). The server renders events with it, the client its import
+ * and append bodies, so the two cannot drift apart.
  *
  * <p>What must stay true: JSON data and metadata are embedded as the bytes they are, never
  * re-serialized; the caller decides, through {@link Verbatim}, whether those bytes must first be
@@ -27,6 +31,27 @@ public final class EventContent {
     String text(byte[] json, String what);
   }
 
+  /**
+   * Writes the members of a recorded event (not the enclosing braces).
+   *
+   * @param withPosition whether to write {@code position}: an import carries none, since the
+   *     importing store assigns positions
+   */
+  public static void writeRecorded(
+      JsonGenerator json, RecordedEvent event, boolean withPosition, Verbatim verbatim)
+      throws IOException {
+    json.writeStringField("id", event.id().toString());
+    json.writeStringField("stream", event.stream());
+    json.writeStringField("type", event.type());
+    json.writeNumberField("revision", event.revision());
+    if (withPosition) {
+      json.writeNumberField("position", event.position());
+    }
+    json.writeStringField("timestamp", event.timestamp().toString());
+    write(json, event.contentType(), event.data(), event.metadata(), event.tags(), verbatim);
+  }
+
+  /** Writes the content members of an event (not the enclosing braces). */
   public static void write(
       JsonGenerator json,
       String contentType,

@@ -4,6 +4,7 @@ import dev.factum.api.DataCorruptedException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
 import dev.factum.api.StreamState;
+import dev.factum.api.SystemStreams;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
 import java.nio.charset.StandardCharsets;
@@ -154,7 +155,8 @@ final class StoreVerifier {
         }
         if (event.stream().equals(StreamDeletion.STREAM)) {
           checkDeletion(event, streams);
-        } else if (event.stream().startsWith("$")) {
+        } else if (event.stream().startsWith("$")
+            && !SystemStreams.APPENDABLE.contains(event.stream())) {
           problem("position " + position + " is in the reserved stream '" + event.stream() + "'");
         } else if (deletions.containsKey(event.stream())
             && deletions.get(event.stream()).tombstone()) {
