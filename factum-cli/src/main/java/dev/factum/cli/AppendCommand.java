@@ -1,13 +1,23 @@
 package dev.factum.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.factum.api.AppendRequest;
+import dev.factum.api.AppendResult;
+import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
+import dev.factum.wire.AppendResultJson;
+import dev.factum.wire.WireJson;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /** {@code factum append}: appends one event (or an NDJSON file of events) to a stream. */
 final class AppendCommand implements Factum.Command {
@@ -64,59 +74,116 @@ final class AppendCommand implements Factum.Command {
     if (args.positional().size() != 1) {
       throw new Args.UsageException("give exactly one STREAM");
     }
-    ArrayNode events = Http.JSON.createArrayNode();
+    List<EventData> events = new ArrayList<>();
     if (args.get("file") != null) {
       if (args.get("type") != null || args.get("data") != null || args.get("tag") != null) {
         throw new Args.UsageException(
             "use either --file (tags in its lines) or --type/--data/--tag");
       }
+      String what = "a line of " + args.get("file");
       for (String line : Files.readAllLines(Path.of(args.get("file")))) {
         if (!line.isBlank()) {
-          events.add(parse(line, "a line of " + args.get("file")));
+          events.add(event(parse(line, what), what));
         }
       }
     } else {
       if (args.get("type") == null || args.get("data") == null) {
         throw new Args.UsageException("--type and --data are required (or --file)");
       }
-      ObjectNode event = events.addObject();
-      event.put("type", args.get("type"));
-      event.set("data", parse(args.get("data"), "--data"));
-      if (args.get("metadata") != null) {
-        event.set("metadata", parse(args.get("metadata"), "--metadata"));
-      }
-      if (args.get("id") != null) {
-        event.put("id", args.get("id"));
-      }
-      if (!args.all("tag").isEmpty()) {
-        ArrayNode tags = event.putArray("tags");
-        args.all("tag").forEach(tags::add);
-      }
+      byte[] metadata =
+          args.get("metadata") == null ? null : compact(parse(args.get("metadata"), "--metadata"));
+      events.add(
+          new EventData(
+              args.get("id") == null ? null : uuid(args.get("id"), "--id"),
+              args.get("type"),
+              EventData.JSON,
+              compact(parse(args.get("data"), "--data")),
+              metadata,
+              new LinkedHashSet<>(args.all("tag"))));
     }
-    ObjectNode body = Http.JSON.createObjectNode();
-    String expected = args.get("expected", "any");
-    if (expected.chars().allMatch(Character::isDigit) && !expected.isEmpty()) {
-      body.put("expectedRevision", Long.parseLong(expected));
-    } else {
-      body.put("expectedRevision", expected);
+    AppendRequest request =
+        new AppendRequest(
+            args.positional().getFirst(),
+            ExpectedRevision.parse(args.get("expected", "any")),
+            events,
+            DcbArgs.condition(args));
+    try (Remote remote = new Remote(args)) {
+      AppendResult result = remote.call(client -> client.append(request));
+      out.println(JsonText.object(json -> AppendResultJson.write(json, result)));
     }
-    body.set("events", events);
-    ObjectNode condition = DcbArgs.condition(args);
-    if (condition != null) {
-      body.set("condition", condition);
-    }
-    JsonNode result =
-        new Http(args)
-            .post(
-                "/streams/" + Http.segment(args.positional().getFirst()),
-                Http.JSON.writeValueAsBytes(body));
-    out.println(Http.JSON.writeValueAsString(result));
     return 0;
+  }
+
+  /** One line of an events file: the members an event object of an append has. */
+  private static EventData event(JsonNode line, String what) {
+    if (!line.isObject()) {
+      throw new Factum.CommandFailure(what + " is not a JSON object");
+    }
+    line.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!LINE_FIELDS.contains(name)) {
+                throw new Factum.CommandFailure(
+                    what + " has an unknown field '" + name + "'; allowed: " + LINE_FIELDS);
+              }
+            });
+    JsonNode type = line.get("type");
+    JsonNode data = line.get("data");
+    if (type == null || !type.isTextual() || data == null) {
+      throw new Factum.CommandFailure(what + " needs a 'type' string and 'data'");
+    }
+    String contentType = line.path("contentType").asText(EventData.JSON);
+    byte[] bytes;
+    if (contentType.equals(EventData.JSON)) {
+      bytes = compact(data);
+    } else {
+      try {
+        bytes = Base64.getDecoder().decode(data.asText());
+      } catch (IllegalArgumentException e) {
+        throw new Factum.CommandFailure(what + ": binary 'data' is not valid base64");
+      }
+    }
+    JsonNode metadata = line.get("metadata");
+    Set<String> tags = new LinkedHashSet<>();
+    for (JsonNode tag : line.path("tags")) {
+      if (!tag.isTextual()) {
+        throw new Factum.CommandFailure(what + ": 'tags' must be an array of strings");
+      }
+      tags.add(tag.asText());
+    }
+    JsonNode id = line.get("id");
+    return new EventData(
+        id == null || id.isNull() ? null : uuid(id.asText(), what + ": 'id'"),
+        type.asText(),
+        contentType,
+        bytes,
+        metadata == null || metadata.isNull() ? null : compact(metadata),
+        tags);
+  }
+
+  private static final Set<String> LINE_FIELDS =
+      Set.of("id", "type", "contentType", "data", "metadata", "tags");
+
+  private static UUID uuid(String text, String what) {
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      throw new Factum.CommandFailure(what + " is not a UUID: " + text);
+    }
+  }
+
+  /** A value as compact JSON, numbers exactly as written (the mapper keeps them exact). */
+  private static byte[] compact(JsonNode value) {
+    try {
+      return WireJson.mapper().writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static JsonNode parse(String json, String what) {
     try {
-      return Http.JSON.readTree(json);
+      return WireJson.mapper().readTree(json);
     } catch (IOException e) {
       throw new Args.UsageException(what + " is not valid JSON: " + json);
     }

@@ -1,10 +1,10 @@
 package dev.factum.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.factum.api.AppendCondition;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.Query;
 import dev.factum.wire.QueryJson;
+import dev.factum.wire.WireJson;
 import java.io.IOException;
 
 /**
@@ -20,7 +20,7 @@ final class DcbArgs {
       throw new Args.UsageException(option + " is given once");
     }
     try {
-      return QueryJson.read(Http.JSON.readTree(given[0]), option);
+      return QueryJson.read(WireJson.mapper().readTree(given[0]), option);
     } catch (IOException e) {
       throw new Args.UsageException(option + " is not valid JSON: " + given[0]);
     } catch (InvalidArgumentException e) {
@@ -28,8 +28,8 @@ final class DcbArgs {
     }
   }
 
-  /** The append body's {@code condition}, or null when none is asked for. */
-  static ObjectNode condition(Args args) {
+  /** The append's condition, or null when none is asked for. */
+  static AppendCondition condition(Args args) {
     String query = args.get("fail-if-events-match");
     String after = args.get("after");
     if (query == null) {
@@ -38,20 +38,14 @@ final class DcbArgs {
       }
       return null;
     }
-    Query parsed = query(new String[] {query}, "--fail-if-events-match");
-    ObjectNode condition = Http.JSON.createObjectNode();
-    try {
-      JsonNode json = Http.JSON.readTree(QueryJson.write(parsed));
-      condition.set("failIfEventsMatch", json);
-    } catch (IOException e) {
-      throw new IllegalStateException("QueryJson wrote invalid JSON", e);
+    AppendCondition condition =
+        AppendCondition.failIfEventsMatch(query(new String[] {query}, "--fail-if-events-match"));
+    if (after == null) {
+      return condition;
     }
-    if (after != null) {
-      if (after.isEmpty() || after.length() > 18 || !after.chars().allMatch(Character::isDigit)) {
-        throw new Args.UsageException("--after must be a position (a whole number >= 0)");
-      }
-      condition.put("after", Long.parseLong(after));
+    if (after.isEmpty() || after.length() > 18 || !after.chars().allMatch(Character::isDigit)) {
+      throw new Args.UsageException("--after must be a position (a whole number >= 0)");
     }
-    return condition;
+    return condition.after(Long.parseLong(after));
   }
 }

@@ -1,5 +1,8 @@
 package dev.factum.cli;
 
+import dev.factum.api.ExpectedRevision;
+import dev.factum.api.StreamState;
+import dev.factum.wire.StreamStateJson;
 import java.io.PrintStream;
 import java.util.Set;
 
@@ -43,13 +46,16 @@ final class DeleteCommand implements Factum.Command {
       throw new Args.UsageException(
           "--expected-revision is required: a revision, any, exists or no_stream");
     }
-    String path =
-        "/streams/"
-            + Http.segment(args.positional().getFirst())
-            + "?expectedRevision="
-            + Http.segment(expected)
-            + (args.flag("tombstone") ? "&tombstone=true" : "");
-    out.println(Http.JSON.writeValueAsString(new Http(args).delete(path)));
+    String stream = args.positional().getFirst();
+    ExpectedRevision revision = ExpectedRevision.parse(expected);
+    boolean tombstone = args.flag("tombstone");
+    try (Remote remote = new Remote(args)) {
+      StreamState state =
+          remote.call(
+              client ->
+                  tombstone ? client.tombstone(stream, revision) : client.delete(stream, revision));
+      out.println(JsonText.object(json -> StreamStateJson.write(json, state)));
+    }
     return 0;
   }
 }

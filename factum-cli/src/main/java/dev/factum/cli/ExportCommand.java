@@ -1,6 +1,10 @@
 package dev.factum.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.api.Direction;
+import dev.factum.api.LogFilter;
+import dev.factum.client.FactumClient;
+import dev.factum.wire.WireJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -77,35 +81,40 @@ final class ExportCommand implements Factum.Command {
     } else if (file != null && Files.exists(file) && Files.size(file) > 0) {
       throw new Args.UsageException(file + " exists; pass --resume to continue it, or remove it");
     }
-    Http http = new Http(args);
-    long head = http.get("/").get("headPosition").asLong();
-    Progress progress = new Progress(err, "exported");
-    long written = 0;
-    try (Sink sink = file == null ? new Sink(out) : new Sink(file)) {
-      long next = from;
-      while (next <= head) {
-        List<ExportLines.Line> lines =
-            ExportLines.of(http.getBytes("/all?from=" + next + "&limit=" + pageSize));
-        if (lines.isEmpty()) {
-          break;
-        }
-        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-        for (ExportLines.Line line : lines) {
-          if (line.position() != next) {
-            throw new Factum.CommandFailure(
-                "the server sent position " + line.position() + " where " + next + " was due");
+    int limit = (int) pageSize;
+    try (Remote remote = new Remote(args)) {
+      long head = remote.call(FactumClient::headPosition);
+      Progress progress = new Progress(err, "exported");
+      long written = 0;
+      try (Sink sink = file == null ? new Sink(out) : new Sink(file)) {
+        long next = from;
+        while (next <= head) {
+          long at = next;
+          List<ExportLines.Line> lines =
+              ExportLines.of(
+                  remote.json(
+                      json -> json.readAll(at, Direction.FORWARD, limit, LogFilter.none())));
+          if (lines.isEmpty()) {
+            break;
           }
-          chunk.write(line.bytes());
-          chunk.write('\n');
-          next++;
+          ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+          for (ExportLines.Line line : lines) {
+            if (line.position() != next) {
+              throw new Factum.CommandFailure(
+                  "the server sent position " + line.position() + " where " + next + " was due");
+            }
+            chunk.write(line.bytes());
+            chunk.write('\n');
+            next++;
+          }
+          sink.write(chunk.toByteArray());
+          written += lines.size();
+          progress.update(next, head + 1, "position " + next);
         }
-        sink.write(chunk.toByteArray());
-        written += lines.size();
-        progress.update(next, head + 1, "position " + next);
+        progress.finish(next, head + 1, "position " + next);
       }
-      progress.finish(next, head + 1, "position " + next);
+      err.println("factum export: wrote " + written + " events");
     }
-    err.println("factum export: wrote " + written + " events");
     return 0;
   }
 
@@ -183,7 +192,7 @@ final class ExportCommand implements Factum.Command {
       raf.readFully(line);
       JsonNode last;
       try {
-        last = Http.JSON.readTree(line);
+        last = WireJson.mapper().readTree(line);
       } catch (IOException notJson) {
         last = null;
       }

@@ -3,6 +3,7 @@ package dev.factum.cli;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.wire.WireJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -30,7 +31,7 @@ final class ExportLines {
   static List<Line> of(byte[] page) throws IOException {
     checkUtf8(page);
     List<Line> lines = new ArrayList<>();
-    try (JsonParser parser = Http.JSON.getFactory().createParser(page)) {
+    try (JsonParser parser = WireJson.factory().createParser(page)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new Factum.CommandFailure("the server sent a page that is not a JSON object");
       }
@@ -100,7 +101,7 @@ final class ExportLines {
   }
 
   private static Line line(byte[] bytes) throws IOException {
-    JsonNode event = Http.JSON.readTree(bytes);
+    JsonNode event = WireJson.mapper().readTree(bytes);
     if (event == null || !event.path("position").canConvertToLong()) {
       throw new Factum.CommandFailure("the server sent an event without a position");
     }

@@ -1,6 +1,7 @@
 package dev.factum.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.wire.WireJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,7 +65,14 @@ final class ImportCommand implements Factum.Command {
     try (var lines = Files.lines(file)) {
       total = lines.count();
     }
-    Http http = new Http(args);
+    try (Remote remote = new Remote(args)) {
+      return run(file, checkpoint, done, total, remote, err);
+    }
+  }
+
+  private static int run(
+      Path file, Path checkpoint, long done, long total, Remote remote, PrintStream err)
+      throws IOException {
     Progress progress = new Progress(err, "imported");
     long lineNumber = 0;
     List<String> batch = new ArrayList<>();
@@ -80,7 +88,7 @@ final class ImportCommand implements Factum.Command {
           batch.add(line);
         }
         if (lineNumber % BATCH == 0) {
-          send(http, batch);
+          send(remote, batch);
           done = lineNumber;
           writeCheckpoint(checkpoint, done);
           progress.update(done, total, "line " + done);
@@ -89,7 +97,7 @@ final class ImportCommand implements Factum.Command {
       }
     }
     if (!batch.isEmpty()) {
-      send(http, batch);
+      send(remote, batch);
     }
     done = lineNumber;
     writeCheckpoint(checkpoint, done);
@@ -121,7 +129,7 @@ final class ImportCommand implements Factum.Command {
 
   private static JsonNode parse(String line, long number) {
     try {
-      JsonNode event = Http.JSON.readTree(line);
+      JsonNode event = WireJson.mapper().readTree(line);
       for (String field : List.of("stream", "type", "revision", "id", "timestamp")) {
         if (event == null || !event.hasNonNull(field)) {
           throw new Factum.CommandFailure("line " + number + " has no '" + field + "'");
@@ -134,11 +142,10 @@ final class ImportCommand implements Factum.Command {
   }
 
   /** The lines go as they are in the file (never parsed and written again, so never changed). */
-  private static void send(Http http, List<String> batch) throws IOException, InterruptedException {
+  private static void send(Remote remote, List<String> batch) {
     if (batch.isEmpty()) {
       return;
     }
-    String body = "{\"events\":[" + String.join(",", batch) + "]}";
-    http.post("/import", body.getBytes(StandardCharsets.UTF_8));
+    remote.json(json -> json.importEvents(batch));
   }
 }

@@ -1,13 +1,15 @@
 package dev.factum.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.factum.api.FactumException;
+import dev.factum.client.JsonApi;
 import dev.factum.engine.FactumStore;
 import dev.factum.server.KeyAdmin;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
+import dev.factum.wire.WireJson;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -132,31 +134,34 @@ final class KeysCommand implements Factum.Command {
   }
 
   private static String online(Args args, String action) throws Exception {
-    Http http = new Http(args);
-    return switch (action) {
-      case "create" -> {
-        ObjectNode body = Http.JSON.createObjectNode();
-        body.put("name", required(args, "name"));
-        body.put("role", required(args, "role"));
-        array(body.putArray("prefixes"), args.all("prefix"));
-        array(body.putArray("categories"), args.all("category"));
-        Instant expires = expires(args);
-        if (expires != null) {
-          body.put("expiresAt", expires.toString());
-        }
-        if (args.get("rate") != null) {
-          body.put("ratePerSecond", args.number("rate", 0, 1, 1_000_000));
-        }
-        yield Http.JSON.writeValueAsString(
-            http.post(
-                "/admin/keys",
-                Http.JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8)));
-      }
-      case "list" -> Http.JSON.writeValueAsString(http.get("/admin/keys"));
-      default ->
-          Http.JSON.writeValueAsString(
-              http.delete("/admin/keys/" + Http.segment(args.positional().get(1))));
-    };
+    ObjectMapper json = WireJson.mapper();
+    try (Remote remote = new Remote(args)) {
+      byte[] answer =
+          switch (action) {
+            case "create" -> {
+              ObjectNode body = json.createObjectNode();
+              body.put("name", required(args, "name"));
+              body.put("role", required(args, "role"));
+              array(body.putArray("prefixes"), args.all("prefix"));
+              array(body.putArray("categories"), args.all("category"));
+              Instant expires = expires(args);
+              if (expires != null) {
+                body.put("expiresAt", expires.toString());
+              }
+              if (args.get("rate") != null) {
+                body.put("ratePerSecond", args.number("rate", 0, 1, 1_000_000));
+              }
+              byte[] bytes = json.writeValueAsBytes(body);
+              yield remote.json(keys -> keys.createKey(bytes));
+            }
+            case "list" -> remote.json(JsonApi::keys);
+            default -> {
+              String id = args.positional().get(1);
+              yield remote.json(keys -> keys.revokeKey(id));
+            }
+          };
+      return json.writeValueAsString(json.readTree(answer));
+    }
   }
 
   private static void array(ArrayNode array, List<String> values) {

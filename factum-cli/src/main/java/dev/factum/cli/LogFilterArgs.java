@@ -1,7 +1,6 @@
 package dev.factum.cli;
 
 import dev.factum.api.LogFilter;
-import dev.factum.wire.Urls;
 import java.util.List;
 
 /**
@@ -26,8 +25,8 @@ final class LogFilterArgs {
 
   private LogFilterArgs() {}
 
-  /** The query string ({@code &category=a&category=b}) of the filter given, or "". */
-  static String query(Args args, boolean globalLog) {
+  /** The filter given ({@link LogFilter#none()} for none). */
+  static LogFilter filter(Args args, boolean globalLog) {
     LogFilter filter = LogFilter.none();
     String kind = null;
     for (String name : NAMES) {
@@ -55,6 +54,6 @@ final class LogFilterArgs {
             default -> LogFilter.tags(given);
           };
     }
-    return Urls.filterQuery(filter);
+    return filter;
   }
 }

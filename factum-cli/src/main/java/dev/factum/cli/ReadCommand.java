@@ -1,6 +1,11 @@
 package dev.factum.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.api.Direction;
+import dev.factum.api.EventStore;
+import dev.factum.api.LogFilter;
+import dev.factum.wire.ReadPageJson;
+import dev.factum.wire.WireJson;
 import java.io.PrintStream;
 import java.util.Set;
 
@@ -43,26 +48,34 @@ final class ReadCommand implements Factum.Command {
       throw new Args.UsageException("give one STREAM, or --all");
     }
     long max = args.number("limit", Long.MAX_VALUE, 1, Long.MAX_VALUE);
-    String direction = args.flag("backward") ? "backward" : "forward";
-    StringBuilder path =
-        new StringBuilder(all ? "/all" : "/streams/" + Http.segment(args.positional().getFirst()));
-    path.append("?direction=").append(direction).append("&limit=").append(Math.min(max, 1000));
-    if (args.get("from") != null) {
-      path.append("&from=").append(args.number("from", 0, 0, Long.MAX_VALUE - 1));
-    }
-    path.append(LogFilterArgs.query(args, all));
-    Http http = new Http(args);
-    String next = path.toString();
+    Direction direction = args.flag("backward") ? Direction.BACKWARD : Direction.FORWARD;
+    int limit = (int) Math.min(max, 1000);
+    long from =
+        args.get("from") != null
+            ? args.number("from", 0, 0, Long.MAX_VALUE - 1)
+            : direction == Direction.FORWARD ? 0 : EventStore.END;
+    LogFilter filter = LogFilterArgs.filter(args, all);
+    String stream = all ? null : args.positional().getFirst();
     long printed = 0;
-    while (next != null && printed < max) {
-      JsonNode page = http.get(next);
-      for (JsonNode event : page.get("events")) {
-        if (printed++ >= max) {
-          break;
+    try (Remote remote = new Remote(args)) {
+      Long next = from;
+      while (next != null && printed < max) {
+        long at = next;
+        byte[] body =
+            remote.json(
+                json ->
+                    all
+                        ? json.readAll(at, direction, limit, filter)
+                        : json.readStream(stream, at, direction, limit));
+        JsonNode page = WireJson.mapper().readTree(body);
+        for (JsonNode event : page.path("events")) {
+          if (printed++ >= max) {
+            break;
+          }
+          out.println(WireJson.mapper().writeValueAsString(event));
         }
-        out.println(Http.JSON.writeValueAsString(event));
+        next = ReadPageJson.continuesAt(page);
       }
-      next = page.get("endOfRead").asBoolean() ? null : page.get("next").asText();
     }
     return 0;
   }

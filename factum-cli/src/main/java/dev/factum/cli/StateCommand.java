@@ -1,5 +1,6 @@
 package dev.factum.cli;
 
+import dev.factum.wire.WireJson;
 import java.io.PrintStream;
 import java.util.Set;
 
@@ -33,10 +34,11 @@ final class StateCommand implements Factum.Command {
     if (args.positional().size() != 1) {
       throw new Args.UsageException("give exactly one STREAM");
     }
-    Http http = new Http(args);
-    out.println(
-        Http.JSON.writeValueAsString(
-            http.get("/streams/" + Http.segment(args.positional().getFirst()) + "/state")));
+    String stream = args.positional().getFirst();
+    try (Remote remote = new Remote(args)) {
+      byte[] state = remote.json(json -> json.streamState(stream));
+      out.println(WireJson.mapper().readTree(state));
+    }
     return 0;
   }
 }

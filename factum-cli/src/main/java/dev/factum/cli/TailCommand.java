@@ -1,9 +1,11 @@
 package dev.factum.cli;
 
-import dev.factum.wire.SseParser;
-import java.io.InputStream;
+import dev.factum.api.FactumException;
+import dev.factum.api.LogFilter;
+import dev.factum.api.SubscriptionRequest;
+import dev.factum.client.EventFeed;
+import dev.factum.client.FactumClient;
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.Set;
 
 /** {@code factum tail}: follows a stream or the global log live, printing events as NDJSON. */
@@ -42,43 +44,41 @@ final class TailCommand implements Factum.Command {
     if (args.positional().size() > 1) {
       throw new Args.UsageException("give at most one STREAM");
     }
-    Http http = new Http(args);
-    boolean stream = !args.positional().isEmpty();
-    long from;
-    if (args.get("from") != null) {
-      from = args.number("from", 0, 0, Long.MAX_VALUE - 1);
-    } else if (stream) {
-      var state = http.get("/streams/" + Http.segment(args.positional().getFirst()) + "/state");
-      from = state.get("lastRevision").isNull() ? 0 : state.get("lastRevision").asLong() + 1;
-    } else {
-      from = http.get("/").get("headPosition").asLong() + 1;
-    }
-    StringBuilder path =
-        new StringBuilder(
-            stream
-                ? "/streams/" + Http.segment(args.positional().getFirst()) + "/events"
-                : "/all/events");
-    path.append("?from=").append(from);
-    path.append(LogFilterArgs.query(args, !stream));
+    String stream = args.positional().isEmpty() ? null : args.positional().getFirst();
+    LogFilter filter = LogFilterArgs.filter(args, stream == null);
     long count = args.number("count", Long.MAX_VALUE, 1, Long.MAX_VALUE);
-    long printed = 0;
-    try (InputStream events = http.stream(path.toString())) {
-      SseParser parser = new SseParser();
-      byte[] chunk = new byte[8192];
-      int read;
-      while (printed < count && (read = events.read(chunk)) != -1) {
-        for (SseParser.Frame frame : parser.feed(Arrays.copyOf(chunk, read))) {
-          if ("error".equals(frame.event())) {
-            throw new Factum.CommandFailure("the feed ended: " + frame.data());
-          }
-          if (frame.event() == null && !frame.data().isEmpty() && printed < count) {
-            out.println(frame.data());
-            out.flush();
-            printed++;
-          }
+    try (Remote remote = new Remote(args)) {
+      long from;
+      if (args.get("from") != null) {
+        from = args.number("from", 0, 0, Long.MAX_VALUE - 1);
+      } else if (stream != null) {
+        from = remote.call(client -> client.streamState(stream)).lastRevision() + 1;
+      } else {
+        from = remote.call(FactumClient::headPosition) + 1;
+      }
+      SubscriptionRequest request =
+          (stream != null
+                  ? SubscriptionRequest.toStream(stream)
+                  : SubscriptionRequest.toAll(filter))
+              .from(from);
+      try (EventFeed feed = remote.json(json -> json.feed(request))) {
+        long printed = 0;
+        String event;
+        while (printed < count && (event = next(feed, remote)) != null) {
+          out.println(event);
+          out.flush();
+          printed++;
         }
       }
     }
     return 0;
+  }
+
+  private static String next(EventFeed feed, Remote remote) throws InterruptedException {
+    try {
+      return feed.next();
+    } catch (FactumException e) {
+      throw new Factum.CommandFailure("the feed ended: " + remote.failure(e).getMessage());
+    }
   }
 }

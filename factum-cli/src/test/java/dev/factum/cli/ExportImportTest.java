@@ -23,6 +23,7 @@ import dev.factum.server.ServerConfig;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import dev.factum.storage.rocksdb.RocksDbStorage;
 import dev.factum.tck.Await;
+import dev.factum.wire.WireJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -306,7 +307,7 @@ class ExportImportTest {
     List<String> lines = Files.readAllLines(file);
     assertThat(lines).hasSize(4004);
     for (int i = 0; i < lines.size(); i++) {
-      assertThat(Http.JSON.readTree(lines.get(i)).get("position").asLong()).isEqualTo(i);
+      assertThat(WireJson.mapper().readTree(lines.get(i)).get("position").asLong()).isEqualTo(i);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
+import dev.factum.wire.WireJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,26 +32,38 @@ class KeysCommandTest {
   void keysMadeOfflineWorkOnTheServerAndRevokingOnlineRefusesThem() throws Exception {
     Path data = Files.createDirectories(temp.resolve("data"));
     JsonNode admin =
-        Http.JSON.readTree(
-            ok("keys", "create", "--name", "ops", "--role", "admin", "--data-dir", data.toString())
-                .out());
+        WireJson.mapper()
+            .readTree(
+                ok(
+                        "keys",
+                        "create",
+                        "--name",
+                        "ops",
+                        "--role",
+                        "admin",
+                        "--data-dir",
+                        data.toString())
+                    .out());
     JsonNode writer =
-        Http.JSON.readTree(
-            ok(
-                    "keys",
-                    "create",
-                    "--name",
-                    "orders",
-                    "--role",
-                    "writer",
-                    "--category",
-                    "order",
-                    "--data-dir",
-                    data.toString())
-                .out());
+        WireJson.mapper()
+            .readTree(
+                ok(
+                        "keys",
+                        "create",
+                        "--name",
+                        "orders",
+                        "--role",
+                        "writer",
+                        "--category",
+                        "order",
+                        "--data-dir",
+                        data.toString())
+                    .out());
     assertThat(admin.get("key").asText()).startsWith("fk_");
     JsonNode listed =
-        Http.JSON.readTree(ok("keys", "list", "--data-dir", data.toString()).out()).get("keys");
+        WireJson.mapper()
+            .readTree(ok("keys", "list", "--data-dir", data.toString()).out())
+            .get("keys");
     assertThat(listed).hasSize(2);
     assertThat(listed.toString()).doesNotContain(admin.get("key").asText().substring(20));
 
@@ -75,27 +88,28 @@ class KeysCommandTest {
 
       String adminKey = admin.get("key").asText();
       JsonNode online =
-          Http.JSON.readTree(
-              ok(
-                      "keys",
-                      "create",
-                      "--name",
-                      "r",
-                      "--role",
-                      "reader",
-                      "--rate",
-                      "5",
-                      "--url",
-                      url,
-                      "--api-key",
-                      adminKey)
-                  .out());
+          WireJson.mapper()
+              .readTree(
+                  ok(
+                          "keys",
+                          "create",
+                          "--name",
+                          "r",
+                          "--role",
+                          "reader",
+                          "--rate",
+                          "5",
+                          "--url",
+                          url,
+                          "--api-key",
+                          adminKey)
+                      .out());
       assertThat(online.get("ratePerSecond").asInt()).isEqualTo(5);
       ok("keys", "revoke", writer.get("id").asText(), "--url", url, "--api-key", adminKey);
       FactumCommandTest.Run revoked = factum("read", "order-1", "--url", url, "--api-key", key);
       assertThat(revoked.err()).contains("unauthorized (401)");
       JsonNode all =
-          Http.JSON.readTree(ok("keys", "list", "--url", url, "--api-key", adminKey).out());
+          WireJson.mapper().readTree(ok("keys", "list", "--url", url, "--api-key", adminKey).out());
       assertThat(all.get("keys")).hasSize(3);
       assertThat(all.get("keys").get(1).get("status").asText()).isEqualTo("revoked");
     }

@@ -8,6 +8,7 @@ import dev.factum.engine.FactumStore;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
+import dev.factum.wire.WireJson;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ class StreamCommandsTest {
   private static List<JsonNode> lines(FactumCommandTest.Run run) throws Exception {
     List<JsonNode> events = new ArrayList<>();
     for (String line : run.out().lines().toList()) {
-      events.add(Http.JSON.readTree(line));
+      events.add(WireJson.mapper().readTree(line));
     }
     return events;
   }
@@ -154,14 +155,14 @@ class StreamCommandsTest {
 
   @Test
   void deleteSoftAndTombstoneWithTheirStates() throws Exception {
-    assertThat(Http.JSON.readTree(ok("state", "order-1", "--url", url).out()).toString())
+    assertThat(WireJson.mapper().readTree(ok("state", "order-1", "--url", url).out()).toString())
         .isEqualTo(
             "{\"stream\":\"order-1\",\"status\":\"none\",\"lastRevision\":null,"
                 + "\"firstVisibleRevision\":0,\"lastPosition\":null}");
     ok("append", "other-1", "--type", "A", "--data", "{}", "--url", url);
     ok("append", "order-1", "--type", "A", "--data", "{}", "--url", url);
     ok("append", "order-1", "--type", "A", "--data", "{}", "--url", url);
-    JsonNode active = Http.JSON.readTree(ok("state", "order-1", "--url", url).out());
+    JsonNode active = WireJson.mapper().readTree(ok("state", "order-1", "--url", url).out());
     assertThat(active.get("status").asText()).isEqualTo("active");
     assertThat(active.get("lastRevision").asLong()).isEqualTo(1);
     assertThat(active.get("lastPosition").asLong()).isEqualTo(2);
@@ -174,11 +175,12 @@ class StreamCommandsTest {
     assertThat(factum("delete", "order-1", "--url", url).err())
         .contains("--expected-revision is required");
     JsonNode deleted =
-        Http.JSON.readTree(ok("delete", "order-1", "--expected-revision", "1", "--url", url).out());
+        WireJson.mapper()
+            .readTree(ok("delete", "order-1", "--expected-revision", "1", "--url", url).out());
     assertThat(deleted.get("status").asText()).isEqualTo("deleted");
     assertThat(factum("read", "order-1", "--url", url).err()).contains("stream-not-found");
     ok("append", "order-1", "--type", "A", "--data", "{}", "--url", url);
-    JsonNode recreated = Http.JSON.readTree(ok("state", "order-1", "--url", url).out());
+    JsonNode recreated = WireJson.mapper().readTree(ok("state", "order-1", "--url", url).out());
     assertThat(recreated.get("status").asText()).isEqualTo("active");
     assertThat(recreated.get("firstVisibleRevision").asLong()).isEqualTo(2);
     assertThat(lines(ok("read", "order-1", "--url", url)))
@@ -186,12 +188,16 @@ class StreamCommandsTest {
         .containsExactly(2L);
 
     JsonNode tombstoned =
-        Http.JSON.readTree(
-            ok("delete", "order-1", "--expected-revision", "any", "--tombstone", "--url", url)
-                .out());
+        WireJson.mapper()
+            .readTree(
+                ok("delete", "order-1", "--expected-revision", "any", "--tombstone", "--url", url)
+                    .out());
     assertThat(tombstoned.get("status").asText()).isEqualTo("tombstoned");
     assertThat(
-            Http.JSON.readTree(ok("state", "order-1", "--url", url).out()).get("status").asText())
+            WireJson.mapper()
+                .readTree(ok("state", "order-1", "--url", url).out())
+                .get("status")
+                .asText())
         .isEqualTo("tombstoned");
     FactumCommandTest.Run again =
         factum("append", "order-1", "--type", "A", "--data", "{}", "--url", url);

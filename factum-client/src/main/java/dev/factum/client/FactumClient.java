@@ -22,7 +22,9 @@ import dev.factum.wire.Pem;
 import dev.factum.wire.Urls;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +36,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * An {@link EventStore} over the Factum v1 HTTP API, so that code written against the embedded
@@ -141,7 +145,13 @@ public final class FactumClient implements EventStore {
   private final Set<HttpSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  private final JsonApi json = new JsonApi(this);
+  private final Duration subscriptionIdleTimeout;
+  private final Duration headerTimeout;
+
   private FactumClient(Builder builder) {
+    this.subscriptionIdleTimeout = builder.subscriptionIdleTimeout;
+    this.headerTimeout = builder.connectTimeout.plus(builder.requestTimeout);
     HttpClient.Builder httpBuilder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -149,6 +159,8 @@ public final class FactumClient implements EventStore {
             .followRedirects(HttpClient.Redirect.NEVER);
     if (builder.sslContext != null) {
       httpBuilder.sslContext(builder.sslContext);
+    } else if ("http".equals(builder.baseUri.getScheme())) {
+      httpBuilder.sslContext(plainHttpOnly());
     }
     this.http = httpBuilder.build();
     this.transport =
@@ -163,6 +175,21 @@ public final class FactumClient implements EventStore {
             builder.connectTimeout.plus(builder.requestTimeout),
             builder.subscriptionIdleTimeout,
             random);
+  }
+
+  /**
+   * Start-up time: without a context of its own, HttpClient builds the default TLS context, which
+   * parses the JDK's whole CA store (about a third of a CLI command's run). A client of a plain
+   * {@code http://} server never needs it, so it gets a context that trusts nothing.
+   */
+  private static SSLContext plainHttpOnly() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[0], new TrustManager[0], null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS context", e);
+    }
   }
 
   /** A builder for a client of the server at {@code baseUri}, e.g. {@code http://host:7117}. */
@@ -265,12 +292,55 @@ public final class FactumClient implements EventStore {
   @Override
   public ImportResult importEvents(List<RecordedEvent> events) {
     byte[] body = WireCodec.importBody(events);
+    return importBody(events.size(), body);
+  }
+
+  /** The server's JSON as it is, for tools that pass it on unchanged. */
+  public JsonApi json() {
+    return json;
+  }
+
+  byte[] callForBytes(String operation, String path, String stream) {
+    return callForBytes(operation, true, "GET", path, null, stream);
+  }
+
+  byte[] callForBytes(
+      String operation,
+      boolean idempotent,
+      String method,
+      String path,
+      byte[] body,
+      String stream) {
     return join(
         retrier.run(
-            "import " + events.size() + " events",
+            operation, idempotent, () -> transport.sendForBytes(method, path, body, stream)));
+  }
+
+  ImportResult importBody(int events, byte[] body) {
+    return join(
+        retrier.run(
+            "import " + events + " events",
             true,
             () ->
                 transport.send("POST", "/import", body, null).thenApply(WireCodec::importResult)));
+  }
+
+  EventFeed openFeed(SubscriptionRequest request) {
+    checkOpen();
+    String path =
+        request.isStream()
+            ? Urls.streamEvents(request.stream(), request.from())
+            : Urls.allEvents(request.from(), request.filter());
+    SseConnection connection = new SseConnection();
+    connection.open(
+        http,
+        HttpRequest.newBuilder(transport.uri(path))
+            .header("Accept", "text/event-stream")
+            .GET()
+            .build(),
+        headerTimeout,
+        request.stream());
+    return new EventFeed(connection, subscriptionIdleTimeout, request.stream());
   }
 
   @Override

@@ -76,6 +76,26 @@ final class HttpTransport {
    * @param stream the stream the request is about (for error mapping), or null
    */
   CompletableFuture<JsonNode> send(String method, String pathAndQuery, byte[] body, String stream) {
+    return exchange(method, pathAndQuery, body, stream, HttpTransport::parsed);
+  }
+
+  /**
+   * Sends one request; the future completes with the body of a 2xx answer exactly as the server
+   * sent it (not parsed), or fails as {@link #send} does.
+   */
+  CompletableFuture<byte[]> sendForBytes(
+      String method, String pathAndQuery, byte[] body, String stream) {
+    return exchange(method, pathAndQuery, body, stream, (status, bytes) -> bytes);
+  }
+
+  /** What a 2xx answer's status and body become. */
+  @FunctionalInterface
+  private interface Success<T> {
+    T of(int status, byte[] body);
+  }
+
+  private <T> CompletableFuture<T> exchange(
+      String method, String pathAndQuery, byte[] body, String stream, Success<T> success) {
     if (closed.getAsBoolean()) {
       return CompletableFuture.failedFuture(new StoreClosedException("the client is closed"));
     }
@@ -88,33 +108,38 @@ final class HttpTransport {
           .header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
     }
-    CompletableFuture<HttpResponse<byte[]>> exchange;
+    CompletableFuture<HttpResponse<byte[]>> pending;
     try {
-      exchange = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      pending = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(transportFailure(method, pathAndQuery, e));
     }
-    return exchange.handle(
+    return pending.handle(
         (response, error) -> {
           if (error != null) {
             throw transportFailure(method, pathAndQuery, Retrier.unwrap(error));
           }
-          return answer(response, stream);
+          int status = response.statusCode();
+          if (status >= 200 && status < 300) {
+            return success.of(status, response.body());
+          }
+          throw failure(response, stream);
         });
   }
 
-  private static JsonNode answer(HttpResponse<byte[]> response, String stream) {
+  private static JsonNode parsed(int status, byte[] body) {
+    try {
+      return WireCodec.parse(body);
+    } catch (UncheckedIOException e) {
+      throw new UnexpectedResponseException(
+          status, "the server's " + status + " answer is not JSON", e.getCause());
+    }
+  }
+
+  private static FactumException failure(HttpResponse<byte[]> response, String stream) {
     int status = response.statusCode();
     String contentType = response.headers().firstValue("Content-Type").orElse("");
-    if (status >= 200 && status < 300) {
-      try {
-        return WireCodec.parse(response.body());
-      } catch (UncheckedIOException e) {
-        throw new UnexpectedResponseException(
-            status, "the server's " + status + " answer is not JSON", e.getCause());
-      }
-    }
-    throw ProblemMapper.fromResponse(
+    return ProblemMapper.fromResponse(
         status,
         contentType,
         response.body(),

@@ -2,13 +2,7 @@ package dev.factum.client;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.Direction;
@@ -20,24 +14,25 @@ import dev.factum.api.MultiAppendResult;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamState;
+import dev.factum.wire.AppendResultJson;
 import dev.factum.wire.EventContent;
 import dev.factum.wire.ExactJson;
 import dev.factum.wire.PageCursor;
 import dev.factum.wire.QueryJson;
+import dev.factum.wire.ImportResultJson;
+import dev.factum.wire.ReadPageJson;
+import dev.factum.wire.RecordedEventJson;
+import dev.factum.wire.ServiceRootJson;
+import dev.factum.wire.StreamStateJson;
 import dev.factum.wire.Urls;
+import dev.factum.wire.WireDecodingException;
+import dev.factum.wire.WireJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.UUID;
-import java.util.function.ToLongFunction;
+import java.util.function.Supplier;
 
 /**
  * The JSON wire format of the v1 API, seen from the client: request bodies out, api records in.
@@ -56,14 +51,7 @@ import java.util.function.ToLongFunction;
  * </ul>
  */
 final class WireCodec {
-  private static final JsonFactory JSON =
-      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder(JSON)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-          .build();
+  private static final JsonFactory JSON = WireJson.factory();
 
   private WireCodec() {}
 
@@ -124,13 +112,6 @@ final class WireCodec {
           json.writeEndArray();
           json.writeEndObject();
         });
-  }
-
-  static ImportResult importResult(JsonNode body) {
-    return new ImportResult(
-        (int) longField(body, "events"),
-        longField(body, "firstPosition"),
-        longField(body, "position"));
   }
 
   private static void writeAppend(JsonGenerator json, AppendRequest request, boolean withStream)
@@ -208,7 +189,7 @@ final class WireCodec {
 
   private static byte[] write(Writer writer) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    try (JsonGenerator json = MAPPER.createGenerator(out)) {
+    try (JsonGenerator json = JSON.createGenerator(out)) {
       writer.write(json);
     } catch (IOException e) {
       throw new InvalidArgumentException("the request could not be encoded: " + e.getMessage(), e);
@@ -216,188 +197,50 @@ final class WireCodec {
     return out.toByteArray();
   }
 
-  // ---- responses
+  // ---- responses (their shapes are owned by factum-wire; a body of the wrong shape is an
+  // UnexpectedResponseException)
 
   static AppendResult appendResult(String stream, JsonNode body) {
-    return new AppendResult(
-        stream,
-        longField(body, "firstRevision"),
-        longField(body, "nextExpectedRevision"),
-        longField(body, "firstPosition"),
-        longField(body, "position"));
+    return decoded(() -> AppendResultJson.read(stream, body));
   }
 
   static MultiAppendResult multiAppendResult(JsonNode body) {
-    List<AppendResult> results = new ArrayList<>();
-    for (JsonNode part : arrayField(body, "results")) {
-      results.add(appendResult(textField(part, "stream"), part));
-    }
-    return new MultiAppendResult(results);
+    return decoded(() -> AppendResultJson.readAll(body));
+  }
+
+  static ImportResult importResult(JsonNode body) {
+    return decoded(() -> ImportResultJson.read(body));
   }
 
   static StreamState streamState(JsonNode body) {
-    String status = textField(body, "status");
-    StreamState.Status parsed;
-    try {
-      parsed = StreamState.Status.valueOf(status.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw malformed("unknown stream status '" + status + "'", body);
-    }
-    JsonNode last = body.path("lastRevision");
-    long lastRevision = last.isIntegralNumber() ? last.asLong() : StreamState.NO_REVISION;
-    return new StreamState(textField(body, "stream"), parsed, lastRevision);
+    return decoded(() -> StreamStateJson.read(body));
   }
 
   static long headPosition(JsonNode body) {
-    return longField(body, "headPosition");
+    return decoded(() -> ServiceRootJson.headPosition(body));
   }
 
-  /**
-   * A page of a stream read. The server links the next page only while there is one; at the end of
-   * a forward read the embedded store's {@code next} is the revision after the last event returned,
-   * or {@code from} when none was (a visible stream read from below its first visible revision
-   * always returns events), which is what is rebuilt here.
-   */
+  /** A page of a stream read (see {@link ReadPageJson} for the {@code next} rebuilt at the end). */
   static ReadPage streamPage(JsonNode body, long from, Direction direction) {
-    return page(body, from, direction, RecordedEvent::revision);
+    return decoded(() -> ReadPageJson.readStream(body, from, direction));
   }
 
   /** A page of a global-log read: forward pages always link where to continue. */
   static ReadPage logPage(JsonNode body, long from, Direction direction) {
-    return page(body, from, direction, RecordedEvent::position);
-  }
-
-  /** {@code cursor}: what a forward read continues after (revision or position). */
-  private static ReadPage page(
-      JsonNode body, long from, Direction direction, ToLongFunction<RecordedEvent> cursor) {
-    List<RecordedEvent> events = events(body);
-    boolean end = booleanField(body, "endOfRead");
-    Long linked = nextFromLink(body);
-    long next;
-    if (linked != null) {
-      next = linked;
-    } else if (direction == Direction.BACKWARD) {
-      next = -1;
-    } else {
-      next = events.isEmpty() ? from : cursor.applyAsLong(events.getLast()) + 1;
-    }
-    return new ReadPage(events, next, end);
-  }
-
-  private static Long nextFromLink(JsonNode body) {
-    JsonNode link = body.path("next");
-    if (!link.isTextual()) {
-      return null;
-    }
-    try {
-      return PageCursor.ofLink(link.asText()).from();
-    } catch (IllegalArgumentException e) {
-      throw malformed("a next link without a position", body);
-    }
-  }
-
-  private static List<RecordedEvent> events(JsonNode body) {
-    List<RecordedEvent> events = new ArrayList<>();
-    for (JsonNode event : arrayField(body, "events")) {
-      events.add(event(event));
-    }
-    return events;
+    return decoded(() -> ReadPageJson.readLog(body, from, direction));
   }
 
   /** One event object, as in pages and SSE {@code data:}. */
   static RecordedEvent event(JsonNode node) {
-    String contentType = textField(node, "contentType");
-    JsonNode dataNode = node.get("data");
-    if (dataNode == null) {
-      throw malformed("an event without data", node);
-    }
-    byte[] data;
-    byte[] metadata = null;
-    UUID id;
-    Instant timestamp;
+    return decoded(() -> RecordedEventJson.read(node));
+  }
+
+  private static <T> T decoded(Supplier<T> reader) {
     try {
-      data =
-          contentType.equals(EventData.JSON)
-              ? exact(node, "data", dataNode)
-              : Base64.getDecoder().decode(dataNode.asText());
-      JsonNode metadataNode = node.get("metadata");
-      if (metadataNode != null && !metadataNode.isNull()) {
-        metadata = exact(node, "metadata", metadataNode);
-      }
-      id = UUID.fromString(textField(node, "id"));
-      timestamp = Instant.parse(textField(node, "timestamp"));
-    } catch (JsonProcessingException | RuntimeException e) {
-      if (e instanceof UnexpectedResponseException known) {
-        throw known;
-      }
-      throw malformed("an undecodable event (" + e.getMessage() + ")", node);
+      return reader.get();
+    } catch (WireDecodingException e) {
+      throw new UnexpectedResponseException(
+          200, "the server's answer could not be decoded: " + e.getMessage(), null);
     }
-    Set<String> tags = new LinkedHashSet<>();
-    for (JsonNode tag : node.path("tags")) {
-      tags.add(tag.asText());
-    }
-    return new RecordedEvent(
-        id,
-        textField(node, "stream"),
-        longField(node, "revision"),
-        longField(node, "position"),
-        timestamp,
-        textField(node, "type"),
-        contentType,
-        data,
-        metadata,
-        Set.copyOf(tags));
-  }
-
-  /**
-   * A member's bytes exactly as the server sent them (re-serialized only for a hand-built tree).
-   */
-  private static byte[] exact(JsonNode event, String field, JsonNode value)
-      throws JsonProcessingException {
-    byte[] raw = event instanceof ExactJson.RawObject object ? object.raw(field) : null;
-    return raw != null ? raw : MAPPER.writeValueAsBytes(value);
-  }
-
-  private static String textField(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual()) {
-      throw malformed("no '" + field + "' string", node);
-    }
-    return value.asText();
-  }
-
-  private static long longField(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw malformed("no '" + field + "' number", node);
-    }
-    return value.asLong();
-  }
-
-  private static boolean booleanField(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isBoolean()) {
-      throw malformed("no '" + field + "' boolean", node);
-    }
-    return value.asBoolean();
-  }
-
-  private static JsonNode arrayField(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isArray()) {
-      throw malformed("no '" + field + "' array", node);
-    }
-    return value;
-  }
-
-  private static UnexpectedResponseException malformed(String what, JsonNode node) {
-    String text = node.toString();
-    return new UnexpectedResponseException(
-        200,
-        "the server's answer could not be decoded: "
-            + what
-            + " in "
-            + (text.length() > 200 ? text.substring(0, 200) + "..." : text),
-        null);
   }
 }

@@ -8,6 +8,7 @@ import dev.factum.api.ReadPage;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.SystemStreams;
 import dev.factum.wire.ProblemCode;
+import dev.factum.wire.ReadPageJson;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -135,7 +136,9 @@ final class AdminResource implements Resource {
         result.endOfRead() ? null : "/admin/audit?from=" + result.next() + "&limit=" + limit;
     long head = request.store().headPosition();
     return Responses.json(
-        request.exchange, 200, json -> WireFormat.writePage(json, result, next, head));
+        request.exchange,
+        200,
+        json -> ReadPageJson.write(json, result, next, head, WireFormat::writeEvent));
   }
 
   private static String text(ObjectNode body, String field, boolean required) {

@@ -1,10 +1,11 @@
 package dev.factum.server;
 
 import dev.factum.api.AppendRequest;
-import dev.factum.api.AppendResult;
 import dev.factum.api.ImportResult;
 import dev.factum.api.MultiAppendResult;
 import dev.factum.api.RecordedEvent;
+import dev.factum.wire.AppendResultJson;
+import dev.factum.wire.ImportResultJson;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
@@ -43,32 +44,13 @@ final class AppendAllResource implements Resource {
     int events = parts.stream().mapToInt(p -> p.events().size()).sum();
     AuthorizedStore store = request.store();
     MultiAppendResult result = metrics.timeWrite(events, () -> store.appendAll(parts));
-    return Responses.json(
-        request.exchange,
-        200,
-        json -> {
-          json.writeArrayFieldStart("results");
-          for (AppendResult part : result.results()) {
-            json.writeStartObject();
-            json.writeStringField("stream", part.stream());
-            WireFormat.writeResult(json, part);
-            json.writeEndObject();
-          }
-          json.writeEndArray();
-        });
+    return Responses.json(request.exchange, 200, json -> AppendResultJson.writeAll(json, result));
   }
 
   private int importEvents(Request request) throws IOException {
     List<RecordedEvent> events = wire.parseImport(request.jsonBody(config.maxRequestBytes()));
     AuthorizedStore store = request.store();
     ImportResult result = metrics.timeWrite(events.size(), () -> store.importEvents(events));
-    return Responses.json(
-        request.exchange,
-        200,
-        json -> {
-          json.writeNumberField("events", result.events());
-          json.writeNumberField("firstPosition", result.firstPosition());
-          json.writeNumberField("position", result.lastPosition());
-        });
+    return Responses.json(request.exchange, 200, json -> ImportResultJson.write(json, result));
   }
 }

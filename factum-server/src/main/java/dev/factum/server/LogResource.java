@@ -3,6 +3,7 @@ package dev.factum.server;
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.ReadPage;
+import dev.factum.wire.ReadPageJson;
 import dev.factum.wire.Urls;
 import java.io.IOException;
 import java.time.Duration;
@@ -76,7 +77,9 @@ final class LogResource implements Resource {
     String link = next;
     long head = store.headPosition();
     return Responses.json(
-        request.exchange, 200, json -> WireFormat.writePage(json, result, link, head));
+        request.exchange,
+        200,
+        json -> ReadPageJson.write(json, result, link, head, WireFormat::writeEvent));
   }
 
   /** Long poll: re-reads each time the head moves, until events come, time is up or shutdown. */

@@ -2,6 +2,7 @@ package dev.factum.server;
 
 import dev.factum.api.FactumException;
 import dev.factum.engine.FactumStore;
+import dev.factum.wire.ServiceRootJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -58,12 +59,7 @@ final class ServiceResource implements Resource {
           Responses.json(
               request.exchange,
               200,
-              json -> {
-                json.writeStringField("name", "Factum");
-                json.writeStringField("api", "v1");
-                json.writeStringField("openapi", "/openapi.json");
-                json.writeNumberField("headPosition", request.store().headPosition());
-              });
+              json -> ServiceRootJson.write(json, request.store().headPosition()));
       default -> throw new IllegalArgumentException(match.route().name());
     };
   }

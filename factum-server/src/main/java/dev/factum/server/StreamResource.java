@@ -6,6 +6,9 @@ import dev.factum.api.Direction;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.ReadPage;
 import dev.factum.api.StreamState;
+import dev.factum.wire.AppendResultJson;
+import dev.factum.wire.ReadPageJson;
+import dev.factum.wire.StreamStateJson;
 import dev.factum.wire.Urls;
 import java.io.IOException;
 import java.util.Set;
@@ -44,7 +47,7 @@ final class StreamResource implements Resource {
     AppendRequest append = wire.parseAppend(stream, request.jsonBody(config.maxRequestBytes()));
     AuthorizedStore store = request.store();
     AppendResult result = metrics.timeWrite(append.events().size(), () -> store.append(append));
-    return Responses.json(request.exchange, 200, json -> WireFormat.writeResult(json, result));
+    return Responses.json(request.exchange, 200, json -> AppendResultJson.write(json, result));
   }
 
   private int read(Request request, String stream) throws IOException {
@@ -58,7 +61,9 @@ final class StreamResource implements Resource {
     String next = page.endOfRead() ? null : Urls.readStream(stream, page.next(), direction, limit);
     long head = store.headPosition();
     return Responses.json(
-        request.exchange, 200, json -> WireFormat.writePage(json, page, next, head));
+        request.exchange,
+        200,
+        json -> ReadPageJson.write(json, page, next, head, WireFormat::writeEvent));
   }
 
   private int delete(Request request, String stream) throws IOException {
@@ -72,6 +77,6 @@ final class StreamResource implements Resource {
     AuthorizedStore store = request.store();
     StreamState state =
         tombstone ? store.tombstone(stream, revision) : store.delete(stream, revision);
-    return Responses.json(request.exchange, 200, json -> WireFormat.writeState(json, state));
+    return Responses.json(request.exchange, 200, json -> StreamStateJson.write(json, state));
   }
 }

@@ -2,6 +2,7 @@ package dev.factum.server;
 
 import dev.factum.api.StreamState;
 import dev.factum.engine.spi.StreamHead;
+import dev.factum.wire.StreamStateJson;
 import java.io.IOException;
 import java.util.Set;
 
@@ -21,7 +22,7 @@ final class StreamStateResource implements Resource {
         request.exchange,
         200,
         json -> {
-          WireFormat.writeState(json, state);
+          StreamStateJson.write(json, state);
           json.writeNumberField("firstVisibleRevision", head.firstVisibleRevision());
           if (head.lastPosition() < 0) {
             json.writeNullField("lastPosition");

@@ -2,21 +2,18 @@ package dev.factum.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.factum.api.AppendCondition;
 import dev.factum.api.AppendRequest;
-import dev.factum.api.AppendResult;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.Limits;
-import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
-import dev.factum.api.StreamState;
 import dev.factum.wire.EventContent;
 import dev.factum.wire.ExactJson;
 import dev.factum.wire.QueryJson;
+import dev.factum.wire.WireJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,7 +26,6 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -50,8 +46,7 @@ import java.util.UUID;
  * data as base64.
  */
 final class WireFormat {
-  static final JsonFactory JSON =
-      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  static final JsonFactory JSON = WireJson.factory();
   private static final Set<String> APPEND_FIELDS =
       Set.of("expectedRevision", "events", "condition");
   private static final Set<String> PART_FIELDS =
@@ -356,40 +351,6 @@ final class WireFormat {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
-  }
-
-  static void writeResult(JsonGenerator json, AppendResult result) throws IOException {
-    json.writeNumberField("firstRevision", result.firstRevision());
-    json.writeNumberField("nextExpectedRevision", result.nextExpectedRevision());
-    json.writeNumberField("firstPosition", result.firstPosition());
-    json.writeNumberField("position", result.lastPosition());
-  }
-
-  static void writeState(JsonGenerator json, StreamState state) throws IOException {
-    json.writeStringField("stream", state.stream());
-    json.writeStringField("status", state.status().name().toLowerCase(Locale.ROOT));
-    if (state.lastRevision() < 0) {
-      json.writeNullField("lastRevision");
-    } else {
-      json.writeNumberField("lastRevision", state.lastRevision());
-    }
-  }
-
-  /** A page of events with its {@code next} link (or null) and the store's head. */
-  static void writePage(JsonGenerator json, ReadPage page, String next, long headPosition)
-      throws IOException {
-    json.writeArrayFieldStart("events");
-    for (RecordedEvent event : page.events()) {
-      writeEvent(json, event);
-    }
-    json.writeEndArray();
-    if (next == null) {
-      json.writeNullField("next");
-    } else {
-      json.writeStringField("next", next);
-    }
-    json.writeBooleanField("endOfRead", page.endOfRead());
-    json.writeNumberField("headPosition", headPosition);
   }
 
   static JsonGenerator generator(OutputStream out) throws IOException {

@@ -1,8 +1,11 @@
 package dev.factum.bench.http;
 
+import dev.factum.wire.SseParser;
+import dev.factum.wire.SseScanner;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,25 +13,25 @@ import java.nio.charset.StandardCharsets;
  * {@code caught-up} marker, which is what the SSE workloads count. Everything else (data lines,
  * comments, {@code retry:}) is skipped without being decoded.
  *
- * <p>Design note: the reader scans raw bytes in its own 64 KiB buffer and parses the id's digits in
- * place, so the client's cost per event is a scan of its ~0.5 KB frame; a client that decoded every
- * frame to strings would measure itself rather than the server. A line may straddle two reads: the
- * unread tail is moved to the front of the buffer before the next read. An {@code event: error}
- * frame (the server ending the stream with a problem) fails the read with the problem's text.
+ * <p>Design note: the lines are cut by factum-wire's {@link SseScanner} (the byte level of the one
+ * SSE parser), which hands over each field in place; the id's digits are parsed from those bytes,
+ * so the client's cost per event is a scan of its ~0.5 KB frame into this reader's 64 KiB buffer. A
+ * client that decoded every frame to strings would measure itself rather than the server. The ids a
+ * read completes wait in a small queue, in order. An {@code event: error} frame (the server ending
+ * the stream with a problem) fails the read with the problem's text, after the ids before it.
  */
-public final class SseReader implements AutoCloseable {
+public final class SseReader implements AutoCloseable, SseScanner.Sink {
   /** What {@link #next} returns for the {@code caught-up} event. */
   public static final long CAUGHT_UP = -1;
 
-  private static final byte[] ID = "id:".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
-
   private final InputStream in;
   private final byte[] buffer = new byte[64 << 10];
-  private int position;
-  private int limit;
+  private final SseScanner scanner = new SseScanner(SseParser.MAX_LINE_BYTES);
+  private long[] ready = new long[256];
+  private int head;
+  private int tail;
   private boolean error;
+  private String failure;
 
   public SseReader(InputStream in) {
     this.in = in;
@@ -41,91 +44,82 @@ public final class SseReader implements AutoCloseable {
    * @throws EOFException if the stream ends first
    */
   public long next() throws IOException {
-    while (true) {
-      int end = lineEnd();
-      int start = position;
-      position = end + 1;
-      int length = end - start;
-      if (length > 0 && buffer[end - 1] == '\r') {
-        length--;
-      }
-      if (startsWith(start, length, ID)) {
-        return parseId(start + ID.length, start + length);
-      }
-      if (startsWith(start, length, EVENT)) {
-        String name = text(start + EVENT.length, start + length);
-        if (name.equals("caught-up")) {
-          return CAUGHT_UP;
-        }
-        error = name.equals("error");
-      } else if (error && startsWith(start, length, DATA)) {
+    while (head == tail) {
+      if (failure != null) {
         throw new IllegalStateException(
-            "the server ended the event stream with an error: "
-                + text(start + DATA.length, start + length));
+            "the server ended the event stream with an error: " + failure);
       }
-    }
-  }
-
-  /** The index of the next '\n' in the buffer, reading more as needed. */
-  private int lineEnd() throws IOException {
-    int scanned = position;
-    while (true) {
-      for (int i = scanned; i < limit; i++) {
-        if (buffer[i] == '\n') {
-          return i;
-        }
-      }
-      if (position > 0) {
-        System.arraycopy(buffer, position, buffer, 0, limit - position);
-        limit -= position;
-        position = 0;
-      } else if (limit == buffer.length) {
-        throw new IOException("an event-stream line longer than " + buffer.length + " bytes");
-      }
-      scanned = limit;
-      int read = in.read(buffer, limit, buffer.length - limit);
+      head = 0;
+      tail = 0;
+      int read = in.read(buffer);
       if (read < 0) {
         throw new EOFException("the event stream ended");
       }
-      limit += read;
-    }
-  }
-
-  private boolean startsWith(int start, int length, byte[] prefix) {
-    if (length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (buffer[start + i] != prefix[i]) {
-        return false;
+      try {
+        scanner.feed(buffer, 0, read, this);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      } catch (IllegalStateException oversized) {
+        throw new IOException(oversized.getMessage(), oversized);
       }
     }
-    return true;
+    return ready[head++];
   }
 
-  private long parseId(int from, int to) throws IOException {
-    if (from < to && buffer[from] == ' ') {
-      from++;
+  @Override
+  public void field(SseScanner.Field field, byte[] bytes, int from, int to) {
+    if (failure != null) {
+      return;
     }
+    switch (field) {
+      case ID -> add(parseId(bytes, from, to));
+      case EVENT -> {
+        if (SseScanner.equalsAscii(bytes, from, to, "caught-up")) {
+          add(CAUGHT_UP);
+        }
+        error = SseScanner.equalsAscii(bytes, from, to, "error");
+      }
+      case DATA -> {
+        if (error) {
+          failure = new String(bytes, from, to - from, StandardCharsets.UTF_8);
+        }
+      }
+      case RETRY, OTHER -> {
+        // not counted
+      }
+    }
+  }
+
+  @Override
+  public void endOfFrame() {
+    error = false;
+  }
+
+  private void add(long value) {
+    if (tail == ready.length) {
+      long[] larger = new long[ready.length * 2];
+      System.arraycopy(ready, 0, larger, 0, tail);
+      ready = larger;
+    }
+    ready[tail++] = value;
+  }
+
+  private static long parseId(byte[] bytes, int from, int to) {
     if (from == to) {
-      throw new IOException("an empty event id");
+      throw new UncheckedIOException(new IOException("an empty event id"));
     }
     long id = 0;
     for (int i = from; i < to; i++) {
-      int digit = buffer[i] - '0';
+      int digit = bytes[i] - '0';
       if (digit < 0 || digit > 9 || i - from >= 18) {
-        throw new IOException("an event id that is not a position: " + text(from, to));
+        throw new UncheckedIOException(
+            new IOException(
+                "an event id that is not a position: "
+                    + new String(bytes, from, to - from, StandardCharsets.UTF_8)));
       }
       id = id * 10 + digit;
     }
     return id;
-  }
-
-  private String text(int from, int to) {
-    if (from < to && buffer[from] == ' ') {
-      from++;
-    }
-    return new String(buffer, from, to - from, StandardCharsets.UTF_8);
   }
 
   @Override

@@ -1,12 +1,15 @@
 package dev.factum.bench.soak;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.factum.api.AppendResult;
 import dev.factum.bench.http.HttpClientKind;
 import dev.factum.bench.http.HttpConnection;
 import dev.factum.bench.http.HttpReply;
 import dev.factum.bench.http.SseReader;
 import dev.factum.bench.http.StreamPageCheck;
+import dev.factum.wire.AppendResultJson;
+import dev.factum.wire.ServiceRootJson;
+import dev.factum.wire.WireJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +45,7 @@ final class SoakLoad {
   static final int STREAMS_PER_WRITER = 32;
   static final int ROTATE_AT = 300;
   private static final int KEPT_ERRORS = 20;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = WireJson.mapper();
 
   /** A writer slot's current stream and the revision of its last acknowledged event. */
   record Head(String stream, long revision) {}
@@ -159,9 +162,9 @@ final class SoakLoad {
       error("append to " + head.stream() + " answered " + reply.status() + ": " + text(reply));
       return;
     }
-    JsonNode result = JSON.readTree(reply.body());
+    AppendResult result = AppendResultJson.read(head.stream(), JSON.readTree(reply.body()));
     checkRevisions(head, count, result);
-    slots.set(slot, new Head(head.stream(), result.get("nextExpectedRevision").asLong()));
+    slots.set(slot, new Head(head.stream(), result.nextExpectedRevision()));
     appends.increment();
     events.add(count);
   }
@@ -192,20 +195,20 @@ final class SoakLoad {
       error("multi-stream append answered " + reply.status() + ": " + text(reply));
       return;
     }
-    JsonNode results = JSON.readTree(reply.body()).get("results");
+    List<AppendResult> results = AppendResultJson.readAll(JSON.readTree(reply.body())).results();
     for (int i = 0; i < 2; i++) {
       checkRevisions(parts[i], counts[i], results.get(i));
       slots.set(
           i == 0 ? first : second,
-          new Head(parts[i].stream(), results.get(i).get("nextExpectedRevision").asLong()));
+          new Head(parts[i].stream(), results.get(i).nextExpectedRevision()));
     }
     appends.increment();
     events.add(counts[0] + counts[1]);
   }
 
-  private static void checkRevisions(Head head, int count, JsonNode result) {
-    long first = result.get("firstRevision").asLong();
-    long last = result.get("nextExpectedRevision").asLong();
+  private static void checkRevisions(Head head, int count, AppendResult result) {
+    long first = result.firstRevision();
+    long last = result.nextExpectedRevision();
     if (first != head.revision() + 1 || last != head.revision() + count) {
       throw new IllegalStateException(
           head.stream()
@@ -288,7 +291,7 @@ final class SoakLoad {
         String target;
         if (whole) {
           HttpReply root = http.send("GET", "/", null).expect(200, "GET /");
-          long head = JSON.readTree(root.body()).get("headPosition").asLong();
+          long head = ServiceRootJson.headPosition(JSON.readTree(root.body()));
           target = "/all/events?from=" + Math.max(0, head - 500);
         } else {
           Head head =

@@ -1,0 +1,127 @@
+package dev.factum.client;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.factum.api.Direction;
+import dev.factum.api.ImportResult;
+import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LogFilter;
+import dev.factum.api.SubscriptionRequest;
+import dev.factum.wire.ExactJson;
+import dev.factum.wire.Urls;
+import dev.factum.wire.WireJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The server's JSON as it is, for tools that must pass it on unchanged (the {@code factum} CLI's
+ * {@code read}, {@code export}, {@code import}, {@code state}, {@code tail} and {@code keys}): the
+ * same requests, retries and error mapping as {@link FactumClient}, but bodies are handed over as
+ * bytes instead of being decoded into api records. Obtained from {@link FactumClient#json()}.
+ *
+ * <p>What must stay true: a body returned here is exactly the bytes the server sent (an export is
+ * byte-faithful only because of that), and a body sent is exactly the bytes given, once each event
+ * object has been checked to be one JSON object (so nothing can be spliced into the request).
+ */
+public final class JsonApi {
+  private final FactumClient client;
+
+  JsonApi(FactumClient client) {
+    this.client = client;
+  }
+
+  /** {@code GET /streams/{stream}}: one page, as sent. */
+  public byte[] readStream(String stream, long from, Direction direction, int limit) {
+    return client.callForBytes(
+        "read '" + stream + "'", Urls.readStream(stream, from, direction, limit), stream);
+  }
+
+  /** {@code GET /all}: one page of the global log, as sent. */
+  public byte[] readAll(long from, Direction direction, int limit, LogFilter filter) {
+    return client.callForBytes("read the log", Urls.readAll(from, direction, limit, filter), null);
+  }
+
+  /**
+   * {@code GET /streams/{stream}/state}, as sent (it holds more than {@link
+   * dev.factum.api.StreamState}: {@code lastPosition} and {@code firstVisibleRevision}).
+   */
+  public byte[] streamState(String stream) {
+    return client.callForBytes("state of '" + stream + "'", Urls.stream(stream) + "/state", stream);
+  }
+
+  /** {@code GET /admin/keys}: the API keys (admin role), as sent. */
+  public byte[] keys() {
+    return client.callForBytes("list the API keys", "/admin/keys", null);
+  }
+
+  /** {@code POST /admin/keys} with {@code body} (a key's settings), the answer as sent. */
+  public byte[] createKey(byte[] body) {
+    return client.callForBytes("create an API key", false, "POST", "/admin/keys", body, null);
+  }
+
+  /** {@code DELETE /admin/keys/{id}}: revokes a key, the answer as sent. */
+  public byte[] revokeKey(String id) {
+    if (id == null || id.isEmpty()) {
+      throw new InvalidArgumentException("a key id is missing");
+    }
+    return client.callForBytes(
+        "revoke API key " + id, false, "DELETE", "/admin/keys/" + Urls.encode(id), null, null);
+  }
+
+  /**
+   * {@code POST /import} of event objects given as JSON text (as {@code GET /all} writes them),
+   * sent exactly as given; retried like {@link FactumClient#importEvents}.
+   */
+  public ImportResult importEvents(List<String> events) {
+    if (events == null || events.isEmpty()) {
+      throw new InvalidArgumentException("an import needs at least one event");
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    try (JsonGenerator json = WireJson.factory().createGenerator(body)) {
+      json.writeStartObject();
+      json.writeArrayFieldStart("events");
+      int index = 0;
+      for (String event : events) {
+        json.writeRawValue(checkedObject(event, index++));
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return client.importBody(events.size(), body.toByteArray());
+  }
+
+  /**
+   * Opens one Server-Sent Events connection for {@code request} (its {@code from} must be a real
+   * position or revision, not {@link SubscriptionRequest#END}). Unlike {@link
+   * FactumClient#subscribe}, it never reconnects: a dropped connection ends the feed.
+   */
+  public EventFeed feed(SubscriptionRequest request) {
+    if (request == null) {
+      throw new InvalidArgumentException("a required argument is missing");
+    }
+    if (request.from() == SubscriptionRequest.END) {
+      throw new InvalidArgumentException("a feed starts at a given position, not at the end");
+    }
+    return client.openFeed(request);
+  }
+
+  private static String checkedObject(String event, int index) {
+    if (event == null) {
+      throw new InvalidArgumentException("imported event " + index + " is missing");
+    }
+    try {
+      if (!ExactJson.read(WireJson.factory(), event.getBytes(StandardCharsets.UTF_8), true)
+          .isObject()) {
+        throw new InvalidArgumentException("imported event " + index + " is not a JSON object");
+      }
+    } catch (ExactJson.Malformed e) {
+      throw new InvalidArgumentException(
+          "imported event " + index + " is not exactly one JSON value: " + e.getMessage());
+    }
+    return event.strip();
+  }
+}

@@ -1,0 +1,40 @@
+package dev.factum.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Typed reads of the members of a response object; a missing or mistyped one is an error. */
+final class Fields {
+  private Fields() {}
+
+  static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new WireDecodingException("no '" + field + "' string", node);
+    }
+    return value.asText();
+  }
+
+  static long number(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw new WireDecodingException("no '" + field + "' number", node);
+    }
+    return value.asLong();
+  }
+
+  static boolean bool(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isBoolean()) {
+      throw new WireDecodingException("no '" + field + "' boolean", node);
+    }
+    return value.asBoolean();
+  }
+
+  static JsonNode array(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isArray()) {
+      throw new WireDecodingException("no '" + field + "' array", node);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.factum.wire;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.api.Direction;
+import dev.factum.api.ReadPage;
+import dev.factum.api.RecordedEvent;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * A page of a read ({@code GET /streams/{stream}} and {@code GET /all}): {@code events}, {@code
+ * next} (the link to the following page, or null), {@code endOfRead} and {@code headPosition}.
+ *
+ * <p>What must stay true on the way in: the server links the next page only while there is one, so
+ * where it links none the reader rebuilds what the embedded store's {@link ReadPage#next()} would
+ * be: -1 backward, and forward the cursor after the last event returned, or {@code from} when none
+ * was. A page with a member missing is a {@link WireDecodingException}, never a default.
+ */
+public final class ReadPageJson {
+  private ReadPageJson() {}
+
+  /** How the caller writes one event object (the server's event writer). */
+  @FunctionalInterface
+  public interface EventWriter {
+    void write(JsonGenerator json, RecordedEvent event) throws IOException;
+  }
+
+  /** The members of a page, inside an object the caller opened; {@code next} is a link or null. */
+  public static void write(
+      JsonGenerator json, ReadPage page, String next, long headPosition, EventWriter events)
+      throws IOException {
+    json.writeArrayFieldStart("events");
+    for (RecordedEvent event : page.events()) {
+      events.write(json, event);
+    }
+    json.writeEndArray();
+    if (next == null) {
+      json.writeNullField("next");
+    } else {
+      json.writeStringField("next", next);
+    }
+    json.writeBooleanField("endOfRead", page.endOfRead());
+    json.writeNumberField("headPosition", headPosition);
+  }
+
+  /** A page of a stream read that started at revision {@code from}. */
+  public static ReadPage readStream(JsonNode body, long from, Direction direction) {
+    return read(body, from, direction, RecordedEvent::revision);
+  }
+
+  /** A page of a global-log read that started at position {@code from}. */
+  public static ReadPage readLog(JsonNode body, long from, Direction direction) {
+    return read(body, from, direction, RecordedEvent::position);
+  }
+
+  /**
+   * Where the page after this one starts: its {@code next} link's {@code from}, or null when the
+   * server linked none (the read is at its end).
+   */
+  public static Long linkedFrom(JsonNode body) {
+    JsonNode link = body.path("next");
+    if (!link.isTextual()) {
+      return null;
+    }
+    try {
+      return PageCursor.ofLink(link.asText()).from();
+    } catch (IllegalArgumentException e) {
+      throw new WireDecodingException("a next link without a position", body);
+    }
+  }
+
+  /**
+   * Where a reader that follows pages goes next: null at the end of the read ({@code endOfRead}),
+   * else the {@code next} link's {@code from} (null when the server linked none).
+   */
+  public static Long continuesAt(JsonNode body) {
+    return Fields.bool(body, "endOfRead") ? null : linkedFrom(body);
+  }
+
+  private static ReadPage read(
+      JsonNode body, long from, Direction direction, ToLongFunction<RecordedEvent> cursor) {
+    List<RecordedEvent> events = new ArrayList<>();
+    for (JsonNode event : Fields.array(body, "events")) {
+      events.add(RecordedEventJson.read(event));
+    }
+    boolean end = Fields.bool(body, "endOfRead");
+    Long linked = linkedFrom(body);
+    long next;
+    if (linked != null) {
+      next = linked;
+    } else if (direction == Direction.BACKWARD) {
+      next = -1;
+    } else {
+      next = events.isEmpty() ? from : cursor.applyAsLong(events.getLast()) + 1;
+    }
+    return new ReadPage(events, next, end);
+  }
+}
