@@ -7,8 +7,8 @@ import java.util.UUID;
 /**
  * The committed state the writer validates a batch against: stream heads, the event-id index, the
  * type and tag indexes (for append conditions) and the store records. A {@link Storage} answers
- * from its own durable state; a {@link CommitSession} of a {@link SharedStorage} answers from inside
- * the transaction that holds the global commit lock.
+ * from its own durable state; a {@link CommitSession} of a {@link SharedStorage} answers from
+ * inside the transaction that holds the global commit lock.
  */
 public interface CommittedState {
 

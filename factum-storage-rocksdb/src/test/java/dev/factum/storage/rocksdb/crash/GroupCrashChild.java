@@ -23,8 +23,10 @@ import java.util.List;
  * threads polls, and handles an event by its stream: streams {@code in-E...} (even) write one
  * output event with the ack-append, {@code in-O...} (odd) ack plainly, and events of type {@code
  * Poison} are parked. Journal lines, each written before the next step: {@code GOT pos stream rev
- * consumer}, then {@code APPENDED pos}, {@code ACKED pos} or {@code PARKED pos} once the call
- * returned, {@code UNEXPECTED ...} on any failure the run should never meet.
+ * consumer}; {@code HANDLING pos} just before the ack, ack-append or park (a kill may land after
+ * the call took effect and before its outcome is journaled); then {@code APPENDED pos}, {@code
+ * ACKED pos} or {@code PARKED pos} once the call returned, {@code UNEXPECTED ...} on any failure
+ * the run should never meet.
  *
  * <p>Arguments: data directory, journal file, consumer count.
  */
@@ -58,6 +60,7 @@ public final class GroupCrashChild {
         for (Delivery d : groups.poll("g", consumer, 5, Duration.ofSeconds(1))) {
           long p = d.position();
           line("GOT " + p + " " + d.event().stream() + " " + d.event().revision() + " " + consumer);
+          line("HANDLING " + p);
           if (d.event().type().equals("Poison")) {
             groups.park("g", consumer, p, "poison");
             line("PARKED " + p);
