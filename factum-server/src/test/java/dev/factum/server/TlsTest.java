@@ -131,6 +131,7 @@ class TlsTest {
   @Test
   void curlWithoutTheCaFailsVerificationAndNothingIsWritten(@TempDir Path data) throws Exception {
     try (TestServer server = tlsServer(data, ec)) {
+      long head = server.store.headPosition(); // the first admin key's events
       Curl append =
           curl(
               local(server, "/streams/order-1"),
@@ -140,7 +141,7 @@ class TlsTest {
               "{\"events\":[{\"type\":\"Placed\",\"data\":{}}]}");
       assertThat(append.exit()).as(append.out()).isEqualTo(60); // peer certificate not verified
       assertThat(append.out()).contains("SSL certificate problem");
-      assertThat(server.store.headPosition()).isEqualTo(-1);
+      assertThat(server.store.headPosition()).isEqualTo(head);
     }
   }
 
