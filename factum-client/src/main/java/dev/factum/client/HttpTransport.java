@@ -1,6 +1,7 @@
 package dev.factum.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.factum.api.FactumException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.StoreClosedException;
@@ -106,6 +107,9 @@ final class HttpTransport {
   private static JsonNode answer(HttpResponse<byte[]> response, String stream) {
     int status = response.statusCode();
     String contentType = response.headers().firstValue("Content-Type").orElse("");
+    if (status == 204) {
+      return NullNode.getInstance(); // done, nothing to say (consumer group acks, deletes)
+    }
     if (status >= 200 && status < 300) {
       try {
         return WireCodec.parse(response.body());

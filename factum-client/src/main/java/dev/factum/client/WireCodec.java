@@ -133,7 +133,7 @@ final class WireCodec {
         longField(body, "position"));
   }
 
-  private static void writeAppend(JsonGenerator json, AppendRequest request, boolean withStream)
+  static void writeAppend(JsonGenerator json, AppendRequest request, boolean withStream)
       throws IOException {
     if (request == null) {
       throw new InvalidArgumentException("append request is missing");
@@ -202,11 +202,11 @@ final class WireCodec {
   }
 
   @FunctionalInterface
-  private interface Writer {
+  interface Writer {
     void write(JsonGenerator json) throws IOException;
   }
 
-  private static byte[] write(Writer writer) {
+  static byte[] write(Writer writer) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try (JsonGenerator json = MAPPER.createGenerator(out)) {
       writer.write(json);
@@ -358,7 +358,7 @@ final class WireCodec {
     return raw != null ? raw : MAPPER.writeValueAsBytes(value);
   }
 
-  private static String textField(JsonNode node, String field) {
+  static String textField(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isTextual()) {
       throw malformed("no '" + field + "' string", node);
@@ -366,7 +366,7 @@ final class WireCodec {
     return value.asText();
   }
 
-  private static long longField(JsonNode node, String field) {
+  static long longField(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
       throw malformed("no '" + field + "' number", node);
@@ -374,7 +374,7 @@ final class WireCodec {
     return value.asLong();
   }
 
-  private static boolean booleanField(JsonNode node, String field) {
+  static boolean booleanField(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isBoolean()) {
       throw malformed("no '" + field + "' boolean", node);
@@ -382,7 +382,7 @@ final class WireCodec {
     return value.asBoolean();
   }
 
-  private static JsonNode arrayField(JsonNode node, String field) {
+  static JsonNode arrayField(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isArray()) {
       throw malformed("no '" + field + "' array", node);
