@@ -37,7 +37,8 @@ public final class Factum {
             new ExportCommand(),
             new ImportCommand(),
             new VerifyCommand(),
-            new KeysCommand())) {
+            new KeysCommand(),
+            new GroupsCommand())) {
       commands.put(
           command.getClass().getSimpleName().replace("Command", "").toLowerCase(Locale.ROOT),
           command);

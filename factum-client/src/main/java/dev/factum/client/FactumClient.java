@@ -18,6 +18,7 @@ import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.api.groups.ConsumerGroups;
 import dev.factum.wire.Pem;
 import dev.factum.wire.Urls;
 import java.net.URI;
@@ -141,6 +142,7 @@ public final class FactumClient implements EventStore {
   private final HttpClient http;
   private final HttpTransport transport;
   private final Retrier retrier;
+  private final HttpConsumerGroups groups;
   private final HttpSubscription.Settings subscriptionSettings;
   private final Set<HttpSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -168,6 +170,12 @@ public final class FactumClient implements EventStore {
             http, builder.baseUri, builder.requestTimeout, closed::get, builder.apiKey);
     RandomGenerator random = () -> ThreadLocalRandom.current().nextLong(); // shared by threads
     this.retrier = new Retrier(builder.retryPolicy, builder.retryListener, random);
+    this.groups =
+        new HttpConsumerGroups(
+            (what, idempotent, method, path, body) ->
+                retrier.run(what, idempotent, () -> transport.send(method, path, body, null)),
+            FactumClient::join,
+            builder.requestTimeout);
     this.subscriptionSettings =
         new HttpSubscription.Settings(
             transport,
@@ -346,6 +354,12 @@ public final class FactumClient implements EventStore {
   @Override
   public long headPosition() {
     return WireCodec.headPosition(call("read the head", true, "GET", "/", null));
+  }
+
+  /** The server's consumer groups ({@code /groups}; docs/CONSUMERS.md). */
+  @Override
+  public ConsumerGroups consumerGroups() {
+    return groups;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.factum.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.factum.api.FactumException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.StoreClosedException;
@@ -128,6 +129,9 @@ final class HttpTransport {
   }
 
   private static JsonNode parsed(int status, byte[] body) {
+    if (status == 204) {
+      return NullNode.getInstance(); // done, nothing to say (consumer group acks, deletes)
+    }
     try {
       return WireCodec.parse(body);
     } catch (UncheckedIOException e) {

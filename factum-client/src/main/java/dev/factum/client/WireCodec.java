@@ -17,9 +17,8 @@ import dev.factum.api.StreamState;
 import dev.factum.wire.AppendResultJson;
 import dev.factum.wire.EventContent;
 import dev.factum.wire.ExactJson;
-import dev.factum.wire.PageCursor;
-import dev.factum.wire.QueryJson;
 import dev.factum.wire.ImportResultJson;
+import dev.factum.wire.QueryJson;
 import dev.factum.wire.ReadPageJson;
 import dev.factum.wire.RecordedEventJson;
 import dev.factum.wire.ServiceRootJson;
@@ -114,7 +113,7 @@ final class WireCodec {
         });
   }
 
-  private static void writeAppend(JsonGenerator json, AppendRequest request, boolean withStream)
+  static void writeAppend(JsonGenerator json, AppendRequest request, boolean withStream)
       throws IOException {
     if (request == null) {
       throw new InvalidArgumentException("append request is missing");
@@ -183,11 +182,11 @@ final class WireCodec {
   }
 
   @FunctionalInterface
-  private interface Writer {
+  interface Writer {
     void write(JsonGenerator json) throws IOException;
   }
 
-  private static byte[] write(Writer writer) {
+  static byte[] write(Writer writer) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try (JsonGenerator json = JSON.createGenerator(out)) {
       writer.write(json);
@@ -242,5 +241,48 @@ final class WireCodec {
       throw new UnexpectedResponseException(
           200, "the server's answer could not be decoded: " + e.getMessage(), null);
     }
+  }
+
+  static String textField(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw malformed("no '" + field + "' string", node);
+    }
+    return value.asText();
+  }
+
+  static long longField(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw malformed("no '" + field + "' number", node);
+    }
+    return value.asLong();
+  }
+
+  static boolean booleanField(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isBoolean()) {
+      throw malformed("no '" + field + "' boolean", node);
+    }
+    return value.asBoolean();
+  }
+
+  static JsonNode arrayField(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isArray()) {
+      throw malformed("no '" + field + "' array", node);
+    }
+    return value;
+  }
+
+  private static UnexpectedResponseException malformed(String what, JsonNode node) {
+    String text = node.toString();
+    return new UnexpectedResponseException(
+        200,
+        "the server's answer could not be decoded: "
+            + what
+            + " in "
+            + (text.length() > 200 ? text.substring(0, 200) + "..." : text),
+        null);
   }
 }

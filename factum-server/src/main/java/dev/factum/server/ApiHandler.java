@@ -50,6 +50,7 @@ final class ApiHandler implements HttpHandler {
             new SubscriptionResource(config, metrics, lifecycle),
             new AdminResource(keys, config),
             new DcbResource(config, metrics),
+            new GroupResource(config, wire, metrics),
             new ServiceResource(store, metrics, lifecycle));
     for (Resource resource : all) {
       for (Route route : resource.routes()) {

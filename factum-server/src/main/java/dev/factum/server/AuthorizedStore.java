@@ -17,6 +17,13 @@ import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.SystemStreams;
+import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.groups.Delivery;
+import dev.factum.api.groups.GroupDefinition;
+import dev.factum.api.groups.GroupSettings;
+import dev.factum.api.groups.GroupSource;
+import dev.factum.api.groups.GroupStatus;
+import dev.factum.api.groups.ParkedEvent;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
 import dev.factum.engine.spi.StreamHead;
@@ -43,6 +50,11 @@ import java.util.function.BooleanSupplier;
  *       #SCAN_BUDGET} events; it may then be empty and not at the end, and its {@code next} still
  *       moves on, so paging terminates and never skips a visible event.
  *   <li>An unscoped admin sees the store itself (no filtering cost).
+ *   <li>Consumer groups: managing them (create, update, delete, replay or skip parked events) needs
+ *       admin; using one (status, poll, ack, nack, park, leave, parked list, processed) needs a key
+ *       that could read the group's whole source ({@link #covers}): a scoped key only a group over
+ *       one stream or categories inside its scope, a non-admin key none that can deliver the system
+ *       streams' events. An ack-append needs that and write access to the stream written.
  * </ul>
  */
 final class AuthorizedStore {
@@ -311,5 +323,153 @@ final class AuthorizedStore {
             listener.onClose(cause);
           }
         });
+  }
+
+  // ---- consumer groups ---------------------------------------------------------------------
+
+  private ConsumerGroups groups() {
+    return store.consumerGroups();
+  }
+
+  private void requireAdmin() {
+    if (principal.role() != Role.ADMIN) {
+      throw new ForbiddenException("only an admin key may manage consumer groups");
+    }
+  }
+
+  /** Whether every event the source can deliver is one this principal may read. */
+  boolean covers(GroupSource source) {
+    if (seesEverything) {
+      return true;
+    }
+    if (source.isStream()) {
+      return !SystemStreams.isReserved(source.stream())
+          && principal.scopes().allows(source.stream());
+    }
+    LogFilter filter = source.filter();
+    if (filter.kind() == LogFilter.Kind.CATEGORY) {
+      return filter.values().stream().allMatch(this::coversCategory);
+    }
+    if (!principal.scopes().unrestricted() || principal.role() == Role.ADMIN) {
+      // A scoped key: only streams or categories; an unscoped admin saw everything above.
+      return principal.scopes().unrestricted();
+    }
+    // An unscoped non-admin key: any source that cannot match the system streams' events (they
+    // carry $-types and no tags).
+    return switch (filter.kind()) {
+      case TAG -> true;
+      case TYPE -> filter.values().stream().noneMatch(type -> type.startsWith("$"));
+      case QUERY ->
+          filter.query().items().stream()
+              .allMatch(
+                  item ->
+                      item.types().isEmpty()
+                          ? !item.tags().isEmpty()
+                          : item.types().stream().noneMatch(type -> type.startsWith("$")));
+      default -> false;
+    };
+  }
+
+  private boolean coversCategory(String category) {
+    if (category.startsWith("$")) {
+      return principal.role() == Role.ADMIN && principal.scopes().unrestricted();
+    }
+    Scopes scopes = principal.scopes();
+    return scopes.unrestricted()
+        || scopes.categories().contains(category)
+        || scopes.prefixes().stream().anyMatch(category::startsWith);
+  }
+
+  /** The group, if this principal may use it; an unknown group is group-not-found for anyone. */
+  private GroupStatus requireUse(String group) {
+    GroupStatus status = groups().status(group);
+    if (!covers(status.definition().source())) {
+      throw new ForbiddenException("this API key may not use this consumer group");
+    }
+    return status;
+  }
+
+  GroupStatus createGroup(GroupDefinition definition) {
+    requireAdmin();
+    if (definition != null && definition.source() != null && !covers(definition.source())) {
+      throw new ForbiddenException("this API key may not read this group's source");
+    }
+    return groups().create(definition);
+  }
+
+  GroupStatus updateGroup(String group, GroupSettings settings) {
+    requireAdmin();
+    requireUse(group);
+    return groups().update(group, settings);
+  }
+
+  void deleteGroup(String group) {
+    requireAdmin();
+    requireUse(group);
+    groups().delete(group);
+  }
+
+  GroupStatus groupStatus(String group) {
+    return requireUse(group);
+  }
+
+  /** The groups this principal may use (the others are not listed). */
+  List<GroupStatus> listGroups() {
+    return groups().list().stream().filter(s -> covers(s.definition().source())).toList();
+  }
+
+  List<Delivery> poll(String group, String consumer, int max, Duration wait) {
+    requireUse(group);
+    return groups().poll(group, consumer, max, wait);
+  }
+
+  void ack(String group, String consumer, long position) {
+    requireUse(group);
+    groups().ack(group, consumer, position);
+  }
+
+  void nack(String group, String consumer, long position, String reason) {
+    requireUse(group);
+    groups().nack(group, consumer, position, reason);
+  }
+
+  void park(String group, String consumer, long position, String reason) {
+    requireUse(group);
+    groups().park(group, consumer, position, reason);
+  }
+
+  void leave(String group, String consumer) {
+    requireUse(group);
+    groups().leave(group, consumer);
+  }
+
+  AppendResult appendAndAck(
+      String group, String consumer, List<Long> positions, AppendRequest request) {
+    requireUse(group);
+    requireWrite(request == null ? null : request.stream());
+    requireConditionVisible(request);
+    return groups().appendAndAck(group, consumer, positions, request);
+  }
+
+  List<ParkedEvent> parked(String group) {
+    requireUse(group);
+    return groups().parked(group);
+  }
+
+  void replayParked(String group, long position) {
+    requireAdmin();
+    requireUse(group);
+    groups().replayParked(group, position);
+  }
+
+  void skipParked(String group, long position) {
+    requireAdmin();
+    requireUse(group);
+    groups().skipParked(group, position);
+  }
+
+  boolean awaitProcessed(String group, long position, Duration timeout) {
+    requireUse(group);
+    return groups().awaitProcessed(group, position, timeout);
   }
 }

@@ -30,6 +30,21 @@ enum Route {
   IMPORT("POST", "/import", Permission.ADMIN),
   DCB_READ("GET", "/dcb/read", Permission.READ, "query", "options"),
   DCB_APPEND("POST", "/dcb/append", Permission.WRITE),
+  GROUPS("GET", "/groups", Permission.READ),
+  GROUP_CREATE("POST", "/groups", Permission.ADMIN),
+  GROUP_STATUS("GET", "/groups/{group}", Permission.READ),
+  GROUP_UPDATE("PUT", "/groups/{group}", Permission.ADMIN),
+  GROUP_DELETE("DELETE", "/groups/{group}", Permission.ADMIN),
+  GROUP_POLL("POST", "/groups/{group}/poll", Permission.READ),
+  GROUP_ACK("POST", "/groups/{group}/ack", Permission.READ),
+  GROUP_NACK("POST", "/groups/{group}/nack", Permission.READ),
+  GROUP_PARK("POST", "/groups/{group}/park", Permission.READ),
+  GROUP_LEAVE("POST", "/groups/{group}/leave", Permission.READ),
+  GROUP_APPEND("POST", "/groups/{group}/append", Permission.WRITE),
+  GROUP_PARKED("GET", "/groups/{group}/parked", Permission.READ),
+  GROUP_REPLAY("POST", "/groups/{group}/replay", Permission.ADMIN),
+  GROUP_SKIP("POST", "/groups/{group}/skip", Permission.ADMIN),
+  GROUP_PROCESSED("GET", "/groups/{group}/processed", Permission.READ, "position", "wait"),
   ADMIN_KEYS("GET", "/admin/keys", Permission.ADMIN),
   ADMIN_CREATE_KEY("POST", "/admin/keys", Permission.ADMIN),
   ADMIN_REVOKE_KEY("DELETE", "/admin/keys/{id}", Permission.ADMIN),
@@ -102,6 +117,15 @@ enum Route {
         case "events" -> "/streams/{stream}/events";
         default -> null;
       };
+    }
+    if (first.equals("groups") && (size == 2 || size == 3)) {
+      String template = size == 2 ? "/groups/{group}" : "/groups/{group}/" + segments.get(2);
+      for (Route route : values()) {
+        if (route.template.equals(template)) {
+          return template;
+        }
+      }
+      return null;
     }
     if (first.equals("admin") && size == 3 && segments.get(1).equals("keys")) {
       return "/admin/keys/{id}";

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -138,6 +139,32 @@ final class WireFormat {
               condition(part)));
     }
     return parts;
+  }
+
+  /** An ack-append: the append of one stream, and the positions of a group it acks. */
+  record GroupAppend(String consumer, List<Long> positions, AppendRequest append) {}
+
+  /**
+   * {@code POST /groups/{group}/append}: {@code consumer}, {@code positions} and one stream's
+   * append ({@code stream}, {@code expectedRevision}, {@code events}, {@code condition}).
+   */
+  GroupAppend parseGroupAppend(byte[] body) {
+    ObjectNode root = parseObject(body);
+    Set<String> fields = new HashSet<>(PART_FIELDS);
+    fields.add("consumer");
+    fields.add("positions");
+    onlyFields(root, fields, "ack-append");
+    JsonNode stream = root.get("stream");
+    if (stream == null || !stream.isTextual()) {
+      throw HttpProblem.badRequest("an ack-append needs a 'stream' string");
+    }
+    AppendRequest append =
+        new AppendRequest(
+            stream.textValue(),
+            parseExpected(root.get("expectedRevision")),
+            parseEvents(root.get("events")),
+            condition(root));
+    return new GroupAppend(GroupJson.consumer(root), GroupJson.positions(root), append);
   }
 
   /**

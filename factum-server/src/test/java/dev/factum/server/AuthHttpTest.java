@@ -96,7 +96,12 @@ class AuthHttpTest {
   }
 
   private static String target(Route route) {
-    String path = route.template.replace("{stream}", "order-1").replace("{id}", "0000000000000000");
+    String path =
+        route
+            .template
+            .replace("{stream}", "order-1")
+            .replace("{id}", "0000000000000000")
+            .replace("{group}", "g");
     return route == Route.DELETE_STREAM ? path + "?expectedRevision=any" : path;
   }
 
@@ -111,6 +116,14 @@ class AuthHttpTest {
               + "\"type\":\"T\",\"revision\":0,\"timestamp\":\"2030-01-01T00:00:00Z\","
               + "\"data\":{}}]}";
       case ADMIN_CREATE_KEY -> "{\"name\":\"evil\",\"role\":\"admin\"}";
+      case GROUP_CREATE -> "{\"name\":\"evil\"}";
+      case GROUP_UPDATE -> "{\"maxInFlight\":1}";
+      case GROUP_POLL, GROUP_LEAVE -> "{\"consumer\":\"evil\"}";
+      case GROUP_ACK, GROUP_NACK, GROUP_PARK -> "{\"consumer\":\"evil\",\"positions\":[0]}";
+      case GROUP_REPLAY, GROUP_SKIP -> "{\"positions\":[0]}";
+      case GROUP_APPEND ->
+          "{\"consumer\":\"evil\",\"positions\":[0],\"stream\":\"order-1\","
+              + "\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{\"m\":\"ATTACK\"}}]}";
       default -> route.method.equals("POST") ? "{}" : null;
     };
   }
@@ -207,6 +220,87 @@ class AuthHttpTest {
     String metrics = call("GET", "/metrics", null, null).body();
     assertThat(metrics).contains("factum_auth_failures_total{reason=\"unauthorized\"}");
     assertThat(metrics).doesNotContain("order-1").doesNotContain(SEED);
+  }
+
+  private TestServer.Reply poll(String group, String key) throws Exception {
+    return call("POST", "/groups/" + group + "/poll", key, "{\"consumer\":\"c\"}");
+  }
+
+  @Test
+  void consumerGroupsAreManagedByAdminsAndUsedOnlyWithinScope() throws Exception {
+    assertThat(call("POST", "/streams/acct-1", admin, append("A")).status()).isEqualTo(200);
+    for (String group :
+        List.of(
+            "{\"name\":\"orders\",\"source\":{\"category\":[\"order\"]}}",
+            "{\"name\":\"one\",\"source\":{\"stream\":\"order-1\"}}",
+            "{\"name\":\"both\",\"source\":{\"category\":[\"order\",\"acct\"]}}",
+            "{\"name\":\"tagged\",\"source\":{\"tag\":[\"t\"]}}",
+            "{\"name\":\"all\"}")) {
+      assertThat(call("POST", "/groups", admin, group).status()).as(group).isEqualTo(201);
+    }
+    String reader = key("reader", "");
+    String writer = key("writer", ",\"categories\":[\"order\"]");
+    String prefixed = key("reader", ",\"prefixes\":[\"ord\"]");
+    String scopedAdmin = key("admin", ",\"categories\":[\"order\"]");
+
+    // using: the key must be able to read the group's whole source
+    assertThat(poll("orders", reader).status()).isEqualTo(200);
+    assertThat(poll("tagged", reader).status()).as("tags never match system events").isEqualTo(200);
+    assertThat(poll("all", reader).status()).as("the whole log holds $keys").isEqualTo(403);
+    TestServer.Reply delivered =
+        call("POST", "/groups/one/poll", writer, "{\"consumer\":\"c\",\"wait\":10}");
+    assertThat(delivered.json().at("/deliveries/0/event/stream").asText()).isEqualTo("order-1");
+    long position = delivered.json().at("/deliveries/0/event/position").asLong();
+    assertThat(poll("orders", prefixed).status())
+        .as("prefix ord covers category order")
+        .isEqualTo(200);
+    for (String group : List.of("both", "tagged", "all")) {
+      TestServer.Reply refused = poll(group, writer);
+      assertThat(refused.status()).as(group).isEqualTo(403);
+      assertThat(refused.json().get("code").asText()).isEqualTo("forbidden");
+      assertThat(call("GET", "/groups/" + group, writer, null).status()).isEqualTo(403);
+      assertThat(call("GET", "/groups/" + group + "/parked", writer, null).status()).isEqualTo(403);
+      assertThat(call("GET", "/groups/" + group + "/processed?position=0", writer, null).status())
+          .isEqualTo(403);
+    }
+    List<String> listed = new ArrayList<>();
+    call("GET", "/groups", writer, null)
+        .json()
+        .get("groups")
+        .forEach(g -> listed.add(g.get("name").asText()));
+    assertThat(listed).containsExactlyInAnyOrder("orders", "one");
+
+    // managing: admin, and a scoped admin only over a source in its scope
+    assertThat(call("DELETE", "/groups/orders", writer, null).status()).isEqualTo(403);
+    assertThat(call("POST", "/groups", scopedAdmin, "{\"name\":\"wide\"}").status()).isEqualTo(403);
+    assertThat(call("DELETE", "/groups/both", scopedAdmin, null).status()).isEqualTo(403);
+    assertThat(
+            call(
+                    "POST",
+                    "/groups",
+                    scopedAdmin,
+                    "{\"name\":\"mine\",\"source\":{\"stream\":\"order-7\"}}")
+                .status())
+        .isEqualTo(201);
+
+    // ack-append: writer role and the stream written in scope; a refusal writes and acks nothing
+    long head = head();
+    String ackAppend =
+        "{\"consumer\":\"c\",\"positions\":["
+            + position
+            + "],\"stream\":\"STREAM\","
+            + "\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{}}]}";
+    TestServer.Reply outOfScope =
+        call("POST", "/groups/one/append", writer, ackAppend.replace("STREAM", "acct-2"));
+    assertThat(outOfScope.status()).isEqualTo(403);
+    assertThat(head()).isEqualTo(head);
+    TestServer.Reply done =
+        call("POST", "/groups/one/append", writer, ackAppend.replace("STREAM", "order-2"));
+    assertThat(done.status()).as(done.body()).isEqualTo(200);
+    assertThat(
+            call("POST", "/groups/orders/append", reader, ackAppend.replace("STREAM", "order-3"))
+                .status())
+        .isEqualTo(403);
   }
 
   @Test

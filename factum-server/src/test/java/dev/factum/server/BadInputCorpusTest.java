@@ -248,6 +248,86 @@ class BadInputCorpusTest {
     assertNothingWritten();
   }
 
+  /** Bodies that are wrong for every group route: shapes, types, ranges, settings. */
+  private static List<String> badGroupBodies() {
+    List<String> bodies = new ArrayList<>();
+    for (byte[] body : badBodies()) {
+      bodies.add(new String(body, StandardCharsets.UTF_8));
+    }
+    bodies.addAll(
+        List.of(
+            "{\"name\":\"\"}",
+            "{\"name\":7}",
+            "{\"name\":\"g2\",\"settings\":{\"maxInFlight\":0}}",
+            "{\"name\":\"g2\",\"settings\":{\"ackTimeoutMillis\":0}}",
+            "{\"name\":\"g2\",\"settings\":{\"maxRetries\":-1}}",
+            "{\"name\":\"g2\",\"settings\":{\"retryBackoffMillis\":1.5}}",
+            "{\"name\":\"g2\",\"settings\":{\"maxInFlight\":1,\"colour\":1}}",
+            "{\"name\":\"g2\",\"source\":{\"stream\":\"\"}}",
+            "{\"name\":\"g2\",\"source\":{\"category\":[]}}",
+            "{\"name\":\"g2\",\"source\":{\"stream\":\"a-1\",\"tag\":[\"t\"]}}",
+            "{\"name\":\"g2\",\"start\":-1}",
+            "{\"name\":\"g2\",\"start\":\"later\"}",
+            "{\"consumer\":\"c\",\"positions\":[]}",
+            "{\"consumer\":\"c\",\"positions\":[-1]}",
+            "{\"consumer\":\"c\",\"positions\":[0.5]}",
+            "{\"consumer\":7,\"positions\":[0]}",
+            "{\"consumer\":\"c\",\"max\":0}",
+            "{\"consumer\":\"c\",\"wait\":99999}",
+            "{\"consumer\":\"c\",\"positions\":[0],\"reason\":5}",
+            "{\"maxInFlight\":-1}",
+            "{\"ackTimeoutMillis\":0}",
+            "{\"positions\":\"0\"}"));
+    return bodies;
+  }
+
+  @Test
+  void everyBadGroupRequestIsA4xxProblemAndChangesNothing() throws Exception {
+    assertThat(server.post("/groups", "{\"name\":\"g\"}").status()).isEqualTo(201);
+    String group = groupState();
+    for (Route route : Route.values()) {
+      if (!route.template.startsWith("/groups")
+          || route.method.equals("GET")
+          || route.method.equals("DELETE")) {
+        continue;
+      }
+      String path = route.template.replace("{group}", "g");
+      for (String body : badGroupBodies()) {
+        TestServer.Reply reply =
+            server.send(
+                HttpRequest.newBuilder(server.uri(path))
+                    .header("Content-Type", "application/json")
+                    .method(route.method, HttpRequest.BodyPublishers.ofString(body))
+                    .build());
+        assertProblem(reply, route + " " + body);
+      }
+    }
+    // an unknown group, and an ack of an event never delivered
+    for (String path : List.of("/groups/nope/ack", "/groups/nope/poll", "/groups/g/ack")) {
+      assertProblem(server.post(path, "{\"consumer\":\"c\",\"positions\":[0]}"), path);
+    }
+    assertProblem(server.get("/groups/nope"), "GET /groups/nope");
+    assertProblem(server.delete("/groups/nope"), "DELETE /groups/nope");
+    assertProblem(server.get("/groups/g/processed?position=x"), "processed x");
+    assertThat(groupState()).isEqualTo(group);
+    assertThat(server.get("/groups").json().get("groups")).hasSize(1);
+    assertNothingWritten();
+  }
+
+  /** What a refused group request must not change: settings, checkpoint, work in flight. */
+  private String groupState() throws Exception {
+    JsonNode status = server.get("/groups/g").json();
+    return status.get("settings")
+        + " "
+        + status.get("checkpoint")
+        + " "
+        + status.get("inFlight")
+        + " "
+        + status.get("parked")
+        + " "
+        + status.get("delivered");
+  }
+
   @Test
   void badStreamNamesAreRejectedOnEveryStreamEndpoint() throws Exception {
     for (String path : badPaths()) {

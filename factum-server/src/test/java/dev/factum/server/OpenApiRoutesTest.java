@@ -147,7 +147,11 @@ class OpenApiRoutesTest {
           continue; // streaming; covered by SseTest
         }
         String path =
-            route.template.replace("{stream}", "probe-1").replace("{id}", "0000000000000000");
+            route
+                .template
+                .replace("{stream}", "probe-1")
+                .replace("{id}", "0000000000000000")
+                .replace("{group}", "probe");
         HttpRequest.Builder request =
             HttpRequest.newBuilder(
                 server.uri(path + (route == Route.DELETE_STREAM ? "?expectedRevision=any" : "")));
@@ -157,6 +161,10 @@ class OpenApiRoutesTest {
                   request
                       .header("Content-Type", "application/json")
                       .POST(BodyPublishers.ofString("{}"));
+              case "PUT" ->
+                  request
+                      .header("Content-Type", "application/json")
+                      .PUT(BodyPublishers.ofString("{}"));
               case "DELETE" -> request.DELETE();
               default -> request.GET();
             };
@@ -164,9 +172,11 @@ class OpenApiRoutesTest {
         checkRequired(reply.json(), route, answer);
         assertThat(answer.status()).as(route.toString()).isNotEqualTo(405);
         if (answer.status() == 404) {
-          // a stream or key that does not exist, never a path the router does not know
+          // a stream, key or group that does not exist, never a path the router does not know
           String code = answer.json().get("code").asText();
-          if (route == Route.ADMIN_REVOKE_KEY) {
+          if (route.template.startsWith("/groups/")) {
+            assertThat(code).as(route.toString()).isEqualTo("group-not-found");
+          } else if (route == Route.ADMIN_REVOKE_KEY) {
             assertThat(answer.json().get("detail").asText()).isEqualTo("no such key");
           } else {
             assertThat(code).as(route.toString()).isEqualTo("stream-not-found");

@@ -76,6 +76,14 @@ final class TestServer implements AutoCloseable {
             .build());
   }
 
+  Reply put(String path, String json) throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   Reply delete(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
   }

@@ -1,0 +1,232 @@
+package dev.factum.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.factum.api.LogFilter;
+import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.groups.GroupDefinition;
+import dev.factum.api.groups.GroupSettings;
+import dev.factum.api.groups.GroupSource;
+import dev.factum.api.groups.GroupStart;
+import dev.factum.api.groups.GroupStatus;
+import dev.factum.api.groups.ParkedEvent;
+import dev.factum.client.FactumClient;
+import dev.factum.wire.WireJson;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code factum groups list|create|show|delete|parked|replay|skip}: a running server's consumer
+ * groups, through {@link FactumClient#consumerGroups()} (so the CLI speaks exactly what the client
+ * does). Prints JSON: a status, a list of statuses, or the parked events.
+ */
+final class GroupsCommand implements Factum.Command {
+  private static final Map<String, Integer> ARITY =
+      Map.of("list", 1, "create", 2, "show", 2, "delete", 2, "parked", 2, "replay", 3, "skip", 3);
+
+  @Override
+  public String summary() {
+    return "list, create, show or delete consumer groups; list, replay or skip parked events";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        Usage: factum groups list
+               factum groups create NAME [--stream S | --category C... | --type T... | --tag T...]
+                                    [--start beginning|end|POSITION] [--max-in-flight N]
+                                    [--ack-timeout-ms N] [--retries N] [--backoff-ms N]
+               factum groups show|delete|parked NAME
+               factum groups replay|skip NAME POSITION
+
+        Consumer groups of a running server (docs/CONSUMERS.md). create, delete, replay and skip
+        need an admin key. Without a source, a group reads the whole log.
+
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+  }
+
+  @Override
+  public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+    Args args =
+        new Args(
+            argv,
+            1,
+            Set.of(
+                "stream",
+                "category",
+                "type",
+                "tag",
+                "start",
+                "max-in-flight",
+                "ack-timeout-ms",
+                "retries",
+                "backoff-ms",
+                "url",
+                "cacert",
+                "api-key"),
+            Set.of(),
+            Set.of("category", "type", "tag"));
+    if (args.positional().isEmpty()) {
+      throw new Args.UsageException("give list, create, show, delete, parked, replay or skip");
+    }
+    String action = args.positional().getFirst();
+    Integer arity = ARITY.get(action);
+    if (arity == null) {
+      throw new Args.UsageException("unknown groups command '" + action + "'");
+    }
+    if (args.positional().size() != arity) {
+      throw new Args.UsageException(
+          arity == 3
+              ? "give a group name and a position"
+              : arity == 2 ? "give a group name" : "unexpected argument");
+    }
+    String name = arity > 1 ? args.positional().get(1) : null;
+    try (Remote remote = new Remote(args)) {
+      Object result =
+          remote.call(
+              client -> {
+                ConsumerGroups groups = client.consumerGroups();
+                return switch (action) {
+                  case "list" -> {
+                    ArrayNode all = WireJson.mapper().createArrayNode();
+                    groups.list().forEach(status -> all.add(json(status)));
+                    ObjectNode root = WireJson.mapper().createObjectNode();
+                    root.set("groups", all);
+                    yield root;
+                  }
+                  case "create" -> json(groups.create(definition(args, name)));
+                  case "show" -> json(groups.status(name));
+                  case "delete" -> {
+                    groups.delete(name);
+                    yield WireJson.mapper().createObjectNode().put("deleted", name);
+                  }
+                  case "parked" -> parked(groups.parked(name));
+                  default -> {
+                    long position = position(args.positional().get(2));
+                    if (action.equals("replay")) {
+                      groups.replayParked(name, position);
+                    } else {
+                      groups.skipParked(name, position);
+                    }
+                    yield WireJson.mapper().createObjectNode().put(action, position);
+                  }
+                };
+              });
+      out.println(WireJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+    }
+    return 0;
+  }
+
+  private static long position(String text) {
+    try {
+      long position = Long.parseLong(text);
+      if (position >= 0) {
+        return position;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new Args.UsageException("a position is a whole number >= 0, was '" + text + "'");
+  }
+
+  private static GroupDefinition definition(Args args, String name) {
+    GroupSource source = GroupSource.all();
+    int kinds = 0;
+    if (args.get("stream") != null) {
+      source = GroupSource.stream(args.get("stream"));
+      kinds++;
+    }
+    for (String kind : List.of("category", "type", "tag")) {
+      List<String> values = args.all(kind);
+      if (!values.isEmpty()) {
+        String[] array = values.toArray(String[]::new);
+        source =
+            GroupSource.filtered(
+                switch (kind) {
+                  case "category" -> LogFilter.categories(array);
+                  case "type" -> LogFilter.types(array);
+                  default -> LogFilter.tags(array);
+                });
+        kinds++;
+      }
+    }
+    if (kinds > 1) {
+      throw new Args.UsageException("give one of --stream, --category, --type or --tag");
+    }
+    String start = args.get("start", "beginning");
+    GroupStart from =
+        switch (start) {
+          case "beginning" -> GroupStart.beginning();
+          case "end" -> GroupStart.end();
+          default -> GroupStart.at(position(start));
+        };
+    GroupSettings defaults = GroupSettings.DEFAULT;
+    GroupSettings settings =
+        new GroupSettings(
+            (int) args.number("max-in-flight", defaults.maxInFlight(), 1, Integer.MAX_VALUE),
+            Duration.ofMillis(
+                args.number(
+                    "ack-timeout-ms",
+                    defaults.ackTimeout().toMillis(),
+                    0,
+                    Long.MAX_VALUE / 1_000_000)),
+            (int) args.number("retries", defaults.maxRetries(), 0, Integer.MAX_VALUE),
+            Duration.ofMillis(
+                args.number(
+                    "backoff-ms",
+                    defaults.retryBackoff().toMillis(),
+                    0,
+                    Long.MAX_VALUE / 1_000_000)));
+    return new GroupDefinition(name, source, from, settings);
+  }
+
+  private static ObjectNode json(GroupStatus status) {
+    GroupDefinition definition = status.definition();
+    ObjectNode root = WireJson.mapper().createObjectNode();
+    root.put("name", definition.name());
+    ObjectNode source = root.putObject("source");
+    LogFilter filter = definition.source().filter();
+    if (definition.source().isStream()) {
+      source.put("stream", definition.source().stream());
+    } else if (filter.kind() == LogFilter.Kind.QUERY) {
+      source.put("query", filter.query().toString());
+    } else if (filter.kind() != LogFilter.Kind.NONE) {
+      ArrayNode values = source.putArray(filter.kind().name().toLowerCase(Locale.ROOT));
+      filter.values().stream().sorted().forEach(values::add);
+    }
+    root.put("start", definition.start().position());
+    ObjectNode settings = root.putObject("settings");
+    settings.put("maxInFlight", definition.settings().maxInFlight());
+    settings.put("ackTimeoutMillis", definition.settings().ackTimeout().toMillis());
+    settings.put("maxRetries", definition.settings().maxRetries());
+    settings.put("retryBackoffMillis", definition.settings().retryBackoff().toMillis());
+    root.put("checkpoint", status.checkpoint());
+    root.put("durableCheckpoint", status.durableCheckpoint());
+    root.put("lag", status.lag());
+    root.put("inFlight", status.inFlight());
+    root.put("parked", status.parked());
+    root.put("consumers", status.consumers());
+    root.put("delivered", status.delivered());
+    root.put("redeliveries", status.redeliveries());
+    return root;
+  }
+
+  private static ObjectNode parked(List<ParkedEvent> parked) {
+    ObjectNode root = WireJson.mapper().createObjectNode();
+    ArrayNode list = root.putArray("parked");
+    for (ParkedEvent event : parked) {
+      list.addObject()
+          .put("position", event.position())
+          .put("stream", event.stream())
+          .put("reason", event.reason())
+          .put("attempts", event.attempts());
+    }
+    return root;
+  }
+}
