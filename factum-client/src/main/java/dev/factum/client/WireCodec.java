@@ -234,7 +234,8 @@ final class WireCodec {
     return decoded(() -> RecordedEventJson.read(node));
   }
 
-  private static <T> T decoded(Supplier<T> reader) {
+  /** Runs a factum-wire reader: a body of the wrong shape is an UnexpectedResponseException. */
+  static <T> T decoded(Supplier<T> reader) {
     try {
       return reader.get();
     } catch (WireDecodingException e) {

@@ -7,6 +7,7 @@ import dev.factum.api.groups.GroupDefinition;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.api.groups.ParkedEvent;
 import dev.factum.wire.AppendResultJson;
+import dev.factum.wire.GroupJson;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
