@@ -102,16 +102,8 @@ final class HttpConsumerGroups implements ConsumerGroups {
 
   @Override
   public List<Delivery> poll(String group, String consumer, int max, Duration wait) {
-    long seconds = seconds(wait);
-    byte[] body =
-        WireCodec.write(
-            json -> {
-              json.writeStartObject();
-              json.writeStringField("consumer", consumer);
-              json.writeNumberField("max", max);
-              json.writeNumberField("wait", Math.min(seconds, maxWaitSeconds));
-              json.writeEndObject();
-            });
+    long waitSeconds = Math.min(seconds(wait), maxWaitSeconds);
+    byte[] body = WireCodec.write(json -> GroupJson.writePoll(json, consumer, max, waitSeconds));
     JsonNode answer = call("poll group '" + group + "'", false, "POST", path(group, "/poll"), body);
     return WireCodec.decoded(() -> GroupJson.readDeliveries(answer));
   }
@@ -133,18 +125,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
 
   private void settle(String group, String kind, String consumer, long position, String reason) {
     byte[] body =
-        WireCodec.write(
-            json -> {
-              json.writeStartObject();
-              json.writeStringField("consumer", consumer);
-              json.writeArrayFieldStart("positions");
-              json.writeNumber(position);
-              json.writeEndArray();
-              if (reason != null) {
-                json.writeStringField("reason", reason);
-              }
-              json.writeEndObject();
-            });
+        WireCodec.write(json -> GroupJson.writeSettle(json, consumer, List.of(position), reason));
     call(kind + " in group '" + group + "'", false, "POST", path(group, "/" + kind), body);
   }
 
@@ -162,12 +143,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
         WireCodec.write(
             json -> {
               json.writeStartObject();
-              json.writeStringField("consumer", consumer);
-              json.writeArrayFieldStart("positions");
-              for (long position : positions) {
-                json.writeNumber(position);
-              }
-              json.writeEndArray();
+              GroupJson.writeClaim(json, consumer, positions);
               WireCodec.writeAppend(json, withIds, true);
               json.writeEndObject();
             });
@@ -178,13 +154,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
 
   @Override
   public void leave(String group, String consumer) {
-    byte[] body =
-        WireCodec.write(
-            json -> {
-              json.writeStartObject();
-              json.writeStringField("consumer", consumer);
-              json.writeEndObject();
-            });
+    byte[] body = WireCodec.write(json -> GroupJson.writeLeave(json, consumer));
     call("leave group '" + group + "'", false, "POST", path(group, "/leave"), body);
   }
 
@@ -206,15 +176,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
   }
 
   private void parkedAction(String group, String kind, long position) {
-    byte[] body =
-        WireCodec.write(
-            json -> {
-              json.writeStartObject();
-              json.writeArrayFieldStart("positions");
-              json.writeNumber(position);
-              json.writeEndArray();
-              json.writeEndObject();
-            });
+    byte[] body = WireCodec.write(json -> GroupJson.writePositions(json, List.of(position)));
     call(kind + " in group '" + group + "'", false, "POST", path(group, "/" + kind), body);
   }
 

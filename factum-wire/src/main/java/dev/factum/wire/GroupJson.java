@@ -281,6 +281,60 @@ public final class GroupJson {
     return duration.toMillis();
   }
 
+  /** A poll body: the consumer, at most {@code max} events, a wait in whole seconds. */
+  public static void writePoll(JsonGenerator json, String consumer, int max, long waitSeconds)
+      throws IOException {
+    json.writeStartObject();
+    json.writeStringField("consumer", consumer);
+    json.writeNumberField("max", max);
+    json.writeNumberField("wait", waitSeconds);
+    json.writeEndObject();
+  }
+
+  /**
+   * The {@code consumer} and {@code positions} members of an ack, nack, park or ack-append, inside
+   * an object the caller opened (an ack-append adds the append's members).
+   */
+  public static void writeClaim(JsonGenerator json, String consumer, List<Long> positions)
+      throws IOException {
+    json.writeStringField("consumer", consumer);
+    writePositionsField(json, positions);
+  }
+
+  /** An ack, nack or park body; a null reason is left out. */
+  public static void writeSettle(
+      JsonGenerator json, String consumer, List<Long> positions, String reason) throws IOException {
+    json.writeStartObject();
+    writeClaim(json, consumer, positions);
+    if (reason != null) {
+      json.writeStringField("reason", reason);
+    }
+    json.writeEndObject();
+  }
+
+  /** A leave body. */
+  public static void writeLeave(JsonGenerator json, String consumer) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("consumer", consumer);
+    json.writeEndObject();
+  }
+
+  /** A replay or skip body (the {@code ParkedPositions} shape). */
+  public static void writePositions(JsonGenerator json, List<Long> positions) throws IOException {
+    json.writeStartObject();
+    writePositionsField(json, positions);
+    json.writeEndObject();
+  }
+
+  private static void writePositionsField(JsonGenerator json, List<Long> positions)
+      throws IOException {
+    json.writeArrayFieldStart("positions");
+    for (long position : positions) {
+      json.writeNumber(position);
+    }
+    json.writeEndArray();
+  }
+
   /** The {@code deliveries} member of a poll's answer. */
   public static void writeDeliveries(JsonGenerator json, List<Delivery> deliveries)
       throws IOException {

@@ -114,6 +114,33 @@ class GroupJsonTest {
   }
 
   @Test
+  void pollSettleLeaveAndPositionsBodiesAreTakenBackByTheServersReaders() throws Exception {
+    ObjectNode poll = object(body(out -> GroupJson.writePoll(out, "c-1", 25, 10)));
+    assertThat(names(poll)).isEqualTo(properties("PollRequest"));
+    assertThat(GroupJson.consumer(poll)).isEqualTo("c-1");
+    assertThat(GroupJson.optional(poll, "max", 100, 10_000)).isEqualTo(25);
+    assertThat(GroupJson.optional(poll, "wait", 0, 60)).isEqualTo(10);
+
+    ObjectNode nack =
+        object(body(out -> GroupJson.writeSettle(out, "c-1", List.of(4L, 9L), "later")));
+    assertThat(names(nack)).isEqualTo(properties("SettleRequest"));
+    assertThat(GroupJson.consumer(nack)).isEqualTo("c-1");
+    assertThat(GroupJson.positions(nack)).containsExactly(4L, 9L);
+    assertThat(GroupJson.reason(nack)).isEqualTo("later");
+    ObjectNode ack = object(body(out -> GroupJson.writeSettle(out, "c-1", List.of(4L), null)));
+    assertThat(names(ack)).isEqualTo(required("SettleRequest"));
+    assertThat(GroupJson.reason(ack)).isEmpty();
+
+    ObjectNode leave = object(body(out -> GroupJson.writeLeave(out, "c-2")));
+    assertThat(names(leave)).containsExactly("consumer");
+    assertThat(GroupJson.consumer(leave)).isEqualTo("c-2");
+
+    ObjectNode positions = object(body(out -> GroupJson.writePositions(out, List.of(3L))));
+    assertThat(names(positions)).isEqualTo(properties("ParkedPositions"));
+    assertThat(GroupJson.positions(positions)).containsExactly(3L);
+  }
+
+  @Test
   void parkedEventsRoundTripWithTheDocumentedMembers() throws Exception {
     List<ParkedEvent> parked =
         List.of(new ParkedEvent(41, "order-1", "bad data", 3), new ParkedEvent(57, "o-2", "", 1));
@@ -183,6 +210,10 @@ class GroupJsonTest {
   }
 
   private static ObjectNode object(String json) throws Exception {
+    return (ObjectNode) WireJson.mapper().readTree(json);
+  }
+
+  private static ObjectNode object(byte[] json) throws Exception {
     return (ObjectNode) WireJson.mapper().readTree(json);
   }
 
