@@ -191,7 +191,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
       long seconds = Math.min(maxWaitSeconds, seconds(Duration.ofNanos(Math.max(0, left))));
       String path = path(group, "/processed?position=" + position + "&wait=" + seconds);
       JsonNode answer = call("processed of group '" + group + "'", true, "GET", path, null);
-      if (WireCodec.booleanField(answer, "processed")) {
+      if (WireCodec.decoded(() -> GroupJson.readProcessed(answer))) {
         return true;
       }
       if (deadline - System.nanoTime() <= 0) {

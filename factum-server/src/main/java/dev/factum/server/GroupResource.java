@@ -186,11 +186,6 @@ final class GroupResource implements Resource {
     long wait = request.longParam("wait", 0, 0, config.maxLongPoll().toSeconds());
     boolean done = store.awaitProcessed(group, position, Duration.ofSeconds(wait));
     return Responses.json(
-        request.exchange,
-        200,
-        json -> {
-          json.writeNumberField("position", position);
-          json.writeBooleanField("processed", done);
-        });
+        request.exchange, 200, json -> GroupJson.writeProcessed(json, position, done));
   }
 }

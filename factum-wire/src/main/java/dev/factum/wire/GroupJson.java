@@ -366,6 +366,13 @@ public final class GroupJson {
     json.writeEndArray();
   }
 
+  /** The answer of {@code GET /groups/{group}/processed}, inside an object the caller opened. */
+  public static void writeProcessed(JsonGenerator json, long position, boolean processed)
+      throws IOException {
+    json.writeNumberField("position", position);
+    json.writeBooleanField("processed", processed);
+  }
+
   // ---- reading answers -----------------------------------------------------------------------
 
   /** A status object, as create, update, show and each of a list's {@code groups} answer it. */
@@ -445,5 +452,10 @@ public final class GroupJson {
               (int) Fields.number(parked, "attempts")));
     }
     return out;
+  }
+
+  /** Whether {@code GET /groups/{group}/processed} found the position processed. */
+  public static boolean readProcessed(JsonNode body) {
+    return Fields.bool(body, "processed");
   }
 }

@@ -141,6 +141,18 @@ class GroupJsonTest {
   }
 
   @Test
+  void theProcessedAnswerRoundTrips() throws Exception {
+    for (boolean processed : List.of(true, false)) {
+      JsonNode json = written(out -> GroupJson.writeProcessed(out, 12, processed));
+      assertThat(names(json)).containsExactly("position", "processed");
+      assertThat(json.get("position").asLong()).isEqualTo(12);
+      assertThat(GroupJson.readProcessed(json)).isEqualTo(processed);
+    }
+    assertThatThrownBy(() -> GroupJson.readProcessed(object("{\"position\":12}")))
+        .isInstanceOf(WireDecodingException.class);
+  }
+
+  @Test
   void parkedEventsRoundTripWithTheDocumentedMembers() throws Exception {
     List<ParkedEvent> parked =
         List.of(new ParkedEvent(41, "order-1", "bad data", 3), new ParkedEvent(57, "o-2", "", 1));
