@@ -1,5 +1,6 @@
 package dev.factum.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.factum.api.LogFilter;
@@ -11,11 +12,14 @@ import dev.factum.api.groups.GroupStart;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.api.groups.ParkedEvent;
 import dev.factum.client.FactumClient;
+import dev.factum.wire.GroupJson;
 import dev.factum.wire.WireJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -186,47 +190,39 @@ final class GroupsCommand implements Factum.Command {
     return new GroupDefinition(name, source, from, settings);
   }
 
+  /** A status as the server answers it (factum-wire's writer), as a tree to print. */
   private static ObjectNode json(GroupStatus status) {
-    GroupDefinition definition = status.definition();
-    ObjectNode root = WireJson.mapper().createObjectNode();
-    root.put("name", definition.name());
-    ObjectNode source = root.putObject("source");
-    LogFilter filter = definition.source().filter();
-    if (definition.source().isStream()) {
-      source.put("stream", definition.source().stream());
-    } else if (filter.kind() == LogFilter.Kind.QUERY) {
-      source.put("query", filter.query().toString());
-    } else if (filter.kind() != LogFilter.Kind.NONE) {
-      ArrayNode values = source.putArray(filter.kind().name().toLowerCase(Locale.ROOT));
-      filter.values().stream().sorted().forEach(values::add);
-    }
-    root.put("start", definition.start().position());
-    ObjectNode settings = root.putObject("settings");
-    settings.put("maxInFlight", definition.settings().maxInFlight());
-    settings.put("ackTimeoutMillis", definition.settings().ackTimeout().toMillis());
-    settings.put("maxRetries", definition.settings().maxRetries());
-    settings.put("retryBackoffMillis", definition.settings().retryBackoff().toMillis());
-    root.put("checkpoint", status.checkpoint());
-    root.put("durableCheckpoint", status.durableCheckpoint());
-    root.put("lag", status.lag());
-    root.put("inFlight", status.inFlight());
-    root.put("parked", status.parked());
-    root.put("consumers", status.consumers());
-    root.put("delivered", status.delivered());
-    root.put("redeliveries", status.redeliveries());
-    return root;
+    return tree(
+        json -> {
+          json.writeStartObject();
+          GroupJson.writeStatus(json, status);
+          json.writeEndObject();
+        });
   }
 
   private static ObjectNode parked(List<ParkedEvent> parked) {
-    ObjectNode root = WireJson.mapper().createObjectNode();
-    ArrayNode list = root.putArray("parked");
-    for (ParkedEvent event : parked) {
-      list.addObject()
-          .put("position", event.position())
-          .put("stream", event.stream())
-          .put("reason", event.reason())
-          .put("attempts", event.attempts());
+    return tree(
+        json -> {
+          json.writeStartObject();
+          GroupJson.writeParked(json, parked);
+          json.writeEndObject();
+        });
+  }
+
+  @FunctionalInterface
+  private interface Writer {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  private static ObjectNode tree(Writer writer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try {
+      try (JsonGenerator json = WireJson.factory().createGenerator(out)) {
+        writer.write(json);
+      }
+      return (ObjectNode) WireJson.mapper().readTree(out.toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return root;
   }
 }

@@ -1,28 +1,20 @@
 package dev.factum.client;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.InvalidArgumentException;
-import dev.factum.api.LogFilter;
 import dev.factum.api.groups.ConsumerGroups;
 import dev.factum.api.groups.Delivery;
 import dev.factum.api.groups.GroupDefinition;
 import dev.factum.api.groups.GroupSettings;
-import dev.factum.api.groups.GroupSource;
-import dev.factum.api.groups.GroupStart;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.api.groups.ParkedEvent;
-import dev.factum.wire.QueryJson;
+import dev.factum.wire.GroupJson;
 import dev.factum.wire.Urls;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * {@link ConsumerGroups} over the server's {@code /groups} routes (docs/CONSUMERS.md, "HTTP"), so
@@ -79,7 +71,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
     if (definition == null || definition.name() == null) {
       throw new InvalidArgumentException("a group definition with a name is required");
     }
-    byte[] body = WireCodec.write(json -> writeDefinition(json, definition));
+    byte[] body = WireCodec.write(json -> GroupJson.writeDefinition(json, definition));
     return status(call("create group '" + definition.name() + "'", false, "POST", "/groups", body));
   }
 
@@ -88,11 +80,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
     if (settings == null) {
       throw new InvalidArgumentException("group settings are required");
     }
-    byte[] body =
-        WireCodec.write(
-            json -> {
-              writeSettings(json, settings);
-            });
+    byte[] body = WireCodec.write(json -> GroupJson.writeSettings(json, settings));
     return status(call("update group '" + group + "'", true, "PUT", path(group, ""), body));
   }
 
@@ -108,36 +96,16 @@ final class HttpConsumerGroups implements ConsumerGroups {
 
   @Override
   public List<GroupStatus> list() {
-    List<GroupStatus> out = new ArrayList<>();
-    for (JsonNode status :
-        WireCodec.arrayField(call("list groups", true, "GET", "/groups", null), "groups")) {
-      out.add(status(status));
-    }
-    return out;
+    JsonNode answer = call("list groups", true, "GET", "/groups", null);
+    return WireCodec.decoded(() -> GroupJson.readStatuses(answer));
   }
 
   @Override
   public List<Delivery> poll(String group, String consumer, int max, Duration wait) {
-    long seconds = seconds(wait);
-    byte[] body =
-        WireCodec.write(
-            json -> {
-              json.writeStartObject();
-              json.writeStringField("consumer", consumer);
-              json.writeNumberField("max", max);
-              json.writeNumberField("wait", Math.min(seconds, maxWaitSeconds));
-              json.writeEndObject();
-            });
+    long waitSeconds = Math.min(seconds(wait), maxWaitSeconds);
+    byte[] body = WireCodec.write(json -> GroupJson.writePoll(json, consumer, max, waitSeconds));
     JsonNode answer = call("poll group '" + group + "'", false, "POST", path(group, "/poll"), body);
-    List<Delivery> out = new ArrayList<>();
-    for (JsonNode delivery : WireCodec.arrayField(answer, "deliveries")) {
-      out.add(
-          new Delivery(
-              WireCodec.event(delivery.get("event")),
-              (int) WireCodec.longField(delivery, "attempt"),
-              WireCodec.booleanField(delivery, "replay")));
-    }
-    return out;
+    return WireCodec.decoded(() -> GroupJson.readDeliveries(answer));
   }
 
   @Override
@@ -157,18 +125,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
 
   private void settle(String group, String kind, String consumer, long position, String reason) {
     byte[] body =
-        WireCodec.write(
-            json -> {
-              json.writeStartObject();
-              json.writeStringField("consumer", consumer);
-              json.writeArrayFieldStart("positions");
-              json.writeNumber(position);
-              json.writeEndArray();
-              if (reason != null) {
-                json.writeStringField("reason", reason);
-              }
-              json.writeEndObject();
-            });
+        WireCodec.write(json -> GroupJson.writeSettle(json, consumer, List.of(position), reason));
     call(kind + " in group '" + group + "'", false, "POST", path(group, "/" + kind), body);
   }
 
@@ -186,12 +143,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
         WireCodec.write(
             json -> {
               json.writeStartObject();
-              json.writeStringField("consumer", consumer);
-              json.writeArrayFieldStart("positions");
-              for (long position : positions) {
-                json.writeNumber(position);
-              }
-              json.writeEndArray();
+              GroupJson.writeClaim(json, consumer, positions);
               WireCodec.writeAppend(json, withIds, true);
               json.writeEndObject();
             });
@@ -202,13 +154,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
 
   @Override
   public void leave(String group, String consumer) {
-    byte[] body =
-        WireCodec.write(
-            json -> {
-              json.writeStartObject();
-              json.writeStringField("consumer", consumer);
-              json.writeEndObject();
-            });
+    byte[] body = WireCodec.write(json -> GroupJson.writeLeave(json, consumer));
     call("leave group '" + group + "'", false, "POST", path(group, "/leave"), body);
   }
 
@@ -216,16 +162,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
   public List<ParkedEvent> parked(String group) {
     JsonNode answer =
         call("parked of group '" + group + "'", true, "GET", path(group, "/parked"), null);
-    List<ParkedEvent> out = new ArrayList<>();
-    for (JsonNode parked : WireCodec.arrayField(answer, "parked")) {
-      out.add(
-          new ParkedEvent(
-              WireCodec.longField(parked, "position"),
-              WireCodec.textField(parked, "stream"),
-              WireCodec.textField(parked, "reason"),
-              (int) WireCodec.longField(parked, "attempts")));
-    }
-    return out;
+    return WireCodec.decoded(() -> GroupJson.readParked(answer));
   }
 
   @Override
@@ -239,15 +176,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
   }
 
   private void parkedAction(String group, String kind, long position) {
-    byte[] body =
-        WireCodec.write(
-            json -> {
-              json.writeStartObject();
-              json.writeArrayFieldStart("positions");
-              json.writeNumber(position);
-              json.writeEndArray();
-              json.writeEndObject();
-            });
+    byte[] body = WireCodec.write(json -> GroupJson.writePositions(json, List.of(position)));
     call(kind + " in group '" + group + "'", false, "POST", path(group, "/" + kind), body);
   }
 
@@ -262,7 +191,7 @@ final class HttpConsumerGroups implements ConsumerGroups {
       long seconds = Math.min(maxWaitSeconds, seconds(Duration.ofNanos(Math.max(0, left))));
       String path = path(group, "/processed?position=" + position + "&wait=" + seconds);
       JsonNode answer = call("processed of group '" + group + "'", true, "GET", path, null);
-      if (WireCodec.booleanField(answer, "processed")) {
+      if (WireCodec.decoded(() -> GroupJson.readProcessed(answer))) {
         return true;
       }
       if (deadline - System.nanoTime() <= 0) {
@@ -271,116 +200,14 @@ final class HttpConsumerGroups implements ConsumerGroups {
     }
   }
 
+  private static GroupStatus status(JsonNode answer) {
+    return WireCodec.decoded(() -> GroupJson.readStatus(answer));
+  }
+
   private static long seconds(Duration wait) {
     if (wait == null || wait.isNegative() || wait.isZero()) {
       return 0;
     }
     return (wait.toMillis() + 999) / 1000;
-  }
-
-  // ---- JSON
-
-  private static void writeDefinition(JsonGenerator json, GroupDefinition definition)
-      throws IOException {
-    json.writeStartObject();
-    json.writeStringField("name", definition.name());
-    GroupSource source = definition.source();
-    if (source != null) {
-      json.writeObjectFieldStart("source");
-      LogFilter filter = source.filter();
-      if (source.isStream()) {
-        json.writeStringField("stream", source.stream());
-      } else if (filter.kind() == LogFilter.Kind.QUERY) {
-        json.writeFieldName("query");
-        json.writeRawValue(QueryJson.write(filter.query()));
-      } else if (filter.kind() != LogFilter.Kind.NONE) {
-        json.writeArrayFieldStart(filter.kind().name().toLowerCase(Locale.ROOT));
-        for (String value : filter.values()) {
-          json.writeString(value);
-        }
-        json.writeEndArray();
-      }
-      json.writeEndObject();
-    }
-    GroupStart start = definition.start();
-    if (start != null) {
-      if (start.position() == GroupStart.END) {
-        json.writeStringField("start", "end");
-      } else {
-        json.writeNumberField("start", start.position());
-      }
-    }
-    if (definition.settings() != null) {
-      json.writeFieldName("settings");
-      writeSettings(json, definition.settings());
-    }
-    json.writeEndObject();
-  }
-
-  private static void writeSettings(JsonGenerator json, GroupSettings settings) throws IOException {
-    json.writeStartObject();
-    json.writeNumberField("maxInFlight", settings.maxInFlight());
-    json.writeNumberField("ackTimeoutMillis", millis(settings.ackTimeout()));
-    json.writeNumberField("maxRetries", settings.maxRetries());
-    json.writeNumberField("retryBackoffMillis", millis(settings.retryBackoff()));
-    json.writeEndObject();
-  }
-
-  private static long millis(Duration duration) {
-    if (duration == null) {
-      throw new InvalidArgumentException("a group setting's duration is missing");
-    }
-    return duration.toMillis();
-  }
-
-  static GroupStatus status(JsonNode node) {
-    JsonNode settings = node.get("settings");
-    JsonNode startNode = node.get("start");
-    GroupStart start =
-        startNode != null && startNode.isTextual()
-            ? GroupStart.end()
-            : GroupStart.at(WireCodec.longField(node, "start"));
-    GroupDefinition definition =
-        new GroupDefinition(
-            WireCodec.textField(node, "name"),
-            source(node.get("source")),
-            start,
-            new GroupSettings(
-                (int) WireCodec.longField(settings, "maxInFlight"),
-                Duration.ofMillis(WireCodec.longField(settings, "ackTimeoutMillis")),
-                (int) WireCodec.longField(settings, "maxRetries"),
-                Duration.ofMillis(WireCodec.longField(settings, "retryBackoffMillis"))));
-    return new GroupStatus(
-        definition,
-        WireCodec.longField(node, "checkpoint"),
-        WireCodec.longField(node, "durableCheckpoint"),
-        WireCodec.longField(node, "lag"),
-        (int) WireCodec.longField(node, "inFlight"),
-        (int) WireCodec.longField(node, "parked"),
-        (int) WireCodec.longField(node, "consumers"),
-        WireCodec.longField(node, "delivered"),
-        WireCodec.longField(node, "redeliveries"));
-  }
-
-  private static GroupSource source(JsonNode node) {
-    if (node == null || node.isEmpty()) {
-      return GroupSource.all();
-    }
-    if (node.has("stream")) {
-      return GroupSource.stream(WireCodec.textField(node, "stream"));
-    }
-    if (node.has("query")) {
-      return GroupSource.filtered(LogFilter.query(QueryJson.read(node.get("query"), "'query'")));
-    }
-    String kind = node.fieldNames().next();
-    Function<String[], LogFilter> of =
-        switch (kind) {
-          case "category" -> LogFilter::categories;
-          case "type" -> LogFilter::types;
-          default -> LogFilter::tags;
-        };
-    List<String> values = new ArrayList<>();
-    WireCodec.arrayField(node, kind).forEach(value -> values.add(value.asText()));
-    return GroupSource.filtered(of.apply(values.toArray(String[]::new)));
   }
 }

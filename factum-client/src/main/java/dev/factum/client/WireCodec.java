@@ -234,55 +234,13 @@ final class WireCodec {
     return decoded(() -> RecordedEventJson.read(node));
   }
 
-  private static <T> T decoded(Supplier<T> reader) {
+  /** Runs a factum-wire reader: a body of the wrong shape is an UnexpectedResponseException. */
+  static <T> T decoded(Supplier<T> reader) {
     try {
       return reader.get();
     } catch (WireDecodingException e) {
       throw new UnexpectedResponseException(
           200, "the server's answer could not be decoded: " + e.getMessage(), null);
     }
-  }
-
-  static String textField(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual()) {
-      throw malformed("no '" + field + "' string", node);
-    }
-    return value.asText();
-  }
-
-  static long longField(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw malformed("no '" + field + "' number", node);
-    }
-    return value.asLong();
-  }
-
-  static boolean booleanField(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isBoolean()) {
-      throw malformed("no '" + field + "' boolean", node);
-    }
-    return value.asBoolean();
-  }
-
-  static JsonNode arrayField(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isArray()) {
-      throw malformed("no '" + field + "' array", node);
-    }
-    return value;
-  }
-
-  private static UnexpectedResponseException malformed(String what, JsonNode node) {
-    String text = node.toString();
-    return new UnexpectedResponseException(
-        200,
-        "the server's answer could not be decoded: "
-            + what
-            + " in "
-            + (text.length() > 200 ? text.substring(0, 200) + "..." : text),
-        null);
   }
 }

@@ -7,6 +7,7 @@ import dev.factum.api.groups.GroupDefinition;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.api.groups.ParkedEvent;
 import dev.factum.wire.AppendResultJson;
+import dev.factum.wire.GroupJson;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -185,11 +186,6 @@ final class GroupResource implements Resource {
     long wait = request.longParam("wait", 0, 0, config.maxLongPoll().toSeconds());
     boolean done = store.awaitProcessed(group, position, Duration.ofSeconds(wait));
     return Responses.json(
-        request.exchange,
-        200,
-        json -> {
-          json.writeNumberField("position", position);
-          json.writeBooleanField("processed", done);
-        });
+        request.exchange, 200, json -> GroupJson.writeProcessed(json, position, done));
   }
 }

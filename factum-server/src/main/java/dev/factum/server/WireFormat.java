@@ -12,6 +12,7 @@ import dev.factum.api.Limits;
 import dev.factum.api.RecordedEvent;
 import dev.factum.wire.EventContent;
 import dev.factum.wire.ExactJson;
+import dev.factum.wire.GroupJson;
 import dev.factum.wire.QueryJson;
 import dev.factum.wire.WireJson;
 import java.io.ByteArrayOutputStream;

@@ -47,11 +47,11 @@ class ResultCodecsTest {
   }
 
   @FunctionalInterface
-  private interface Members {
+  interface Members {
     void write(JsonGenerator json) throws IOException;
   }
 
-  private static JsonNode written(Members members) throws Exception {
+  static JsonNode written(Members members) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = WireJson.factory().createGenerator(out)) {
       json.writeStartObject();
@@ -61,20 +61,20 @@ class ResultCodecsTest {
     return ExactJson.read(WireJson.factory(), out.toByteArray(), true);
   }
 
-  private static Set<String> names(JsonNode object) {
+  static Set<String> names(JsonNode object) {
     Set<String> names = new TreeSet<>();
     object.fieldNames().forEachRemaining(names::add);
     return names;
   }
 
-  private static Set<String> required(String schema) {
+  static Set<String> required(String schema) {
     Set<String> names = new TreeSet<>();
     SCHEMAS.path(schema).path("required").forEach(name -> names.add(name.asText()));
     assertThat(names).as("required members of %s in openapi.json", schema).isNotEmpty();
     return names;
   }
 
-  private static Set<String> properties(String schema) {
+  static Set<String> properties(String schema) {
     Set<String> names = new TreeSet<>();
     SCHEMAS.path(schema).path("properties").fieldNames().forEachRemaining(names::add);
     return names;
@@ -141,7 +141,7 @@ class ResultCodecsTest {
     }
   }
 
-  private static final String EVENT =
+  static final String EVENT =
       "{\"id\":\"0e7c5f5e-4a8e-4c4e-9a7b-6b1f0d2c3a4b\",\"stream\":\"order-1\",\"type\":\"Placed\","
           + "\"revision\":2,\"position\":41,\"timestamp\":\"2026-12-01T08:00:00.123456Z\","
           + "\"contentType\":\"application/json\",\"data\":{\"amount\":19.90, \"x\":-0},"
