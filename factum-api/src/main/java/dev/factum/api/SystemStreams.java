@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * The reserved streams the store itself writes, besides {@value StreamDeletion#STREAM}: API keys
- * ({@value #KEYS}) and the audit trail of administrative actions ({@value #AUDIT}).
+ * ({@value #KEYS}), tenants ({@value #TENANTS}) and the audit trail of administrative actions
+ * ({@value #AUDIT}).
  *
  * <p>What must stay true: ordinary appends, deletes and reads of user streams can never name these
  * (every name starting with {@code $} is reserved); only the store's system append path writes
@@ -17,8 +18,11 @@ public final class SystemStreams {
   /** One {@code $admin-action} event per administrative action: who, what, when. */
   public static final String AUDIT = "$audit";
 
+  /** Tenants, event-sourced: {@code $tenant-created} and {@code $tenant-deleted} events. */
+  public static final String TENANTS = "$tenants";
+
   /** The system streams the system append path may write. */
-  public static final Set<String> APPENDABLE = Set.of(KEYS, AUDIT);
+  public static final Set<String> APPENDABLE = Set.of(KEYS, AUDIT, TENANTS);
 
   private SystemStreams() {}
 

@@ -38,6 +38,7 @@ public final class Factum {
             new ImportCommand(),
             new VerifyCommand(),
             new KeysCommand(),
+            new TenantsCommand(),
             new GroupsCommand())) {
       commands.put(
           command.getClass().getSimpleName().replace("Command", "").toLowerCase(Locale.ROOT),

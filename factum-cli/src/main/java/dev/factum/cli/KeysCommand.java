@@ -33,6 +33,7 @@ final class KeysCommand implements Factum.Command {
     return """
         Usage: factum keys create --name NAME --role reader|writer|admin [--prefix P]...
                                   [--category C]... [--expires INSTANT] [--rate N]
+                                  [--tenant T]
                factum keys list
                factum keys revoke ID
              each with  --data-dir DIR  (offline: the server on DIR must be stopped)
@@ -42,7 +43,9 @@ final class KeysCommand implements Factum.Command {
         hash. Scopes: --prefix matches stream names starting with P, --category matches streams
         whose category (the part before the first '-') is C; none means every stream.
         --expires takes an ISO-8601 instant (2027-01-01T00:00:00Z); --rate a request rate per
-        second. revoke takes effect at once and closes the key's open feeds.
+        second. --tenant makes a key of tenant T (factum tenants): it acts on T's store only; an
+        admin key of a tenant manages that tenant's keys only. revoke takes effect at once and
+        closes the key's open feeds.
 
           --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
           --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
@@ -61,6 +64,7 @@ final class KeysCommand implements Factum.Command {
                 "category",
                 "expires",
                 "rate",
+                "tenant",
                 "data-dir",
                 "url",
                 "api-key"),
@@ -124,7 +128,8 @@ final class KeysCommand implements Factum.Command {
                 args.all("prefix"),
                 args.all("category"),
                 expires(args),
-                (int) args.number("rate", 0, 1, 1_000_000));
+                (int) args.number("rate", 0, 1, 1_000_000),
+                args.get("tenant"));
         case "list" -> keys.list();
         default -> keys.revoke(args.positional().get(1));
       };
@@ -147,6 +152,9 @@ final class KeysCommand implements Factum.Command {
               Instant expires = expires(args);
               if (expires != null) {
                 body.put("expiresAt", expires.toString());
+              }
+              if (args.get("tenant") != null) {
+                body.put("tenant", args.get("tenant"));
               }
               if (args.get("rate") != null) {
                 body.put("ratePerSecond", args.number("rate", 0, 1, 1_000_000));

@@ -3,6 +3,7 @@ package dev.factum.cli;
 import dev.factum.api.FactumException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.TenantStorage;
 import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
@@ -18,8 +19,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code factum serve}: opens the store (embedded RocksDB, or PostgreSQL shared with other servers)
- * and serves the HTTP API until stopped. On SIGTERM or Ctrl-C it shuts down gracefully: open feeds
- * end, requests under way finish, the store closes.
+ * and serves the HTTP API until stopped, with tenants in the same storage (a directory each under
+ * DATA/tenants, or a schema each in the database). On SIGTERM or Ctrl-C it shuts down gracefully:
+ * open feeds end, requests under way finish, the store closes.
  */
 final class ServeCommand implements Factum.Command {
   @Override
@@ -105,13 +107,16 @@ final class ServeCommand implements Factum.Command {
       throw new Factum.CommandFailure(listenFailure(settings, e));
     }
     FactumStore store;
+    TenantStorage tenants;
     String serving;
     try {
       if (settings.postgres() != null) {
         store = PostgresEventStore.open(settings.postgres());
+        tenants = PostgresEventStore.tenants(settings.postgres());
         serving = "PostgreSQL " + settings.postgres();
       } else {
         store = RocksDbEventStore.open(settings.data());
+        tenants = RocksDbEventStore.tenants(settings.data());
         serving = settings.data().toAbsolutePath().normalize().toString();
       }
     } catch (FactumException e) {
@@ -120,7 +125,7 @@ final class ServeCommand implements Factum.Command {
     }
     FactumServer server;
     try {
-      server = binding.serve(store);
+      server = binding.serve(store, tenants);
     } catch (FactumException e) {
       store.close();
       throw new Factum.CommandFailure(e.getMessage());

@@ -56,6 +56,30 @@ public final class JsonApi {
     return client.callForBytes("list the API keys", "/admin/keys", null);
   }
 
+  /** {@code GET /admin/tenants}: the tenants (admins of the root store), as sent. */
+  public byte[] tenants() {
+    return client.callForBytes("list the tenants", "/admin/tenants", null);
+  }
+
+  /** {@code POST /admin/tenants} with {@code body} ({@code {"name": ...}}), the answer as sent. */
+  public byte[] createTenant(byte[] body) {
+    return client.callForBytes("create a tenant", false, "POST", "/admin/tenants", body, null);
+  }
+
+  /** {@code DELETE /admin/tenants/{name}}: deletes a tenant and its data, the answer as sent. */
+  public byte[] deleteTenant(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new InvalidArgumentException("a tenant name is missing");
+    }
+    return client.callForBytes(
+        "delete tenant " + name,
+        false,
+        "DELETE",
+        "/admin/tenants/" + Urls.encode(name),
+        null,
+        null);
+  }
+
   /** {@code POST /admin/keys} with {@code body} (a key's settings), the answer as sent. */
   public byte[] createKey(byte[] body) {
     return client.callForBytes("create an API key", false, "POST", "/admin/keys", body, null);

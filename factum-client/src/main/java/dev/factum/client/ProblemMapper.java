@@ -107,7 +107,13 @@ final class ProblemMapper {
           case GROUP_NOT_FOUND -> new GroupNotFoundException(detail, cause);
           case GROUP_EXISTS -> new GroupExistsException(detail, cause);
           case NOT_DELIVERED -> new NotDeliveredException(detail, cause);
-          case UNSUPPORTED_MEDIA_TYPE, METHOD_NOT_ALLOWED, NOT_FOUND, INTERNAL_ERROR ->
+          case UNSUPPORTED_MEDIA_TYPE,
+              METHOD_NOT_ALLOWED,
+              NOT_FOUND,
+              TENANT_NOT_FOUND,
+              TENANT_EXISTS,
+              TENANTS_NOT_CONFIGURED,
+              INTERNAL_ERROR ->
               new UnexpectedResponseException(
                   status, "the server answered " + status + " " + code + ": " + detail, cause);
         };

@@ -3,10 +3,12 @@ package dev.factum.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.factum.api.Direction;
+import dev.factum.api.ForbiddenException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.ReadPage;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.SystemStreams;
+import dev.factum.api.UnauthorizedException;
 import dev.factum.wire.ProblemCode;
 import dev.factum.wire.ReadPageJson;
 import java.io.IOException;
@@ -23,17 +25,30 @@ import java.util.Set;
  *
  * <p>A key string is in the answer to its creation and nowhere else; lists show ids, names, roles,
  * scopes and states, never a secret or its hash.
+ *
+ * <p>Tenants: an admin of the root store sees and manages every key and may give a new key any
+ * existing {@code tenant}; an admin of tenant T sees, creates and revokes T's keys only (a key of
+ * another tenant is "no such key", a {@code tenant} other than T is {@code forbidden} whether it
+ * exists or not), and may not read the audit trail, which is the whole server's.
  */
 final class AdminResource implements Resource {
   private static final Set<String> CREATE_FIELDS =
-      Set.of("name", "role", "prefixes", "categories", "expiresAt", "ratePerSecond");
+      Set.of("name", "role", "prefixes", "categories", "expiresAt", "ratePerSecond", "tenant");
 
   private final KeyRegistry keys;
+  private final TenantRegistry tenants;
   private final ServerConfig config;
 
-  AdminResource(KeyRegistry keys, ServerConfig config) {
+  AdminResource(KeyRegistry keys, TenantRegistry tenants, ServerConfig config) {
     this.keys = keys;
+    this.tenants = tenants;
     this.config = config;
+  }
+
+  /** Whether {@code by} may see and manage {@code key}: every key for the root, its own else. */
+  private boolean manages(Principal by, KeyRecord key) {
+    return by.root()
+        || (by.tenant().equals(key.tenant()) && tenants.isLive(key.tenant(), key.tenantId()));
   }
 
   @Override
@@ -51,7 +66,11 @@ final class AdminResource implements Resource {
               200,
               json -> {
                 json.writeArrayFieldStart("keys");
+                Principal by = request.store().principal();
                 for (KeyRecord key : keys.list()) {
+                  if (!manages(by, key)) {
+                    continue;
+                  }
                   json.writeStartObject();
                   KeyJson.write(json, key);
                   json.writeEndObject();
@@ -102,8 +121,25 @@ final class AdminResource implements Resource {
       }
       ratePerSecond = rate.asInt();
     }
+    Principal by = request.store().principal();
+    String tenantName = text(body, "tenant", false);
+    TenantRecord tenant;
+    if (by.root()) {
+      tenant = tenantName == null ? null : tenants.get(tenantName);
+      if (tenantName != null && tenant == null) {
+        throw TenantStores.notFound();
+      }
+    } else {
+      if (tenantName != null && !tenantName.equals(by.tenant())) {
+        throw new ForbiddenException("this API key may only create keys of its own tenant");
+      }
+      tenant = tenants.get(by.tenant());
+      if (tenant == null) {
+        throw new UnauthorizedException("a valid API key is required");
+      }
+    }
     KeyRegistry.Created created =
-        keys.create(name, role, scopes, expiresAt, ratePerSecond, request.store().principal());
+        keys.create(name, role, scopes, expiresAt, ratePerSecond, tenant, by);
     return Responses.json(
         request.exchange,
         201,
@@ -115,7 +151,9 @@ final class AdminResource implements Resource {
 
   private int revoke(Request request) throws IOException {
     String id = request.segments.get(2);
-    KeyRecord revoked = ApiKeys.isId(id) ? keys.revoke(id, request.store().principal()) : null;
+    Principal by = request.store().principal();
+    KeyRecord key = ApiKeys.isId(id) ? keys.get(id) : null;
+    KeyRecord revoked = key != null && manages(by, key) ? keys.revoke(id, by) : null;
     if (revoked == null) {
       throw new HttpProblem(ProblemCode.NOT_FOUND, "no such key");
     }
@@ -123,6 +161,9 @@ final class AdminResource implements Resource {
   }
 
   private int audit(Request request) throws IOException {
+    if (!request.store().principal().root()) {
+      throw new ForbiddenException("this API key may not use this resource");
+    }
     long from = request.longParam("from", 0, 0, Long.MAX_VALUE - 1);
     int limit = LogResource.limit(request);
     ReadPage page;

@@ -6,6 +6,7 @@ import dev.factum.api.ErrorCode;
 import dev.factum.api.FactumException;
 import dev.factum.api.ForbiddenException;
 import dev.factum.engine.FactumStore;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,8 +20,9 @@ import java.util.Set;
  * <p>What must stay true: every route has exactly one resource (checked at construction); every
  * exchange is counted in flight by the {@link Lifecycle} until it is closed; every response is
  * complete before the exchange closes; no resource runs before its route's {@link Permission} is
- * checked, and each gets the store only as an {@link AuthorizedStore} bound to the caller. To add a
- * resource, add its routes to {@link Route} and its class to the list below.
+ * checked, and each gets the store only as an {@link AuthorizedStore} bound to the caller and to
+ * the caller's tenant's store ({@link TenantStores#storeOf}): a resource never chooses a store. To
+ * add a resource, add its routes to {@link Route} and its class to the list below.
  */
 final class ApiHandler implements HttpHandler {
   private static final Set<ErrorCode> AUTH_CODES =
@@ -29,15 +31,30 @@ final class ApiHandler implements HttpHandler {
   private final Map<Route, Resource> resources = new EnumMap<>(Route.class);
   private final Lifecycle lifecycle = new Lifecycle();
   private final Metrics metrics;
-  private final FactumStore store;
   private final KeyRegistry keys;
+  private final TenantStores tenants;
   private final boolean authEnabled;
   private final RateLimiter rateLimiter = new RateLimiter(System::nanoTime);
 
+  /** Without tenants (tests that drive the handler directly). */
   ApiHandler(FactumStore store, ServerConfig config, Metrics metrics, KeyRegistry keys) {
+    this(
+        store,
+        config,
+        metrics,
+        keys,
+        new TenantStores(store, null, TenantRegistry.none(), keys, Clock.systemUTC()));
+  }
+
+  ApiHandler(
+      FactumStore store,
+      ServerConfig config,
+      Metrics metrics,
+      KeyRegistry keys,
+      TenantStores tenants) {
     this.metrics = metrics;
-    this.store = store;
     this.keys = keys;
+    this.tenants = tenants;
     this.authEnabled = config.authEnabled();
     keys.onRevoked(lifecycle::endSessionsOf);
     WireFormat wire = new WireFormat();
@@ -48,7 +65,8 @@ final class ApiHandler implements HttpHandler {
             new LogResource(config, metrics, lifecycle),
             new AppendAllResource(config, wire, metrics),
             new SubscriptionResource(config, metrics, lifecycle),
-            new AdminResource(keys, config),
+            new AdminResource(keys, tenants.registry(), config),
+            new TenantResource(tenants, keys, config),
             new DcbResource(config, metrics),
             new GroupResource(config, wire, metrics),
             new ServiceResource(store, metrics, lifecycle));
@@ -118,7 +136,8 @@ final class ApiHandler implements HttpHandler {
       match = Route.resolve(request.method, request.segments);
       Principal principal = authorize(match.route(), request);
       request.authorize(
-          new AuthorizedStore(store, principal, () -> keys.isValid(principal.keyId())));
+          new AuthorizedStore(
+              tenants.storeOf(principal), principal, () -> keys.isValid(principal.keyId())));
       request.onlyParams(match.route());
       status = resources.get(match.route()).handle(request, match);
     } catch (Throwable failure) {

@@ -3,6 +3,7 @@ package dev.factum.server;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.TenantStorage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -24,11 +25,15 @@ import java.util.concurrent.Executors;
  *
  * <p>Every request but the probes, metrics and the API document is authenticated and authorized
  * before its resource runs when auth is on ({@link AuthSettings}); keys live in the store's {@code
- * $keys} stream ({@link KeyRegistry}). See docs/SECURITY.md.
+ * $keys} stream ({@link KeyRegistry}). A key may belong to a tenant, whose requests act on the
+ * tenant's own store ({@link TenantStores}: one per tenant, from the {@link TenantStorage} the
+ * caller gives); tenants are recorded in the root store's {@code $tenants} ({@link
+ * TenantRegistry}). See docs/SECURITY.md.
  *
  * <p>Shutdown is graceful: SSE connections and long polls are ended first, then the listener closes
  * and requests under way (appends waiting for their fsync) get up to the grace period to finish.
- * The store is the caller's: close it after the server.
+ * The root store is the caller's: close it after the server. The tenants' stores are the server's,
+ * closed with it.
  */
 public final class FactumServer implements AutoCloseable {
   static {
@@ -46,6 +51,8 @@ public final class FactumServer implements AutoCloseable {
   private final Metrics metrics;
   private final ServerConfig config;
   private final KeyRegistry keys;
+  private final TenantRegistry tenantRegistry;
+  private final TenantStores tenants;
 
   private FactumServer(
       HttpServer http,
@@ -53,8 +60,12 @@ public final class FactumServer implements AutoCloseable {
       ApiHandler handler,
       Metrics metrics,
       ServerConfig config,
-      KeyRegistry keys) {
+      KeyRegistry keys,
+      TenantRegistry tenantRegistry,
+      TenantStores tenants) {
     this.keys = keys;
+    this.tenantRegistry = tenantRegistry;
+    this.tenants = tenants;
     this.http = http;
     this.executor = executor;
     this.handler = handler;
@@ -62,9 +73,20 @@ public final class FactumServer implements AutoCloseable {
     this.config = config;
   }
 
-  /** Starts serving {@code store} as configured. */
+  /**
+   * Starts serving {@code store} as configured, without tenants ({@code tenants-not-configured}).
+   */
   public static FactumServer start(FactumStore store, ServerConfig config) throws IOException {
     return bind(config).serve(store);
+  }
+
+  /**
+   * Starts serving {@code store} as configured, with the tenants' stores in {@code tenants} (of the
+   * same storage: {@code RocksDbEventStore.tenants(dir)}, {@code PostgresEventStore.tenants(pg)}).
+   */
+  public static FactumServer start(FactumStore store, ServerConfig config, TenantStorage tenants)
+      throws IOException {
+    return bind(config).serve(store, tenants);
   }
 
   /**
@@ -92,30 +114,57 @@ public final class FactumServer implements AutoCloseable {
       this.config = config;
     }
 
-    /** Starts serving {@code store} on this listener; a binding serves once. */
+    /** Starts serving {@code store} on this listener, without tenants; a binding serves once. */
     public FactumServer serve(FactumStore store) {
+      return serve(store, null);
+    }
+
+    /**
+     * Starts serving {@code store} on this listener, with tenants' stores in {@code tenants} (null
+     * for none); a binding serves once.
+     */
+    public FactumServer serve(FactumStore store, TenantStorage tenants) {
       if (served) {
         throw new IllegalStateException("this listener already serves");
       }
       served = true;
-      KeyRegistry keys = KeyRegistry.open(store, Clock.systemUTC());
+      Clock clock = Clock.systemUTC();
+      TenantRegistry tenantRegistry;
+      KeyRegistry keys;
+      try {
+        tenantRegistry = tenants == null ? TenantRegistry.none() : TenantRegistry.open(store);
+      } catch (RuntimeException e) {
+        http.stop(0);
+        throw e;
+      }
+      try {
+        keys = KeyRegistry.open(store, clock, tenantRegistry::isLive);
+      } catch (RuntimeException e) {
+        tenantRegistry.close();
+        http.stop(0);
+        throw e;
+      }
       try {
         InitialAdminKey.ensure(keys, config);
       } catch (RuntimeException e) {
         keys.close();
+        tenantRegistry.close();
         http.stop(0);
         throw e;
       }
+      TenantStores stores = new TenantStores(store, tenants, tenantRegistry, keys, clock);
       Metrics metrics = new Metrics(store);
+      metrics.tenants(stores);
       if (config.tls() != null) {
         metrics.tlsCertificate(config.tls());
       }
-      ApiHandler handler = new ApiHandler(store, config, metrics, keys);
+      ApiHandler handler = new ApiHandler(store, config, metrics, keys, stores);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", handler);
       http.start();
-      return new FactumServer(http, executor, handler, metrics, config, keys);
+      return new FactumServer(
+          http, executor, handler, metrics, config, keys, tenantRegistry, stores);
     }
 
     /** Releases the port if {@link #serve} was never called. */
@@ -155,6 +204,8 @@ public final class FactumServer implements AutoCloseable {
     http.stop(0);
     executor.shutdownNow();
     keys.close();
+    tenantRegistry.close();
+    tenants.close();
     metrics.close();
   }
 }

@@ -18,14 +18,22 @@ public final class KeyAdmin implements AutoCloseable {
       new Principal("offline-cli", "factum keys (offline)", Role.ADMIN, Scopes.ALL, 0);
 
   private final KeyRegistry keys;
+  private final TenantRegistry tenants;
 
-  private KeyAdmin(KeyRegistry keys) {
+  private KeyAdmin(KeyRegistry keys, TenantRegistry tenants) {
     this.keys = keys;
+    this.tenants = tenants;
   }
 
-  /** Reads the store's keys; the store stays the caller's. */
+  /** Reads the store's keys and tenants; the store stays the caller's. */
   public static KeyAdmin open(FactumStore store) {
-    return new KeyAdmin(KeyRegistry.open(store, Clock.systemUTC()));
+    TenantRegistry tenants = TenantRegistry.open(store);
+    try {
+      return new KeyAdmin(KeyRegistry.open(store, Clock.systemUTC(), tenants::isLive), tenants);
+    } catch (RuntimeException e) {
+      tenants.close();
+      throw e;
+    }
   }
 
   /**
@@ -43,6 +51,27 @@ public final class KeyAdmin implements AutoCloseable {
       List<String> categories,
       Instant expiresAt,
       int ratePerSecond) {
+    return create(name, role, prefixes, categories, expiresAt, ratePerSecond, null);
+  }
+
+  /**
+   * As {@link #create(String, String, List, List, Instant, int)}, a key of {@code tenant} (null: of
+   * the root store).
+   *
+   * @throws InvalidArgumentException also when there is no such tenant
+   */
+  public String create(
+      String name,
+      String role,
+      List<String> prefixes,
+      List<String> categories,
+      Instant expiresAt,
+      int ratePerSecond,
+      String tenant) {
+    TenantRecord record = tenant == null ? null : tenants.get(tenant);
+    if (tenant != null && record == null) {
+      throw new InvalidArgumentException("no tenant named '" + tenant + "'");
+    }
     if (name == null || name.isBlank() || name.length() > 200) {
       throw new InvalidArgumentException("a key needs a name of 1 to 200 characters");
     }
@@ -56,6 +85,7 @@ public final class KeyAdmin implements AutoCloseable {
             new Scopes(prefixes, categories),
             expiresAt,
             ratePerSecond,
+            record,
             OFFLINE);
     return KeyJson.object(created.record(), created.key());
   }
@@ -83,5 +113,6 @@ public final class KeyAdmin implements AutoCloseable {
   @Override
   public void close() {
     keys.close();
+    tenants.close();
   }
 }

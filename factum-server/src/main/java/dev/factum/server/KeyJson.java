@@ -34,6 +34,11 @@ final class KeyJson {
     } else {
       json.writeNullField("ratePerSecond");
     }
+    if (key.tenant() == null) {
+      json.writeNullField("tenant");
+    } else {
+      json.writeStringField("tenant", key.tenant());
+    }
     json.writeStringField("createdBy", key.createdBy());
     instant(json, "createdAt", key.createdAt());
     instant(json, "revokedAt", key.revokedAt());

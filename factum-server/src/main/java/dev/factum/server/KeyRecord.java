@@ -16,12 +16,15 @@ import java.util.List;
  * One API key as the {@code $keys} stream records it, and the codec of that stream's events.
  *
  * <p>Event formats (data, JSON): {@value #CREATED} {@code {"id", "name", "role", "prefixes": [...],
- * "categories": [...], "expiresAt": ISO-8601 | null, "ratePerSecond", "secretHash", "createdBy"}};
- * {@value #REVOKED} {@code {"id", "revokedBy"}}. The secret itself is never in an event: {@code
- * secretHash} is SHA-256 of it ({@link ApiKeys}). Creation and revocation times are the events'
- * commit timestamps.
+ * "categories": [...], "expiresAt": ISO-8601 | null, "ratePerSecond", "secretHash", "createdBy",
+ * "tenant"?, "tenantId"?}} (a key of the root store has neither); {@value #REVOKED} {@code {"id",
+ * "revokedBy"}}. The secret itself is never in an event: {@code secretHash} is SHA-256 of it
+ * ({@link ApiKeys}). Creation and revocation times are the events' commit timestamps.
  *
  * @param revokedAt null while the key is valid
+ * @param tenant the tenant the key acts on, null for the root store
+ * @param tenantId the id of that tenant's incarnation ({@link TenantRecord#id}): a key made for a
+ *     tenant that was deleted is never valid for a new tenant of the same name
  */
 record KeyRecord(
     String id,
@@ -33,7 +36,9 @@ record KeyRecord(
     String secretHash,
     String createdBy,
     Instant createdAt,
-    Instant revokedAt) {
+    Instant revokedAt,
+    String tenant,
+    String tenantId) {
   static final String CREATED = "$key-created";
   static final String REVOKED = "$key-revoked";
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -43,12 +48,23 @@ record KeyRecord(
   }
 
   Principal principal() {
-    return new Principal(id, name, role, scopes, ratePerSecond);
+    return new Principal(id, name, role, scopes, ratePerSecond, tenant);
   }
 
   KeyRecord revoked(Instant at) {
     return new KeyRecord(
-        id, name, role, scopes, expiresAt, ratePerSecond, secretHash, createdBy, createdAt, at);
+        id,
+        name,
+        role,
+        scopes,
+        expiresAt,
+        ratePerSecond,
+        secretHash,
+        createdBy,
+        createdAt,
+        at,
+        tenant,
+        tenantId);
   }
 
   EventData createdEvent() {
@@ -68,6 +84,10 @@ record KeyRecord(
     json.put("ratePerSecond", ratePerSecond);
     json.put("secretHash", secretHash);
     json.put("createdBy", createdBy);
+    if (tenant != null) {
+      json.put("tenant", tenant);
+      json.put("tenantId", tenantId);
+    }
     return EventData.json(CREATED, bytes(json));
   }
 
@@ -108,7 +128,9 @@ record KeyRecord(
         json.path("secretHash").asText(),
         json.path("createdBy").asText(),
         event.timestamp(),
-        null);
+        null,
+        json.path("tenant").isTextual() ? json.get("tenant").asText() : null,
+        json.path("tenantId").isTextual() ? json.get("tenantId").asText() : null);
   }
 
   private static List<String> strings(JsonNode array) {

@@ -35,23 +35,31 @@ import java.util.function.Consumer;
  * when the subscription delivers it; applying is idempotent); every change is written together with
  * its audit record in one atomic system append, so neither exists without the other. All failures
  * of authentication look the same to the caller: missing, malformed, unknown, wrong secret, revoked
- * and expired keys all get one message.
+ * and expired keys all get one message, and so does a key of a tenant that does not exist (any
+ * more, or in the key's incarnation): the tenant check is part of authentication.
  */
 final class KeyRegistry implements AutoCloseable {
   static final String AUDIT_TYPE = "$admin-action";
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String DENIED = "a valid API key is required";
 
+  /** Whether a key's tenant (name and incarnation id) exists now. */
+  interface TenantCheck {
+    boolean live(String tenant, String tenantId);
+  }
+
   private final FactumStore store;
   private final Clock clock;
+  private final TenantCheck tenants;
   private final Map<String, KeyRecord> keys = new ConcurrentHashMap<>();
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private volatile Consumer<String> revocationListener = id -> {};
   private final Subscription subscription;
 
-  private KeyRegistry(FactumStore store, Clock clock) {
+  private KeyRegistry(FactumStore store, Clock clock, TenantCheck tenants) {
     this.store = store;
     this.clock = clock;
+    this.tenants = tenants;
     this.subscription =
         store.subscribe(
             new SubscriptionRequest(SystemStreams.KEYS, LogFilter.none(), 0),
@@ -75,7 +83,14 @@ final class KeyRegistry implements AutoCloseable {
 
   /** Reads every key of the store and follows {@code $keys} from then on. */
   static KeyRegistry open(FactumStore store, Clock clock) {
-    KeyRegistry registry = new KeyRegistry(store, clock);
+    return open(store, clock, (tenant, id) -> false);
+  }
+
+  /**
+   * As {@link #open(FactumStore, Clock)}, honouring keys of the tenants {@code tenants} says live.
+   */
+  static KeyRegistry open(FactumStore store, Clock clock, TenantCheck tenants) {
+    KeyRegistry registry = new KeyRegistry(store, clock, tenants);
     try {
       if (!registry.caughtUp.await(60, TimeUnit.SECONDS)) {
         registry.close();
@@ -141,12 +156,15 @@ final class KeyRegistry implements AutoCloseable {
       throw new UnauthorizedException(DENIED);
     }
     KeyRecord key = keys.get(parsed.id());
-    if (key == null
-        || !ApiKeys.matches(parsed.secret(), key.secretHash())
-        || !key.validAt(clock.instant())) {
+    if (key == null || !ApiKeys.matches(parsed.secret(), key.secretHash()) || !valid(key)) {
       throw new UnauthorizedException(DENIED);
     }
     return key.principal();
+  }
+
+  private boolean valid(KeyRecord key) {
+    return key.validAt(clock.instant())
+        && (key.tenant() == null || tenants.live(key.tenant(), key.tenantId()));
   }
 
   /**
@@ -155,7 +173,7 @@ final class KeyRegistry implements AutoCloseable {
    */
   boolean isValid(String keyId) {
     KeyRecord key = keys.get(keyId);
-    return key == null ? Principal.OPEN.keyId().equals(keyId) : key.validAt(clock.instant());
+    return key == null ? Principal.OPEN.keyId().equals(keyId) : valid(key);
   }
 
   /** A key just created: its record, and the key string, to be shown once. */
@@ -163,6 +181,18 @@ final class KeyRegistry implements AutoCloseable {
 
   Created create(
       String name, Role role, Scopes scopes, Instant expiresAt, int ratePerSecond, Principal by) {
+    return create(name, role, scopes, expiresAt, ratePerSecond, null, by);
+  }
+
+  /** A key of {@code tenant} (null: of the root store). */
+  Created create(
+      String name,
+      Role role,
+      Scopes scopes,
+      Instant expiresAt,
+      int ratePerSecond,
+      TenantRecord tenant,
+      Principal by) {
     ApiKeys.Generated generated = ApiKeys.generate();
     KeyRecord key =
         new KeyRecord(
@@ -175,10 +205,15 @@ final class KeyRegistry implements AutoCloseable {
             generated.secretHash(),
             by.keyId(),
             clock.instant(),
-            null);
+            null,
+            tenant == null ? null : tenant.name(),
+            tenant == null ? null : tenant.id());
     ObjectNode audit = audit("key-created", key.id(), by);
     audit.put("keyName", name);
     audit.put("role", role.id());
+    if (tenant != null) {
+      audit.put("tenant", tenant.name());
+    }
     write(key.createdEvent(), audit);
     keys.putIfAbsent(key.id(), key);
     return new Created(keys.get(key.id()), generated.key());
@@ -190,18 +225,58 @@ final class KeyRegistry implements AutoCloseable {
     if (key == null || key.revokedAt() != null) {
       return key;
     }
-    write(KeyRecord.revokedEvent(id, by.keyId()), audit("key-revoked", id, by));
+    ObjectNode audit = audit("key-revoked", id, by);
+    if (key.tenant() != null) {
+      audit.put("tenant", key.tenant());
+    }
+    write(KeyRecord.revokedEvent(id, by.keyId()), audit);
     revokeLocally(id, null);
     return keys.get(id);
   }
 
+  /**
+   * The revocations of every key of {@code tenant} not yet revoked, to be written with its
+   * deletion; {@link #revokedWithTenant} then applies them here.
+   */
+  List<AppendRequest> revocationsOf(TenantRecord tenant, Principal by) {
+    return ofTenant(tenant).stream()
+        .filter(key -> key.revokedAt() == null)
+        .map(
+            key ->
+                AppendRequest.of(
+                    SystemStreams.KEYS,
+                    ExpectedRevision.any(),
+                    KeyRecord.revokedEvent(key.id(), by.keyId())))
+        .toList();
+  }
+
+  /** Applies the revocations {@link #revocationsOf} gave, once they are written. */
+  void revokedWithTenant(TenantRecord tenant) {
+    ofTenant(tenant).forEach(key -> revokeLocally(key.id(), null));
+  }
+
+  private List<KeyRecord> ofTenant(TenantRecord tenant) {
+    return keys.values().stream()
+        .filter(key -> tenant.name().equals(key.tenant()) && tenant.id().equals(key.tenantId()))
+        .toList();
+  }
+
   private static ObjectNode audit(String action, String keyId, Principal by) {
+    ObjectNode audit = auditOf(action, by);
+    audit.put("keyId", keyId);
+    return audit;
+  }
+
+  /** An audit record's start: the action and who did it (with the actor's tenant, if any). */
+  static ObjectNode auditOf(String action, Principal by) {
     ObjectNode audit = MAPPER.createObjectNode();
     audit.put("action", action);
-    audit.put("keyId", keyId);
     ObjectNode actor = audit.putObject("by");
     actor.put("keyId", by.keyId());
     actor.put("name", by.name());
+    if (by.tenant() != null) {
+      actor.put("tenant", by.tenant());
+    }
     return audit;
   }
 
@@ -213,6 +288,11 @@ final class KeyRegistry implements AutoCloseable {
                 SystemStreams.AUDIT,
                 ExpectedRevision.any(),
                 EventData.json(AUDIT_TYPE, KeyRecord.bytes(audit)))));
+  }
+
+  /** The key of this id, valid or not, or null. */
+  KeyRecord get(String id) {
+    return keys.get(id);
   }
 
   /** Every key, valid or not, oldest first. */

@@ -256,6 +256,20 @@ final class Metrics implements AutoCloseable {
         .increment();
   }
 
+  /**
+   * The tenants: how many exist ({@code factum_tenants}) and how many of their stores this server
+   * has open ({@code factum_tenant_stores_open}). Counts only: no tenant name is a label, so a
+   * scrape tells nothing of who the tenants are; the other gauges are the root store's.
+   */
+  void tenants(TenantStores tenants) {
+    Gauge.builder("factum.tenants", tenants, t -> t.registry().size())
+        .description("Tenants that exist.")
+        .register(registry);
+    Gauge.builder("factum.tenant.stores.open", tenants, TenantStores::openStores)
+        .description("Tenants' stores this server has open.")
+        .register(registry);
+  }
+
   void sseOpened() {
     sseSessions.incrementAndGet();
   }

@@ -49,6 +49,10 @@ enum Route {
   ADMIN_CREATE_KEY("POST", "/admin/keys", Permission.ADMIN),
   ADMIN_REVOKE_KEY("DELETE", "/admin/keys/{id}", Permission.ADMIN),
   ADMIN_AUDIT("GET", "/admin/audit", Permission.ADMIN, "from", "limit"),
+  ADMIN_TENANTS("GET", "/admin/tenants", Permission.ADMIN),
+  ADMIN_CREATE_TENANT("POST", "/admin/tenants", Permission.ADMIN),
+  ADMIN_TENANT("GET", "/admin/tenants/{name}", Permission.ADMIN),
+  ADMIN_DELETE_TENANT("DELETE", "/admin/tenants/{name}", Permission.ADMIN),
   LIVE("GET", "/health/live", Permission.PUBLIC),
   READY("GET", "/health/ready", Permission.PUBLIC),
   METRICS("GET", "/metrics", Permission.PUBLIC),
@@ -129,6 +133,9 @@ enum Route {
     }
     if (first.equals("admin") && size == 3 && segments.get(1).equals("keys")) {
       return "/admin/keys/{id}";
+    }
+    if (first.equals("admin") && size == 3 && segments.get(1).equals("tenants")) {
+      return "/admin/tenants/{name}";
     }
     String joined = "/" + String.join("/", segments);
     for (Route route : values()) {

@@ -101,7 +101,8 @@ class AuthHttpTest {
             .template
             .replace("{stream}", "order-1")
             .replace("{id}", "0000000000000000")
-            .replace("{group}", "g");
+            .replace("{group}", "g")
+            .replace("{name}", "t");
     return route == Route.DELETE_STREAM ? path + "?expectedRevision=any" : path;
   }
 

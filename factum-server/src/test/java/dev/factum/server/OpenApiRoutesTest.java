@@ -151,7 +151,8 @@ class OpenApiRoutesTest {
                 .template
                 .replace("{stream}", "probe-1")
                 .replace("{id}", "0000000000000000")
-                .replace("{group}", "probe");
+                .replace("{group}", "probe")
+                .replace("{name}", "probe");
         HttpRequest.Builder request =
             HttpRequest.newBuilder(
                 server.uri(path + (route == Route.DELETE_STREAM ? "?expectedRevision=any" : "")));
@@ -176,6 +177,8 @@ class OpenApiRoutesTest {
           String code = answer.json().get("code").asText();
           if (route.template.startsWith("/groups/")) {
             assertThat(code).as(route.toString()).isEqualTo("group-not-found");
+          } else if (route.template.startsWith("/admin/tenants/")) {
+            assertThat(code).as(route.toString()).isEqualTo("tenant-not-found");
           } else if (route == Route.ADMIN_REVOKE_KEY) {
             assertThat(answer.json().get("detail").asText()).isEqualTo("no such key");
           } else {

@@ -42,6 +42,9 @@ public enum ProblemCode {
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The content type is not supported"),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "The method is not allowed on this resource"),
   NOT_FOUND("not-found", 404, "No such resource"),
+  TENANT_NOT_FOUND("tenant-not-found", 404, "The tenant does not exist"),
+  TENANT_EXISTS("tenant-exists", 409, "A tenant of that name exists already"),
+  TENANTS_NOT_CONFIGURED("tenants-not-configured", 409, "This server has no storage for tenants"),
   INTERNAL_ERROR("internal-error", 500, "The server failed");
 
   private final String id;

@@ -1,6 +1,7 @@
 package dev.factum.storage.postgres;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,15 +14,24 @@ import org.postgresql.PGNotification;
  * Learns of commits made by any server and passes the newest position on, so that subscribers on
  * this server see events written through another one promptly.
  *
- * <p>Design note: every commit runs {@code pg_notify(CHANNEL, last_position)} inside its
- * transaction; PostgreSQL delivers it only if and after the commit succeeds. This thread LISTENs on
- * its own connection. Notifications can be lost (the connection breaks, the server restarts), so
- * whenever none arrives for one poll interval it also reads {@code factum_log.last_position}
- * itself: polling is the fallback that bounds the delay even when notifications fail. A broken
- * connection is replaced after a pause; the positions passed on never decrease.
+ * <p>Design note: every commit runs {@code pg_notify(channel, last_position)} (one channel per
+ * schema, {@link #CHANNEL_SQL}) inside its transaction; PostgreSQL delivers it only if and after
+ * the commit succeeds. This thread LISTENs on its own connection. Notifications can be lost (the
+ * connection breaks, the server restarts), so whenever none arrives for one poll interval it also
+ * reads {@code factum_log.last_position} itself: polling is the fallback that bounds the delay even
+ * when notifications fail. A broken connection is replaced after a pause; the positions passed on
+ * never decrease.
  */
 final class CommitWatcher implements AutoCloseable {
-  static final String CHANNEL = "factum_commits";
+  /**
+   * The channel of the schema the connection works in, as SQL: {@code factum_commits} for {@code
+   * public} (so servers of every version agree), {@code <schema>_commits} for any other. One
+   * channel per schema: the commits of one store (a tenant's schema) never wake the watchers of
+   * another, and a position of one log is never taken for a position of another.
+   */
+  static final String CHANNEL_SQL =
+      "(CASE current_schema() WHEN 'public' THEN 'factum_commits'"
+          + " ELSE current_schema() || '_commits' END)";
 
   private final Supplier<Connection> connector;
   private final long pollMillis;
@@ -49,7 +59,12 @@ final class CommitWatcher implements AutoCloseable {
         if (connection == null) {
           connection = connector.get();
           try (Statement listen = connection.createStatement()) {
-            listen.execute("LISTEN " + CHANNEL);
+            String channel;
+            try (ResultSet rs = listen.executeQuery("SELECT " + CHANNEL_SQL)) {
+              rs.next();
+              channel = rs.getString(1);
+            }
+            listen.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
           }
           offer(PgQueries.lastPosition(connection)); // anything committed while not listening
         }

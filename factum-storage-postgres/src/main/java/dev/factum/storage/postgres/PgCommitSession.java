@@ -71,9 +71,9 @@ final class PgCommitSession implements CommitSession {
           + " advanced AS (UPDATE factum_log SET last_position = ?, generation = generation + 1,"
           + " last_timestamp_micros = greatest(last_timestamp_micros, ?) RETURNING generation,"
           + " last_position)"
-          + " SELECT generation, pg_notify('"
-          + CommitWatcher.CHANNEL
-          + "', last_position::text) FROM advanced";
+          + " SELECT generation, pg_notify("
+          + CommitWatcher.CHANNEL_SQL
+          + ", last_position::text) FROM advanced";
 
   /** Deletes go first, so a key deleted and written anew in one batch starts again at 1. */
   private static final String DELETE_RECORDS =

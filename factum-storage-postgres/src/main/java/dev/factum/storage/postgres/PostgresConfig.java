@@ -13,9 +13,18 @@ import java.time.Duration;
  * @param poolSize connections for readers (the writer and the commit watcher have one each)
  * @param pollInterval how often the commit watcher asks for the newest position when no
  *     notification arrives (the fallback for a lost LISTEN connection)
+ * @param schema the schema the store lives in (pgjdbc's {@code currentSchema}), null for the
+ *     connection's default ({@code public}); a tenant's store has its own ({@code
+ *     PostgresEventStore.tenants}). At most 55 characters of {@code [a-z0-9_]}, starting with a
+ *     letter or {@code _}, so its commit channel {@code <schema>_commits} is a valid identifier.
  */
 public record PostgresConfig(
-    String jdbcUrl, String user, String password, int poolSize, Duration pollInterval) {
+    String jdbcUrl,
+    String user,
+    String password,
+    int poolSize,
+    Duration pollInterval,
+    String schema) {
 
   public static final int DEFAULT_POOL_SIZE = 16;
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
@@ -35,6 +44,15 @@ public record PostgresConfig(
     if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
       throw new InvalidArgumentException("the poll interval must be positive");
     }
+    if (schema != null && !schema.matches("[a-z_][a-z0-9_]{0,54}")) {
+      throw new InvalidArgumentException(
+          "a schema name is 1 to 55 characters of a-z, 0-9 and _, not starting with a digit");
+    }
+  }
+
+  public PostgresConfig(
+      String jdbcUrl, String user, String password, int poolSize, Duration pollInterval) {
+    this(jdbcUrl, user, password, poolSize, pollInterval, null);
   }
 
   public static PostgresConfig of(String jdbcUrl, String user, String password) {
@@ -42,16 +60,21 @@ public record PostgresConfig(
   }
 
   public PostgresConfig withPoolSize(int size) {
-    return new PostgresConfig(jdbcUrl, user, password, size, pollInterval);
+    return new PostgresConfig(jdbcUrl, user, password, size, pollInterval, schema);
   }
 
   public PostgresConfig withPollInterval(Duration interval) {
-    return new PostgresConfig(jdbcUrl, user, password, poolSize, interval);
+    return new PostgresConfig(jdbcUrl, user, password, poolSize, interval, schema);
+  }
+
+  /** The same database, the store in {@code schema} (which must exist: see {@link #schema}). */
+  public PostgresConfig withSchema(String schema) {
+    return new PostgresConfig(jdbcUrl, user, password, poolSize, pollInterval, schema);
   }
 
   /** The URL with the password left out, for messages. */
   @Override
   public String toString() {
-    return jdbcUrl + " as " + user;
+    return jdbcUrl + (schema == null ? "" : " schema " + schema) + " as " + user;
   }
 }

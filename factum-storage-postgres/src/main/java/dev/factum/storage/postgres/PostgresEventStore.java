@@ -2,6 +2,7 @@ package dev.factum.storage.postgres;
 
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
+import dev.factum.engine.TenantStorage;
 
 /** Opens a Factum store on PostgreSQL; many processes may open the same database at once. */
 public final class PostgresEventStore {
@@ -9,6 +10,14 @@ public final class PostgresEventStore {
 
   public static FactumStore open(PostgresConfig config) {
     return open(config, StoreOptions.DEFAULT);
+  }
+
+  /**
+   * The tenants of the store {@code config} names: one schema each in the same database (see {@code
+   * PostgresTenantStorage}); the root store stays in {@code config}'s own schema.
+   */
+  public static TenantStorage tenants(PostgresConfig config) {
+    return new PostgresTenantStorage(config);
   }
 
   public static FactumStore open(PostgresConfig config, StoreOptions options) {

@@ -86,6 +86,9 @@ public final class PostgresStorage implements SharedStorage {
     properties.setProperty("reWriteBatchedInserts", "true");
     properties.setProperty("tcpKeepAlive", "true");
     properties.setProperty("connectTimeout", "10");
+    if (config.schema() != null) {
+      properties.setProperty("currentSchema", config.schema());
+    }
     // Never acknowledge an append before its commit record is on disk, whatever the server says.
     // A server that stalls or vanishes while holding the commit lock must not block every other
     // server: PostgreSQL ends a transaction left idle that long (its batch then fails, with an

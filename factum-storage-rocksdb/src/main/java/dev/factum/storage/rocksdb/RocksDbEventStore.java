@@ -2,6 +2,7 @@ package dev.factum.storage.rocksdb;
 
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
+import dev.factum.engine.TenantStorage;
 import java.nio.file.Path;
 
 /** Opens an embedded Factum store on RocksDB: the one-line entry point for Java programs. */
@@ -16,4 +17,16 @@ public final class RocksDbEventStore {
   public static FactumStore open(Path directory, StoreOptions options, RocksDbConfig config) {
     return FactumStore.open(RocksDbStorage.open(directory, config), options);
   }
+
+  /**
+   * The tenants of the store in {@code directory}: one data directory each under {@code
+   * directory/tenants/}, with {@link #TENANT_CONFIG} (smaller caches than a root store's, since a
+   * server may hold many).
+   */
+  public static TenantStorage tenants(Path directory) {
+    return new RocksDbTenantStorage(directory, StoreOptions.DEFAULT, TENANT_CONFIG);
+  }
+
+  /** What each tenant's RocksDB gets: a 32 MiB block cache and 16 MiB memtables. */
+  public static final RocksDbConfig TENANT_CONFIG = new RocksDbConfig(32L << 20, 16L << 20);
 }

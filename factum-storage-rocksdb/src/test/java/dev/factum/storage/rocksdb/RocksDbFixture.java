@@ -18,6 +18,10 @@ final class RocksDbFixture implements StoreFixture {
     this.directory = Files.createTempDirectory("factum-tck-");
   }
 
+  Path directory() {
+    return directory;
+  }
+
   @Override
   public FactumStore open(StoreOptions options) {
     return RocksDbEventStore.open(directory, options, SMALL);

@@ -1,0 +1,161 @@
+package dev.factum.server;
+
+import dev.factum.api.AppendRequest;
+import dev.factum.api.UnauthorizedException;
+import dev.factum.engine.FactumStore;
+import dev.factum.engine.TenantStorage;
+import dev.factum.wire.ProblemCode;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The store each principal acts on, and the life of tenants' stores: the root store for principals
+ * without a tenant; for a tenant's, that tenant's own store, opened on first use and cached.
+ *
+ * <p>What must stay true: a principal of tenant T is only ever handed T's store (its current
+ * incarnation), never the root store or another's; a tenant's store is created before its creation
+ * is written (a failed write deletes it again) and closed when its deletion is applied, here or
+ * through another server; only the server that deleted a tenant removes its data, after the
+ * deletion (with the revocation of its keys) is durable; every cached store is closed with the
+ * server. Without a {@link TenantStorage} (a server started without one) tenants cannot be created:
+ * {@code tenants-not-configured}.
+ */
+final class TenantStores implements AutoCloseable {
+  private final FactumStore root;
+  private final TenantStorage storage;
+  private final TenantRegistry registry;
+  private final KeyRegistry keys;
+  private final Clock clock;
+  private final Map<String, FactumStore> open = new ConcurrentHashMap<>();
+
+  TenantStores(
+      FactumStore root,
+      TenantStorage storage,
+      TenantRegistry registry,
+      KeyRegistry keys,
+      Clock clock) {
+    this.root = root;
+    this.storage = storage;
+    this.registry = registry;
+    this.keys = keys;
+    this.clock = clock;
+    registry.onDeleted(tenant -> evict(tenant.location()));
+  }
+
+  TenantRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * The store {@code principal} acts on. A tenant's key was checked live when it authenticated;
+   * should its tenant be deleted meanwhile, the store opened for it is closed again at once.
+   */
+  FactumStore storeOf(Principal principal) {
+    if (principal.root()) {
+      return root;
+    }
+    TenantRecord tenant = registry.get(principal.tenant());
+    if (tenant == null || storage == null) {
+      throw new UnauthorizedException("a valid API key is required");
+    }
+    FactumStore store = open.computeIfAbsent(tenant.location(), storage::open);
+    if (!registry.isLive(tenant.name(), tenant.id())) {
+      evict(tenant.location());
+    }
+    return store;
+  }
+
+  /**
+   * Creates a tenant: its empty store first, then its record.
+   *
+   * @throws HttpProblem {@code invalid-request} for a bad name, {@code tenant-exists}, or {@code
+   *     tenants-not-configured}
+   */
+  TenantRecord create(String name, Principal by) {
+    if (!TenantRecord.validName(name)) {
+      throw HttpProblem.badRequest(
+          "a tenant name is 1 to 30 characters of a-z, 0-9 and -, starting and ending with a"
+              + " letter or digit");
+    }
+    requireStorage();
+    if (registry.get(name) != null) {
+      throw exists(name);
+    }
+    TenantRecord tenant = TenantRecord.fresh(name, by.keyId(), clock.instant());
+    FactumStore store = storage.create(tenant.location());
+    boolean created = false;
+    try {
+      created = registry.create(tenant, by);
+    } finally {
+      if (!created) {
+        store.close();
+        storage.delete(tenant.location());
+      }
+    }
+    if (!created) {
+      throw exists(name);
+    }
+    open.put(tenant.location(), store);
+    return registry.get(name);
+  }
+
+  /**
+   * Deletes a tenant: its deletion and the revocation of its keys in one write, then its store is
+   * closed and its data removed.
+   *
+   * @throws HttpProblem {@code tenant-not-found}
+   */
+  TenantRecord delete(String name, Principal by) {
+    TenantRecord tenant = registry.get(name);
+    if (tenant == null) {
+      throw notFound();
+    }
+    List<AppendRequest> revocations = keys.revocationsOf(tenant, by);
+    if (!registry.delete(tenant, by, revocations)) {
+      throw notFound();
+    }
+    keys.revokedWithTenant(tenant);
+    evict(tenant.location());
+    if (storage != null) {
+      storage.delete(tenant.location());
+    }
+    return tenant;
+  }
+
+  private void requireStorage() {
+    if (storage == null) {
+      throw new HttpProblem(
+          ProblemCode.TENANTS_NOT_CONFIGURED,
+          "this server was started without tenant storage, so it cannot create tenants");
+    }
+  }
+
+  static HttpProblem notFound() {
+    return new HttpProblem(ProblemCode.TENANT_NOT_FOUND, "no such tenant");
+  }
+
+  private static HttpProblem exists(String name) {
+    return new HttpProblem(ProblemCode.TENANT_EXISTS, "a tenant named '" + name + "' exists");
+  }
+
+  private void evict(String location) {
+    FactumStore store = open.remove(location);
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  /** How many tenants' stores this server has open now. */
+  int openStores() {
+    return open.size();
+  }
+
+  @Override
+  public void close() {
+    for (String location : List.copyOf(open.keySet())) {
+      evict(location);
+    }
+  }
+}
