@@ -1,0 +1,287 @@
+package dev.factum.webhooks;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.api.GroupExistsException;
+import dev.factum.api.GroupNotFoundException;
+import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.RecordConflictException;
+import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.groups.GroupDefinition;
+import dev.factum.api.groups.GroupSettings;
+import dev.factum.engine.FactumStore;
+import dev.factum.engine.RecordWrite;
+import dev.factum.engine.spi.StoreRecord;
+import dev.factum.wire.WireJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The webhooks of one store: each one a store record (namespace {@value #NAMESPACE}, key = its
+ * name, value = its URL, batch size, timeout, pause flag and signing secret) plus a consumer group
+ * {@code $webhook-<name>} holding its source, start, retries, checkpoint and parked events, and one
+ * {@link WebhookRunner} while the store is open.
+ *
+ * <p>Design note: the consumer group is the whole delivery state (checkpoint, in flight, retries,
+ * parked events), so a webhook's progress survives restarts and kill -9 exactly as a group's does,
+ * and its parked events are listed, replayed and skipped with the group operations. The record
+ * exists so that the signing secret and the HTTP settings live durably beside it.
+ *
+ * <p>What must stay true: the record is written first and compare-and-set (two administrators
+ * cannot both create a name), the group second; a record without its group (a crash between the
+ * two) gets its group at the next start. A webhook's runner is stopped before its group and record
+ * are deleted.
+ */
+public final class Webhooks implements AutoCloseable {
+  /** The store-record namespace of webhook definitions. */
+  public static final String NAMESPACE = "webhooks";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final FactumStore store;
+  private final ConsumerGroups groups;
+  private final Clock clock;
+  private final Map<String, WebhookRunner> runners = new LinkedHashMap<>();
+  private boolean closed;
+
+  private Webhooks(FactumStore store, Clock clock) {
+    this.store = store;
+    this.groups = store.consumerGroups();
+    this.clock = clock;
+  }
+
+  /** A new webhook and its signing secret, which is shown here once. */
+  public record Created(WebhookStatus status, String secret) {}
+
+  /** Starts every webhook defined in {@code store}. */
+  public static Webhooks start(FactumStore store) {
+    return start(store, Clock.systemUTC());
+  }
+
+  static Webhooks start(FactumStore store, Clock clock) {
+    Webhooks webhooks = new Webhooks(store, clock);
+    for (StoreRecord record : store.records().list(NAMESPACE)) {
+      Stored stored = Stored.decode(record.key(), record.value());
+      GroupDefinition group;
+      try {
+        group = webhooks.groups.status(WebhookDefinition.GROUP_PREFIX + record.key()).definition();
+      } catch (GroupNotFoundException e) {
+        continue; // created in part: its create failed before the group (see create)
+      }
+      webhooks.launch(stored.definition(group), stored.secret());
+    }
+    return webhooks;
+  }
+
+  /** Defines a webhook, creates its group and starts it (paused, if the definition says so). */
+  public synchronized Created create(WebhookDefinition definition) {
+    checkOpen();
+    String secret = "whsec_" + HexFormat.of().formatHex(randomBytes());
+    Stored stored = Stored.of(definition, secret);
+    try {
+      store
+          .records()
+          .write(
+              List.of(
+                  RecordWrite.put(
+                      NAMESPACE, definition.name(), stored.encode(), RecordWrite.ABSENT)));
+    } catch (RecordConflictException e) {
+      throw new RecordConflictException("a webhook named '" + definition.name() + "' exists", e);
+    }
+    try {
+      groups.create(
+          GroupDefinition.of(definition.group(), definition.source())
+              .startingAt(definition.start())
+              .with(settings(definition)));
+    } catch (GroupExistsException e) {
+      // left by a webhook of this name whose delete did not finish: start over
+      groups.delete(definition.group());
+      groups.create(
+          GroupDefinition.of(definition.group(), definition.source())
+              .startingAt(definition.start())
+              .with(settings(definition)));
+    }
+    return new Created(launch(definition, secret).status(), secret);
+  }
+
+  /** Every webhook, in name order. */
+  public synchronized List<WebhookStatus> list() {
+    checkOpen();
+    List<WebhookStatus> statuses = new ArrayList<>();
+    for (StoreRecord record : store.records().list(NAMESPACE)) {
+      WebhookRunner runner = runners.get(record.key());
+      if (runner != null) {
+        statuses.add(runner.status());
+      }
+    }
+    return statuses;
+  }
+
+  public synchronized WebhookStatus status(String name) {
+    return runner(name).status();
+  }
+
+  /** Stops forwarding after the request under way; durable (a restart stays paused). */
+  public synchronized WebhookStatus pause(String name) {
+    return setPaused(name, true);
+  }
+
+  public synchronized WebhookStatus resume(String name) {
+    return setPaused(name, false);
+  }
+
+  /** Stops the webhook and deletes it with its group (checkpoint and parked events). */
+  public synchronized void delete(String name) throws InterruptedException {
+    WebhookRunner runner = runner(name);
+    runner.stop();
+    runners.remove(name);
+    try {
+      groups.delete(WebhookDefinition.GROUP_PREFIX + name);
+    } catch (GroupNotFoundException e) {
+      // already gone
+    }
+    store.records().write(List.of(RecordWrite.delete(NAMESPACE, name, RecordWrite.ANY)));
+  }
+
+  /** Stops every runner (the definitions stay). */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    boolean interrupted = false;
+    for (WebhookRunner runner : runners.values()) {
+      try {
+        runner.stop();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    runners.clear();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private WebhookStatus setPaused(String name, boolean paused) {
+    WebhookRunner runner = runner(name);
+    StoreRecord record = store.records().read(NAMESPACE, name);
+    if (record == null) {
+      throw new InvalidArgumentException("no webhook named '" + name + "'");
+    }
+    Stored changed = Stored.decode(name, record.value()).withPaused(paused);
+    store
+        .records()
+        .write(List.of(RecordWrite.put(NAMESPACE, name, changed.encode(), record.version())));
+    WebhookDefinition definition = runner.status().definition().withPaused(paused);
+    runner.update(definition);
+    return runner.status();
+  }
+
+  private static GroupSettings settings(WebhookDefinition definition) {
+    return GroupSettings.DEFAULT
+        .withMaxInFlight(definition.maxBatch())
+        .withAckTimeout(WebhookRunner.ackTimeout(definition.timeout()))
+        .withRetries(definition.maxRetries(), definition.backoff());
+  }
+
+  private WebhookRunner runner(String name) {
+    checkOpen();
+    WebhookRunner runner = runners.get(name);
+    if (runner == null) {
+      throw new InvalidArgumentException("no webhook named '" + name + "'");
+    }
+    return runner;
+  }
+
+  private WebhookRunner launch(WebhookDefinition definition, String secret) {
+    WebhookRunner runner =
+        new WebhookRunner(groups, definition, secret.getBytes(StandardCharsets.US_ASCII), clock);
+    runners.put(definition.name(), runner);
+    runner.start();
+    return runner;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the webhooks are closed");
+    }
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return bytes;
+  }
+
+  /** What the record holds; the rest of a definition is its group's. */
+  private record Stored(
+      String name, URI url, int maxBatch, Duration timeout, boolean paused, String secret) {
+    static Stored of(WebhookDefinition definition, String secret) {
+      return new Stored(
+          definition.name(),
+          definition.url(),
+          definition.maxBatch(),
+          definition.timeout(),
+          definition.paused(),
+          secret);
+    }
+
+    Stored withPaused(boolean newPaused) {
+      return new Stored(name, url, maxBatch, timeout, newPaused, secret);
+    }
+
+    WebhookDefinition definition(GroupDefinition group) {
+      return new WebhookDefinition(
+          name,
+          url,
+          group.source(),
+          group.start(),
+          maxBatch,
+          timeout,
+          group.settings().maxRetries(),
+          group.settings().retryBackoff(),
+          paused);
+    }
+
+    byte[] encode() {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (JsonGenerator json = WireJson.factory().createGenerator(out)) {
+        json.writeStartObject();
+        json.writeStringField("url", url.toString());
+        json.writeNumberField("maxBatch", maxBatch);
+        json.writeNumberField("timeoutMillis", timeout.toMillis());
+        json.writeBooleanField("paused", paused);
+        json.writeStringField("secret", secret);
+        json.writeEndObject();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return out.toByteArray();
+    }
+
+    static Stored decode(String name, byte[] bytes) {
+      try {
+        JsonNode root = WireJson.mapper().readTree(bytes);
+        return new Stored(
+            name,
+            URI.create(root.path("url").asText()),
+            root.path("maxBatch").asInt(),
+            Duration.ofMillis(root.path("timeoutMillis").asLong()),
+            root.path("paused").asBoolean(),
+            root.path("secret").asText());
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IllegalStateException("the stored webhook '" + name + "' is damaged", e);
+      }
+    }
+  }
+}
