@@ -6,6 +6,7 @@ import dev.factum.api.ErrorCode;
 import dev.factum.api.FactumException;
 import dev.factum.api.ForbiddenException;
 import dev.factum.engine.FactumStore;
+import dev.factum.webhooks.Webhooks;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -43,7 +44,8 @@ final class ApiHandler implements HttpHandler {
         config,
         metrics,
         keys,
-        new TenantStores(store, null, TenantRegistry.none(), keys, Clock.systemUTC()));
+        new TenantStores(store, null, TenantRegistry.none(), keys, Clock.systemUTC()),
+        Webhooks.start(store));
   }
 
   ApiHandler(
@@ -51,7 +53,8 @@ final class ApiHandler implements HttpHandler {
       ServerConfig config,
       Metrics metrics,
       KeyRegistry keys,
-      TenantStores tenants) {
+      TenantStores tenants,
+      Webhooks webhooks) {
     this.metrics = metrics;
     this.keys = keys;
     this.tenants = tenants;
@@ -67,6 +70,7 @@ final class ApiHandler implements HttpHandler {
             new SubscriptionResource(config, metrics, lifecycle),
             new AdminResource(keys, tenants.registry(), config),
             new TenantResource(tenants, keys, config),
+            new WebhookResource(webhooks, config),
             new DcbResource(config, metrics),
             new GroupResource(config, wire, metrics),
             new ServiceResource(store, metrics, lifecycle));

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.TenantStorage;
+import dev.factum.webhooks.Webhooks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -53,6 +54,7 @@ public final class FactumServer implements AutoCloseable {
   private final KeyRegistry keys;
   private final TenantRegistry tenantRegistry;
   private final TenantStores tenants;
+  private final Webhooks webhooks;
 
   private FactumServer(
       HttpServer http,
@@ -62,7 +64,9 @@ public final class FactumServer implements AutoCloseable {
       ServerConfig config,
       KeyRegistry keys,
       TenantRegistry tenantRegistry,
-      TenantStores tenants) {
+      TenantStores tenants,
+      Webhooks webhooks) {
+    this.webhooks = webhooks;
     this.keys = keys;
     this.tenantRegistry = tenantRegistry;
     this.tenants = tenants;
@@ -158,13 +162,15 @@ public final class FactumServer implements AutoCloseable {
       if (config.tls() != null) {
         metrics.tlsCertificate(config.tls());
       }
-      ApiHandler handler = new ApiHandler(store, config, metrics, keys, stores);
+      Webhooks webhooks = Webhooks.start(store);
+      metrics.webhooks(webhooks);
+      ApiHandler handler = new ApiHandler(store, config, metrics, keys, stores, webhooks);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", handler);
       http.start();
       return new FactumServer(
-          http, executor, handler, metrics, config, keys, tenantRegistry, stores);
+          http, executor, handler, metrics, config, keys, tenantRegistry, stores, webhooks);
     }
 
     /** Releases the port if {@link #serve} was never called. */
@@ -203,6 +209,7 @@ public final class FactumServer implements AutoCloseable {
     handler.lifecycle().awaitIdle(config.shutdownGrace());
     http.stop(0);
     executor.shutdownNow();
+    webhooks.close();
     keys.close();
     tenantRegistry.close();
     tenants.close();

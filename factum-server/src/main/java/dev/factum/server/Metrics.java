@@ -4,6 +4,8 @@ import dev.factum.api.FactumException;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.spi.StorageGauge;
+import dev.factum.webhooks.WebhookStatus;
+import dev.factum.webhooks.Webhooks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -88,6 +90,14 @@ final class Metrics implements AutoCloseable {
   /** Written only: keeps the objects the group gauges read (weakly) reachable between scrapes. */
   @SuppressWarnings("UnusedVariable")
   private volatile List<GroupStatus> lastGroups = List.of();
+
+  private Webhooks webhooks;
+  private MultiGauge webhookDelivered;
+  private MultiGauge webhookFailures;
+
+  /** As {@link #lastGroups}, for the webhook gauges. */
+  @SuppressWarnings("UnusedVariable")
+  private volatile List<WebhookStatus> lastWebhooks = List.of();
 
   Metrics(FactumStore store) {
     this.store = store;
@@ -270,6 +280,24 @@ final class Metrics implements AutoCloseable {
         .register(registry);
   }
 
+  /**
+   * Per webhook ({@code webhook} label: names an administrator chose, like group names): events the
+   * receiver acknowledged and requests that failed since this server started it. Its lag and parked
+   * events are its group's ({@code factum_group_*{group="$webhook-<name>"}}).
+   */
+  void webhooks(Webhooks all) {
+    this.webhooks = all;
+    webhookDelivered =
+        MultiGauge.builder("factum.webhook.delivered")
+            .description("Events a webhook's receiver acknowledged since this server started it.")
+            .baseUnit("events")
+            .register(registry);
+    webhookFailures =
+        MultiGauge.builder("factum.webhook.failed.requests")
+            .description("Requests of a webhook that failed (status, timeout, connection).")
+            .register(registry);
+  }
+
   void sseOpened() {
     sseSessions.incrementAndGet();
   }
@@ -281,6 +309,7 @@ final class Metrics implements AutoCloseable {
   /** Every metric in the Prometheus text format (version 0.0.4). */
   String render() {
     refreshGroups();
+    refreshWebhooks();
     return registry.scrape();
   }
 
@@ -309,6 +338,28 @@ final class Metrics implements AutoCloseable {
       gauge.getValue().register(rows, true);
     }
     lastGroups = groups; // the gauges read these weakly: keep them until the next scrape
+  }
+
+  private void refreshWebhooks() {
+    if (webhooks == null) {
+      return;
+    }
+    List<WebhookStatus> statuses;
+    try {
+      statuses = webhooks.list();
+    } catch (FactumException | IllegalStateException closed) {
+      statuses = List.of();
+    }
+    List<MultiGauge.Row<?>> delivered = new ArrayList<>();
+    List<MultiGauge.Row<?>> failures = new ArrayList<>();
+    for (WebhookStatus status : statuses) {
+      Tags tags = Tags.of("webhook", status.definition().name());
+      delivered.add(MultiGauge.Row.of(tags, status, WebhookStatus::delivered));
+      failures.add(MultiGauge.Row.of(tags, status, WebhookStatus::failedRequests));
+    }
+    webhookDelivered.register(delivered, true);
+    webhookFailures.register(failures, true);
+    lastWebhooks = statuses;
   }
 
   @Override

@@ -53,6 +53,12 @@ enum Route {
   ADMIN_CREATE_TENANT("POST", "/admin/tenants", Permission.ADMIN),
   ADMIN_TENANT("GET", "/admin/tenants/{name}", Permission.ADMIN),
   ADMIN_DELETE_TENANT("DELETE", "/admin/tenants/{name}", Permission.ADMIN),
+  ADMIN_WEBHOOKS("GET", "/admin/webhooks", Permission.ADMIN),
+  ADMIN_CREATE_WEBHOOK("POST", "/admin/webhooks", Permission.ADMIN),
+  ADMIN_WEBHOOK("GET", "/admin/webhooks/{name}", Permission.ADMIN),
+  ADMIN_DELETE_WEBHOOK("DELETE", "/admin/webhooks/{name}", Permission.ADMIN),
+  ADMIN_PAUSE_WEBHOOK("POST", "/admin/webhooks/{name}/pause", Permission.ADMIN),
+  ADMIN_RESUME_WEBHOOK("POST", "/admin/webhooks/{name}/resume", Permission.ADMIN),
   LIVE("GET", "/health/live", Permission.PUBLIC),
   READY("GET", "/health/ready", Permission.PUBLIC),
   METRICS("GET", "/metrics", Permission.PUBLIC),
@@ -136,6 +142,15 @@ enum Route {
     }
     if (first.equals("admin") && size == 3 && segments.get(1).equals("tenants")) {
       return "/admin/tenants/{name}";
+    }
+    if (first.equals("admin") && size == 3 && segments.get(1).equals("webhooks")) {
+      return "/admin/webhooks/{name}";
+    }
+    if (first.equals("admin")
+        && size == 4
+        && segments.get(1).equals("webhooks")
+        && (segments.get(3).equals("pause") || segments.get(3).equals("resume"))) {
+      return "/admin/webhooks/{name}/" + segments.get(3);
     }
     String joined = "/" + String.join("/", segments);
     for (Route route : values()) {

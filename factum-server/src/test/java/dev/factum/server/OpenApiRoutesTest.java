@@ -179,6 +179,8 @@ class OpenApiRoutesTest {
             assertThat(code).as(route.toString()).isEqualTo("group-not-found");
           } else if (route.template.startsWith("/admin/tenants/")) {
             assertThat(code).as(route.toString()).isEqualTo("tenant-not-found");
+          } else if (route.template.startsWith("/admin/webhooks/")) {
+            assertThat(code).as(route.toString()).isEqualTo("webhook-not-found");
           } else if (route == Route.ADMIN_REVOKE_KEY) {
             assertThat(answer.json().get("detail").asText()).isEqualTo("no such key");
           } else {

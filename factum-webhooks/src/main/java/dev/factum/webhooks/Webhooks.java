@@ -128,6 +128,11 @@ public final class Webhooks implements AutoCloseable {
     return statuses;
   }
 
+  /** Whether a webhook of that name runs here. */
+  public synchronized boolean exists(String name) {
+    return runners.containsKey(name);
+  }
+
   public synchronized WebhookStatus status(String name) {
     return runner(name).status();
   }

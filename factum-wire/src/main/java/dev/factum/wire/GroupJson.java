@@ -246,7 +246,8 @@ public final class GroupJson {
     }
   }
 
-  private static void writeSource(JsonGenerator json, GroupSource source) throws IOException {
+  /** A source as one object: {@code {}} for the whole log, else its one member. */
+  public static void writeSource(JsonGenerator json, GroupSource source) throws IOException {
     json.writeStartObject();
     LogFilter filter = source.filter();
     if (source.isStream()) {
