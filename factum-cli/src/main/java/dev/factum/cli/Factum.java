@@ -39,7 +39,8 @@ public final class Factum {
             new VerifyCommand(),
             new KeysCommand(),
             new TenantsCommand(),
-            new GroupsCommand())) {
+            new GroupsCommand(),
+            new WebhooksCommand())) {
       commands.put(
           command.getClass().getSimpleName().replace("Command", "").toLowerCase(Locale.ROOT),
           command);

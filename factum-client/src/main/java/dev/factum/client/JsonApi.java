@@ -80,6 +80,41 @@ public final class JsonApi {
         null);
   }
 
+  /** {@code GET /admin/webhooks}: the root store's webhooks, as sent. */
+  public byte[] webhooks() {
+    return client.callForBytes("list the webhooks", "/admin/webhooks", null);
+  }
+
+  /** {@code GET /admin/webhooks/{name}}: one webhook's definition and state, as sent. */
+  public byte[] webhook(String name) {
+    return client.callForBytes("show webhook " + name, webhookPath(name), null);
+  }
+
+  /** {@code POST /admin/webhooks} with {@code body} (a definition); the answer holds the secret. */
+  public byte[] createWebhook(byte[] body) {
+    return client.callForBytes("create a webhook", false, "POST", "/admin/webhooks", body, null);
+  }
+
+  /** {@code POST /admin/webhooks/{name}/pause} ({@code pause}) or {@code .../resume}. */
+  public byte[] setWebhookPaused(String name, boolean paused) {
+    String action = paused ? "pause" : "resume";
+    return client.callForBytes(
+        action + " webhook " + name, false, "POST", webhookPath(name) + "/" + action, null, null);
+  }
+
+  /** {@code DELETE /admin/webhooks/{name}}: deletes a webhook with its consumer group. */
+  public byte[] deleteWebhook(String name) {
+    return client.callForBytes(
+        "delete webhook " + name, false, "DELETE", webhookPath(name), null, null);
+  }
+
+  private static String webhookPath(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new InvalidArgumentException("a webhook name is missing");
+    }
+    return "/admin/webhooks/" + Urls.encode(name);
+  }
+
   /** {@code POST /admin/keys} with {@code body} (a key's settings), the answer as sent. */
   public byte[] createKey(byte[] body) {
     return client.callForBytes("create an API key", false, "POST", "/admin/keys", body, null);

@@ -113,6 +113,8 @@ final class ProblemMapper {
               TENANT_NOT_FOUND,
               TENANT_EXISTS,
               TENANTS_NOT_CONFIGURED,
+              WEBHOOK_NOT_FOUND,
+              WEBHOOK_EXISTS,
               INTERNAL_ERROR ->
               new UnexpectedResponseException(
                   status, "the server answered " + status + " " + code + ": " + detail, cause);

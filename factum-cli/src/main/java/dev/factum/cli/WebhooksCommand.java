@@ -1,0 +1,143 @@
+package dev.factum.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.factum.client.JsonApi;
+import dev.factum.wire.WireJson;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code factum webhooks create|list|show|pause|resume|delete}: the root store's webhooks through a
+ * running server's {@code /admin/webhooks} (docs/WEBHOOKS.md). {@code create} builds the definition
+ * from flags and prints the answer, which holds the signing secret (shown only then).
+ */
+final class WebhooksCommand implements Factum.Command {
+  private static final Set<String> ACTIONS =
+      Set.of("create", "list", "show", "pause", "resume", "delete");
+
+  @Override
+  public String summary() {
+    return "create, list, show, pause, resume or delete webhooks on a running server";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        Usage: factum webhooks create NAME --target URL [--category C]... [--type T]... [--tag T]...
+                                    [--stream S] [--start beginning|end|POSITION] [--max-batch N]
+                                    [--timeout-ms N] [--retries N] [--backoff-ms N] [--paused]
+               factum webhooks list
+               factum webhooks show|pause|resume|delete NAME
+             each with  --url URL [--api-key KEY]  (a running server; an admin key without a tenant)
+
+        A webhook POSTs the events of its source (the whole log, one stream, or categories, types
+        or tags) to --target in signed batches, in per-stream order, retrying and parking through
+        its consumer group $webhook-NAME (see factum groups parked|replay|skip). create prints the
+        signing secret once: keep it for the receiver (docs/WEBHOOKS.md shows how to verify).
+
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+  }
+
+  @Override
+  public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+    Args args =
+        new Args(
+            argv,
+            1,
+            Set.of(
+                "url",
+                "api-key",
+                "cacert",
+                "target",
+                "category",
+                "type",
+                "tag",
+                "stream",
+                "start",
+                "max-batch",
+                "timeout-ms",
+                "retries",
+                "backoff-ms"),
+            Set.of("paused"),
+            Set.of("category", "type", "tag"));
+    if (args.positional().isEmpty() || !ACTIONS.contains(args.positional().getFirst())) {
+      throw new Args.UsageException("give create, list, show, pause, resume or delete");
+    }
+    String action = args.positional().getFirst();
+    int expected = action.equals("list") ? 1 : 2;
+    if (args.positional().size() != expected) {
+      throw new Args.UsageException(
+          action.equals("list") ? "unexpected argument" : "give exactly one webhook NAME");
+    }
+    ObjectMapper json = WireJson.mapper();
+    try (Remote remote = new Remote(args)) {
+      String name = expected == 2 ? args.positional().get(1) : null;
+      byte[] answer =
+          switch (action) {
+            case "create" -> {
+              byte[] body = json.writeValueAsBytes(definition(json, name, args));
+              yield remote.json(api -> api.createWebhook(body));
+            }
+            case "list" -> remote.json(JsonApi::webhooks);
+            case "show" -> remote.json(api -> api.webhook(name));
+            case "pause" -> remote.json(api -> api.setWebhookPaused(name, true));
+            case "resume" -> remote.json(api -> api.setWebhookPaused(name, false));
+            default -> remote.json(api -> api.deleteWebhook(name));
+          };
+      out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(answer)));
+    }
+    return 0;
+  }
+
+  private static ObjectNode definition(ObjectMapper json, String name, Args args) {
+    String target = args.get("target");
+    if (target == null) {
+      throw new Args.UsageException("create needs --target URL");
+    }
+    ObjectNode body = json.createObjectNode();
+    body.put("name", name);
+    body.put("url", target);
+    ObjectNode source = body.putObject("source");
+    int kinds = 0;
+    for (String kind : List.of("category", "type", "tag")) {
+      List<String> values = args.all(kind);
+      if (!values.isEmpty()) {
+        kinds++;
+        values.forEach(source.putArray(kind)::add);
+      }
+    }
+    if (args.get("stream") != null) {
+      kinds++;
+      source.put("stream", args.get("stream"));
+    }
+    if (kinds > 1) {
+      throw new Args.UsageException("give one of --stream, --category, --type or --tag");
+    }
+    String start = args.get("start");
+    if (start != null) {
+      if (start.equals("beginning") || start.equals("end")) {
+        body.put("start", start);
+      } else {
+        body.put("start", args.number("start", 0, 0, Long.MAX_VALUE - 1));
+      }
+    }
+    putNumber(body, args, "max-batch", "maxBatch");
+    putNumber(body, args, "timeout-ms", "timeoutMillis");
+    putNumber(body, args, "retries", "maxRetries");
+    putNumber(body, args, "backoff-ms", "backoffMillis");
+    if (args.flag("paused")) {
+      body.put("paused", true);
+    }
+    return body;
+  }
+
+  /** The server checks the ranges; here only that it is a whole number. */
+  private static void putNumber(ObjectNode body, Args args, String option, String field) {
+    if (args.get(option) != null) {
+      body.put(field, args.number(option, 0, 0, Long.MAX_VALUE));
+    }
+  }
+}
