@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -30,13 +31,14 @@ final class ImportCommand implements Factum.Command {
 
   @Override
   public String summary() {
-    return "append the events of an NDJSON export";
+    return "append the events of an NDJSON export, or of a Kafka topic";
   }
 
   @Override
   public String usage() {
     return """
         Usage: factum import FILE [--checkpoint FILE] [--url URL]
+               factum import --from-kafka ...   (below)
 
         Replays FILE (as written by 'factum export') into the server: every event at exactly its
         revision with its id and timestamp, and every deletion as the delete it records. The
@@ -46,11 +48,17 @@ final class ImportCommand implements Factum.Command {
           --checkpoint FILE   where progress is kept (default FILE.checkpoint); rerun to resume
           --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
           --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)
+
+        """
+        + KafkaImportCommand.USAGE;
   }
 
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+    if (Arrays.asList(argv).contains("--from-kafka")) {
+      return KafkaImportCommand.run(argv, out, err);
+    }
     Args args = new Args(argv, 1, Set.of("checkpoint", "url", "cacert", "api-key"), Set.of());
     if (args.positional().size() != 1) {
       throw new Args.UsageException("give exactly one FILE");

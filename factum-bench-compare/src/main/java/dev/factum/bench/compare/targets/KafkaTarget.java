@@ -1,8 +1,8 @@
 package dev.factum.bench.compare.targets;
 
-import dev.factum.bench.compare.peers.KafkaBroker;
 import dev.factum.bench.load.BenchTarget;
 import dev.factum.bench.load.Progress;
+import dev.factum.kafka.testing.LocalKafka;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,11 +56,11 @@ public final class KafkaTarget implements BenchTarget {
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(10);
 
-  private final KafkaBroker broker;
+  private final LocalKafka broker;
   private final boolean flushPerWrite;
   private final Admin admin;
 
-  private KafkaTarget(KafkaBroker broker, boolean flushPerWrite) {
+  private KafkaTarget(LocalKafka broker, boolean flushPerWrite) {
     this.broker = broker;
     this.flushPerWrite = flushPerWrite;
     this.admin = Admin.create(broker.adminProperties());
@@ -68,7 +68,11 @@ public final class KafkaTarget implements BenchTarget {
 
   public static KafkaTarget start(Path directory, boolean flushPerWrite, Progress progress)
       throws Exception {
-    return new KafkaTarget(KafkaBroker.start(directory, flushPerWrite, progress), flushPerWrite);
+    LocalKafka broker = LocalKafka.start(directory, flushPerWrite);
+    progress.say(
+        "Kafka broker up at %s (pid %d%s)",
+        broker.bootstrap(), broker.pid(), flushPerWrite ? ", flush per write" : "");
+    return new KafkaTarget(broker, flushPerWrite);
   }
 
   /** The version of the Kafka client jar (the broker's is the same, see the broker module). */
