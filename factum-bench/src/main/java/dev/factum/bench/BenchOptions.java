@@ -27,6 +27,7 @@ import java.util.Set;
  * @param tls whether the HTTP workloads run over HTTPS (a throw-away certificate made by openssl)
  * @param dcbEvents events preloaded for the {@code dcb} workload
  * @param groupEvents events the {@code groups} workload's group passes consume
+ * @param rounds how many times each side of an interleaved comparison is measured
  * @param smoke tiny sizes and short windows, to check that everything works
  * @param arguments the command line as given, for the report
  */
@@ -44,6 +45,7 @@ public record BenchOptions(
     boolean tls,
     long dcbEvents,
     long groupEvents,
+    int rounds,
     boolean smoke,
     List<String> arguments) {
 
@@ -72,6 +74,9 @@ public record BenchOptions(
         --dcb-events N      events preloaded for dcb, a multiple of 100 (default 1000000)
         --group-events N    events the groups catch-up consumes, a multiple of 100
                             (default 1000000)
+        --rounds N          rounds of the windowed comparisons (http-auth, dcb, the groups
+                            ack-append): each side measured N times, A, B, A, B, ...
+                            (default 2; smoke 1)
         --results PATH      where to write the Markdown report (default bench-results)
         --smoke             tiny sizes and ~1 s windows: checks that everything works
         --help              this text
@@ -96,6 +101,7 @@ public record BenchOptions(
     boolean tls = false;
     Long dcbEvents = null;
     Long groupEvents = null;
+    Integer rounds = null;
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     while (!rest.isEmpty()) {
       String option = rest.removeFirst();
@@ -110,6 +116,7 @@ public record BenchOptions(
         case "--tls" -> tls = true;
         case "--dcb-events" -> dcbEvents = parseEvents(option, value(option, rest));
         case "--group-events" -> groupEvents = parseEvents(option, value(option, rest));
+        case "--rounds" -> rounds = parseRounds(value(option, rest));
         default -> throw new IllegalArgumentException("unknown option '" + option + "'");
       }
     }
@@ -134,6 +141,7 @@ public record BenchOptions(
         tls,
         dcbEvents != null ? dcbEvents : smoke ? SMOKE_DCB_EVENTS : DEFAULT_DCB_EVENTS,
         groupEvents != null ? groupEvents : smoke ? SMOKE_GROUP_EVENTS : DEFAULT_GROUP_EVENTS,
+        rounds != null ? rounds : smoke ? 1 : 2,
         smoke,
         Arrays.asList(args));
   }
@@ -150,9 +158,17 @@ public record BenchOptions(
     return smoke ? Duration.ofMillis(300) : window;
   }
 
-  /** How many times each side of an interleaved comparison is measured (A, B, A, B, ...). */
-  public int rounds() {
-    return smoke ? 1 : 2;
+  private static int parseRounds(String text) {
+    try {
+      int rounds = Integer.parseInt(text);
+      if (rounds >= 1 && rounds <= 100) {
+        return rounds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "--rounds must be a whole number from 1 to 100, was " + text);
   }
 
   /** The raw-disk baseline runs when asked for, and whenever appends need it for their ratios. */

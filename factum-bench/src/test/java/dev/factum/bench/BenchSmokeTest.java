@@ -169,6 +169,11 @@ class BenchSmokeTest {
     assertThat(BenchOptions.parse("--only", "catch-up").buildsLoadedStore()).isTrue();
     assertThat(BenchOptions.parse("--only", "http-sse").servesLoadedStore()).isTrue();
     assertThat(BenchOptions.parse("--only", "http-append").buildsLoadedStore()).isFalse();
+    assertThat(BenchOptions.parse("--rounds", "3").rounds()).isEqualTo(3);
+    assertThat(BenchOptions.parse("--smoke").rounds()).isEqualTo(1);
+    Assertions.assertThatThrownBy(() -> BenchOptions.parse("--rounds", "0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--rounds");
     assertThat(BenchOptions.parse().httpClient()).isEqualTo(HttpClientKind.RAW);
     assertThat(BenchOptions.parse("--http-client", "jdk").httpClient())
         .isEqualTo(HttpClientKind.JDK);

@@ -15,7 +15,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -27,7 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * (HTTPS, TLS 1.3, no auth).
  *
  * <p>What must stay true: the three servers serve the <em>same</em> store at the same time and the
- * modes take turns window by window (plain, auth, TLS, plain, auth, TLS, ...), so a machine shared
+ * modes take turns window by window (plain, auth, TLS, then auth, TLS, plain, ...: the order
+ * rotates each round, so no mode always runs first after the store's build), so a machine shared
  * with other work (its load moves over minutes) weighs on each mode alike; every figure is reported
  * as a ratio against the plain mode of the same run, summed over its rounds. Every request must be
  * answered 200 (a 401 would measure nothing), and every page is checked as in {@link
@@ -92,7 +96,8 @@ public final class SecurityCost {
         rigs.put(Mode.AUTH, HttpRig.start(store, client, false, authDirectory, progress));
         rigs.put(Mode.TLS, HttpRig.start(store, client, true, null, progress));
         for (int round = 1; round <= rounds; round++) {
-          for (Mode mode : Mode.values()) {
+          List<Mode> order = order(round);
+          for (Mode mode : order) {
             HttpRig rig = rigs.get(mode);
             ClosedLoop.Result result =
                 new ClosedLoop("auth-append-" + mode, WRITERS, warmUp, window)
@@ -111,7 +116,7 @@ public final class SecurityCost {
                 Fmt.rate(result.perSecond()),
                 Fmt.micros(result.summary().p99()));
           }
-          for (Mode mode : Mode.values()) {
+          for (Mode mode : order) {
             HttpRig rig = rigs.get(mode);
             ClosedLoop.Result result =
                 new ClosedLoop("auth-load-" + mode, LOADERS, warmUp, window)
@@ -141,6 +146,15 @@ public final class SecurityCost {
       DataDirectory.deleteTree(authDirectory);
     }
     return new Result(rounds, appends, loads);
+  }
+
+  /**
+   * The modes in the order of {@code round}: rotated by one each round, so none is always first.
+   */
+  static List<Mode> order(int round) {
+    List<Mode> order = new ArrayList<>(List.of(Mode.values()));
+    Collections.rotate(order, -((round - 1) % order.size()));
+    return order;
   }
 
   private static void append(HttpConnection connection, String[] streams, Payloads payloads)

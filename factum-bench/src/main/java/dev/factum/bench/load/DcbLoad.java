@@ -34,9 +34,10 @@ import java.util.concurrent.atomic.LongAdder;
  * condition is counted as a conflict (an answer, not an error) and the writer carries on.
  *
  * <p>What must stay true: both kinds run on the same store with the same writers and the same
- * random events, taking turns window by window (unconditional, conditional, unconditional, ...),
- * and are reported as a ratio of committed events per second; every read by tag is checked to
- * return only events that carry the tag.
+ * random events, taking turns window by window (unconditional, conditional, conditional,
+ * unconditional, ...: the side that goes first alternates by round), and are reported as a ratio of
+ * committed events per second; every read by tag is checked to return only events that carry the
+ * tag.
  */
 public final class DcbLoad {
   public static final int TYPES = 10;
@@ -104,37 +105,41 @@ public final class DcbLoad {
         WindowTotals conditional = new WindowTotals();
         LongAdder conflicts = new LongAdder();
         for (int round = 1; round <= rounds; round++) {
-          ClosedLoop.Result plain =
-              new ClosedLoop("dcb-plain-" + writers, writers, warmUp, window)
-                  .run(index -> () -> store.append(request(tags, payloads)), () -> {});
-          unconditional.add(plain);
-          long[] atStart = new long[1];
-          LongAdder windowConflicts = new LongAdder();
-          ClosedLoop.Result checked =
-              new ClosedLoop("dcb-conditional-" + writers, writers, warmUp, window)
-                  .run(
-                      index -> {
-                        int[] turn = {index};
-                        return () -> {
-                          if (!conditionalAppend(store, tags, payloads, turn[0]++)) {
-                            windowConflicts.increment();
-                          }
-                        };
-                      },
-                      () -> atStart[0] = windowConflicts.sum());
-          conditional.add(checked);
-          // Conflicts of the window only (the warm-up's are not counted): an operation that
-          // started in the window and ended after it counts, like its latency.
-          conflicts.add(windowConflicts.sum() - atStart[0]);
-          progress.say(
-              "dcb round %d, %d writers: unconditional %s events/s p99 %s µs,"
-                  + " conditional %s appends/s p99 %s µs",
-              round,
-              writers,
-              Fmt.rate(plain.perSecond()),
-              Fmt.micros(plain.summary().p99()),
-              Fmt.rate(checked.perSecond()),
-              Fmt.micros(checked.summary().p99()));
+          // The side that goes first alternates, so neither always follows the other.
+          for (boolean checkedSide :
+              round % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+            if (!checkedSide) {
+              ClosedLoop.Result plain =
+                  new ClosedLoop("dcb-plain-" + writers, writers, warmUp, window)
+                      .run(index -> () -> store.append(request(tags, payloads)), () -> {});
+              unconditional.add(plain);
+              progress.say(
+                  "dcb round %d, %d writers: unconditional %s events/s p99 %s µs",
+                  round, writers, Fmt.rate(plain.perSecond()), Fmt.micros(plain.summary().p99()));
+              continue;
+            }
+            long[] atStart = new long[1];
+            LongAdder windowConflicts = new LongAdder();
+            ClosedLoop.Result checked =
+                new ClosedLoop("dcb-conditional-" + writers, writers, warmUp, window)
+                    .run(
+                        index -> {
+                          int[] turn = {index};
+                          return () -> {
+                            if (!conditionalAppend(store, tags, payloads, turn[0]++)) {
+                              windowConflicts.increment();
+                            }
+                          };
+                        },
+                        () -> atStart[0] = windowConflicts.sum());
+            conditional.add(checked);
+            // Conflicts of the window only (the warm-up's are not counted): an operation that
+            // started in the window and ended after it counts, like its latency.
+            conflicts.add(windowConflicts.sum() - atStart[0]);
+            progress.say(
+                "dcb round %d, %d writers: conditional %s appends/s p99 %s µs",
+                round, writers, Fmt.rate(checked.perSecond()), Fmt.micros(checked.summary().p99()));
+          }
         }
         pairs.add(new Pair(writers, unconditional, conditional, conflicts.sum()));
       }

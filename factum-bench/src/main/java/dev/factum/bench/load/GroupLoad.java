@@ -16,6 +16,7 @@ import dev.factum.api.groups.GroupSettings;
 import dev.factum.api.groups.GroupSource;
 import dev.factum.api.groups.GroupStart;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.PipelineStats;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,8 @@ import org.HdrHistogram.Histogram;
  *   <li>Ack-append: {@link #ACK_THREADS} consumers of a group over category {@code work}, each
  *       writing one event per delivery with {@code appendAndAck} (the append and the ack in one
  *       commit), next to the same threads writing the same events with a plain {@code append};
- *       interleaved window by window.
+ *       interleaved window by window (the side that goes first alternates by round), with the
+ *       events per group commit of each side from {@code pipelineStats()}.
  * </ol>
  *
  * <p>What must stay true: every group pass must process every event of its source (the pass fails
@@ -91,7 +93,9 @@ public final class GroupLoad {
       Latency latency,
       int rounds,
       WindowTotals plainAppends,
-      WindowTotals ackAppends) {
+      WindowTotals ackAppends,
+      double plainEventsPerCommit,
+      double ackEventsPerCommit) {
     public Result {
       catchUps = List.copyOf(catchUps);
     }
@@ -146,36 +150,58 @@ public final class GroupLoad {
         held.add(new ArrayDeque<>());
       }
       LongAdder polling = new LongAdder();
+      PipelineStats stats = store.pipelineStats();
+      long[] plainBatches = new long[2]; // {commits, events} inside the windows
+      long[] ackBatches = new long[2];
       for (int round = 1; round <= rounds; round++) {
-        ClosedLoop.Result plainRound =
-            new ClosedLoop("plain-append", ACK_THREADS, warmUp, window)
-                .run(index -> () -> store.append(output(payloads)), () -> {});
-        plain.add(plainRound);
-        ClosedLoop.Result ackRound =
-            new ClosedLoop("ack-append", ACK_THREADS, warmUp, window)
-                .run(
-                    index -> {
-                      ArrayDeque<Delivery> mine = held.get(index);
-                      String consumer = "worker-" + index;
-                      return () -> ackAppend(groups, consumer, mine, output(payloads), polling);
-                    },
-                    () -> {});
-        acked.add(ackRound);
-        progress.say(
-            "groups round %d, %d threads: plain append %s/s p99 %s µs, ack-append %s/s p99 %s µs"
-                + " (polls so far: %s of the ack-append threads' time)",
-            round,
-            ACK_THREADS,
-            Fmt.rate(plainRound.perSecond()),
-            Fmt.micros(plainRound.summary().p99()),
-            Fmt.rate(ackRound.perSecond()),
-            Fmt.micros(ackRound.summary().p99()),
-            Fmt.seconds(polling.sum()));
+        // The side that goes first alternates, so neither always follows the other.
+        for (boolean ackSide :
+            round % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+          PipelineStats.Snapshot[] before = new PipelineStats.Snapshot[1];
+          ClosedLoop.Result result =
+              new ClosedLoop(ackSide ? "ack-append" : "plain-append", ACK_THREADS, warmUp, window)
+                  .run(
+                      index -> {
+                        if (!ackSide) {
+                          return () -> store.append(output(payloads));
+                        }
+                        ArrayDeque<Delivery> mine = held.get(index);
+                        String consumer = "worker-" + index;
+                        return () -> ackAppend(groups, consumer, mine, output(payloads), polling);
+                      },
+                      () -> before[0] = stats.snapshot());
+          PipelineStats.Snapshot after = stats.snapshot();
+          long[] batches = ackSide ? ackBatches : plainBatches;
+          batches[0] += after.batches() - before[0].batches();
+          batches[1] += after.events() - before[0].events();
+          (ackSide ? acked : plain).add(result);
+          progress.say(
+              "groups round %d, %d threads: %s %s/s p99 %s µs (ack-append polls so far: %s)",
+              round,
+              ACK_THREADS,
+              ackSide ? "ack-append" : "plain append",
+              Fmt.rate(result.perSecond()),
+              Fmt.micros(result.summary().p99()),
+              Fmt.seconds(polling.sum()));
+        }
       }
-      return new Result(events, build.streams(), catchUps, latency, rounds, plain, acked);
+      return new Result(
+          events,
+          build.streams(),
+          catchUps,
+          latency,
+          rounds,
+          plain,
+          acked,
+          perCommit(plainBatches),
+          perCommit(ackBatches));
     } finally {
       DataDirectory.deleteTree(directory);
     }
+  }
+
+  private static double perCommit(long[] batches) {
+    return batches[0] == 0 ? 0 : batches[1] / (double) batches[0];
   }
 
   /** A subscription to {@code category} from position 0, timed until its first catch-up. */
