@@ -25,6 +25,9 @@ import java.util.Set;
  * @param workloads the workloads to run
  * @param httpClient the HTTP client of the HTTP workloads
  * @param tls whether the HTTP workloads run over HTTPS (a throw-away certificate made by openssl)
+ * @param dcbEvents events preloaded for the {@code dcb} workload
+ * @param groupEvents events the {@code groups} workload's group passes consume
+ * @param rounds how many times each side of an interleaved comparison is measured
  * @param smoke tiny sizes and short windows, to check that everything works
  * @param arguments the command line as given, for the report
  */
@@ -40,11 +43,18 @@ public record BenchOptions(
     Set<Workload> workloads,
     HttpClientKind httpClient,
     boolean tls,
+    long dcbEvents,
+    long groupEvents,
+    int rounds,
     boolean smoke,
     List<String> arguments) {
 
   static final long DEFAULT_EVENTS = 10_000_000;
   static final long SMOKE_EVENTS = 20_000;
+  static final long DEFAULT_DCB_EVENTS = 1_000_000;
+  static final long SMOKE_DCB_EVENTS = 10_000;
+  static final long DEFAULT_GROUP_EVENTS = 1_000_000;
+  static final long SMOKE_GROUP_EVENTS = 5_000;
 
   /** Where reports go by default: bin/bench points it at the repository root. */
   public static final String RESULTS_PROPERTY = "factum.bench.results";
@@ -61,6 +71,12 @@ public record BenchOptions(
                             the default) or jdk (java.net.http.HttpClient, HTTP/1.1)
         --tls               the HTTP workloads over HTTPS (TLS 1.3, a self-signed certificate
                             made with openssl)
+        --dcb-events N      events preloaded for dcb, a multiple of 100 (default 1000000)
+        --group-events N    events the groups catch-up consumes, a multiple of 100
+                            (default 1000000)
+        --rounds N          rounds of the windowed comparisons (http-auth, dcb, the groups
+                            ack-append): each side measured N times, A, B, A, B, ...
+                            (default 2; smoke 1)
         --results PATH      where to write the Markdown report (default bench-results)
         --smoke             tiny sizes and ~1 s windows: checks that everything works
         --help              this text
@@ -83,6 +99,9 @@ public record BenchOptions(
     HttpClientKind httpClient = HttpClientKind.RAW;
     boolean smoke = false;
     boolean tls = false;
+    Long dcbEvents = null;
+    Long groupEvents = null;
+    Integer rounds = null;
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     while (!rest.isEmpty()) {
       String option = rest.removeFirst();
@@ -95,6 +114,9 @@ public record BenchOptions(
         case "--http-client" -> httpClient = HttpClientKind.byName(value(option, rest));
         case "--smoke" -> smoke = true;
         case "--tls" -> tls = true;
+        case "--dcb-events" -> dcbEvents = parseEvents(option, value(option, rest));
+        case "--group-events" -> groupEvents = parseEvents(option, value(option, rest));
+        case "--rounds" -> rounds = parseRounds(value(option, rest));
         default -> throw new IllegalArgumentException("unknown option '" + option + "'");
       }
     }
@@ -117,12 +139,36 @@ public record BenchOptions(
         workloads,
         httpClient,
         tls,
+        dcbEvents != null ? dcbEvents : smoke ? SMOKE_DCB_EVENTS : DEFAULT_DCB_EVENTS,
+        groupEvents != null ? groupEvents : smoke ? SMOKE_GROUP_EVENTS : DEFAULT_GROUP_EVENTS,
+        rounds != null ? rounds : smoke ? 1 : 2,
         smoke,
         Arrays.asList(args));
   }
 
   boolean runs(Workload workload) {
     return workloads.contains(workload);
+  }
+
+  /**
+   * The window of the interleaved comparisons (http-auth, dcb, groups): they measure many windows
+   * each, so a smoke run gives them a third of a second.
+   */
+  public Duration pairWindow() {
+    return smoke ? Duration.ofMillis(300) : window;
+  }
+
+  private static int parseRounds(String text) {
+    try {
+      int rounds = Integer.parseInt(text);
+      if (rounds >= 1 && rounds <= 100) {
+        return rounds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "--rounds must be a whole number from 1 to 100, was " + text);
   }
 
   /** The raw-disk baseline runs when asked for, and whenever appends need it for their ratios. */

@@ -2,10 +2,13 @@ package dev.factum.bench;
 
 import dev.factum.bench.http.HttpAppends;
 import dev.factum.bench.http.HttpStreamLoad;
+import dev.factum.bench.http.SecurityCost;
 import dev.factum.bench.http.SseCatchUp;
 import dev.factum.bench.http.SseLive;
+import dev.factum.bench.load.DcbLoad;
 import dev.factum.bench.load.DiskBaseline;
 import dev.factum.bench.load.DurableAppends;
+import dev.factum.bench.load.GroupLoad;
 import dev.factum.bench.load.LoadedStore;
 import dev.factum.bench.load.LogCatchUp;
 import dev.factum.bench.load.MachineFacts;
@@ -21,6 +24,7 @@ import java.util.List;
  * @param elapsedNanos the whole run, setup and teardown included
  * @param settle how the loaded store settled after its build (null when not built)
  * @param http the HTTP workloads' figures, each next to its in-process counterpart
+ * @param compared the interleaved comparisons (http-auth, dcb, groups); null when not run
  */
 public record BenchReport(
     BenchOptions options,
@@ -33,7 +37,18 @@ public record BenchReport(
     Quiesce.Outcome settle,
     List<StreamLoad.Result> streamLoads,
     LogCatchUp.Result catchUp,
-    HttpFigures http) {
+    HttpFigures http,
+    Compared compared) {
+
+  /**
+   * The interleaved comparisons, each against a baseline measured in the same run; a workload that
+   * was not selected is null.
+   */
+  public record Compared(
+      SecurityCost.Result security,
+      DcbLoad.Result dcb,
+      GroupLoad.Result groups,
+      String loadAverageAtEnd) {}
 
   /**
    * What the HTTP workloads measured; a workload that was not selected has an empty list or null.

@@ -3,12 +3,15 @@ package dev.factum.bench;
 import dev.factum.bench.http.HttpAppends;
 import dev.factum.bench.http.HttpRig;
 import dev.factum.bench.http.HttpStreamLoad;
+import dev.factum.bench.http.SecurityCost;
 import dev.factum.bench.http.SseCatchUp;
 import dev.factum.bench.http.SseLive;
 import dev.factum.bench.load.DataDirectory;
+import dev.factum.bench.load.DcbLoad;
 import dev.factum.bench.load.DiskBaseline;
 import dev.factum.bench.load.DurableAppends;
 import dev.factum.bench.load.Fmt;
+import dev.factum.bench.load.GroupLoad;
 import dev.factum.bench.load.LoadedStore;
 import dev.factum.bench.load.LogCatchUp;
 import dev.factum.bench.load.MachineFacts;
@@ -26,7 +29,8 @@ import java.util.List;
 /**
  * Runs the selected workloads in order (raw disk, durable appends, building the loaded store,
  * stream load, log catch-up, their HTTP counterparts on the same store, then HTTP appends and live
- * SSE delivery on fresh stores) in one fresh run directory, and gathers their figures.
+ * SSE delivery on fresh stores, then the interleaved comparisons (http-auth, dcb, groups) on stores
+ * of their own) in one fresh run directory, and gathers their figures.
  *
  * <p>What must stay true: the disk baseline is measured in the same run directory as the stores, so
  * it describes the same disk at the same time; the read workloads share one loaded store, which is
@@ -129,6 +133,43 @@ final class BenchRun {
                 options.window(),
                 progress);
       }
+      SecurityCost.Result security = null;
+      if (options.runs(Workload.HTTP_AUTH)) {
+        security =
+            SecurityCost.measure(
+                data.path(),
+                options.httpClient(),
+                options.rounds(),
+                options.smoke() ? 2_000 : 100_000,
+                options.warmUp(),
+                options.pairWindow(),
+                progress);
+      }
+      DcbLoad.Result dcb = null;
+      if (options.runs(Workload.DCB)) {
+        dcb =
+            DcbLoad.measure(
+                data.path(),
+                options.dcbEvents(),
+                options.smoke() ? 1_000 : 100_000,
+                options.rounds(),
+                options.warmUp(),
+                options.pairWindow(),
+                progress);
+      }
+      GroupLoad.Result groups = null;
+      if (options.runs(Workload.GROUPS)) {
+        groups =
+            GroupLoad.measure(
+                data.path(),
+                options.groupEvents(),
+                options.smoke() ? 20_000 : 200_000,
+                options.smoke() ? 200 : 1_000,
+                options.rounds(),
+                options.warmUp(),
+                options.pairWindow(),
+                progress);
+      }
       return new BenchReport(
           options,
           machine,
@@ -140,7 +181,10 @@ final class BenchRun {
           settle,
           loads,
           catchUp,
-          new BenchReport.HttpFigures(httpAppends, httpLoads, sseCatchUp, sseLive));
+          new BenchReport.HttpFigures(httpAppends, httpLoads, sseCatchUp, sseLive),
+          security == null && dcb == null && groups == null
+              ? null
+              : new BenchReport.Compared(security, dcb, groups, MachineFacts.loadAverage()));
     }
   }
 }

@@ -11,7 +11,10 @@ enum Workload {
   CATCH_UP("catch-up"),
   HTTP_APPEND("http-append"),
   HTTP_STREAM_LOAD("http-stream-load"),
-  HTTP_SSE("http-sse");
+  HTTP_SSE("http-sse"),
+  HTTP_AUTH("http-auth"),
+  DCB("dcb"),
+  GROUPS("groups");
 
   private final String cliName;
 

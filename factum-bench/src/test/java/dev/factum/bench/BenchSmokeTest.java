@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.factum.bench.http.HttpAppends;
 import dev.factum.bench.http.HttpClientKind;
 import dev.factum.bench.http.HttpStreamLoad;
+import dev.factum.bench.http.SecurityCost;
 import dev.factum.bench.http.SseCatchUp;
 import dev.factum.bench.http.SseLive;
+import dev.factum.bench.load.DcbLoad;
 import dev.factum.bench.load.DiskBaseline;
 import dev.factum.bench.load.DurableAppends;
+import dev.factum.bench.load.GroupLoad;
 import dev.factum.bench.load.LatencySummary;
 import dev.factum.bench.load.LogCatchUp;
 import dev.factum.bench.load.Progress;
 import dev.factum.bench.load.StreamLoad;
+import dev.factum.bench.load.WindowTotals;
 import dev.factum.bench.report.ReportFormatter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +107,41 @@ class BenchSmokeTest {
       assertThat(live.drainNanos()).isNotNegative();
     }
 
+    BenchReport.Compared compared = report.compared();
+    for (SecurityCost.Mode mode : SecurityCost.Mode.values()) {
+      assertSane(compared.security().appends().get(mode));
+      assertSane(compared.security().loads().get(mode));
+    }
+
+    DcbLoad.Result dcb = compared.dcb();
+    assertThat(dcb.preloaded()).isEqualTo(BenchOptions.SMOKE_DCB_EVENTS);
+    assertThat(dcb.pairs()).extracting(DcbLoad.Pair::writers).isEqualTo(DcbLoad.WRITERS);
+    for (DcbLoad.Pair pair : dcb.pairs()) {
+      assertSane(pair.unconditional());
+      assertSane(pair.conditional());
+      assertThat(pair.conflicts()).isBetween(0L, pair.conditional().operations());
+      assertThat(pair.conditionalCommittedPerSecond()).isPositive();
+    }
+    assertSane(dcb.reads().reads());
+    assertThat(dcb.reads().events()).as("reads by tag find events").isPositive();
+
+    GroupLoad.Result groups = compared.groups();
+    assertThat(groups.catchUps())
+        .extracting(GroupLoad.CatchUp::consumers)
+        .isEqualTo(GroupLoad.CONSUMERS);
+    for (GroupLoad.CatchUp pass : groups.catchUps()) {
+      assertThat(pass.subscription().events()).isEqualTo(BenchOptions.SMOKE_GROUP_EVENTS);
+      assertThat(pass.group().events()).isEqualTo(BenchOptions.SMOKE_GROUP_EVENTS);
+      assertThat(pass.deliveries()).isGreaterThanOrEqualTo(BenchOptions.SMOKE_GROUP_EVENTS);
+      assertThat(pass.group().eventsPerSecond()).isPositive();
+    }
+    assertThat(groups.latency().appended()).isPositive();
+    assertThat(groups.latency().group().count()).isEqualTo(groups.latency().appended());
+    assertThat(groups.latency().subscription().count()).isEqualTo(groups.latency().appended());
+    assertSane(groups.latency().group());
+    assertSane(groups.plainAppends());
+    assertSane(groups.ackAppends());
+
     String markdown = ReportFormatter.markdown(report);
     Path file = BenchMain.write(results, report, markdown);
     assertThat(Files.readString(file))
@@ -110,6 +149,8 @@ class BenchSmokeTest {
         .contains("## 3b. Stream load", "## 4. Global log catch-up", "## Targets")
         .contains("## 5a. Appends over HTTP", "## 5b. Stream load over HTTP")
         .contains("## 5c. Catch-up over Server-Sent Events", "## 5d. Live delivery")
+        .contains("## 6. What security costs over HTTP", "## 7. DCB: conditional appends")
+        .contains("## 8. Consumer groups", "Load average (1, 5, 15 min)")
         .doesNotContain("NaN");
     try (Stream<Path> left = Files.list(data)) {
       assertThat(left).as("the run directory is removed at the end").isEmpty();
@@ -128,12 +169,23 @@ class BenchSmokeTest {
     assertThat(BenchOptions.parse("--only", "catch-up").buildsLoadedStore()).isTrue();
     assertThat(BenchOptions.parse("--only", "http-sse").servesLoadedStore()).isTrue();
     assertThat(BenchOptions.parse("--only", "http-append").buildsLoadedStore()).isFalse();
+    assertThat(BenchOptions.parse("--rounds", "3").rounds()).isEqualTo(3);
+    assertThat(BenchOptions.parse("--smoke").rounds()).isEqualTo(1);
+    Assertions.assertThatThrownBy(() -> BenchOptions.parse("--rounds", "0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--rounds");
     assertThat(BenchOptions.parse().httpClient()).isEqualTo(HttpClientKind.RAW);
     assertThat(BenchOptions.parse("--http-client", "jdk").httpClient())
         .isEqualTo(HttpClientKind.JDK);
     Assertions.assertThatThrownBy(() -> BenchOptions.parse("--http-client", "curl"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("jdk or raw");
+  }
+
+  private static void assertSane(WindowTotals totals) {
+    assertThat(totals.operations()).isPositive();
+    assertThat(totals.perSecond()).isPositive();
+    assertSane(totals.summary());
   }
 
   private static void assertSane(LatencySummary latency) {

@@ -37,14 +37,25 @@ public enum HttpClientKind {
 
   /** As above; an {@code https://} base is reached through {@code tls} (null: plain HTTP). */
   public Connector connector(URI base, SSLContext tls) {
+    return connector(base, tls, null);
+  }
+
+  /**
+   * As above; with an API key, every request carries {@code Authorization: Bearer <apiKey>} (null:
+   * no header, for a server with auth off).
+   */
+  public Connector connector(URI base, SSLContext tls, String apiKey) {
     return switch (this) {
-      case JDK -> new JdkHttpConnector(base, tls);
+      case JDK -> new JdkHttpConnector(base, tls, apiKey);
       case RAW ->
           new Connector() {
             @Override
             public HttpConnection connect() {
               return new RawHttpConnection(
-                  base.getHost(), base.getPort(), tls == null ? null : tls.getSocketFactory());
+                  base.getHost(),
+                  base.getPort(),
+                  tls == null ? null : tls.getSocketFactory(),
+                  apiKey);
             }
 
             @Override

@@ -1,12 +1,16 @@
 package dev.factum.bench.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.factum.bench.load.Fmt;
 import dev.factum.bench.load.Progress;
 import dev.factum.engine.FactumStore;
+import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
+import dev.factum.server.KeyAdmin;
 import dev.factum.server.ServerConfig;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +27,7 @@ import java.util.List;
  * longer than a second is reported in the progress lines.
  */
 public final class HttpRig implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final FactumServer server;
   private final HttpClientKind.Connector connector;
   private final Progress progress;
@@ -42,16 +47,41 @@ public final class HttpRig implements AutoCloseable {
   /** As above; with {@code tls}, HTTPS with a throw-away certificate the client trusts. */
   public static HttpRig start(
       FactumStore store, HttpClientKind client, boolean tls, Progress progress) throws IOException {
+    return start(store, client, tls, null, progress);
+  }
+
+  /**
+   * As above; with {@code authDirectory} non-null, auth on (the first admin key is written there)
+   * and the client sends a writer key, made in the store before the server starts, on every request
+   * as {@code Authorization: Bearer}.
+   */
+  public static HttpRig start(
+      FactumStore store, HttpClientKind client, boolean tls, Path authDirectory, Progress progress)
+      throws IOException {
     BenchTls certificates = tls ? BenchTls.create() : null;
     ServerConfig config = ServerConfig.DEFAULT.withPort(0);
     if (certificates != null) {
       config = config.withTls(certificates.server());
     }
+    String apiKey = null;
+    if (authDirectory != null) {
+      apiKey = writerKey(store);
+      config = config.withAuth(AuthSettings.on(authDirectory.resolve("admin.key")));
+    }
     FactumServer server = FactumServer.start(store, config);
     return new HttpRig(
         server,
-        client.connector(server.uri(), certificates == null ? null : certificates.client()),
+        client.connector(server.uri(), certificates == null ? null : certificates.client(), apiKey),
         progress);
+  }
+
+  /** A new writer key (every stream), made offline in the store; returns the key string. */
+  private static String writerKey(FactumStore store) throws IOException {
+    String created;
+    try (KeyAdmin keys = KeyAdmin.open(store)) {
+      created = keys.create("bench-writer", "writer", List.of(), List.of(), null, 0);
+    }
+    return JSON.readTree(created).get("key").asText();
   }
 
   public URI uri() {

@@ -60,7 +60,7 @@ public final class HttpStreamLoad {
     return results;
   }
 
-  private static void load(HttpConnection connection, String[] names) throws IOException {
+  static void load(HttpConnection connection, String[] names) throws IOException {
     String stream = names[ThreadLocalRandom.current().nextInt(names.length)];
     String target = "/streams/" + stream + "?limit=" + LoadedStore.EVENTS_PER_STREAM;
     HttpReply reply = connection.send("GET", target, null).expect(200, "GET " + target);

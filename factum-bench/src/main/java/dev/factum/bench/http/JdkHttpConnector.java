@@ -16,9 +16,12 @@ import javax.net.ssl.SSLContext;
 final class JdkHttpConnector implements HttpClientKind.Connector {
   private final URI base;
   private final HttpClient client;
+  private final String authorization;
 
-  JdkHttpConnector(URI base, SSLContext tls) {
+  /** With a non-null {@code apiKey}, every request carries {@code Authorization: Bearer}. */
+  JdkHttpConnector(URI base, SSLContext tls, String apiKey) {
     this.base = base;
+    this.authorization = apiKey == null ? null : "Bearer " + apiKey;
     HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
     if (tls != null) {
       builder.sslContext(tls);
@@ -31,7 +34,7 @@ final class JdkHttpConnector implements HttpClientKind.Connector {
     return new HttpConnection() {
       @Override
       public HttpReply send(String method, String target, byte[] jsonBody) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(target));
+        HttpRequest.Builder request = authorized(HttpRequest.newBuilder(base.resolve(target)));
         if (jsonBody == null) {
           request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -47,7 +50,7 @@ final class JdkHttpConnector implements HttpClientKind.Connector {
       @Override
       public InputStream openEventStream(String target) throws IOException {
         HttpRequest request =
-            HttpRequest.newBuilder(base.resolve(target))
+            authorized(HttpRequest.newBuilder(base.resolve(target)))
                 .header("Accept", "text/event-stream")
                 .GET()
                 .build();
@@ -67,6 +70,10 @@ final class JdkHttpConnector implements HttpClientKind.Connector {
         // the shared client owns the sockets
       }
     };
+  }
+
+  private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    return authorization == null ? request : request.header("Authorization", authorization);
   }
 
   private <T> HttpResponse<T> call(HttpRequest request, HttpResponse.BodyHandler<T> handler)

@@ -42,12 +42,20 @@ final class RawHttpConnection implements HttpConnection {
   private InputStream in;
   private OutputStream out;
 
-  /** A connection that speaks TLS through {@code tls}, or plain HTTP when it is null. */
-  RawHttpConnection(String host, int port, SSLSocketFactory tls) {
+  /**
+   * A connection that speaks TLS through {@code tls}, or plain HTTP when it is null; a non-null
+   * {@code apiKey} goes on every request as {@code Authorization: Bearer} (written with the host
+   * header, so it costs the client nothing per request).
+   */
+  RawHttpConnection(String host, int port, SSLSocketFactory tls, String apiKey) {
     this.host = host;
     this.port = port;
     this.tls = tls;
-    this.hostHeader = ("Host: " + host + ":" + port + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    String headers = "Host: " + host + ":" + port + "\r\n";
+    if (apiKey != null) {
+      headers += "Authorization: Bearer " + apiKey + "\r\n";
+    }
+    this.hostHeader = headers.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** The parts of a response head the client acts on. */

@@ -42,7 +42,24 @@ public record MachineFacts(Map<String, String> facts) {
     facts.put("RocksDB", rocksDbVersion());
     facts.put("data directory", dataDirectory.toString());
     facts.put("disk", disk(dataDirectory));
+    facts.put("load average at start (1, 5, 15 min)", loadAverage());
     return new MachineFacts(Collections.unmodifiableMap(facts));
+  }
+
+  /**
+   * The 1, 5 and 15 minute load averages from {@code /proc/loadavg} (Linux), e.g. {@code 3.12 2.80
+   * 2.41}: on a shared machine, what the figures were measured under.
+   */
+  public static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      if (fields.length >= 3) {
+        return fields[0] + " " + fields[1] + " " + fields[2];
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or not readable
+    }
+    return "unknown";
   }
 
   private static String cpuModel() {

@@ -66,6 +66,7 @@ public final class ReportFormatter {
       catchUp(out, report);
     }
     HttpReportSections.render(out, report);
+    ComparedSections.render(out, report);
     targets(out, report);
     return out.toString();
   }

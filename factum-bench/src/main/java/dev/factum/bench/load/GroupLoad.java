@@ -1,0 +1,480 @@
+package dev.factum.bench.load;
+
+import dev.factum.api.AppendRequest;
+import dev.factum.api.AppendResult;
+import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
+import dev.factum.api.LogFilter;
+import dev.factum.api.RecordedEvent;
+import dev.factum.api.Subscription;
+import dev.factum.api.SubscriptionListener;
+import dev.factum.api.SubscriptionRequest;
+import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.groups.Delivery;
+import dev.factum.api.groups.GroupDefinition;
+import dev.factum.api.groups.GroupSettings;
+import dev.factum.api.groups.GroupSource;
+import dev.factum.api.groups.GroupStart;
+import dev.factum.engine.FactumStore;
+import dev.factum.engine.PipelineStats;
+import dev.factum.storage.rocksdb.RocksDbEventStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Consumer groups under load (workload {@code groups}, issue 12), embedded, on one store:
+ *
+ * <ol>
+ *   <li>Catch-up: the {@link LoadedStore} (streams of 100 events in category {@code load}; 10,000
+ *       streams in the full run) consumed by a group of 1, 4 and 16 consumers (poll up to 100, ack
+ *       each), each pass timed until {@code awaitProcessed} of the last event, next to a plain
+ *       subscription to the same category timed until caught up; they take turns (subscription,
+ *       group, subscription, group, ...), and each group pass is compared with the subscription
+ *       pass just before it.
+ *   <li>End-to-end latency: a steady, paced append load (one event per append) into category {@code
+ *       live}, consumed live by a group of 4 consumers and by a plain subscription at once; each
+ *       event carries the {@code System.nanoTime()} of its append, so latency is append start to
+ *       delivery, in this JVM.
+ *   <li>Ack-append: {@link #ACK_THREADS} consumers of a group over category {@code work}, each
+ *       writing one event per delivery with {@code appendAndAck} (the append and the ack in one
+ *       commit), next to the same threads writing the same events with a plain {@code append};
+ *       interleaved window by window (the side that goes first alternates by round), with the
+ *       events per group commit of each side from {@code pipelineStats()}.
+ * </ol>
+ *
+ * <p>What must stay true: every group pass must process every event of its source (the pass fails
+ * otherwise), so a rate is for complete work; an ack-append consumer that runs dry fails the run
+ * (the work category is sized for the windows) rather than measure waiting.
+ */
+public final class GroupLoad {
+  public static final List<Integer> CONSUMERS = List.of(1, 4, 16);
+  public static final int LIVE_CONSUMERS = 4;
+  public static final int ACK_THREADS = 16;
+  private static final int POLL = 100;
+  private static final Duration PASS_TIMEOUT = Duration.ofMinutes(15);
+  private static final GroupSettings SETTINGS = GroupSettings.DEFAULT.withMaxInFlight(POLL);
+
+  /** One catch-up pass: events processed over the time from start to the last one done. */
+  public record Pass(long events, long elapsedNanos) {
+    public double eventsPerSecond() {
+      return events / (elapsedNanos / 1e9);
+    }
+  }
+
+  /** A group pass of {@code consumers} next to the subscription pass just before it. */
+  public record CatchUp(int consumers, Pass subscription, Pass group, long deliveries) {}
+
+  /**
+   * @param rate appends per second offered
+   * @param appended events appended during the window
+   */
+  public record Latency(
+      double rate, long appended, LatencySummary group, LatencySummary subscription) {}
+
+  public record Result(
+      long events,
+      int streams,
+      List<CatchUp> catchUps,
+      Latency latency,
+      int rounds,
+      WindowTotals plainAppends,
+      WindowTotals ackAppends,
+      double plainEventsPerCommit,
+      double ackEventsPerCommit) {
+    public Result {
+      catchUps = List.copyOf(catchUps);
+    }
+  }
+
+  private GroupLoad() {}
+
+  public static Result measure(
+      Path runDirectory,
+      long events,
+      long workEvents,
+      double liveRate,
+      int rounds,
+      Duration warmUp,
+      Duration window,
+      Progress progress)
+      throws IOException, InterruptedException {
+    Path directory = runDirectory.resolve("groups");
+    Payloads payloads = new Payloads(12);
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      LoadedStore.BuildResult build = LoadedStore.build(store, events, progress);
+      long last = store.headPosition();
+      List<CatchUp> catchUps = new ArrayList<>();
+      for (int consumers : CONSUMERS) {
+        Pass subscription = subscriptionPass(store, EntityFill.CATEGORY);
+        long[] deliveries = new long[1];
+        Pass group =
+            groupPass(store, "catch-up-" + consumers, consumers, last, build.events(), deliveries);
+        progress.say(
+            "groups catch-up: subscription %s events/s, group of %d %s events/s",
+            Fmt.rate(subscription.eventsPerSecond()), consumers, Fmt.rate(group.eventsPerSecond()));
+        catchUps.add(new CatchUp(consumers, subscription, group, deliveries[0]));
+      }
+
+      Latency latency = latency(store, liveRate, window);
+      progress.say(
+          "groups live at %s appends/s: group p50 %s µs p99 %s µs, subscription p99 %s µs",
+          Fmt.rate(latency.rate()),
+          Fmt.micros(latency.group().p50()),
+          Fmt.micros(latency.group().p99()),
+          Fmt.micros(latency.subscription().p99()));
+
+      fillWork(store, workEvents, payloads);
+      WindowTotals plain = new WindowTotals();
+      WindowTotals acked = new WindowTotals();
+      ConsumerGroups groups = store.consumerGroups();
+      groups.create(
+          GroupDefinition.of("ack-append", GroupSource.filtered(LogFilter.categories("work")))
+              .with(SETTINGS));
+      List<ArrayDeque<Delivery>> held = new ArrayList<>();
+      for (int i = 0; i < ACK_THREADS; i++) {
+        held.add(new ArrayDeque<>());
+      }
+      LongAdder polling = new LongAdder();
+      PipelineStats stats = store.pipelineStats();
+      long[] plainBatches = new long[2]; // {commits, events} inside the windows
+      long[] ackBatches = new long[2];
+      for (int round = 1; round <= rounds; round++) {
+        // The side that goes first alternates, so neither always follows the other.
+        for (boolean ackSide :
+            round % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+          PipelineStats.Snapshot[] before = new PipelineStats.Snapshot[1];
+          ClosedLoop.Result result =
+              new ClosedLoop(ackSide ? "ack-append" : "plain-append", ACK_THREADS, warmUp, window)
+                  .run(
+                      index -> {
+                        if (!ackSide) {
+                          return () -> store.append(output(payloads));
+                        }
+                        ArrayDeque<Delivery> mine = held.get(index);
+                        String consumer = "worker-" + index;
+                        return () -> ackAppend(groups, consumer, mine, output(payloads), polling);
+                      },
+                      () -> before[0] = stats.snapshot());
+          PipelineStats.Snapshot after = stats.snapshot();
+          long[] batches = ackSide ? ackBatches : plainBatches;
+          batches[0] += after.batches() - before[0].batches();
+          batches[1] += after.events() - before[0].events();
+          (ackSide ? acked : plain).add(result);
+          progress.say(
+              "groups round %d, %d threads: %s %s/s p99 %s µs (ack-append polls so far: %s)",
+              round,
+              ACK_THREADS,
+              ackSide ? "ack-append" : "plain append",
+              Fmt.rate(result.perSecond()),
+              Fmt.micros(result.summary().p99()),
+              Fmt.seconds(polling.sum()));
+        }
+      }
+      return new Result(
+          events,
+          build.streams(),
+          catchUps,
+          latency,
+          rounds,
+          plain,
+          acked,
+          perCommit(plainBatches),
+          perCommit(ackBatches));
+    } finally {
+      DataDirectory.deleteTree(directory);
+    }
+  }
+
+  private static double perCommit(long[] batches) {
+    return batches[0] == 0 ? 0 : batches[1] / (double) batches[0];
+  }
+
+  /** A subscription to {@code category} from position 0, timed until its first catch-up. */
+  static Pass subscriptionPass(FactumStore store, String category) throws InterruptedException {
+    LongAdder delivered = new LongAdder();
+    CountDownLatch caughtUp = new CountDownLatch(1);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long[] at = new long[2];
+    long started = System.nanoTime();
+    try (Subscription subscription =
+        store.subscribe(
+            SubscriptionRequest.toCategory(category),
+            new SubscriptionListener() {
+              @Override
+              public void onEvent(RecordedEvent event) {
+                delivered.increment();
+              }
+
+              @Override
+              public void onCaughtUp() {
+                if (caughtUp.getCount() > 0) {
+                  at[0] = System.nanoTime();
+                  at[1] = delivered.sum();
+                  caughtUp.countDown();
+                }
+              }
+
+              @Override
+              public void onClose(Throwable cause) {
+                if (cause != null) {
+                  failure.compareAndSet(null, cause);
+                  caughtUp.countDown();
+                }
+              }
+            })) {
+      if (!caughtUp.await(PASS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(
+            "the subscription had not caught up in "
+                + PASS_TIMEOUT
+                + " (at position "
+                + subscription.nextPosition()
+                + ")");
+      }
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("the subscription failed", failure.get());
+    }
+    return new Pass(at[1], at[0] - started);
+  }
+
+  /**
+   * A new group over the loaded category, from the beginning, consumed by {@code consumers} threads
+   * (poll up to 100, ack each) until every event up to {@code last} is processed.
+   */
+  private static Pass groupPass(
+      FactumStore store, String name, int consumers, long last, long events, long[] deliveries)
+      throws InterruptedException {
+    ConsumerGroups groups = store.consumerGroups();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    LongAdder delivered = new LongAdder();
+    long started = System.nanoTime();
+    groups.create(
+        GroupDefinition.of(name, GroupSource.filtered(LogFilter.categories(EntityFill.CATEGORY)))
+            .startingAt(GroupStart.beginning())
+            .with(SETTINGS));
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < consumers; i++) {
+      String consumer = "consumer-" + i;
+      threads.add(
+          Thread.ofPlatform()
+              .name(name + "-" + i)
+              .start(() -> consume(groups, name, consumer, stop, failure, delivered, null)));
+    }
+    boolean done;
+    try {
+      done = awaitProcessed(groups, name, last, failure);
+    } finally {
+      stop.set(true);
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    }
+    long elapsed = System.nanoTime() - started;
+    if (failure.get() != null) {
+      throw new IllegalStateException("a consumer of " + name + " failed", failure.get());
+    }
+    if (!done) {
+      throw new IllegalStateException(name + " had not processed the log in " + PASS_TIMEOUT);
+    }
+    groups.delete(name);
+    deliveries[0] = delivered.sum();
+    return new Pass(events, elapsed);
+  }
+
+  /**
+   * {@code awaitProcessed} (which waits at most 5 minutes a call) for up to {@link #PASS_TIMEOUT},
+   * in steps of a second so that a failed consumer ends the wait.
+   */
+  private static boolean awaitProcessed(
+      ConsumerGroups groups, String group, long position, AtomicReference<Throwable> failure) {
+    long deadline = System.nanoTime() + PASS_TIMEOUT.toNanos();
+    while (failure.get() == null && System.nanoTime() < deadline) {
+      if (groups.awaitProcessed(group, position, Duration.ofSeconds(1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * One consumer's loop: poll, ack each delivery (recording its latency from the append time in its
+   * data when {@code latency} is non-null), until {@code stop}.
+   */
+  private static void consume(
+      ConsumerGroups groups,
+      String group,
+      String consumer,
+      AtomicBoolean stop,
+      AtomicReference<Throwable> failure,
+      LongAdder delivered,
+      Histogram latency) {
+    try {
+      while (!stop.get()) {
+        for (Delivery delivery : groups.poll(group, consumer, POLL, Duration.ofMillis(50))) {
+          if (latency != null) {
+            latency.recordValue(Math.max(0, System.nanoTime() - sentAt(delivery.event())));
+          }
+          groups.ack(group, consumer, delivery.position());
+          delivered.increment();
+        }
+      }
+      groups.leave(group, consumer);
+    } catch (Throwable t) {
+      failure.compareAndSet(null, t);
+    }
+  }
+
+  private static Latency latency(FactumStore store, double rate, Duration window)
+      throws InterruptedException {
+    ConsumerGroups groups = store.consumerGroups();
+    String group = "live";
+    groups.create(
+        GroupDefinition.of(group, GroupSource.filtered(LogFilter.categories("live")))
+            .startingAt(GroupStart.end())
+            .with(SETTINGS));
+    Histogram groupLatency = new ConcurrentHistogram(3);
+    Histogram subscriptionLatency = new ConcurrentHistogram(3);
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    LongAdder delivered = new LongAdder();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < LIVE_CONSUMERS; i++) {
+      String consumer = "live-" + i;
+      threads.add(
+          Thread.ofPlatform()
+              .name("live-" + i)
+              .start(
+                  () -> consume(groups, group, consumer, stop, failure, delivered, groupLatency)));
+    }
+    long appended = 0;
+    AppendResult lastAppend = null;
+    try (Subscription subscription =
+        store.subscribe(
+            SubscriptionRequest.toAll(LogFilter.categories("live")).fromEnd(),
+            new SubscriptionListener() {
+              @Override
+              public void onEvent(RecordedEvent event) {
+                subscriptionLatency.recordValue(Math.max(0, System.nanoTime() - sentAt(event)));
+              }
+            })) {
+      long interval = (long) (1e9 / rate);
+      long start = System.nanoTime();
+      long end = start + window.toNanos();
+      List<CompletableFuture<AppendResult>> pending = new ArrayList<>();
+      for (long next = start; next < end; next += interval) {
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        long now = System.nanoTime();
+        pending.add(
+            store.appendAsync(
+                AppendRequest.of(
+                    "live-" + ThreadLocalRandom.current().nextInt(1_000),
+                    ExpectedRevision.any(),
+                    EventData.json(
+                        "Tick", ("{\"sentAt\":" + now + "}").getBytes(StandardCharsets.UTF_8)))));
+        appended++;
+      }
+      for (CompletableFuture<AppendResult> future : pending) {
+        lastAppend = future.join();
+      }
+      if (lastAppend != null
+          && !awaitProcessed(groups, group, lastAppend.lastPosition(), failure)) {
+        throw new IllegalStateException("the live group fell behind for " + PASS_TIMEOUT);
+      }
+      // The subscription has been delivered everything up to the last append once its next
+      // position is past it (a short wait: it keeps up with the group).
+      long deadline = System.nanoTime() + PASS_TIMEOUT.toNanos();
+      while (lastAppend != null && subscription.nextPosition() <= lastAppend.lastPosition()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the live subscription fell behind for " + PASS_TIMEOUT);
+        }
+        LockSupport.parkNanos(1_000_000);
+      }
+    } finally {
+      stop.set(true);
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("a live consumer failed", failure.get());
+    }
+    groups.delete(group);
+    return new Latency(
+        rate, appended, LatencySummary.of(groupLatency), LatencySummary.of(subscriptionLatency));
+  }
+
+  private static long sentAt(RecordedEvent event) {
+    String data = new String(event.data(), StandardCharsets.UTF_8);
+    int colon = data.indexOf(':');
+    return Long.parseLong(data.substring(colon + 1, data.length() - 1).trim());
+  }
+
+  /**
+   * {@code events} events in category {@code work} (up to 10,000 streams), in appends of 100, up to
+   * 64 of them in flight so the writer builds group commits.
+   */
+  private static void fillWork(FactumStore store, long events, Payloads payloads) {
+    ArrayDeque<CompletableFuture<AppendResult>> inFlight = new ArrayDeque<>();
+    for (long first = 0; first < events; first += 100) {
+      List<EventData> batch = new ArrayList<>(100);
+      for (long i = first; i < Math.min(events, first + 100); i++) {
+        batch.add(EventData.json("Job", payloads.next()));
+      }
+      inFlight.add(
+          store.appendAsync(
+              new AppendRequest("work-" + (first / 100) % 10_000, ExpectedRevision.any(), batch)));
+      if (inFlight.size() >= 64) {
+        inFlight.removeFirst().join();
+      }
+    }
+    inFlight.forEach(CompletableFuture::join);
+  }
+
+  private static AppendRequest output(Payloads payloads) {
+    return AppendRequest.of(
+        "out-" + ThreadLocalRandom.current().nextInt(10_000),
+        ExpectedRevision.any(),
+        EventData.json("Done", payloads.next()));
+  }
+
+  /**
+   * One delivery taken from the consumer's held ones (polling when it has none) and ack-appended.
+   */
+  private static void ackAppend(
+      ConsumerGroups groups,
+      String consumer,
+      ArrayDeque<Delivery> held,
+      AppendRequest output,
+      LongAdder polling) {
+    if (held.isEmpty()) {
+      long started = System.nanoTime();
+      held.addAll(groups.poll("ack-append", consumer, POLL, Duration.ofSeconds(5)));
+      polling.add(System.nanoTime() - started);
+      if (held.isEmpty()) {
+        throw new IllegalStateException(
+            "the work category ran dry: " + consumer + " got nothing in 5 s");
+      }
+    }
+    Delivery delivery = held.removeFirst();
+    groups.appendAndAck("ack-append", consumer, List.of(delivery.position()), output);
+  }
+}
