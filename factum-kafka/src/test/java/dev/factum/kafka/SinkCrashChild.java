@@ -18,9 +18,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The Factum process of {@link SinkCrashTest}: opens the store and its sinks (creating sink {@code
  * crash} the first time), then either appends from {@code writers} threads until it is killed,
- * writing {@code ACK stream revision position} to the journal after each acknowledged append, or
- * (with 0 writers) waits until the sink has forwarded the whole log, writes {@code DRAINED} and
- * exits. The journal is written without fsync: a kill -9 keeps what the process wrote.
+ * writing {@code ACK stream revision position} to the journal after each acknowledged append and
+ * {@code AT next} whenever the sink's position (past what it committed to Kafka) moves, or (with 0
+ * writers) waits until the sink has forwarded the whole log, writes {@code DRAINED} and exits. The
+ * journal is written without fsync: a kill -9 keeps what the process wrote.
  */
 public final class SinkCrashChild {
   static final String SINK = "crash";
@@ -47,12 +48,32 @@ public final class SinkCrashChild {
         write(out, "DRAINED");
         return;
       }
+      Thread monitor = new Thread(() -> report(sinks, out), "monitor");
+      monitor.setDaemon(true);
+      monitor.start();
       for (int w = 0; w < writers; w++) {
         Thread writer = new Thread(() -> append(store, out), "writer-" + w);
         writer.setDaemon(true);
         writer.start();
       }
       Thread.currentThread().join(); // until killed
+    }
+  }
+
+  /** Writes {@code AT next} whenever the sink's committed position moves. */
+  private static void report(KafkaSinks sinks, OutputStream out) {
+    long reported = -1;
+    while (true) {
+      long next = sinks.status(SINK).next();
+      if (next > reported) {
+        reported = next;
+        try {
+          write(out, "AT " + next);
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      LockSupport.parkNanos(20_000_000);
     }
   }
 
