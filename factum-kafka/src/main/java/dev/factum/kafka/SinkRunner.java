@@ -43,7 +43,7 @@ final class SinkRunner {
     STOPPED
   }
 
-  static final int BATCH = 500;
+  static final int BATCH = 1000;
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration IDLE_WAIT = Duration.ofMillis(500);
@@ -165,7 +165,12 @@ final class SinkRunner {
     }
   }
 
-  /** Forwards pages until paused or stopped. */
+  /**
+   * Forwards pages until paused or stopped. The futures of the sends are not needed: {@code
+   * commitTransaction} flushes them and throws if any of them failed, and nothing of the
+   * transaction is then visible.
+   */
+  @SuppressWarnings("FutureReturnValueIgnored")
   private void forward(KafkaProducer<byte[], byte[]> producer) throws InterruptedException {
     while (!stopped && !definition.paused()) {
       SinkDefinition current = definition;

@@ -16,12 +16,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The Factum process of {@link SinkCrashTest}: opens the store and its sinks (creating sink {@code
- * crash} the first time), then either appends from {@code writers} threads until it is killed,
- * writing {@code ACK stream revision position} to the journal after each acknowledged append and
- * {@code AT next} whenever the sink's position (past what it committed to Kafka) moves, or (with 0
- * writers) waits until the sink has forwarded the whole log, writes {@code DRAINED} and exits. The
- * journal is written without fsync: a kill -9 keeps what the process wrote.
+ * The Factum process of the crash test of {@link KafkaSinkTest}: opens the store and its sinks
+ * (creating sink {@code crash} the first time), then either appends from {@code writers} threads
+ * until it is killed, writing {@code ACK stream revision position} to the journal after each
+ * acknowledged append and {@code AT next} whenever the sink's position (past what it committed to
+ * Kafka) moves, or (with 0 writers) waits until the sink has forwarded the whole log, writes {@code
+ * DRAINED} and exits. The journal is written without fsync: a kill -9 keeps what the process wrote.
  */
 public final class SinkCrashChild {
   static final String SINK = "crash";
