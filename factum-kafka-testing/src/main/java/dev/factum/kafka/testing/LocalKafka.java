@@ -208,6 +208,10 @@ public final class LocalKafka implements AutoCloseable {
     lines.add("transaction.state.log.replication.factor=1");
     lines.add("transaction.state.log.min.isr=1");
     lines.add("group.initial.rebalance.delay.ms=0");
+    // One partition each for the internal topics (defaults 50): a single test broker starts,
+    // recovers after a kill and serves its first transaction in seconds instead of half a minute.
+    lines.add("offsets.topic.num.partitions=1");
+    lines.add("transaction.state.log.num.partitions=1");
     if (flushPerWrite) {
       lines.add("log.flush.interval.messages=1");
     }

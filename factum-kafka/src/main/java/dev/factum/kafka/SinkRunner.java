@@ -1,0 +1,253 @@
+package dev.factum.kafka;
+
+import dev.factum.api.Direction;
+import dev.factum.api.ReadPage;
+import dev.factum.api.RecordedEvent;
+import dev.factum.api.StoreClosedException;
+import dev.factum.api.SystemStreams;
+import dev.factum.engine.FactumStore;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Runs one sink: a thread that reads the log from the sink's checkpoint and forwards it to Kafka,
+ * one transaction per page of events, each transaction also carrying the checkpoint past that page
+ * ({@link Checkpoints}).
+ *
+ * <p>The cycle: make a transactional producer ({@code initTransactions} fences any earlier producer
+ * of the sink, a zombie included, and completes or aborts its open transaction), recover the
+ * position from the newest committed checkpoint, then forward. Any failure (broker down, a timeout,
+ * a fenced producer, a commit whose outcome is unknown) throws the producer away and starts the
+ * cycle again after a backoff (100 ms doubling to 5 s): since the position is always re-read from
+ * what Kafka committed, a failure can neither skip events nor forward them twice.
+ *
+ * <p>What must stay true: the position only comes from a committed checkpoint (or the start of the
+ * log for a new sink), never from what was merely sent; events of system streams ({@code $...},
+ * such as API keys) are never forwarded; appends never wait for a sink (the sink only reads).
+ */
+final class SinkRunner {
+  enum State {
+    /** Connecting, or recovering the checkpoint. */
+    STARTING,
+    RUNNING,
+    PAUSED,
+    /** The last attempt failed; waiting for the backoff to pass. */
+    RETRYING,
+    STOPPED
+  }
+
+  static final int BATCH = 1000;
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  private static final Duration IDLE_WAIT = Duration.ofMillis(500);
+
+  private final FactumStore store;
+  private final String incarnation;
+  private final Thread thread;
+  private final AtomicLong forwarded = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+  private volatile SinkDefinition definition;
+  private volatile State state = State.STARTING;
+  private volatile long next = -1;
+  private volatile String lastError;
+  private volatile boolean stopped;
+
+  SinkRunner(FactumStore store, SinkDefinition definition, String incarnation) {
+    this.store = store;
+    this.definition = definition;
+    this.incarnation = incarnation;
+    this.thread = new Thread(this::run, "factum-sink-" + definition.name());
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  SinkDefinition definition() {
+    return definition;
+  }
+
+  /** Pauses or resumes: a transaction under way finishes first. */
+  synchronized void update(SinkDefinition changed) {
+    definition = changed;
+    notifyAll();
+  }
+
+  /** Stops the thread and waits for it; a transaction under way is finished or abandoned. */
+  void stop() throws InterruptedException {
+    synchronized (this) {
+      stopped = true;
+      notifyAll();
+    }
+    thread.interrupt();
+    thread.join(Duration.ofSeconds(30));
+  }
+
+  SinkStatus status() {
+    long head = store.headPosition();
+    long position = next;
+    long lagEvents = position < 0 ? head + 1 : Math.max(0, head + 1 - position);
+    double lagSeconds = 0;
+    if (lagEvents > 0 && position >= 0) {
+      ReadPage page = store.readAll(position, Direction.FORWARD, 1, definition.filter());
+      if (!page.events().isEmpty()) {
+        long millis =
+            System.currentTimeMillis() - page.events().getFirst().timestamp().toEpochMilli();
+        lagSeconds = Math.max(0, millis) / 1000.0;
+      }
+    }
+    return new SinkStatus(
+        definition,
+        stopped ? "stopped" : state.name().toLowerCase(Locale.ROOT),
+        position,
+        lagEvents,
+        lagSeconds,
+        forwarded.get(),
+        errors.get(),
+        lastError);
+  }
+
+  private void run() {
+    Duration backoff = MIN_BACKOFF;
+    while (!stopped) {
+      if (definition.paused()) {
+        state = State.PAUSED;
+        waitWhilePaused();
+        continue;
+      }
+      state = State.STARTING;
+      KafkaProducer<byte[], byte[]> producer = null;
+      try {
+        producer = producer();
+        producer.initTransactions();
+        Properties common = common();
+        Checkpoints.ensureTopic(definition, common);
+        next = Checkpoints.recover(definition, incarnation, common, 0);
+        state = State.RUNNING;
+        backoff = MIN_BACKOFF;
+        forward(producer);
+      } catch (InterruptedException e) {
+        if (!stopped) {
+          Thread.currentThread().interrupt();
+        }
+        return;
+      } catch (StoreClosedException e) {
+        return;
+      } catch (RuntimeException e) {
+        if (stopped) {
+          return;
+        }
+        errors.incrementAndGet();
+        lastError = e.toString();
+        state = State.RETRYING;
+        if (!sleep(backoff)) {
+          return;
+        }
+        backoff = backoff.multipliedBy(2);
+        if (backoff.compareTo(MAX_BACKOFF) > 0) {
+          backoff = MAX_BACKOFF;
+        }
+      } finally {
+        if (producer != null) {
+          // Not waiting for sends in flight: their transaction is aborted, or completed by the
+          // next producer's initTransactions.
+          producer.close(Duration.ZERO);
+        }
+      }
+    }
+  }
+
+  /**
+   * Forwards pages until paused or stopped. The futures of the sends are not needed: {@code
+   * commitTransaction} flushes them and throws if any of them failed, and nothing of the
+   * transaction is then visible.
+   */
+  @SuppressWarnings("FutureReturnValueIgnored")
+  private void forward(KafkaProducer<byte[], byte[]> producer) throws InterruptedException {
+    while (!stopped && !definition.paused()) {
+      SinkDefinition current = definition;
+      ReadPage page = store.readAll(next, Direction.FORWARD, BATCH, current.filter());
+      int count = 0;
+      if (!page.events().isEmpty()) {
+        producer.beginTransaction();
+        for (RecordedEvent event : page.events()) {
+          if (!SystemStreams.isReserved(event.stream())) {
+            producer.send(EventRecords.of(current, event));
+            count++;
+          }
+        }
+        producer.send(Checkpoints.record(current, incarnation, page.next()));
+        producer.commitTransaction();
+      }
+      next = Math.max(next, page.next());
+      forwarded.addAndGet(count);
+      if (page.endOfRead()) {
+        // next is head + 1 here: wait for a new commit (or the idle wait, to notice a pause).
+        store.awaitHeadBeyond(next - 1, IDLE_WAIT);
+      }
+    }
+  }
+
+  private KafkaProducer<byte[], byte[]> producer() {
+    Properties properties = common();
+    SinkDefinition current = definition;
+    for (Map.Entry<String, String> property : current.producerProperties().entrySet()) {
+      properties.put(property.getKey(), property.getValue());
+    }
+    properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, current.transactionalId());
+    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // Short timeouts: a failed attempt is retried from the committed checkpoint, so giving up
+    // early costs nothing but a reconnect, and the sink notices a broker that is gone sooner.
+    properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+    properties.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+    return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private Properties common() {
+    Properties properties = new Properties();
+    properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, definition.bootstrapServers());
+    properties.put(CommonClientConfigs.CLIENT_ID_CONFIG, "factum-sink-" + definition.name());
+    properties.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000);
+    return properties;
+  }
+
+  private synchronized void waitWhilePaused() {
+    while (!stopped && definition.paused()) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        if (stopped) {
+          return;
+        }
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Waits out a backoff; false when stopped meanwhile. */
+  private synchronized boolean sleep(Duration backoff) {
+    long deadline = System.nanoTime() + backoff.toNanos();
+    try {
+      for (long left = backoff.toMillis(); !stopped && left > 0; ) {
+        wait(left);
+        left = (deadline - System.nanoTime()) / 1_000_000;
+      }
+    } catch (InterruptedException e) {
+      return false;
+    }
+    return !stopped;
+  }
+}
