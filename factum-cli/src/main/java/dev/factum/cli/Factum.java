@@ -40,7 +40,8 @@ public final class Factum {
             new KeysCommand(),
             new TenantsCommand(),
             new GroupsCommand(),
-            new WebhooksCommand())) {
+            new WebhooksCommand(),
+            new SinksCommand())) {
       commands.put(
           command.getClass().getSimpleName().replace("Command", "").toLowerCase(Locale.ROOT),
           command);

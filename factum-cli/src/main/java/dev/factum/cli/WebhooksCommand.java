@@ -2,7 +2,6 @@ package dev.factum.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.factum.client.JsonApi;
 import dev.factum.wire.WireJson;
 import java.io.PrintStream;
 import java.util.List;
@@ -14,8 +13,8 @@ import java.util.Set;
  * from flags and prints the answer, which holds the signing secret (shown only then).
  */
 final class WebhooksCommand implements Factum.Command {
-  private static final Set<String> ACTIONS =
-      Set.of("create", "list", "show", "pause", "resume", "delete");
+  private static final String KIND = "webhooks";
+  static final Set<String> ACTIONS = Set.of("create", "list", "show", "pause", "resume", "delete");
 
   @Override
   public String summary() {
@@ -79,13 +78,13 @@ final class WebhooksCommand implements Factum.Command {
           switch (action) {
             case "create" -> {
               byte[] body = json.writeValueAsBytes(definition(json, name, args));
-              yield remote.json(api -> api.createWebhook(body));
+              yield remote.json(api -> api.createForwarder(KIND, body));
             }
-            case "list" -> remote.json(JsonApi::webhooks);
-            case "show" -> remote.json(api -> api.webhook(name));
-            case "pause" -> remote.json(api -> api.setWebhookPaused(name, true));
-            case "resume" -> remote.json(api -> api.setWebhookPaused(name, false));
-            default -> remote.json(api -> api.deleteWebhook(name));
+            case "list" -> remote.json(api -> api.forwarders(KIND));
+            case "show" -> remote.json(api -> api.forwarder(KIND, name));
+            case "pause" -> remote.json(api -> api.setForwarderPaused(KIND, name, true));
+            case "resume" -> remote.json(api -> api.setForwarderPaused(KIND, name, false));
+            default -> remote.json(api -> api.deleteForwarder(KIND, name));
           };
       out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(answer)));
     }

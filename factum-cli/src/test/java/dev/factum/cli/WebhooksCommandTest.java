@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code factum webhooks} against a real server and a real receiver. */
+/** {@code factum webhooks} and {@code factum sinks} against a real server (and receiver). */
 class WebhooksCommandTest {
   @TempDir Path temp;
 
@@ -105,6 +105,31 @@ class WebhooksCommandTest {
               "--url",
               url);
       assertThat(twoSources.exit()).isEqualTo(2);
+
+      // factum sinks: the same actions on Kafka sinks (no broker here: the sink waits, paused).
+      FactumCommandTest.Run sink =
+          FactumCommandTest.factum(
+              "sinks",
+              "create",
+              "all",
+              "--topic",
+              "factum",
+              "--bootstrap",
+              "127.0.0.1:9",
+              "--producer-property",
+              "linger.ms=5",
+              "--paused",
+              "--url",
+              url);
+      assertThat(sink.exit()).as(sink.err()).isZero();
+      assertThat(json(sink.out()).get("producerProperties").get("linger.ms").asText())
+          .isEqualTo("5");
+      assertThat(json(FactumCommandTest.factum("sinks", "list", "--url", url).out()).get("sinks"))
+          .hasSize(1);
+      assertThat(FactumCommandTest.factum("sinks", "delete", "all", "--url", url).exit()).isZero();
+      FactumCommandTest.Run noTopic =
+          FactumCommandTest.factum("sinks", "create", "x", "--bootstrap", "h:1", "--url", url);
+      assertThat(noTopic.exit()).isEqualTo(2);
     } finally {
       receiver.stop(0);
     }

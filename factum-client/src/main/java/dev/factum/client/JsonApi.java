@@ -80,39 +80,52 @@ public final class JsonApi {
         null);
   }
 
-  /** {@code GET /admin/webhooks}: the root store's webhooks, as sent. */
-  public byte[] webhooks() {
-    return client.callForBytes("list the webhooks", "/admin/webhooks", null);
+  /**
+   * The root store's webhooks ({@code kind} {@code "webhooks"}) or Kafka sinks ({@code "sinks"})
+   * under {@code /admin/KIND}: {@code list}, as sent.
+   */
+  public byte[] forwarders(String kind) {
+    return client.callForBytes("list the " + kind, "/admin/" + forwarderKind(kind), null);
   }
 
-  /** {@code GET /admin/webhooks/{name}}: one webhook's definition and state, as sent. */
-  public byte[] webhook(String name) {
-    return client.callForBytes("show webhook " + name, webhookPath(name), null);
+  /** {@code GET /admin/KIND/{name}}: one webhook's or sink's definition and state, as sent. */
+  public byte[] forwarder(String kind, String name) {
+    return client.callForBytes("show " + name, forwarderPath(kind, name), null);
   }
 
-  /** {@code POST /admin/webhooks} with {@code body} (a definition); the answer holds the secret. */
-  public byte[] createWebhook(byte[] body) {
-    return client.callForBytes("create a webhook", false, "POST", "/admin/webhooks", body, null);
+  /**
+   * {@code POST /admin/KIND} with {@code body} (a definition); a webhook's answer holds its secret.
+   */
+  public byte[] createForwarder(String kind, byte[] body) {
+    return client.callForBytes(
+        "create in " + kind, false, "POST", "/admin/" + forwarderKind(kind), body, null);
   }
 
-  /** {@code POST /admin/webhooks/{name}/pause} ({@code pause}) or {@code .../resume}. */
-  public byte[] setWebhookPaused(String name, boolean paused) {
+  /** {@code POST /admin/KIND/{name}/pause} or {@code .../resume}. */
+  public byte[] setForwarderPaused(String kind, String name, boolean paused) {
     String action = paused ? "pause" : "resume";
     return client.callForBytes(
-        action + " webhook " + name, false, "POST", webhookPath(name) + "/" + action, null, null);
+        action + " " + name, false, "POST", forwarderPath(kind, name) + "/" + action, null, null);
   }
 
-  /** {@code DELETE /admin/webhooks/{name}}: deletes a webhook with its consumer group. */
-  public byte[] deleteWebhook(String name) {
+  /** {@code DELETE /admin/KIND/{name}}. */
+  public byte[] deleteForwarder(String kind, String name) {
     return client.callForBytes(
-        "delete webhook " + name, false, "DELETE", webhookPath(name), null, null);
+        "delete " + name, false, "DELETE", forwarderPath(kind, name), null, null);
   }
 
-  private static String webhookPath(String name) {
-    if (name == null || name.isEmpty()) {
-      throw new InvalidArgumentException("a webhook name is missing");
+  private static String forwarderKind(String kind) {
+    if (!"webhooks".equals(kind) && !"sinks".equals(kind)) {
+      throw new InvalidArgumentException("the kind is webhooks or sinks, was '" + kind + "'");
     }
-    return "/admin/webhooks/" + Urls.encode(name);
+    return kind;
+  }
+
+  private static String forwarderPath(String kind, String name) {
+    if (name == null || name.isEmpty()) {
+      throw new InvalidArgumentException("a name is missing");
+    }
+    return "/admin/" + forwarderKind(kind) + "/" + Urls.encode(name);
   }
 
   /** {@code POST /admin/keys} with {@code body} (a key's settings), the answer as sent. */

@@ -115,6 +115,8 @@ final class ProblemMapper {
               TENANTS_NOT_CONFIGURED,
               WEBHOOK_NOT_FOUND,
               WEBHOOK_EXISTS,
+              SINK_NOT_FOUND,
+              SINK_EXISTS,
               INTERNAL_ERROR ->
               new UnexpectedResponseException(
                   status, "the server answered " + status + " " + code + ": " + detail, cause);

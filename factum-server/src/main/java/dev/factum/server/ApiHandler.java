@@ -6,6 +6,7 @@ import dev.factum.api.ErrorCode;
 import dev.factum.api.FactumException;
 import dev.factum.api.ForbiddenException;
 import dev.factum.engine.FactumStore;
+import dev.factum.kafka.KafkaSinks;
 import dev.factum.webhooks.Webhooks;
 import java.time.Clock;
 import java.util.EnumMap;
@@ -45,7 +46,8 @@ final class ApiHandler implements HttpHandler {
         metrics,
         keys,
         new TenantStores(store, null, TenantRegistry.none(), keys, Clock.systemUTC()),
-        Webhooks.start(store));
+        Webhooks.start(store),
+        KafkaSinks.start(store));
   }
 
   ApiHandler(
@@ -54,7 +56,8 @@ final class ApiHandler implements HttpHandler {
       Metrics metrics,
       KeyRegistry keys,
       TenantStores tenants,
-      Webhooks webhooks) {
+      Webhooks webhooks,
+      KafkaSinks sinks) {
     this.metrics = metrics;
     this.keys = keys;
     this.tenants = tenants;
@@ -71,6 +74,7 @@ final class ApiHandler implements HttpHandler {
             new AdminResource(keys, tenants.registry(), config),
             new TenantResource(tenants, keys, config),
             new WebhookResource(webhooks, config),
+            new SinkResource(sinks, config),
             new DcbResource(config, metrics),
             new GroupResource(config, wire, metrics),
             new ServiceResource(store, metrics, lifecycle));

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.TenantStorage;
+import dev.factum.kafka.KafkaSinks;
 import dev.factum.webhooks.Webhooks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -55,6 +56,7 @@ public final class FactumServer implements AutoCloseable {
   private final TenantRegistry tenantRegistry;
   private final TenantStores tenants;
   private final Webhooks webhooks;
+  private final KafkaSinks sinks;
 
   private FactumServer(
       HttpServer http,
@@ -65,8 +67,10 @@ public final class FactumServer implements AutoCloseable {
       KeyRegistry keys,
       TenantRegistry tenantRegistry,
       TenantStores tenants,
-      Webhooks webhooks) {
+      Webhooks webhooks,
+      KafkaSinks sinks) {
     this.webhooks = webhooks;
+    this.sinks = sinks;
     this.keys = keys;
     this.tenantRegistry = tenantRegistry;
     this.tenants = tenants;
@@ -164,13 +168,15 @@ public final class FactumServer implements AutoCloseable {
       }
       Webhooks webhooks = Webhooks.start(store);
       metrics.webhooks(webhooks);
-      ApiHandler handler = new ApiHandler(store, config, metrics, keys, stores, webhooks);
+      KafkaSinks sinks = KafkaSinks.start(store);
+      metrics.sinks(sinks);
+      ApiHandler handler = new ApiHandler(store, config, metrics, keys, stores, webhooks, sinks);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", handler);
       http.start();
       return new FactumServer(
-          http, executor, handler, metrics, config, keys, tenantRegistry, stores, webhooks);
+          http, executor, handler, metrics, config, keys, tenantRegistry, stores, webhooks, sinks);
     }
 
     /** Releases the port if {@link #serve} was never called. */
@@ -210,6 +216,7 @@ public final class FactumServer implements AutoCloseable {
     http.stop(0);
     executor.shutdownNow();
     webhooks.close();
+    sinks.close();
     keys.close();
     tenantRegistry.close();
     tenants.close();

@@ -4,6 +4,8 @@ import dev.factum.api.FactumException;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.spi.StorageGauge;
+import dev.factum.kafka.KafkaSinks;
+import dev.factum.kafka.SinkStatus;
 import dev.factum.webhooks.WebhookStatus;
 import dev.factum.webhooks.Webhooks;
 import io.micrometer.core.instrument.Counter;
@@ -94,6 +96,13 @@ final class Metrics implements AutoCloseable {
   private Webhooks webhooks;
   private MultiGauge webhookDelivered;
   private MultiGauge webhookFailures;
+
+  private KafkaSinks sinks;
+  private final Map<String, MultiGauge> sinkGauges = new LinkedHashMap<>();
+
+  /** As {@link #lastGroups}, for the sink gauges. */
+  @SuppressWarnings("UnusedVariable")
+  private volatile List<SinkStatus> lastSinks = List.of();
 
   /** As {@link #lastGroups}, for the webhook gauges. */
   @SuppressWarnings("UnusedVariable")
@@ -298,6 +307,37 @@ final class Metrics implements AutoCloseable {
             .register(registry);
   }
 
+  /**
+   * Per Kafka sink ({@code sink} label: names an administrator chose): its lag behind the head in
+   * events and in seconds, events forwarded and failed attempts since this server started it.
+   */
+  void sinks(KafkaSinks all) {
+    this.sinks = all;
+    sinkGauges.put(
+        "lagEvents",
+        MultiGauge.builder("factum.sink.lag")
+            .description("Log positions from a Kafka sink's next position to the head.")
+            .baseUnit("events")
+            .register(registry));
+    sinkGauges.put(
+        "lagSeconds",
+        MultiGauge.builder("factum.sink.lag")
+            .description("Age of the oldest event a Kafka sink has not forwarded.")
+            .baseUnit("seconds")
+            .register(registry));
+    sinkGauges.put(
+        "forwarded",
+        MultiGauge.builder("factum.sink.forwarded")
+            .description("Events a Kafka sink committed to Kafka since this server started it.")
+            .baseUnit("events")
+            .register(registry));
+    sinkGauges.put(
+        "errors",
+        MultiGauge.builder("factum.sink.errors")
+            .description("Failed attempts of a Kafka sink (it waits and retries, never skips).")
+            .register(registry));
+  }
+
   void sseOpened() {
     sseSessions.incrementAndGet();
   }
@@ -310,6 +350,7 @@ final class Metrics implements AutoCloseable {
   String render() {
     refreshGroups();
     refreshWebhooks();
+    refreshSinks();
     return registry.scrape();
   }
 
@@ -338,6 +379,34 @@ final class Metrics implements AutoCloseable {
       gauge.getValue().register(rows, true);
     }
     lastGroups = groups; // the gauges read these weakly: keep them until the next scrape
+  }
+
+  private void refreshSinks() {
+    if (sinks == null) {
+      return;
+    }
+    List<SinkStatus> statuses;
+    try {
+      statuses = sinks.list();
+    } catch (FactumException | IllegalStateException closed) {
+      statuses = List.of();
+    }
+    Map<String, ToDoubleFunction<SinkStatus>> values =
+        Map.of(
+            "lagEvents", SinkStatus::lagEvents,
+            "lagSeconds", SinkStatus::lagSeconds,
+            "forwarded", SinkStatus::forwarded,
+            "errors", SinkStatus::errors);
+    for (Map.Entry<String, MultiGauge> gauge : sinkGauges.entrySet()) {
+      List<MultiGauge.Row<?>> rows = new ArrayList<>();
+      for (SinkStatus status : statuses) {
+        rows.add(
+            MultiGauge.Row.of(
+                Tags.of("sink", status.definition().name()), status, values.get(gauge.getKey())));
+      }
+      gauge.getValue().register(rows, true);
+    }
+    lastSinks = statuses;
   }
 
   private void refreshWebhooks() {

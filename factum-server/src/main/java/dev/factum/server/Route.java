@@ -59,6 +59,12 @@ enum Route {
   ADMIN_DELETE_WEBHOOK("DELETE", "/admin/webhooks/{name}", Permission.ADMIN),
   ADMIN_PAUSE_WEBHOOK("POST", "/admin/webhooks/{name}/pause", Permission.ADMIN),
   ADMIN_RESUME_WEBHOOK("POST", "/admin/webhooks/{name}/resume", Permission.ADMIN),
+  ADMIN_SINKS("GET", "/admin/sinks", Permission.ADMIN),
+  ADMIN_CREATE_SINK("POST", "/admin/sinks", Permission.ADMIN),
+  ADMIN_SINK("GET", "/admin/sinks/{name}", Permission.ADMIN),
+  ADMIN_DELETE_SINK("DELETE", "/admin/sinks/{name}", Permission.ADMIN),
+  ADMIN_PAUSE_SINK("POST", "/admin/sinks/{name}/pause", Permission.ADMIN),
+  ADMIN_RESUME_SINK("POST", "/admin/sinks/{name}/resume", Permission.ADMIN),
   LIVE("GET", "/health/live", Permission.PUBLIC),
   READY("GET", "/health/ready", Permission.PUBLIC),
   METRICS("GET", "/metrics", Permission.PUBLIC),
@@ -143,14 +149,16 @@ enum Route {
     if (first.equals("admin") && size == 3 && segments.get(1).equals("tenants")) {
       return "/admin/tenants/{name}";
     }
-    if (first.equals("admin") && size == 3 && segments.get(1).equals("webhooks")) {
-      return "/admin/webhooks/{name}";
-    }
     if (first.equals("admin")
-        && size == 4
-        && segments.get(1).equals("webhooks")
-        && (segments.get(3).equals("pause") || segments.get(3).equals("resume"))) {
-      return "/admin/webhooks/{name}/" + segments.get(3);
+        && (size == 3 || size == 4)
+        && (segments.get(1).equals("webhooks") || segments.get(1).equals("sinks"))) {
+      String named = "/admin/" + segments.get(1) + "/{name}";
+      if (size == 3) {
+        return named;
+      }
+      return segments.get(3).equals("pause") || segments.get(3).equals("resume")
+          ? named + "/" + segments.get(3)
+          : null;
     }
     String joined = "/" + String.join("/", segments);
     for (Route route : values()) {

@@ -181,6 +181,8 @@ class OpenApiRoutesTest {
             assertThat(code).as(route.toString()).isEqualTo("tenant-not-found");
           } else if (route.template.startsWith("/admin/webhooks/")) {
             assertThat(code).as(route.toString()).isEqualTo("webhook-not-found");
+          } else if (route.template.startsWith("/admin/sinks/")) {
+            assertThat(code).as(route.toString()).isEqualTo("sink-not-found");
           } else if (route == Route.ADMIN_REVOKE_KEY) {
             assertThat(answer.json().get("detail").asText()).isEqualTo("no such key");
           } else {

@@ -46,6 +46,8 @@ public enum ProblemCode {
   TENANT_EXISTS("tenant-exists", 409, "A tenant of that name exists already"),
   WEBHOOK_NOT_FOUND("webhook-not-found", 404, "The webhook does not exist"),
   WEBHOOK_EXISTS("webhook-exists", 409, "A webhook of that name exists already"),
+  SINK_NOT_FOUND("sink-not-found", 404, "The sink does not exist"),
+  SINK_EXISTS("sink-exists", 409, "A sink of that name exists already"),
   TENANTS_NOT_CONFIGURED("tenants-not-configured", 409, "This server has no storage for tenants"),
   INTERNAL_ERROR("internal-error", 500, "The server failed");
 
