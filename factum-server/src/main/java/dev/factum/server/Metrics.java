@@ -315,15 +315,13 @@ final class Metrics implements AutoCloseable {
     this.sinks = all;
     sinkGauges.put(
         "lagEvents",
-        MultiGauge.builder("factum.sink.lag")
+        MultiGauge.builder("factum.sink.lag.events")
             .description("Log positions from a Kafka sink's next position to the head.")
-            .baseUnit("events")
             .register(registry));
     sinkGauges.put(
         "lagSeconds",
-        MultiGauge.builder("factum.sink.lag")
-            .description("Age of the oldest event a Kafka sink has not forwarded.")
-            .baseUnit("seconds")
+        MultiGauge.builder("factum.sink.lag.seconds")
+            .description("Age of the oldest event a Kafka sink has not forwarded, in seconds.")
             .register(registry));
     sinkGauges.put(
         "forwarded",

@@ -51,7 +51,10 @@ class SinkHttpTest {
         .isFalse();
     assertThat(server.post("/admin/sinks/orders/pause", "").json().get("paused").asBoolean())
         .isTrue();
-    assertThat(server.get("/metrics").body()).contains("factum_sink_lag_events{sink=\"orders\"}");
+    assertThat(server.get("/metrics").body())
+        .contains("factum_sink_lag_events{sink=\"orders\"}")
+        .contains("factum_sink_lag_seconds{sink=\"orders\"}")
+        .contains("factum_sink_forwarded_events{sink=\"orders\"}");
 
     TestServer.Reply exists =
         server.post(
