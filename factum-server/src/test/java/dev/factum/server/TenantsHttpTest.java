@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -280,6 +281,20 @@ class TenantsHttpTest {
         .hasSize(1 + 2); // A-MARK and the two A-MARK-LIVE events of the feeds above
     assertThat(headA).isEqualTo("0");
     assertThat(call("GET", "/admin/keys", root, null).body()).doesNotContain("evil");
+
+    // once B is deleted, its key is like any invalid key on every route, feeds included
+    assertThat(call("DELETE", "/admin/tenants/b", root, null).status()).isEqualTo(200);
+    for (Route route : Route.values()) {
+      if (route.permission == Permission.PUBLIC) {
+        continue;
+      }
+      String path = route.template.replace("{stream}", "order-1").replace("{id}", "x");
+      path = path.replace("{group}", "g").replace("{name}", "a");
+      String body = route.method.equals("POST") || route.method.equals("PUT") ? "{}" : null;
+      TestServer.Reply reply = call(route.method, path, adminB, body);
+      assertThat(reply.status()).as(route.name()).isEqualTo(401);
+      assertThat(reply.json().get("detail").asText()).isEqualTo("a valid API key is required");
+    }
   }
 
   @Test
@@ -321,7 +336,9 @@ class TenantsHttpTest {
     assertThat(store.headPosition()).isEqualTo(head);
     assertThat(call("GET", "/admin/tenants/t-1", root, null).json().get("name").asText())
         .isEqualTo("t-1");
-    assertThat(Files.list(directory.resolve("tenants")).toList()).hasSize(1);
+    try (Stream<Path> tenants = Files.list(directory.resolve("tenants"))) {
+      assertThat(tenants.toList()).hasSize(1);
+    }
   }
 
   @Test
