@@ -60,18 +60,26 @@ public final class SinkCrashChild {
     }
   }
 
-  /** Writes {@code AT next} whenever the sink's committed position moves. */
+  /**
+   * Writes {@code AT next} whenever the sink's committed position moves and {@code ERR errors}
+   * whenever its count of failed attempts grows.
+   */
   private static void report(KafkaSinks sinks, OutputStream out) {
     long reported = -1;
+    long errors = 0;
     while (true) {
-      long next = sinks.status(SINK).next();
-      if (next > reported) {
-        reported = next;
-        try {
-          write(out, "AT " + next);
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
+      SinkStatus status = sinks.status(SINK);
+      try {
+        if (status.next() > reported) {
+          reported = status.next();
+          write(out, "AT " + reported);
         }
+        if (status.errors() > errors) {
+          errors = status.errors();
+          write(out, "ERR " + errors);
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
       }
       LockSupport.parkNanos(20_000_000);
     }
