@@ -12,6 +12,8 @@ import dev.factum.api.groups.GroupDefinition;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.api.groups.ParkedEvent;
 import dev.factum.engine.spi.StoreRecord;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -1068,6 +1070,16 @@ final class GroupRuntime {
 
   // ---- status ----------------------------------------------------------------------------------
 
+  /** The age of the oldest outstanding event held here, by the wall clock against commit time. */
+  private double lagSeconds() {
+    if (outstanding.isEmpty()) {
+      return 0;
+    }
+    Instant oldest = outstanding.firstEntry().getValue().event.timestamp();
+    long micros = ChronoUnit.MICROS.between(oldest, Instant.now());
+    return Math.max(0, micros) / 1e6;
+  }
+
   synchronized GroupStatus status(long head, long now) {
     checkRunning();
     int inFlight = 0;
@@ -1092,6 +1104,7 @@ final class GroupRuntime {
         checkpoint,
         Math.min(durable, checkpoint),
         Math.max(0, head + 1 - checkpoint),
+        lagSeconds(),
         inFlight,
         parked.size(),
         consumers,
