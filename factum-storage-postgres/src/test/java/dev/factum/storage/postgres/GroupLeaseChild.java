@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * The server process that {@link GroupLeaseCrashTest} kills: a store on the test's database, with
  * consumers of group {@code g} ({@link GroupWorker}), printing {@code READY} once open and {@code
- * APPENDED position} after each ack-append that returned.
+ * APPENDED position} after each ack-append that returned, {@code REFUSED position} after one
+ * refused with {@code not-delivered}.
  *
  * <p>Arguments: JDBC URL, user, password, consumer count, lease in milliseconds.
  */
@@ -36,6 +37,13 @@ public final class GroupLeaseChild {
           public void appended(Delivery delivery) {
             synchronized (out) {
               out.println("APPENDED " + delivery.position());
+            }
+          }
+
+          @Override
+          public void refused(Delivery delivery) {
+            synchronized (out) {
+              out.println("REFUSED " + delivery.position());
             }
           }
         };

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +115,116 @@ class GroupLeaseCrashTest {
       assertThat(GroupWorker.check(store, STREAMS, PER_STREAM)).isEmpty();
       assertThat(store.verify().ok()).isTrue();
     }
+  }
+
+  /**
+   * A server process paused (SIGSTOP) while it holds every partition and has deliveries in hand:
+   * this store takes the partitions over once their leases run out and finishes the work; then the
+   * paused process resumes with its stale state. It hands nothing out of what it lost, its late
+   * ack-appends are refused (fenced), and it rejoins and takes a share of new work (waves are
+   * appended until it has handled some): in the end every input still has exactly one output, in
+   * its stream's order.
+   *
+   * <p>Slow (tag {@code slow}, run with {@code -Plong}): a pause that catches the child holding the
+   * commit lock lasts until PostgreSQL ends its session (15 s), so the test takes about a minute.
+   */
+  @Test
+  @Tag("slow")
+  void aPausedServerLosesItsPartitionsAndItsLateAcksAreRefused() throws Exception {
+    PostgresFixture fixture = new PostgresFixture();
+    int streams = 16;
+    int perStream = 20;
+    try (FactumStore store = fixture.open(StoreOptions.DEFAULT.withGroupLease(LEASE))) {
+      long firstWave = appendWave(store, streams, perStream);
+      store
+          .consumerGroups()
+          .create(
+              GroupDefinition.of("g", GroupSource.filtered(LogFilter.categories("in")))
+                  .with(GroupSettings.DEFAULT.withMaxInFlight(5)));
+      Path log = temp.resolve("paused-child.log");
+      Process child = startChild(fixture.config(), log);
+      AtomicBoolean running = new AtomicBoolean(true);
+      List<Thread> threads = new ArrayList<>();
+      try {
+        Await.until("the child to work", WAIT, () -> appended(log) >= 30);
+        signal(child, "STOP");
+        long beforePause = appended(log);
+        for (int c = 0; c < 2; c++) {
+          String consumer = "parent-" + c;
+          threads.add(
+              Thread.ofPlatform()
+                  .start(
+                      () -> GroupWorker.consume(store, consumer, running::get, GroupWorker.NONE)));
+        }
+        Await.until(
+            "this store to take the paused server's work over",
+            WAIT,
+            () -> store.consumerGroups().status("g").checkpoint() > firstWave);
+        signal(child, "CONT");
+        // new work, one wave at a time, until the resumed server has rejoined and handles some
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (appendedAbove(log, firstWave) == 0) {
+          assertThat(System.nanoTime()).as("the resumed server to work again").isLessThan(deadline);
+          long wave = appendWave(store, streams, 1);
+          perStream++;
+          Await.until(
+              "the wave handled",
+              WAIT,
+              () -> store.consumerGroups().status("g").checkpoint() > wave);
+        }
+        String journal = Files.readString(log);
+        System.out.printf(
+            "paused server test: %d ack-appends before the pause, %d after, %d of new work;"
+                + " %d refused; %d waves after%n",
+            beforePause,
+            appended(log) - beforePause,
+            appendedAbove(log, firstWave),
+            journal.lines().filter(line -> line.startsWith("REFUSED ")).count(),
+            perStream - 20);
+      } finally {
+        child.destroyForcibly();
+        child.waitFor();
+        running.set(false);
+        for (Thread thread : threads) {
+          thread.join();
+        }
+      }
+      assertThat(GroupWorker.check(store, streams, perStream)).isEmpty();
+      assertThat(store.verify().ok()).isTrue();
+    }
+  }
+
+  /**
+   * Appends one event to each of {@code streams} streams, {@code rounds} times; the last position.
+   */
+  private static long appendWave(FactumStore store, int streams, int rounds) {
+    long last = 0;
+    for (int r = 0; r < rounds; r++) {
+      List<AppendRequest> batch = new ArrayList<>();
+      for (int k = 0; k < streams; k++) {
+        batch.add(
+            new AppendRequest(
+                "in-" + k, ExpectedRevision.any(), List.of(EventData.json("In", "{}"))));
+      }
+      last = store.appendAll(batch).results().getLast().lastPosition();
+    }
+    return last;
+  }
+
+  private static void signal(Process process, String signal)
+      throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    assertThat(kill.waitFor()).as("kill -%s", signal).isZero();
+  }
+
+  /** The child's ack-appends of inputs above {@code position}. */
+  private static long appendedAbove(Path log, long position) throws IOException {
+    return Files.readString(log)
+        .lines()
+        .filter(line -> line.startsWith("APPENDED "))
+        .filter(line -> Long.parseLong(line.substring(9)) > position)
+        .count();
   }
 
   private static long appended(Path log) {

@@ -7,6 +7,7 @@ import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
 import dev.factum.api.NotDeliveredException;
 import dev.factum.api.RecordedEvent;
+import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.groups.Delivery;
 import dev.factum.engine.FactumStore;
@@ -50,8 +51,10 @@ final class GroupWorker {
       List<Delivery> got;
       try {
         got = store.consumerGroups().poll("g", consumer, 5, Duration.ofMillis(200));
-      } catch (FactumException closing) {
+      } catch (StoreClosedException closing) {
         return;
+      } catch (FactumException failed) {
+        continue; // e.g. the database session ended under a paused process: poll again
       }
       for (Delivery d : got) {
         observer.delivered(d);
@@ -68,8 +71,11 @@ final class GroupWorker {
         } catch (NotDeliveredException movedAway) {
           // the partition moved to another server (or timed out): it hands the event out again
           observer.refused(d);
-        } catch (FactumException closing) {
+        } catch (StoreClosedException closing) {
           return;
+        } catch (FactumException failed) {
+          // an unknown outcome (the session ended): the event is handed out again, or was acked
+          observer.refused(d);
         }
       }
     }
