@@ -34,7 +34,7 @@ final class ServeCommand implements Factum.Command {
     return """
         Usage: factum serve [--data DIR] [--host HOST] [--port PORT] [--config FILE]
                             [--storage rocksdb|postgres] [--pg-url URL] [--pg-user USER]
-                            [--pg-password PASSWORD] [--pg-pool-size N]
+                            [--pg-password PASSWORD] [--pg-pool-size N] [--group-lease-ms N]
                             [--tls-cert PEM --tls-key PEM] [--insecure]
                             [--auth] [--admin-key-file FILE]
 
@@ -49,6 +49,9 @@ final class ServeCommand implements Factum.Command {
           --pg-user USER    PostgreSQL role                         (env FACTUM_PG_USER, default postgres)
           --pg-password PW  its password (prefer the env variable)  (env FACTUM_PG_PASSWORD)
           --pg-pool-size N  reader connections                      (env FACTUM_PG_POOL_SIZE, default 16)
+          --group-lease-ms N  with PostgreSQL: how long a consumer-group partition's lease lasts
+                            unrenewed; a dead server's share moves after about this long
+                            (env FACTUM_GROUP_LEASE_MS, default 10000, 100 to 600000)
           --tls-cert PEM    serve HTTPS with this certificate chain (env FACTUM_TLS_CERT)
           --tls-key PEM     and its unencrypted PKCS#8 private key  (env FACTUM_TLS_KEY)
           --insecure        allow plain HTTP on an address other than loopback (refused otherwise)
@@ -56,7 +59,8 @@ final class ServeCommand implements Factum.Command {
           --admin-key-file F  where the first admin key is written (mode 0600) when auth is on
                             and the store has none yet (default DIR/admin.key)
           --config FILE     properties file: data=, host=, port=, storage=, pg.url=, pg.user=,
-                            pg.password=, pg.pool-size=, tls.cert=, tls.key= (env FACTUM_CONFIG)
+                            pg.password=, pg.pool-size=, group.lease-ms=, tls.cert=, tls.key=
+                            (env FACTUM_CONFIG)
 
         Flags win over environment variables, which win over the file. With PostgreSQL the
         database must exist; Factum creates and migrates its tables at start-up.
@@ -80,6 +84,7 @@ final class ServeCommand implements Factum.Command {
                 "pg-user",
                 "pg-password",
                 "pg-pool-size",
+                "group-lease-ms",
                 "tls-cert",
                 "tls-key",
                 "admin-key-file"),
@@ -111,7 +116,7 @@ final class ServeCommand implements Factum.Command {
     String serving;
     try {
       if (settings.postgres() != null) {
-        store = PostgresEventStore.open(settings.postgres());
+        store = PostgresEventStore.open(settings.postgres(), settings.options());
         tenants = PostgresEventStore.tenants(settings.postgres());
         serving = "PostgreSQL " + settings.postgres();
       } else {

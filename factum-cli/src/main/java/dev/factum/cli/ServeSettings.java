@@ -1,11 +1,13 @@
 package dev.factum.cli;
 
 import dev.factum.api.FactumException;
+import dev.factum.engine.StoreOptions;
 import dev.factum.storage.postgres.PostgresConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -14,15 +16,17 @@ import java.util.Set;
  * The settings of {@code factum serve}, gathered from (highest precedence first) command-line
  * flags, environment variables ({@code FACTUM_DATA}, {@code FACTUM_HOST}, {@code FACTUM_PORT},
  * {@code FACTUM_STORAGE}, {@code FACTUM_PG_URL}, {@code FACTUM_PG_USER}, {@code
- * FACTUM_PG_PASSWORD}, {@code FACTUM_PG_POOL_SIZE}, {@code FACTUM_TLS_CERT}, {@code
- * FACTUM_TLS_KEY}), a properties file ({@code --config FILE}: the same names in lower case with
- * dots, e.g. {@code data=}, {@code storage=}, {@code pg.url=}), and defaults, then validated in one
- * place with messages that say what to fix.
+ * FACTUM_PG_PASSWORD}, {@code FACTUM_PG_POOL_SIZE}, {@code FACTUM_GROUP_LEASE_MS}, {@code
+ * FACTUM_TLS_CERT}, {@code FACTUM_TLS_KEY}), a properties file ({@code --config FILE}: the same
+ * names in lower case with dots, e.g. {@code data=}, {@code storage=}, {@code pg.url=}), and
+ * defaults, then validated in one place with messages that say what to fix.
  *
  * @param postgres where the PostgreSQL storage lives; null for RocksDB (which uses {@code data})
  * @param tlsCert the PEM certificate chain to serve HTTPS with; null (with {@code tlsKey}) for HTTP
  * @param tlsKey its PEM private key
  * @param insecure {@code --insecure}: plain HTTP on an address other than loopback is accepted
+ * @param options the store's options ({@code --group-lease-ms}: how long a consumer-group
+ *     partition's lease lasts when servers share PostgreSQL)
  */
 record ServeSettings(
     Path data,
@@ -31,7 +35,8 @@ record ServeSettings(
     PostgresConfig postgres,
     Path tlsCert,
     Path tlsKey,
-    boolean insecure) {
+    boolean insecure,
+    StoreOptions options) {
   static final Set<String> KEYS =
       Set.of(
           "data",
@@ -42,6 +47,7 @@ record ServeSettings(
           "pg.user",
           "pg.password",
           "pg.pool-size",
+          "group.lease-ms",
           "tls.cert",
           "tls.key");
 
@@ -108,6 +114,20 @@ record ServeSettings(
       throw new Args.UsageException(
           "TLS needs both --tls-cert and --tls-key (or FACTUM_TLS_CERT and FACTUM_TLS_KEY)");
     }
+    String lease =
+        pick(
+            args.get("group-lease-ms"),
+            env.get("FACTUM_GROUP_LEASE_MS"),
+            file.getProperty("group.lease-ms"),
+            String.valueOf(StoreOptions.DEFAULT.groupLease().toMillis()));
+    StoreOptions options;
+    try {
+      options =
+          StoreOptions.DEFAULT.withGroupLease(Duration.ofMillis(Long.parseLong(lease.trim())));
+    } catch (NumberFormatException | FactumException e) {
+      throw new Args.UsageException(
+          "group lease must be 100 to 600000 milliseconds, was '" + lease + "'");
+    }
     return new ServeSettings(
         dataPath,
         host,
@@ -115,7 +135,8 @@ record ServeSettings(
         postgres,
         tlsCert.isBlank() ? null : Path.of(tlsCert),
         tlsKey.isBlank() ? null : Path.of(tlsKey),
-        args.flag("insecure"));
+        args.flag("insecure"),
+        options);
   }
 
   private static PostgresConfig postgres(Args args, Map<String, String> env, Properties file) {

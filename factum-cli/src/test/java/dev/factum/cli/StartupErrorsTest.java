@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +87,19 @@ class StartupErrorsTest {
       assertThat(serve.err())
           .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
           .contains("the port is in use");
+    }
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void aGroupLeaseOutOfRangeIsABadUsageAndCreatesNothing() {
+    Path data = temp.resolve("lease-data");
+    for (String lease : List.of("50", "600001", "ten")) {
+      FactumCommandTest.Run serve =
+          factum("serve", "--data", data.toString(), "--port", "0", "--group-lease-ms", lease);
+      assertThat(serve.exit()).as(lease).isEqualTo(2);
+      assertThat(serve.err())
+          .contains("group lease must be 100 to 600000 milliseconds, was '" + lease + "'");
     }
     assertThat(data).doesNotExist();
   }

@@ -254,9 +254,9 @@ class ErrorMappingTest {
   }
 
   /**
-   * The one code a single server cannot be made to answer: {@code record-conflict} needs a second
-   * process writing the same group's checkpoint (two servers on one PostgreSQL; the engine's
-   * TwoServersOneGroupTest produces it there). It is mapped from its problem document instead.
+   * The one code a single server cannot be made to answer on demand: {@code record-conflict} needs
+   * a change of a group's definition racing another one (two servers on one PostgreSQL updating the
+   * same group at once). It is mapped from its problem document instead.
    */
   private static final Set<ErrorCode> NOT_SERVED_BY_ONE_SERVER = Set.of(ErrorCode.RECORD_CONFLICT);
 

@@ -24,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -45,10 +47,11 @@ import java.util.function.LongSupplier;
  * most every {@value #FLUSH_MILLIS} ms: that interval is the redelivery window of plain acks after
  * a crash. Calls never block on the writer while holding a group's monitor.
  *
- * <p>What it deliberately does not do yet: run one group from several servers sharing a PostgreSQL
- * database. Each server loads the groups defined when it opened and runs them alone; a second
- * server running the same group is found out at its first checkpoint write (the checkpoint is
- * written compare-and-set), and the group stops there with {@code record-conflict} on every call.
+ * <p>Several processes sharing one storage (PostgreSQL): each group's partitions are owned through
+ * leases ({@link GroupLeases}, one round per group every quarter of the lease time on the same
+ * thread), and the definitions are read again as often, so a group created, changed or deleted on
+ * one server is seen by the others within that time. On a storage of one process the runtime owns
+ * every partition for good and none of this runs.
  */
 final class ConsumerGroupManager implements ConsumerGroups {
   static final int TICK_MILLIS = 10;
@@ -62,16 +65,32 @@ final class ConsumerGroupManager implements ConsumerGroups {
   private final RequestValidator validator;
   private final LongSupplier clock;
   private final ConcurrentHashMap<String, GroupRuntime> groups = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<GroupRuntime, GroupLeases> leases = new ConcurrentHashMap<>();
+  private final boolean shared;
+  private final long leaseNanos;
+  private final String processId = UUID.randomUUID().toString();
   private final Thread feeder;
   private volatile boolean closing;
   private long lastFlush;
+  private long lastRefresh;
 
+  /**
+   * @param shared whether other processes share the storage (then partitions are leased)
+   * @param lease how long a lease lasts unrenewed (see {@link GroupLeases})
+   */
   ConsumerGroupManager(
-      FactumStore store, StoreRecords records, RequestValidator validator, LongSupplier clock) {
+      FactumStore store,
+      StoreRecords records,
+      RequestValidator validator,
+      LongSupplier clock,
+      boolean shared,
+      Duration lease) {
     this.store = store;
     this.records = records;
     this.validator = validator;
     this.clock = clock;
+    this.shared = shared;
+    this.leaseNanos = lease.toNanos();
     for (StoreRecord stored : records.listAny(GroupCodec.DEFINITIONS)) {
       GroupCodec.Stored definition = GroupCodec.definition(stored.value());
       groups.put(stored.key(), runtime(definition, stored.version()));
@@ -84,8 +103,41 @@ final class ConsumerGroupManager implements ConsumerGroups {
   }
 
   private GroupRuntime runtime(GroupCodec.Stored definition, long version) {
-    return new GroupRuntime(
-        definition, version, records.listAny(definition.namespace()), records::submit, clock);
+    List<StoreRecord> state = records.listAny(definition.namespace());
+    List<StoreRecord> partitionRecords =
+        records.listAny(GroupCodec.partsNamespaceOf(definition.incarnation()));
+    String parts = GroupCodec.partsNamespaceOf(definition.incarnation());
+    GroupRuntime runtime =
+        new GroupRuntime(
+            definition,
+            version,
+            GroupRuntime.base(definition, state),
+            records::submit,
+            shared ? GroupLeases.fence(parts, processId) : GroupRuntime.Fence.NONE,
+            clock);
+    for (StoreRecord stored : partitionRecords) {
+      if (stored.key().startsWith(GroupCodec.PARTITION_CHECKPOINT)) {
+        runtime.elsewhere(
+            GroupCodec.partitionOfKey(GroupCodec.PARTITION_CHECKPOINT, stored.key()),
+            GroupCodec.checkpoint(stored.value()));
+      }
+    }
+    if (shared) {
+      leases.put(runtime, new GroupLeases(runtime, records, processId, leaseNanos, clock));
+    } else {
+      for (int p = 0; p < GroupCodec.PARTITIONS; p++) {
+        runtime.gain(p, 0, false, 0, state, partitionRecords);
+      }
+    }
+    return runtime;
+  }
+
+  /** Forgets a runtime that is gone (deleted, replaced); its partitions' leases run out. */
+  private void forget(String name, GroupRuntime runtime, FactumException why) {
+    if (groups.remove(name, runtime)) {
+      leases.remove(runtime);
+    }
+    runtime.stop(why);
   }
 
   // ---- management ------------------------------------------------------------------------------
@@ -123,8 +175,13 @@ final class ConsumerGroupManager implements ConsumerGroups {
       throw exists(definition.name());
     }
     GroupRuntime runtime = runtime(stored, versions.getFirst());
-    if (groups.putIfAbsent(definition.name(), runtime) != null) {
-      throw exists(definition.name());
+    GroupRuntime known = groups.putIfAbsent(definition.name(), runtime);
+    if (known != null) {
+      leases.remove(runtime);
+      if (!known.incarnation().equals(stored.incarnation())) {
+        throw exists(definition.name());
+      }
+      runtime = known; // the definitions' refresh found it first
     }
     return runtime.status(store.headPosition(), clock.getAsLong());
   }
@@ -160,9 +217,11 @@ final class ConsumerGroupManager implements ConsumerGroups {
     for (StoreRecord stored : records.listAny(runtime.namespace())) {
       deletes.add(RecordWrite.delete(stored.namespace(), stored.key(), RecordWrite.ANY));
     }
+    for (StoreRecord stored : records.listAny(runtime.partsNamespace())) {
+      deletes.add(RecordWrite.delete(stored.namespace(), stored.key(), RecordWrite.ANY));
+    }
     join(records.submit(deletes, runtime.existsGuard()));
-    groups.remove(group, runtime);
-    runtime.stop(notFound(group));
+    forget(group, runtime, notFound(group));
   }
 
   @Override
@@ -198,8 +257,13 @@ final class ConsumerGroupManager implements ConsumerGroups {
     if (wait == null || wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
       throw new InvalidArgumentException("wait must be 0 to " + MAX_WAIT);
     }
+    long deadline = clock.getAsLong() + wait.toNanos();
+    GroupLeases coordinator = leases.get(runtime);
+    if (coordinator != null) {
+      coordinator.join(); // a first consumer here: join the group's members now
+    }
     try {
-      return runtime.poll(consumer, max, clock.getAsLong() + wait.toNanos());
+      return runtime.poll(consumer, max, deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return List.of();
@@ -237,10 +301,10 @@ final class ConsumerGroupManager implements ConsumerGroups {
       throw new InvalidArgumentException("an ack-append position is missing");
     }
     acked = List.copyOf(acked);
-    List<RecordWrite> writes = runtime.beginAckAppend(consumer, acked);
+    GroupRuntime.AckAppend staged = runtime.beginAckAppend(consumer, acked);
     CompletableFuture<AppendResult> appended;
     try {
-      appended = store.appendWithRecords(request, writes, runtime.ackGuard(acked));
+      appended = store.appendWithRecords(request, staged.writes(), staged.guard());
     } catch (RuntimeException e) {
       runtime.ackAppended(acked, e);
       throw e;
@@ -267,12 +331,20 @@ final class ConsumerGroupManager implements ConsumerGroups {
 
   @Override
   public List<ParkedEvent> parked(String group) {
-    return group(group).parked();
+    return synced(group(group)).parked();
+  }
+
+  /** On a shared storage, the runtime with the parked events other servers wrote. */
+  private GroupRuntime synced(GroupRuntime runtime) {
+    if (shared) {
+      runtime.parkedFromRecords(records.listAny(runtime.namespace()));
+    }
+    return runtime;
   }
 
   @Override
   public void replayParked(String group, long position) {
-    GroupRuntime runtime = group(group);
+    GroupRuntime runtime = synced(group(group));
     runtime.checkParked(position);
     List<RecordedEvent> found =
         store
@@ -286,7 +358,7 @@ final class ConsumerGroupManager implements ConsumerGroups {
 
   @Override
   public void skipParked(String group, long position) {
-    join(group(group).skip(position));
+    join(synced(group(group)).skip(position));
   }
 
   @Override
@@ -321,7 +393,15 @@ final class ConsumerGroupManager implements ConsumerGroups {
         }
         long head = store.publishedHead();
         boolean more = false;
+        if (shared && clock.getAsLong() - lastRefresh >= leaseNanos / 4) {
+          lastRefresh = clock.getAsLong();
+          coordinate(this::refreshDefinitions);
+        }
         for (GroupRuntime runtime : groups.values()) {
+          GroupLeases coordinator = leases.get(runtime);
+          if (coordinator != null) {
+            coordinate(() -> coordinator.tick(clock.getAsLong()));
+          }
           more |= fill(runtime);
           runtime.expire(clock.getAsLong());
         }
@@ -340,6 +420,48 @@ final class ConsumerGroupManager implements ConsumerGroups {
     } catch (RuntimeException bug) {
       for (GroupRuntime runtime : groups.values()) {
         runtime.stop(new StorageFailureException("the consumer-group feeder failed: " + bug, bug));
+      }
+    }
+  }
+
+  /** Runs one step of the coordination; a failed one (storage down, a race) runs again later. */
+  private static void coordinate(Runnable step) {
+    try {
+      step.run();
+    } catch (StoreClosedException closed) {
+      throw closed;
+    } catch (FactumException failed) {
+      // the next round tries again; leases not renewed meanwhile run out, which is safe
+    }
+  }
+
+  /** Reads the group definitions again: groups created, changed or deleted by other servers. */
+  private void refreshDefinitions() {
+    List<StoreRecord> stored = records.listAny(GroupCodec.DEFINITIONS);
+    Set<String> names = new HashSet<>();
+    for (StoreRecord record : stored) {
+      names.add(record.key());
+      GroupCodec.Stored definition = GroupCodec.definition(record.value());
+      GroupRuntime known = groups.get(record.key());
+      if (known == null || !known.incarnation().equals(definition.incarnation())) {
+        GroupRuntime fresh = runtime(definition, record.version());
+        boolean added =
+            known == null
+                ? groups.putIfAbsent(record.key(), fresh) == null
+                : groups.replace(record.key(), known, fresh);
+        if (!added) {
+          leases.remove(fresh);
+        } else if (known != null) {
+          leases.remove(known);
+          known.stop(notFound(record.key()));
+        }
+      } else if (record.version() > known.definitionVersion()) {
+        known.redefined(definition.definition(), record.version());
+      }
+    }
+    for (var entry : groups.entrySet()) {
+      if (!names.contains(entry.getKey())) {
+        forget(entry.getKey(), entry.getValue(), notFound(entry.getKey()));
       }
     }
   }
@@ -366,20 +488,18 @@ final class ConsumerGroupManager implements ConsumerGroups {
   private void flushAll(boolean waitForIt) {
     List<CompletableFuture<Object>> pending = new ArrayList<>();
     for (GroupRuntime runtime : groups.values()) {
-      GroupRuntime.Flush flush = runtime.flushWrites(waitForIt);
-      if (flush == null) {
-        continue;
+      for (GroupRuntime.Flush flush : runtime.flushWrites(waitForIt)) {
+        CompletableFuture<Object> written;
+        try {
+          written = records.submit(flush.writes(), flush.guard());
+        } catch (FactumException refused) {
+          runtime.flushed(flush, null, refused);
+          continue;
+        }
+        pending.add(
+            written.whenComplete(
+                (result, failure) -> runtime.flushed(flush, result, unwrap(failure))));
       }
-      CompletableFuture<Object> written;
-      try {
-        written = records.submit(flush.writes(), runtime.existsGuard());
-      } catch (FactumException refused) {
-        runtime.flushed(flush, null, refused);
-        continue;
-      }
-      pending.add(
-          written.whenComplete(
-              (result, failure) -> runtime.flushed(flush, result, unwrap(failure))));
     }
     if (waitForIt) {
       for (CompletableFuture<Object> future : pending) {
@@ -401,6 +521,13 @@ final class ConsumerGroupManager implements ConsumerGroups {
         feeder.join();
       } catch (InterruptedException e) {
         interrupted = true;
+      }
+    }
+    for (GroupLeases coordinator : leases.values()) {
+      try {
+        coordinator.releaseAll(); // others take the partitions over at once, not after the lease
+      } catch (FactumException failed) {
+        // the leases run out by themselves
       }
     }
     flushAll(true);

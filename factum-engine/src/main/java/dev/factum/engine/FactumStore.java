@@ -82,7 +82,14 @@ public final class FactumStore implements EventStore {
       shared.watchCommits(store.publisher::publish);
     }
     try {
-      store.groups = new ConsumerGroupManager(store, store.records, store.validator, nanoClock);
+      store.groups =
+          new ConsumerGroupManager(
+              store,
+              store.records,
+              store.validator,
+              nanoClock,
+              storage instanceof SharedStorage,
+              options.groupLease());
     } catch (RuntimeException e) {
       store.close();
       throw e;

@@ -27,9 +27,12 @@ import java.util.UUID;
  * <pre>
  * namespace factum.groups        key: group name       value: definition (below)
  * namespace factum.group.UUID    key: checkpoint       value: 1 | checkpoint (int64)
- *   (UUID: the group's            key: done/P           value: 1          (acked above the
- *    incarnation)                                                          checkpoint)
+ *   (UUID: the group's            key: done/P           value: 1 [| partition (int8)] (acked above
+ *    incarnation)                                                          the checkpoint)
  *                                 key: parked/P         value: 1 | attempts (int32) | stream | reason
+ * namespace factum.group.UUID.parts key: checkpoint/NN  value: 1 | checkpoint (int64) (partition NN)
+ *   (partitions and leases)      key: lease/NN        value: 1 | holder | epoch (int64)
+ *                                 key: member/ID       value: 1   (a heartbeat: rewritten each round)
  * definition: 1 | incarnation (2 × int64) | name | has-stream (bool) [| stream] | filter kind
  *             (name) | n (int32) | n values | start (int64) | max in-flight (int32) | ack timeout
  *             ns (int64) | max retries (int32) | backoff ns (int64)
@@ -40,12 +43,22 @@ import java.util.UUID;
  * format version; an unknown one is {@link DataCorruptedException}. The per-group namespace is
  * named by the group's incarnation, so a deleted group's leftovers can never be read as the state
  * of a new group of the same name.
+ *
+ * <p>A group's streams fall into {@value #PARTITIONS} partitions by {@link #partitionOf}, a stable
+ * hash of the stream name (every process computes the same one). The {@code checkpoint} record in
+ * the group's namespace is its base: the start, or the checkpoint a build without partitions wrote;
+ * a partition's own {@code checkpoint/NN} overrides it once written. A lease names its holder (a
+ * process id, empty when released) and an epoch that grows with every new holder.
  */
 final class GroupCodec {
   static final String DEFINITIONS = "factum.groups";
   static final String CHECKPOINT = "checkpoint";
   static final String DONE = "done/";
   static final String PARKED = "parked/";
+  static final String PARTITION_CHECKPOINT = "checkpoint/";
+  static final String LEASE = "lease/";
+  static final String MEMBER = "member/";
+  static final int PARTITIONS = 16;
   private static final byte VERSION = 1;
 
   private GroupCodec() {}
@@ -59,6 +72,54 @@ final class GroupCodec {
 
   static String namespaceOf(UUID incarnation) {
     return "factum.group." + incarnation;
+  }
+
+  static String partsNamespaceOf(UUID incarnation) {
+    return namespaceOf(incarnation) + ".parts";
+  }
+
+  /**
+   * The partition of a stream: {@link String#hashCode} (specified by the Java language, so the same
+   * in every process and release), mixed, modulo {@value #PARTITIONS}.
+   */
+  static int partitionOf(String stream) {
+    int h = stream.hashCode() * 0x9E3779B1;
+    return Math.floorMod(h ^ (h >>> 16), PARTITIONS);
+  }
+
+  static String partitionKey(String prefix, int partition) {
+    return prefix + String.format("%02d", partition);
+  }
+
+  static int partitionOfKey(String prefix, String key) {
+    try {
+      int partition = Integer.parseInt(key.substring(prefix.length()));
+      if (partition < 0 || partition >= PARTITIONS) {
+        throw new IllegalArgumentException("partition " + partition);
+      }
+      return partition;
+    } catch (RuntimeException e) {
+      throw new DataCorruptedException("consumer-group record key '" + key + "' is damaged");
+    }
+  }
+
+  /** A partition's lease as stored: its holder (empty when released) and epoch. */
+  record Lease(String holder, long epoch) {
+    boolean isFree() {
+      return holder.isEmpty();
+    }
+  }
+
+  static byte[] lease(Lease lease) {
+    return write(
+        out -> {
+          out.writeUTF(lease.holder());
+          out.writeLong(lease.epoch());
+        });
+  }
+
+  static Lease lease(byte[] value) {
+    return read(value, in -> new Lease(in.readUTF(), in.readLong()));
   }
 
   static String positionKey(String prefix, long position) {
@@ -132,7 +193,16 @@ final class GroupCodec {
     return read(value, DataInputStream::readLong);
   }
 
-  static byte[] done() {
+  static byte[] done(int partition) {
+    return write(out -> out.writeByte(partition));
+  }
+
+  /** The partition a done record names, or -1 for one written before partitions existed. */
+  static int donePartition(byte[] value) {
+    return read(value, in -> in.available() > 0 ? (int) in.readByte() : -1);
+  }
+
+  static byte[] heartbeat() {
     return write(out -> {});
   }
 

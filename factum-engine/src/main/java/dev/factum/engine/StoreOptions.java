@@ -2,6 +2,7 @@ package dev.factum.engine;
 
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.Limits;
+import java.time.Duration;
 
 /**
  * Tuning of a store, validated in one place when the store opens.
@@ -14,6 +15,10 @@ import dev.factum.api.Limits;
  * @param maxBatchBytes event bytes the writer gathers into one commit
  * @param headCacheEntries stream heads the writer keeps in memory
  * @param subscriptionPageSize events a subscription reads from storage at a time: its memory bound
+ * @param groupLease on a storage shared by several processes, how long a consumer-group partition's
+ *     lease lasts unrenewed (renewed every quarter of it): a process that dies loses its partitions
+ *     after about this long, and a group created elsewhere is seen within a quarter of it; 100 ms
+ *     to 10 minutes, 10 s by default
  */
 public record StoreOptions(
     Limits limits,
@@ -22,10 +27,19 @@ public record StoreOptions(
     int maxBatchEvents,
     long maxBatchBytes,
     int headCacheEntries,
-    int subscriptionPageSize) {
+    int subscriptionPageSize,
+    Duration groupLease) {
 
   public static final StoreOptions DEFAULT =
-      new StoreOptions(Limits.DEFAULT, 16_384, 256L << 20, 16_384, 8L << 20, 100_000, 512);
+      new StoreOptions(
+          Limits.DEFAULT,
+          16_384,
+          256L << 20,
+          16_384,
+          8L << 20,
+          100_000,
+          512,
+          Duration.ofSeconds(10));
 
   public StoreOptions {
     if (limits == null
@@ -34,10 +48,13 @@ public record StoreOptions(
         || maxBatchEvents < 1
         || maxBatchBytes < 1
         || headCacheEntries < 1
-        || subscriptionPageSize < 1) {
+        || subscriptionPageSize < 1
+        || groupLease == null
+        || groupLease.compareTo(Duration.ofMillis(100)) < 0
+        || groupLease.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new InvalidArgumentException(
-          "invalid store options: every bound must be positive, and the queue must hold at least"
-              + " one largest append");
+          "invalid store options: every bound must be positive, the queue must hold at least"
+              + " one largest append, and the group lease must be 100 ms to 10 minutes");
     }
   }
 
@@ -49,7 +66,8 @@ public record StoreOptions(
         maxBatchEvents,
         maxBatchBytes,
         headCacheEntries,
-        subscriptionPageSize);
+        subscriptionPageSize,
+        groupLease);
   }
 
   public StoreOptions withQueue(int commands, long bytes) {
@@ -60,7 +78,8 @@ public record StoreOptions(
         maxBatchEvents,
         maxBatchBytes,
         headCacheEntries,
-        subscriptionPageSize);
+        subscriptionPageSize,
+        groupLease);
   }
 
   public StoreOptions withSubscriptionPageSize(int pageSize) {
@@ -71,6 +90,19 @@ public record StoreOptions(
         maxBatchEvents,
         maxBatchBytes,
         headCacheEntries,
-        pageSize);
+        pageSize,
+        groupLease);
+  }
+
+  public StoreOptions withGroupLease(Duration lease) {
+    return new StoreOptions(
+        limits,
+        maxQueuedCommands,
+        maxQueuedBytes,
+        maxBatchEvents,
+        maxBatchBytes,
+        headCacheEntries,
+        subscriptionPageSize,
+        lease);
   }
 }

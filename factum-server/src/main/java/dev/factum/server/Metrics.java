@@ -169,6 +169,11 @@ final class Metrics implements AutoCloseable {
             .baseUnit("events")
             .register(registry));
     groupGauges.put(
+        "lagSeconds",
+        MultiGauge.builder("factum.group.lag.seconds")
+            .description("Age of the oldest event of a consumer group not yet done.")
+            .register(registry));
+    groupGauges.put(
         "inFlight",
         MultiGauge.builder("factum.group.in.flight")
             .description("Deliveries of a consumer group not yet acked, nacked or timed out.")
@@ -364,6 +369,7 @@ final class Metrics implements AutoCloseable {
         Map.of(
             "checkpoint", GroupStatus::checkpoint,
             "lag", GroupStatus::lag,
+            "lagSeconds", GroupStatus::lagSeconds,
             "inFlight", GroupStatus::inFlight,
             "parked", GroupStatus::parked,
             "consumers", GroupStatus::consumers,

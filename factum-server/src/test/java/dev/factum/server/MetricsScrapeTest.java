@@ -172,6 +172,16 @@ class MetricsScrapeTest {
     assertThat(value(samples, "factum_group_checkpoint{group=\"billing\"}")).isEqualTo(2);
     assertThat(value(samples, "factum_group_lag_events{group=\"billing\"}")).isEqualTo(1);
     assertThat(value(samples, "factum_group_in_flight{group=\"billing\"}")).isEqualTo(1);
+    Await.until(
+        "the undone event to age",
+        WAIT,
+        () -> {
+          try {
+            return value(scrape(), "factum_group_lag_seconds{group=\"billing\"}") > 0;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
     assertThat(value(samples, "factum_group_parked{group=\"billing\"}")).isEqualTo(1);
     assertThat(value(samples, "factum_group_consumers{group=\"billing\"}")).isEqualTo(1);
     assertThat(value(samples, "factum_group_redeliveries{group=\"billing\"}")).isZero();

@@ -161,6 +161,16 @@ public abstract class ConsumerGroupTck extends TckSupport {
   }
 
   @Test
+  void lagInSecondsIsTheAgeOfTheOldestEventNotYetDone() {
+    long first = append("a-1", "A");
+    create("g", GroupSource.all(), GroupSettings.DEFAULT);
+    assertThat(pollSome("g", "c", 10)).extracting(Delivery::position).containsExactly(first);
+    Await.until("the undone event to age", LONG, () -> groups().status("g").lagSeconds() > 0);
+    groups().ack("g", "c", first);
+    assertThat(groups().status("g").lagSeconds()).isZero();
+  }
+
+  @Test
   void aNackRetriesThenParksAndThePoisonEventNeverStallsOtherStreams() {
     long poison = append("a-1", "A");
     long afterPoison = append("a-1", "A");

@@ -22,6 +22,14 @@ final class Fields {
     return value.asLong();
   }
 
+  static double decimal(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isNumber()) {
+      throw new WireDecodingException("no '" + field + "' number", node);
+    }
+    return value.asDouble();
+  }
+
   static boolean bool(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isBoolean()) {

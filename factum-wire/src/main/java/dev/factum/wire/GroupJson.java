@@ -218,6 +218,7 @@ public final class GroupJson {
     json.writeNumberField("checkpoint", status.checkpoint());
     json.writeNumberField("durableCheckpoint", status.durableCheckpoint());
     json.writeNumberField("lag", status.lag());
+    json.writeNumberField("lagSeconds", status.lagSeconds());
     json.writeNumberField("inFlight", status.inFlight());
     json.writeNumberField("parked", status.parked());
     json.writeNumberField("consumers", status.consumers());
@@ -408,6 +409,7 @@ public final class GroupJson {
         Fields.number(node, "checkpoint"),
         Fields.number(node, "durableCheckpoint"),
         Fields.number(node, "lag"),
+        Fields.decimal(node, "lagSeconds"),
         (int) Fields.number(node, "inFlight"),
         (int) Fields.number(node, "parked"),
         (int) Fields.number(node, "consumers"),

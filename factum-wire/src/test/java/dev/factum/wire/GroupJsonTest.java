@@ -56,7 +56,16 @@ class GroupJsonTest {
       for (GroupStart start : STARTS) {
         GroupStatus status =
             new GroupStatus(
-                new GroupDefinition("billing", source, start, SETTINGS), 10, 8, 3, 2, 1, 4, 11, 5);
+                new GroupDefinition("billing", source, start, SETTINGS),
+                10,
+                8,
+                3,
+                1.5,
+                2,
+                1,
+                4,
+                11,
+                5);
         JsonNode json = written(out -> GroupJson.writeStatus(out, status));
         assertThat(names(json))
             .isEqualTo(required("GroupStatus"))
@@ -198,7 +207,7 @@ class GroupJsonTest {
         .isInstanceOf(InvalidArgumentException.class);
 
     GroupStatus status =
-        new GroupStatus(GroupDefinition.of("g", GroupSource.all()), 0, 0, 0, 0, 0, 0, 0, 0);
+        new GroupStatus(GroupDefinition.of("g", GroupSource.all()), 0, 0, 0, 0.0, 0, 0, 0, 0, 0);
     ObjectNode json = (ObjectNode) written(out -> GroupJson.writeStatus(out, status));
     json.put("start", "sometime");
     assertThatThrownBy(() -> GroupJson.readStatus(json)).isInstanceOf(WireDecodingException.class);

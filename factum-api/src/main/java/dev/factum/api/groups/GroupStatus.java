@@ -9,6 +9,8 @@ package dev.factum.api.groups;
  *     flush interval: the redelivery window after a crash)
  * @param lag events of the log from the checkpoint to the head (an upper bound for filtered
  *     sources)
+ * @param lagSeconds the age of the oldest event not yet done (acked or parked) that this process
+ *     holds, from its commit time: 0 when every event read is done
  * @param inFlight deliveries not yet acked, nacked or timed out
  * @param parked parked events
  * @param consumers consumers seen within the ack timeout
@@ -20,6 +22,7 @@ public record GroupStatus(
     long checkpoint,
     long durableCheckpoint,
     long lag,
+    double lagSeconds,
     int inFlight,
     int parked,
     int consumers,
