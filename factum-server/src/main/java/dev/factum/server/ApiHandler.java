@@ -51,7 +51,9 @@ final class ApiHandler implements HttpHandler {
             new AdminResource(keys, config),
             new DcbResource(config, metrics),
             new GroupResource(config, wire, metrics),
-            new ServiceResource(store, metrics, lifecycle));
+            new ServiceResource(store, metrics, lifecycle),
+            new SerializedAggregateResource(config),
+            new SerializedFeedResource(lifecycle));
     for (Resource resource : all) {
       for (Route route : resource.routes()) {
         if (resources.put(route, resource) != null) {
@@ -79,7 +81,11 @@ final class ApiHandler implements HttpHandler {
     if (route.permission == Permission.PUBLIC || !authEnabled) {
       return Principal.OPEN;
     }
-    Principal principal = keys.authenticate(request.header("Authorization"));
+    Principal principal =
+        keys.authenticate(
+            route.serialized()
+                ? SerializedKeys.authorization(request)
+                : request.header("Authorization"));
     if (!principal.role().allows(route.permission)) {
       throw new ForbiddenException("this API key may not use this resource");
     }

@@ -40,7 +40,7 @@ import java.util.function.Consumer;
 final class KeyRegistry implements AutoCloseable {
   static final String AUDIT_TYPE = "$admin-action";
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String DENIED = "a valid API key is required";
+  static final String DENIED = "a valid API key is required";
 
   private final FactumStore store;
   private final Clock clock;
