@@ -236,6 +236,24 @@ class SerializedAggregatesTest {
     assertThat(factum.store.headPosition()).isEqualTo(head);
     assertThat(carts.exists(existsRequest().withAggregateId(d).build())).isFalse();
 
+    // A part the store refuses (an event type over its 256-byte limit: 413 limit-exceeded) fails
+    // the whole bulk save.
+    assertThatThrownBy(
+            () ->
+                carts.save(
+                    AggregateBulkRequest.bulkRequest()
+                        .withAggregateRequest(
+                            saveRequest().withAggregateId(d).withEvent(added("d1")).build())
+                        .withAggregateRequest(
+                            appendRequest(2)
+                                .withAggregateId(c)
+                                .withEvent(Event.newEvent("T".repeat(300)).build())
+                                .build())
+                        .build()))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.statusCode()).isEqualTo(413));
+    assertThat(factum.store.headPosition()).isEqualTo(head);
+    assertThat(carts.exists(existsRequest().withAggregateId(d).build())).isFalse();
+
     // The client's bulk update: one atomic save of every aggregate's new batch.
     assertThat(carts.bulkUpdate(Set.of(a, b), cart -> List.of(added("more")))).isEqualTo(2);
     assertThat(load(a, "").get("aggregateVersion").asLong()).isEqualTo(2);

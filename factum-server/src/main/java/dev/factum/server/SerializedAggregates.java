@@ -33,6 +33,7 @@ final class SerializedAggregates {
   private static final int LOOKBACK = 1_000;
 
   private static final int READ_PAGE = 1_000;
+  private static final int HEAD_SCAN = 100;
   private static final int UNCHECKED_RACES = 16;
 
   private SerializedAggregates() {}
@@ -46,10 +47,17 @@ final class SerializedAggregates {
   /** A load page: its batches, the aggregate's version, whether batches follow. */
   record Loaded(List<LoadedBatch> batches, long version, boolean hasMore) {}
 
+  /**
+   * The head: normally from the stream's last event alone (written through this API); when other
+   * events follow the last batch, from the newest batch among the last {@link #HEAD_SCAN}.
+   */
   static Head head(AuthorizedStore store, String stream) {
     ReadPage last;
     try {
-      last = store.readStream(stream, EventStore.END, Direction.BACKWARD, 100);
+      last = store.readStream(stream, EventStore.END, Direction.BACKWARD, 1);
+      if (!last.isEmpty() && SerializedMapping.batch(last.events().getFirst()) == null) {
+        last = store.readStream(stream, EventStore.END, Direction.BACKWARD, HEAD_SCAN);
+      }
     } catch (StreamNotFoundException e) {
       return new Head(0, ExpectedRevision.noStream());
     }
