@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.factum.tck.Await;
 import io.serialized.client.aggregate.AggregateClient;
+import io.serialized.client.aggregate.AggregateDelete;
 import io.serialized.client.aggregate.Event;
 import io.serialized.client.feed.Feed;
 import io.serialized.client.feed.FeedClient;
@@ -13,8 +14,11 @@ import io.serialized.client.feed.FeedEntry;
 import io.serialized.client.feed.FeedRequests;
 import io.serialized.client.feed.FeedResponse;
 import io.serialized.client.feed.GetFeedRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -139,6 +143,33 @@ class SerializedFeedsTest {
     assertThat(allHead).isEqualTo(all.getLast().sequenceNumber());
     assertThat(feeds.execute(FeedRequests.getFromFeed("order").build(), orderHead).entries())
         .isEmpty();
+  }
+
+  @Test
+  void deletedAggregatesLeaveTheFeedAndDaysSelectEntries() throws Exception {
+    AggregateClient<Anything> orders = client("order");
+    UUID kept = UUID.randomUUID();
+    UUID deleted = UUID.randomUUID();
+    orders.save(saveRequest().withAggregateId(kept).withEvent(event("OrderPlaced", 1)).build());
+    orders.save(saveRequest().withAggregateId(deleted).withEvent(event("OrderPlaced", 2)).build());
+    assertThat(readAll(FeedRequests.getFromFeed("order"))).hasSize(2);
+    orders.delete(AggregateDelete.deleteRequest().withAggregateId(deleted).build()).confirm();
+    assertThat(readAll(FeedRequests.getFromFeed("order")))
+        .extracting(FeedEntry::aggregateId)
+        .containsExactly(kept);
+    assertThat(feeds.execute(FeedRequests.listFeeds().build()).getFirst().aggregateCount())
+        .isEqualTo(1);
+
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    assertThat(entries("?from=" + today.minusDays(1) + "&to=" + today.plusDays(1))).isEqualTo(1);
+    assertThat(entries("?to=" + today.minusDays(1))).isZero();
+    assertThat(entries("?from=" + today.plusDays(1))).isZero();
+  }
+
+  private int entries(String query) throws Exception {
+    HttpResponse<String> reply = factum.send("GET", "/serialized/feeds/order" + query, null, null);
+    assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+    return FactumUnderTest.JSON.readTree(reply.body()).get("entries").size();
   }
 
   @Test
