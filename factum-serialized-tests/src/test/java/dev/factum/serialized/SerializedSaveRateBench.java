@@ -8,8 +8,10 @@ import io.serialized.client.aggregate.AggregateClient;
 import io.serialized.client.aggregate.Event;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,80 +50,84 @@ class SerializedSaveRateBench {
           AggregateClient.aggregateClient("bench", Nothing.class, factum.config()).build();
       OkHttpClient http = new OkHttpClient();
       String base = factum.server.uri().toString();
-      for (int round = 0; round < 2; round++) { // the first round warms up
-        double serialized =
-            rate(
-                id -> {
-                  for (int v = 0; v < PER_THREAD; v++) {
-                    Event<?> event = Event.newEvent("Ticked").data("n", v).build();
-                    client.save(
-                        (v == 0 ? saveRequest() : appendRequest(v))
-                            .withAggregateId(id)
-                            .withEvent(event)
-                            .build());
-                  }
-                });
-        double nativeRate =
-            rate(
-                id -> {
-                  for (int v = 0; v < PER_THREAD; v++) {
-                    String body =
-                        "{\"expectedRevision\":"
-                            + (v == 0 ? "\"no_stream\"" : Integer.toString(v - 1))
-                            + ",\"events\":[{\"id\":\""
-                            + UUID.randomUUID()
-                            + "\",\"type\":\"Ticked\",\"data\":{\"n\":"
-                            + v
-                            + "}}]}";
-                    Request request =
-                        new Request.Builder()
-                            .url(base + "/streams/native-" + id)
-                            .post(RequestBody.create(body, JSON))
-                            .build();
-                    try (Response response = http.newCall(request).execute()) {
-                      assertThat(response.code()).isEqualTo(200);
-                    }
-                  }
-                });
-        double raw =
-            rate(
-                id -> {
-                  for (int v = 0; v < PER_THREAD; v++) {
-                    String body =
-                        "{\"expectedVersion\":"
-                            + v
-                            + ",\"events\":[{\"eventId\":\""
-                            + UUID.randomUUID()
-                            + "\",\"eventType\":\"Ticked\",\"data\":{\"n\":"
-                            + v
-                            + "}}]}";
-                    Request request =
-                        new Request.Builder()
-                            .url(base + "/serialized/aggregates/raw/" + id + "/events")
-                            .post(RequestBody.create(body, JSON))
-                            .build();
-                    try (Response response = http.newCall(request).execute()) {
-                      assertThat(response.code()).isEqualTo(200);
-                    }
-                  }
-                });
-        System.out.printf(
-            Locale.ROOT,
-            "round %d: the same Serialized saves as raw HTTP (OkHttp, no client library): %.0f"
-                + " saves/s, ratio to native %.2f%n",
-            round,
-            raw,
-            raw / nativeRate);
-        System.out.printf(
-            Locale.ROOT,
-            "round %d: %d threads x %d saves: Serialized client %.0f saves/s, native append %.0f"
-                + " appends/s, ratio %.2f%n",
-            round,
-            THREADS,
-            PER_THREAD,
-            serialized,
-            nativeRate,
-            serialized / nativeRate);
+      Map<String, Work> works = new LinkedHashMap<>();
+      works.put(
+          "Serialized client save",
+          id -> {
+            for (int v = 0; v < PER_THREAD; v++) {
+              Event<?> event = Event.newEvent("Ticked").data("n", v).build();
+              client.save(
+                  (v == 0 ? saveRequest() : appendRequest(v))
+                      .withAggregateId(id)
+                      .withEvent(event)
+                      .build());
+            }
+          });
+      works.put(
+          "native append",
+          id -> {
+            for (int v = 0; v < PER_THREAD; v++) {
+              String body =
+                  "{\"expectedRevision\":"
+                      + (v == 0 ? "\"no_stream\"" : Integer.toString(v - 1))
+                      + ",\"events\":[{\"id\":\""
+                      + UUID.randomUUID()
+                      + "\",\"type\":\"Ticked\",\"data\":{\"n\":"
+                      + v
+                      + "}}]}";
+              Request request =
+                  new Request.Builder()
+                      .url(base + "/streams/native-" + id)
+                      .post(RequestBody.create(body, JSON))
+                      .build();
+              try (Response response = http.newCall(request).execute()) {
+                assertThat(response.code()).isEqualTo(200);
+              }
+            }
+          });
+      works.put(
+          "Serialized save as raw HTTP (no client library)",
+          id -> {
+            for (int v = 0; v < PER_THREAD; v++) {
+              String body =
+                  "{\"expectedVersion\":"
+                      + v
+                      + ",\"events\":[{\"eventId\":\""
+                      + UUID.randomUUID()
+                      + "\",\"eventType\":\"Ticked\",\"data\":{\"n\":"
+                      + v
+                      + "}}]}";
+              Request request =
+                  new Request.Builder()
+                      .url(base + "/serialized/aggregates/raw/" + id + "/events")
+                      .post(RequestBody.create(body, JSON))
+                      .build();
+              try (Response response = http.newCall(request).execute()) {
+                assertThat(response.code()).isEqualTo(200);
+              }
+            }
+          });
+      List<String> names = new ArrayList<>(works.keySet());
+      for (int round = 0; round < 4; round++) { // round 0 warms up; the order rotates
+        Map<String, Double> rates = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+          String name = names.get((i + round) % names.size());
+          rates.put(name, rate(works.get(name)));
+        }
+        double nativeRate = rates.get("native append");
+        StringBuilder line =
+            new StringBuilder(
+                "round " + round + " (" + THREADS + " threads x " + PER_THREAD + "):");
+        for (String name : names) {
+          line.append(
+              String.format(
+                  Locale.ROOT,
+                  " %s %.0f/s (%.2f of native);",
+                  name,
+                  rates.get(name),
+                  rates.get(name) / nativeRate));
+        }
+        System.out.println(line);
       }
     }
   }
