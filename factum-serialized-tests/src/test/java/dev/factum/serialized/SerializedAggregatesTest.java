@@ -120,6 +120,22 @@ class SerializedAggregatesTest {
   }
 
   @Test
+  void aTenantIsRefusedInOpenModeToo() {
+    long head = factum.store.headPosition();
+    assertThatThrownBy(
+            () ->
+                carts(1000)
+                    .save(
+                        saveRequest()
+                            .withAggregateId(UUID.randomUUID())
+                            .withTenantId(UUID.randomUUID())
+                            .withEvent(added("a"))
+                            .build()))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+    assertThat(factum.store.headPosition()).isEqualTo(head);
+  }
+
+  @Test
   void theEventsAreOrdinaryFactumEvents() throws Exception {
     UUID id = UUID.randomUUID();
     Event<ItemAdded> first = added("a");

@@ -78,6 +78,9 @@ final class ApiHandler implements HttpHandler {
    * otherwise the key must authenticate, its role allow the route, and its rate have room.
    */
   private Principal authorize(Route route, Request request) {
+    if (route.serialized()) {
+      SerializedKeys.refuseTenant(request); // in open mode too: nothing for a tenant lands here
+    }
     if (route.permission == Permission.PUBLIC || !authEnabled) {
       return Principal.OPEN;
     }

@@ -67,7 +67,11 @@ final class SerializedMapping {
   /** A UUID in its canonical 36-character form ({@link UUID#fromString} alone is lenient). */
   static UUID uuid(String text, String what) {
     if (text == null || !UUID_TEXT.matcher(text).matches()) {
-      throw HttpProblem.badRequest(what + " is a UUID, was '" + text + "'");
+      throw HttpProblem.badRequest(
+          what
+              + " is a UUID, was '"
+              + (text == null || text.length() <= 40 ? text : text.substring(0, 40) + "…")
+              + "'");
     }
     return UUID.fromString(text);
   }
