@@ -77,7 +77,9 @@ final class ApiHandler implements HttpHandler {
             new SinkResource(sinks, config),
             new DcbResource(config, metrics),
             new GroupResource(config, wire, metrics),
-            new ServiceResource(store, metrics, lifecycle));
+            new ServiceResource(store, metrics, lifecycle),
+            new SerializedAggregateResource(config),
+            new SerializedFeedResource(lifecycle));
     for (Resource resource : all) {
       for (Route route : resource.routes()) {
         if (resources.put(route, resource) != null) {
@@ -102,10 +104,17 @@ final class ApiHandler implements HttpHandler {
    * otherwise the key must authenticate, its role allow the route, and its rate have room.
    */
   private Principal authorize(Route route, Request request) {
+    if (route.serialized()) {
+      SerializedKeys.refuseTenant(request); // in open mode too: nothing for a tenant lands here
+    }
     if (route.permission == Permission.PUBLIC || !authEnabled) {
       return Principal.OPEN;
     }
-    Principal principal = keys.authenticate(request.header("Authorization"));
+    Principal principal =
+        keys.authenticate(
+            route.serialized()
+                ? SerializedKeys.authorization(request)
+                : request.header("Authorization"));
     if (!principal.role().allows(route.permission)) {
       throw new ForbiddenException("this API key may not use this resource");
     }

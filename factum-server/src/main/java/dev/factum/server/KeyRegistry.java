@@ -41,7 +41,7 @@ import java.util.function.Consumer;
 final class KeyRegistry implements AutoCloseable {
   static final String AUDIT_TYPE = "$admin-action";
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String DENIED = "a valid API key is required";
+  static final String DENIED = "a valid API key is required";
 
   /** Whether a key's tenant (name and incarnation id) exists now. */
   interface TenantCheck {

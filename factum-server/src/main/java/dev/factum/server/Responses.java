@@ -43,6 +43,10 @@ final class Responses {
       // Only a page that can never change says otherwise (see immutable); everything else is live.
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
     }
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      exchange.sendResponseHeaders(status, -1); // the status and headers are the whole answer
+      return status;
+    }
     body = Compression.encode(exchange, body);
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {

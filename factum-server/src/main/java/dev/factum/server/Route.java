@@ -69,7 +69,39 @@ enum Route {
   READY("GET", "/health/ready", Permission.PUBLIC),
   METRICS("GET", "/metrics", Permission.PUBLIC),
   OPENAPI("GET", "/openapi.json", Permission.PUBLIC),
-  ROOT("GET", "/", Permission.READ);
+  ROOT("GET", "/", Permission.READ),
+  SERIALIZED_SAVE(
+      "POST", "/serialized/aggregates/{aggregateType}/{aggregateId}/events", Permission.WRITE),
+  SERIALIZED_BULK_SAVE("POST", "/serialized/aggregates/{aggregateType}/events", Permission.WRITE),
+  SERIALIZED_LOAD(
+      "GET",
+      "/serialized/aggregates/{aggregateType}/{aggregateId}",
+      Permission.READ,
+      "since",
+      "limit"),
+  SERIALIZED_EXISTS(
+      "HEAD", "/serialized/aggregates/{aggregateType}/{aggregateId}", Permission.READ),
+  SERIALIZED_DELETE(
+      "DELETE",
+      "/serialized/aggregates/{aggregateType}/{aggregateId}",
+      Permission.WRITE,
+      "deleteToken"),
+  SERIALIZED_DELETE_TYPE(
+      "DELETE", "/serialized/aggregates/{aggregateType}", Permission.WRITE, "deleteToken"),
+  SERIALIZED_FEEDS("GET", "/serialized/feeds", Permission.READ),
+  SERIALIZED_FEED(
+      "GET",
+      "/serialized/feeds/{feedName}",
+      Permission.READ,
+      "since",
+      "limit",
+      "filterType",
+      "from",
+      "to",
+      "waitTime",
+      "partitionCount",
+      "partitionNumber"),
+  SERIALIZED_FEED_HEAD("HEAD", "/serialized/feeds/{feedName}", Permission.READ);
 
   final String method;
   final String template;
@@ -118,6 +150,33 @@ enum Route {
         : new HttpProblem(ProblemCode.NOT_FOUND, "no resource at this path");
   }
 
+  /** Whether the route belongs to the Serialized-compatible API (its own key headers). */
+  boolean serialized() {
+    return template.startsWith("/serialized/");
+  }
+
+  /** The templates under {@code /serialized/}: aggregates by type (and id), feeds by name. */
+  private static String serializedTemplate(List<String> segments) {
+    int size = segments.size();
+    if (size >= 3 && size <= 5 && segments.get(1).equals("aggregates")) {
+      return switch (size) {
+        case 3 -> "/serialized/aggregates/{aggregateType}";
+        case 4 ->
+            segments.get(3).equals("events")
+                ? "/serialized/aggregates/{aggregateType}/events"
+                : "/serialized/aggregates/{aggregateType}/{aggregateId}";
+        default ->
+            segments.get(4).equals("events")
+                ? "/serialized/aggregates/{aggregateType}/{aggregateId}/events"
+                : null;
+      };
+    }
+    if (segments.get(size > 1 ? 1 : 0).equals("feeds") && (size == 2 || size == 3)) {
+      return size == 2 ? "/serialized/feeds" : "/serialized/feeds/{feedName}";
+    }
+    return null;
+  }
+
   private static String template(List<String> segments) {
     if (segments.isEmpty()) {
       return "/";
@@ -142,6 +201,9 @@ enum Route {
         }
       }
       return null;
+    }
+    if (first.equals("serialized")) {
+      return serializedTemplate(segments);
     }
     if (first.equals("admin") && size == 3 && segments.get(1).equals("keys")) {
       return "/admin/keys/{id}";

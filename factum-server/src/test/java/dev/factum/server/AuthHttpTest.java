@@ -102,7 +102,10 @@ class AuthHttpTest {
             .replace("{stream}", "order-1")
             .replace("{id}", "0000000000000000")
             .replace("{group}", "g")
-            .replace("{name}", "t");
+            .replace("{name}", "t")
+            .replace("{aggregateType}", "order")
+            .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
+            .replace("{feedName}", "order");
     return route == Route.DELETE_STREAM ? path + "?expectedRevision=any" : path;
   }
 
@@ -125,6 +128,10 @@ class AuthHttpTest {
       case GROUP_APPEND ->
           "{\"consumer\":\"evil\",\"positions\":[0],\"stream\":\"order-1\","
               + "\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{\"m\":\"ATTACK\"}}]}";
+      case SERIALIZED_SAVE -> "{\"events\":[{\"eventType\":\"T\",\"data\":{\"m\":\"ATTACK\"}}]}";
+      case SERIALIZED_BULK_SAVE ->
+          "{\"batches\":[{\"aggregateId\":\"6f1c2a4e-0000-4000-8000-000000000001\","
+              + "\"events\":[{\"eventType\":\"T\",\"data\":{\"m\":\"ATTACK\"}}]}]}";
       default -> route.method.equals("POST") ? "{}" : null;
     };
   }
@@ -203,6 +210,9 @@ class AuthHttpTest {
                         Math.min(40, authorization.length),
                         StandardCharsets.ISO_8859_1));
         assertThat(reply.status()).as(what).isIn(400, 401);
+        if (route.method.equals("HEAD")) {
+          continue; // no body: the status is the answer
+        }
         assertThat(reply.headers().get("content-type"))
             .as(what)
             .startsWith("application/problem+json");

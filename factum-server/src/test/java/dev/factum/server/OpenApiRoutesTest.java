@@ -48,6 +48,30 @@ class OpenApiRoutesTest {
       checkRequired(document, Route.READ_ALL, server.get("/all?categroy=x")); // a problem
       checkRequired(
           document, Route.APPEND, server.post("/streams/s-1", append.replace("any", "0")));
+
+      String aggregate = "/serialized/aggregates/probe/6f1c2a4e-0000-4000-8000-000000000001";
+      String batch =
+          "{\"expectedVersion\":0,\"events\":[{\"eventId\":\"6f1c2a4e-0000-4000-8000-00000000000e\","
+              + "\"eventType\":\"T\",\"data\":{},\"encryptedData\":\"x\"}]}";
+      checkRequired(document, Route.SERIALIZED_SAVE, server.post(aggregate + "/events", batch));
+      checkRequired(
+          document,
+          Route.SERIALIZED_SAVE,
+          server.post(aggregate + "/events", batch.replace("000e", "000f"))); // a conflict
+      checkRequired(
+          document,
+          Route.SERIALIZED_BULK_SAVE,
+          server.post(
+              "/serialized/aggregates/probe/events",
+              "{\"batches\":[{\"aggregateId\":\"6f1c2a4e-0000-4000-8000-000000000002\","
+                  + "\"events\":[{\"eventType\":\"T\"}]}]}"));
+      checkRequired(document, Route.SERIALIZED_LOAD, server.get(aggregate));
+      checkRequired(document, Route.SERIALIZED_FEEDS, server.get("/serialized/feeds"));
+      checkRequired(document, Route.SERIALIZED_FEED, server.get("/serialized/feeds/probe"));
+      checkRequired(document, Route.SERIALIZED_FEED, server.get("/serialized/feeds/_all?limit=1"));
+      checkRequired(document, Route.SERIALIZED_DELETE, server.delete(aggregate));
+      checkRequired(
+          document, Route.SERIALIZED_DELETE_TYPE, server.delete("/serialized/aggregates/probe"));
     }
   }
 
@@ -152,7 +176,10 @@ class OpenApiRoutesTest {
                 .replace("{stream}", "probe-1")
                 .replace("{id}", "0000000000000000")
                 .replace("{group}", "probe")
-                .replace("{name}", "probe");
+                .replace("{name}", "probe")
+                .replace("{aggregateType}", "probe")
+                .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
+                .replace("{feedName}", "probe");
         HttpRequest.Builder request =
             HttpRequest.newBuilder(
                 server.uri(path + (route == Route.DELETE_STREAM ? "?expectedRevision=any" : "")));
@@ -167,12 +194,13 @@ class OpenApiRoutesTest {
                       .header("Content-Type", "application/json")
                       .PUT(BodyPublishers.ofString("{}"));
               case "DELETE" -> request.DELETE();
+              case "HEAD" -> request.method("HEAD", BodyPublishers.noBody());
               default -> request.GET();
             };
         TestServer.Reply answer = server.send(request.build());
         checkRequired(reply.json(), route, answer);
         assertThat(answer.status()).as(route.toString()).isNotEqualTo(405);
-        if (answer.status() == 404) {
+        if (answer.status() == 404 && !route.method.equals("HEAD")) {
           // a stream, key or group that does not exist, never a path the router does not know
           String code = answer.json().get("code").asText();
           if (route.template.startsWith("/groups/")) {
