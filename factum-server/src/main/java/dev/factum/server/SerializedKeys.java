@@ -14,8 +14,9 @@ import dev.factum.api.UnauthorizedException;
  * mismatch is the native {@code 401 unauthorized} with its one detail, which the Serialized client
  * raises as an {@code ApiException} with status 401.
  *
- * <p>What it deliberately does not do: tenants. Until they exist, a request naming a tenant is
- * refused ({@code invalid-request}), so nothing meant for a tenant lands in the default store.
+ * <p>What it does not do yet: map {@code Serialized-Tenant-Id} onto Factum's tenants. A key of a
+ * tenant already acts on that tenant's store here as on every route; a request naming a tenant in
+ * the header is refused ({@code invalid-request}), so nothing meant for a tenant lands elsewhere.
  */
 final class SerializedKeys {
   static final String ACCESS_KEY = "Serialized-Access-Key";
@@ -39,13 +40,15 @@ final class SerializedKeys {
   }
 
   /**
-   * Tenants are not mapped yet: a request for one is refused before anything is done, with auth on
-   * or off (the router calls this for every Serialized route).
+   * The tenant header is not mapped yet: a request with it is refused before anything is done,
+   * with auth on or off (the router calls this for every Serialized route).
    */
   static void refuseTenant(Request request) {
     if (request.header(TENANT_ID) != null) {
       throw HttpProblem.badRequest(
-          TENANT_ID + " is not supported yet: this server serves one store (no tenants)");
+          TENANT_ID
+              + " is not supported yet: use a key of the tenant (its requests act on the tenant's"
+              + " store)");
     }
   }
 }

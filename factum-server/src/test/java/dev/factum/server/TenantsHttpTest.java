@@ -248,7 +248,10 @@ class TenantsHttpTest {
               .replace("{stream}", "order-1")
               .replace("{id}", writerA.substring(3, 19))
               .replace("{group}", "g")
-              .replace("{name}", "a");
+              .replace("{name}", "a")
+              .replace("{aggregateType}", "order")
+              .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
+              .replace("{feedName}", "order");
       if (route == Route.DELETE_STREAM) {
         path += "?expectedRevision=any";
       }
