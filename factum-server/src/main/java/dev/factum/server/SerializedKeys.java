@@ -40,8 +40,8 @@ final class SerializedKeys {
   }
 
   /**
-   * The tenant header is not mapped yet: a request with it is refused before anything is done,
-   * with auth on or off (the router calls this for every Serialized route).
+   * The tenant header is not mapped yet: a request with it is refused before anything is done, with
+   * auth on or off (the router calls this for every Serialized route).
    */
   static void refuseTenant(Request request) {
     if (request.header(TENANT_ID) != null) {

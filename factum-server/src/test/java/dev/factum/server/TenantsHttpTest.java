@@ -292,7 +292,12 @@ class TenantsHttpTest {
         continue;
       }
       String path = route.template.replace("{stream}", "order-1").replace("{id}", "x");
-      path = path.replace("{group}", "g").replace("{name}", "a");
+      path =
+          path.replace("{group}", "g")
+              .replace("{name}", "a")
+              .replace("{aggregateType}", "order")
+              .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
+              .replace("{feedName}", "order");
       String body = route.method.equals("POST") || route.method.equals("PUT") ? "{}" : null;
       TestServer.Reply reply = call(route.method, path, adminB, body);
       assertThat(reply.status()).as(route.name()).isEqualTo(401);
