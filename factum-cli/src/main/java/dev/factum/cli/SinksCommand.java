@@ -2,9 +2,6 @@ package dev.factum.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.factum.wire.WireJson;
-import java.io.PrintStream;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -12,9 +9,7 @@ import java.util.Set;
  * running server's {@code /admin/sinks} (docs/KAFKA.md); {@code create} builds the definition from
  * flags.
  */
-final class SinksCommand implements Factum.Command {
-  private static final String KIND = "sinks";
-
+final class SinksCommand extends ForwarderCommand {
   @Override
   public String summary() {
     return "create, list, show, pause, resume or delete Kafka sinks on a running server";
@@ -39,54 +34,22 @@ final class SinksCommand implements Factum.Command {
   }
 
   @Override
-  public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args =
-        new Args(
-            argv,
-            1,
-            Set.of(
-                "url",
-                "api-key",
-                "cacert",
-                "topic",
-                "bootstrap",
-                "category",
-                "type",
-                "tag",
-                "producer-property"),
-            Set.of("paused"),
-            Set.of("category", "type", "tag", "producer-property"));
-    if (args.positional().isEmpty()
-        || !WebhooksCommand.ACTIONS.contains(args.positional().getFirst())) {
-      throw new Args.UsageException("give create, list, show, pause, resume or delete");
-    }
-    String action = args.positional().getFirst();
-    int expected = action.equals("list") ? 1 : 2;
-    if (args.positional().size() != expected) {
-      throw new Args.UsageException(
-          action.equals("list") ? "unexpected argument" : "give exactly one sink NAME");
-    }
-    ObjectMapper json = WireJson.mapper();
-    try (Remote remote = new Remote(args)) {
-      String name = expected == 2 ? args.positional().get(1) : null;
-      byte[] answer =
-          switch (action) {
-            case "create" -> {
-              byte[] body = json.writeValueAsBytes(definition(json, name, args));
-              yield remote.json(api -> api.createForwarder(KIND, body));
-            }
-            case "list" -> remote.json(api -> api.forwarders(KIND));
-            case "show" -> remote.json(api -> api.forwarder(KIND, name));
-            case "pause" -> remote.json(api -> api.setForwarderPaused(KIND, name, true));
-            case "resume" -> remote.json(api -> api.setForwarderPaused(KIND, name, false));
-            default -> remote.json(api -> api.deleteForwarder(KIND, name));
-          };
-      out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(answer)));
-    }
-    return 0;
+  String kind() {
+    return "sinks";
   }
 
-  private static ObjectNode definition(ObjectMapper json, String name, Args args) {
+  @Override
+  Set<String> createOptions() {
+    return Set.of("topic", "bootstrap", "category", "type", "tag", "producer-property");
+  }
+
+  @Override
+  Set<String> repeatable() {
+    return Set.of("category", "type", "tag", "producer-property");
+  }
+
+  @Override
+  ObjectNode definition(ObjectMapper json, String name, Args args) {
     if (args.get("topic") == null || args.get("bootstrap") == null) {
       throw new Args.UsageException("create needs --topic and --bootstrap");
     }
@@ -94,18 +57,7 @@ final class SinksCommand implements Factum.Command {
     body.put("name", name);
     body.put("topic", args.get("topic"));
     body.put("bootstrapServers", args.get("bootstrap"));
-    ObjectNode filter = body.putObject("filter");
-    int kinds = 0;
-    for (String kind : List.of("category", "type", "tag")) {
-      List<String> values = args.all(kind);
-      if (!values.isEmpty()) {
-        kinds++;
-        values.forEach(filter.putArray(kind)::add);
-      }
-    }
-    if (kinds > 1) {
-      throw new Args.UsageException("give one of --category, --type or --tag");
-    }
+    putFilter(body.putObject("filter"), args, 0);
     ObjectNode properties = body.putObject("producerProperties");
     for (String property : args.all("producer-property")) {
       int eq = property.indexOf('=');

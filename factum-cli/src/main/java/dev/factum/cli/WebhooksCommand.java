@@ -2,20 +2,14 @@ package dev.factum.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.factum.wire.WireJson;
-import java.io.PrintStream;
-import java.util.List;
 import java.util.Set;
 
 /**
  * {@code factum webhooks create|list|show|pause|resume|delete}: the root store's webhooks through a
- * running server's {@code /admin/webhooks} (docs/WEBHOOKS.md). {@code create} builds the definition
- * from flags and prints the answer, which holds the signing secret (shown only then).
+ * running server's {@code /admin/webhooks} (docs/WEBHOOKS.md). {@code create} prints the answer,
+ * which holds the signing secret (shown only then).
  */
-final class WebhooksCommand implements Factum.Command {
-  private static final String KIND = "webhooks";
-  static final Set<String> ACTIONS = Set.of("create", "list", "show", "pause", "resume", "delete");
-
+final class WebhooksCommand extends ForwarderCommand {
   @Override
   public String summary() {
     return "create, list, show, pause, resume or delete webhooks on a running server";
@@ -41,57 +35,32 @@ final class WebhooksCommand implements Factum.Command {
   }
 
   @Override
-  public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args =
-        new Args(
-            argv,
-            1,
-            Set.of(
-                "url",
-                "api-key",
-                "cacert",
-                "target",
-                "category",
-                "type",
-                "tag",
-                "stream",
-                "start",
-                "max-batch",
-                "timeout-ms",
-                "retries",
-                "backoff-ms"),
-            Set.of("paused"),
-            Set.of("category", "type", "tag"));
-    if (args.positional().isEmpty() || !ACTIONS.contains(args.positional().getFirst())) {
-      throw new Args.UsageException("give create, list, show, pause, resume or delete");
-    }
-    String action = args.positional().getFirst();
-    int expected = action.equals("list") ? 1 : 2;
-    if (args.positional().size() != expected) {
-      throw new Args.UsageException(
-          action.equals("list") ? "unexpected argument" : "give exactly one webhook NAME");
-    }
-    ObjectMapper json = WireJson.mapper();
-    try (Remote remote = new Remote(args)) {
-      String name = expected == 2 ? args.positional().get(1) : null;
-      byte[] answer =
-          switch (action) {
-            case "create" -> {
-              byte[] body = json.writeValueAsBytes(definition(json, name, args));
-              yield remote.json(api -> api.createForwarder(KIND, body));
-            }
-            case "list" -> remote.json(api -> api.forwarders(KIND));
-            case "show" -> remote.json(api -> api.forwarder(KIND, name));
-            case "pause" -> remote.json(api -> api.setForwarderPaused(KIND, name, true));
-            case "resume" -> remote.json(api -> api.setForwarderPaused(KIND, name, false));
-            default -> remote.json(api -> api.deleteForwarder(KIND, name));
-          };
-      out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(answer)));
-    }
-    return 0;
+  String kind() {
+    return "webhooks";
   }
 
-  private static ObjectNode definition(ObjectMapper json, String name, Args args) {
+  @Override
+  Set<String> createOptions() {
+    return Set.of(
+        "target",
+        "category",
+        "type",
+        "tag",
+        "stream",
+        "start",
+        "max-batch",
+        "timeout-ms",
+        "retries",
+        "backoff-ms");
+  }
+
+  @Override
+  Set<String> repeatable() {
+    return Set.of("category", "type", "tag");
+  }
+
+  @Override
+  ObjectNode definition(ObjectMapper json, String name, Args args) {
     String target = args.get("target");
     if (target == null) {
       throw new Args.UsageException("create needs --target URL");
@@ -100,21 +69,10 @@ final class WebhooksCommand implements Factum.Command {
     body.put("name", name);
     body.put("url", target);
     ObjectNode source = body.putObject("source");
-    int kinds = 0;
-    for (String kind : List.of("category", "type", "tag")) {
-      List<String> values = args.all(kind);
-      if (!values.isEmpty()) {
-        kinds++;
-        values.forEach(source.putArray(kind)::add);
-      }
-    }
     if (args.get("stream") != null) {
-      kinds++;
       source.put("stream", args.get("stream"));
     }
-    if (kinds > 1) {
-      throw new Args.UsageException("give one of --stream, --category, --type or --tag");
-    }
+    putFilter(source, args, args.get("stream") == null ? 0 : 1);
     String start = args.get("start");
     if (start != null) {
       if (start.equals("beginning") || start.equals("end")) {

@@ -301,7 +301,9 @@ class TenantsHttpTest {
       String body = route.method.equals("POST") || route.method.equals("PUT") ? "{}" : null;
       TestServer.Reply reply = call(route.method, path, adminB, body);
       assertThat(reply.status()).as(route.name()).isEqualTo(401);
-      assertThat(reply.json().get("detail").asText()).isEqualTo("a valid API key is required");
+      if (!route.method.equals("HEAD")) { // a HEAD answer has no body
+        assertThat(reply.json().get("detail").asText()).isEqualTo("a valid API key is required");
+      }
     }
   }
 
