@@ -86,7 +86,7 @@ class KafkaSinkTest {
       caughtUp(sinks, "orders", WAIT);
 
       List<ConsumerRecord<byte[], byte[]>> records =
-          TopicReader.readCommitted(kafka.bootstrap(), "orders-order");
+          TopicReader.readCommitted(kafka.bootstrap(), "orders-order", 30);
       assertThat(records).hasSize(30);
       Map<String, Long> lastRevision = new HashMap<>();
       for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -121,17 +121,17 @@ class KafkaSinkTest {
       sinks.pause("p");
       Await.until("paused", WAIT, () -> sinks.status("p").state().equals("paused"));
       append(store, "a-1", 5);
-      assertThat(TopicReader.readCommitted(kafka.bootstrap(), "paused")).hasSize(5);
+      assertThat(TopicReader.readCommitted(kafka.bootstrap(), "paused", 5)).hasSize(5);
       assertThat(sinks.status("p").lagEvents()).isEqualTo(5);
     }
     try (FactumStore store = RocksDbEventStore.open(directory);
         KafkaSinks sinks = KafkaSinks.start(store)) {
       assertThat(sinks.status("p").definition().paused()).isTrue();
       Await.until("paused", WAIT, () -> sinks.status("p").state().equals("paused"));
-      assertThat(TopicReader.readCommitted(kafka.bootstrap(), "paused")).hasSize(5);
+      assertThat(TopicReader.readCommitted(kafka.bootstrap(), "paused", 5)).hasSize(5);
       sinks.resume("p");
       caughtUp(sinks, "p", WAIT);
-      assertThat(revisions(TopicReader.readCommitted(kafka.bootstrap(), "paused")))
+      assertThat(revisions(TopicReader.readCommitted(kafka.bootstrap(), "paused", 10)))
           .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
   }
@@ -220,7 +220,7 @@ class KafkaSinkTest {
       System.out.printf("[%5.1f s] drained%n", seconds(started));
       List<RecordedEvent> events = readLog(store);
       List<ConsumerRecord<byte[], byte[]>> records =
-          TopicReader.readCommitted(kafka.bootstrap(), SinkCrashChild.TOPIC);
+          TopicReader.readCommitted(kafka.bootstrap(), SinkCrashChild.TOPIC, events.size());
 
       Set<String> seen = new HashSet<>();
       Map<String, Long> lastRevision = new HashMap<>();

@@ -16,7 +16,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class TopicReader {
   private TopicReader() {}
 
-  static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
+  /**
+   * Every record a {@code read_committed} consumer sees, once it sees at least {@code expected}
+   * (then read to the end of that moment, so extra records, duplicates, are returned too).
+   *
+   * <p>Why wait: {@code commitTransaction} returns when the transaction coordinator has decided,
+   * and the commit markers reach the partitions a moment later; until then a {@code read_committed}
+   * consumer's end (the last stable offset) is before the transaction. So a sink that says it is
+   * caught up may be ahead of what a consumer can read for a few milliseconds.
+   */
+  static List<ConsumerRecord<byte[], byte[]>> readCommitted(
+      String bootstrap, String topic, int expected) {
     Properties properties = new Properties();
     properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -31,16 +41,23 @@ final class TopicReader {
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (!atEnd(consumer, ends)) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("reading " + topic + " to its end took over 60 s");
+      do {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        while (!atEnd(consumer, ends)) {
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError("reading " + topic + " to its end took over 60 s");
+          }
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            records.add(record);
+          }
         }
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          records.add(record);
+        if (records.size() < expected) {
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            records.add(record);
+          }
         }
-      }
+      } while (records.size() < expected && System.nanoTime() < deadline);
     }
     return records;
   }
