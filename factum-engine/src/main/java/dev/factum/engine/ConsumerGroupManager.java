@@ -293,14 +293,7 @@ final class ConsumerGroupManager implements ConsumerGroups {
       String group, String consumer, List<Long> positions, AppendRequest request) {
     GroupRuntime runtime = group(group);
     checkConsumer(consumer);
-    if (positions == null || positions.isEmpty()) {
-      throw new InvalidArgumentException("an ack-append needs the positions it acks");
-    }
-    List<Long> acked = new ArrayList<>(positions);
-    if (acked.contains(null)) {
-      throw new InvalidArgumentException("an ack-append position is missing");
-    }
-    acked = List.copyOf(acked);
+    List<Long> acked = checkedPositions(positions, "an ack-append");
     GroupRuntime.AckAppend staged = runtime.beginAckAppend(consumer, acked);
     CompletableFuture<AppendResult> appended;
     try {
@@ -321,6 +314,62 @@ final class ConsumerGroupManager implements ConsumerGroups {
       }
       throw e;
     }
+  }
+
+  /**
+   * Acks {@code positions} (each delivered to {@code consumer}) and commits {@code writes} to store
+   * records in one atomic command: both or neither. The record counterpart of {@link
+   * #appendAndAck}, for handlers whose effect is state rather than events (projections, scheduled
+   * reactions): a redelivered event acked this way fails with {@link NotDeliveredException} and
+   * writes nothing, so the effect happens exactly once. A write whose expected version does not
+   * hold fails the whole command ({@link dev.factum.api.RecordConflictException}) and leaves the
+   * events in flight with the consumer, which may retry or nack. Returns the writes' new versions
+   * (0 for a delete), in order.
+   */
+  List<Long> ackWithRecords(
+      String group, String consumer, List<Long> positions, List<RecordWrite> writes) {
+    GroupRuntime runtime = group(group);
+    checkConsumer(consumer);
+    List<Long> acked = checkedPositions(positions, "an ack with records");
+    List<RecordWrite> own = records.checked(writes);
+    for (RecordWrite write : own) {
+      if (write.key().namespace().startsWith(StoreRecords.RESERVED_PREFIX)) {
+        throw new InvalidArgumentException(
+            "record namespace '"
+                + write.key().namespace()
+                + "' is reserved for Factum's own features");
+      }
+    }
+    GroupRuntime.AckAppend staged = runtime.beginAckAppend(consumer, acked);
+    List<RecordWrite> all = new ArrayList<>(staged.writes());
+    all.addAll(own);
+    try {
+      @SuppressWarnings("unchecked")
+      List<Long> versions = (List<Long>) records.submit(all, staged.guard()).join();
+      runtime.ackAppended(acked, null);
+      return List.copyOf(versions.subList(staged.writes().size(), versions.size()));
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      runtime.ackAppended(acked, cause);
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      runtime.ackAppended(acked, e);
+      throw e;
+    }
+  }
+
+  private static List<Long> checkedPositions(List<Long> positions, String what) {
+    if (positions == null || positions.isEmpty()) {
+      throw new InvalidArgumentException(what + " needs the positions it acks");
+    }
+    List<Long> acked = new ArrayList<>(positions);
+    if (acked.contains(null)) {
+      throw new InvalidArgumentException(what + ": a position is missing");
+    }
+    return List.copyOf(acked);
   }
 
   @Override

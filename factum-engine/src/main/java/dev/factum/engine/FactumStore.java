@@ -127,6 +127,20 @@ public final class FactumStore implements EventStore {
     return groups;
   }
 
+  /**
+   * Acks {@code positions} of consumer group {@code group} (each delivered to {@code consumer})
+   * together with {@code writes} to store records, in one atomic commit: the exactly-once primitive
+   * of handlers that keep state in store records (see {@code ackWithRecords} in docs/CONSUMERS.md).
+   * A redelivered event fails with {@link dev.factum.api.NotDeliveredException}, a write's expected
+   * version that does not hold with {@link dev.factum.api.RecordConflictException}; both write
+   * nothing. Returns the writes' new versions (0 for a delete), in order.
+   */
+  public List<Long> ackWithRecords(
+      String group, String consumer, List<Long> positions, List<RecordWrite> writes) {
+    refuseOnWriterThread();
+    return groups.ackWithRecords(group, consumer, positions, writes);
+  }
+
   /** The newest position published to readers of this process. */
   long publishedHead() {
     return publisher.head();

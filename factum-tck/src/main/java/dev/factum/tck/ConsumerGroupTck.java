@@ -12,6 +12,7 @@ import dev.factum.api.GroupNotFoundException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LogFilter;
 import dev.factum.api.NotDeliveredException;
+import dev.factum.api.RecordConflictException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.api.groups.ConsumerGroups;
@@ -22,6 +23,8 @@ import dev.factum.api.groups.GroupSource;
 import dev.factum.api.groups.GroupStart;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.api.groups.ParkedEvent;
+import dev.factum.engine.RecordWrite;
+import dev.factum.engine.spi.StoreRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -348,6 +351,85 @@ public abstract class ConsumerGroupTck extends TckSupport {
                         new AppendRequest("out-1", any(), List.of(event("Out", "{}")))))
         .isInstanceOf(NotDeliveredException.class);
     assertThat(store.streamState("out-1").lastRevision()).isEqualTo(1);
+  }
+
+  /**
+   * Handlers keep their effect in store records, written with the ack (ackWithRecords); some
+   * "crash" and their events time out to another consumer. Each record is put with no version
+   * condition, so only the ack's guard keeps a redelivery from applying it twice: every record ends
+   * at version 1.
+   */
+  @Test
+  void theAckWithRecordsGivesEachEventExactlyOneEffectAcrossRedeliveries() throws Exception {
+    int inputs = 40;
+    for (int i = 0; i < inputs; i++) {
+      append("in-" + (i % 8), "In");
+    }
+    long head = store.headPosition();
+    create(
+        "g",
+        GroupSource.filtered(LogFilter.categories("in")),
+        GroupSettings.DEFAULT
+            .withAckTimeout(Duration.ofMillis(200))
+            .withRetries(50, Duration.ZERO));
+    Concurrently.run(
+        3,
+        worker -> {
+          Random random = new Random(worker);
+          String consumer = "c" + worker;
+          while (groups().status("g").checkpoint() <= head) {
+            for (Delivery d : groups().poll("g", consumer, 4, Duration.ofMillis(50))) {
+              if (random.nextInt(5) == 0) {
+                continue; // crashed: the delivery times out and goes to someone
+              }
+              try {
+                store.ackWithRecords(
+                    "g",
+                    consumer,
+                    List.of(d.position()),
+                    List.of(
+                        RecordWrite.put(
+                            "effects", "p-" + d.position(), new byte[] {1}, RecordWrite.ANY)));
+              } catch (NotDeliveredException late) {
+                // timed out meanwhile and handled by another: nothing was written
+              }
+            }
+          }
+        });
+    List<StoreRecord> effects = store.records().list("effects");
+    assertThat(effects).hasSize(inputs);
+    assertThat(effects).allMatch(r -> r.version() == 1);
+  }
+
+  @Test
+  void anAckWithRecordsThatFailsWritesNeitherTheRecordsNorTheAck() {
+    long p = append("in-1", "In");
+    store
+        .records()
+        .write(List.of(RecordWrite.put("state", "taken", new byte[] {1}, RecordWrite.ANY)));
+    create("g", GroupSource.filtered(LogFilter.categories("in")), GroupSettings.DEFAULT);
+    pollSome("g", "c", 1);
+    RecordWrite both = RecordWrite.put("state", "other", new byte[] {2}, RecordWrite.ANY);
+    RecordWrite stale = RecordWrite.put("state", "taken", new byte[] {3}, RecordWrite.ABSENT);
+    assertThatThrownBy(() -> store.ackWithRecords("g", "c", List.of(p), List.of(both, stale)))
+        .isInstanceOf(RecordConflictException.class);
+    assertThat(store.records().read("state", "other")).isNull();
+    assertThat(store.records().read("state", "taken").value()).containsExactly(1);
+    assertThat(groups().status("g").checkpoint()).isEqualTo(p);
+    assertThatThrownBy(
+            () ->
+                store.ackWithRecords(
+                    "g",
+                    "c",
+                    List.of(p),
+                    List.of(
+                        RecordWrite.put("factum.groups", "x", new byte[] {1}, RecordWrite.ANY))))
+        .isInstanceOf(InvalidArgumentException.class);
+    assertThat(store.ackWithRecords("g", "c", List.of(p), List.of(both))).containsExactly(1L);
+    assertThat(groups().status("g").checkpoint()).isGreaterThan(p);
+    assertThatThrownBy(() -> store.ackWithRecords("g", "c", List.of(p), List.of(both)))
+        .isInstanceOf(NotDeliveredException.class);
+    assertThat(store.records().read("state", "other").version()).isEqualTo(1);
   }
 
   @Test
