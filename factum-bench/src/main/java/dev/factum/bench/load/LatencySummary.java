@@ -8,7 +8,7 @@ import org.HdrHistogram.Histogram;
  */
 public record LatencySummary(long count, double p50, double p99, double p999, double max) {
 
-  static LatencySummary of(Histogram nanos) {
+  public static LatencySummary of(Histogram nanos) {
     if (nanos.getTotalCount() == 0) {
       return new LatencySummary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
