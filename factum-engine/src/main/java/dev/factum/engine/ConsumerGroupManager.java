@@ -42,10 +42,11 @@ import java.util.function.LongSupplier;
  * <p>Design note: a group is the engine's one durable-consumer mechanism (a named cursor over a
  * filtered log whose state lives in store records written by the single writer); everything
  * particular to delivery is in {@link GroupRuntime}. Definitions are loaded once, at open. The
- * feeder thread reads each group's source page by page into its buffer, wakes on every new head (or
- * every {@value #TICK_MILLIS} ms, to time deliveries out), and writes each group's checkpoint at
- * most every {@value #FLUSH_MILLIS} ms: that interval is the redelivery window of plain acks after
- * a crash. Calls never block on the writer while holding a group's monitor.
+ * feeder thread reads each group's source page by page into its buffer, wakes on every new head,
+ * when a group's buffer has room for a page again (or every {@value #TICK_MILLIS} ms, to time
+ * deliveries out), and writes each group's checkpoint at most every {@value #FLUSH_MILLIS} ms: that
+ * interval is the redelivery window of plain acks after a crash. Calls never block on the writer
+ * while holding a group's lock.
  *
  * <p>Several processes sharing one storage (PostgreSQL): each group's partitions are owned through
  * leases ({@link GroupLeases}, one round per group every quarter of the lease time on the same
@@ -56,7 +57,7 @@ import java.util.function.LongSupplier;
 final class ConsumerGroupManager implements ConsumerGroups {
   static final int TICK_MILLIS = 10;
   static final int FLUSH_MILLIS = 100;
-  private static final int PAGE = 500;
+  static final int PAGE = 500;
   private static final int MAX_NAME_BYTES = 200;
   private static final Duration MAX_WAIT = Duration.ofMinutes(5);
 
@@ -115,6 +116,7 @@ final class ConsumerGroupManager implements ConsumerGroups {
             records::submit,
             shared ? GroupLeases.fence(parts, processId) : GroupRuntime.Fence.NONE,
             clock);
+    runtime.onRoom(store::nudgeGroups);
     for (StoreRecord stored : partitionRecords) {
       if (stored.key().startsWith(GroupCodec.PARTITION_CHECKPOINT)) {
         runtime.elsewhere(
@@ -294,7 +296,7 @@ final class ConsumerGroupManager implements ConsumerGroups {
     GroupRuntime runtime = group(group);
     checkConsumer(consumer);
     List<Long> acked = checkedPositions(positions, "an ack-append");
-    GroupRuntime.AckAppend staged = runtime.beginAckAppend(consumer, acked);
+    GroupAckAppend staged = runtime.beginAckAppend(consumer, acked);
     CompletableFuture<AppendResult> appended;
     try {
       appended = store.appendWithRecords(request, staged.writes(), staged.guard());
@@ -340,7 +342,7 @@ final class ConsumerGroupManager implements ConsumerGroups {
                 + "' is reserved for Factum's own features");
       }
     }
-    GroupRuntime.AckAppend staged = runtime.beginAckAppend(consumer, acked);
+    GroupAckAppend staged = runtime.beginAckAppend(consumer, acked);
     List<RecordWrite> all = new ArrayList<>(staged.writes());
     all.addAll(own);
     try {
@@ -440,6 +442,7 @@ final class ConsumerGroupManager implements ConsumerGroups {
           }
           return;
         }
+        long nudges = store.groupNudges();
         long head = store.publishedHead();
         boolean more = false;
         if (shared && clock.getAsLong() - lastRefresh >= leaseNanos / 4) {
@@ -459,7 +462,7 @@ final class ConsumerGroupManager implements ConsumerGroups {
           flushAll(false);
         }
         if (!more) {
-          store.awaitHeadBeyond(head, Duration.ofMillis(TICK_MILLIS));
+          store.awaitHeadOrNudge(head, nudges, Duration.ofMillis(TICK_MILLIS));
         }
       }
     } catch (InterruptedException e) {
@@ -537,7 +540,7 @@ final class ConsumerGroupManager implements ConsumerGroups {
   private void flushAll(boolean waitForIt) {
     List<CompletableFuture<Object>> pending = new ArrayList<>();
     for (GroupRuntime runtime : groups.values()) {
-      for (GroupRuntime.Flush flush : runtime.flushWrites(waitForIt)) {
+      for (GroupFlush flush : runtime.flushWrites(waitForIt)) {
         CompletableFuture<Object> written;
         try {
           written = records.submit(flush.writes(), flush.guard());
@@ -591,6 +594,10 @@ final class ConsumerGroupManager implements ConsumerGroups {
   // ---- checks ----------------------------------------------------------------------------------
 
   private GroupRuntime group(String name) {
+    GroupRuntime known = name == null ? null : groups.get(name);
+    if (known != null) {
+      return known; // its name was checked when it was created (every poll and ack comes here)
+    }
     validator.checkName("group name", name);
     GroupRuntime runtime = groups.get(name);
     if (runtime == null) {

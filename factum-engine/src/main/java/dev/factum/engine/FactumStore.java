@@ -429,6 +429,22 @@ public final class FactumStore implements EventStore {
     return publisher.awaitBeyond(position, timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
+  /** The consumer groups' feeder: the count of {@link #nudgeGroups} calls so far. */
+  long groupNudges() {
+    return publisher.nudges();
+  }
+
+  /** Wakes the consumer groups' feeder (a group's buffer has room again). */
+  void nudgeGroups() {
+    publisher.nudge();
+  }
+
+  /** The feeder's wait: the head moves past {@code position}, a nudge, or the timeout. */
+  void awaitHeadOrNudge(long position, long nudgesSeen, Duration timeout)
+      throws InterruptedException {
+    publisher.awaitBeyondOrNudge(position, nudgesSeen, timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
   /**
    * How many callers are parked waiting for the head to move ({@link #awaitHeadBeyond}: long polls,
    * and subscriptions at the head). For tests and monitoring: a test can wait for a long poll to be

@@ -101,7 +101,7 @@ final class GroupLeases {
     for (StoreRecord stored : list) {
       if (stored.key().startsWith(GroupCodec.LEASE)) {
         int p = GroupCodec.partitionOfKey(GroupCodec.LEASE, stored.key());
-        GroupRuntime.Flush flush = runtime.detach(p, true);
+        GroupFlush flush = runtime.detach(p, true);
         if (flush != null) {
           release(p, stored, flush);
         }
@@ -194,7 +194,7 @@ final class GroupLeases {
         runtime.draining(p, false);
       } else {
         runtime.draining(p, true);
-        GroupRuntime.Flush flush = runtime.detachDrained(p);
+        GroupFlush flush = runtime.detachDrained(p);
         if (flush != null) {
           release(p, leases[p], flush);
           continue;
@@ -279,7 +279,7 @@ final class GroupLeases {
   }
 
   /** Releases partition {@code p} in one commit with its last checkpoint, under its fence. */
-  private void release(int p, StoreRecord stored, GroupRuntime.Flush flush) {
+  private void release(int p, StoreRecord stored, GroupFlush flush) {
     List<RecordWrite> writes = new ArrayList<>(flush.writes());
     writes.add(free(p, stored, GroupCodec.lease(stored.value())));
     submitQuietly(writes, flush.guard());

@@ -11,6 +11,7 @@ import dev.factum.api.groups.Delivery;
 import dev.factum.api.groups.GroupDefinition;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.api.groups.ParkedEvent;
+import dev.factum.engine.GroupPending.State;
 import dev.factum.engine.spi.StoreRecord;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,9 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -34,25 +37,28 @@ import java.util.function.LongSupplier;
  * of the group that this process owns.
  *
  * <p>A group's streams fall into {@value GroupCodec#PARTITIONS} partitions (a stable hash of the
- * stream name). Each partition this process owns is a {@link Slice}: its own read cursor, buffer,
- * done set and checkpoint record. On a storage of one process (RocksDB, in memory) the runtime owns
- * every partition for good; on a shared one {@link GroupLeases} gains and loses partitions as their
- * leases come and go, and every write of a partition's state carries a fence (a guard on the
- * partition's lease: this process, this epoch), so a process that lost a lease can never move its
- * checkpoint or ack its events.
+ * stream name). Each partition this process owns is a {@link GroupSlice}: its own read cursor,
+ * outstanding events, done set and checkpoint record. On a storage of one process (RocksDB, in
+ * memory) the runtime owns every partition for good; on a shared one {@link GroupLeases} gains and
+ * loses partitions as their leases come and go, and every write of a partition's state carries a
+ * fence (a guard on the partition's lease: this process, this epoch), so a process that lost a
+ * lease can never move its checkpoint or ack its events. The parts: {@link GroupHandout} (the
+ * buffer and its stream-order hand-out index), {@link GroupFlush} (a partition's checkpoint write),
+ * {@link GroupAckAppend} (the records and guard of an ack-append); this class holds them together
+ * under one lock and owns consumers, retries, parks and replays.
  *
- * <p>What must stay true (everything below holds under this object's monitor):
+ * <p>What must stay true (everything below holds under {@link #lock}):
  *
  * <ul>
  *   <li><b>Stream order.</b> An event is handed out only if no earlier event of its stream is
- *       outstanding (buffered and not done): {@link #take} hands out the first outstanding event of
- *       each stream only, so at most one event per stream is in flight, to one consumer. A stream
- *       lives in one partition, and a partition in one process at a time.
+ *       outstanding (buffered and not done): {@link GroupHandout} hands out stream heads only, so
+ *       at most one event per stream is in flight, to one consumer. A stream lives in one
+ *       partition, and a partition in one process at a time.
  *   <li><b>The checkpoint</b> of a partition is its first outstanding position, or its read cursor
  *       when nothing is outstanding; the group's is the least over all partitions (those owned
- *       elsewhere count with their durable checkpoint). Events leave {@code outstanding} only by
- *       being done, and cursors only grow, so it never moves back. A replayed parked event is
- *       delivered from {@code replays} and never touches it.
+ *       elsewhere count with their durable checkpoint). Events leave the buffer only by being done,
+ *       and cursors only grow, so it never moves back. A replayed parked event is delivered from
+ *       {@code replays} and never touches it.
  *   <li><b>Durability</b> goes through store records only, written by the single writer: a
  *       partition's checkpoint record (compare-and-set on its version), a {@code done/P} record for
  *       each done event above it, a {@code parked/P} record per parked event. A plain ack is in
@@ -61,71 +67,17 @@ import java.util.function.LongSupplier;
  *       #beginAckAppend}).
  *   <li>A partition that is draining (about to be released) hands nothing out; one whose lease may
  *       have run out (not renewed in time) hands nothing out either.
- *   <li>Nothing here blocks on the writer while holding the monitor: writes are submitted and their
- *       completions re-enter the monitor from the writer's completion thread.
+ *   <li>Nothing here blocks on the writer while holding the lock: writes are submitted and their
+ *       completions re-enter the lock from the writer's completion thread.
  * </ul>
+ *
+ * <p>Wake-ups: pollers wait on {@code handable}, which is signalled once per event that becomes
+ * handable (a poller that leaves handable events behind passes the signal on), not on every ack:
+ * with many consumers a broadcast per ack woke them all to find one event. Waiters for the
+ * checkpoint wait on {@code progress}, signalled when it passes the least position waited for. Both
+ * waits are bounded (50 ms) because backoffs and timeouts end without a signal.
  */
 final class GroupRuntime {
-  private enum State {
-    READY,
-    IN_FLIGHT,
-    BACKOFF,
-    COMMITTING
-  }
-
-  private static final class Pending {
-    final RecordedEvent event;
-    final boolean replay;
-    final Slice slice; // null for a replay
-    int attempts;
-    State state = State.READY;
-    String consumer;
-    long deadline;
-    long readyAt;
-
-    Pending(RecordedEvent event, boolean replay, int attempts, Slice slice) {
-      this.event = event;
-      this.replay = replay;
-      this.attempts = attempts;
-      this.slice = slice;
-    }
-
-    long position() {
-      return event.position();
-    }
-  }
-
-  /** One partition while this process owns it. */
-  private static final class Slice {
-    final int partition;
-    final long epoch;
-    final boolean leased;
-    final TreeMap<Long, Pending> outstanding = new TreeMap<>();
-    final TreeSet<Long> doneAbove = new TreeSet<>();
-    final Set<Long> durableDone = new HashSet<>();
-    long readCursor;
-    long durableCheckpoint;
-    long checkpointVersion;
-    long validUntil;
-    boolean dirty;
-    boolean flushing;
-    boolean draining;
-
-    Slice(int partition, long epoch, boolean leased) {
-      this.partition = partition;
-      this.epoch = epoch;
-      this.leased = leased;
-    }
-
-    long checkpoint() {
-      return outstanding.isEmpty() ? readCursor : outstanding.firstKey();
-    }
-
-    void prune() {
-      doneAbove.headSet(checkpoint()).clear();
-    }
-  }
-
   /** How the runtime writes records: the store's writer, with a guard. */
   interface Writes {
     CompletableFuture<Object> submit(List<RecordWrite> writes, RecordGuard guard);
@@ -138,8 +90,14 @@ final class GroupRuntime {
     RecordGuard guard(int partition, long epoch);
   }
 
-  static final int BUFFER = 2_000;
+  /** Events buffered per group at most (reading stops at this many or at {@link #BUFFER_BYTES}). */
+  static final int BUFFER = 10_000;
+
+  /** Bytes of event data and metadata buffered per group at most. */
+  static final long BUFFER_BYTES = 16L << 20;
+
   private static final int PARTITIONS = GroupCodec.PARTITIONS;
+  private static final long MAX_WAIT_MILLIS = 50;
 
   private final UUID incarnation;
   private final String namespace;
@@ -147,17 +105,23 @@ final class GroupRuntime {
   private final Writes writes;
   private final Fence fence;
   private final LongSupplier clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition handable = lock.newCondition();
+  private final Condition progress = lock.newCondition();
+  private final Condition released = lock.newCondition();
+  private volatile Runnable roomMade = () -> {};
   private GroupDefinition definition;
   private long definitionVersion;
 
-  private final Slice[] slices = new Slice[PARTITIONS];
+  private final GroupSlice[] slices = new GroupSlice[PARTITIONS];
   private final long[] elsewhere = new long[PARTITIONS];
-  private final TreeMap<Long, Pending> outstanding = new TreeMap<>();
+  private final GroupHandout buffer = new GroupHandout(BUFFER, BUFFER_BYTES);
   private final Set<Long> legacyDone = new HashSet<>();
-  private final TreeMap<Long, Pending> replays = new TreeMap<>();
+  private final TreeMap<Long, GroupPending> replays = new TreeMap<>();
   private final TreeMap<Long, ParkedEvent> parked = new TreeMap<>();
   private final Map<String, Set<Long>> inFlightBy = new HashMap<>();
   private final Map<String, Long> lastSeen = new HashMap<>();
+  private final TreeMap<Long, Integer> awaited = new TreeMap<>();
 
   private long reported;
   private FactumException stopped;
@@ -197,16 +161,34 @@ final class GroupRuntime {
     return stored.definition().start().position();
   }
 
+  /**
+   * Called (outside the lock) when the buffer has room for a page again, so the feeder need not
+   * wait for its next tick to refill it.
+   */
+  void onRoom(Runnable callback) {
+    this.roomMade = callback;
+  }
+
   String name() {
     return definition.name();
   }
 
-  synchronized GroupDefinition definition() {
-    return definition;
+  GroupDefinition definition() {
+    lock.lock();
+    try {
+      return definition;
+    } finally {
+      lock.unlock();
+    }
   }
 
-  synchronized long definitionVersion() {
-    return definitionVersion;
+  long definitionVersion() {
+    lock.lock();
+    try {
+      return definitionVersion;
+    } finally {
+      lock.unlock();
+    }
   }
 
   UUID incarnation() {
@@ -221,22 +203,37 @@ final class GroupRuntime {
     return parts;
   }
 
-  synchronized void redefined(GroupDefinition updated, long version) {
-    definition = updated;
-    definitionVersion = version;
-    notifyAll();
+  void redefined(GroupDefinition updated, long version) {
+    lock.lock();
+    try {
+      definition = updated;
+      definitionVersion = version;
+      wakeAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The group was deleted, or the store is closing: every waiting and later call fails. */
-  synchronized void stop(FactumException why) {
-    if (stopped == null) {
-      stopped = why;
+  void stop(FactumException why) {
+    lock.lock();
+    try {
+      if (stopped == null) {
+        stopped = why;
+      }
+      wakeAll();
+    } finally {
+      lock.unlock();
     }
-    notifyAll();
   }
 
-  synchronized boolean isStopped() {
-    return stopped != null;
+  boolean isStopped() {
+    lock.lock();
+    try {
+      return stopped != null;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void checkRunning() {
@@ -247,14 +244,32 @@ final class GroupRuntime {
     }
   }
 
-  /** The group's checkpoint as this process knows it; it never moves back. */
-  synchronized long checkpoint() {
-    long least = Long.MAX_VALUE;
-    for (int p = 0; p < PARTITIONS; p++) {
-      least = Math.min(least, slices[p] != null ? slices[p].checkpoint() : elsewhere[p]);
+  private void wakeAll() {
+    handable.signalAll();
+    progress.signalAll();
+    released.signalAll();
+  }
+
+  /** The checkpoint may have moved: wakes its waiters when it passed the least one waited for. */
+  private void progressed() {
+    if (!awaited.isEmpty() && checkpoint() > awaited.firstKey()) {
+      progress.signalAll();
     }
-    reported = Math.max(reported, least);
-    return reported;
+  }
+
+  /** The group's checkpoint as this process knows it; it never moves back. */
+  long checkpoint() {
+    lock.lock();
+    try {
+      long least = Long.MAX_VALUE;
+      for (int p = 0; p < PARTITIONS; p++) {
+        least = Math.min(least, slices[p] != null ? slices[p].checkpoint() : elsewhere[p]);
+      }
+      reported = Math.max(reported, least);
+      return reported;
+    } finally {
+      lock.unlock();
+    }
   }
 
   // ---- partitions
@@ -264,103 +279,143 @@ final class GroupRuntime {
    * Takes over partition {@code p} from its durable state: {@code state} is the group's namespace,
    * {@code partitionRecords} its partitions' namespace, both read after the lease was won.
    */
-  synchronized void gain(
+  void gain(
       int p,
       long epoch,
       boolean leased,
       long validUntil,
       List<StoreRecord> state,
       List<StoreRecord> partitionRecords) {
-    if (slices[p] != null) {
-      return;
-    }
-    Slice slice = new Slice(p, epoch, leased);
-    long checkpoint = elsewhere[p];
-    for (StoreRecord record : partitionRecords) {
-      if (record.key().equals(GroupCodec.partitionKey(GroupCodec.PARTITION_CHECKPOINT, p))) {
-        checkpoint = GroupCodec.checkpoint(record.value());
-        slice.checkpointVersion = record.version();
+    lock.lock();
+    try {
+      if (slices[p] != null) {
+        return;
       }
-    }
-    for (StoreRecord record : state) {
-      if (record.key().startsWith(GroupCodec.DONE)) {
-        long position = GroupCodec.positionOf(GroupCodec.DONE, record.key());
-        int of = GroupCodec.donePartition(record.value());
-        if (of == p) {
-          slice.durableDone.add(position);
-          if (position >= checkpoint) {
-            slice.doneAbove.add(position);
-          }
-        } else if (of < 0 && position >= checkpoint) {
-          slice.doneAbove.add(position); // written before partitions: whose it is shows on read
-          legacyDone.add(position);
-        }
-      } else if (record.key().startsWith(GroupCodec.PARKED)) {
-        long position = GroupCodec.positionOf(GroupCodec.PARKED, record.key());
-        ParkedEvent entry = GroupCodec.parked(position, record.value());
-        if (GroupCodec.partitionOf(entry.stream()) == p) {
-          parked.put(position, entry);
-          if (position >= checkpoint) {
-            slice.doneAbove.add(position);
-          }
+      GroupSlice slice = new GroupSlice(p, epoch, leased);
+      long checkpoint = elsewhere[p];
+      for (StoreRecord record : partitionRecords) {
+        if (record.key().equals(GroupCodec.partitionKey(GroupCodec.PARTITION_CHECKPOINT, p))) {
+          checkpoint = GroupCodec.checkpoint(record.value());
+          slice.checkpointVersion = record.version();
         }
       }
+      for (StoreRecord record : state) {
+        if (record.key().startsWith(GroupCodec.DONE)) {
+          long position = GroupCodec.positionOf(GroupCodec.DONE, record.key());
+          int of = GroupCodec.donePartition(record.value());
+          if (of == p) {
+            slice.durableDone.add(position);
+            if (position >= checkpoint) {
+              slice.doneAbove.add(position);
+            }
+          } else if (of < 0 && position >= checkpoint) {
+            slice.doneAbove.add(position); // written before partitions: whose it is shows on read
+            legacyDone.add(position);
+          }
+        } else if (record.key().startsWith(GroupCodec.PARKED)) {
+          long position = GroupCodec.positionOf(GroupCodec.PARKED, record.key());
+          ParkedEvent entry = GroupCodec.parked(position, record.value());
+          if (GroupCodec.partitionOf(entry.stream()) == p) {
+            parked.put(position, entry);
+            if (position >= checkpoint) {
+              slice.doneAbove.add(position);
+            }
+          }
+        }
+      }
+      slice.readCursor = checkpoint;
+      slice.durableCheckpoint = checkpoint;
+      slice.validUntil = validUntil;
+      slices[p] = slice;
+      wakeAll();
+    } finally {
+      lock.unlock();
     }
-    slice.readCursor = checkpoint;
-    slice.durableCheckpoint = checkpoint;
-    slice.validUntil = validUntil;
-    slices[p] = slice;
-    notifyAll();
   }
 
   /** Partition {@code p} is no longer this process's: its events here are forgotten. */
-  synchronized void lose(int p) {
-    Slice slice = slices[p];
-    if (slice == null) {
-      return;
+  void lose(int p) {
+    lock.lock();
+    try {
+      GroupSlice slice = slices[p];
+      if (slice == null) {
+        return;
+      }
+      slices[p] = null;
+      elsewhere[p] = Math.max(elsewhere[p], slice.durableCheckpoint);
+      for (GroupPending pending : slice.outstanding.values()) {
+        release(pending);
+        buffer.remove(pending);
+      }
+      wakeAll();
+    } finally {
+      lock.unlock();
     }
-    slices[p] = null;
-    elsewhere[p] = Math.max(elsewhere[p], slice.durableCheckpoint);
-    for (Pending pending : slice.outstanding.values()) {
-      release(pending);
-      outstanding.remove(pending.position());
-    }
-    notifyAll();
+    roomMade.run();
   }
 
   /** The epoch this process holds partition {@code p} with, or -1. */
-  synchronized long epochOf(int p) {
-    return slices[p] == null ? -1 : slices[p].epoch;
+  long epochOf(int p) {
+    lock.lock();
+    try {
+      return slices[p] == null ? -1 : slices[p].epoch;
+    } finally {
+      lock.unlock();
+    }
   }
 
-  synchronized int owned() {
-    int count = 0;
-    for (Slice slice : slices) {
-      if (slice != null) {
-        count++;
+  int owned() {
+    lock.lock();
+    try {
+      int count = 0;
+      for (GroupSlice slice : slices) {
+        if (slice != null) {
+          count++;
+        }
       }
+      return count;
+    } finally {
+      lock.unlock();
     }
-    return count;
   }
 
   /** The durable checkpoint of a partition owned elsewhere, as last read. */
-  synchronized void elsewhere(int p, long checkpoint) {
-    if (slices[p] == null) {
-      elsewhere[p] = Math.max(elsewhere[p], checkpoint);
+  void elsewhere(int p, long checkpoint) {
+    lock.lock();
+    try {
+      if (slices[p] == null) {
+        elsewhere[p] = Math.max(elsewhere[p], checkpoint);
+        progressed();
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
-  synchronized void renewed(int p, long epoch, long validUntil) {
-    Slice slice = slices[p];
-    if (slice != null && slice.epoch == epoch) {
-      slice.validUntil = validUntil;
-      notifyAll();
+  void renewed(int p, long epoch, long validUntil) {
+    lock.lock();
+    try {
+      GroupSlice slice = slices[p];
+      if (slice != null && slice.epoch == epoch) {
+        slice.validUntil = validUntil;
+        handable.signalAll();
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
-  synchronized void draining(int p, boolean draining) {
-    if (slices[p] != null) {
-      slices[p].draining = draining;
+  void draining(int p, boolean draining) {
+    lock.lock();
+    try {
+      if (slices[p] != null) {
+        slices[p].draining = draining;
+        if (!draining) {
+          handable.signalAll();
+        }
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -368,7 +423,7 @@ final class GroupRuntime {
    * When partition {@code p} is draining with nothing in flight and no flush under way: detaches it
    * and returns the writes of its last checkpoint, to commit with the lease's release; else null.
    */
-  synchronized Flush detachDrained(int p) {
+  GroupFlush detachDrained(int p) {
     return detach(p, false);
   }
 
@@ -376,42 +431,48 @@ final class GroupRuntime {
    * Detaches partition {@code p} as {@link #detachDrained} does; with {@code force} (the store is
    * closing) whatever is in flight: those deliveries are simply never acked here.
    */
-  synchronized Flush detach(int p, boolean force) {
-    Slice slice = slices[p];
-    if (slice == null || (!force && (!slice.draining || slice.flushing))) {
-      return null;
-    }
-    for (Pending pending : slice.outstanding.values()) {
-      if (!force && (pending.state == State.IN_FLIGHT || pending.state == State.COMMITTING)) {
+  GroupFlush detach(int p, boolean force) {
+    lock.lock();
+    try {
+      GroupSlice slice = slices[p];
+      if (slice == null || (!force && (!slice.draining || slice.flushing))) {
         return null;
       }
+      for (GroupPending pending : slice.outstanding.values()) {
+        if (!force && (pending.state == State.IN_FLIGHT || pending.state == State.COMMITTING)) {
+          return null;
+        }
+      }
+      GroupFlush flush = flush(slice);
+      lose(p);
+      elsewhere[p] = Math.max(elsewhere[p], flush.checkpoint());
+      return flush;
+    } finally {
+      lock.unlock();
     }
-    Flush flush = flush(slice);
-    lose(p);
-    elsewhere[p] = Math.max(elsewhere[p], flush.checkpoint());
-    return flush;
   }
 
   /** Whether a consumer of this process used the group within {@code window} nanos. */
-  synchronized boolean hasConsumers(long now, long window) {
-    for (Set<Long> mine : inFlightBy.values()) {
-      if (!mine.isEmpty()) {
-        return true;
+  boolean hasConsumers(long now, long window) {
+    lock.lock();
+    try {
+      for (Set<Long> mine : inFlightBy.values()) {
+        if (!mine.isEmpty()) {
+          return true;
+        }
       }
-    }
-    for (long seen : lastSeen.values()) {
-      if (now - seen <= window) {
-        return true;
+      for (long seen : lastSeen.values()) {
+        if (now - seen <= window) {
+          return true;
+        }
       }
+      return false;
+    } finally {
+      lock.unlock();
     }
-    return false;
   }
 
-  private static boolean usable(Slice slice, long now) {
-    return !slice.draining && (!slice.leased || slice.validUntil - now > 0);
-  }
-
-  private boolean current(Slice slice) {
+  private boolean current(GroupSlice slice) {
     return slice != null && slices[slice.partition] == slice;
   }
 
@@ -420,106 +481,120 @@ final class GroupRuntime {
   /**
    * Where the next read of the source starts, or -1 when the buffer is full or nothing is owned.
    */
-  synchronized long wantsRead() {
-    if (stopped != null || outstanding.size() >= BUFFER) {
-      return -1;
-    }
-    long least = -1;
-    for (Slice slice : slices) {
-      if (slice != null && (least < 0 || slice.readCursor < least)) {
-        least = slice.readCursor;
+  long wantsRead() {
+    lock.lock();
+    try {
+      if (stopped != null || buffer.full()) {
+        return -1;
       }
+      long least = -1;
+      for (GroupSlice slice : slices) {
+        if (slice != null && (least < 0 || slice.readCursor < least)) {
+          least = slice.readCursor;
+        }
+      }
+      return least;
+    } finally {
+      lock.unlock();
     }
-    return least;
   }
 
   /**
    * Takes in a page read from {@code from} (every event of the source from {@code from} up to
    * {@code next}): each owned partition whose cursor lies in that range takes its own events.
    */
-  synchronized void read(long from, List<RecordedEvent> events, long next) {
-    if (stopped != null) {
-      return;
-    }
-    Slice[] taking = new Slice[PARTITIONS];
-    boolean any = false;
-    for (Slice slice : slices) {
-      if (slice != null && slice.readCursor >= from && slice.readCursor < next) {
-        taking[slice.partition] = slice;
-        any = true;
+  void read(long from, List<RecordedEvent> events, long next) {
+    lock.lock();
+    try {
+      if (stopped != null) {
+        return;
       }
-    }
-    if (!any) {
-      return;
-    }
-    for (RecordedEvent event : events) {
-      Slice slice = taking[GroupCodec.partitionOf(event.stream())];
-      long position = event.position();
-      if (slice == null || position < slice.readCursor) {
-        continue;
-      }
-      if (slice.doneAbove.contains(position)) {
-        if (legacyDone.remove(position)) {
-          slice.durableDone.add(position); // now known to be this partition's
+      GroupSlice[] taking = new GroupSlice[PARTITIONS];
+      boolean any = false;
+      for (GroupSlice slice : slices) {
+        if (slice != null && slice.readCursor >= from && slice.readCursor < next) {
+          taking[slice.partition] = slice;
+          any = true;
         }
-        continue; // done before a restart or a takeover
       }
-      if (definition.source().isStream() && !event.stream().equals(definition.source().stream())) {
-        continue;
+      if (!any) {
+        return;
       }
-      Pending pending = new Pending(event, false, 0, slice);
-      slice.outstanding.put(position, pending);
-      outstanding.put(position, pending);
+      int added = 0;
+      for (RecordedEvent event : events) {
+        GroupSlice slice = taking[GroupCodec.partitionOf(event.stream())];
+        long position = event.position();
+        if (slice == null || position < slice.readCursor) {
+          continue;
+        }
+        if (slice.doneAbove.contains(position)) {
+          if (legacyDone.remove(position)) {
+            slice.durableDone.add(position); // now known to be this partition's
+          }
+          continue; // done before a restart or a takeover
+        }
+        if (definition.source().isStream()
+            && !event.stream().equals(definition.source().stream())) {
+          continue;
+        }
+        GroupPending pending = new GroupPending(event, false, 0, slice);
+        slice.outstanding.put(position, pending);
+        buffer.add(pending);
+        added++;
+      }
+      for (GroupSlice slice : taking) {
+        if (slice != null) {
+          long before = slice.checkpoint();
+          slice.readCursor = next;
+          slice.prune();
+          slice.dirty |= slice.checkpoint() != before;
+        }
+      }
+      if (added > 0) {
+        handable.signalAll();
+      }
+      progressed();
+    } finally {
+      lock.unlock();
     }
-    for (Slice slice : taking) {
-      if (slice != null) {
-        long before = slice.checkpoint();
-        slice.readCursor = next;
-        slice.prune();
-        slice.dirty |= slice.checkpoint() != before;
-      }
-    }
-    notifyAll();
   }
 
   // ---- handing out -----------------------------------------------------------------------------
 
   /** Up to {@code max} deliveries for {@code consumer} now (possibly none). */
-  synchronized List<Delivery> take(String consumer, int max, long now) {
-    checkRunning();
-    lastSeen.put(consumer, now);
-    Set<Long> mine = inFlightBy.computeIfAbsent(consumer, c -> new HashSet<>());
-    int room = Math.min(max, definition.settings().maxInFlight() - mine.size());
-    List<Delivery> out = new ArrayList<>();
-    for (Pending pending : replays.values()) {
-      if (out.size() >= room) {
-        return out;
+  List<Delivery> take(String consumer, int max, long now) {
+    lock.lock();
+    try {
+      checkRunning();
+      lastSeen.put(consumer, now);
+      Set<Long> mine = inFlightBy.computeIfAbsent(consumer, c -> new HashSet<>());
+      int room = Math.min(max, definition.settings().maxInFlight() - mine.size());
+      int others = lock.getWaitQueueLength(handable);
+      if (others > 0) {
+        // a fair share when other pollers wait, so no consumer sits on work others could do
+        room = Math.min(room, Math.max(1, buffer.waitingHeads() / (others + 1)));
       }
-      if (isReady(pending, now)) {
+      List<Delivery> out = new ArrayList<>();
+      for (GroupPending pending : replays.values()) {
+        if (out.size() >= room) {
+          return out;
+        }
+        if (pending.isDue(now)) {
+          out.add(hand(pending, consumer, mine, now));
+        }
+      }
+      for (GroupPending pending : buffer.due(room - out.size(), now, s -> s.usable(now))) {
         out.add(hand(pending, consumer, mine, now));
       }
+      return out;
+    } finally {
+      lock.unlock();
     }
-    Set<String> blocked = new HashSet<>();
-    for (Pending pending : outstanding.values()) {
-      if (out.size() >= room) {
-        break;
-      }
-      if (blocked.add(pending.event.stream())
-          && usable(pending.slice, now)
-          && isReady(pending, now)) {
-        out.add(hand(pending, consumer, mine, now));
-      }
-    }
-    return out;
   }
 
-  private static boolean isReady(Pending pending, long now) {
-    return pending.state == State.READY
-        || (pending.state == State.BACKOFF && pending.readyAt - now <= 0);
-  }
-
-  private Delivery hand(Pending pending, String consumer, Set<Long> mine, long now) {
+  private Delivery hand(GroupPending pending, String consumer, Set<Long> mine, long now) {
     pending.state = State.IN_FLIGHT;
+    buffer.changed(pending);
     pending.consumer = consumer;
     pending.attempts++;
     pending.deadline = now + definition.settings().ackTimeout().toNanos();
@@ -531,42 +606,77 @@ final class GroupRuntime {
     return new Delivery(pending.event, pending.attempts, pending.replay);
   }
 
+  /** Whether something could be handed out now (to a consumer with room). */
+  private boolean anyHandable(long now) {
+    for (GroupPending pending : replays.values()) {
+      if (pending.isDue(now)) {
+        return true;
+      }
+    }
+    return !buffer.due(1, now, s -> s.usable(now)).isEmpty();
+  }
+
   /**
    * A long poll: {@link #take}, waiting up to {@code deadline} (clock nanos) for at least one
    * delivery. Waits are bounded (50 ms) because backoffs and timeouts end without a signal.
    */
-  synchronized List<Delivery> poll(String consumer, int max, long deadline)
-      throws InterruptedException {
-    List<Delivery> taken = take(consumer, max, clock.getAsLong());
-    while (taken.isEmpty()) {
-      long left = deadline - clock.getAsLong();
-      if (left <= 0) {
-        break;
+  List<Delivery> poll(String consumer, int max, long deadline) throws InterruptedException {
+    lock.lock();
+    try {
+      List<Delivery> taken = take(consumer, max, clock.getAsLong());
+      while (taken.isEmpty()) {
+        long left = deadline - clock.getAsLong();
+        if (left <= 0) {
+          break;
+        }
+        Set<Long> mine = inFlightBy.get(consumer);
+        boolean full = mine != null && mine.size() >= definition.settings().maxInFlight();
+        // a consumer without room waits for one of its own to end, not for events it cannot take
+        (full ? released : handable)
+            .await(
+                Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), MAX_WAIT_MILLIS)),
+                TimeUnit.MILLISECONDS);
+        taken = take(consumer, max, clock.getAsLong());
       }
-      wait(Math.max(1, Math.min(left / 1_000_000, 50)));
-      taken = take(consumer, max, clock.getAsLong());
+      if (!taken.isEmpty() && lock.hasWaiters(handable) && anyHandable(clock.getAsLong())) {
+        handable.signal(); // more than this poller took: pass the wake-up on
+      }
+      return taken;
+    } finally {
+      lock.unlock();
     }
-    return taken;
   }
 
   /** Waits until everything at or below {@code position} is done, or {@code deadline} passes. */
-  synchronized boolean awaitProcessed(long position, long deadline) throws InterruptedException {
-    while (checkpoint() <= position) {
-      checkRunning();
-      long left = deadline - clock.getAsLong();
-      if (left <= 0) {
-        return false;
+  boolean awaitProcessed(long position, long deadline) throws InterruptedException {
+    lock.lock();
+    try {
+      awaited.merge(position, 1, Integer::sum);
+      try {
+        while (checkpoint() <= position) {
+          checkRunning();
+          long left = deadline - clock.getAsLong();
+          if (left <= 0) {
+            return false;
+          }
+          progress.await(
+              Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), MAX_WAIT_MILLIS)),
+              TimeUnit.MILLISECONDS);
+        }
+        return true;
+      } finally {
+        awaited.computeIfPresent(position, (p, n) -> n == 1 ? null : n - 1);
       }
-      wait(Math.max(1, Math.min(left / 1_000_000, 50)));
+    } finally {
+      lock.unlock();
     }
-    return true;
   }
 
   // ---- acks, nacks, parks ----------------------------------------------------------------------
 
-  private Pending delivered(String consumer, long position) {
+  private GroupPending delivered(String consumer, long position) {
     checkRunning();
-    Pending pending = outstanding.get(position);
+    GroupPending pending = buffer.get(position);
     if (pending == null) {
       pending = replays.get(position);
     }
@@ -585,54 +695,77 @@ final class GroupRuntime {
   }
 
   /** A plain ack: done at once in memory (durable with the next flush); a replay's waits. */
-  synchronized CompletableFuture<Object> ack(String consumer, long position) {
-    Pending pending = delivered(consumer, position);
-    lastSeen.put(consumer, clock.getAsLong());
-    if (!pending.replay) {
-      done(pending, false);
-      return CompletableFuture.completedFuture(null);
+  CompletableFuture<Object> ack(String consumer, long position) {
+    boolean room;
+    lock.lock();
+    try {
+      GroupPending pending = delivered(consumer, position);
+      lastSeen.put(consumer, clock.getAsLong());
+      if (pending.replay) {
+        pending.state = State.COMMITTING;
+        return persist(
+            List.of(
+                RecordWrite.delete(
+                    namespace,
+                    GroupCodec.positionKey(GroupCodec.PARKED, position),
+                    RecordWrite.ANY)),
+            existsGuard(),
+            written -> {
+              parked.remove(position);
+              replays.remove(position);
+              release(pending);
+            },
+            pending);
+      }
+      room = done(pending, false);
+    } finally {
+      lock.unlock();
     }
-    pending.state = State.COMMITTING;
-    return persist(
-        List.of(
-            RecordWrite.delete(
-                namespace, GroupCodec.positionKey(GroupCodec.PARKED, position), RecordWrite.ANY)),
-        existsGuard(),
-        written -> {
-          parked.remove(position);
-          replays.remove(position);
-          release(pending);
-        },
-        pending);
+    if (room) {
+      roomMade.run();
+    }
+    return CompletableFuture.completedFuture(null);
   }
 
-  synchronized CompletableFuture<Object> nack(String consumer, long position, String reason) {
-    Pending pending = delivered(consumer, position);
-    lastSeen.put(consumer, clock.getAsLong());
-    return failed(pending, GroupCodec.reason(reason), clock.getAsLong());
+  CompletableFuture<Object> nack(String consumer, long position, String reason) {
+    lock.lock();
+    try {
+      GroupPending pending = delivered(consumer, position);
+      lastSeen.put(consumer, clock.getAsLong());
+      return failed(pending, GroupCodec.reason(reason), clock.getAsLong());
+    } finally {
+      lock.unlock();
+    }
   }
 
-  synchronized CompletableFuture<Object> park(String consumer, long position, String reason) {
-    Pending pending = delivered(consumer, position);
-    lastSeen.put(consumer, clock.getAsLong());
-    return park(pending, GroupCodec.reason(reason));
+  CompletableFuture<Object> park(String consumer, long position, String reason) {
+    lock.lock();
+    try {
+      GroupPending pending = delivered(consumer, position);
+      lastSeen.put(consumer, clock.getAsLong());
+      return park(pending, GroupCodec.reason(reason));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** A failed attempt: back off and retry, or park after the last one. */
-  private CompletableFuture<Object> failed(Pending pending, String reason, long now) {
+  private CompletableFuture<Object> failed(GroupPending pending, String reason, long now) {
     release(pending);
     if (pending.attempts > definition.settings().maxRetries()) {
       return park(pending, reason);
     }
     pending.state = State.BACKOFF;
     pending.readyAt = now + definition.settings().retryBackoff().toNanos() * pending.attempts;
-    notifyAll();
+    buffer.changed(pending);
+    handable.signal();
     return CompletableFuture.completedFuture(null);
   }
 
-  private CompletableFuture<Object> park(Pending pending, String reason) {
+  private CompletableFuture<Object> park(GroupPending pending, String reason) {
     release(pending);
     pending.state = State.COMMITTING;
+    buffer.changed(pending);
     ParkedEvent entry =
         new ParkedEvent(pending.position(), pending.event.stream(), reason, pending.attempts);
     RecordGuard guard =
@@ -667,195 +800,178 @@ final class GroupRuntime {
 
   /**
    * Submits {@code recordWrites} under {@code guard}; on success runs {@code applied} under the
-   * monitor, on failure puts {@code pending} back to be handed out again.
+   * lock, on failure puts {@code pending} back to be handed out again.
    */
   private CompletableFuture<Object> persist(
       List<RecordWrite> recordWrites,
       RecordGuard guard,
       Consumer<Object> applied,
-      Pending pending) {
+      GroupPending pending) {
     CompletableFuture<Object> written = writes.submit(recordWrites, guard);
     return written.whenComplete(
         (result, failure) -> {
-          synchronized (this) {
+          lock.lock();
+          try {
             if (failure == null) {
               applied.accept(result);
             } else if (pending.state == State.COMMITTING) {
               pending.state = State.BACKOFF;
               pending.readyAt = clock.getAsLong() + definition.settings().retryBackoff().toNanos();
+              buffer.changed(pending);
             }
-            notifyAll();
+            wakeAll();
+          } finally {
+            lock.unlock();
           }
+          roomMade.run();
         });
   }
 
-  private void release(Pending pending) {
+  private void release(GroupPending pending) {
     if (pending.consumer != null) {
       Set<Long> mine = inFlightBy.get(pending.consumer);
-      if (mine != null) {
-        mine.remove(pending.position());
+      if (mine != null && mine.remove(pending.position()) && lock.hasWaiters(released)) {
+        released.signalAll();
       }
       pending.consumer = null;
     }
   }
 
-  private void done(Pending pending, boolean durable) {
+  /**
+   * The event is done (acked or parked): it leaves the buffer and its partition's outstanding
+   * events; returns whether the buffer has room for a page now.
+   */
+  private boolean done(GroupPending pending, boolean durable) {
     release(pending);
-    Slice slice = pending.slice;
+    GroupSlice slice = pending.slice;
     if (!current(slice) || slice.outstanding.get(pending.position()) != pending) {
-      return; // its partition moved away meanwhile
+      return false; // its partition moved away meanwhile
     }
     slice.outstanding.remove(pending.position());
-    outstanding.remove(pending.position());
+    boolean wasFull = buffer.full();
+    buffer.remove(pending);
     slice.doneAbove.add(pending.position());
     if (durable) {
       slice.durableDone.add(pending.position());
     }
     slice.prune();
     slice.dirty = true;
-    notifyAll();
+    handable.signal(); // the next event of its stream, if buffered
+    progressed();
+    return wasFull && !buffer.full();
   }
 
   /** The consumer leaves: its in-flight events are handed out again at once. */
-  synchronized void leave(String consumer) {
-    checkRunning();
-    Set<Long> mine = inFlightBy.remove(consumer);
-    lastSeen.remove(consumer);
-    if (mine == null) {
-      return;
-    }
-    for (long position : mine) {
-      Pending pending = outstanding.get(position);
-      if (pending == null) {
-        pending = replays.get(position);
+  void leave(String consumer) {
+    lock.lock();
+    try {
+      checkRunning();
+      Set<Long> mine = inFlightBy.remove(consumer);
+      lastSeen.remove(consumer);
+      if (mine == null) {
+        return;
       }
-      if (pending != null && pending.state == State.IN_FLIGHT) {
-        pending.state = State.READY;
-        pending.consumer = null;
+      for (long position : mine) {
+        GroupPending pending = buffer.get(position);
+        if (pending == null) {
+          pending = replays.get(position);
+        }
+        if (pending != null && pending.state == State.IN_FLIGHT) {
+          pending.state = State.READY;
+          pending.consumer = null;
+          buffer.changed(pending);
+        }
       }
+      handable.signalAll();
+    } finally {
+      lock.unlock();
     }
-    notifyAll();
   }
 
   /** Deliveries past their ack timeout count as failed attempts. */
-  synchronized void expire(long now) {
-    if (stopped != null) {
-      return;
-    }
-    List<Pending> late = new ArrayList<>();
-    for (Pending pending : outstanding.values()) {
-      if (pending.state == State.IN_FLIGHT && pending.deadline - now <= 0) {
-        late.add(pending);
+  void expire(long now) {
+    lock.lock();
+    try {
+      if (stopped != null) {
+        return;
       }
-    }
-    for (Pending pending : replays.values()) {
-      if (pending.state == State.IN_FLIGHT && pending.deadline - now <= 0) {
-        late.add(pending);
+      List<GroupPending> late = new ArrayList<>();
+      for (Set<Long> mine : inFlightBy.values()) {
+        for (long position : mine) {
+          GroupPending pending = buffer.get(position);
+          if (pending == null) {
+            pending = replays.get(position);
+          }
+          if (pending != null && pending.state == State.IN_FLIGHT && pending.deadline - now <= 0) {
+            late.add(pending);
+          }
+        }
       }
-    }
-    for (Pending pending : late) {
-      // a park it leads to completes (or fails back to a retry) by itself
-      CompletableFuture<Object> unused = failed(pending, "ack timeout", now);
+      for (GroupPending pending : late) {
+        // a park it leads to completes (or fails back to a retry) by itself
+        CompletableFuture<Object> unused = failed(pending, "ack timeout", now);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
   // ---- exactly-once acks with an append --------------------------------------------------------
 
-  /** The record writes of an ack-append and the writer's check that goes with them. */
-  record AckAppend(List<RecordWrite> writes, RecordGuard guard) {}
-
   /**
-   * Marks {@code positions} as committing and returns the writes and guard of their ack-append;
-   * {@link #ackAppended} ends it.
-   *
-   * <p>The guard is the writer's check: the group still exists (same incarnation), this process
-   * still holds each position's partition (same epoch), and no position is below its partition's
-   * durable checkpoint, acked already, or parked. It reads only records, so it is exact whatever
-   * this process believes, also after an unknown outcome.
+   * Marks {@code positions} as committing and returns the writes and guard of their ack-append
+   * ({@link GroupAckAppend}); {@link #ackAppended} ends it.
    */
-  synchronized AckAppend beginAckAppend(String consumer, List<Long> positions) {
-    Set<Long> distinct = new HashSet<>(positions);
-    if (distinct.size() != positions.size()) {
-      throw new InvalidArgumentException("a position is acked twice");
-    }
-    List<Pending> found = new ArrayList<>();
-    for (long position : positions) {
-      Pending pending = delivered(consumer, position);
-      if (pending.replay) {
-        throw new InvalidArgumentException(
-            "a replayed parked event is acked with a plain ack, not with an append");
+  GroupAckAppend beginAckAppend(String consumer, List<Long> positions) {
+    lock.lock();
+    try {
+      Set<Long> distinct = new HashSet<>(positions);
+      if (distinct.size() != positions.size()) {
+        throw new InvalidArgumentException("a position is acked twice");
       }
-      found.add(pending);
+      List<GroupPending> found = new ArrayList<>();
+      for (long position : positions) {
+        GroupPending pending = delivered(consumer, position);
+        if (pending.replay) {
+          throw new InvalidArgumentException(
+              "a replayed parked event is acked with a plain ack, not with an append");
+        }
+        found.add(pending);
+      }
+      for (GroupPending pending : found) {
+        pending.state = State.COMMITTING;
+        buffer.changed(pending);
+      }
+      lastSeen.put(consumer, clock.getAsLong());
+      return GroupAckAppend.of(name(), namespace, parts, found, fence, existsGuard());
+    } finally {
+      lock.unlock();
     }
-    List<RecordWrite> out = new ArrayList<>();
-    List<RecordGuard> fences = new ArrayList<>();
-    Map<Long, Integer> partitionOf = new HashMap<>();
-    for (Pending pending : found) {
-      pending.state = State.COMMITTING;
-      int p = pending.slice.partition;
-      partitionOf.put(pending.position(), p);
-      fences.add(fence.guard(p, pending.slice.epoch));
-      out.add(
-          RecordWrite.put(
-              namespace,
-              GroupCodec.positionKey(GroupCodec.DONE, pending.position()),
-              GroupCodec.done(p),
-              RecordWrite.ANY));
-    }
-    lastSeen.put(consumer, clock.getAsLong());
-    RecordGuard exists = existsGuard();
-    String group = name();
-    RecordGuard guard =
-        view -> {
-          exists.check(view);
-          for (RecordGuard held : fences) {
-            try {
-              held.check(view);
-            } catch (RecordConflictException lost) {
-              throw new NotDeliveredException(
-                  "group '" + group + "': " + lost.getMessage() + "; nothing was written");
-            }
-          }
-          StoreRecord base = view.read(namespace, GroupCodec.CHECKPOINT);
-          for (long position : positions) {
-            StoreRecord own =
-                view.read(
-                    parts,
-                    GroupCodec.partitionKey(
-                        GroupCodec.PARTITION_CHECKPOINT, partitionOf.get(position)));
-            StoreRecord checkpoint = own != null ? own : base;
-            long durable = checkpoint == null ? 0 : GroupCodec.checkpoint(checkpoint.value());
-            if (position < durable
-                || view.read(namespace, GroupCodec.positionKey(GroupCodec.DONE, position)) != null
-                || view.read(namespace, GroupCodec.positionKey(GroupCodec.PARKED, position))
-                    != null) {
-              throw new NotDeliveredException(
-                  "the event at position "
-                      + position
-                      + " of group '"
-                      + group
-                      + "' is already acked or parked; nothing was written");
-            }
-          }
-        };
-    return new AckAppend(out, guard);
   }
 
-  synchronized void ackAppended(List<Long> positions, Throwable failure) {
-    for (long position : positions) {
-      Pending pending = outstanding.get(position);
-      if (pending == null || pending.state != State.COMMITTING) {
-        continue;
+  void ackAppended(List<Long> positions, Throwable failure) {
+    boolean room = false;
+    lock.lock();
+    try {
+      for (long position : positions) {
+        GroupPending pending = buffer.get(position);
+        if (pending == null || pending.state != State.COMMITTING) {
+          continue;
+        }
+        if (failure == null || failure instanceof NotDeliveredException) {
+          // NotDelivered: acked durably by someone else (e.g. before an unknown outcome)
+          room |= done(pending, true);
+        } else {
+          pending.state = State.IN_FLIGHT; // still the consumer's: it may retry or nack
+          buffer.changed(pending);
+        }
       }
-      if (failure == null) {
-        done(pending, true);
-      } else if (failure instanceof NotDeliveredException) {
-        done(pending, true); // acked durably by someone else (e.g. before an unknown outcome)
-      } else {
-        pending.state = State.IN_FLIGHT; // still the consumer's: it may retry or nack
-      }
+    } finally {
+      lock.unlock();
     }
-    notifyAll();
+    if (room) {
+      roomMade.run();
+    }
   }
 
   /** The group's existence as the writer sees it: its definition, of this incarnation. */
@@ -872,31 +988,41 @@ final class GroupRuntime {
 
   // ---- parked events ---------------------------------------------------------------------------
 
-  synchronized List<ParkedEvent> parked() {
-    checkRunning();
-    return List.copyOf(parked.values());
+  List<ParkedEvent> parked() {
+    lock.lock();
+    try {
+      checkRunning();
+      return List.copyOf(parked.values());
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
    * On a shared storage: the parked events as the records hold them (parks by other servers
    * included); those being replayed here stay listed until their ack.
    */
-  synchronized void parkedFromRecords(List<StoreRecord> state) {
-    TreeMap<Long, ParkedEvent> fresh = new TreeMap<>();
-    for (StoreRecord record : state) {
-      if (record.key().startsWith(GroupCodec.PARKED)) {
-        long position = GroupCodec.positionOf(GroupCodec.PARKED, record.key());
-        fresh.put(position, GroupCodec.parked(position, record.value()));
+  void parkedFromRecords(List<StoreRecord> state) {
+    lock.lock();
+    try {
+      TreeMap<Long, ParkedEvent> fresh = new TreeMap<>();
+      for (StoreRecord record : state) {
+        if (record.key().startsWith(GroupCodec.PARKED)) {
+          long position = GroupCodec.positionOf(GroupCodec.PARKED, record.key());
+          fresh.put(position, GroupCodec.parked(position, record.value()));
+        }
       }
-    }
-    for (long position : replays.keySet()) {
-      ParkedEvent entry = parked.get(position);
-      if (entry != null) {
-        fresh.putIfAbsent(position, entry);
+      for (long position : replays.keySet()) {
+        ParkedEvent entry = parked.get(position);
+        if (entry != null) {
+          fresh.putIfAbsent(position, entry);
+        }
       }
+      parked.clear();
+      parked.putAll(fresh);
+    } finally {
+      lock.unlock();
     }
-    parked.clear();
-    parked.putAll(fresh);
   }
 
   private ParkedEvent parkedAt(long position) {
@@ -909,206 +1035,168 @@ final class GroupRuntime {
     return entry;
   }
 
-  /** Hands a parked event out again (read by the caller, outside the monitor). */
-  synchronized void replay(long position, RecordedEvent event) {
-    parkedAt(position);
-    replays.put(position, new Pending(event, true, 0, null)); // a fresh set of attempts
-    notifyAll();
+  /** Hands a parked event out again (read by the caller, outside the lock). */
+  void replay(long position, RecordedEvent event) {
+    lock.lock();
+    try {
+      parkedAt(position);
+      replays.put(position, new GroupPending(event, true, 0, null)); // a fresh set of attempts
+      handable.signal();
+    } finally {
+      lock.unlock();
+    }
   }
 
-  synchronized void checkParked(long position) {
-    parkedAt(position);
+  void checkParked(long position) {
+    lock.lock();
+    try {
+      parkedAt(position);
+    } finally {
+      lock.unlock();
+    }
   }
 
-  synchronized CompletableFuture<Object> skip(long position) {
-    parkedAt(position);
-    return writes
-        .submit(
-            List.of(
-                RecordWrite.delete(
-                    namespace,
-                    GroupCodec.positionKey(GroupCodec.PARKED, position),
-                    RecordWrite.ANY)),
-            existsGuard())
-        .whenComplete(
-            (result, failure) -> {
-              synchronized (this) {
-                if (failure == null) {
-                  parked.remove(position);
+  CompletableFuture<Object> skip(long position) {
+    lock.lock();
+    try {
+      parkedAt(position);
+      return writes
+          .submit(
+              List.of(
+                  RecordWrite.delete(
+                      namespace,
+                      GroupCodec.positionKey(GroupCodec.PARKED, position),
+                      RecordWrite.ANY)),
+              existsGuard())
+          .whenComplete(
+              (result, failure) -> {
+                lock.lock();
+                try {
+                  if (failure == null) {
+                    parked.remove(position);
+                  }
+                } finally {
+                  lock.unlock();
                 }
-              }
-            });
+              });
+    } finally {
+      lock.unlock();
+    }
   }
 
   // ---- flushing the checkpoints ----------------------------------------------------------------
 
   /**
-   * The writes that make the current checkpoints durable, one per owned partition that changed (all
-   * when {@code force}), skipping partitions with a flush under way: its checkpoint
-   * (compare-and-set on the version this process last wrote), a {@code done/P} record for each done
-   * event above it not yet durable, and the deletion of {@code done/P} records it passed; with the
-   * partition's fence.
+   * The writes that make the current checkpoints durable ({@link GroupFlush}), one per owned
+   * partition that changed (all when {@code force}), skipping partitions with a flush under way.
    */
-  synchronized List<Flush> flushWrites(boolean force) {
-    if (stopped != null) {
-      return List.of();
-    }
-    List<Flush> out = new ArrayList<>();
-    for (Slice slice : slices) {
-      if (slice != null && !slice.flushing && (slice.dirty || force)) {
-        out.add(flush(slice));
+  List<GroupFlush> flushWrites(boolean force) {
+    lock.lock();
+    try {
+      if (stopped != null) {
+        return List.of();
       }
-    }
-    return out;
-  }
-
-  private Flush flush(Slice slice) {
-    long checkpoint = slice.checkpoint();
-    int p = slice.partition;
-    List<RecordWrite> out = new ArrayList<>();
-    out.add(
-        RecordWrite.put(
-            parts,
-            GroupCodec.partitionKey(GroupCodec.PARTITION_CHECKPOINT, p),
-            GroupCodec.checkpoint(checkpoint),
-            slice.checkpointVersion));
-    List<Long> added = new ArrayList<>();
-    for (long position : slice.doneAbove) {
-      if (!slice.durableDone.contains(position) && !legacyDone.contains(position)) {
-        added.add(position);
-        out.add(
-            RecordWrite.put(
-                namespace,
-                GroupCodec.positionKey(GroupCodec.DONE, position),
-                GroupCodec.done(p),
-                RecordWrite.ANY));
+      List<GroupFlush> out = new ArrayList<>();
+      for (GroupSlice slice : slices) {
+        if (slice != null && !slice.flushing && (slice.dirty || force)) {
+          out.add(flush(slice));
+        }
       }
-    }
-    List<Long> removed = new ArrayList<>();
-    for (long position : slice.durableDone) {
-      if (position < checkpoint) {
-        removed.add(position);
-        out.add(
-            RecordWrite.delete(
-                namespace, GroupCodec.positionKey(GroupCodec.DONE, position), RecordWrite.ANY));
-      }
-    }
-    slice.flushing = true;
-    slice.dirty = false;
-    return new Flush(
-        slice, checkpoint, out, both(existsGuard(), fence.guard(p, slice.epoch)), added, removed);
-  }
-
-  /** One partition's checkpoint write. */
-  static final class Flush {
-    private final Slice slice;
-    private final long checkpoint;
-    private final List<RecordWrite> writes;
-    private final RecordGuard guard;
-    private final List<Long> added;
-    private final List<Long> removed;
-
-    private Flush(
-        Slice slice,
-        long checkpoint,
-        List<RecordWrite> writes,
-        RecordGuard guard,
-        List<Long> added,
-        List<Long> removed) {
-      this.slice = slice;
-      this.checkpoint = checkpoint;
-      this.writes = writes;
-      this.guard = guard;
-      this.added = added;
-      this.removed = removed;
-    }
-
-    long checkpoint() {
-      return checkpoint;
-    }
-
-    List<RecordWrite> writes() {
-      return writes;
-    }
-
-    RecordGuard guard() {
-      return guard;
+      return out;
+    } finally {
+      lock.unlock();
     }
   }
 
-  synchronized void flushed(Flush flush, Object result, Throwable failure) {
-    Slice slice = flush.slice;
-    slice.flushing = false;
-    if (!current(slice)) {
-      return; // released or lost meanwhile
-    }
-    if (failure == null) {
-      @SuppressWarnings("unchecked")
-      List<Long> versions = (List<Long>) result;
-      slice.checkpointVersion = versions.getFirst();
-      slice.durableCheckpoint = Math.max(slice.durableCheckpoint, flush.checkpoint);
-      slice.durableDone.addAll(flush.added);
-      flush.removed.forEach(slice.durableDone::remove);
-    } else if (failure instanceof RecordConflictException conflict) {
-      if (slice.leased) {
-        lose(slice.partition); // another process holds the partition now
-      } else {
-        stopped =
-            new RecordConflictException(
-                "consumer group '"
-                    + name()
-                    + "' stopped in this process: its checkpoint was written by another process",
-                conflict);
+  private GroupFlush flush(GroupSlice slice) {
+    return GroupFlush.of(
+        slice,
+        namespace,
+        parts,
+        legacyDone,
+        both(existsGuard(), fence.guard(slice.partition, slice.epoch)));
+  }
+
+  void flushed(GroupFlush flush, Object result, Throwable failure) {
+    lock.lock();
+    try {
+      GroupSlice slice = flush.slice;
+      slice.flushing = false;
+      if (!current(slice)) {
+        return; // released or lost meanwhile
       }
-    } else if (failure instanceof GroupNotFoundException gone) {
-      stopped = gone;
-    } else if (!(failure instanceof StoreClosedException)) {
-      slice.dirty = true; // try again with the next flush
+      if (failure == null) {
+        @SuppressWarnings("unchecked")
+        List<Long> versions = (List<Long>) result;
+        flush.applied(versions);
+      } else if (failure instanceof RecordConflictException conflict) {
+        if (slice.leased) {
+          lose(slice.partition); // another process holds the partition now
+        } else {
+          stopped =
+              new RecordConflictException(
+                  "consumer group '"
+                      + name()
+                      + "' stopped in this process: its checkpoint was written by another process",
+                  conflict);
+        }
+      } else if (failure instanceof GroupNotFoundException gone) {
+        stopped = gone;
+      } else if (!(failure instanceof StoreClosedException)) {
+        slice.dirty = true; // try again with the next flush
+      }
+      wakeAll();
+    } finally {
+      lock.unlock();
     }
-    notifyAll();
   }
 
   // ---- status ----------------------------------------------------------------------------------
 
   /** The age of the oldest outstanding event held here, by the wall clock against commit time. */
   private double lagSeconds() {
-    if (outstanding.isEmpty()) {
+    GroupPending oldest = buffer.first();
+    if (oldest == null) {
       return 0;
     }
-    Instant oldest = outstanding.firstEntry().getValue().event.timestamp();
-    long micros = ChronoUnit.MICROS.between(oldest, Instant.now());
+    long micros = ChronoUnit.MICROS.between(oldest.event.timestamp(), Instant.now());
     return Math.max(0, micros) / 1e6;
   }
 
-  synchronized GroupStatus status(long head, long now) {
-    checkRunning();
-    int inFlight = 0;
-    for (Set<Long> mine : inFlightBy.values()) {
-      inFlight += mine.size();
-    }
-    long window = definition.settings().ackTimeout().toNanos();
-    int consumers = 0;
-    for (Map.Entry<String, Long> seen : lastSeen.entrySet()) {
-      Set<Long> mine = inFlightBy.get(seen.getKey());
-      if (now - seen.getValue() <= window || (mine != null && !mine.isEmpty())) {
-        consumers++;
+  GroupStatus status(long head, long now) {
+    lock.lock();
+    try {
+      checkRunning();
+      int inFlight = 0;
+      for (Set<Long> mine : inFlightBy.values()) {
+        inFlight += mine.size();
       }
+      long window = definition.settings().ackTimeout().toNanos();
+      int consumers = 0;
+      for (Map.Entry<String, Long> seen : lastSeen.entrySet()) {
+        Set<Long> mine = inFlightBy.get(seen.getKey());
+        if (now - seen.getValue() <= window || (mine != null && !mine.isEmpty())) {
+          consumers++;
+        }
+      }
+      long checkpoint = checkpoint();
+      long durable = Long.MAX_VALUE;
+      for (int p = 0; p < PARTITIONS; p++) {
+        durable = Math.min(durable, slices[p] != null ? slices[p].durableCheckpoint : elsewhere[p]);
+      }
+      return new GroupStatus(
+          definition,
+          checkpoint,
+          Math.min(durable, checkpoint),
+          Math.max(0, head + 1 - checkpoint),
+          lagSeconds(),
+          inFlight,
+          parked.size(),
+          consumers,
+          delivered,
+          redeliveries);
+    } finally {
+      lock.unlock();
     }
-    long checkpoint = checkpoint();
-    long durable = Long.MAX_VALUE;
-    for (int p = 0; p < PARTITIONS; p++) {
-      durable = Math.min(durable, slices[p] != null ? slices[p].durableCheckpoint : elsewhere[p]);
-    }
-    return new GroupStatus(
-        definition,
-        checkpoint,
-        Math.min(durable, checkpoint),
-        Math.max(0, head + 1 - checkpoint),
-        lagSeconds(),
-        inFlight,
-        parked.size(),
-        consumers,
-        delivered,
-        redeliveries);
   }
 }

@@ -16,6 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class HeadPublisher {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  private final Condition nudged = lock.newCondition(); // head moved, or nudge(): the group feeder
+  private long nudges; // guarded by lock
   private volatile long head;
   private volatile boolean stopped;
 
@@ -37,6 +39,7 @@ final class HeadPublisher {
       if (newHead > head) {
         head = newHead;
         changed.signalAll();
+        nudged.signalAll();
       }
     } finally {
       lock.unlock();
@@ -63,6 +66,7 @@ final class HeadPublisher {
     lock.lock();
     try {
       changed.signalAll();
+      nudged.signalAll();
     } finally {
       lock.unlock();
     }
@@ -81,6 +85,47 @@ final class HeadPublisher {
         nanos = changed.awaitNanos(nanos);
       }
       return head > seen;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many times {@link #nudge} was called; pass it to {@link #awaitBeyondOrNudge}. */
+  long nudges() {
+    lock.lock();
+    try {
+      return nudges;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Wakes the waiters of {@link #awaitBeyondOrNudge} without moving the head (the consumer groups'
+   * feeder, when a group's buffer has room again); waiters of {@link #awaitBeyond} sleep on.
+   */
+  void nudge() {
+    lock.lock();
+    try {
+      nudges++;
+      nudged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * {@link #awaitBeyond}, also ending when {@link #nudge} was called since {@code nudgesSeen} (as
+   * {@link #nudges} returned it).
+   */
+  void awaitBeyondOrNudge(long seen, long nudgesSeen, long timeout, TimeUnit unit)
+      throws InterruptedException {
+    long nanos = unit.toNanos(timeout);
+    lock.lock();
+    try {
+      while (head <= seen && nudges == nudgesSeen && !stopped && nanos > 0) {
+        nanos = nudged.awaitNanos(nanos);
+      }
     } finally {
       lock.unlock();
     }

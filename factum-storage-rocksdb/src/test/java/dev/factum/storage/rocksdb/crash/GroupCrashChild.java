@@ -1,110 +1,20 @@
 package dev.factum.storage.rocksdb.crash;
 
-import dev.factum.api.AppendRequest;
-import dev.factum.api.EventData;
-import dev.factum.api.ExpectedRevision;
-import dev.factum.api.FactumException;
-import dev.factum.api.NotDeliveredException;
-import dev.factum.api.groups.ConsumerGroups;
-import dev.factum.api.groups.Delivery;
 import dev.factum.engine.FactumStore;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.factum.tck.crash.GroupKillWorker;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The process that gets killed while consumers of group {@code g} work: each of several consumer
- * threads polls, and handles an event by its stream: streams {@code in-E...} (even) write one
- * output event with the ack-append, {@code in-O...} (odd) ack plainly, and events of type {@code
- * Poison} are parked. Journal lines, each written before the next step: {@code GOT pos stream rev
- * consumer}; {@code HANDLING pos} just before the ack, ack-append or park (a kill may land after
- * the call took effect and before its outcome is journaled); then {@code APPENDED pos}, {@code
- * ACKED pos} or {@code PARKED pos} once the call returned, {@code UNEXPECTED ...} on any failure
- * the run should never meet.
- *
- * <p>Arguments: data directory, journal file, consumer count.
+ * The process {@link GroupCrashTest} kills: a RocksDB store whose consumers work through group
+ * {@code g} as {@link GroupKillWorker} says. Arguments: data directory, journal file, consumer
+ * count.
  */
 public final class GroupCrashChild {
-  private final OutputStream journal;
-
-  private GroupCrashChild(OutputStream journal) {
-    this.journal = journal;
-  }
+  private GroupCrashChild() {}
 
   public static void main(String[] args) throws Exception {
-    try (OutputStream out = new FileOutputStream(args[1], true)) {
-      GroupCrashChild child = new GroupCrashChild(out);
-      FactumStore store = RocksDbEventStore.open(Path.of(args[0]));
-      child.line("READY");
-      List<Thread> threads = new ArrayList<>();
-      for (int c = 0; c < Integer.parseInt(args[2]); c++) {
-        String consumer = "c" + c;
-        threads.add(Thread.ofPlatform().start(() -> child.consume(store, consumer)));
-      }
-      for (Thread thread : threads) {
-        thread.join();
-      }
-    }
-  }
-
-  private void consume(FactumStore store, String consumer) {
-    ConsumerGroups groups = store.consumerGroups();
-    while (true) {
-      try {
-        for (Delivery d : groups.poll("g", consumer, 5, Duration.ofSeconds(1))) {
-          long p = d.position();
-          line("GOT " + p + " " + d.event().stream() + " " + d.event().revision() + " " + consumer);
-          line("HANDLING " + p);
-          if (d.event().type().equals("Poison")) {
-            groups.park("g", consumer, p, "poison");
-            line("PARKED " + p);
-          } else if (d.event().stream().startsWith("in-E")) {
-            appendOutput(groups, consumer, d);
-          } else {
-            groups.ack("g", consumer, p);
-            line("ACKED " + p);
-          }
-        }
-      } catch (FactumException e) {
-        line("UNEXPECTED " + consumer + " " + e.code() + " " + e.getMessage());
-        return;
-      }
-    }
-  }
-
-  private void appendOutput(ConsumerGroups groups, String consumer, Delivery d) {
-    String output = "{\"input\":" + d.position() + "}";
-    try {
-      groups.appendAndAck(
-          "g",
-          consumer,
-          List.of(d.position()),
-          new AppendRequest(
-              "out-" + d.event().stream(),
-              ExpectedRevision.any(),
-              List.of(EventData.json("Out", output))));
-      line("APPENDED " + d.position());
-    } catch (NotDeliveredException late) {
-      line("LATE " + d.position()); // timed out meanwhile: nothing written
-    }
-  }
-
-  private void line(String line) {
-    write(line + "\n");
-  }
-
-  private synchronized void write(String lines) {
-    try {
-      journal.write(lines.getBytes(StandardCharsets.UTF_8));
-      journal.flush();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    FactumStore store = RocksDbEventStore.open(Path.of(args[0]));
+    GroupKillWorker.run(store, Path.of(args[1]), Integer.parseInt(args[2]));
   }
 }

@@ -1,0 +1,100 @@
+package dev.factum.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One partition's checkpoint write: its checkpoint record (compare-and-set on the version this
+ * process last wrote), a {@code done/P} record for each done event above it not yet durable, and
+ * the deletion of the {@code done/P} records it passed, with the partition's guard.
+ *
+ * <p>Design note: building the writes marks the slice as flushing (one flush per partition at a
+ * time, so the versions chain) and clean; {@link #applied} folds a successful write back into the
+ * slice. What happens on a failure (lose the partition, stop the group, retry) is the runtime's
+ * call, since it depends on the group's state, not the slice's.
+ */
+final class GroupFlush {
+  final GroupSlice slice;
+  private final long checkpoint;
+  private final List<RecordWrite> writes;
+  private final RecordGuard guard;
+  private final List<Long> added;
+  private final List<Long> removed;
+
+  private GroupFlush(
+      GroupSlice slice,
+      long checkpoint,
+      List<RecordWrite> writes,
+      RecordGuard guard,
+      List<Long> added,
+      List<Long> removed) {
+    this.slice = slice;
+    this.checkpoint = checkpoint;
+    this.writes = writes;
+    this.guard = guard;
+    this.added = added;
+    this.removed = removed;
+  }
+
+  /**
+   * The writes that make {@code slice}'s checkpoint durable; {@code legacyDone} are done records
+   * written before partitions existed (already durable, whoever's they turn out to be).
+   */
+  static GroupFlush of(
+      GroupSlice slice, String namespace, String parts, Set<Long> legacyDone, RecordGuard guard) {
+    long checkpoint = slice.checkpoint();
+    int p = slice.partition;
+    List<RecordWrite> out = new ArrayList<>();
+    out.add(
+        RecordWrite.put(
+            parts,
+            GroupCodec.partitionKey(GroupCodec.PARTITION_CHECKPOINT, p),
+            GroupCodec.checkpoint(checkpoint),
+            slice.checkpointVersion));
+    List<Long> added = new ArrayList<>();
+    for (long position : slice.doneAbove) {
+      if (!slice.durableDone.contains(position) && !legacyDone.contains(position)) {
+        added.add(position);
+        out.add(
+            RecordWrite.put(
+                namespace,
+                GroupCodec.positionKey(GroupCodec.DONE, position),
+                GroupCodec.done(p),
+                RecordWrite.ANY));
+      }
+    }
+    List<Long> removed = new ArrayList<>();
+    for (long position : slice.durableDone) {
+      if (position < checkpoint) {
+        removed.add(position);
+        out.add(
+            RecordWrite.delete(
+                namespace, GroupCodec.positionKey(GroupCodec.DONE, position), RecordWrite.ANY));
+      }
+    }
+    slice.flushing = true;
+    slice.dirty = false;
+    return new GroupFlush(slice, checkpoint, out, guard, added, removed);
+  }
+
+  long checkpoint() {
+    return checkpoint;
+  }
+
+  List<RecordWrite> writes() {
+    return writes;
+  }
+
+  RecordGuard guard() {
+    return guard;
+  }
+
+  /** The write succeeded with these record versions (the checkpoint's first). */
+  void applied(List<Long> versions) {
+    slice.checkpointVersion = versions.getFirst();
+    slice.durableCheckpoint = Math.max(slice.durableCheckpoint, checkpoint);
+    slice.durableDone.addAll(added);
+    removed.forEach(slice.durableDone::remove);
+  }
+}

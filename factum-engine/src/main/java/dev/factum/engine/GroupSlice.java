@@ -1,0 +1,53 @@
+package dev.factum.engine;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One partition of a consumer group while this process owns it: its read cursor, its outstanding
+ * events, the done positions above its checkpoint, and what of that is durable.
+ *
+ * <p>What must stay true: the checkpoint ({@link #checkpoint}) is the first outstanding position,
+ * or the read cursor when nothing is outstanding; events leave {@code outstanding} only by being
+ * done and the cursor only grows, so it never moves back. {@code doneAbove} holds done (acked or
+ * parked) positions at or above the checkpoint only ({@link #prune}), {@code durableDone} the
+ * positions whose {@code done/P} record is written. Guarded by the owning {@link GroupRuntime}'s
+ * monitor; a slice that was lost and gained again is a new object, so completions of writes begun
+ * for the old one can tell ({@link GroupRuntime} compares identities).
+ */
+final class GroupSlice {
+  final int partition;
+  final long epoch;
+  final boolean leased;
+  final TreeMap<Long, GroupPending> outstanding = new TreeMap<>();
+  final TreeSet<Long> doneAbove = new TreeSet<>();
+  final Set<Long> durableDone = new HashSet<>();
+  long readCursor;
+  long durableCheckpoint;
+  long checkpointVersion;
+  long validUntil;
+  boolean dirty;
+  boolean flushing;
+  boolean draining;
+
+  GroupSlice(int partition, long epoch, boolean leased) {
+    this.partition = partition;
+    this.epoch = epoch;
+    this.leased = leased;
+  }
+
+  long checkpoint() {
+    return outstanding.isEmpty() ? readCursor : outstanding.firstKey();
+  }
+
+  void prune() {
+    doneAbove.headSet(checkpoint()).clear();
+  }
+
+  /** Whether events of this partition may be handed out now ({@code now} in clock nanos). */
+  boolean usable(long now) {
+    return !draining && (!leased || validUntil - now > 0);
+  }
+}
