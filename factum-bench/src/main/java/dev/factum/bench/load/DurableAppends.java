@@ -38,13 +38,15 @@ public final class DurableAppends {
    * @param commits group commits (storage writes) during the window
    * @param committedEvents events in those commits
    * @param commitNanos time the writer spent inside the storage's commit for them
+   * @param cpu CPU time of the process and of the writer thread during the window
    */
   public record Result(
       Variant variant,
       ClosedLoop.Result run,
       long commits,
       long committedEvents,
-      long commitNanos) {
+      long commitNanos,
+      CpuMeter.Reading cpu) {
     public double appendsPerSecond() {
       return run.perSecond();
     }
@@ -69,6 +71,16 @@ public final class DurableAppends {
     public LatencySummary latency() {
       return run.summary();
     }
+
+    /** The process's CPU time per committed event, in microseconds. */
+    public double processCpuMicrosPerEvent() {
+      return committedEvents == 0 ? Double.NaN : cpu.processNanos() / 1_000.0 / committedEvents;
+    }
+
+    /** The writer thread's CPU time per committed event, in microseconds. */
+    public double writerCpuMicrosPerEvent() {
+      return committedEvents == 0 ? Double.NaN : cpu.writerNanos() / 1_000.0 / committedEvents;
+    }
   }
 
   private DurableAppends() {}
@@ -85,12 +97,15 @@ public final class DurableAppends {
       try (FactumStore store = RocksDbEventStore.open(directory)) {
         Result result = measure(store, variant, streams, payloads, warmUp, window);
         progress.say(
-            "durable appends, %d writers x %d events: %s events/s, p99 %s µs, batch %s",
+            "durable appends, %d writers x %d events: %s events/s, p99 %s µs, batch %s,"
+                + " CPU µs/event %s (writer %s)",
             variant.writers(),
             variant.eventsPerAppend(),
             Fmt.rate(result.eventsPerSecond()),
             Fmt.micros(result.latency().p99()),
-            Fmt.decimal(result.averageBatchEvents()));
+            Fmt.decimal(result.averageBatchEvents()),
+            Fmt.decimal(result.processCpuMicrosPerEvent()),
+            Fmt.decimal(result.writerCpuMicrosPerEvent()));
         results.add(result);
       } finally {
         DataDirectory.deleteTree(directory);
@@ -135,15 +150,24 @@ public final class DurableAppends {
       throws InterruptedException {
     PipelineStats stats = store.pipelineStats();
     PipelineStats.Snapshot[] before = new PipelineStats.Snapshot[1];
+    CpuMeter.Reading[] cpuBefore = new CpuMeter.Reading[1];
     ClosedLoop loop = new ClosedLoop(name, variant.writers(), warmUp, window);
-    ClosedLoop.Result run = loop.run(operations, () -> before[0] = stats.snapshot());
+    ClosedLoop.Result run =
+        loop.run(
+            operations,
+            () -> {
+              before[0] = stats.snapshot();
+              cpuBefore[0] = CpuMeter.read();
+            });
     PipelineStats.Snapshot after = stats.snapshot();
+    CpuMeter.Reading cpu = CpuMeter.read().minus(cpuBefore[0]);
     return new Result(
         variant,
         run,
         after.batches() - before[0].batches(),
         after.events() - before[0].events(),
-        after.commitNanos() - before[0].commitNanos());
+        after.commitNanos() - before[0].commitNanos(),
+        cpu);
   }
 
   /** The stream names appends go to: {@code order-0} to {@code order-9999}. */

@@ -110,7 +110,9 @@ public final class ReportFormatter {
         .append(" is the writer's mean time inside that storage commit. Each row is")
         .append(" compared with the raw-disk row of the smallest chunk that holds the batch's")
         .append(" event data (a lower bound of what the commit writes: the WAL also carries")
-        .append(" record headers and index entries).\n\n");
+        .append(" record headers and index entries). \"CPU µs/event\" is the process's CPU time")
+        .append(" in the window (the load threads' included) per committed event; \"writer\" the")
+        .append(" writer thread's alone.\n\n");
     MarkdownTable table =
         new MarkdownTable(
             "writers × events/append",
@@ -119,6 +121,8 @@ public final class ReportFormatter {
             "commits/s",
             "avg batch (events)",
             "avg commit µs",
+            "CPU µs/event",
+            "writer CPU µs/event",
             "p50 µs",
             "p99 µs",
             "p99.9 µs",
@@ -138,6 +142,8 @@ public final class ReportFormatter {
           Fmt.rate(result.commitsPerSecond()),
           Fmt.decimal(result.averageBatchEvents()),
           Fmt.micros(result.averageCommitMicros()),
+          Fmt.decimal(result.processCpuMicrosPerEvent()),
+          Fmt.decimal(result.writerCpuMicrosPerEvent()),
           Fmt.micros(latency.p50()),
           Fmt.micros(latency.p99()),
           Fmt.micros(latency.p999()),

@@ -22,15 +22,20 @@ import java.util.zip.CRC32C;
  * the system stream {@code $deletions} (see {@link dev.factum.api.StreamDeletion}), indexed under
  * the category of the stream they delete, which a version 1 build would report as damage. Version 3
  * adds the {@code records} column family of store records ({@link RecordCodec}); the other layouts
- * are unchanged. A new directory starts at version 3. A version 1 or 2 directory is upgraded when
- * this build opens it: RocksDB creates the missing column family, then the marker is rewritten as 3
- * with one synced write (a crash between the two leaves an empty column family and the old marker,
- * and the next open finishes the upgrade). An older build cannot open a version 3 directory
- * (RocksDB refuses a database with a column family it does not name). A directory of a newer
- * version is refused at open, never read with the wrong layout.
+ * are unchanged. Version 4 stores a head record only for a stream that is not plain ({@link
+ * HeadRecordCodec#isPlain}): a plain stream's head is its last stream-index entry, and a plain head
+ * record left by an older version is no longer kept up to date (it lags behind its stream, and only
+ * says that the stream is plain). A version 3 build would read such a lagging record as the head
+ * and append at revisions already taken, so it must not open a version 4 directory: it refuses it,
+ * being a newer version. A new directory starts at version 4. A version 1, 2 or 3 directory is
+ * upgraded when this build opens it: RocksDB creates a missing column family, then the marker is
+ * rewritten as 4 with one synced write, before anything else is written (a crash between the two
+ * leaves an empty column family and the old marker, and the next open finishes the upgrade). An
+ * older build cannot open a version 4 directory. A directory of a newer version is refused at open,
+ * never read with the wrong layout.
  */
 final class FormatMarker {
-  static final int CURRENT_VERSION = 3;
+  static final int CURRENT_VERSION = 4;
   static final byte[] KEY = "factum.format".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MAGIC = "FACTUM\0\0".getBytes(StandardCharsets.US_ASCII);
 

@@ -19,6 +19,9 @@ import java.util.zip.CRC32C;
  *
  * Status: 1 active, 2 soft-deleted, 3 tombstoned. The CRC32C covers the stream name followed by
  * bytes 5..30, so a head stored under another name fails its check.
+ *
+ * <p>From format 4 on only heads that are not {@link #isPlain plain} are stored; a plain head is
+ * read from the stream index (see {@link RocksDbStorage#loadHead}).
  */
 final class HeadRecordCodec {
   static final byte VERSION = 1;
@@ -61,6 +64,15 @@ final class HeadRecordCodec {
       throw corrupt(stream, "inconsistent revisions");
     }
     return head;
+  }
+
+  /**
+   * An active stream never deleted: everything its head says follows from its last stream-index
+   * entry. A head that is not plain never becomes plain again (a delete moves the first visible
+   * revision past 0, or tombstones the stream, for good).
+   */
+  static boolean isPlain(StreamHead head) {
+    return head.status() == StreamState.Status.ACTIVE && head.firstVisibleRevision() == 0;
   }
 
   private static byte statusCode(StreamState.Status status) {

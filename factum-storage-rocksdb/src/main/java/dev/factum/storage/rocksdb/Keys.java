@@ -11,7 +11,8 @@ import java.util.UUID;
  *
  * <ul>
  *   <li>log: {@code position (8)} → event record
- *   <li>heads: {@code stream (UTF-8)} → head record
+ *   <li>heads: {@code stream (UTF-8)} → head record (only streams that are not plain, see {@link
+ *       HeadRecordCodec#isPlain})
  *   <li>stream index: {@code stream (UTF-8) | 0x00 | revision (8)} → position (8)
  *   <li>event ids: {@code id (16)} → position (8)
  *   <li>filter index: {@code kind (1) | value (UTF-8) | 0x00 | position (8)} → empty

@@ -6,6 +6,7 @@ import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
+import dev.factum.api.StreamState;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.PositionCursor;
 import dev.factum.engine.spi.QueryPositions;
@@ -53,11 +54,15 @@ import org.rocksdb.WriteOptions;
  * The embedded storage: one RocksDB database in a directory of the local disk.
  *
  * <p>Design note: the log column family holds each event once, under its position; everything else
- * is an index pointing at positions (see {@link Keys}). A commit batch becomes one RocksDB {@link
- * WriteBatch} written with {@code sync=true}, so a batch is atomic and durable when {@link #commit}
- * returns, and RocksDB's write-ahead log is the recovery mechanism. Indexes are cross-checked on
- * every read against the checksummed event record they point to (stream, revision, filter value),
- * so a damaged index entry is reported as corruption rather than returning the wrong event.
+ * is an index pointing at positions (see {@link Keys}). A stream's head (its last revision and
+ * position) is its last stream-index entry; the heads column family holds a record only for a
+ * stream that is not plain (deleted, tombstoned or truncated), so an append to a plain stream costs
+ * no head write: the writer's CPU goes into memtable inserts, and the head was the dearest of them.
+ * A commit batch becomes one RocksDB {@link WriteBatch} written with {@code sync=true}, so a batch
+ * is atomic and durable when {@link #commit} returns, and RocksDB's write-ahead log is the recovery
+ * mechanism. Indexes are cross-checked on every read against the checksummed event record they
+ * point to (stream, revision, filter value), so a damaged index entry is reported as corruption
+ * rather than returning the wrong event.
  *
  * <p>WAL recovery: {@code kTolerateCorruptedTailRecords}, not RocksDB's default {@code
  * kPointInTimeRecovery}. Every commit is synced before it is acknowledged, so only the record being
@@ -259,9 +264,9 @@ public final class RocksDbStorage implements Storage {
   }
 
   /**
-   * Checks the format marker; a directory of an older version (1 or 2) is upgraded to the current
-   * one here, with one synced write: RocksDB has just created the {@code records} column family,
-   * which an older build cannot open anyway (see {@link FormatMarker}).
+   * Checks the format marker; a directory of an older version (1, 2 or 3) is upgraded to the
+   * current one here, with one synced write: RocksDB has just created the {@code records} column
+   * family, which an older build cannot open anyway (see {@link FormatMarker}).
    */
   private void checkFormat() throws RocksDBException {
     byte[] marker = db.get(meta, FormatMarker.KEY);
@@ -318,11 +323,58 @@ public final class RocksDbStorage implements Storage {
     return lastPosition;
   }
 
+  /**
+   * A stream's head: its head record when that is not plain (see {@link HeadRecordCodec#isPlain}),
+   * else its last stream-index entry, checked against the event it points at. Only non-plain heads
+   * are written (format 4), and each commit rewrites the ones it changes, so they are exact; a
+   * plain head record is a leftover of format 3 or older and may lag behind the stream, so it is
+   * used only to know that the stream is plain.
+   */
   @Override
   public StreamHead loadHead(String stream) {
     byte[] key = Keys.utf8(stream);
     byte[] record = get(heads, key);
-    return record == null ? null : HeadRecordCodec.decode(key, record);
+    StreamHead stored = record == null ? null : HeadRecordCodec.decode(key, record);
+    if (stored != null && !HeadRecordCodec.isPlain(stored)) {
+      return stored;
+    }
+    StreamHead indexed = lastIndexed(stream);
+    if (indexed == null && stored != null) {
+      throw new DataCorruptedException(
+          "stream '" + stream + "' has a head (" + stored + ") but no stream-index entries");
+    }
+    return indexed;
+  }
+
+  /** The head of a plain stream from its last stream-index entry, or null if it has none. */
+  private StreamHead lastIndexed(String stream) {
+    byte[] prefix = Keys.streamPrefix(stream);
+    long revision;
+    long position;
+    try (RocksIterator it = db.newIterator(streamIndex, readOptions)) {
+      it.seekForPrev(Keys.withLong(prefix, Long.MAX_VALUE));
+      if (!it.isValid()) {
+        checkIterator(it);
+        return null;
+      }
+      byte[] found = it.key();
+      if (!Keys.startsWith(found, prefix)) {
+        return null;
+      }
+      revision = Keys.readLong(found, prefix.length);
+      byte[] value = it.value();
+      if (value.length != 8) {
+        throw new DataCorruptedException(
+            "stream index entry " + stream + "@" + revision + " is damaged");
+      }
+      position = Keys.readLong(value, 0);
+    }
+    RecordedEvent last = decodeEvent(position, get(log, Keys.position(position)));
+    if (!last.stream().equals(stream) || last.revision() != revision) {
+      throw new DataCorruptedException(
+          "stream index entry " + stream + "@" + revision + " points at " + last);
+    }
+    return new StreamHead(revision, position, 0, StreamState.Status.ACTIVE);
   }
 
   @Override
@@ -394,8 +446,10 @@ public final class RocksDbStorage implements Storage {
       List<Map.Entry<String, StreamHead>> heads = new ArrayList<>(batch.heads().entrySet());
       heads.sort(Map.Entry.comparingByKey());
       for (Map.Entry<String, StreamHead> head : heads) {
-        byte[] key = Keys.utf8(head.getKey());
-        write.put(this.heads, key, HeadRecordCodec.encode(key, head.getValue()));
+        if (!HeadRecordCodec.isPlain(head.getValue())) { // a plain head is its last index entry
+          byte[] key = Keys.utf8(head.getKey());
+          write.put(this.heads, key, HeadRecordCodec.encode(key, head.getValue()));
+        }
       }
       // Deletes first: a key in both lists is deleted, then written anew (see CommitBatch).
       for (RecordKey deleted : batch.deletedRecords()) {

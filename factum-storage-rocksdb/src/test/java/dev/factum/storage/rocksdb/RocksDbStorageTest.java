@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.Direction;
 import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,16 +54,16 @@ class RocksDbStorageTest {
   void aDirectoryOfAFutureFormatVersionIsRefusedAndLeftUntouched() throws Exception {
     writeSomeEvents();
     try (RawRocks raw = new RawRocks(directory)) {
-      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(4));
+      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(5));
     }
     assertThatThrownBy(() -> RocksDbEventStore.open(directory))
         .isInstanceOf(UnsupportedFormatException.class)
-        .hasMessageContaining("version 4")
+        .hasMessageContaining("version 5")
         .hasMessageContaining("upgrade");
     try (RawRocks raw = new RawRocks(directory)) {
       assertThat(FormatMarker.check(FormatMarker.encode(1))).isEqualTo(1);
       assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
-          .isEqualTo(FormatMarker.encode(4));
+          .isEqualTo(FormatMarker.encode(5));
       raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(3));
     }
     try (FactumStore store = RocksDbEventStore.open(directory)) {
@@ -71,10 +73,10 @@ class RocksDbStorageTest {
 
   /**
    * A version 1 directory (written before deletes had events, same layouts otherwise) is upgraded
-   * to version 3 when it is opened, and takes deletion events and store records.
+   * to the current version when it is opened, and takes deletion events and store records.
    */
   @Test
-  void aVersionOneDirectoryIsUpgradedToVersionThreeAtOpen() throws Exception {
+  void aVersionOneDirectoryIsUpgradedToTheCurrentVersionAtOpen() throws Exception {
     writeSomeEvents();
     try (RawRocks raw = new RawRocks(directory)) {
       raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(1));
@@ -87,17 +89,19 @@ class RocksDbStorageTest {
     }
     try (RawRocks raw = new RawRocks(directory)) {
       assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
-          .isEqualTo(FormatMarker.encode(3));
+          .isEqualTo(FormatMarker.encode(FormatMarker.CURRENT_VERSION));
     }
   }
 
   /**
    * A directory written by the previous build (format 2: six column families, no store records;
    * checked in under test resources, written by commit 89996ce) opens with everything it held,
-   * becomes version 3, keeps store records across a reopen, and verifies clean.
+   * becomes the current version, keeps store records across a reopen, and verifies clean. Its plain
+   * streams have head records, which this version no longer updates: appends across reopens still
+   * get the next revisions (the head comes from the stream index).
    */
   @Test
-  void aRealFormatTwoDirectoryIsUpgradedToVersionThreeAndKeepsEverything() throws Exception {
+  void aRealFormatTwoDirectoryIsUpgradedToTheCurrentVersionAndKeepsEverything() throws Exception {
     for (String file :
         List.of("000004.log", "CURRENT", "IDENTITY", "MANIFEST-000005", "OPTIONS-000007")) {
       try (InputStream in = getClass().getResourceAsStream("format-2-store/" + file)) {
@@ -127,12 +131,82 @@ class RocksDbStorageTest {
     }
     try (RawRocks raw = new RawRocks(directory)) {
       assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
-          .isEqualTo(FormatMarker.encode(3));
+          .isEqualTo(FormatMarker.encode(FormatMarker.CURRENT_VERSION));
+      assertThat(raw.db.get(raw.family("heads"), Keys.utf8("order-0"))).isNotNull();
     }
+    long before;
     try (FactumStore store = RocksDbEventStore.open(directory)) {
       assertThat(store.records().read("app.settings", "a").value()).containsExactly(1, 2);
       assertThat(store.streamState("order-2").status()).isEqualTo(Status.DELETED);
       assertThat(store.verify().ok()).isTrue();
+      before = store.streamState("order-0").lastRevision();
+      assertThat(
+              store
+                  .append("order-0", any(), List.of(EventData.json("Placed", "{}")))
+                  .lastRevision())
+          .isEqualTo(before + 1);
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThat(store.streamState("order-0").lastRevision()).isEqualTo(before + 1);
+      assertThat(
+              store
+                  .append(
+                      "order-0",
+                      ExpectedRevision.exact(before + 1),
+                      List.of(EventData.json("Paid", "{}")))
+                  .lastRevision())
+          .isEqualTo(before + 2);
+      assertThat(store.readStream("order-0", 0, Direction.FORWARD, 100).events())
+          .extracting(RecordedEvent::revision)
+          .containsExactly(LongStream.rangeClosed(0, before + 2).boxed().toArray(Long[]::new));
+      assertThat(store.verify().ok()).isTrue();
+    }
+  }
+
+  /**
+   * Appends to a plain stream write no head record (its head is its last stream-index entry); a
+   * delete writes one, and every later append to that stream keeps it exact, across a reopen.
+   */
+  @Test
+  void onlyHeadsThatAreNotPlainAreStored() throws Exception {
+    writeSomeEvents();
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      store.delete("order-1", any());
+      store.append("order-1", any(), List.of(EventData.json("Placed", "{}")));
+    }
+    try (RawRocks raw = new RawRocks(directory)) {
+      assertThat(raw.db.get(raw.family("heads"), Keys.utf8("order-0"))).isNull();
+      assertThat(raw.db.get(raw.family("heads"), Keys.utf8("order-2"))).isNull();
+      byte[] head = raw.db.get(raw.family("heads"), Keys.utf8("order-1"));
+      assertThat(HeadRecordCodec.decode(Keys.utf8("order-1"), head).lastRevision()).isEqualTo(3);
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThat(store.streamState("order-0").lastRevision()).isEqualTo(3);
+      assertThat(
+              store
+                  .append(
+                      "order-0", ExpectedRevision.exact(3), List.of(EventData.json("Paid", "{}")))
+                  .lastRevision())
+          .isEqualTo(4);
+      assertThat(
+              store
+                  .append(
+                      "order-1", ExpectedRevision.exact(3), List.of(EventData.json("Paid", "{}")))
+                  .lastRevision())
+          .isEqualTo(4);
+      assertThat(store.readStream("order-1", 0, Direction.FORWARD, 100).events())
+          .extracting(RecordedEvent::revision)
+          .containsExactly(3L, 4L);
+      assertThat(store.verify().ok()).isTrue();
+    }
+    try (RawRocks raw = new RawRocks(directory)) {
+      byte[] head = raw.db.get(raw.family("heads"), Keys.utf8("order-1"));
+      assertThat(HeadRecordCodec.decode(Keys.utf8("order-1"), head).lastRevision()).isEqualTo(4);
+      raw.db.delete(raw.family("heads"), Keys.utf8("order-1"));
+    }
+    try (FactumStore store = RocksDbEventStore.open(directory)) {
+      assertThat(store.verify().problems())
+          .anyMatch(p -> p.contains("'order-1' was deleted") && p.contains("but has no head"));
     }
   }
 
@@ -186,7 +260,8 @@ class RocksDbStorageTest {
     try (FactumStore store = RocksDbEventStore.open(directory)) {
       assertThat(store.verify().problems())
           .anyMatch(p -> p.contains("deletes 's-1' before revision 5 where 1 was due"))
-          .anyMatch(p -> p.contains("head of stream 's-1'") && p.contains("does not hold"))
+          // s-1's head is plain, so it is not stored at all: no record holds the deletion
+          .anyMatch(p -> p.contains("'s-1' was deleted") && p.contains("no head"))
           .anyMatch(p -> p.contains("'s-2' was deleted") && p.contains("no head"));
     }
   }
@@ -310,15 +385,13 @@ class RocksDbStorageTest {
     writeSomeEvents();
     try (RawRocks raw = new RawRocks(directory)) {
       raw.db.delete(raw.family("filter-index"), Keys.withLong(Keys.filterPrefix(Keys.TAG, "t"), 3));
-      raw.db.delete(raw.family("heads"), Keys.utf8("order-2"));
     }
     try (FactumStore store = RocksDbEventStore.open(directory)) {
       VerifyReport report = store.verify();
-      assertThat(report.problemCount()).isEqualTo(3);
+      assertThat(report.problemCount()).isEqualTo(2);
       assertThat(report.problems())
           .anyMatch(p -> p.contains("filter index entry g:t of position 3 is missing"))
-          .anyMatch(p -> p.contains("filter index has 29 entries where 30 were due"))
-          .anyMatch(p -> p.contains("'order-2' has events but no head"));
+          .anyMatch(p -> p.contains("filter index has 29 entries where 30 were due"));
     }
   }
 
