@@ -1,6 +1,7 @@
 package dev.factum.api;
 
 import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.snapshots.Snapshots;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -130,6 +131,14 @@ public interface EventStore extends AutoCloseable {
    */
   default ConsumerGroups consumerGroups() {
     throw new UnsupportedOperationException("this EventStore does not offer consumer groups yet");
+  }
+
+  /**
+   * The store's snapshots of aggregate state (see {@link Snapshots}). Stores that do not offer them
+   * throw {@link UnsupportedOperationException}.
+   */
+  default Snapshots snapshots() {
+    throw new UnsupportedOperationException("this EventStore does not offer snapshots");
   }
 
   /**

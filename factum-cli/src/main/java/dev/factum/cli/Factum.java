@@ -37,6 +37,8 @@ public final class Factum {
             new ExportCommand(),
             new ImportCommand(),
             new VerifyCommand(),
+            new BackupCommand(),
+            new RestoreCommand(),
             new KeysCommand(),
             new TenantsCommand(),
             new GroupsCommand(),

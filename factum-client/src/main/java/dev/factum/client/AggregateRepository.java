@@ -5,6 +5,7 @@ import dev.factum.api.Direction;
 import dev.factum.api.EventData;
 import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
+import dev.factum.api.FactumException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LogFilter;
 import dev.factum.api.ReadPage;
@@ -12,9 +13,11 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
 import dev.factum.api.WrongExpectedRevisionException;
+import dev.factum.api.snapshots.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -70,6 +73,31 @@ public final class AggregateRepository<S> {
   private final BiFunction<S, RecordedEvent, S> evolve;
   private final int maxAttempts;
   private final int pageSize;
+  private final SnapshotPolicy<S> snapshots;
+
+  /**
+   * When and how a repository takes and uses snapshots (see {@link #withSnapshots}).
+   *
+   * @param schemaVersion the version of {@code encode}'s format; a snapshot of another version is
+   *     ignored, never handed to {@code decode}
+   * @param every a snapshot is taken once this many events were folded since the last one
+   * @param encode the state's bytes
+   * @param decode the state from bytes {@code encode} wrote under {@code schemaVersion}
+   */
+  public record SnapshotPolicy<S>(
+      int schemaVersion, int every, Function<S, byte[]> encode, Function<byte[], S> decode) {
+    public SnapshotPolicy {
+      if (schemaVersion < 0) {
+        throw new InvalidArgumentException(
+            "a snapshot schema version must be 0 or more, was " + schemaVersion);
+      }
+      if (every < 1) {
+        throw new InvalidArgumentException("snapshots every " + every + " events: at least 1");
+      }
+      Objects.requireNonNull(encode, "encode");
+      Objects.requireNonNull(decode, "decode");
+    }
+  }
 
   private AggregateRepository(
       EventStore store,
@@ -77,7 +105,8 @@ public final class AggregateRepository<S> {
       Supplier<S> initialState,
       BiFunction<S, RecordedEvent, S> evolve,
       int maxAttempts,
-      int pageSize) {
+      int pageSize,
+      SnapshotPolicy<S> snapshots) {
     this.store = Objects.requireNonNull(store, "store");
     this.streamName = Objects.requireNonNull(streamName, "streamName");
     this.initialState = Objects.requireNonNull(initialState, "initialState");
@@ -90,6 +119,7 @@ public final class AggregateRepository<S> {
     }
     this.maxAttempts = maxAttempts;
     this.pageSize = pageSize;
+    this.snapshots = snapshots;
   }
 
   /**
@@ -106,17 +136,38 @@ public final class AggregateRepository<S> {
       Supplier<S> initialState,
       BiFunction<S, RecordedEvent, S> evolve) {
     return new AggregateRepository<>(
-        store, streamName, initialState, evolve, DEFAULT_MAX_ATTEMPTS, DEFAULT_PAGE_SIZE);
+        store, streamName, initialState, evolve, DEFAULT_MAX_ATTEMPTS, DEFAULT_PAGE_SIZE, null);
   }
 
   /** This repository, running a command at most {@code attempts} times on conflicts. */
   public AggregateRepository<S> withMaxAttempts(int attempts) {
-    return new AggregateRepository<>(store, streamName, initialState, evolve, attempts, pageSize);
+    return new AggregateRepository<>(
+        store, streamName, initialState, evolve, attempts, pageSize, snapshots);
   }
 
   /** This repository, loading streams {@code size} events at a time. */
   public AggregateRepository<S> withPageSize(int size) {
-    return new AggregateRepository<>(store, streamName, initialState, evolve, maxAttempts, size);
+    return new AggregateRepository<>(
+        store, streamName, initialState, evolve, maxAttempts, size, snapshots);
+  }
+
+  /**
+   * This repository, loading from the stream's snapshot when it has one of {@code
+   * policy.schemaVersion()} (then folding only the events after it) and saving a new snapshot once
+   * {@code policy.every()} events were folded since the last. The store must offer {@link
+   * EventStore#snapshots()} (the embedded store and {@link FactumClient} do). A snapshot that
+   * cannot be saved (the state is too large, the stream was deleted meanwhile) is skipped: the
+   * state is right either way, and the next load folds the events instead.
+   */
+  public AggregateRepository<S> withSnapshots(SnapshotPolicy<S> policy) {
+    return new AggregateRepository<>(
+        store,
+        streamName,
+        initialState,
+        evolve,
+        maxAttempts,
+        pageSize,
+        Objects.requireNonNull(policy, "policy"));
   }
 
   /** The current state of aggregate {@code id} (the initial state when it has no events). */
@@ -130,24 +181,86 @@ public final class AggregateRepository<S> {
    * dev.factum.api.StreamDeletedException}.
    */
   public Loaded<S> loadWithRevision(String id) {
-    String stream = streamName.apply(id);
+    Folded<S> folded = loadFolded(streamName.apply(id));
+    return new Loaded<>(folded.state(), folded.revision());
+  }
+
+  /** The current state, and a snapshot of it saved if one is due. */
+  private Folded<S> loadFolded(String stream) {
+    Folded<S> folded = fold(stream, snapshots != null);
+    if (folded == null) {
+      folded = fold(stream, false); // the snapshot belonged to an earlier life of the stream
+    }
+    if (maybeSnapshot(stream, folded.state(), folded.revision(), folded.snapshotRevision())) {
+      return new Folded<>(folded.state(), folded.revision(), folded.revision());
+    }
+    return folded;
+  }
+
+  /** A fold: the state, its revision, and the revision of the snapshot it started from (or -1). */
+  private record Folded<S>(S state, long revision, long snapshotRevision) {}
+
+  /**
+   * Folds the stream, from its snapshot when {@code useSnapshot} and it has one of this schema.
+   * Null when the snapshot turned out stale: the first event after it is not its revision + 1, so
+   * the stream was deleted and written again between reading the snapshot and its events.
+   */
+  private Folded<S> fold(String stream, boolean useSnapshot) {
     S state = initialState.get();
     long revision = StreamState.NO_REVISION;
-    long from = 0;
+    long snapshotRevision = StreamState.NO_REVISION;
+    if (useSnapshot) {
+      Optional<Snapshot> snapshot = store.snapshots().load(stream);
+      if (snapshot.isPresent() && snapshot.get().schemaVersion() == snapshots.schemaVersion()) {
+        state = snapshots.decode().apply(snapshot.get().data());
+        revision = snapshot.get().revision();
+        snapshotRevision = revision;
+      }
+    }
+    long from = revision + 1;
     try {
       while (true) {
         ReadPage page = store.readStream(stream, from, Direction.FORWARD, pageSize);
         for (RecordedEvent event : page.events()) {
+          if (snapshotRevision >= 0
+              && revision == snapshotRevision
+              && event.revision() != revision + 1) {
+            return null;
+          }
           state = evolve.apply(state, event);
           revision = event.revision();
         }
         if (page.endOfRead() || page.isEmpty()) {
-          return new Loaded<>(state, revision);
+          return new Folded<>(state, revision, snapshotRevision);
         }
         from = page.next();
       }
     } catch (StreamNotFoundException missing) {
-      return new Loaded<>(initialState.get(), StreamState.NO_REVISION);
+      return new Folded<>(initialState.get(), StreamState.NO_REVISION, StreamState.NO_REVISION);
+    }
+  }
+
+  /**
+   * Saves a snapshot of {@code state} when the policy says one is due; true when the store now
+   * holds one at least as new.
+   */
+  private boolean maybeSnapshot(String stream, S state, long revision, long lastSnapshot) {
+    if (snapshots == null
+        || revision == StreamState.NO_REVISION
+        || revision - lastSnapshot < snapshots.every()) {
+      return false;
+    }
+    try {
+      store
+          .snapshots()
+          .save(
+              new Snapshot(
+                  stream, revision, snapshots.schemaVersion(), snapshots.encode().apply(state)));
+      return true;
+    } catch (FactumException skipped) {
+      // Too large, or the stream deleted meanwhile: the state is right without it (see
+      // withSnapshots).
+      return false;
     }
   }
 
@@ -163,14 +276,14 @@ public final class AggregateRepository<S> {
     String stream = streamName.apply(id);
     WrongExpectedRevisionException lastConflict = null;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      Loaded<S> current = loadWithRevision(id);
+      Folded<S> current = loadFolded(stream);
       List<EventData> decided = command.apply(current.state());
       if (decided == null || decided.isEmpty()) {
         return new Executed<>(current.state(), current.revision(), null, attempt);
       }
       List<EventData> events = withIds(decided);
       ExpectedRevision expected =
-          current.isNew()
+          current.revision() == StreamState.NO_REVISION
               ? ExpectedRevision.noStream()
               : ExpectedRevision.exact(current.revision());
       AppendResult appended;
@@ -187,6 +300,7 @@ public final class AggregateRepository<S> {
       for (RecordedEvent event : readAppended(appended, events)) {
         state = evolve.apply(state, event);
       }
+      maybeSnapshot(stream, state, appended.lastRevision(), current.snapshotRevision());
       return new Executed<>(state, appended.lastRevision(), appended, attempt);
     }
     throw lastConflict;

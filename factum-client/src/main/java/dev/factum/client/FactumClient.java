@@ -19,6 +19,7 @@ import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.snapshots.Snapshots;
 import dev.factum.wire.Pem;
 import dev.factum.wire.Urls;
 import java.net.URI;
@@ -143,6 +144,7 @@ public final class FactumClient implements EventStore {
   private final HttpTransport transport;
   private final Retrier retrier;
   private final HttpConsumerGroups groups;
+  private final HttpSnapshots snapshots;
   private final HttpSubscription.Settings subscriptionSettings;
   private final Set<HttpSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -176,6 +178,10 @@ public final class FactumClient implements EventStore {
                 retrier.run(what, idempotent, () -> transport.send(method, path, body, null)),
             FactumClient::join,
             builder.requestTimeout);
+    this.snapshots =
+        new HttpSnapshots(
+            (what, method, path, body, stream) ->
+                join(retrier.run(what, true, () -> transport.send(method, path, body, stream))));
     this.subscriptionSettings =
         new HttpSubscription.Settings(
             transport,
@@ -354,6 +360,12 @@ public final class FactumClient implements EventStore {
   @Override
   public long headPosition() {
     return WireCodec.headPosition(call("read the head", true, "GET", "/", null));
+  }
+
+  /** The server's snapshots ({@code /streams/{stream}/snapshot}; docs/LIFECYCLE.md). */
+  @Override
+  public Snapshots snapshots() {
+    return snapshots;
   }
 
   /** The server's consumer groups ({@code /groups}; docs/CONSUMERS.md). */

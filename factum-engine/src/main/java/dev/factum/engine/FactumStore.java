@@ -21,11 +21,14 @@ import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.SystemStreams;
 import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.snapshots.Snapshots;
+import dev.factum.engine.spi.BackupReport;
 import dev.factum.engine.spi.SharedStorage;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,6 +58,7 @@ public final class FactumStore implements EventStore {
   private final AtomicLong subscriptionIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final StoreRecords records;
+  private final StreamSnapshots snapshots;
   private ConsumerGroupManager groups;
 
   private FactumStore(Storage storage, StoreOptions options, LongSupplier nanoClock) {
@@ -64,6 +68,8 @@ public final class FactumStore implements EventStore {
     this.publisher = new HeadPublisher(storage.lastPosition());
     this.pipeline = new AppendPipeline(storage, options, publisher, "factum", nanoClock);
     this.records = new StoreRecords(storage, guard, validator, pipeline);
+    this.snapshots =
+        new StreamSnapshots(storage, guard, validator, pipeline, options.limits().maxEventBytes());
   }
 
   /** Opens a store over {@code storage}, which it then owns (and closes). */
@@ -121,6 +127,14 @@ public final class FactumStore implements EventStore {
     return guard.read(storage::verify);
   }
 
+  /**
+   * Backs the live store up into {@code directory} (see {@link Storage#backup}); appends and reads
+   * go on meanwhile. Throws {@link UnsupportedOperationException} for a storage without one.
+   */
+  public BackupReport backup(Path directory) {
+    return guard.read(() -> storage.backup(directory));
+  }
+
   /** The consumer groups of this store (see {@link ConsumerGroups}). */
   @Override
   public ConsumerGroups consumerGroups() {
@@ -139,6 +153,12 @@ public final class FactumStore implements EventStore {
       String group, String consumer, List<Long> positions, List<RecordWrite> writes) {
     refuseOnWriterThread();
     return groups.ackWithRecords(group, consumer, positions, writes);
+  }
+
+  /** The snapshots of this store (see {@link Snapshots}). */
+  @Override
+  public Snapshots snapshots() {
+    return snapshots;
   }
 
   /** The newest position published to readers of this process. */

@@ -68,6 +68,7 @@ final class ApiHandler implements HttpHandler {
         List.of(
             new StreamResource(config, wire, metrics),
             new StreamStateResource(),
+            new SnapshotResource(config),
             new LogResource(config, metrics, lifecycle),
             new AppendAllResource(config, wire, metrics),
             new SubscriptionResource(config, metrics, lifecycle),

@@ -24,12 +24,14 @@ import dev.factum.api.groups.GroupSettings;
 import dev.factum.api.groups.GroupSource;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.api.groups.ParkedEvent;
+import dev.factum.api.snapshots.Snapshot;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
 import dev.factum.engine.spi.StreamHead;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -323,6 +325,20 @@ final class AuthorizedStore {
             listener.onClose(cause);
           }
         });
+  }
+
+  // ---- snapshots ---------------------------------------------------------------------------
+
+  /** Saving a stream's snapshot needs write access to the stream, as appending to it does. */
+  boolean saveSnapshot(Snapshot snapshot) {
+    requireWrite(snapshot.stream());
+    return store.snapshots().save(snapshot);
+  }
+
+  /** Reading a stream's snapshot needs read access to the stream, as reading its events does. */
+  Optional<Snapshot> loadSnapshot(String stream) {
+    requireRead(stream);
+    return store.snapshots().load(stream);
   }
 
   // ---- consumer groups ---------------------------------------------------------------------

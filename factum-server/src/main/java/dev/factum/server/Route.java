@@ -13,6 +13,8 @@ enum Route {
   DELETE_STREAM("DELETE", "/streams/{stream}", Permission.WRITE, "expectedRevision", "tombstone"),
   STREAM_STATE("GET", "/streams/{stream}/state", Permission.READ),
   STREAM_EVENTS("GET", "/streams/{stream}/events", Permission.READ, "from"),
+  STREAM_SNAPSHOT("GET", "/streams/{stream}/snapshot", Permission.READ),
+  STREAM_SAVE_SNAPSHOT("PUT", "/streams/{stream}/snapshot", Permission.WRITE),
   READ_ALL(
       "GET",
       "/all",
@@ -190,6 +192,7 @@ enum Route {
       return switch (segments.get(2)) {
         case "state" -> "/streams/{stream}/state";
         case "events" -> "/streams/{stream}/events";
+        case "snapshot" -> "/streams/{stream}/snapshot";
         default -> null;
       };
     }

@@ -5,6 +5,7 @@ import dev.factum.api.LogFilter;
 import dev.factum.api.Query;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -76,6 +77,17 @@ public interface Storage extends CommittedState, AutoCloseable {
   /** Numbers the storage reports about itself for metrics; none by default. */
   default List<StorageGauge> gauges() {
     return List.of();
+  }
+
+  /**
+   * Backs up the live store into {@code directory} (created if needed) while it keeps serving:
+   * consistent (every commit acknowledged before the call began is in it), checked after writing
+   * (restored into a scratch copy that the store verifier reads), and incremental where the storage
+   * can share files with earlier backups in the same directory. The default has no online backup.
+   */
+  default BackupReport backup(Path directory) {
+    throw new UnsupportedOperationException(
+        "this storage has no online backup (PostgreSQL: see docs/OPERATIONS.md, Backup and restore)");
   }
 
   /** Reads everything and checks every invariant of the stored data. */

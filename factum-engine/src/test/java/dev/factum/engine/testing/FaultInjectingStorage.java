@@ -4,12 +4,14 @@ import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFullException;
+import dev.factum.engine.spi.BackupReport;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
 import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -275,6 +277,11 @@ public final class FaultInjectingStorage implements Storage {
   @Override
   public VerifyReport verify() {
     return real.verify();
+  }
+
+  @Override
+  public BackupReport backup(Path directory) {
+    return real.backup(directory);
   }
 
   @Override

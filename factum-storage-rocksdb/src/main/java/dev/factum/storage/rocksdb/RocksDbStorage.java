@@ -7,6 +7,8 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
 import dev.factum.api.StreamState;
+import dev.factum.api.StoreClosedException;
+import dev.factum.engine.spi.BackupReport;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.PositionCursor;
 import dev.factum.engine.spi.QueryPositions;
@@ -814,6 +816,31 @@ public final class RocksDbStorage implements Storage {
     }
     lastPosition = recoverLastPosition();
     return lastPosition;
+  }
+
+  /**
+   * Backs the live store up with RocksDB's backup engine, incrementally, and checks the backup by
+   * restoring it into a scratch copy and verifying that (see {@link RocksDbBackup}).
+   */
+  @Override
+  public BackupReport backup(Path directory) {
+    closing.readLock().lock();
+    try {
+      if (closed) {
+        throw new StoreClosedException("the store is closed");
+      }
+      return RocksDbBackup.backup(db, handles, directory);
+    } finally {
+      closing.readLock().unlock();
+    }
+  }
+
+  /**
+   * Restores the newest backup in {@code backup} (written by {@link #backup}) into {@code target},
+   * which must be empty or absent; the server must not be running on {@code target}.
+   */
+  public static void restore(Path backup, Path target) {
+    RocksDbBackup.restore(backup, target);
   }
 
   @Override
