@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -140,7 +141,7 @@ import javax.net.ssl.TrustManager;
 public final class FactumClient implements EventStore {
   private static final AtomicLong SUBSCRIPTION_IDS = new AtomicLong();
 
-  private final HttpClient http;
+  private final ConnectionPool pool;
   private final HttpTransport transport;
   private final Retrier retrier;
   private final HttpConsumerGroups groups;
@@ -156,20 +157,20 @@ public final class FactumClient implements EventStore {
   private FactumClient(Builder builder) {
     this.subscriptionIdleTimeout = builder.subscriptionIdleTimeout;
     this.headerTimeout = builder.connectTimeout.plus(builder.requestTimeout);
-    HttpClient.Builder httpBuilder =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(builder.connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER);
-    if (builder.sslContext != null) {
-      httpBuilder.sslContext(builder.sslContext);
-    } else if ("http".equals(builder.baseUri.getScheme())) {
-      httpBuilder.sslContext(plainHttpOnly());
-    }
-    this.http = httpBuilder.build();
+    boolean https = "https".equals(builder.baseUri.getScheme());
+    this.pool =
+        new ConnectionPool(
+            builder.baseUri,
+            https ? tlsContext(builder.sslContext).getSocketFactory() : null,
+            builder.connectTimeout);
     this.transport =
         new HttpTransport(
-            http, builder.baseUri, builder.requestTimeout, closed::get, builder.apiKey);
+            pool,
+            () -> streamClient(builder),
+            builder.baseUri,
+            builder.requestTimeout,
+            closed::get,
+            builder.apiKey);
     RandomGenerator random = () -> ThreadLocalRandom.current().nextLong(); // shared by threads
     this.retrier = new Retrier(builder.retryPolicy, builder.retryListener, random);
     this.groups =
@@ -189,6 +190,33 @@ public final class FactumClient implements EventStore {
             builder.connectTimeout.plus(builder.requestTimeout),
             builder.subscriptionIdleTimeout,
             random);
+  }
+
+  /** The TLS context of an https server's connections: the builder's, or the JDK's default. */
+  private static SSLContext tlsContext(SSLContext configured) {
+    if (configured != null) {
+      return configured;
+    }
+    try {
+      return SSLContext.getDefault();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no default TLS context", e);
+    }
+  }
+
+  /** The {@code java.net.http} client of subscriptions' event streams (made on first use). */
+  private static HttpClient streamClient(Builder builder) {
+    HttpClient.Builder httpBuilder =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(builder.connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (builder.sslContext != null) {
+      httpBuilder.sslContext(builder.sslContext);
+    } else if ("http".equals(builder.baseUri.getScheme())) {
+      httpBuilder.sslContext(plainHttpOnly());
+    }
+    return httpBuilder.build();
   }
 
   /**
@@ -216,8 +244,19 @@ public final class FactumClient implements EventStore {
     return builder(baseUri).build();
   }
 
+  /** Appends on the calling thread (no hand-off: the exchange is this thread's own I/O). */
+  @Override
+  public AppendResult append(AppendRequest request) {
+    return join(appendNow(request));
+  }
+
+  /** Appends on a virtual thread of its own; the future completes when the server answered. */
   @Override
   public CompletableFuture<AppendResult> appendAsync(AppendRequest request) {
+    return async(() -> appendNow(request));
+  }
+
+  private CompletableFuture<AppendResult> appendNow(AppendRequest request) {
     try {
       if (request == null) {
         throw new InvalidArgumentException("a required argument is missing");
@@ -239,7 +278,16 @@ public final class FactumClient implements EventStore {
   }
 
   @Override
+  public MultiAppendResult appendAll(List<AppendRequest> requests) {
+    return join(appendAllNow(requests));
+  }
+
+  @Override
   public CompletableFuture<MultiAppendResult> appendAllAsync(List<AppendRequest> requests) {
+    return async(() -> appendAllNow(requests));
+  }
+
+  private CompletableFuture<MultiAppendResult> appendAllNow(List<AppendRequest> requests) {
     try {
       byte[] body = WireCodec.multiAppendBody(EventIds.assign(requests));
       return retrier.run(
@@ -252,6 +300,31 @@ public final class FactumClient implements EventStore {
     } catch (FactumException rejected) {
       return CompletableFuture.failedFuture(rejected);
     }
+  }
+
+  /** Runs a blocking call on a new virtual thread. */
+  private static <T> CompletableFuture<T> async(Supplier<CompletableFuture<T>> call) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Retrier.VIRTUAL.execute(
+        () -> {
+          CompletableFuture<T> done;
+          try {
+            done = call.get();
+          } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+          }
+          // The callback only completes result, which the caller holds; nothing to observe here.
+          var unused =
+              done.whenComplete(
+                  (value, error) -> {
+                    if (error == null) {
+                      result.complete(value);
+                    } else {
+                      result.completeExceptionally(Retrier.unwrap(error));
+                    }
+                  });
+        });
+    return result;
   }
 
   @Override
@@ -347,7 +420,7 @@ public final class FactumClient implements EventStore {
             : Urls.allEvents(request.from(), request.filter());
     SseConnection connection = new SseConnection();
     connection.open(
-        http,
+        transport.http(),
         HttpRequest.newBuilder(transport.uri(path))
             .header("Accept", "text/event-stream")
             .GET()
@@ -419,14 +492,20 @@ public final class FactumClient implements EventStore {
     for (HttpSubscription subscription : subscriptions) {
       subscription.end(new StoreClosedException("the client is closed"));
     }
-    http.shutdown();
-    try {
-      if (!http.awaitTermination(CLOSE_GRACE)) {
-        http.shutdownNow();
+    HttpClient streams = transport.httpIfMade();
+    if (streams != null) {
+      streams.shutdown();
+    }
+    pool.close(CLOSE_GRACE);
+    if (streams != null) {
+      try {
+        if (!streams.awaitTermination(CLOSE_GRACE)) {
+          streams.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        streams.shutdownNow();
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      http.shutdownNow();
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -13,12 +13,14 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -28,33 +30,84 @@ import javax.net.ssl.SSLHandshakeException;
  * RequestNotSentException} when the request certainly never left (no connection) and {@link
  * OutcomeUnknownException} otherwise.
  *
+ * <p>Design note: requests and answers go over the client's own HTTP/1.1 connections ({@link
+ * ConnectionPool}, {@link Http1Connection}), on the calling thread: measured against {@code
+ * java.net.http} (docs/BENCHMARKS.md, "Which client"), that client's selector and worker threads
+ * and its per-request objects cost more CPU than the server's whole exchange. Only the long-lived
+ * event streams of subscriptions still use {@code java.net.http} ({@link #http()}), created on
+ * first use.
+ *
  * <p>What must stay true: a failure is only ever called "not sent" when no byte of the request can
- * have reached the server; when in doubt it is "outcome unknown", which only idempotent calls
- * retry.
+ * have reached the server; when in doubt it is "outcome unknown", which only idempotent calls retry
+ * ({@link Retrier}). The transport itself never sends a request twice: a connection the server
+ * closed while it was idle is found out before it is used ({@link ConnectionPool#acquire}), so it
+ * does not turn a request into an unknown outcome.
  */
 final class HttpTransport {
-  private final HttpClient http;
+  private final ConnectionPool pool;
   private final String base;
+  private final String basePath;
+  private final byte[] fixedHeaders;
   private final Duration requestTimeout;
   private final BooleanSupplier closed;
   private final String authorization;
+  private final Supplier<HttpClient> streams;
+  private final ReentrantLock streamsLock = new ReentrantLock();
+  private HttpClient streamClient;
 
+  /**
+   * @param streams makes the {@code java.net.http} client of event streams, on first use
+   */
   HttpTransport(
-      HttpClient http,
+      ConnectionPool pool,
+      Supplier<HttpClient> streams,
       URI baseUri,
       Duration requestTimeout,
       BooleanSupplier closed,
       String apiKey) {
-    this.http = http;
+    this.pool = pool;
+    this.streams = streams;
     this.authorization = apiKey == null ? null : "Bearer " + apiKey;
     String text = baseUri.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    String path = baseUri.getRawPath() == null ? "" : baseUri.getRawPath();
+    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    StringBuilder headers = new StringBuilder();
+    headers.append("Host: ").append(baseUri.getHost());
+    if (baseUri.getPort() >= 0) {
+      headers.append(':').append(baseUri.getPort());
+    }
+    headers.append("\r\n");
+    headers.append("User-Agent: factum-client\r\nAccept: application/json\r\n");
+    if (authorization != null) {
+      headers.append("Authorization: ").append(authorization).append("\r\n");
+    }
+    this.fixedHeaders = headers.toString().getBytes(StandardCharsets.ISO_8859_1);
     this.requestTimeout = requestTimeout;
     this.closed = closed;
   }
 
+  /** The {@code java.net.http} client of event streams, made on first use. */
   HttpClient http() {
-    return http;
+    streamsLock.lock();
+    try {
+      if (streamClient == null) {
+        streamClient = streams.get();
+      }
+      return streamClient;
+    } finally {
+      streamsLock.unlock();
+    }
+  }
+
+  /** The event streams' client if one was made, else null (for closing). */
+  HttpClient httpIfMade() {
+    streamsLock.lock();
+    try {
+      return streamClient;
+    } finally {
+      streamsLock.unlock();
+    }
   }
 
   URI uri(String pathAndQuery) {
@@ -71,8 +124,8 @@ final class HttpTransport {
   }
 
   /**
-   * Sends one request; the future completes with the parsed JSON body of a 2xx answer, or fails
-   * with the exception it maps to.
+   * Sends one request on the calling thread; the future it returns is already complete, with the
+   * parsed JSON body of a 2xx answer, or failed with the exception it maps to.
    *
    * @param stream the stream the request is about (for error mapping), or null
    */
@@ -81,8 +134,8 @@ final class HttpTransport {
   }
 
   /**
-   * Sends one request; the future completes with the body of a 2xx answer exactly as the server
-   * sent it (not parsed), or fails as {@link #send} does.
+   * Sends one request as {@link #send} does; the future completes with the body of a 2xx answer
+   * exactly as the server sent it (not parsed).
    */
   CompletableFuture<byte[]> sendForBytes(
       String method, String pathAndQuery, byte[] body, String stream) {
@@ -97,35 +150,93 @@ final class HttpTransport {
 
   private <T> CompletableFuture<T> exchange(
       String method, String pathAndQuery, byte[] body, String stream, Success<T> success) {
-    if (closed.getAsBoolean()) {
-      return CompletableFuture.failedFuture(new StoreClosedException("the client is closed"));
-    }
-    HttpRequest.Builder request =
-        request(pathAndQuery).timeout(requestTimeout).header("Accept", "application/json");
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-    }
-    CompletableFuture<HttpResponse<byte[]>> pending;
     try {
-      pending = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return CompletableFuture.completedFuture(
+          exchangeNow(method, pathAndQuery, body, stream, success));
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(transportFailure(method, pathAndQuery, e));
+      return CompletableFuture.failedFuture(e);
     }
-    return pending.handle(
-        (response, error) -> {
-          if (error != null) {
-            throw transportFailure(method, pathAndQuery, Retrier.unwrap(error));
-          }
-          int status = response.statusCode();
-          if (status >= 200 && status < 300) {
-            return success.of(status, response.body());
-          }
-          throw failure(response, stream);
-        });
+  }
+
+  private <T> T exchangeNow(
+      String method, String pathAndQuery, byte[] body, String stream, Success<T> success) {
+    if (closed.getAsBoolean()) {
+      throw new StoreClosedException("the client is closed");
+    }
+    byte[] head = head(method, pathAndQuery);
+    long deadline = System.nanoTime() + requestTimeout.toNanos();
+    Http1Connection connection;
+    try {
+      connection = pool.acquire();
+    } catch (IOException e) {
+      if (closed.getAsBoolean()) {
+        throw new StoreClosedException("the client is closed");
+      }
+      throw notSent(method, pathAndQuery, e);
+    }
+    Http1Connection.Response response;
+    try {
+      response = connection.exchange(method, head, body, deadline);
+    } catch (Http1Connection.Failure failure) {
+      throw outcomeUnknown(method, pathAndQuery, failure);
+    } finally {
+      pool.release(connection);
+    }
+    int status = response.status();
+    if (status >= 200 && status < 300) {
+      return success.of(status, response.body());
+    }
+    throw ProblemMapper.fromResponse(
+        status, response.contentType(), response.body(), response.retryAfter(), stream);
+  }
+
+  /** The request line and the headers every request carries. */
+  private byte[] head(String method, String pathAndQuery) {
+    String target = basePath + pathAndQuery;
+    for (int i = 0; i < target.length(); i++) {
+      char c = target.charAt(i);
+      if (c <= 0x20 || c >= 0x7F) {
+        throw new InvalidArgumentException(
+            method + " " + pathAndQuery + ": the path is not percent-encoded");
+      }
+    }
+    byte[] line = (method + " " + target + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] head = new byte[line.length + fixedHeaders.length];
+    System.arraycopy(line, 0, head, 0, line.length);
+    System.arraycopy(fixedHeaders, 0, head, line.length, fixedHeaders.length);
+    return head;
+  }
+
+  private static FactumException outcomeUnknown(
+      String method, String path, Http1Connection.Failure failure) {
+    String what = method + " " + path;
+    if (failure.timedOut()) {
+      return new OutcomeUnknownException(
+          what + " got no answer within the request timeout; it may or may not have been applied",
+          failure.getCause());
+    }
+    return new OutcomeUnknownException(
+        what + " got no answer (" + failure.getCause() + "); it may or may not have been applied",
+        failure.getCause());
+  }
+
+  /** A failure to open the connection: nothing was sent (or the certificate is not trusted). */
+  private static FactumException notSent(String method, String path, IOException failure) {
+    String what = method + " " + path;
+    if (untrusted(failure)) {
+      return untrustedServer(what, failure);
+    }
+    return new RequestNotSentException(
+        what + " was not sent: the server could not be reached (" + failure + ")", failure);
+  }
+
+  private static UntrustedServerException untrustedServer(String what, Throwable failure) {
+    return new UntrustedServerException(
+        what
+            + " was not sent: the server's TLS certificate is not trusted ("
+            + failure.getMessage()
+            + "); trust its CA with FactumClient.Builder.trustCertificates",
+        failure);
   }
 
   private static JsonNode parsed(int status, byte[] body) {
@@ -140,17 +251,6 @@ final class HttpTransport {
     }
   }
 
-  private static FactumException failure(HttpResponse<byte[]> response, String stream) {
-    int status = response.statusCode();
-    String contentType = response.headers().firstValue("Content-Type").orElse("");
-    return ProblemMapper.fromResponse(
-        status,
-        contentType,
-        response.body(),
-        response.headers().firstValue("Retry-After").orElse(null),
-        stream);
-  }
-
   /** The client exception for a failure of the exchange itself (no usable response). */
   static FactumException transportFailure(String method, String path, Throwable failure) {
     if (failure instanceof FactumException known) {
@@ -158,12 +258,7 @@ final class HttpTransport {
     }
     String what = method + " " + path;
     if (untrusted(failure)) {
-      return new UntrustedServerException(
-          what
-              + " was not sent: the server's TLS certificate is not trusted ("
-              + failure.getMessage()
-              + "); trust its CA with FactumClient.Builder.trustCertificates",
-          failure);
+      return untrustedServer(what, failure);
     }
     if (notSent(failure)) {
       return new RequestNotSentException(

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -45,6 +46,12 @@ import java.util.random.RandomGenerator;
  * committed either.
  */
 final class Retrier {
+  /**
+   * Where attempts after the first run: each on a new virtual thread, since an attempt blocks in
+   * its own socket I/O ({@link HttpTransport}).
+   */
+  static final Executor VIRTUAL = task -> Thread.ofVirtual().name("factum-client-call").start(task);
+
   private final RetryPolicy policy;
   private final RetryListener listener;
   private final RandomGenerator random;
@@ -146,7 +153,7 @@ final class Retrier {
         } catch (RuntimeException ignored) {
           // a listener must not change what the client does
         }
-        CompletableFuture.delayedExecutor(pause.toNanos(), TimeUnit.NANOSECONDS)
+        CompletableFuture.delayedExecutor(pause.toNanos(), TimeUnit.NANOSECONDS, VIRTUAL)
             .execute(this::next);
         return;
       }

@@ -65,7 +65,7 @@ public final class FactumTarget implements BenchTarget {
     return storage.describe()
         + (overHttp
             ? "; FactumServer on 127.0.0.1 in the benchmark's JVM, used through FactumClient"
-                + " (java.net.http, HTTP/1.1)"
+                + " (its own pooled HTTP/1.1 keep-alive connections)"
             : "; in-process (embedded) calls");
   }
 
