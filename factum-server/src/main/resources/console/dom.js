@@ -50,12 +50,12 @@ export function pretty(value) {
   return el('pre', { text: JSON.stringify(value, null, 2) });
 }
 
-/** A table of objects: `columns` are [header, (row) => cell content]. */
+/** A table of objects: `columns` are [header, (row) => cell content]; wide ones scroll by themselves. */
 export function table(rows, columns, empty = 'Nothing here yet.') {
   if (!rows.length) return el('p', { class: 'empty', text: empty });
-  return el('table', {},
+  return el('div', { class: 'table-wrap' }, el('table', {},
     el('thead', {}, el('tr', {}, columns.map(([title]) => el('th', { scope: 'col', text: title })))),
-    el('tbody', {}, rows.map(row => el('tr', {}, columns.map(([, cell]) => el('td', {}, cell(row)))))));
+    el('tbody', {}, rows.map(row => el('tr', {}, columns.map(([, cell]) => el('td', {}, cell(row))))))));
 }
 
 /** The columns showing every field of objects as text (for shapes the console does not special-case). */

@@ -232,4 +232,34 @@ class ConsolePagesTest {
         .isEmpty();
     assertThat(browser.errors()).as("no CSP violation, no error").isEmpty();
   }
+
+  @Test
+  void theKeyboardReachesEveryPageAndAPhoneScreenNeedsNoSideways() {
+    browser.open(server.url("/console#/overview"));
+    browser.waitFor(By.cssSelector("main[data-page='overview']"));
+    browser.driver.findElement(By.tagName("body")).sendKeys("2");
+    browser.waitFor(By.cssSelector("main[data-page='streams']"));
+    browser.driver.findElement(By.tagName("body")).sendKeys("5");
+    browser.waitFor(By.cssSelector("main[data-page='consumers']"));
+    assertThat(browser.script("return document.activeElement.id")).isEqualTo("main");
+
+    try (Browser phone = new Browser(directory.resolve("phone"), 390, 844)) {
+      for (String[] page :
+          List.of(
+              new String[] {"/console#/overview", "overview"},
+              new String[] {"/console#/stream/order-1", "stream"},
+              new String[] {"/console#/append", "append"})) {
+        phone.open(server.url(page[0]));
+        phone.waitFor(By.cssSelector("main[data-page='" + page[1] + "']"));
+        assertThat(
+                phone.script(
+                    "return document.documentElement.scrollWidth <= window.innerWidth + 1"))
+            .as("no sideways scrolling on %s", page[0])
+            .isEqualTo(true);
+        phone.screenshot("phone-" + page[1]);
+      }
+      assertThat(phone.errors()).isEmpty();
+    }
+    assertThat(browser.errors()).isEmpty();
+  }
 }
