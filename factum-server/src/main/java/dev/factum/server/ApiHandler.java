@@ -80,7 +80,8 @@ final class ApiHandler implements HttpHandler {
             new GroupResource(config, wire, metrics),
             new ServiceResource(store, metrics, lifecycle),
             new SerializedAggregateResource(config),
-            new SerializedFeedResource(lifecycle));
+            new SerializedFeedResource(lifecycle),
+            new ConsoleResource());
     for (Resource resource : all) {
       for (Route route : resource.routes()) {
         if (resources.put(route, resource) != null) {
@@ -108,8 +109,10 @@ final class ApiHandler implements HttpHandler {
     if (route.serialized()) {
       SerializedKeys.refuseTenant(request); // in open mode too: nothing for a tenant lands here
     }
-    if (route.permission == Permission.PUBLIC || !authEnabled) {
-      return Principal.OPEN;
+    if (route.permission == Permission.PUBLIC
+        || !authEnabled
+        || ConsoleResource.redirectsToConsole(route, request)) {
+      return Principal.OPEN; // a browser's GET / is only sent to /console, never answered data
     }
     Principal principal =
         keys.authenticate(

@@ -71,6 +71,8 @@ enum Route {
   READY("GET", "/health/ready", Permission.PUBLIC),
   METRICS("GET", "/metrics", Permission.PUBLIC),
   OPENAPI("GET", "/openapi.json", Permission.PUBLIC),
+  CONSOLE("GET", "/console", Permission.PUBLIC),
+  CONSOLE_ASSET("GET", "/console/{asset}", Permission.PUBLIC),
   ROOT("GET", "/", Permission.READ),
   SERIALIZED_SAVE(
       "POST", "/serialized/aggregates/{aggregateType}/{aggregateId}/events", Permission.WRITE),
@@ -207,6 +209,9 @@ enum Route {
     }
     if (first.equals("serialized")) {
       return serializedTemplate(segments);
+    }
+    if (first.equals("console") && size == 2) {
+      return "/console/{asset}";
     }
     if (first.equals("admin") && size == 3 && segments.get(1).equals("keys")) {
       return "/admin/keys/{id}";

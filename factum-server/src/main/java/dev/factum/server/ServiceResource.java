@@ -56,10 +56,12 @@ final class ServiceResource implements Resource {
               metrics.render().getBytes(StandardCharsets.UTF_8));
       case OPENAPI -> Responses.raw(request.exchange, 200, "application/json", openApi);
       case ROOT ->
-          Responses.json(
-              request.exchange,
-              200,
-              json -> ServiceRootJson.write(json, request.store().headPosition()));
+          ConsoleResource.redirectsToConsole(Route.ROOT, request)
+              ? ConsoleResource.redirect(request)
+              : Responses.json(
+                  request.exchange,
+                  200,
+                  json -> ServiceRootJson.write(json, request.store().headPosition()));
       default -> throw new IllegalArgumentException(match.route().name());
     };
   }

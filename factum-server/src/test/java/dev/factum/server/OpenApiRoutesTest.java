@@ -179,7 +179,8 @@ class OpenApiRoutesTest {
                 .replace("{name}", "probe")
                 .replace("{aggregateType}", "probe")
                 .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
-                .replace("{feedName}", "probe");
+                .replace("{feedName}", "probe")
+                .replace("{asset}", "app.js");
         HttpRequest.Builder request =
             HttpRequest.newBuilder(
                 server.uri(path + (route == Route.DELETE_STREAM ? "?expectedRevision=any" : "")));
