@@ -98,7 +98,8 @@ final class AppendPipeline {
         new BatchStager(
             new HeadCache(options.headCacheEntries()),
             publisher.head() + 1,
-            publisher.head() < 0 ? Instant.EPOCH : storage.readEvent(publisher.head()).timestamp());
+            publisher.head() < 0 ? Instant.EPOCH : storage.readEvent(publisher.head()).timestamp(),
+            !(storage instanceof SharedStorage));
     this.linger = storage instanceof SharedStorage ? new BatchLinger() : null;
     this.fullGate = new StorageFullGate(storage, nanoClock);
     this.queue = new ArrayBlockingQueue<>(options.maxQueuedCommands());

@@ -59,7 +59,10 @@ import java.util.UUID;
  *       although its own events now match its condition), then tombstone and expected revision per
  *       stream, then the {@link AppendCondition}s, against the committed events (through the
  *       storage's type and tag indexes) and the events staged earlier in the batch, exactly like
- *       expected revisions.
+ *       expected revisions. When this process is the only writer, the committed part is first
+ *       bounded by {@link NewestPositions} (every committed event is added to it in {@link
+ *       #committed}), and the indexes are asked only when the bound lies after the condition's
+ *       position.
  *   <li>Every delete that changes a stream's head stages, in the same batch, one {@link
  *       StreamDeletion} event in the system stream {@value StreamDeletion#STREAM} (next revision
  *       there, next position in the log), so the head change and its event are durable together or
@@ -104,12 +107,25 @@ final class BatchStager {
   private Instant floorAtBegin;
   private Instant now = Instant.EPOCH;
 
+  /**
+   * The newest committed position of each type and tag, so that most conditions are decided without
+   * an index seek; null when other processes commit too (a shared storage), where only the indexes
+   * read under the commit lock know.
+   */
+  private final NewestPositions newest;
+
   /** {@code lastTimestamp}: the timestamp of the newest committed event (EPOCH when none). */
   BatchStager(HeadCache cache, long nextPosition, Instant lastTimestamp) {
+    this(cache, nextPosition, lastTimestamp, true);
+  }
+
+  /** {@code soleWriter}: no other process commits to the storage (see {@link NewestPositions}). */
+  BatchStager(HeadCache cache, long nextPosition, Instant lastTimestamp, boolean soleWriter) {
     this.cache = cache;
     this.nextPosition = nextPosition;
     this.floor = lastTimestamp;
     this.floorAtBegin = lastTimestamp;
+    this.newest = soleWriter ? new NewestPositions(nextPosition - 1) : null;
   }
 
   /**
@@ -162,6 +178,11 @@ final class BatchStager {
   /** The batch committed: its heads are now the durable state. */
   void committed() {
     cache.putAll(heads);
+    if (newest != null) {
+      for (RecordedEvent event : events) {
+        newest.add(event);
+      }
+    }
   }
 
   /**
@@ -171,6 +192,9 @@ final class BatchStager {
   void resync(long lastPosition) {
     cache.clear();
     nextPosition = lastPosition + 1;
+    if (newest != null) {
+      newest.forget(lastPosition);
+    }
   }
 
   /** The batch was not written: forget it, and rewind positions. */
@@ -385,7 +409,8 @@ final class BatchStager {
   private void checkCondition(AppendCondition condition) {
     Query query = condition.failIfEventsMatch();
     long after = condition.after();
-    if (after < committedEnd) {
+    // Without a type or tag of the query seen after `after`, the indexes cannot hold a match.
+    if (after < committedEnd && (newest == null || newest.bound(query, committedEnd) > after)) {
       long committed = state.firstMatch(query, after, committedEnd);
       if (committed >= 0) {
         throw new AppendConditionFailedException(committed);
