@@ -40,6 +40,12 @@ import java.util.function.Supplier;
  * only the {@link EventStore} interface, so it works the same embedded and over HTTP. Every event
  * is given an id before it is appended, so a client-side retry of the append is exact.
  *
+ * <p>Snapshots ({@link #withSnapshots}): a load starts from the stream's snapshot when it has one
+ * of the policy's schema version (another version is never decoded) and folds only the events after
+ * it; the first of those must be the snapshot's revision + 1, else the snapshot belonged to an
+ * earlier life of the stream and the load folds from the start. The state is the same with or
+ * without snapshots; they only shorten the fold.
+ *
  * @param <S> the state type; treat it as immutable
  */
 public final class AggregateRepository<S> {
