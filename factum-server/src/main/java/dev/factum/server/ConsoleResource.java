@@ -23,10 +23,10 @@ import java.util.Set;
  * shows comes through the v1 API with the browser's own key (docs/CONSOLE.md), so this class never
  * touches a store. Every answer carries the strict {@link #CSP} (no inline script or style, no
  * framing) and {@code nosniff}; the content type comes from the file's extension, never from its
- * content. Assets are revalidated ({@code no-cache} with a strong ETag of their bytes), so a new
- * server version is picked up at once and an unchanged one costs a 304. {@code GET /} from a
- * browser ({@code Accept: text/html}) is redirected here before any key is asked for; every other
- * client keeps the JSON answer.
+ * content. Assets are revalidated ({@code no-cache} with a weak ETag of their bytes: weak because
+ * gzip and identity share it), so a new server version is picked up at once and an unchanged one
+ * costs a 304. {@code GET /} from a browser ({@code Accept: text/html}) is redirected here before
+ * any key is asked for; every other client keeps the JSON answer.
  */
 final class ConsoleResource implements Resource {
   static final String CSP =
@@ -119,7 +119,7 @@ final class ConsoleResource implements Resource {
 
   private static Asset asset(String name, String resource) {
     byte[] body = load(resource);
-    return new Asset(contentType(name), body, "\"" + sha256(body).substring(0, 32) + "\"");
+    return new Asset(contentType(name), body, "W/\"" + sha256(body).substring(0, 32) + "\"");
   }
 
   static String contentType(String name) {
