@@ -173,7 +173,7 @@ final class WireCodec {
    */
   private static String checkedValue(byte[] bytes, String what) {
     try {
-      ExactJson.read(JSON, bytes, true);
+      ExactJson.validate(JSON, bytes, true);
     } catch (ExactJson.Malformed e) {
       throw new InvalidArgumentException(
           what + " is not exactly one JSON value: " + e.getMessage());

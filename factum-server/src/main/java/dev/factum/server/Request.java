@@ -68,6 +68,9 @@ final class Request {
 
   /** Percent-decoding with strict UTF-8; {@code +} is a space only in query strings. */
   static String decode(String raw, boolean plusIsSpace) {
+    if (plainAscii(raw, plusIsSpace)) {
+      return raw; // nothing to decode: the common case, without a buffer and a decoder
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
@@ -101,6 +104,17 @@ final class Request {
     } catch (CharacterCodingException e) {
       throw HttpProblem.badRequest("the URL is not valid UTF-8 after percent-decoding");
     }
+  }
+
+  /** Whether {@link #decode} would return {@code raw} unchanged: ASCII, no escape, no {@code +}. */
+  private static boolean plainAscii(String raw, boolean plusIsSpace) {
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%' || c >= 0x80 || (c == '+' && plusIsSpace)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Refuses any query parameter {@code route} does not read, naming those it does. */

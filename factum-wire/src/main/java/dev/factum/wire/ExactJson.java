@@ -34,7 +34,10 @@ import java.util.Map;
  * content), no duplicate keys (the factory's job: it must enable strict duplicate detection). A raw
  * span is exactly one JSON value, from its first byte to its last, so it can be embedded as it is;
  * spans never nest, so the bytes kept add up to at most the input. Numbers in the tree are only for
- * the API's own fields; event content is never read back from the tree's numbers.
+ * the API's own fields; event content is never read back from the tree's numbers. A kept member is
+ * checked exactly as the rest (same errors, same places) but not built: in the tree it is only its
+ * kind (an empty object or array, or the scalar itself, so a base64 string keeps its text), and its
+ * content is its raw bytes. {@link #validate} checks a whole value that way, without a tree.
  *
  * <p>Failures are a {@link Malformed} with a {@link Malformed.Kind}, so that each side words the
  * error for its reader (the server as {@code invalid-request}, the client as its own exception).
@@ -121,6 +124,20 @@ public final class ExactJson {
    */
   public static JsonNode read(JsonFactory json, byte[] bytes, boolean refuseByteOrderMark)
       throws Malformed {
+    return parse(json, bytes, refuseByteOrderMark, true);
+  }
+
+  /**
+   * Checks that {@code bytes} are exactly one JSON value, with every check and error of {@link
+   * #read}, without building its tree (for content that is passed on as it is).
+   */
+  public static void validate(JsonFactory json, byte[] bytes, boolean refuseByteOrderMark)
+      throws Malformed {
+    parse(json, bytes, refuseByteOrderMark, false);
+  }
+
+  private static JsonNode parse(
+      JsonFactory json, byte[] bytes, boolean refuseByteOrderMark, boolean tree) throws Malformed {
     checkUtf8(bytes);
     if (refuseByteOrderMark
         && bytes.length >= 3
@@ -136,7 +153,7 @@ public final class ExactJson {
       if (first == null) {
         throw new Malformed(Malformed.Kind.EMPTY, "it is empty", 0, "");
       }
-      JsonNode value = reader.value(parser, first);
+      JsonNode value = tree ? reader.value(parser, first) : reader.scanned(parser, first);
       if (parser.nextToken() != null) {
         throw new Malformed(Malformed.Kind.TRAILING, "content follows the value", 0, "");
       }
@@ -183,7 +200,7 @@ public final class ExactJson {
       boolean keep = outermost && (name.equals("data") || name.equals("metadata"));
       outermost &= !keep;
       path.add(name);
-      object.set(name, value(parser, member));
+      object.set(name, keep ? scanned(parser, member) : value(parser, member));
       path.removeLast();
       if (keep) {
         outermost = true;
@@ -210,6 +227,47 @@ public final class ExactJson {
       path.removeLast();
     }
     return array;
+  }
+
+  /**
+   * Checks one value as {@link #value} does, token by token, without building it: returns only its
+   * kind (an empty container, or the scalar's node).
+   */
+  private JsonNode scanned(JsonParser parser, JsonToken token) throws IOException, Malformed {
+    switch (token) {
+      case START_OBJECT -> {
+        JsonToken next;
+        while ((next = parser.nextToken()) == JsonToken.FIELD_NAME) {
+          path.add(checked(parser.currentName()));
+          JsonToken member = parser.nextToken();
+          if (member == null) {
+            throw new Malformed(Malformed.Kind.SYNTAX, "unexpected end", 0, where());
+          }
+          scanned(parser, member);
+          path.removeLast();
+        }
+        if (next != JsonToken.END_OBJECT) {
+          throw new Malformed(Malformed.Kind.SYNTAX, "unexpected " + next, 0, where());
+        }
+        return NODES.objectNode();
+      }
+      case START_ARRAY -> {
+        JsonToken next;
+        int index = 0;
+        while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
+          if (next == null) {
+            throw new Malformed(Malformed.Kind.SYNTAX, "unexpected end", 0, where());
+          }
+          path.add(Integer.toString(index++));
+          scanned(parser, next);
+          path.removeLast();
+        }
+        return NODES.arrayNode();
+      }
+      default -> {
+        return value(parser, token);
+      }
+    }
   }
 
   /** {@code text}, if it is valid Unicode: every surrogate in a pair. */
