@@ -5,7 +5,6 @@ import dev.factum.projections.Projections;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The declarative projections of each store this server serves: the root store's start with the
@@ -16,7 +15,7 @@ import java.util.Map;
  * definition); one of a store that has been closed (a deleted tenant) is dropped and replaced.
  */
 final class ServerProjections implements AutoCloseable {
-  private final Map<FactumStore, Projections> byStore = new IdentityHashMap<>();
+  private final IdentityHashMap<FactumStore, Projections> byStore = new IdentityHashMap<>();
 
   ServerProjections(FactumStore root) {
     of(root);
