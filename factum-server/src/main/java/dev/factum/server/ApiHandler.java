@@ -37,6 +37,7 @@ final class ApiHandler implements HttpHandler {
   private final TenantStores tenants;
   private final boolean authEnabled;
   private final RateLimiter rateLimiter = new RateLimiter(System::nanoTime);
+  private final ServerProjections projections;
 
   /** Without tenants (tests that drive the handler directly). */
   ApiHandler(FactumStore store, ServerConfig config, Metrics metrics, KeyRegistry keys) {
@@ -64,6 +65,8 @@ final class ApiHandler implements HttpHandler {
     this.authEnabled = config.authEnabled();
     keys.onRevoked(lifecycle::endSessionsOf);
     WireFormat wire = new WireFormat();
+    this.projections = new ServerProjections(store);
+    metrics.projections(projections);
     List<Resource> all =
         List.of(
             new StreamResource(config, wire, metrics),
@@ -81,6 +84,7 @@ final class ApiHandler implements HttpHandler {
             new ServiceResource(store, metrics, lifecycle),
             new SerializedAggregateResource(config),
             new SerializedFeedResource(lifecycle),
+            new SerializedProjectionResource(config, projections),
             new ConsoleResource());
     for (Resource resource : all) {
       for (Route route : resource.routes()) {
@@ -98,6 +102,10 @@ final class ApiHandler implements HttpHandler {
 
   Lifecycle lifecycle() {
     return lifecycle;
+  }
+
+  ServerProjections projections() {
+    return projections;
   }
 
   /**

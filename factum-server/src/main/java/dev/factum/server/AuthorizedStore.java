@@ -488,4 +488,21 @@ final class AuthorizedStore {
     requireUse(group);
     return groups().awaitProcessed(group, position, timeout);
   }
+
+  /**
+   * The store, for its declarative projections over aggregate type {@code feed} (null: only to look
+   * a definition up, before its feed is known): refused unless the key could read the feed's whole
+   * category. The route's permission has checked the role (writer for changes).
+   */
+  FactumStore projections(String feed) {
+    if (feed != null && !mayReadFeed(feed)) {
+      throw new ForbiddenException("this API key may not read this projection's feed");
+    }
+    return store;
+  }
+
+  /** Whether the key could read the whole category {@code feed}. */
+  boolean mayReadFeed(String feed) {
+    return seesEverything || coversCategory(feed);
+  }
 }

@@ -215,6 +215,7 @@ public final class FactumServer implements AutoCloseable {
     handler.lifecycle().awaitIdle(config.shutdownGrace());
     http.stop(0);
     executor.shutdownNow();
+    handler.projections().close();
     webhooks.close();
     sinks.close();
     keys.close();

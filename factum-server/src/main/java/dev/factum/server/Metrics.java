@@ -6,6 +6,7 @@ import dev.factum.engine.FactumStore;
 import dev.factum.engine.spi.StorageGauge;
 import dev.factum.kafka.KafkaSinks;
 import dev.factum.kafka.SinkStatus;
+import dev.factum.projections.ProjectionStatus;
 import dev.factum.webhooks.WebhookStatus;
 import dev.factum.webhooks.Webhooks;
 import io.micrometer.core.instrument.Counter;
@@ -99,6 +100,13 @@ final class Metrics implements AutoCloseable {
 
   private KafkaSinks sinks;
   private final Map<String, MultiGauge> sinkGauges = new LinkedHashMap<>();
+
+  private ServerProjections projections;
+  private MultiGauge projectionLag;
+
+  /** As {@link #lastGroups}, for the projection gauge. */
+  @SuppressWarnings("UnusedVariable")
+  private volatile List<ProjectionStatus> lastProjections = List.of();
 
   /** As {@link #lastGroups}, for the sink gauges. */
   @SuppressWarnings("UnusedVariable")
@@ -349,9 +357,39 @@ final class Metrics implements AutoCloseable {
     sseSessions.decrementAndGet();
   }
 
+  /** Per declarative projection of the root store ({@code projection} label): its lag in events. */
+  void projections(ServerProjections all) {
+    this.projections = all;
+    projectionLag =
+        MultiGauge.builder("factum.projection.lag.events")
+            .description(
+                "Log positions from a projection's checkpoint to the head (an upper bound).")
+            .register(registry);
+  }
+
+  private void refreshProjections() {
+    if (projections == null) {
+      return;
+    }
+    List<ProjectionStatus> statuses;
+    try {
+      statuses = projections.of(store).statuses();
+    } catch (FactumException | IllegalStateException closed) {
+      statuses = List.of();
+    }
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (ProjectionStatus status : statuses) {
+      rows.add(
+          MultiGauge.Row.of(Tags.of("projection", status.name()), status, ProjectionStatus::lag));
+    }
+    projectionLag.register(rows, true);
+    lastProjections = statuses;
+  }
+
   /** Every metric in the Prometheus text format (version 0.0.4). */
   String render() {
     refreshGroups();
+    refreshProjections();
     refreshWebhooks();
     refreshSinks();
     return registry.scrape();

@@ -105,7 +105,49 @@ enum Route {
       "waitTime",
       "partitionCount",
       "partitionNumber"),
-  SERIALIZED_FEED_HEAD("HEAD", "/serialized/feeds/{feedName}", Permission.READ);
+  SERIALIZED_FEED_HEAD("HEAD", "/serialized/feeds/{feedName}", Permission.READ),
+  SERIALIZED_PROJECTION_DEFINITIONS("GET", "/serialized/projections/definitions", Permission.READ),
+  SERIALIZED_CREATE_PROJECTION_DEFINITION(
+      "POST", "/serialized/projections/definitions", Permission.WRITE),
+  SERIALIZED_PROJECTION_DEFINITION(
+      "GET", "/serialized/projections/definitions/{projectionName}", Permission.READ),
+  SERIALIZED_PUT_PROJECTION_DEFINITION(
+      "PUT", "/serialized/projections/definitions/{projectionName}", Permission.WRITE),
+  SERIALIZED_DELETE_PROJECTION_DEFINITION(
+      "DELETE", "/serialized/projections/definitions/{projectionName}", Permission.WRITE),
+  SERIALIZED_SINGLE_PROJECTIONS(
+      "GET",
+      "/serialized/projections/single/{projectionName}",
+      Permission.READ,
+      "skip",
+      "limit",
+      "sort",
+      "reference",
+      "from",
+      "to",
+      "search",
+      "id"),
+  SERIALIZED_RESET_SINGLE_PROJECTIONS(
+      "DELETE", "/serialized/projections/single/{projectionName}", Permission.WRITE),
+  SERIALIZED_SINGLE_PROJECTION(
+      "GET",
+      "/serialized/projections/single/{projectionName}/{projectionId}",
+      Permission.READ,
+      "awaitCreation"),
+  SERIALIZED_SINGLE_PROJECTION_COUNT(
+      "GET",
+      "/serialized/projections/single/{projectionName}/_count",
+      Permission.READ,
+      "reference"),
+  SERIALIZED_AGGREGATED_PROJECTION(
+      "GET", "/serialized/projections/aggregated/{projectionName}", Permission.READ),
+  SERIALIZED_RESET_AGGREGATED_PROJECTION(
+      "DELETE", "/serialized/projections/aggregated/{projectionName}", Permission.WRITE),
+  SERIALIZED_AGGREGATED_PROJECTION_COUNT(
+      "GET",
+      "/serialized/projections/aggregated/{projectionName}/_count",
+      Permission.READ,
+      "reference");
 
   final String method;
   final String template;
@@ -175,10 +217,35 @@ enum Route {
                 : null;
       };
     }
+    if (size >= 3 && size <= 5 && segments.get(1).equals("projections")) {
+      return projectionTemplate(segments);
+    }
     if (segments.get(size > 1 ? 1 : 0).equals("feeds") && (size == 2 || size == 3)) {
       return size == 2 ? "/serialized/feeds" : "/serialized/feeds/{feedName}";
     }
     return null;
+  }
+
+  /** Projection definitions by name; single projections by name (and id); aggregated by name. */
+  private static String projectionTemplate(List<String> segments) {
+    int size = segments.size();
+    String kind = segments.get(2);
+    if (kind.equals("definitions")) {
+      return size == 3
+          ? "/serialized/projections/definitions"
+          : size == 4 ? "/serialized/projections/definitions/{projectionName}" : null;
+    }
+    if (!kind.equals("single") && !kind.equals("aggregated")) {
+      return null;
+    }
+    String base = "/serialized/projections/" + kind + "/{projectionName}";
+    if (size == 4) {
+      return base;
+    }
+    if (size == 5 && segments.get(4).equals("_count")) {
+      return base + "/_count";
+    }
+    return size == 5 && kind.equals("single") ? base + "/{projectionId}" : null;
   }
 
   private static String template(List<String> segments) {

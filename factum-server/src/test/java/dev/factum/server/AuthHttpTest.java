@@ -105,7 +105,9 @@ class AuthHttpTest {
             .replace("{name}", "t")
             .replace("{aggregateType}", "order")
             .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
-            .replace("{feedName}", "order");
+            .replace("{feedName}", "order")
+            .replace("{projectionName}", "p")
+            .replace("{projectionId}", "x");
     return route == Route.DELETE_STREAM ? path + "?expectedRevision=any" : path;
   }
 

@@ -180,6 +180,8 @@ class OpenApiRoutesTest {
                 .replace("{aggregateType}", "probe")
                 .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
                 .replace("{feedName}", "probe")
+                .replace("{projectionName}", "probe")
+                .replace("{projectionId}", "probe")
                 .replace("{asset}", "app.js");
         HttpRequest.Builder request =
             HttpRequest.newBuilder(
@@ -212,6 +214,8 @@ class OpenApiRoutesTest {
             assertThat(code).as(route.toString()).isEqualTo("webhook-not-found");
           } else if (route.template.startsWith("/admin/sinks/")) {
             assertThat(code).as(route.toString()).isEqualTo("sink-not-found");
+          } else if (route.template.startsWith("/serialized/projections/")) {
+            assertThat(code).as(route.toString()).isEqualTo("projection-not-found");
           } else if (route == Route.ADMIN_REVOKE_KEY) {
             assertThat(answer.json().get("detail").asText()).isEqualTo("no such key");
           } else {
