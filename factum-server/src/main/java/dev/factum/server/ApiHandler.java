@@ -37,6 +37,7 @@ final class ApiHandler implements HttpHandler {
   private final TenantStores tenants;
   private final boolean authEnabled;
   private final RateLimiter rateLimiter = new RateLimiter(System::nanoTime);
+  private final SerializedReactions reactions;
 
   /** Without tenants (tests that drive the handler directly). */
   ApiHandler(FactumStore store, ServerConfig config, Metrics metrics, KeyRegistry keys) {
@@ -63,6 +64,8 @@ final class ApiHandler implements HttpHandler {
     this.tenants = tenants;
     this.authEnabled = config.authEnabled();
     keys.onRevoked(lifecycle::endSessionsOf);
+    this.reactions = SerializedReactions.start(store);
+    metrics.reactions(reactions);
     WireFormat wire = new WireFormat();
     List<Resource> all =
         List.of(
@@ -79,6 +82,8 @@ final class ApiHandler implements HttpHandler {
             new GroupResource(config, wire, metrics),
             new ServiceResource(store, metrics, lifecycle),
             new SerializedAggregateResource(config),
+            new SerializedTenantResource(tenants, store, config),
+            new SerializedReactionResource(reactions, config),
             new SerializedFeedResource(lifecycle));
     for (Resource resource : all) {
       for (Route route : resource.routes()) {
@@ -98,17 +103,24 @@ final class ApiHandler implements HttpHandler {
     return lifecycle;
   }
 
+  /** Stops what the handler runs beside the exchanges (the Serialized reactor). */
+  void close() {
+    reactions.close();
+  }
+
   /**
    * The principal a request acts for, once its route is known and before anything else of it is
    * looked at: public routes need no key; in open mode every caller is {@link Principal#OPEN};
    * otherwise the key must authenticate, its role allow the route, and its rate have room.
    */
   private Principal authorize(Route route, Request request) {
-    if (route.serialized()) {
-      SerializedKeys.refuseTenant(request); // in open mode too: nothing for a tenant lands here
-    }
-    if (route.permission == Permission.PUBLIC || !authEnabled) {
+    if (route.permission == Permission.PUBLIC) {
       return Principal.OPEN;
+    }
+    if (!authEnabled) {
+      return route.serialized()
+          ? SerializedTenants.actingAs(Principal.OPEN, request, tenants.registry())
+          : Principal.OPEN;
     }
     Principal principal =
         keys.authenticate(
@@ -119,7 +131,9 @@ final class ApiHandler implements HttpHandler {
       throw new ForbiddenException("this API key may not use this resource");
     }
     rateLimiter.acquire(principal);
-    return principal;
+    return route.serialized()
+        ? SerializedTenants.actingAs(principal, request, tenants.registry())
+        : principal;
   }
 
   /**

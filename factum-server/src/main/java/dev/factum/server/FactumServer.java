@@ -217,6 +217,7 @@ public final class FactumServer implements AutoCloseable {
     executor.shutdownNow();
     webhooks.close();
     sinks.close();
+    handler.close();
     keys.close();
     tenantRegistry.close();
     tenants.close();

@@ -179,7 +179,10 @@ class OpenApiRoutesTest {
                 .replace("{name}", "probe")
                 .replace("{aggregateType}", "probe")
                 .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
-                .replace("{feedName}", "probe");
+                .replace("{feedName}", "probe")
+                .replace("{reactionName}", "probe")
+                .replace("{reactionId}", "6f1c2a4e-0000-4000-8000-000000000002")
+                .replace("{tenantId}", "6f1c2a4e-0000-4000-8000-000000000003");
         HttpRequest.Builder request =
             HttpRequest.newBuilder(
                 server.uri(path + (route == Route.DELETE_STREAM ? "?expectedRevision=any" : "")));
@@ -209,6 +212,10 @@ class OpenApiRoutesTest {
             assertThat(code).as(route.toString()).isEqualTo("tenant-not-found");
           } else if (route.template.startsWith("/admin/webhooks/")) {
             assertThat(code).as(route.toString()).isEqualTo("webhook-not-found");
+          } else if (route.template.startsWith("/serialized/reactions/")) {
+            assertThat(code).as(route.toString()).isEqualTo("reaction-not-found");
+          } else if (route.template.startsWith("/serialized/tenants/")) {
+            assertThat(code).as(route.toString()).isEqualTo("tenant-not-found");
           } else if (route.template.startsWith("/admin/sinks/")) {
             assertThat(code).as(route.toString()).isEqualTo("sink-not-found");
           } else if (route == Route.ADMIN_REVOKE_KEY) {
