@@ -16,10 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
- * A real Factum server on a free loopback port over a real RocksDB store, as the Serialized client
- * sees it: {@link #config} points the official client at {@code /serialized/}.
+ * A real Factum server on a free loopback port over a real RocksDB store (with tenant storage
+ * beside it), as the Serialized client sees it: {@link #config} points the official client at
+ * {@code /serialized/}.
  */
 final class FactumUnderTest implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +38,8 @@ final class FactumUnderTest implements AutoCloseable {
       config = config.withAuth(AuthSettings.on(adminKeyFile));
     }
     try {
-      server = FactumServer.start(store, config);
+      server =
+          FactumServer.start(store, config, RocksDbEventStore.tenants(directory.resolve("data")));
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -86,12 +89,32 @@ final class FactumUnderTest implements AutoCloseable {
     return created.get("key").asText();
   }
 
+  /** Creates a key with {@code role} of tenant {@code tenant} (a Factum tenant name). */
+  String createKey(String role, String tenant) throws IOException, InterruptedException {
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/admin/keys",
+            "{\"name\":\"t-" + role + "\",\"role\":\"" + role + "\",\"tenant\":\"" + tenant + "\"}",
+            adminKey());
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException(created.body());
+    }
+    return JSON.readTree(created.body()).get("key").asText();
+  }
+
   /** The public id inside a key string {@code fk_<id>_<secret>}: the Serialized access key. */
   static String idOf(String key) {
     return key.substring(3, 19);
   }
 
   HttpResponse<String> send(String method, String path, String body, String bearer)
+      throws IOException, InterruptedException {
+    return sendWithHeaders(method, path, body, bearer, Map.of());
+  }
+
+  HttpResponse<String> sendWithHeaders(
+      String method, String path, String body, String bearer, Map<String, String> headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(server.uri() + path))
@@ -106,6 +129,7 @@ final class FactumUnderTest implements AutoCloseable {
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
     }
+    headers.forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 

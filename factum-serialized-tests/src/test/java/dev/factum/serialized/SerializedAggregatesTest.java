@@ -120,7 +120,7 @@ class SerializedAggregatesTest {
   }
 
   @Test
-  void aTenantIsRefusedInOpenModeToo() {
+  void anUnknownTenantIsNotFoundInOpenModeToo() {
     long head = factum.store.headPosition();
     assertThatThrownBy(
             () ->
@@ -131,7 +131,7 @@ class SerializedAggregatesTest {
                             .withTenantId(UUID.randomUUID())
                             .withEvent(added("a"))
                             .build()))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
     assertThat(factum.store.headPosition()).isEqualTo(head);
   }
 

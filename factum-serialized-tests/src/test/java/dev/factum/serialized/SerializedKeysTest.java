@@ -96,7 +96,7 @@ class SerializedKeysTest {
   }
 
   @Test
-  void aTenantIsRefusedUntilTenantsAreMapped() throws Exception {
+  void aTenantThatDoesNotExistIsNotFoundAndNothingIsWritten() throws Exception {
     long head = factum.store.headPosition();
     AggregateClient<Nothing> asWriter = client(factum.config(FactumUnderTest.idOf(writer), writer));
     assertThatThrownBy(
@@ -107,7 +107,7 @@ class SerializedKeysTest {
                         .withTenantId(UUID.randomUUID())
                         .withEvent(Event.newEvent("OrderPlaced").build())
                         .build()))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
     assertThat(factum.store.headPosition()).isEqualTo(head);
   }
 }

@@ -38,6 +38,7 @@ final class ApiHandler implements HttpHandler {
   private final boolean authEnabled;
   private final RateLimiter rateLimiter = new RateLimiter(System::nanoTime);
   private final ServerProjections projections;
+  private final SerializedReactions reactions;
 
   /** Without tenants (tests that drive the handler directly). */
   ApiHandler(FactumStore store, ServerConfig config, Metrics metrics, KeyRegistry keys) {
@@ -64,6 +65,8 @@ final class ApiHandler implements HttpHandler {
     this.tenants = tenants;
     this.authEnabled = config.authEnabled();
     keys.onRevoked(lifecycle::endSessionsOf);
+    this.reactions = SerializedReactions.start(store);
+    metrics.reactions(reactions);
     WireFormat wire = new WireFormat();
     this.projections = new ServerProjections(store);
     metrics.projections(projections);
@@ -85,6 +88,8 @@ final class ApiHandler implements HttpHandler {
             new SerializedAggregateResource(config),
             new SerializedFeedResource(lifecycle),
             new SerializedProjectionResource(config, projections),
+            new SerializedTenantResource(tenants, store, config),
+            new SerializedReactionResource(reactions, config),
             new ConsoleResource());
     for (Resource resource : all) {
       for (Route route : resource.routes()) {
@@ -108,19 +113,25 @@ final class ApiHandler implements HttpHandler {
     return projections;
   }
 
+  /** Stops what the handler runs beside the exchanges (the Serialized reactor). */
+  void close() {
+    reactions.close();
+  }
+
   /**
    * The principal a request acts for, once its route is known and before anything else of it is
    * looked at: public routes need no key; in open mode every caller is {@link Principal#OPEN};
    * otherwise the key must authenticate, its role allow the route, and its rate have room.
    */
   private Principal authorize(Route route, Request request) {
-    if (route.serialized()) {
-      SerializedKeys.refuseTenant(request); // in open mode too: nothing for a tenant lands here
-    }
     if (route.permission == Permission.PUBLIC
-        || !authEnabled
         || ConsoleResource.redirectsToConsole(route, request)) {
       return Principal.OPEN; // a browser's GET / is only sent to /console, never answered data
+    }
+    if (!authEnabled) {
+      return route.serialized()
+          ? SerializedTenants.actingAs(Principal.OPEN, request, tenants.registry())
+          : Principal.OPEN;
     }
     Principal principal =
         keys.authenticate(
@@ -131,7 +142,9 @@ final class ApiHandler implements HttpHandler {
       throw new ForbiddenException("this API key may not use this resource");
     }
     rateLimiter.acquire(principal);
-    return principal;
+    return route.serialized()
+        ? SerializedTenants.actingAs(principal, request, tenants.registry())
+        : principal;
   }
 
   /**

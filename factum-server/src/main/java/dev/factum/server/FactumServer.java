@@ -218,6 +218,7 @@ public final class FactumServer implements AutoCloseable {
     handler.projections().close();
     webhooks.close();
     sinks.close();
+    handler.close();
     keys.close();
     tenantRegistry.close();
     tenants.close();

@@ -303,6 +303,25 @@ final class Metrics implements AutoCloseable {
   }
 
   /**
+   * The Serialized reactor of the root store: reactions executed (the receiver answered 2xx) and
+   * failed for good since this server started, and reactions due now (ready or ongoing).
+   */
+  void reactions(SerializedReactions reactor) {
+    // the handler holds the reactor for the server's life (the meters hold it weakly)
+    FunctionCounter.builder(
+            "factum.serialized.reactions.executed", reactor, SerializedReactions::executed)
+        .description("Serialized reactions executed since this server started.")
+        .register(registry);
+    FunctionCounter.builder(
+            "factum.serialized.reactions.failed", reactor, SerializedReactions::failed)
+        .description("Serialized reactions that failed after their last attempt.")
+        .register(registry);
+    Gauge.builder("factum.serialized.reactions.due", reactor, SerializedReactions::due)
+        .description("Serialized reactions due now (ready or ongoing): the reactor's backlog.")
+        .register(registry);
+  }
+
+  /**
    * Per webhook ({@code webhook} label: names an administrator chose, like group names): events the
    * receiver acknowledged and requests that failed since this server started it. Its lag and parked
    * events are its group's ({@code factum_group_*{group="$webhook-<name>"}}).

@@ -92,6 +92,23 @@ enum Route {
       "deleteToken"),
   SERIALIZED_DELETE_TYPE(
       "DELETE", "/serialized/aggregates/{aggregateType}", Permission.WRITE, "deleteToken"),
+  SERIALIZED_REACTION_DEFINITIONS("GET", "/serialized/reactions/definitions", Permission.ADMIN),
+  SERIALIZED_CREATE_REACTION_DEFINITION(
+      "POST", "/serialized/reactions/definitions", Permission.ADMIN),
+  SERIALIZED_REACTION_DEFINITION(
+      "GET", "/serialized/reactions/definitions/{reactionName}", Permission.ADMIN),
+  SERIALIZED_PUT_REACTION_DEFINITION(
+      "PUT", "/serialized/reactions/definitions/{reactionName}", Permission.ADMIN),
+  SERIALIZED_DELETE_REACTION_DEFINITION(
+      "DELETE", "/serialized/reactions/definitions/{reactionName}", Permission.ADMIN),
+  SERIALIZED_REACTIONS("GET", "/serialized/reactions", Permission.READ, "status", "skip", "limit"),
+  SERIALIZED_EXECUTE_REACTION(
+      "POST", "/serialized/reactions/{reactionId}/execute", Permission.WRITE),
+  SERIALIZED_DELETE_REACTION("DELETE", "/serialized/reactions/{reactionId}", Permission.WRITE),
+  SERIALIZED_TENANTS("GET", "/serialized/tenants", Permission.ADMIN),
+  SERIALIZED_CREATE_TENANT("POST", "/serialized/tenants", Permission.ADMIN),
+  SERIALIZED_UPDATE_TENANT("PUT", "/serialized/tenants/{tenantId}", Permission.ADMIN),
+  SERIALIZED_DELETE_TENANT("DELETE", "/serialized/tenants/{tenantId}", Permission.ADMIN),
   SERIALIZED_FEEDS("GET", "/serialized/feeds", Permission.READ),
   SERIALIZED_FEED(
       "GET",
@@ -220,6 +237,12 @@ enum Route {
     if (size >= 3 && size <= 5 && segments.get(1).equals("projections")) {
       return projectionTemplate(segments);
     }
+    if (size >= 2 && size <= 4 && segments.get(1).equals("reactions")) {
+      return reactionTemplate(segments);
+    }
+    if (size >= 2 && size <= 3 && segments.get(1).equals("tenants")) {
+      return size == 2 ? "/serialized/tenants" : "/serialized/tenants/{tenantId}";
+    }
     if (segments.get(size > 1 ? 1 : 0).equals("feeds") && (size == 2 || size == 3)) {
       return size == 2 ? "/serialized/feeds" : "/serialized/feeds/{feedName}";
     }
@@ -246,6 +269,24 @@ enum Route {
       return base + "/_count";
     }
     return size == 5 && kind.equals("single") ? base + "/{projectionId}" : null;
+  }
+
+  /** {@code /serialized/reactions}, its definitions (by name) and reactions (by id). */
+  private static String reactionTemplate(List<String> segments) {
+    int size = segments.size();
+    if (size == 2) {
+      return "/serialized/reactions";
+    }
+    boolean definitions = segments.get(2).equals("definitions");
+    if (size == 3) {
+      return definitions
+          ? "/serialized/reactions/definitions"
+          : "/serialized/reactions/{reactionId}";
+    }
+    if (definitions) {
+      return "/serialized/reactions/definitions/{reactionName}";
+    }
+    return segments.get(3).equals("execute") ? "/serialized/reactions/{reactionId}/execute" : null;
   }
 
   private static String template(List<String> segments) {

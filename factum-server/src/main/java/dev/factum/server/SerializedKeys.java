@@ -4,8 +4,7 @@ import dev.factum.api.UnauthorizedException;
 
 /**
  * How a Serialized client's credentials name a Factum API key: the one place the {@code
- * /serialized/} API maps its headers onto the native auth layer, so a tenant ({@code
- * Serialized-Tenant-Id}) can be added here and nowhere else.
+ * /serialized/} API maps its key headers onto the native auth layer.
  *
  * <p>The mapping: {@code Serialized-Access-Key} is the key's public id (16 hex digits, as {@code
  * factum keys list} shows it) and {@code Serialized-Secret-Access-Key} is the whole key string
@@ -14,9 +13,8 @@ import dev.factum.api.UnauthorizedException;
  * mismatch is the native {@code 401 unauthorized} with its one detail, which the Serialized client
  * raises as an {@code ApiException} with status 401.
  *
- * <p>What it does not do yet: map {@code Serialized-Tenant-Id} onto Factum's tenants. A key of a
- * tenant already acts on that tenant's store here as on every route; a request naming a tenant in
- * the header is refused ({@code invalid-request}), so nothing meant for a tenant lands elsewhere.
+ * <p>The tenant header ({@code Serialized-Tenant-Id}) is mapped after authentication, by {@link
+ * SerializedTenants#actingAs}.
  */
 final class SerializedKeys {
   static final String ACCESS_KEY = "Serialized-Access-Key";
@@ -37,18 +35,5 @@ final class SerializedKeys {
       throw new UnauthorizedException(KeyRegistry.DENIED);
     }
     return "Bearer " + secret;
-  }
-
-  /**
-   * The tenant header is not mapped yet: a request with it is refused before anything is done, with
-   * auth on or off (the router calls this for every Serialized route).
-   */
-  static void refuseTenant(Request request) {
-    if (request.header(TENANT_ID) != null) {
-      throw HttpProblem.badRequest(
-          TENANT_ID
-              + " is not supported yet: use a key of the tenant (its requests act on the tenant's"
-              + " store)");
-    }
   }
 }

@@ -107,7 +107,10 @@ class AuthHttpTest {
             .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
             .replace("{feedName}", "order")
             .replace("{projectionName}", "p")
-            .replace("{projectionId}", "x");
+            .replace("{projectionId}", "x")
+            .replace("{reactionName}", "r")
+            .replace("{reactionId}", "6f1c2a4e-0000-4000-8000-000000000002")
+            .replace("{tenantId}", "6f1c2a4e-0000-4000-8000-000000000003");
     return route == Route.DELETE_STREAM ? path + "?expectedRevision=any" : path;
   }
 

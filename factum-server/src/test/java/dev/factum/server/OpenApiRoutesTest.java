@@ -182,7 +182,10 @@ class OpenApiRoutesTest {
                 .replace("{feedName}", "probe")
                 .replace("{projectionName}", "probe")
                 .replace("{projectionId}", "probe")
-                .replace("{asset}", "app.js");
+                .replace("{asset}", "app.js")
+                .replace("{reactionName}", "probe")
+                .replace("{reactionId}", "6f1c2a4e-0000-4000-8000-000000000002")
+                .replace("{tenantId}", "6f1c2a4e-0000-4000-8000-000000000003");
         HttpRequest.Builder request =
             HttpRequest.newBuilder(
                 server.uri(path + (route == Route.DELETE_STREAM ? "?expectedRevision=any" : "")));
@@ -212,6 +215,10 @@ class OpenApiRoutesTest {
             assertThat(code).as(route.toString()).isEqualTo("tenant-not-found");
           } else if (route.template.startsWith("/admin/webhooks/")) {
             assertThat(code).as(route.toString()).isEqualTo("webhook-not-found");
+          } else if (route.template.startsWith("/serialized/reactions/")) {
+            assertThat(code).as(route.toString()).isEqualTo("reaction-not-found");
+          } else if (route.template.startsWith("/serialized/tenants/")) {
+            assertThat(code).as(route.toString()).isEqualTo("tenant-not-found");
           } else if (route.template.startsWith("/admin/sinks/")) {
             assertThat(code).as(route.toString()).isEqualTo("sink-not-found");
           } else if (route.template.startsWith("/serialized/projections/")) {

@@ -253,7 +253,10 @@ class TenantsHttpTest {
               .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
               .replace("{feedName}", "order")
               .replace("{projectionName}", "p")
-              .replace("{projectionId}", "x");
+              .replace("{projectionId}", "x")
+              .replace("{reactionName}", "probe")
+              .replace("{reactionId}", "6f1c2a4e-0000-4000-8000-000000000002")
+              .replace("{tenantId}", "6f1c2a4e-0000-4000-8000-000000000003");
       if (route == Route.DELETE_STREAM) {
         path += "?expectedRevision=any";
       }
@@ -301,7 +304,10 @@ class TenantsHttpTest {
               .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
               .replace("{feedName}", "order")
               .replace("{projectionName}", "p")
-              .replace("{projectionId}", "x");
+              .replace("{projectionId}", "x")
+              .replace("{reactionName}", "probe")
+              .replace("{reactionId}", "6f1c2a4e-0000-4000-8000-000000000002")
+              .replace("{tenantId}", "6f1c2a4e-0000-4000-8000-000000000003");
       String body = route.method.equals("POST") || route.method.equals("PUT") ? "{}" : null;
       TestServer.Reply reply = call(route.method, path, adminB, body);
       assertThat(reply.status()).as(route.name()).isEqualTo(401);

@@ -49,6 +49,8 @@ public enum ProblemCode {
   SINK_NOT_FOUND("sink-not-found", 404, "The sink does not exist"),
   SINK_EXISTS("sink-exists", 409, "A sink of that name exists already"),
   PROJECTION_NOT_FOUND("projection-not-found", 404, "The projection does not exist"),
+  REACTION_NOT_FOUND(
+      "reaction-not-found", 404, "The reaction or reaction definition does not exist"),
   TENANTS_NOT_CONFIGURED("tenants-not-configured", 409, "This server has no storage for tenants"),
   INTERNAL_ERROR("internal-error", 500, "The server failed");
 
