@@ -117,6 +117,8 @@ final class ProblemMapper {
               WEBHOOK_EXISTS,
               SINK_NOT_FOUND,
               SINK_EXISTS,
+              PROJECTION_NOT_FOUND,
+              REACTION_NOT_FOUND,
               INTERNAL_ERROR ->
               new UnexpectedResponseException(
                   status, "the server answered " + status + " " + code + ": " + detail, cause);
