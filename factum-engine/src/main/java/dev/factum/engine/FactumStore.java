@@ -572,6 +572,14 @@ public final class FactumStore implements EventStore {
     guard.close(storage::close);
   }
 
+  /**
+   * Whether other processes may write the same storage (PostgreSQL, docs/SCALING.md): features that
+   * must run in one process at a time (a sink's forwarding) then take a lease.
+   */
+  public boolean isShared() {
+    return storage instanceof SharedStorage;
+  }
+
   /** Whether the store stopped itself after a storage failure (see {@link #stopCause()}). */
   public boolean isStopped() {
     return pipeline.isStopped();

@@ -11,6 +11,7 @@ import dev.factum.wire.WireJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,17 +37,34 @@ public final class KafkaSinks implements AutoCloseable {
   /** The store-record namespace of sink definitions. */
   public static final String NAMESPACE = "sinks";
 
+  /** How long a sink's lease lasts unrenewed, on a storage several servers share. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+
   private final FactumStore store;
+  private final Duration lease;
+  private final String processId = UUID.randomUUID().toString();
   private final Map<String, SinkRunner> runners = new LinkedHashMap<>();
   private boolean closed;
 
-  private KafkaSinks(FactumStore store) {
+  private KafkaSinks(FactumStore store, Duration lease) {
     this.store = store;
+    this.lease = lease;
   }
 
   /** Starts every sink defined in {@code store}. */
   public static KafkaSinks start(FactumStore store) {
-    KafkaSinks sinks = new KafkaSinks(store);
+    return start(store, DEFAULT_LEASE);
+  }
+
+  /**
+   * As {@link #start(FactumStore)}; on a storage several servers share, each sink is forwarded by
+   * the one process holding its lease of {@code lease} (the others wait as {@code standby}).
+   */
+  public static KafkaSinks start(FactumStore store, Duration lease) {
+    if (lease == null || lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("a sink lease must be positive: " + lease);
+    }
+    KafkaSinks sinks = new KafkaSinks(store, lease);
     for (StoreRecord record : store.records().list(NAMESPACE)) {
       Stored stored = Stored.decode(record.value());
       sinks.launch(stored);
@@ -150,7 +168,13 @@ public final class KafkaSinks implements AutoCloseable {
   }
 
   private SinkRunner launch(Stored stored) {
-    SinkRunner runner = new SinkRunner(store, stored.definition(), stored.incarnation());
+    SinkRunner runner =
+        new SinkRunner(
+            store,
+            stored.definition(),
+            stored.incarnation(),
+            new SinkLease(
+                store, stored.definition().name(), processId, lease, System::currentTimeMillis));
     runners.put(stored.definition().name(), runner);
     runner.start();
     return runner;

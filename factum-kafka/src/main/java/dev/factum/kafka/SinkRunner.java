@@ -38,6 +38,8 @@ final class SinkRunner {
     STARTING,
     RUNNING,
     PAUSED,
+    /** Another process sharing the storage holds the sink's lease and forwards it. */
+    STANDBY,
     /** The last attempt failed; waiting for the backoff to pass. */
     RETRYING,
     STOPPED
@@ -49,6 +51,7 @@ final class SinkRunner {
   private static final Duration IDLE_WAIT = Duration.ofMillis(500);
 
   private final FactumStore store;
+  private final SinkLease lease;
   private final String incarnation;
   private final Thread thread;
   private final AtomicLong forwarded = new AtomicLong();
@@ -59,8 +62,9 @@ final class SinkRunner {
   private volatile String lastError;
   private volatile boolean stopped;
 
-  SinkRunner(FactumStore store, SinkDefinition definition, String incarnation) {
+  SinkRunner(FactumStore store, SinkDefinition definition, String incarnation, SinkLease lease) {
     this.store = store;
+    this.lease = lease;
     this.definition = definition;
     this.incarnation = incarnation;
     this.thread = new Thread(this::run, "factum-sink-" + definition.name());
@@ -89,6 +93,16 @@ final class SinkRunner {
     }
     thread.interrupt();
     thread.join(Duration.ofSeconds(30));
+    lease.release();
+  }
+
+  /** The lease was taken over or could not be renewed: stop forwarding, wait as standby. */
+  private static final class LeaseLost extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LeaseLost() {
+      super("the sink's lease is held by another process", null, false, false);
+    }
   }
 
   SinkStatus status() {
@@ -123,6 +137,13 @@ final class SinkRunner {
         waitWhilePaused();
         continue;
       }
+      if (!lease.acquire()) {
+        state = State.STANDBY;
+        if (!sleep(lease.retryInterval())) {
+          return;
+        }
+        continue;
+      }
       state = State.STARTING;
       KafkaProducer<byte[], byte[]> producer = null;
       try {
@@ -134,6 +155,8 @@ final class SinkRunner {
         state = State.RUNNING;
         backoff = MIN_BACKOFF;
         forward(producer);
+      } catch (LeaseLost e) {
+        state = State.STANDBY; // another process forwards from here; the producer is dropped
       } catch (InterruptedException e) {
         if (!stopped) {
           Thread.currentThread().interrupt();
@@ -173,6 +196,9 @@ final class SinkRunner {
   @SuppressWarnings("FutureReturnValueIgnored")
   private void forward(KafkaProducer<byte[], byte[]> producer) throws InterruptedException {
     while (!stopped && !definition.paused()) {
+      if (!lease.renewIfDue()) {
+        throw new LeaseLost();
+      }
       SinkDefinition current = definition;
       ReadPage page = store.readAll(next, Direction.FORWARD, BATCH, current.filter());
       int count = 0;

@@ -14,6 +14,9 @@ import dev.factum.api.RecordConflictException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.engine.FactumStore;
 import dev.factum.kafka.testing.LocalKafka;
+import dev.factum.postgres.testing.LocalPostgres;
+import dev.factum.storage.postgres.PostgresConfig;
+import dev.factum.storage.postgres.PostgresEventStore;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import dev.factum.tck.Await;
 import dev.factum.wire.WireJson;
@@ -349,6 +352,60 @@ class KafkaSinkTest {
         }
       }
     }
+  }
+
+  /**
+   * Two stores over one PostgreSQL each run the sink: only the lease holder forwards (the other
+   * waits as standby, so they do not fence each other in turn), and when the holder stops the other
+   * takes over from the committed checkpoint: every event once, per-stream order kept.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void onTwoServersOverOnePostgresOneForwardsAndTheOtherTakesOverWhenItStops() throws Exception {
+    LocalPostgres postgres = LocalPostgres.shared();
+    PostgresConfig config =
+        PostgresConfig.of(
+            postgres.createDatabase("factum_sinks"), postgres.user(), postgres.password());
+    createTopic("leased", 2);
+    Duration lease = Duration.ofSeconds(2);
+    try (FactumStore a = PostgresEventStore.open(config);
+        FactumStore b = PostgresEventStore.open(config)) {
+      KafkaSinks onA = KafkaSinks.start(a, lease);
+      onA.create(SinkDefinition.kafka("leased", LogFilter.none(), "leased", kafka.bootstrap()));
+      Await.until("A forwards", WAIT, () -> onA.status("leased").state().equals("running"));
+      try (KafkaSinks onB = KafkaSinks.start(b, lease)) {
+        long renewals = leaseVersion(a);
+        append(a, "order-1", 20);
+        append(b, "order-2", 20);
+        Await.until("A forwarded 40", WAIT, () -> onA.status("leased").forwarded() == 40);
+        // A renews every third of the lease, and B retries as often: six renewals are two lease
+        // periods in which B would have taken the sink over if the lease did not hold.
+        Await.until("two lease periods", WAIT, () -> leaseVersion(a) >= renewals + 6);
+        assertThat(onB.status("leased").state()).isEqualTo("standby");
+        assertThat(onB.status("leased").forwarded()).isZero();
+
+        onA.close(); // a clean stop gives the lease up
+        Await.until("B forwards", WAIT, () -> onB.status("leased").state().equals("running"));
+        append(b, "order-1", 10);
+        Await.until("B forwarded 10", WAIT, () -> onB.status("leased").forwarded() == 10);
+      }
+    }
+    List<ConsumerRecord<byte[], byte[]>> records =
+        TopicReader.readCommitted(kafka.bootstrap(), "leased", 50);
+    assertThat(records).hasSize(50);
+    Set<String> ids = new HashSet<>();
+    Map<String, Long> lastRevision = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      assertThat(ids.add(header(record, "id"))).as("forwarded once").isTrue();
+      String stream = new String(record.key(), StandardCharsets.UTF_8);
+      long revision = Long.parseLong(header(record, "revision"));
+      Long previous = lastRevision.put(stream, revision);
+      assertThat(revision).as(stream).isEqualTo(previous == null ? 0 : previous + 1);
+    }
+  }
+
+  private static long leaseVersion(FactumStore store) {
+    return store.records().read(SinkLease.NAMESPACE, "leased").version();
   }
 
   private static void caughtUp(KafkaSinks sinks, String name, Duration timeout) {
