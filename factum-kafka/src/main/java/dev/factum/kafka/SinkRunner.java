@@ -45,7 +45,12 @@ final class SinkRunner {
     STOPPED
   }
 
-  static final int BATCH = 1000;
+  /**
+   * Most events per page, and so per Kafka transaction (capped by the store's read limit): a
+   * transaction's commit costs a round trip to the coordinator and its markers, so fewer, larger
+   * transactions forward faster (bin/bench transport: docs/BENCHMARKS.md).
+   */
+  static final int BATCH = 10_000;
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration IDLE_WAIT = Duration.ofMillis(500);
@@ -200,7 +205,12 @@ final class SinkRunner {
         throw new LeaseLost();
       }
       SinkDefinition current = definition;
-      ReadPage page = store.readAll(next, Direction.FORWARD, BATCH, current.filter());
+      ReadPage page =
+          store.readAll(
+              next,
+              Direction.FORWARD,
+              Math.min(BATCH, store.options().limits().maxReadLimit()),
+              current.filter());
       int count = 0;
       if (!page.events().isEmpty()) {
         producer.beginTransaction();
