@@ -51,6 +51,7 @@ final class SinkRunner {
    * transactions forward faster (bin/bench transport: docs/BENCHMARKS.md).
    */
   static final int BATCH = 10_000;
+
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration IDLE_WAIT = Duration.ofMillis(500);
