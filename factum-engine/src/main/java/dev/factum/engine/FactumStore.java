@@ -67,7 +67,7 @@ public final class FactumStore implements EventStore {
     this.validator = new RequestValidator(options.limits());
     this.publisher = new HeadPublisher(storage.lastPosition());
     this.pipeline = new AppendPipeline(storage, options, publisher, "factum", nanoClock);
-    this.records = new StoreRecords(storage, guard, validator, pipeline);
+    this.records = new StoreRecords(storage, guard, pipeline);
     this.snapshots =
         new StreamSnapshots(storage, guard, validator, pipeline, options.limits().maxEventBytes());
   }

@@ -1,6 +1,7 @@
 package dev.factum.engine;
 
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.Limits;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StoreRecord;
 import java.util.ArrayList;
@@ -31,16 +32,20 @@ public final class StoreRecords {
   public static final int MAX_VALUE_BYTES = 64 * 1024;
   public static final int MAX_WRITES = 10_000;
 
+  /**
+   * Record namespaces and keys are checked against the default name limits, not the store's own:
+   * they name the state of features (groups, sinks, projections), whose names must not depend on
+   * how short an operator made stream names.
+   */
+  private static final RequestValidator NAMES = new RequestValidator(Limits.DEFAULT);
+
   private final Storage storage;
   private final StorageGuard guard;
-  private final RequestValidator validator;
   private final AppendPipeline pipeline;
 
-  StoreRecords(
-      Storage storage, StorageGuard guard, RequestValidator validator, AppendPipeline pipeline) {
+  StoreRecords(Storage storage, StorageGuard guard, AppendPipeline pipeline) {
     this.storage = storage;
     this.guard = guard;
-    this.validator = validator;
     this.pipeline = pipeline;
   }
 
@@ -52,7 +57,7 @@ public final class StoreRecords {
 
   /** Every committed record of {@code namespace}, in key order. */
   public List<StoreRecord> list(String namespace) {
-    validator.checkName("record namespace", namespace);
+    NAMES.checkName("record namespace", namespace);
     return guard.read(() -> storage.readRecords(namespace));
   }
 
@@ -115,8 +120,8 @@ public final class StoreRecords {
   }
 
   private void checkKey(String namespace, String key) {
-    validator.checkName("record namespace", namespace);
-    validator.checkName("record key", key);
+    NAMES.checkName("record namespace", namespace);
+    NAMES.checkName("record key", key);
   }
 
   static Object join(Supplier<CompletableFuture<Object>> submit) {
