@@ -36,7 +36,7 @@ final class ServeCommand implements Factum.Command {
                             [--storage rocksdb|postgres] [--pg-url URL] [--pg-user USER]
                             [--pg-password PASSWORD] [--pg-pool-size N] [--group-lease-ms N]
                             [--tls-cert PEM --tls-key PEM] [--insecure]
-                            [--auth] [--admin-key-file FILE]
+                            [--auth] [--admin-key-file FILE] [--backup-dir DIR]
 
         Runs the Factum HTTP server over an embedded RocksDB store (the default), or over a
         PostgreSQL database that any number of Factum servers may share.
@@ -58,6 +58,9 @@ final class ServeCommand implements Factum.Command {
           --auth            require API keys (always on when HOST is not a loopback address)
           --admin-key-file F  where the first admin key is written (mode 0600) when auth is on
                             and the store has none yet (default DIR/admin.key)
+          --backup-dir DIR  lets admins back the running store up with POST /admin/backup
+                            (factum backup --url), into DIR/root and DIR/tenants/<tenant>
+                            (env FACTUM_BACKUP_DIR; RocksDB only; default: no backups over HTTP)
           --config FILE     properties file: data=, host=, port=, storage=, pg.url=, pg.user=,
                             pg.password=, pg.pool-size=, group.lease-ms=, tls.cert=, tls.key=
                             (env FACTUM_CONFIG)
@@ -87,13 +90,23 @@ final class ServeCommand implements Factum.Command {
                 "group-lease-ms",
                 "tls-cert",
                 "tls-key",
-                "admin-key-file"),
+                "admin-key-file",
+                "backup-dir"),
             Set.of("insecure", "auth"));
     if (!args.positional().isEmpty()) {
       throw new Args.UsageException("unexpected argument '" + args.positional().getFirst() + "'");
     }
     ServeSettings settings = ServeSettings.resolve(args, System.getenv());
     ServerConfig config = serverConfig(settings);
+    String backupDir = args.get("backup-dir", System.getenv("FACTUM_BACKUP_DIR"));
+    if (backupDir != null) {
+      if (settings.postgres() != null) {
+        throw new Args.UsageException(
+            "--backup-dir is for RocksDB stores; back PostgreSQL up with pg_dump"
+                + " (docs/OPERATIONS.md, Backup and restore)");
+      }
+      config = config.withBackupRoot(Path.of(backupDir));
+    }
     // The port first: a taken port must not leave a new data directory (or an opened database)
     // behind. Then the store, whose own checks name a directory in use or one that is not
     // writable.

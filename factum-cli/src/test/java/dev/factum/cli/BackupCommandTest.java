@@ -7,6 +7,8 @@ import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.cli.FactumCommandTest.Run;
 import dev.factum.engine.FactumStore;
+import dev.factum.server.FactumServer;
+import dev.factum.server.ServerConfig;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,5 +61,37 @@ class BackupCommandTest {
     Run intoData = factum("backup", "--data", data.toString(), "--to", restored.toString());
     assertThat(intoData.exit()).isEqualTo(1);
     assertThat(intoData.err()).contains("not Factum backups");
+  }
+
+  @Test
+  void aRunningServerBacksItselfUpIntoItsBackupDirectory() throws Exception {
+    Path backups = temp.resolve("backups");
+    try (FactumStore store = RocksDbEventStore.open(temp.resolve("live"));
+        FactumServer server =
+            FactumServer.start(store, ServerConfig.DEFAULT.withPort(0).withBackupRoot(backups))) {
+      for (int i = 0; i < 10; i++) {
+        store.append("order-" + i, ExpectedRevision.any(), List.of(EventData.json("T", "{}")));
+      }
+      String url = server.uri().toString();
+      Run backedUp = factum("backup", "--url", url);
+      assertThat(backedUp.exit()).as(backedUp.err()).isZero();
+      assertThat(backedUp.out())
+          .contains("\"backupId\":1", "\"lastPosition\":" + store.headPosition());
+      Run withTarget = factum("backup", "--url", url, "--to", temp.resolve("x").toString());
+      assertThat(withTarget.exit()).isEqualTo(2);
+      assertThat(Files.exists(temp.resolve("x"))).isFalse();
+    }
+    Path restored = temp.resolve("restored");
+    Run restore =
+        factum(
+            "restore", "--from", backups.resolve("root").toString(), "--data", restored.toString());
+    assertThat(restore.exit()).as(restore.err()).isZero();
+
+    try (FactumStore store = RocksDbEventStore.open(temp.resolve("plain"));
+        FactumServer server = FactumServer.start(store, ServerConfig.DEFAULT.withPort(0))) {
+      Run refused = factum("backup", "--url", server.uri().toString());
+      assertThat(refused.exit()).isEqualTo(1);
+      assertThat(refused.err()).contains("backup-unavailable");
+    }
   }
 }

@@ -56,6 +56,21 @@ public final class JsonApi {
     return client.callForBytes("list the API keys", "/admin/keys", null);
   }
 
+  /**
+   * {@code POST /admin/backup}: the server backs the caller's store up into its backup directory
+   * and verifies the backup (admin role); the report, as sent. Not retried: a retry would make a
+   * second backup.
+   */
+  public byte[] backup() {
+    return client.callForBytes(
+        "back the store up",
+        false,
+        "POST",
+        "/admin/backup",
+        "{}".getBytes(StandardCharsets.UTF_8),
+        null);
+  }
+
   /** {@code GET /admin/tenants}: the tenants (admins of the root store), as sent. */
   public byte[] tenants() {
     return client.callForBytes("list the tenants", "/admin/tenants", null);

@@ -113,6 +113,7 @@ final class ProblemMapper {
               TENANT_NOT_FOUND,
               TENANT_EXISTS,
               TENANTS_NOT_CONFIGURED,
+              BACKUP_UNAVAILABLE,
               WEBHOOK_NOT_FOUND,
               WEBHOOK_EXISTS,
               SINK_NOT_FOUND,

@@ -80,7 +80,8 @@ final class ServerFixture implements AutoCloseable {
             SHUTDOWN_GRACE,
             config.tls(),
             config.insecure(),
-            config.auth());
+            config.auth(),
+            config.backupRoot());
     return new ServerFixture(directory, options, quickStop);
   }
 

@@ -79,6 +79,7 @@ final class ApiHandler implements HttpHandler {
             new AppendAllResource(config, wire, metrics),
             new SubscriptionResource(config, metrics, lifecycle),
             new AdminResource(keys, tenants.registry(), config),
+            new BackupResource(config, tenants.registry()),
             new TenantResource(tenants, keys, config),
             new ForwarderResource(new WebhookForwarders(webhooks), config),
             new ForwarderResource(new SinkForwarders(sinks), config),

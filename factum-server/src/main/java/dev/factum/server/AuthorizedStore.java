@@ -27,7 +27,9 @@ import dev.factum.api.groups.ParkedEvent;
 import dev.factum.api.snapshots.Snapshot;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.StoreOptions;
+import dev.factum.engine.spi.BackupReport;
 import dev.factum.engine.spi.StreamHead;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -499,6 +501,15 @@ final class AuthorizedStore {
       throw new ForbiddenException("this API key may not read this projection's feed");
     }
     return store;
+  }
+
+  /**
+   * Backs the whole store up into {@code directory} ({@link FactumStore#backup}). The route's
+   * permission has checked the role (admin), and the caller chose the directory from the server's
+   * settings, never from the request.
+   */
+  BackupReport backup(Path directory) {
+    return store.backup(directory);
   }
 
   /** Whether the key could read the whole category {@code feed}. */

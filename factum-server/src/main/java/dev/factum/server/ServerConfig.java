@@ -3,6 +3,7 @@ package dev.factum.server;
 import dev.factum.api.InvalidArgumentException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -18,6 +19,10 @@ import java.time.Duration;
  * @param insecure allows plain HTTP on an address other than loopback, which is refused otherwise:
  *     anyone on the network could read the events and alter requests and answers
  * @param auth whether API keys are required (always, off loopback) and where the first goes
+ * @param backupRoot the directory {@code POST /admin/backup} writes backups under (the root store's
+ *     in {@code root/}, a tenant's in {@code tenants/<tenant>-<id>/}); null: no backups over HTTP.
+ *     Fixed here, in the server's settings, so that an admin key can never make the server write
+ *     anywhere else
  */
 public record ServerConfig(
     String host,
@@ -28,7 +33,8 @@ public record ServerConfig(
     Duration shutdownGrace,
     TlsConfig tls,
     boolean insecure,
-    AuthSettings auth) {
+    AuthSettings auth,
+    Path backupRoot) {
 
   public static final int DEFAULT_PORT = 7117;
   public static final ServerConfig DEFAULT =
@@ -41,7 +47,8 @@ public record ServerConfig(
           Duration.ofSeconds(10),
           null,
           false,
-          AuthSettings.OPEN_ON_LOOPBACK);
+          AuthSettings.OPEN_ON_LOOPBACK,
+          null);
 
   /** Plain HTTP, with auth as the defaults have it (open on loopback, required elsewhere). */
   public ServerConfig(
@@ -60,7 +67,8 @@ public record ServerConfig(
         shutdownGrace,
         null,
         false,
-        AuthSettings.OPEN_ON_LOOPBACK);
+        AuthSettings.OPEN_ON_LOOPBACK,
+        null);
   }
 
   public ServerConfig {
@@ -102,7 +110,31 @@ public record ServerConfig(
 
   public ServerConfig withAuth(AuthSettings newAuth) {
     return new ServerConfig(
-        host, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, tls, insecure, newAuth);
+        host,
+        port,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        tls,
+        insecure,
+        newAuth,
+        backupRoot);
+  }
+
+  /** Backups over HTTP under {@code newBackupRoot} (see {@link #backupRoot}); null: none. */
+  public ServerConfig withBackupRoot(Path newBackupRoot) {
+    return new ServerConfig(
+        host,
+        port,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        tls,
+        insecure,
+        auth,
+        newBackupRoot == null ? null : newBackupRoot.toAbsolutePath().normalize());
   }
 
   /** Whether the server speaks HTTPS. */
@@ -129,7 +161,16 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(
-        host, newPort, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, tls, insecure, auth);
+        host,
+        newPort,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        tls,
+        insecure,
+        auth,
+        backupRoot);
   }
 
   /**
@@ -138,18 +179,45 @@ public record ServerConfig(
    */
   public ServerConfig withHost(String newHost) {
     return new ServerConfig(
-        newHost, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, tls, insecure, auth);
+        newHost,
+        port,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        tls,
+        insecure,
+        auth,
+        backupRoot);
   }
 
   public ServerConfig withHeartbeat(Duration newHeartbeat) {
     return new ServerConfig(
-        host, port, maxRequestBytes, newHeartbeat, maxLongPoll, shutdownGrace, tls, insecure, auth);
+        host,
+        port,
+        maxRequestBytes,
+        newHeartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        tls,
+        insecure,
+        auth,
+        backupRoot);
   }
 
   /** Serves HTTPS with {@code newTls}, or plain HTTP when null. */
   public ServerConfig withTls(TlsConfig newTls) {
     return new ServerConfig(
-        host, port, maxRequestBytes, heartbeat, maxLongPoll, shutdownGrace, newTls, insecure, auth);
+        host,
+        port,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        newTls,
+        insecure,
+        auth,
+        backupRoot);
   }
 
   /** Host and TLS together, so that neither order of setting them trips the exposure check. */
@@ -163,6 +231,7 @@ public record ServerConfig(
         shutdownGrace,
         newTls,
         newInsecure,
-        auth);
+        auth,
+        backupRoot);
   }
 }

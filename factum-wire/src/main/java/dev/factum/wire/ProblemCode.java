@@ -52,6 +52,7 @@ public enum ProblemCode {
   REACTION_NOT_FOUND(
       "reaction-not-found", 404, "The reaction or reaction definition does not exist"),
   TENANTS_NOT_CONFIGURED("tenants-not-configured", 409, "This server has no storage for tenants"),
+  BACKUP_UNAVAILABLE("backup-unavailable", 409, "This server cannot back its store up over HTTP"),
   INTERNAL_ERROR("internal-error", 500, "The server failed");
 
   private final String id;
