@@ -337,14 +337,14 @@ public final class FactumClient implements EventStore {
       start = streamState(stream).lastRevision() + 1;
     }
     String path = Urls.readStream(stream, start, direction, limit);
-    JsonNode page = call("read '" + stream + "'", true, "GET", path, stream);
+    byte[] page = callForBytes("read '" + stream + "'", "GET", path, stream);
     return WireCodec.streamPage(page, start, direction);
   }
 
   @Override
   public ReadPage readAll(long from, Direction direction, int limit, LogFilter filter) {
     String path = Urls.readAll(from, direction, limit, filter);
-    return WireCodec.logPage(call("read the log", true, "GET", path, null), from, direction);
+    return WireCodec.logPage(callForBytes("read the log", "GET", path, null), from, direction);
   }
 
   @Override
@@ -522,6 +522,12 @@ public final class FactumClient implements EventStore {
       String operation, boolean idempotent, String method, String path, String stream) {
     return join(
         retrier.run(operation, idempotent, () -> transport.send(method, path, null, stream)));
+  }
+
+  /** An idempotent call whose 2xx body is decoded by the caller, from its bytes. */
+  private byte[] callForBytes(String operation, String method, String path, String stream) {
+    return join(
+        retrier.run(operation, true, () -> transport.sendForBytes(method, path, null, stream)));
   }
 
   /** Waits for a call and rethrows its failure as it was raised. */

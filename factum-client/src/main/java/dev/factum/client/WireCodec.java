@@ -224,6 +224,38 @@ final class WireCodec {
     return decoded(() -> ReadPageJson.readStream(body, from, direction));
   }
 
+  /** A page of a stream read, decoded from the answer's bytes without a tree. */
+  static ReadPage streamPage(byte[] body, long from, Direction direction) {
+    return decoded(
+        () -> {
+          try {
+            return ReadPageJson.readStream(body, from, direction);
+          } catch (ExactJson.Malformed e) {
+            throw notJson(e);
+          }
+        });
+  }
+
+  /** A page of a global-log read, decoded from the answer's bytes without a tree. */
+  static ReadPage logPage(byte[] body, long from, Direction direction) {
+    return decoded(
+        () -> {
+          try {
+            return ReadPageJson.readLog(body, from, direction);
+          } catch (ExactJson.Malformed e) {
+            throw notJson(e);
+          }
+        });
+  }
+
+  /** As {@link HttpTransport}'s parsing of a 200 answer that is not JSON. */
+  private static UnexpectedResponseException notJson(ExactJson.Malformed e) {
+    return new UnexpectedResponseException(
+        200,
+        "the server's 200 answer is not JSON",
+        new IOException("not valid JSON: " + e.getMessage()));
+  }
+
   /** A page of a global-log read: forward pages always link where to continue. */
   static ReadPage logPage(JsonNode body, long from, Direction direction) {
     return decoded(() -> ReadPageJson.readLog(body, from, direction));

@@ -19,7 +19,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -365,8 +364,7 @@ final class WireFormat {
   /** Writes one event as the API's event object. */
   static void writeEvent(JsonGenerator json, RecordedEvent event) throws IOException {
     json.writeStartObject();
-    EventContent.writeRecorded(
-        json, event, true, (bytes, what) -> new String(bytes, StandardCharsets.UTF_8));
+    EventContent.writeRecorded(json, event, true, EventContent.STORED);
     json.writeEndObject();
   }
 

@@ -1,9 +1,12 @@
 package dev.factum.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.factum.api.EventData;
 import dev.factum.api.RecordedEvent;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
 
@@ -29,7 +32,29 @@ public final class EventContent {
      * @param what "event data" or "event metadata", for an error message
      */
     String text(byte[] json, String what);
+
+    /** What the generator embeds: by default {@link #text}. */
+    default SerializableString value(byte[] json, String what) {
+      return new SerializedString(text(json, what));
+    }
   }
+
+  /**
+   * For bytes the store has already checked (a recorded event's content): embedded as they are,
+   * copied byte for byte into a UTF-8 generator's buffer without a {@code String} in between.
+   */
+  public static final Verbatim STORED =
+      new Verbatim() {
+        @Override
+        public String text(byte[] json, String what) {
+          return new String(json, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public SerializableString value(byte[] json, String what) {
+          return new RawJson(json);
+        }
+      };
 
   /**
    * Writes the members of a recorded event (not the enclosing braces).
@@ -63,13 +88,13 @@ public final class EventContent {
     json.writeStringField("contentType", contentType);
     json.writeFieldName("data");
     if (contentType.equals(EventData.JSON)) {
-      json.writeRawValue(verbatim.text(data, "event data"));
+      json.writeRawValue(verbatim.value(data, "event data"));
     } else {
       json.writeString(Base64.getEncoder().encodeToString(data));
     }
     if (metadata != null) {
       json.writeFieldName("metadata");
-      json.writeRawValue(verbatim.text(metadata, "event metadata"));
+      json.writeRawValue(verbatim.value(metadata, "event metadata"));
     }
     if (!tags.isEmpty()) {
       json.writeArrayFieldStart("tags");

@@ -167,6 +167,120 @@ public final class ExactJson {
     }
   }
 
+  /**
+   * Decodes exactly one JSON value token by token, with every check and error of {@link #read}, for
+   * a reader that builds its own objects instead of a tree (a page of events: {@link PageDecoder}).
+   *
+   * @param json a factory with strict duplicate detection
+   */
+  static <T> T decode(
+      JsonFactory json, byte[] bytes, boolean refuseByteOrderMark, Decoder<T> decoder)
+      throws Malformed {
+    checkUtf8(bytes);
+    if (refuseByteOrderMark
+        && bytes.length >= 3
+        && bytes[0] == (byte) 0xEF
+        && bytes[1] == (byte) 0xBB
+        && bytes[2] == (byte) 0xBF) {
+      throw new Malformed(
+          Malformed.Kind.BYTE_ORDER_MARK, "it starts with a byte order mark", 0, "");
+    }
+    ExactJson reader = new ExactJson(bytes);
+    try (JsonParser parser = json.createParser(bytes)) {
+      Tokens tokens = reader.new Tokens(parser);
+      JsonToken first = parser.nextToken();
+      if (first == null) {
+        throw new Malformed(Malformed.Kind.EMPTY, "it is empty", 0, "");
+      }
+      T value = decoder.decode(tokens, first);
+      if (parser.nextToken() != null) {
+        throw new Malformed(Malformed.Kind.TRAILING, "content follows the value", 0, "");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw new Malformed(Malformed.Kind.SYNTAX, e.getOriginalMessage(), 0, reader.where());
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new Malformed(Malformed.Kind.NUMBER, e.getMessage(), 0, reader.where());
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof WireDecodingException shape) {
+        throw shape; // the decoder's own verdict on a well-formed value of the wrong shape
+      }
+      throw new Malformed(Malformed.Kind.SYNTAX, e.getMessage(), 0, reader.where());
+    }
+  }
+
+  /** A reader of one value from {@link Tokens}, positioned on its first token. */
+  @FunctionalInterface
+  interface Decoder<T> {
+    T decode(Tokens tokens, JsonToken first) throws IOException, Malformed;
+  }
+
+  /**
+   * The tokens of the value being decoded, with the checks {@link #read} makes on each: strings and
+   * names are valid Unicode, a skipped or kept value is checked throughout, and errors name the
+   * place (the decoder says where it is with {@link #enter} and {@link #leave}).
+   */
+  final class Tokens {
+    private final JsonParser parser;
+
+    private Tokens(JsonParser parser) {
+      this.parser = parser;
+    }
+
+    /** The next token; the end of the input where a token is due is a syntax error. */
+    JsonToken next() throws IOException, Malformed {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        throw new Malformed(Malformed.Kind.SYNTAX, "unexpected end", 0, where());
+      }
+      return token;
+    }
+
+    /** The current member's name, checked. */
+    String name() throws IOException, Malformed {
+      return checked(parser.currentName());
+    }
+
+    /** The current scalar's text, checked (a string's value, or a number's spelling). */
+    String text() throws IOException, Malformed {
+      return checked(parser.getText());
+    }
+
+    /** The current integer, if it is one that fits a long; else null. */
+    Long longValue() throws IOException {
+      JsonToken token = parser.currentToken();
+      if (token != JsonToken.VALUE_NUMBER_INT) {
+        return null;
+      }
+      JsonParser.NumberType type = parser.getNumberType();
+      return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG
+          ? parser.getLongValue()
+          : null;
+    }
+
+    /** Checks the value that starts at {@code token}, without keeping it. */
+    void skip(JsonToken token) throws IOException, Malformed {
+      scanned(parser, token);
+    }
+
+    /** Checks the value that starts at {@code token} and returns its exact bytes. */
+    byte[] raw(JsonToken token) throws IOException, Malformed {
+      long start = parser.currentTokenLocation().getByteOffset();
+      scanned(parser, token);
+      long end = parser.currentLocation().getByteOffset();
+      return Arrays.copyOfRange(bytes, (int) start, (int) end);
+    }
+
+    /** Goes into member or index {@code step} (for the place an error names). */
+    void enter(String step) {
+      path.add(step);
+    }
+
+    void leave() {
+      path.removeLast();
+    }
+  }
+
   private String where() {
     return String.join("/", path);
   }

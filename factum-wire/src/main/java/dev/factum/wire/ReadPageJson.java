@@ -57,6 +57,26 @@ public final class ReadPageJson {
   }
 
   /**
+   * A page of a stream read that started at revision {@code from}, decoded from the response's
+   * bytes without a tree ({@link PageDecoder}): the same result and the same refusals as parsing it
+   * with {@link ExactJson#read} and {@link #readStream(JsonNode, long, Direction)}.
+   *
+   * @throws ExactJson.Malformed the body is not exactly one valid JSON value
+   */
+  public static ReadPage readStream(byte[] body, long from, Direction direction)
+      throws ExactJson.Malformed {
+    return page(PageDecoder.decode(body), from, direction, RecordedEvent::revision);
+  }
+
+  /**
+   * A page of a global-log read, from its bytes, as {@link #readStream(byte[], long, Direction)}.
+   */
+  public static ReadPage readLog(byte[] body, long from, Direction direction)
+      throws ExactJson.Malformed {
+    return page(PageDecoder.decode(body), from, direction, RecordedEvent::position);
+  }
+
+  /**
    * Where the page after this one starts: its {@code next} link's {@code from}, or null when the
    * server linked none (the read is at its end).
    */
@@ -87,7 +107,14 @@ public final class ReadPageJson {
       events.add(RecordedEventJson.read(event));
     }
     boolean end = Fields.bool(body, "endOfRead");
-    Long linked = linkedFrom(body);
+    return page(new PageDecoder.Page(events, linkedFrom(body), end), from, direction, cursor);
+  }
+
+  private static ReadPage page(
+      PageDecoder.Page page, long from, Direction direction, ToLongFunction<RecordedEvent> cursor) {
+    List<RecordedEvent> events = page.events();
+    boolean end = page.endOfRead();
+    Long linked = page.linkedFrom();
     long next;
     if (linked != null) {
       next = linked;

@@ -41,7 +41,7 @@ public final class RecordedEventJson {
         metadata = exact(node, "metadata", metadataNode);
       }
       id = UUID.fromString(Fields.text(node, "id"));
-      timestamp = Instant.parse(Fields.text(node, "timestamp"));
+      timestamp = Timestamps.parse(Fields.text(node, "timestamp"));
     } catch (WireDecodingException known) {
       throw known;
     } catch (JsonProcessingException | RuntimeException e) {

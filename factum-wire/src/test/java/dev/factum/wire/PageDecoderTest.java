@@ -1,0 +1,142 @@
+package dev.factum.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.factum.api.Direction;
+import dev.factum.api.ReadPage;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streaming page reader ({@link ReadPageJson#readStream(byte[], long, Direction)}) against the
+ * tree path it replaces on the client ({@link ExactJson#read} then {@link
+ * ReadPageJson#readStream(com.fasterxml.jackson.databind.JsonNode, long, Direction)}): the same
+ * pages for well-formed bodies, the same kind of refusal for every broken one.
+ */
+class PageDecoderTest {
+  private static String event(long revision, String data, String metadata, String tags) {
+    return String.format(
+        "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"stream\":\"order-1\","
+            + "\"type\":\"Placed\",\"revision\":%d,\"position\":%d,"
+            + "\"timestamp\":\"2026-12-01T20:21:47.123456Z\","
+            + "\"contentType\":\"application/json\",\"data\":%s%s%s}",
+        revision,
+        revision + 100,
+        data,
+        metadata == null ? "" : ",\"metadata\":" + metadata,
+        tags == null ? "" : ",\"tags\":" + tags);
+  }
+
+  private static final List<String> GOOD =
+      List.of(
+          "{\"events\":[],\"next\":null,\"endOfRead\":true,\"headPosition\":-1}",
+          "{\"events\":["
+              + event(0, "{ \"a\" : -0, \"b\": 1e2, \"c\": [1.0, \"\\u00e9\"] }", null, null)
+              + ","
+              + event(1, "[]", "{\"by\":\"x\"}", "[\"t1\",\"t2\"]")
+              + ","
+              + event(2, "\"text\"", "null", "[]")
+              + "],\"next\":\"/v1/streams/order-1?from=3&direction=forward&limit=3\","
+              + "\"endOfRead\":false,\"headPosition\":102,\"unknown\":{\"x\":[1]}}",
+          // members in another order, binary data, an unknown member inside an event
+          "{\"headPosition\":7,\"endOfRead\":true,\"events\":[{\"data\":\"AAEC\","
+              + "\"contentType\":\"application/octet-stream\",\"extra\":[true],"
+              + "\"timestamp\":\"2026-01-02T03:04:05Z\",\"position\":7,\"revision\":0,"
+              + "\"type\":\"Blob\",\"stream\":\"b\",\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c\"}]}");
+
+  private static final List<String> BROKEN =
+      List.of(
+          "",
+          "[]",
+          "{\"events\":[]}",
+          "{\"endOfRead\":true}",
+          "{\"events\":{},\"endOfRead\":true}",
+          "{\"events\":[],\"endOfRead\":\"yes\"}",
+          "{\"events\":[],\"endOfRead\":true} trailing",
+          "{\"events\":[],\"endOfRead\":true,\"endOfRead\":false}",
+          "{\"events\":[],\"endOfRead\":true,\"next\":\"/v1/streams/s?limit=3\"}",
+          "{\"events\":[1],\"endOfRead\":true}",
+          "{\"events\":[" + event(0, "{\"a\":\"\\ud800\"}", null, null) + "],\"endOfRead\":true}",
+          "{\"events\":[" + event(0, "{\"a\":1,\"a\":2}", null, null) + "],\"endOfRead\":true}",
+          "{\"events\":[" + event(0, "{\"a\":", null, null) + "],\"endOfRead\":true}",
+          "{\"events\":[{\"contentType\":\"application/json\"}],\"endOfRead\":true}",
+          "{\"events\":["
+              + event(0, "1", null, null).replace("\"revision\":0", "\"revision\":1.5")
+              + "],\"endOfRead\":true}",
+          "{\"events\":["
+              + event(0, "1", null, null).replace("2026-12-01T20", "2026-13-01T20")
+              + "],\"endOfRead\":true}",
+          "{\"events\":["
+              + event(0, "1", null, null).replace("0190a1b2-", "nope-")
+              + "],\"endOfRead\":true}");
+
+  @Test
+  void decodesEveryPageAsTheTreePathDoes() throws Exception {
+    for (String body : GOOD) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      for (Direction direction : Direction.values()) {
+        ReadPage tree =
+            ReadPageJson.readStream(ExactJson.read(WireJson.factory(), bytes, true), 5, direction);
+        assertThat(ReadPageJson.readStream(bytes, 5, direction)).as(body).isEqualTo(tree);
+        ReadPage log =
+            ReadPageJson.readLog(ExactJson.read(WireJson.factory(), bytes, true), 5, direction);
+        assertThat(ReadPageJson.readLog(bytes, 5, direction)).as(body).isEqualTo(log);
+      }
+    }
+  }
+
+  @Test
+  void keepsEventContentByteForByte() throws Exception {
+    ReadPage page =
+        ReadPageJson.readStream(GOOD.get(1).getBytes(StandardCharsets.UTF_8), 0, Direction.FORWARD);
+    assertThat(new String(page.events().get(0).data(), StandardCharsets.UTF_8))
+        .isEqualTo("{ \"a\" : -0, \"b\": 1e2, \"c\": [1.0, \"\\u00e9\"] }");
+    assertThat(page.events().get(1).metadata()).asString().isEqualTo("{\"by\":\"x\"}");
+    assertThat(page.events().get(1).tags()).containsExactlyInAnyOrder("t1", "t2");
+    assertThat(page.events().get(2).metadata()).isNull();
+    assertThat(page.next()).isEqualTo(3);
+    ReadPage binary =
+        ReadPageJson.readLog(GOOD.get(2).getBytes(StandardCharsets.UTF_8), 0, Direction.FORWARD);
+    assertThat(binary.events().getFirst().data()).containsExactly(0, 1, 2);
+  }
+
+  @Test
+  void refusesWhatTheTreePathRefuses() {
+    for (String body : BROKEN) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      Class<? extends Throwable> expected = treeFailure(bytes);
+      assertThat(expected).as("the tree path refuses " + body).isNotNull();
+      assertThatThrownBy(() -> ReadPageJson.readStream(bytes, 0, Direction.FORWARD))
+          .as(body)
+          .isInstanceOf(expected);
+    }
+  }
+
+  private static Class<? extends Throwable> treeFailure(byte[] bytes) {
+    try {
+      ReadPageJson.readStream(
+          ExactJson.read(WireJson.factory(), bytes, true), 0, Direction.FORWARD);
+      return null;
+    } catch (ExactJson.Malformed | WireDecodingException e) {
+      return e.getClass();
+    }
+  }
+
+  @Test
+  void refusesInvalidUtf8AndAByteOrderMark() {
+    byte[] overlong =
+        "{\"events\":[],\"endOfRead\":true,\"x\":\"\u0000\"}".getBytes(StandardCharsets.UTF_8);
+    overlong[overlong.length - 3] = (byte) 0xC0; // an overlong encoding
+    assertThatThrownBy(() -> ReadPageJson.readStream(overlong, 0, Direction.FORWARD))
+        .isInstanceOfSatisfying(
+            ExactJson.Malformed.class,
+            e -> assertThat(e.kind()).isEqualTo(ExactJson.Malformed.Kind.NOT_UTF8));
+    byte[] bom = "\uFEFF{\"events\":[],\"endOfRead\":true}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> ReadPageJson.readStream(bom, 0, Direction.FORWARD))
+        .isInstanceOfSatisfying(
+            ExactJson.Malformed.class,
+            e -> assertThat(e.kind()).isEqualTo(ExactJson.Malformed.Kind.BYTE_ORDER_MARK));
+  }
+}
