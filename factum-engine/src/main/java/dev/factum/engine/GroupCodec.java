@@ -14,6 +14,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -183,6 +184,18 @@ final class GroupCodec {
           GroupSource source = new GroupSource(stream, new LogFilter(kind, values));
           return new Stored(incarnation, new GroupDefinition(name, source, start, settings));
         });
+  }
+
+  /**
+   * Only the incarnation of a stored definition (what the writer's guards compare), without
+   * decoding the rest.
+   */
+  static UUID incarnation(byte[] value) {
+    if (value.length < 17 || value[0] != VERSION) {
+      return definition(value).incarnation(); // reports the damage
+    }
+    ByteBuffer in = ByteBuffer.wrap(value, 1, 16);
+    return new UUID(in.getLong(), in.getLong());
   }
 
   static byte[] checkpoint(long position) {

@@ -6,8 +6,10 @@ import java.util.Set;
 
 /**
  * One partition's checkpoint write: its checkpoint record (compare-and-set on the version this
- * process last wrote), a {@code done/P} record for each done event above it not yet durable, and
- * the deletion of the {@code done/P} records it passed, with the partition's guard.
+ * process last wrote), a {@code done/P} record for each done event above it not yet durable (the
+ * slice's {@code unsaved}), and the deletion of the {@code done/P} records it passed, with the
+ * partition's guard. Building it costs what changed since the last flush, not what the slice holds:
+ * the feeder builds one per changed partition every flush interval under the group's lock.
  *
  * <p>Design note: building the writes marks the slice as flushing (one flush per partition at a
  * time, so the versions chain) and clean; {@link #applied} folds a successful write back into the
@@ -53,8 +55,8 @@ final class GroupFlush {
             GroupCodec.checkpoint(checkpoint),
             slice.checkpointVersion));
     List<Long> added = new ArrayList<>();
-    for (long position : slice.doneAbove) {
-      if (!slice.durableDone.contains(position) && !legacyDone.contains(position)) {
+    for (long position : slice.unsaved) {
+      if (position >= checkpoint && !legacyDone.contains(position)) {
         added.add(position);
         out.add(
             RecordWrite.put(
@@ -64,14 +66,12 @@ final class GroupFlush {
                 RecordWrite.ANY));
       }
     }
-    List<Long> removed = new ArrayList<>();
-    for (long position : slice.durableDone) {
-      if (position < checkpoint) {
-        removed.add(position);
-        out.add(
-            RecordWrite.delete(
-                namespace, GroupCodec.positionKey(GroupCodec.DONE, position), RecordWrite.ANY));
-      }
+    slice.unsaved.clear(); // those below the checkpoint need no record: the checkpoint covers them
+    List<Long> removed = new ArrayList<>(slice.durableDone.headSet(checkpoint));
+    for (long position : removed) {
+      out.add(
+          RecordWrite.delete(
+              namespace, GroupCodec.positionKey(GroupCodec.DONE, position), RecordWrite.ANY));
     }
     slice.flushing = true;
     slice.dirty = false;
@@ -90,11 +90,17 @@ final class GroupFlush {
     return guard;
   }
 
+  /** The write failed and is to be tried again: its done positions are unsaved again. */
+  void retry() {
+    slice.unsaved.addAll(added);
+    slice.dirty = true;
+  }
+
   /** The write succeeded with these record versions (the checkpoint's first). */
   void applied(List<Long> versions) {
     slice.checkpointVersion = versions.getFirst();
     slice.durableCheckpoint = Math.max(slice.durableCheckpoint, checkpoint);
     slice.durableDone.addAll(added);
-    removed.forEach(slice.durableDone::remove);
+    slice.durableDone.removeAll(removed);
   }
 }

@@ -64,7 +64,11 @@ import java.util.function.LongSupplier;
  *       each done event above it, a {@code parked/P} record per parked event. A plain ack is in
  *       memory until the next {@link #flushWrites flush}; an ack-append writes its {@code done/P}
  *       records in the commit of its events, guarded so a position is acked at most once ({@link
- *       #beginAckAppend}).
+ *       #beginAckAppend}): from memory, since every write of a partition's state is this runtime's
+ *       and it saw each outcome, except for {@code uncertain} positions (an earlier ack-append or
+ *       park of theirs had an unknown outcome), which the guard checks in the records. A flush
+ *       writes only what changed since the last one (a slice's {@code unsaved} positions, the
+ *       checkpoint if it moved, the deletions it passed).
  *   <li>A partition that is draining (about to be released) hands nothing out; one whose lease may
  *       have run out (not renewed in time) hands nothing out either.
  *   <li>Nothing here blocks on the writer while holding the lock: writes are submitted and their
@@ -117,6 +121,13 @@ final class GroupRuntime {
   private final long[] elsewhere = new long[PARTITIONS];
   private final GroupHandout buffer = new GroupHandout(BUFFER, BUFFER_BYTES);
   private final Set<Long> legacyDone = new HashSet<>();
+
+  /**
+   * Outstanding positions whose ack-append or park failed with an outcome this process cannot know
+   * (the write may have landed): an ack-append of one checks the records ({@link GroupAckAppend}).
+   */
+  private final Set<Long> uncertain = new HashSet<>();
+
   private final TreeMap<Long, GroupPending> replays = new TreeMap<>();
   private final TreeMap<Long, ParkedEvent> parked = new TreeMap<>();
   private final Map<String, Set<Long>> inFlightBy = new HashMap<>();
@@ -815,6 +826,7 @@ final class GroupRuntime {
             if (failure == null) {
               applied.accept(result);
             } else if (pending.state == State.COMMITTING) {
+              uncertain.add(pending.position());
               pending.state = State.BACKOFF;
               pending.readyAt = clock.getAsLong() + definition.settings().retryBackoff().toNanos();
               buffer.changed(pending);
@@ -847,15 +859,20 @@ final class GroupRuntime {
     if (!current(slice) || slice.outstanding.get(pending.position()) != pending) {
       return false; // its partition moved away meanwhile
     }
+    long before = slice.checkpoint();
     slice.outstanding.remove(pending.position());
+    uncertain.remove(pending.position());
     boolean wasFull = buffer.full();
     buffer.remove(pending);
     slice.doneAbove.add(pending.position());
     if (durable) {
       slice.durableDone.add(pending.position());
+    } else {
+      slice.unsaved.add(pending.position());
     }
     slice.prune();
-    slice.dirty = true;
+    // an ack-append's record is written already: a flush is due only if the checkpoint moved
+    slice.dirty |= !durable || slice.checkpoint() != before;
     handable.signal(); // the next event of its stream, if buffered
     progressed();
     return wasFull && !buffer.full();
@@ -943,7 +960,13 @@ final class GroupRuntime {
         buffer.changed(pending);
       }
       lastSeen.put(consumer, clock.getAsLong());
-      return GroupAckAppend.of(name(), namespace, parts, found, fence, existsGuard());
+      Set<Long> unsure = new HashSet<>();
+      for (long position : positions) {
+        if (uncertain.contains(position)) {
+          unsure.add(position);
+        }
+      }
+      return GroupAckAppend.of(name(), namespace, parts, found, unsure, fence, existsGuard());
     } finally {
       lock.unlock();
     }
@@ -962,6 +985,7 @@ final class GroupRuntime {
           // NotDelivered: acked durably by someone else (e.g. before an unknown outcome)
           room |= done(pending, true);
         } else {
+          uncertain.add(position); // a rejection wrote nothing, but an unknown outcome may have
           pending.state = State.IN_FLIGHT; // still the consumer's: it may retry or nack
           buffer.changed(pending);
         }
@@ -980,7 +1004,7 @@ final class GroupRuntime {
     UUID mine = incarnation;
     return view -> {
       StoreRecord stored = view.read(GroupCodec.DEFINITIONS, group);
-      if (stored == null || !GroupCodec.definition(stored.value()).incarnation().equals(mine)) {
+      if (stored == null || !GroupCodec.incarnation(stored.value()).equals(mine)) {
         throw new GroupNotFoundException("consumer group '" + group + "' does not exist");
       }
     };
@@ -1143,7 +1167,7 @@ final class GroupRuntime {
       } else if (failure instanceof GroupNotFoundException gone) {
         stopped = gone;
       } else if (!(failure instanceof StoreClosedException)) {
-        slice.dirty = true; // try again with the next flush
+        flush.retry(); // try again with the next flush
       }
       wakeAll();
     } finally {

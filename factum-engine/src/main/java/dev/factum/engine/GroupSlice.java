@@ -13,9 +13,11 @@ import java.util.TreeSet;
  * or the read cursor when nothing is outstanding; events leave {@code outstanding} only by being
  * done and the cursor only grows, so it never moves back. {@code doneAbove} holds done (acked or
  * parked) positions at or above the checkpoint only ({@link #prune}), {@code durableDone} the
- * positions whose {@code done/P} record is written. Guarded by the owning {@link GroupRuntime}'s
- * monitor; a slice that was lost and gained again is a new object, so completions of writes begun
- * for the old one can tell ({@link GroupRuntime} compares identities).
+ * positions whose {@code done/P} record is written, {@code unsaved} the done positions (plain acks,
+ * parks) whose record the next flush writes if they are still above the checkpoint then: so a flush
+ * costs what changed since the last one, not what is held. Guarded by the owning {@link
+ * GroupRuntime}'s monitor; a slice that was lost and gained again is a new object, so completions
+ * of writes begun for the old one can tell ({@link GroupRuntime} compares identities).
  */
 final class GroupSlice {
   final int partition;
@@ -23,7 +25,8 @@ final class GroupSlice {
   final boolean leased;
   final TreeMap<Long, GroupPending> outstanding = new TreeMap<>();
   final TreeSet<Long> doneAbove = new TreeSet<>();
-  final Set<Long> durableDone = new HashSet<>();
+  final TreeSet<Long> durableDone = new TreeSet<>();
+  final Set<Long> unsaved = new HashSet<>();
   long readCursor;
   long durableCheckpoint;
   long checkpointVersion;

@@ -7,6 +7,7 @@ import dev.factum.api.Direction;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.LogFilter;
+import dev.factum.api.NotDeliveredException;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.groups.ConsumerGroups;
@@ -226,22 +227,13 @@ public final class GroupKillHarness {
       ConsumerGroups groups = store.consumerGroups();
       long head = store.headPosition();
       while (!groups.awaitProcessed("g", head, Duration.ZERO)) {
-        for (Delivery d : groups.poll("g", "drain", 50, Duration.ofSeconds(5))) {
+        for (Delivery d : groups.poll("g", "drain", 10, Duration.ofSeconds(5))) {
           RecordedEvent e = d.event();
           assertThat(appended).doesNotContain(e.position());
-          if (e.type().equals("Poison")) {
-            groups.park("g", "drain", e.position(), "poison");
-          } else if (e.stream().startsWith("in-E")) {
-            groups.appendAndAck(
-                "g",
-                "drain",
-                List.of(e.position()),
-                new AppendRequest(
-                    "out-" + e.stream(),
-                    ExpectedRevision.any(),
-                    List.of(EventData.json("Out", "{\"input\":" + e.position() + "}"))));
-          } else {
-            groups.ack("g", "drain", e.position());
+          try {
+            drain(groups, e);
+          } catch (NotDeliveredException late) {
+            // handled past its ack timeout (a loaded machine): nothing was written, it comes again
           }
         }
       }
@@ -253,6 +245,23 @@ public final class GroupKillHarness {
       assertThat(outputs).hasSize((int) expected);
       assertThat(outputs.values()).allMatch(n -> n == 1);
       assertThat(groups.parked("g")).hasSize(STREAMS / 8);
+    }
+  }
+
+  private static void drain(ConsumerGroups groups, RecordedEvent e) {
+    if (e.type().equals("Poison")) {
+      groups.park("g", "drain", e.position(), "poison");
+    } else if (e.stream().startsWith("in-E")) {
+      groups.appendAndAck(
+          "g",
+          "drain",
+          List.of(e.position()),
+          new AppendRequest(
+              "out-" + e.stream(),
+              ExpectedRevision.any(),
+              List.of(EventData.json("Out", "{\"input\":" + e.position() + "}"))));
+    } else {
+      groups.ack("g", "drain", e.position());
     }
   }
 

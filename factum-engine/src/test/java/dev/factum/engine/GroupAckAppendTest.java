@@ -1,0 +1,69 @@
+package dev.factum.engine;
+
+import static dev.factum.api.ExpectedRevision.any;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.factum.api.AppendRequest;
+import dev.factum.api.Direction;
+import dev.factum.api.EventData;
+import dev.factum.api.LogFilter;
+import dev.factum.api.NotDeliveredException;
+import dev.factum.api.StorageFullException;
+import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.groups.GroupDefinition;
+import dev.factum.api.groups.GroupSource;
+import dev.factum.engine.testing.FaultInjectingStorage;
+import dev.factum.engine.testing.FaultInjectingStorage.Point;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ack-append's guard decides "is this position still open" from the runtime's memory, except
+ * for a position whose earlier ack-append ended with an unknown outcome: then from the records.
+ * Here the disk fills while an ack-append's commit is being synced (it became durable, the caller
+ * hears {@link StorageFullException}); the store resumes once space is freed, and the consumer, who
+ * still holds the delivery, ack-appends it again with new events. That must be refused, writing
+ * nothing: the first output is the event's one effect.
+ */
+class GroupAckAppendTest {
+  @Test
+  void anAckAppendRetriedAfterAnUnknownOutcomeIsCheckedAgainstTheRecords() {
+    FaultInjectingStorage storage = FaultInjectingStorage.inMemory();
+    try (FactumStore store = FactumStore.open(storage)) {
+      long input = store.append("in-1", any(), List.of(EventData.json("In", "{}"))).lastPosition();
+      ConsumerGroups groups = store.consumerGroups();
+      groups.create(GroupDefinition.of("g", GroupSource.filtered(LogFilter.categories("in"))));
+      assertThat(groups.poll("g", "c", 1, Duration.ofSeconds(10))).hasSize(1);
+      storage.fillDiskAtCommit(storage.commitsEntered() + 1, Point.AFTER_DURABLE);
+      assertThatThrownBy(() -> groups.appendAndAck("g", "c", List.of(input), output()))
+          .isInstanceOf(StorageFullException.class);
+      storage.freeSpace();
+      awaitWritable(store);
+      assertThatThrownBy(() -> groups.appendAndAck("g", "c", List.of(input), output()))
+          .isInstanceOf(NotDeliveredException.class);
+      assertThat(store.readStream("out-1", 0, Direction.FORWARD, 10).events()).hasSize(1);
+      assertThat(groups.awaitProcessed("g", input, Duration.ofSeconds(10))).isTrue();
+    }
+  }
+
+  /** Appends a probe until the store writes again (it probes the storage every 200 ms). */
+  private static void awaitWritable(FactumStore store) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try {
+        store.append("probe-1", any(), List.of(EventData.json("P", "{}")));
+        return;
+      } catch (StorageFullException stillFull) {
+        assertThat(System.nanoTime()).as("the store to write again").isLessThan(deadline);
+        LockSupport.parkNanos(10_000_000);
+      }
+    }
+  }
+
+  private static AppendRequest output() {
+    return new AppendRequest("out-1", any(), List.of(EventData.json("Out", "{}")));
+  }
+}
