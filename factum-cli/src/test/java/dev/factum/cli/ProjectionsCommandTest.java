@@ -109,6 +109,16 @@ class ProjectionsCommandTest {
     }
   }
 
+  private static HttpResponse<String> post(String uri, String json) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(uri))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void reactionsListedByStatusExecutedAndDeleted() throws Exception {
     AtomicInteger received = new AtomicInteger();
@@ -127,25 +137,21 @@ class ProjectionsCommandTest {
       String url = server.uri().toString();
       String target = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
       HttpResponse<String> defined =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(url + "/serialized/reactions/definitions"))
-                      .header("Content-Type", "application/json")
-                      .POST(
-                          HttpRequest.BodyPublishers.ofString(
-                              "{\"reactionName\":\"later\",\"feedName\":\"order\","
-                                  + "\"reactOnEventType\":\"Placed\",\"offset\":\"PT1H\","
-                                  + "\"action\":{\"actionType\":\"HTTP_POST\","
-                                  + "\"targetUri\":\""
-                                  + target
-                                  + "\"}}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+          post(
+              url + "/serialized/reactions/definitions",
+              "{\"reactionName\":\"later\",\"feedName\":\"order\","
+                  + "\"reactOnEventType\":\"Placed\",\"offset\":\"PT1H\","
+                  + "\"action\":{\"actionType\":\"HTTP_POST\","
+                  + "\"targetUri\":\""
+                  + target
+                  + "\"}}");
       assertThat(defined.statusCode()).as(defined.body()).isLessThan(300);
-      store.append(
-          "order-6f1c2a4e-0000-4000-8000-000000000001",
-          ExpectedRevision.any(),
-          List.of(EventData.json("Placed", "{}")));
+      HttpResponse<String> saved =
+          post(
+              url + "/serialized/aggregates/order/6f1c2a4e-0000-4000-8000-000000000001/events",
+              "{\"events\":[{\"eventId\":\"6f1c2a4e-0000-4000-8000-0000000000e1\","
+                  + "\"eventType\":\"Placed\",\"data\":{}}]}");
+      assertThat(saved.statusCode()).as("saved through the Serialized layer").isLessThan(300);
 
       FactumCommandTest.Run definitions =
           FactumCommandTest.factum("reactions", "definitions", "--url", url);
