@@ -146,6 +146,22 @@ class NativeProjectionHttpTest {
           .isEqualTo("projection-not-found");
       assertThat(server.get("/projections/orders/documents/9").json().get("code").asText())
           .isEqualTo("projection-not-found");
+
+      // read-your-writes over several runner batches: the answer waits for the last of them
+      StringBuilder bulk = new StringBuilder("{\"expectedRevision\":\"any\",\"events\":[");
+      for (int i = 0; i < 600; i++) {
+        bulk.append(i == 0 ? "" : ",").append("{\"type\":\"ItemAdded\",\"data\":{\"price\":1}}");
+      }
+      TestServer.Reply many = server.post("/streams/order-3", bulk.append("]}").toString());
+      assertThat(many.status()).as(many.body()).isEqualTo(200);
+      long bulkEnd = many.json().get("position").asLong();
+      TestServer.Reply after =
+          server.get("/projections/orders/documents/3?position=" + bulkEnd + "&wait=10");
+      assertThat(after.raw().headers().firstValue(NativeProjectionResource.PROCESSED))
+          .hasValue("true");
+      assertThat(after.json().at("/data/events").asLong())
+          .as("every one of the append's 600 events is in the state read")
+          .isEqualTo(600);
     }
   }
 
