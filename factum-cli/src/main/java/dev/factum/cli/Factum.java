@@ -43,7 +43,9 @@ public final class Factum {
             new TenantsCommand(),
             new GroupsCommand(),
             new WebhooksCommand(),
-            new SinksCommand())) {
+            new SinksCommand(),
+            new ProjectionsCommand(),
+            new ReactionsCommand())) {
       commands.put(
           command.getClass().getSimpleName().replace("Command", "").toLowerCase(Locale.ROOT),
           command);

@@ -22,6 +22,7 @@ import dev.factum.api.groups.ConsumerGroups;
 import dev.factum.api.snapshots.Snapshots;
 import dev.factum.wire.Pem;
 import dev.factum.wire.Urls;
+import dev.factum.wire.WireJson;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -151,6 +152,7 @@ public final class FactumClient implements EventStore {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private final JsonApi json = new JsonApi(this);
+  private final HttpProjections projections = new HttpProjections(this, WireJson.mapper());
   private final Duration subscriptionIdleTimeout;
   private final Duration headerTimeout;
 
@@ -445,6 +447,11 @@ public final class FactumClient implements EventStore {
   @Override
   public ConsumerGroups consumerGroups() {
     return groups;
+  }
+
+  /** The server's declarative projections ({@code /projections}; docs/PROJECTIONS.md). */
+  public HttpProjections projections() {
+    return projections;
   }
 
   @Override

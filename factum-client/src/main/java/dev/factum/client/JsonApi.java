@@ -143,6 +143,45 @@ public final class JsonApi {
     return "/admin/" + forwarderKind(kind) + "/" + Urls.encode(name);
   }
 
+  /**
+   * {@code GET /serialized/reactions}: the Serialized-compatible layer's reactions
+   * (docs/SERIALIZED.md, "Reactions"), of one {@code status} when not null, as sent.
+   */
+  public byte[] serializedReactions(String status) {
+    String query = status == null ? "" : "?status=" + Urls.encode(status);
+    return client.callForBytes("list the reactions", "/serialized/reactions" + query, null);
+  }
+
+  /** {@code GET /serialized/reactions/definitions}: the reaction definitions, as sent. */
+  public byte[] serializedReactionDefinitions() {
+    return client.callForBytes(
+        "list the reaction definitions", "/serialized/reactions/definitions", null);
+  }
+
+  /** {@code POST /serialized/reactions/{id}/execute}: runs a scheduled reaction now. */
+  public byte[] executeSerializedReaction(String id) {
+    return client.callForBytes(
+        "execute reaction " + id,
+        false,
+        "POST",
+        reactionPath(id) + "/execute",
+        "\"\"".getBytes(StandardCharsets.UTF_8),
+        null);
+  }
+
+  /** {@code DELETE /serialized/reactions/{id}}: drops a scheduled reaction. */
+  public byte[] deleteSerializedReaction(String id) {
+    return client.callForBytes(
+        "delete reaction " + id, false, "DELETE", reactionPath(id), null, null);
+  }
+
+  private static String reactionPath(String id) {
+    if (id == null || id.isEmpty()) {
+      throw new InvalidArgumentException("a reaction id is missing");
+    }
+    return "/serialized/reactions/" + Urls.encode(id);
+  }
+
   /** {@code POST /admin/keys} with {@code body} (a key's settings), the answer as sent. */
   public byte[] createKey(byte[] body) {
     return client.callForBytes("create an API key", false, "POST", "/admin/keys", body, null);

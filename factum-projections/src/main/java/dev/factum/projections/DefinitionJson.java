@@ -55,6 +55,30 @@ public final class DefinitionJson {
     return parse(root);
   }
 
+  /**
+   * Parses a definition body for the projection {@code name}: a body without {@code projectionName}
+   * takes {@code name}; one naming another projection is refused.
+   */
+  public static ProjectionDefinition parse(byte[] body, String name) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new InvalidArgumentException("the body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new InvalidArgumentException("the body could not be read");
+    }
+    if (root instanceof ObjectNode object && !object.has("projectionName")) {
+      object.put("projectionName", name);
+    }
+    ProjectionDefinition definition = parse(root);
+    if (!definition.name().equals(name)) {
+      throw new InvalidArgumentException(
+          "the body's projectionName '" + definition.name() + "' is not '" + name + "'");
+    }
+    return definition;
+  }
+
   public static ProjectionDefinition parse(JsonNode root) {
     ObjectNode node = object(root, "the definition");
     only(node, FIELDS, "the definition");

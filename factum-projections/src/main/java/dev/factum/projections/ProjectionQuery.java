@@ -33,4 +33,9 @@ public record ProjectionQuery(
   public static ProjectionQuery all() {
     return new ProjectionQuery(0, MAX_LIMIT, null, null, null, null, null, List.of());
   }
+
+  /** Every document, or those with {@code reference} (when not null): what a count counts. */
+  public static ProjectionQuery count(String reference) {
+    return new ProjectionQuery(0, MAX_LIMIT, null, reference, null, null, null, List.of());
+  }
 }

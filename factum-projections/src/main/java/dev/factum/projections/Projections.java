@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The declarative projections of one store: their definitions, one runner per definition, and the
@@ -61,8 +62,16 @@ public final class Projections implements AutoCloseable {
   private final Object changes = new Object();
   private long commits;
 
-  /** A running definition. */
-  private record Live(ProjectionDefinition definition, long generation, ProjectionRunner runner) {}
+  /**
+   * A running definition; {@code target} is the log's head when its runner started, {@code
+   * caughtUp} latches once the checkpoint has passed it (rebuilding, then live).
+   */
+  private record Live(
+      ProjectionDefinition definition,
+      long generation,
+      ProjectionRunner runner,
+      long target,
+      AtomicBoolean caughtUp) {}
 
   /** A definition record as stored. */
   private record Stored(
@@ -196,14 +205,43 @@ public final class Projections implements AutoCloseable {
       return Optional.empty();
     }
     GroupStatus group = store.consumerGroups().status(running.runner().group());
+    if (group.checkpoint() > running.target()) {
+      running.caughtUp().set(true);
+    }
     return Optional.of(
         new ProjectionStatus(
             name,
             running.generation(),
+            group.checkpoint(),
             group.lag(),
+            running.caughtUp().get()
+                ? ProjectionStatus.State.LIVE
+                : ProjectionStatus.State.REBUILDING,
             running.runner().applied(),
             group.parked(),
             running.runner().lastError()));
+  }
+
+  /**
+   * Waits up to {@code wait} until the projection has applied every event of the log at or below
+   * {@code position} (e.g. the position an append returned): a query after it sees that append's
+   * effect (read-your-writes). False when it has not in time, or the projection does not exist.
+   */
+  public boolean awaitProcessed(String name, long position, Duration wait) {
+    Live running = live.get(name);
+    if (running == null) {
+      return false;
+    }
+    try {
+      return store.consumerGroups().awaitProcessed(running.runner().group(), position, wait);
+    } catch (GroupNotFoundException replaced) {
+      return false;
+    }
+  }
+
+  /** How many documents a projection has (with {@code reference}, when not null). */
+  public long count(String name, String reference) {
+    return list(name, ProjectionQuery.count(reference)).total();
   }
 
   /** The status of every projection, by name. */
@@ -297,7 +335,9 @@ public final class Projections implements AutoCloseable {
     ProjectionRunner runner =
         new ProjectionRunner(
             store, definition, group, namespace(definition.name(), generation), this::committed);
-    live.put(definition.name(), new Live(definition, generation, runner));
+    live.put(
+        definition.name(),
+        new Live(definition, generation, runner, store.headPosition(), new AtomicBoolean()));
     runner.start();
   }
 

@@ -320,4 +320,59 @@ class SerializedProjectionsTest {
     assertThatThrownBy(() -> projections.createDefinition(orderView("AGAIN")))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.statusCode()).isEqualTo(409));
   }
+
+  @Test
+  void oneStoreOfDefinitionsAndDocumentsServedByBothFaces() throws Exception {
+    String native_ =
+        "{\"feedName\":\"order\",\"handlers\":[{\"eventType\":\"ItemAdded\",\"functions\":["
+            + "{\"function\":\"add\",\"targetSelector\":\"$.projection.total\","
+            + "\"eventSelector\":\"$.event.price\"}]}]}";
+    HttpResponse<String> created = factum.send("PUT", "/projections/native-view", native_, null);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    projections.createDefinition(orderView("PLACED"));
+
+    assertThat(projections.listDefinitions().definitions())
+        .extracting(ProjectionDefinition::projectionName)
+        .containsExactly("native-view", "order-view");
+    assertThat(projections.getDefinition("native-view").feedName()).isEqualTo("order");
+    HttpResponse<String> listed = factum.send("GET", "/projections", null, null);
+    assertThat(listed.body()).contains("\"native-view\"", "\"order-view\"");
+
+    UUID order = place("ann", 5, 7);
+    @SuppressWarnings("unchecked")
+    ProjectionResponse<Map<String, Object>> viaClient =
+        projections.query(
+            ProjectionQueries.single("native-view")
+                .withId(order)
+                .withAwaitCreation(AWAIT)
+                .build(Map.class));
+    Await.until(
+        "both events in the natively defined projection",
+        AWAIT,
+        () -> {
+          @SuppressWarnings("unchecked")
+          ProjectionResponse<Map<String, Object>> now =
+              projections.query(
+                  ProjectionQueries.single("native-view").withId(order).build(Map.class));
+          return ((Number) now.data().get("total")).intValue() == 12;
+        });
+    HttpResponse<String> viaNative =
+        factum.send("GET", "/projections/native-view/documents/" + order, null, null);
+    assertThat(viaNative.statusCode()).isEqualTo(200);
+    assertThat(viaNative.body()).contains("\"total\":12");
+    assertThat(viaClient.projectionId()).isEqualTo(order.toString());
+
+    HttpResponse<String> clientMade =
+        factum.send("GET", "/projections/order-view/documents/" + order + "?wait=20", null, null);
+    assertThat(clientMade.statusCode()).as(clientMade.body()).isEqualTo(200);
+    assertThat(clientMade.body()).contains("\"customer\":\"ann\"", "\"reference\":\"ann\"");
+    assertThat(single(order).data()).containsEntry("customer", "ann");
+
+    assertThat(factum.send("DELETE", "/projections/order-view", null, null).statusCode())
+        .isEqualTo(204);
+    assertThat(projections.listDefinitions().definitions())
+        .extracting(ProjectionDefinition::projectionName)
+        .as("deleted natively, gone for the client")
+        .containsExactly("native-view");
+  }
 }

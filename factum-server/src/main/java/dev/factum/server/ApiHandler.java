@@ -70,6 +70,7 @@ final class ApiHandler implements HttpHandler {
     WireFormat wire = new WireFormat();
     this.projections = new ServerProjections(store);
     metrics.projections(projections);
+    ProjectionAccess access = new ProjectionAccess(projections);
     List<Resource> all =
         List.of(
             new StreamResource(config, wire, metrics),
@@ -88,7 +89,8 @@ final class ApiHandler implements HttpHandler {
             new ServiceResource(store, metrics, lifecycle),
             new SerializedAggregateResource(config),
             new SerializedFeedResource(lifecycle),
-            new SerializedProjectionResource(config, projections),
+            new SerializedProjectionResource(config, access),
+            new NativeProjectionResource(config, access),
             new SerializedTenantResource(tenants, store, config),
             new SerializedReactionResource(reactions, config),
             new ConsoleResource());

@@ -47,6 +47,30 @@ enum Route {
   GROUP_REPLAY("POST", "/groups/{group}/replay", Permission.ADMIN),
   GROUP_SKIP("POST", "/groups/{group}/skip", Permission.ADMIN),
   GROUP_PROCESSED("GET", "/groups/{group}/processed", Permission.READ, "position", "wait"),
+  PROJECTIONS("GET", "/projections", Permission.READ),
+  PROJECTION_DEFINITION("GET", "/projections/{name}", Permission.READ),
+  PROJECTION_PUT("PUT", "/projections/{name}", Permission.WRITE),
+  PROJECTION_DELETE("DELETE", "/projections/{name}", Permission.WRITE),
+  PROJECTION_STATUS("GET", "/projections/{name}/status", Permission.READ),
+  PROJECTION_DOCUMENTS(
+      "GET",
+      "/projections/{name}/documents",
+      Permission.READ,
+      "skip",
+      "limit",
+      "sort",
+      "reference",
+      "from",
+      "to",
+      "search",
+      "id",
+      "position",
+      "wait"),
+  PROJECTION_DOCUMENT(
+      "GET", "/projections/{name}/documents/{id}", Permission.READ, "position", "wait"),
+  PROJECTION_COUNT(
+      "GET", "/projections/{name}/count", Permission.READ, "reference", "position", "wait"),
+  PROJECTION_AGGREGATE("GET", "/projections/{name}/aggregate", Permission.READ, "position", "wait"),
   ADMIN_KEYS("GET", "/admin/keys", Permission.ADMIN),
   ADMIN_CREATE_KEY("POST", "/admin/keys", Permission.ADMIN),
   ADMIN_REVOKE_KEY("DELETE", "/admin/keys/{id}", Permission.ADMIN),
@@ -290,6 +314,22 @@ enum Route {
     return segments.get(3).equals("execute") ? "/serialized/reactions/{reactionId}/execute" : null;
   }
 
+  /** A native projection by name, its status, count, aggregate, documents and a document. */
+  private static String projectionsTemplate(List<String> segments) {
+    int size = segments.size();
+    if (size == 2) {
+      return "/projections/{name}";
+    }
+    String part = segments.get(2);
+    if (size == 4) {
+      return part.equals("documents") ? "/projections/{name}/documents/{id}" : null;
+    }
+    return switch (part) {
+      case "status", "documents", "count", "aggregate" -> "/projections/{name}/" + part;
+      default -> null;
+    };
+  }
+
   private static String template(List<String> segments) {
     if (segments.isEmpty()) {
       return "/";
@@ -318,6 +358,9 @@ enum Route {
     }
     if (first.equals("serialized")) {
       return serializedTemplate(segments);
+    }
+    if (first.equals("projections") && size >= 2 && size <= 4) {
+      return projectionsTemplate(segments);
     }
     if (first.equals("console") && size == 2) {
       return "/console/{asset}";

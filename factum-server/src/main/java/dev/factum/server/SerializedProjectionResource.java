@@ -6,7 +6,6 @@ import dev.factum.projections.DefinitionJson;
 import dev.factum.projections.ProjectionDefinition;
 import dev.factum.projections.ProjectionDocument;
 import dev.factum.projections.ProjectionPage;
-import dev.factum.projections.ProjectionQuery;
 import dev.factum.projections.Projections;
 import dev.factum.wire.ProblemCode;
 import dev.factum.wire.WireJson;
@@ -22,19 +21,18 @@ import java.util.Set;
  * _count}, delete-and-rebuild) and aggregated ones. The work is {@link Projections}' (module
  * factum-projections); this class maps HTTP onto it.
  *
- * <p>What must stay true: every request acts on the caller's store ({@link
- * AuthorizedStore#projections}), reads need a key that could read the projection's whole feed and
- * changes the writer role too; a bad definition or parameter is a 400 and writes nothing (the
- * definition is parsed and checked before anything is stored).
+ * <p>What must stay true: every request acts on the caller's store through {@link ProjectionAccess}
+ * (shared with the native face, {@link NativeProjectionResource}), reads need a key that could read
+ * the projection's whole feed and changes the writer role too; a bad definition or parameter is a
+ * 400 and writes nothing (the definition is parsed and checked before anything is stored).
  */
 final class SerializedProjectionResource implements Resource {
   private static final long MAX_AWAIT_MS = 60_000;
-  private static final int DEFAULT_LIMIT = 100;
 
   private final ServerConfig config;
-  private final ServerProjections projections;
+  private final ProjectionAccess projections;
 
-  SerializedProjectionResource(ServerConfig config, ServerProjections projections) {
+  SerializedProjectionResource(ServerConfig config, ProjectionAccess projections) {
     this.config = config;
     this.projections = projections;
   }
@@ -79,16 +77,16 @@ final class SerializedProjectionResource implements Resource {
     return request.segments.get(3);
   }
 
-  /** The caller's store's projections, once the key may act on {@code definition}'s feed. */
   private Projections projections(Request request, ProjectionDefinition definition) {
-    return projections.of(request.store().projections(definition.feedName()));
+    return projections.of(request, definition);
   }
 
   /** The definition of the path's name, if it exists and the key may see it. */
   private ProjectionDefinition existing(Request request, boolean aggregated) {
-    Projections all = projections.of(request.store().projections(null));
     ProjectionDefinition definition =
-        all.definition(name(request))
+        projections
+            .all(request)
+            .definition(name(request))
             .filter(found -> found.aggregated() == aggregated)
             .orElseThrow(
                 () ->
@@ -133,25 +131,13 @@ final class SerializedProjectionResource implements Resource {
   }
 
   private int getDefinition(Request request) throws IOException {
-    Projections all = projections.of(request.store().projections(null));
-    ProjectionDefinition definition =
-        all.definition(name(request))
-            .orElseThrow(
-                () ->
-                    new HttpProblem(
-                        ProblemCode.PROJECTION_NOT_FOUND,
-                        "no projection definition '" + name(request) + "'"));
-    request.store().projections(definition.feedName());
+    ProjectionDefinition definition = projections.existing(request, name(request));
     return Responses.raw(
         request.exchange, 200, "application/json", json(DefinitionJson.write(definition)));
   }
 
   private int listDefinitions(Request request) throws IOException {
-    AuthorizedStore store = request.store();
-    List<ProjectionDefinition> visible =
-        projections.of(store.projections(null)).definitions().stream()
-            .filter(definition -> store.mayReadFeed(definition.feedName()))
-            .toList();
+    List<ProjectionDefinition> visible = projections.visible(request);
     return Responses.json(
         request.exchange,
         200,
@@ -165,16 +151,8 @@ final class SerializedProjectionResource implements Resource {
   }
 
   private int deleteDefinition(Request request) throws IOException {
-    Projections all = projections.of(request.store().projections(null));
-    ProjectionDefinition definition =
-        all.definition(name(request))
-            .orElseThrow(
-                () ->
-                    new HttpProblem(
-                        ProblemCode.PROJECTION_NOT_FOUND,
-                        "no projection definition '" + name(request) + "'"));
-    request.store().projections(definition.feedName());
-    all.delete(definition.name());
+    ProjectionDefinition definition = projections.existing(request, name(request));
+    projections.of(request, definition).delete(definition.name());
     return Responses.raw(request.exchange, 200, "application/json", new byte[0]);
   }
 
@@ -213,23 +191,10 @@ final class SerializedProjectionResource implements Resource {
     return Responses.json(request.exchange, 200, json -> writeDocument(json, found));
   }
 
-  private ProjectionQuery query(Request request, int limit) {
-    return new ProjectionQuery(
-        (int) request.longParam("skip", 0, 0, Integer.MAX_VALUE),
-        limit,
-        request.param("sort"),
-        request.param("reference"),
-        request.param("from"),
-        request.param("to"),
-        request.param("search"),
-        request.params("id"));
-  }
-
   private int list(Request request) throws IOException {
     ProjectionDefinition definition = existing(request, false);
-    int limit = (int) request.longParam("limit", DEFAULT_LIMIT, 1, ProjectionQuery.MAX_LIMIT);
     ProjectionPage page =
-        projections(request, definition).list(definition.name(), query(request, limit));
+        projections(request, definition).list(definition.name(), ProjectionAccess.query(request));
     return Responses.json(
         request.exchange,
         200,
@@ -249,17 +214,8 @@ final class SerializedProjectionResource implements Resource {
   private int count(Request request) throws IOException {
     boolean aggregated = request.segments.get(2).equals("aggregated");
     ProjectionDefinition definition = existing(request, aggregated);
-    ProjectionQuery query =
-        new ProjectionQuery(
-            0,
-            ProjectionQuery.MAX_LIMIT,
-            null,
-            request.param("reference"),
-            null,
-            null,
-            null,
-            List.of());
-    long total = projections(request, definition).list(definition.name(), query).total();
+    long total =
+        projections(request, definition).count(definition.name(), request.param("reference"));
     return Responses.json(request.exchange, 200, json -> json.writeNumberField("count", total));
   }
 

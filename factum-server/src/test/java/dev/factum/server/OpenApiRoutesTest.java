@@ -72,6 +72,30 @@ class OpenApiRoutesTest {
       checkRequired(document, Route.SERIALIZED_DELETE, server.delete(aggregate));
       checkRequired(
           document, Route.SERIALIZED_DELETE_TYPE, server.delete("/serialized/aggregates/probe"));
+
+      String view = "/projections/probe-view";
+      checkRequired(
+          document,
+          Route.PROJECTION_PUT,
+          server.put(view, NativeProjectionHttpTest.ORDERS.replace("order", "probe")));
+      checkRequired(document, Route.PROJECTION_PUT, server.put(view, "{}")); // a problem
+      long position =
+          server
+              .post("/streams/probe-1", append.replace("\"T\"", "\"Placed\""))
+              .json()
+              .get("position")
+              .asLong();
+      checkRequired(document, Route.PROJECTIONS, server.get("/projections"));
+      checkRequired(document, Route.PROJECTION_DEFINITION, server.get(view));
+      checkRequired(document, Route.PROJECTION_STATUS, server.get(view + "/status"));
+      checkRequired(
+          document,
+          Route.PROJECTION_DOCUMENT,
+          server.get(view + "/documents/1?wait=10&position=" + position));
+      checkRequired(document, Route.PROJECTION_DOCUMENTS, server.get(view + "/documents"));
+      checkRequired(document, Route.PROJECTION_COUNT, server.get(view + "/count"));
+      checkRequired(document, Route.PROJECTION_AGGREGATE, server.get(view + "/aggregate"));
+      checkRequired(document, Route.PROJECTION_DELETE, server.delete(view));
     }
   }
 
@@ -221,7 +245,8 @@ class OpenApiRoutesTest {
             assertThat(code).as(route.toString()).isEqualTo("tenant-not-found");
           } else if (route.template.startsWith("/admin/sinks/")) {
             assertThat(code).as(route.toString()).isEqualTo("sink-not-found");
-          } else if (route.template.startsWith("/serialized/projections/")) {
+          } else if (route.template.startsWith("/serialized/projections/")
+              || route.template.startsWith("/projections/")) {
             assertThat(code).as(route.toString()).isEqualTo("projection-not-found");
           } else if (route == Route.ADMIN_REVOKE_KEY) {
             assertThat(answer.json().get("detail").asText()).isEqualTo("no such key");

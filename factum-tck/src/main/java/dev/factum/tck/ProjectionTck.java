@@ -9,6 +9,7 @@ import dev.factum.api.ExpectedRevision;
 import dev.factum.projections.DefinitionJson;
 import dev.factum.projections.ProjectionDocument;
 import dev.factum.projections.ProjectionQuery;
+import dev.factum.projections.ProjectionStatus;
 import dev.factum.projections.Projections;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -223,5 +224,41 @@ public abstract class ProjectionTck extends TckSupport {
     reopen();
     projections = Projections.start(store);
     assertThat(projections.definitions()).as("a deleted definition stays deleted").isEmpty();
+  }
+
+  @Test
+  void aQueryAfterAwaitProcessedSeesTheAppendAndTheStatusTurnsLive() throws Exception {
+    UUID order = UUID.randomUUID();
+    placed(order, "early");
+    projections = Projections.start(store);
+    projections.create(DefinitionJson.parse(bytes(SINGLE)));
+    assertThat(projections.awaitProcessed("nothing", 0, Duration.ZERO))
+        .as("an unknown projection has processed nothing")
+        .isFalse();
+
+    List<EventData> items = new ArrayList<>();
+    for (int k = 0; k < 20; k++) {
+      items.add(EventData.json("ItemAdded", "{\"sku\":\"s\",\"price\":1}"));
+    }
+    long last =
+        store
+            .append(new AppendRequest("order-" + order, ExpectedRevision.any(), items))
+            .lastPosition();
+    assertThat(projections.awaitProcessed("orders", last, LONG)).isTrue();
+    ProjectionDocument seen = projections.document("orders", order.toString()).orElseThrow();
+    assertThat(seen.data().path("events").longValue())
+        .as("every event up to the awaited position is in the state, read at once")
+        .isEqualTo(21);
+    assertThat(projections.count("orders", null)).isEqualTo(1);
+    assertThat(projections.count("orders", "early")).isEqualTo(1);
+    assertThat(projections.count("orders", "late")).isZero();
+    assertThat(projections.awaitProcessed("orders", last + 1, Duration.ofMillis(50)))
+        .as("a position not yet in the log is not processed")
+        .isFalse();
+
+    ProjectionStatus status = projections.status("orders").orElseThrow();
+    assertThat(status.checkpoint()).isGreaterThan(last);
+    assertThat(status.state()).isEqualTo(ProjectionStatus.State.LIVE);
+    assertThat(status.lag()).isZero();
   }
 }

@@ -1,0 +1,76 @@
+package dev.factum.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.factum.wire.WireJson;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code factum reactions list|definitions|execute|delete}: the reactions of a running server's
+ * Serialized-compatible layer ({@code /serialized/reactions}, docs/SERIALIZED.md "Reactions"),
+ * through the client's JSON-as-it-is side; the answer is printed as indented JSON.
+ */
+final class ReactionsCommand implements Factum.Command {
+  private static final Map<String, Integer> ARITY =
+      Map.of("list", 1, "definitions", 1, "execute", 2, "delete", 2);
+
+  @Override
+  public String summary() {
+    return "list reactions and their definitions; execute or delete a scheduled reaction";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        Usage: factum reactions list [--status S]
+               factum reactions definitions
+               factum reactions execute|delete ID
+
+        The reactions of the Serialized-compatible layer (docs/SERIALIZED.md): list them (of
+        one status: SCHEDULED, READY, ONGOING, COMPLETED, CANCELED or FAILED), list their
+        definitions (an admin key), run a scheduled one now or drop it (a writer key).
+
+          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
+          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
+          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+  }
+
+  @Override
+  public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+    Args args = new Args(argv, 1, Set.of("status", "url", "cacert", "api-key"), Set.of());
+    if (args.positional().isEmpty()) {
+      throw new Args.UsageException("give list, definitions, execute or delete");
+    }
+    String action = args.positional().getFirst();
+    Integer arity = ARITY.get(action);
+    if (arity == null) {
+      throw new Args.UsageException("unknown reactions command '" + action + "'");
+    }
+    if (args.positional().size() != arity) {
+      throw new Args.UsageException(arity == 2 ? "give a reaction id" : "unexpected argument");
+    }
+    if (args.get("status") != null && !action.equals("list")) {
+      throw new Args.UsageException("--status goes with list");
+    }
+    String id = arity == 2 ? args.positional().get(1) : null;
+    ObjectMapper json = WireJson.mapper();
+    try (Remote remote = new Remote(args)) {
+      byte[] answer =
+          remote.json(
+              api ->
+                  switch (action) {
+                    case "list" -> api.serializedReactions(args.get("status"));
+                    case "definitions" -> api.serializedReactionDefinitions();
+                    case "execute" -> api.executeSerializedReaction(id);
+                    default -> api.deleteSerializedReaction(id);
+                  });
+      Object printed =
+          answer.length == 0
+              ? json.createObjectNode().put(action.equals("execute") ? "executed" : "deleted", id)
+              : json.readTree(answer);
+      out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(printed));
+    }
+    return 0;
+  }
+}
