@@ -123,6 +123,7 @@ final class ServerReactions implements AutoCloseable {
 
   /** The reactor of {@code store}, to read or manage its reactions; started if it was not. */
   synchronized SerializedReactions of(FactumStore store) {
+    pruneStopped();
     SerializedReactions reactor = byStore.get(store);
     if (reactor == null) {
       if (closed || store.isStopped()) {
@@ -185,7 +186,27 @@ final class ServerReactions implements AutoCloseable {
 
   /** How many reactors run (the root store's and the tenants' stores' with definitions). */
   synchronized int running() {
+    pruneStopped();
     return byStore.size();
+  }
+
+  /**
+   * Forgets the reactors of stores closed without their closing being heard (one started by a
+   * request in the moment between a store's closing and its close): their threads end on the closed
+   * store by themselves.
+   */
+  private void pruneStopped() {
+    byStore
+        .entrySet()
+        .removeIf(
+            entry -> {
+              if (entry.getKey() == root || !entry.getKey().isStopped()) {
+                return false;
+              }
+              entry.getValue().close();
+              retire(entry.getValue());
+              return true;
+            });
   }
 
   @Override

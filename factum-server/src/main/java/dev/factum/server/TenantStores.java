@@ -188,12 +188,21 @@ final class TenantStores implements AutoCloseable {
     return new HttpProblem(ProblemCode.TENANT_EXISTS, "a tenant named '" + name + "' exists");
   }
 
+  /**
+   * Closes a cached store. The listener is told first, while the store is still cached (it may be
+   * told twice when two threads evict at once: the deletion applied, and the delete that wrote it);
+   * whichever removes the store closes it at once, so the one that deletes the data next finds it
+   * closed, as before the listener existed.
+   */
   private void evict(String location, boolean deleted) {
-    FactumStore store = open.remove(location);
-    if (store != null) {
-      try {
-        listener.closing(location, store, deleted);
-      } finally {
+    FactumStore store = open.get(location);
+    if (store == null) {
+      return;
+    }
+    try {
+      listener.closing(location, store, deleted);
+    } finally {
+      if (open.remove(location, store)) {
         store.close();
       }
     }
