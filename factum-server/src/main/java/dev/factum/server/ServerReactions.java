@@ -77,7 +77,12 @@ final class ServerReactions implements AutoCloseable {
       if (tenant == null || !tenant.location().equals(marker.key())) {
         unmark(marker.key());
       } else {
-        tenants.openStoreOf(tenant);
+        try {
+          tenants.openStoreOf(tenant);
+        } catch (FactumException e) {
+          // no tenant storage on this start, or the store cannot open: the server still starts,
+          // and the tenant's reactor with its store on the tenant's next request
+        }
       }
     }
   }
