@@ -38,7 +38,7 @@ final class ApiHandler implements HttpHandler {
   private final boolean authEnabled;
   private final RateLimiter rateLimiter = new RateLimiter(System::nanoTime);
   private final ServerProjections projections;
-  private final SerializedReactions reactions;
+  private final ServerReactions reactions;
 
   /** Without tenants (tests that drive the handler directly). */
   ApiHandler(FactumStore store, ServerConfig config, Metrics metrics, KeyRegistry keys) {
@@ -65,7 +65,8 @@ final class ApiHandler implements HttpHandler {
     this.tenants = tenants;
     this.authEnabled = config.authEnabled();
     keys.onRevoked(lifecycle::endSessionsOf);
-    this.reactions = SerializedReactions.start(store);
+    this.reactions = new ServerReactions(store, SerializedReactions::start);
+    reactions.follow(tenants);
     metrics.reactions(reactions);
     WireFormat wire = new WireFormat();
     this.projections = new ServerProjections(store);
@@ -116,7 +117,7 @@ final class ApiHandler implements HttpHandler {
     return projections;
   }
 
-  /** Stops what the handler runs beside the exchanges (the Serialized reactor). */
+  /** Stops what the handler runs beside the exchanges (the stores' Serialized reactors). */
   void close() {
     reactions.close();
   }

@@ -512,6 +512,15 @@ final class AuthorizedStore {
     return store.backup(directory);
   }
 
+  /**
+   * The store, for its Serialized reactions on aggregate type {@code feed} (null: to list them or
+   * look one up, before its feed is known): refused unless the key could read the feed's whole
+   * category. The route's permission has checked the role.
+   */
+  FactumStore reactions(String feed) {
+    return projections(feed);
+  }
+
   /** Whether the key could read the whole category {@code feed}. */
   boolean mayReadFeed(String feed) {
     return seesEverything || coversCategory(feed);

@@ -303,21 +303,24 @@ final class Metrics implements AutoCloseable {
   }
 
   /**
-   * The Serialized reactor of the root store: reactions executed (the receiver answered 2xx) and
-   * failed for good since this server started, and reactions due now (ready or ongoing).
+   * The Serialized reactors of every store (the root store's and the tenants'), summed: reactions
+   * executed (the receiver answered 2xx) and failed for good since this server started, reactions
+   * due now (ready or ongoing), and how many reactors run. No tenant name is a label.
    */
-  void reactions(SerializedReactions reactor) {
+  void reactions(ServerReactions reactor) {
     // the handler holds the reactor for the server's life (the meters hold it weakly)
     FunctionCounter.builder(
-            "factum.serialized.reactions.executed", reactor, SerializedReactions::executed)
+            "factum.serialized.reactions.executed", reactor, ServerReactions::executed)
         .description("Serialized reactions executed since this server started.")
         .register(registry);
-    FunctionCounter.builder(
-            "factum.serialized.reactions.failed", reactor, SerializedReactions::failed)
+    FunctionCounter.builder("factum.serialized.reactions.failed", reactor, ServerReactions::failed)
         .description("Serialized reactions that failed after their last attempt.")
         .register(registry);
-    Gauge.builder("factum.serialized.reactions.due", reactor, SerializedReactions::due)
-        .description("Serialized reactions due now (ready or ongoing): the reactor's backlog.")
+    Gauge.builder("factum.serialized.reactions.due", reactor, ServerReactions::due)
+        .description("Serialized reactions due now (ready or ongoing): the reactors' backlog.")
+        .register(registry);
+    Gauge.builder("factum.serialized.reactors", reactor, ServerReactions::running)
+        .description("Serialized reactors running: the root store's and tenants' with reactions.")
         .register(registry);
   }
 

@@ -77,7 +77,11 @@ final class SerializedFeedResource implements Resource {
   }
 
   /** A whole batch as a feed entry. */
-  record Entry(UUID aggregateId, String type, List<RecordedEvent> events) {
+  record Entry(
+      UUID aggregateId,
+      String type,
+      List<RecordedEvent> events,
+      List<SerializedMapping.Batch> batches) {
     long sequenceNumber() {
       return SerializedMapping.sequenceNumber(events.getLast().position());
     }
@@ -173,6 +177,7 @@ final class SerializedFeedResource implements Resource {
     List<Entry> entries = new ArrayList<>();
     Map<String, Long> firstVisible = new HashMap<>();
     List<RecordedEvent> open = null;
+    List<SerializedMapping.Batch> openBatches = null; // each event's, read once per event
     SerializedMapping.Batch openBatch = null;
     long boundary = since;
     long scanned = 0;
@@ -189,6 +194,7 @@ final class SerializedFeedResource implements Resource {
         }
         if (batch.index() == 0) {
           open = new ArrayList<>(batch.size());
+          openBatches = new ArrayList<>(batch.size());
           openBatch = batch;
         } else if (open == null
             || openBatch.version() != batch.version()
@@ -197,6 +203,7 @@ final class SerializedFeedResource implements Resource {
           continue;
         }
         open.add(event);
+        openBatches.add(batch);
         if (open.size() < openBatch.size()) {
           continue;
         }
@@ -209,7 +216,8 @@ final class SerializedFeedResource implements Resource {
           if (entries.size() == limit) {
             return new Page(entries, boundary, true);
           }
-          entries.add(new Entry(aggregate, first.category(), List.copyOf(open)));
+          entries.add(
+              new Entry(aggregate, first.category(), List.copyOf(open), List.copyOf(openBatches)));
         }
         boundary = event.position() + 1;
         open = null;
@@ -245,8 +253,8 @@ final class SerializedFeedResource implements Resource {
     json.writeStringField("feedName", entry.type());
     json.writeNumberField("timestamp", entry.events().getFirst().timestamp().toEpochMilli());
     json.writeArrayFieldStart("events");
-    for (RecordedEvent event : entry.events()) {
-      SerializedJson.writeEvent(json, event, SerializedMapping.batch(event));
+    for (int i = 0; i < entry.events().size(); i++) {
+      SerializedJson.writeEvent(json, entry.events().get(i), entry.batches().get(i));
     }
     json.writeEndArray();
     json.writeEndObject();

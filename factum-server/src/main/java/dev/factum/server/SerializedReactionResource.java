@@ -1,6 +1,5 @@
 package dev.factum.server;
 
-import dev.factum.wire.ProblemCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,18 +14,19 @@ import java.util.UUID;
  *
  * <p>What must stay true: a definition decides where the store's events are POSTed, so managing
  * definitions needs an admin key (as webhooks do); reactions are listed with a reader key and
- * executed or deleted with a writer key. Reactions are served for the root store only: a request
- * acting on a tenant (its key or {@code Serialized-Tenant-Id}) is {@code 404} with that reason
- * before anything is read or written. Bad input is {@code invalid-request} and writes nothing.
+ * executed or deleted with a writer key, each only by a key that could read the reaction's whole
+ * feed (the others are not listed). The reactions are those of the store the caller acts on (a
+ * tenant's through its key or {@code Serialized-Tenant-Id}: {@link ServerReactions}). Bad input is
+ * {@code invalid-request} and writes nothing.
  */
 final class SerializedReactionResource implements Resource {
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1_000;
-  private final SerializedReactions reactions;
+  private final ServerReactions byStore;
   private final ServerConfig config;
 
-  SerializedReactionResource(SerializedReactions reactions, ServerConfig config) {
-    this.reactions = reactions;
+  SerializedReactionResource(ServerReactions byStore, ServerConfig config) {
+    this.byStore = byStore;
     this.config = config;
   }
 
@@ -45,14 +45,12 @@ final class SerializedReactionResource implements Resource {
 
   @Override
   public int handle(Request request, Route.Match match) throws IOException {
-    if (!request.store().principal().root()) {
-      throw new HttpProblem(
-          ProblemCode.REACTION_NOT_FOUND,
-          "reactions are served for the root store only, not for tenants");
-    }
+    AuthorizedStore store = request.store();
+    SerializedReactions reactions = byStore.of(store.reactions(null));
     return switch (match.route()) {
       case SERIALIZED_REACTION_DEFINITIONS -> {
-        List<ReactionDefinition> all = reactions.definitions();
+        List<ReactionDefinition> all =
+            reactions.definitions().stream().filter(d -> store.mayReadFeed(d.feed())).toList();
         yield Responses.json(
             request.exchange,
             200,
@@ -65,22 +63,25 @@ final class SerializedReactionResource implements Resource {
             });
       }
       case SERIALIZED_CREATE_REACTION_DEFINITION -> {
-        reactions.put(definitionBody(request, null));
+        put(store, definitionBody(request, null));
         yield Responses.json(request.exchange, 200, json -> {});
       }
       case SERIALIZED_PUT_REACTION_DEFINITION -> {
-        reactions.put(definitionBody(request, name(request)));
+        put(store, definitionBody(request, name(request)));
         yield Responses.json(request.exchange, 200, json -> {});
       }
       case SERIALIZED_REACTION_DEFINITION -> {
         ReactionDefinition definition = reactions.definition(name(request));
+        store.reactions(definition.feed());
         yield Responses.json(request.exchange, 200, definition::writeFields);
       }
       case SERIALIZED_DELETE_REACTION_DEFINITION -> {
-        reactions.delete(name(request));
+        String name = name(request);
+        store.reactions(reactions.definition(name).feed());
+        reactions.delete(name);
         yield Responses.json(request.exchange, 200, json -> {});
       }
-      case SERIALIZED_REACTIONS -> list(request);
+      case SERIALIZED_REACTIONS -> list(request, store, reactions);
       case SERIALIZED_EXECUTE_REACTION -> {
         UUID id = id(request);
         byte[] body = request.jsonBody(config.maxRequestBytes());
@@ -88,18 +89,27 @@ final class SerializedReactionResource implements Resource {
         if (!text.isEmpty() && !text.equals("\"\"") && !text.equals("{}")) {
           throw HttpProblem.badRequest("the body of an execute is \"\" (or nothing)");
         }
+        store.reactions(reactions.reaction(id).aggregateType());
         reactions.execute(id);
         yield Responses.json(request.exchange, 200, json -> {});
       }
       case SERIALIZED_DELETE_REACTION -> {
-        reactions.deleteReaction(id(request));
+        UUID id = id(request);
+        store.reactions(reactions.reaction(id).aggregateType());
+        reactions.deleteReaction(id);
         yield Responses.json(request.exchange, 200, json -> {});
       }
       default -> throw new IllegalArgumentException(match.route().name());
     };
   }
 
-  private int list(Request request) throws IOException {
+  /** Creates or replaces a definition, in the store the caller acts on, if it may read its feed. */
+  private void put(AuthorizedStore store, ReactionDefinition definition) {
+    byStore.forDefinitions(store.reactions(definition.feed())).put(definition);
+  }
+
+  private static int list(Request request, AuthorizedStore store, SerializedReactions reactions)
+      throws IOException {
     String status = request.param("status");
     ReactionRecord.Status wanted = null;
     if (status != null && !status.equalsIgnoreCase("ALL")) {
@@ -117,6 +127,7 @@ final class SerializedReactionResource implements Resource {
     List<ReactionRecord> shown =
         reactions.reactions().stream()
             .filter(r -> filter == null || r.shownAt(now) == filter)
+            .filter(r -> store.mayReadFeed(r.aggregateType()))
             .skip(skip)
             .limit(limit)
             .toList();

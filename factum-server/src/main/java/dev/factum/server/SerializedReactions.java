@@ -47,13 +47,14 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Serialized reactions over the root store: definitions, the scheduling of reactions from the log,
- * and their execution (docs/SERIALIZED.md "Reactions").
+ * Serialized reactions over one store (the root store or a tenant's; {@link ServerReactions} runs
+ * one per store): definitions, the scheduling of reactions from the log, and their execution
+ * (docs/SERIALIZED.md "Reactions").
  *
  * <p>Design note. A definition is a store record ({@value #DEFINITIONS}) and a consumer group
  * ({@link ReactionDefinition#group}) over the event types it reacts on or cancels on, started at
  * the log's end when the definition is first created (Serialized reacts only to events after that).
- * One thread per server polls every definition's group and turns each delivered event into record
+ * One thread per store polls every definition's group and turns each delivered event into record
  * writes (a new reaction, or the cancellation of the aggregate's scheduled ones) committed with the
  * group's ack by {@link FactumStore#ackWithRecords}: a reaction is scheduled exactly once per
  * event, crashes and redeliveries included. The same thread executes due reactions: it marks one
@@ -68,9 +69,9 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code triggerAt} is twice the request timeout after its claim, when another round (of this or
  * another server, say after a crash) may claim it again: at least once.
  *
- * <p>What it deliberately does not do: serve tenants' stores (their requests are refused), run
- * several executions at once (one slow receiver delays the others), or index reactions (the
- * namespace is read whole for each listing and round: meant for thousands, not millions).
+ * <p>What it deliberately does not do: run several executions at once (one slow receiver delays the
+ * others), or index reactions (the namespace is read whole for each listing and round: meant for
+ * thousands, not millions).
  */
 final class SerializedReactions implements AutoCloseable {
   static final String DEFINITIONS = "serialized.reaction-definitions";
@@ -245,7 +246,7 @@ final class SerializedReactions implements AutoCloseable {
 
   /** Makes a reaction due now, with a fresh set of attempts (any status but ongoing). */
   void execute(UUID id) {
-    StoreRecord record = reaction(id);
+    StoreRecord record = record(id);
     ReactionRecord reaction = ReactionRecord.of(record.value());
     if (reaction.status() == ReactionRecord.Status.ONGOING) {
       return; // it is being executed now
@@ -269,12 +270,17 @@ final class SerializedReactions implements AutoCloseable {
     }
   }
 
+  /** The reaction {@code id}, as stored. */
+  ReactionRecord reaction(UUID id) {
+    return ReactionRecord.of(record(id).value());
+  }
+
   void deleteReaction(UUID id) {
-    StoreRecord record = reaction(id);
+    StoreRecord record = record(id);
     store.records().write(List.of(RecordWrite.delete(REACTIONS, id.toString(), record.version())));
   }
 
-  private StoreRecord reaction(UUID id) {
+  private StoreRecord record(UUID id) {
     StoreRecord record = store.records().read(REACTIONS, id.toString());
     if (record == null) {
       throw notFound("no reaction " + id);

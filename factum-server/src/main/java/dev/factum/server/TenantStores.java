@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * is written (a failed write deletes it again) and closed when its deletion is applied, here or
  * through another server; only the server that deleted a tenant removes its data, after the
  * deletion (with the revocation of its keys) is durable; every cached store is closed with the
- * server. Without a {@link TenantStorage} (a server started without one) tenants cannot be created:
- * {@code tenants-not-configured}.
+ * server; the {@link StoreListener} hears of each store's opening before it is handed to anyone and
+ * of its closing before it closes. Without a {@link TenantStorage} (a server started without one)
+ * tenants cannot be created: {@code tenants-not-configured}.
  */
 final class TenantStores implements AutoCloseable {
   private final FactumStore root;
@@ -29,6 +30,29 @@ final class TenantStores implements AutoCloseable {
   private final KeyRegistry keys;
   private final Clock clock;
   private final Map<String, FactumStore> open = new ConcurrentHashMap<>();
+  private volatile StoreListener listener = StoreListener.NONE;
+
+  /**
+   * Told of each tenant's store this server opens (or creates) and, before it closes it, of its
+   * closing: what runs beside a store (its Serialized reactor) starts and stops with it. Called
+   * once per store and incarnation, on the thread that opens or closes it.
+   */
+  interface StoreListener {
+    StoreListener NONE =
+        new StoreListener() {
+          @Override
+          public void opened(TenantRecord tenant, FactumStore store) {}
+
+          @Override
+          public void closing(String location, FactumStore store, boolean deleted) {}
+        };
+
+    /** {@code store}, of {@code tenant}, has just been opened. */
+    void opened(TenantRecord tenant, FactumStore store);
+
+    /** {@code store} is about to be closed; {@code deleted}: because its tenant was deleted. */
+    void closing(String location, FactumStore store, boolean deleted);
+  }
 
   TenantStores(
       FactumStore root,
@@ -41,7 +65,12 @@ final class TenantStores implements AutoCloseable {
     this.registry = registry;
     this.keys = keys;
     this.clock = clock;
-    registry.onDeleted(tenant -> evict(tenant.location()));
+    registry.onDeleted(tenant -> evict(tenant.location(), true));
+  }
+
+  /** Sets the one listener of tenants' stores (before any request is served). */
+  void onStores(StoreListener listener) {
+    this.listener = listener;
   }
 
   TenantRegistry registry() {
@@ -60,9 +89,27 @@ final class TenantStores implements AutoCloseable {
     if (tenant == null || storage == null) {
       throw new UnauthorizedException("a valid API key is required");
     }
-    FactumStore store = open.computeIfAbsent(tenant.location(), storage::open);
+    return openStoreOf(tenant);
+  }
+
+  /**
+   * The store of {@code tenant}, opened if it was not (at start-up, for the tenants whose reactions
+   * must run without waiting for a request); closed again at once if the tenant is no longer live.
+   */
+  FactumStore openStoreOf(TenantRecord tenant) {
+    if (storage == null) {
+      throw new UnauthorizedException("a valid API key is required");
+    }
+    FactumStore store =
+        open.computeIfAbsent(
+            tenant.location(),
+            location -> {
+              FactumStore opened = storage.open(location);
+              listener.opened(tenant, opened);
+              return opened;
+            });
     if (!registry.isLive(tenant.name(), tenant.id())) {
-      evict(tenant.location());
+      evict(tenant.location(), true);
     }
     return store;
   }
@@ -97,6 +144,7 @@ final class TenantStores implements AutoCloseable {
     if (!created) {
       throw exists(name);
     }
+    listener.opened(tenant, store);
     open.put(tenant.location(), store);
     return registry.get(name);
   }
@@ -117,7 +165,7 @@ final class TenantStores implements AutoCloseable {
       throw notFound();
     }
     keys.revokedWithTenant(tenant);
-    evict(tenant.location());
+    evict(tenant.location(), true);
     if (storage != null) {
       storage.delete(tenant.location());
     }
@@ -140,10 +188,23 @@ final class TenantStores implements AutoCloseable {
     return new HttpProblem(ProblemCode.TENANT_EXISTS, "a tenant named '" + name + "' exists");
   }
 
-  private void evict(String location) {
-    FactumStore store = open.remove(location);
-    if (store != null) {
-      store.close();
+  /**
+   * Closes a cached store. The listener is told first, while the store is still cached (it may be
+   * told twice when two threads evict at once: the deletion applied, and the delete that wrote it);
+   * whichever removes the store closes it at once, so the one that deletes the data next finds it
+   * closed, as before the listener existed.
+   */
+  private void evict(String location, boolean deleted) {
+    FactumStore store = open.get(location);
+    if (store == null) {
+      return;
+    }
+    try {
+      listener.closing(location, store, deleted);
+    } finally {
+      if (open.remove(location, store)) {
+        store.close();
+      }
     }
   }
 
@@ -155,7 +216,7 @@ final class TenantStores implements AutoCloseable {
   @Override
   public void close() {
     for (String location : List.copyOf(open.keySet())) {
-      evict(location);
+      evict(location, false);
     }
   }
 }
