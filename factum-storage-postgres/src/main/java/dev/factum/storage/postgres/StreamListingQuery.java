@@ -22,28 +22,8 @@ final class StreamListingQuery {
 
   static List<ListedStream> list(Connection connection, String prefix, String after, int limit)
       throws SQLException {
-    String upper = prefix.isEmpty() ? null : upperBound(prefix);
-    StringBuilder sql =
-        new StringBuilder("SELECT ")
-            .append(EventRows.HEAD_COLUMNS)
-            .append(" FROM factum_streams WHERE stream COLLATE \"C\" >= ?");
-    if (upper != null) {
-      sql.append(" AND stream COLLATE \"C\" < ?");
-    }
-    if (after != null) {
-      sql.append(" AND stream COLLATE \"C\" > ?");
-    }
-    sql.append(" ORDER BY stream COLLATE \"C\" LIMIT ?");
-    try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
-      int index = 1;
-      select.setString(index++, prefix);
-      if (upper != null) {
-        select.setString(index++, upper);
-      }
-      if (after != null) {
-        select.setString(index++, after);
-      }
-      select.setInt(index, limit);
+    try (PreparedStatement select = connection.prepareStatement(sql(prefix, after))) {
+      bind(select, prefix, after, limit);
       List<ListedStream> page = new ArrayList<>();
       try (ResultSet rs = select.executeQuery()) {
         while (rs.next()) {
@@ -52,6 +32,35 @@ final class StreamListingQuery {
       }
       return page;
     }
+  }
+
+  /** The statement of a page (package-private for the test that checks its plan uses the index). */
+  static String sql(String prefix, String after) {
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(EventRows.HEAD_COLUMNS)
+            .append(" FROM factum_streams WHERE stream COLLATE \"C\" >= ?");
+    if (!prefix.isEmpty() && upperBound(prefix) != null) {
+      sql.append(" AND stream COLLATE \"C\" < ?");
+    }
+    if (after != null) {
+      sql.append(" AND stream COLLATE \"C\" > ?");
+    }
+    return sql.append(" ORDER BY stream COLLATE \"C\" LIMIT ?").toString();
+  }
+
+  static void bind(PreparedStatement select, String prefix, String after, int limit)
+      throws SQLException {
+    String upper = prefix.isEmpty() ? null : upperBound(prefix);
+    int index = 1;
+    select.setString(index++, prefix);
+    if (upper != null) {
+      select.setString(index++, upper);
+    }
+    if (after != null) {
+      select.setString(index++, after);
+    }
+    select.setInt(index, limit);
   }
 
   /**
