@@ -14,6 +14,7 @@ const PAGES = [
   { route: 'live', title: 'Live log', module: 'page-live.js' },
   { route: 'append', title: 'Append', module: 'page-append.js' },
   { route: 'consumers', title: 'Consumers', module: 'page-consumers.js' },
+  { route: 'projections', title: 'Projections', module: 'page-projections.js' },
   { route: 'sinks', title: 'Sinks', module: 'page-sinks.js', admin: true },
   { route: 'keys', title: 'Keys', module: 'page-admin.js', admin: true },
   { route: 'tenants', title: 'Tenants', module: 'page-admin.js', admin: true },

@@ -1,14 +1,15 @@
-// Streams: find streams by prefix and by category. Design note: the API has no stream listing,
-// so this page reads the newest SCAN events of the global log backward (with a category filter
-// when one is given, served from the category index) and groups them by stream: a stream's
-// event count is its newest revision + 1 (revisions continue across soft deletes). It says so on
-// the page; streams with no event among the newest SCAN are not listed (open them by name).
+// Streams: find streams by name prefix and by category, from the server's stream listing
+// (GET /streams), which reads the stream heads, not the log: every stream that exists or existed
+// is found however old it is, with its status and event count. Design note: a page holds PAGE
+// streams in name order; "More" asks for the next page with the listing's own cursor (`after`) and
+// appends its rows, so nothing is listed twice or skipped while the store keeps growing. A scoped
+// key gets only the streams in its scopes (the server narrows the listing). Names are rendered as
+// text, and links to a stream are built by the console from the encoded name.
 
-import { api } from '/console/api.js';
+import { api, seg } from '/console/api.js';
 import { el, fill, link, table, problemBox } from '/console/dom.js';
 
-const SCAN = 10000;
-const PAGE = 1000;
+const PAGE = 100;
 
 export async function render(main, context) {
   const prefix = el('input', { id: 'stream-prefix', name: 'prefix', placeholder: 'order-', 'aria-label': 'Stream name prefix' });
@@ -26,53 +27,45 @@ export async function render(main, context) {
     results);
 
   async function find() {
-    fill(results, el('p', { class: 'empty', text: 'Reading the log…' }));
+    const query = { prefix: prefix.value, category: category.value.trim() };
+    const rows = [];
+    fill(results, el('p', { class: 'empty', text: 'Listing streams…' }));
+    await more(query, rows, null);
+  }
+
+  async function more(query, rows, after) {
     try {
-      const streams = await scan(category.value.trim(), context.signal);
-      const rows = [...streams.values()].filter(s => s.stream.startsWith(prefix.value));
-      const categories = new Map();
-      for (const s of rows) {
-        const c = categories.get(s.category) || { category: s.category, streams: 0, events: 0 };
-        c.streams += 1;
-        c.events += s.events;
-        categories.set(s.category, c);
-      }
-      fill(results,
-        el('p', { class: 'muted', text: 'From the newest ' + SCAN.toLocaleString() + ' events of the log' + (category.value ? ' in category ' + category.value : '') + '.' }),
-        el('h2', { text: 'Categories' }),
-        table([...categories.values()], [['category', r => r.category], ['streams', r => r.streams], ['events', r => r.events]], 'No categories.'),
-        el('h2', { text: 'Streams (' + rows.length + ')' }),
-        table(rows, [
-          ['stream', r => link(r.stream, 'stream', r.stream)],
-          ['events', r => r.events],
-          ['last type', r => r.type],
-          ['last position', r => r.position],
-          ['last written', r => r.timestamp],
-        ], 'No stream matches.'));
+      const page = await api(path(query, after), { signal: context.signal });
+      rows.push(...page.streams);
+      show(query, rows, page.after);
     } catch (e) {
       if (e.name !== 'AbortError') fill(results, problemBox(e));
     }
   }
+
+  function show(query, rows, after) {
+    const what = [query.prefix ? 'starting with ' + query.prefix : null,
+      query.category ? 'in category ' + query.category : null].filter(Boolean).join(', ');
+    const moreButton = after === null ? null
+      : el('button', { id: 'stream-more', type: 'button', on: { click: e => { e.target.disabled = true; more(query, rows, after); } } }, 'More');
+    fill(results,
+      el('p', { id: 'stream-summary', class: 'muted', text: rows.length + ' stream' + (rows.length === 1 ? '' : 's') + (after === null ? '' : ' so far') + (what ? ' ' + what : '') + '.' }),
+      table(rows, [
+        ['stream', r => r.status === 'active' ? link(r.stream, 'stream', r.stream) : r.stream],
+        ['status', r => r.status],
+        ['events', r => r.eventCount],
+        ['last revision', r => r.lastRevision ?? '—'],
+        ['last position', r => r.lastPosition ?? '—'],
+      ], what ? 'No stream ' + what + '.' : 'No streams yet: append an event to create one.'),
+      moreButton);
+  }
   await find();
 }
 
-async function scan(category, signal) {
-  const streams = new Map();
-  let path = '/all?direction=backward&limit=' + PAGE + (category ? '&category=' + encodeURIComponent(category) : '');
-  let seen = 0;
-  while (path && seen < SCAN) {
-    const page = await api(path, { signal });
-    for (const event of page.events) {
-      if (!streams.has(event.stream)) {
-        const dash = event.stream.indexOf('-');
-        streams.set(event.stream, {
-          stream: event.stream, category: dash < 0 ? event.stream : event.stream.slice(0, dash),
-          events: event.revision + 1, type: event.type, position: event.position, timestamp: event.timestamp,
-        });
-      }
-    }
-    seen += Math.max(page.events.length, 1);
-    path = page.endOfRead ? null : page.next;
-  }
-  return streams;
+function path(query, after) {
+  let p = '/streams?limit=' + PAGE;
+  if (query.prefix) p += '&prefix=' + seg(query.prefix);
+  if (query.category) p += '&category=' + seg(query.category);
+  if (after !== null) p += '&after=' + seg(after);
+  return p;
 }

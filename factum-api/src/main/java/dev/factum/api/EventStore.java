@@ -92,6 +92,16 @@ public interface EventStore extends AutoCloseable {
   StreamState streamState(String stream);
 
   /**
+   * Lists streams by name prefix and/or category, a page at a time, from the stream heads (the
+   * events are not read): every stream ever written or deleted, with its status, so soft-deleted
+   * and tombstoned streams are listed as such. Its cost follows the page, not the store: an index
+   * seek per page. Stores that do not offer listings throw {@link UnsupportedOperationException}.
+   */
+  default StreamPage listStreams(StreamQuery query) {
+    throw new UnsupportedOperationException("this EventStore does not list streams");
+  }
+
+  /**
    * Soft-deletes a stream: it then reads as not found, and can be recreated by an append, whose
    * revisions continue after the deleted ones. Its events stay in the global log, and the delete
    * commits a {@link StreamDeletion} event to {@value StreamDeletion#STREAM} (its own position in

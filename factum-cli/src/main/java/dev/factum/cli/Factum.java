@@ -33,6 +33,7 @@ public final class Factum {
             new ReadCommand(),
             new TailCommand(),
             new StateCommand(),
+            new StreamsCommand(),
             new DeleteCommand(),
             new ExportCommand(),
             new ImportCommand(),

@@ -154,6 +154,31 @@ class StreamCommandsTest {
   }
 
   @Test
+  void streamsListsByPrefixAndCategoryAndPages() throws Exception {
+    for (String stream : List.of("order-1", "order-2", "orders-1", "cart-1")) {
+      ok("append", stream, "--type", "A", "--data", "{}", "--url", url);
+    }
+    ok("delete", "order-2", "--expected-revision", "any", "--url", url);
+    assertThat(ok("streams", "--url", url).out().lines())
+        .containsExactly(
+            "cart-1\tactive\t0\t1\t3",
+            "order-1\tactive\t0\t1\t0",
+            "order-2\tdeleted\t0\t0\t1",
+            "orders-1\tactive\t0\t1\t2");
+    assertThat(ok("streams", "--category", "order", "--url", url).out().lines())
+        .extracting(line -> line.split("\t")[0])
+        .containsExactly("order-1", "order-2");
+    assertThat(ok("streams", "--prefix", "orders", "--url", url).out().lines()).hasSize(1);
+    FactumCommandTest.Run page = ok("streams", "--limit", "1", "--url", url);
+    assertThat(page.out().lines()).hasSize(1);
+    assertThat(page.err()).contains("more after: cart-1");
+    assertThat(ok("streams", "--after", "order-2", "--url", url).out().lines())
+        .extracting(line -> line.split("\t")[0])
+        .containsExactly("orders-1");
+    assertThat(factum("streams", "--category", "a-b", "--url", url).exit()).isNotZero();
+  }
+
+  @Test
   void deleteSoftAndTombstoneWithTheirStates() throws Exception {
     assertThat(WireJson.mapper().readTree(ok("state", "order-1", "--url", url).out()).toString())
         .isEqualTo(

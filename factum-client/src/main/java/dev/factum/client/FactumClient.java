@@ -14,6 +14,8 @@ import dev.factum.api.MultiAppendResult;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
+import dev.factum.api.StreamPage;
+import dev.factum.api.StreamQuery;
 import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
@@ -353,6 +355,15 @@ public final class FactumClient implements EventStore {
   public StreamState streamState(String stream) {
     String path = Urls.stream(stream) + "/state";
     return WireCodec.streamState(call("state of '" + stream + "'", true, "GET", path, stream));
+  }
+
+  /** {@code GET /streams?...}: a page of the stream listing, as the client's key may see it. */
+  @Override
+  public StreamPage listStreams(StreamQuery query) {
+    if (query == null) {
+      throw new InvalidArgumentException("a stream query is missing");
+    }
+    return WireCodec.streamPage(call("list streams", true, "GET", Urls.listStreams(query), null));
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.MultiAppendResult;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamPage;
 import dev.factum.api.StreamState;
 import dev.factum.wire.AppendResultJson;
 import dev.factum.wire.EventContent;
@@ -22,6 +23,7 @@ import dev.factum.wire.QueryJson;
 import dev.factum.wire.ReadPageJson;
 import dev.factum.wire.RecordedEventJson;
 import dev.factum.wire.ServiceRootJson;
+import dev.factum.wire.StreamPageJson;
 import dev.factum.wire.StreamStateJson;
 import dev.factum.wire.Urls;
 import dev.factum.wire.WireDecodingException;
@@ -209,6 +211,10 @@ final class WireCodec {
 
   static ImportResult importResult(JsonNode body) {
     return decoded(() -> ImportResultJson.read(body));
+  }
+
+  static StreamPage streamPage(JsonNode body) {
+    return decoded(() -> StreamPageJson.read(body));
   }
 
   static StreamState streamState(JsonNode body) {

@@ -11,13 +11,17 @@ import dev.factum.api.EventData;
 import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.api.LimitExceededException;
 import dev.factum.api.LogFilter;
 import dev.factum.api.MultiAppendResult;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamDeletedException;
+import dev.factum.api.StreamInfo;
 import dev.factum.api.StreamNotFoundException;
+import dev.factum.api.StreamPage;
+import dev.factum.api.StreamQuery;
 import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
@@ -61,6 +65,25 @@ class FactumClientTest {
 
   private static EventData event(String type, String json) {
     return EventData.json(type, json);
+  }
+
+  @Test
+  void listsStreamsAsTheEmbeddedStoreDoes() {
+    for (String stream : List.of("order-1", "order-2", "orders-1", "cart", "order")) {
+      client.append(stream, ExpectedRevision.any(), List.of(event("T", "{}")));
+    }
+    client.tombstone("order-2", ExpectedRevision.any());
+    StreamQuery query = StreamQuery.all(2).withCategory("order");
+    StreamPage first = client.listStreams(query);
+    assertThat(first).isEqualTo(server.store.listStreams(query));
+    assertThat(first.next()).isEqualTo("order-1");
+    StreamPage second = client.listStreams(query.after(first.next()));
+    assertThat(second).isEqualTo(server.store.listStreams(query.after(first.next())));
+    assertThat(second.streams())
+        .containsExactly(new StreamInfo("order-2", StreamState.Status.TOMBSTONED, 0, 1, 0));
+    assertThat(second.next()).isNull();
+    assertThatThrownBy(() -> client.listStreams(StreamQuery.all(1_000_000)))
+        .isInstanceOf(LimitExceededException.class);
   }
 
   @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -87,6 +88,7 @@ class ConsolePagesTest {
             new String[] {"#/live", "live", "#live-log"},
             new String[] {"#/append/order-1", "append", "#append-form"},
             new String[] {"#/consumers", "consumers", "#groups td"},
+            new String[] {"#/projections", "projections", "#projections[data-loaded]"},
             new String[] {"#/sinks", "sinks", "#webhooks .empty"},
             new String[] {"#/keys", "keys", "#keys"},
             new String[] {"#/tenants", "tenants", "#tenants"});
@@ -116,8 +118,103 @@ class ConsolePagesTest {
                   return box.getText().contains("in category order") ? box : null;
                 });
     assertThat(results.getText()).contains("order-1").doesNotContain("payment-7");
+    // name, status, events, last revision, last position
     assertThat(results.findElement(By.linkText("order-1")).findElement(By.xpath("../..")).getText())
-        .contains("order-1 3 OrderPlaced");
+        .isEqualTo("order-1 active 3 2 2");
+    assertThat(browser.errors()).isEmpty();
+  }
+
+  /**
+   * A stream older than the newest 10,000 events of the log is found, by prefix and by paging with
+   * "More" (the page used to derive streams from the newest 10,000 log events, and missed it).
+   */
+  @Test
+  void theStreamsPageFindsAStreamOlderThanTheNewestTenThousandEvents() throws Exception {
+    try (ConsoleServer busy = ConsoleServer.open(directory.resolve("busy"))) {
+      busy.append("ancient-1", "Founded", "{}");
+      for (int i = 0; i < 120; i++) {
+        busy.append("mid-" + String.format("%03d", i), "T", "{}");
+      }
+      StringBuilder batch = new StringBuilder("{\"expectedRevision\":\"any\",\"events\":[");
+      for (int i = 0; i < 1_000; i++) {
+        batch.append(i == 0 ? "" : ",").append("{\"type\":\"Tick\",\"data\":{}}");
+      }
+      String body = batch.append("]}").toString();
+      for (int i = 0; i < 10; i++) {
+        assertThat(busy.call("POST", "/streams/zz-noise", null, body).status()).isEqualTo(200);
+      }
+      browser.open(busy.url("/console#/streams"));
+      browser.waitFor(By.id("stream-more")); // 122 streams: the first page holds 100
+      assertThat(browser.driver.findElement(By.id("stream-summary")).getText())
+          .isEqualTo("100 streams so far.");
+      assertThat(
+              browser
+                  .driver
+                  .findElement(By.linkText("ancient-1"))
+                  .findElement(By.xpath("../.."))
+                  .getText())
+          .isEqualTo("ancient-1 active 1 0 0");
+      browser.driver.findElement(By.id("stream-more")).click();
+      new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+          .until(d -> d.findElement(By.id("stream-summary")).getText().equals("122 streams."));
+      assertThat(
+              browser
+                  .driver
+                  .findElement(By.linkText("zz-noise"))
+                  .findElement(By.xpath("../.."))
+                  .getText())
+          .isEqualTo("zz-noise active 10000 9999 10120");
+      assertThat(browser.driver.findElements(By.id("stream-more"))).isEmpty();
+
+      browser.driver.findElement(By.id("stream-prefix")).sendKeys("anc");
+      browser.driver.findElement(By.cssSelector("#stream-find button")).click();
+      new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+          .until(
+              d ->
+                  d.findElement(By.id("stream-summary"))
+                      .getText()
+                      .equals("1 stream starting with anc."));
+      browser.screenshot("streams-listing");
+      browser.driver.findElement(By.id("stream-prefix")).sendKeys("x");
+      browser.driver.findElement(By.cssSelector("#stream-find button")).click();
+      new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+          .until(
+              d ->
+                  d.findElement(By.id("stream-results"))
+                      .getText()
+                      .contains("No stream starting with ancx."));
+      assertThat(browser.errors()).isEmpty();
+    }
+  }
+
+  @Test
+  void theProjectionsPageShowsEachDefinitionWithItsStatusAndLag() throws Exception {
+    String definition =
+        "{\"projectionName\":\"totals\",\"feedName\":\"order\",\"aggregated\":false,"
+            + "\"handlers\":[{\"eventType\":\"OrderPlaced\",\"functions\":[{\"function\":\"set\","
+            + "\"targetSelector\":\"$.projection.total\",\"eventSelector\":\"$.event.total\"}]}]}";
+    ConsoleServer.Reply created =
+        server.call("POST", "/serialized/projections/definitions", null, definition);
+    assertThat(created.status()).as(created.body()).isIn(200, 201);
+    browser.open(server.url("/console#/projections"));
+    WebElement row =
+        new WebDriverWait(browser.driver, Duration.ofSeconds(15))
+            .until(
+                driver -> {
+                  for (WebElement tr :
+                      driver.findElements(By.cssSelector("#projections tbody tr"))) {
+                    if (tr.getText().startsWith("totals") && tr.getText().contains("caught up")) {
+                      return tr;
+                    }
+                  }
+                  return null;
+                });
+    // projection, kind, feed, handlers, status, lag
+    assertThat(row.getText()).isEqualTo("totals single order OrderPlaced caught up 0 Definition");
+    row.findElement(By.cssSelector("button[data-projection='totals']")).click();
+    assertThat(browser.waitFor(By.cssSelector("#projection-detail pre")).getText())
+        .contains("\"eventSelector\": \"$.event.total\"");
+    browser.screenshot("projections");
     assertThat(browser.errors()).isEmpty();
   }
 
@@ -165,11 +262,21 @@ class ConsolePagesTest {
     data.clear();
     data.sendKeys("{\"n\": 1}");
     browser.driver.findElement(By.id("append-submit")).click();
-    WebElement success = browser.waitFor(By.id("append-success"));
-    assertThat(success.getDomAttribute("data-revision")).isEqualTo("0");
+    // waits for the value, not the element: the result box may be rendered again meanwhile (a
+    // stale element reference was seen under load)
+    new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            driver ->
+                "0"
+                    .equals(
+                        driver
+                            .findElement(By.id("append-success"))
+                            .getDomAttribute("data-revision")));
 
     browser.driver.findElement(By.id("append-submit")).click(); // the form now expects 0
     new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+        .ignoring(StaleElementReferenceException.class)
         .until(
             driver ->
                 "1"

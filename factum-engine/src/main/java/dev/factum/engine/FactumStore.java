@@ -15,6 +15,8 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamNotFoundException;
+import dev.factum.api.StreamPage;
+import dev.factum.api.StreamQuery;
 import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
@@ -405,6 +407,30 @@ public final class FactumStore implements EventStore {
             return new StreamState(stream, StreamState.Status.NONE, StreamState.NO_REVISION);
           }
           return new StreamState(stream, head.status(), head.lastRevision());
+        });
+  }
+
+  @Override
+  public StreamPage listStreams(StreamQuery query) {
+    return listStreams(query, null);
+  }
+
+  /**
+   * As {@link #listStreams(StreamQuery)}, keeping only names in one of the {@code allowed} ranges
+   * (null for every name): how a key's scopes narrow a listing by seeking, not by filtering a scan.
+   */
+  public StreamPage listStreams(StreamQuery query, List<NameRange> allowed) {
+    nonNull(query);
+    validator.checkReadLimit(query.limit());
+    for (String name : new String[] {query.prefix(), query.category(), query.after()}) {
+      if (name != null) {
+        validator.checkName("stream listing filter", name);
+      }
+    }
+    return guard.read(
+        () -> {
+          long head = storage instanceof SharedStorage ? Long.MAX_VALUE : publisher.head();
+          return StreamListing.page(storage, query, allowed, head);
         });
   }
 

@@ -76,6 +76,7 @@ final class ApiHandler implements HttpHandler {
         List.of(
             new StreamResource(config, wire, metrics),
             new StreamStateResource(),
+            new StreamListResource(),
             new SnapshotResource(config),
             new LogResource(config, metrics, lifecycle),
             new AppendAllResource(config, wire, metrics),

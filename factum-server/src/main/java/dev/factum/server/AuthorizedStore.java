@@ -12,6 +12,8 @@ import dev.factum.api.Query;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
+import dev.factum.api.StreamPage;
+import dev.factum.api.StreamQuery;
 import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
@@ -26,6 +28,7 @@ import dev.factum.api.groups.GroupStatus;
 import dev.factum.api.groups.ParkedEvent;
 import dev.factum.api.snapshots.Snapshot;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.NameRange;
 import dev.factum.engine.StoreOptions;
 import dev.factum.engine.spi.BackupReport;
 import dev.factum.engine.spi.StreamHead;
@@ -226,6 +229,25 @@ final class AuthorizedStore {
   StreamState streamState(String stream) {
     requireRead(stream);
     return store.streamState(stream);
+  }
+
+  /**
+   * A stream listing narrowed to the key's scopes by seeking (each scope prefix or category is a
+   * {@link NameRange}), never by filtering a scan, so a page costs the same for a scoped key. The
+   * system streams are listed for an unscoped admin only (who asks for them).
+   */
+  StreamPage listStreams(StreamQuery query) {
+    if (seesEverything) {
+      return store.listStreams(query);
+    }
+    Scopes scopes = principal.scopes();
+    List<NameRange> allowed = new ArrayList<>();
+    if (scopes.unrestricted()) {
+      allowed.add(NameRange.ALL);
+    }
+    scopes.prefixes().forEach(prefix -> allowed.add(NameRange.prefix(prefix)));
+    scopes.categories().forEach(category -> allowed.addAll(NameRange.category(category)));
+    return store.listStreams(query.withSystem(false), allowed);
   }
 
   StreamHead streamHead(String stream) {

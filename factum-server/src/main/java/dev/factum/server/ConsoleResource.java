@@ -50,6 +50,7 @@ final class ConsoleResource implements Resource {
           "page-live.js",
           "page-append.js",
           "page-consumers.js",
+          "page-projections.js",
           "page-sinks.js",
           "page-admin.js");
 

@@ -15,6 +15,8 @@ enum Route {
   STREAM_EVENTS("GET", "/streams/{stream}/events", Permission.READ, "from"),
   STREAM_SNAPSHOT("GET", "/streams/{stream}/snapshot", Permission.READ),
   STREAM_SAVE_SNAPSHOT("PUT", "/streams/{stream}/snapshot", Permission.WRITE),
+  LIST_STREAMS(
+      "GET", "/streams", Permission.READ, "prefix", "category", "after", "limit", "system"),
   READ_ALL(
       "GET",
       "/all",

@@ -319,6 +319,36 @@ class AuthHttpTest {
         .isEqualTo(403);
   }
 
+  private List<String> listed(String query, String key) throws Exception {
+    TestServer.Reply reply = call("GET", "/streams" + query, key, null);
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    List<String> names = new ArrayList<>();
+    reply.json().get("streams").forEach(s -> names.add(s.get("stream").asText()));
+    return names;
+  }
+
+  @Test
+  void aStreamListingShowsOnlyWhatTheKeyMaySee() throws Exception {
+    for (String stream : List.of("acct-1", "order", "order-2", "orders-1", "zeta-1")) {
+      assertThat(call("POST", "/streams/" + stream, admin, append("L")).status()).isEqualTo(200);
+    }
+    String prefixed = key("reader", ",\"prefixes\":[\"order-\"]");
+    String category = key("reader", ",\"categories\":[\"order\"],\"prefixes\":[\"zeta\"]");
+    String reader = key("reader", "");
+    assertThat(listed("", prefixed)).containsExactly("order-1", "order-2");
+    assertThat(listed("?prefix=order", prefixed)).containsExactly("order-1", "order-2");
+    assertThat(listed("?category=acct", prefixed)).isEmpty();
+    assertThat(listed("?system=true", category))
+        .containsExactly("order", "order-1", "order-2", "zeta-1");
+    assertThat(listed("?limit=1&after=order-1", category)).containsExactly("order-2");
+    // an unscoped reader sees every user stream, but no system stream even when asking
+    assertThat(listed("?system=true", reader))
+        .containsExactly("acct-1", "order", "order-1", "order-2", "orders-1", "zeta-1");
+    assertThat(listed("?system=true&prefix=%24", admin)).contains("$keys", "$audit");
+    assertThat(listed("?prefix=%24", admin)).isEmpty();
+    assertThat(call("GET", "/streams", null, null).status()).isEqualTo(401);
+  }
+
   @Test
   void rolesAndScopesAreEnforcedAndEscapesAreRefused() throws Exception {
     String reader = key("reader", "");

@@ -43,6 +43,8 @@ class OpenApiRoutesTest {
       checkRequired(document, Route.READ_ALL, server.get("/all?direction=backward&limit=1"));
       checkRequired(document, Route.STREAM_STATE, server.get("/streams/s-1/state"));
       checkRequired(document, Route.STREAM_STATE, server.get("/streams/never-1/state"));
+      checkRequired(document, Route.LIST_STREAMS, server.get("/streams?limit=1"));
+      checkRequired(document, Route.LIST_STREAMS, server.get("/streams?category=a-b")); // a problem
       checkRequired(
           document, Route.DELETE_STREAM, server.delete("/streams/m-1?expectedRevision=any"));
       checkRequired(document, Route.READ_ALL, server.get("/all?categroy=x")); // a problem

@@ -10,6 +10,8 @@ import dev.factum.api.FactumException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
+import dev.factum.api.StreamInfo;
+import dev.factum.api.StreamQuery;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.TenantStorage;
 import java.util.List;
@@ -44,6 +46,23 @@ public abstract class TenantStorageTck extends TckSupport {
     return store.readAll(0, Direction.FORWARD, 100, LogFilter.none()).events().stream()
         .map(RecordedEvent::dataAsString)
         .toList();
+  }
+
+  @Test
+  void eachLocationListsOnlyItsOwnStreams() throws Exception {
+    TenantStorage tenants = tenantStorage();
+    String one = location();
+    append(store, "root-1", "root");
+    try (FactumStore first = tenants.create(one)) {
+      append(first, "order-1", "one");
+      append(first, "order-2", "one");
+      assertThat(first.listStreams(StreamQuery.all(10)).streams())
+          .extracting(StreamInfo::stream)
+          .containsExactly("order-1", "order-2");
+      assertThat(store.listStreams(StreamQuery.all(10)).streams())
+          .extracting(StreamInfo::stream)
+          .containsExactly("root-1");
+    }
   }
 
   @Test

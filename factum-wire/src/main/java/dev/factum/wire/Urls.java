@@ -4,6 +4,7 @@ import dev.factum.api.Direction;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.LogFilter;
 import dev.factum.api.StreamNames;
+import dev.factum.api.StreamQuery;
 
 /**
  * Paths and query strings of the v1 API. Every stream name and filter value is percent-encoded as
@@ -49,6 +50,24 @@ public final class Urls {
         + "?expectedRevision="
         + encode(expectedRevision)
         + (tombstone ? "&tombstone=true" : "");
+  }
+
+  /** {@code GET /streams?...}: a page of the stream listing; only the parameters that are set. */
+  public static String listStreams(StreamQuery query) {
+    StringBuilder url = new StringBuilder("/streams?limit=").append(query.limit());
+    if (query.prefix() != null) {
+      url.append("&prefix=").append(encode(query.prefix()));
+    }
+    if (query.category() != null) {
+      url.append("&category=").append(encode(query.category()));
+    }
+    if (query.after() != null) {
+      url.append("&after=").append(encode(query.after()));
+    }
+    if (query.includeSystem()) {
+      url.append("&system=true");
+    }
+    return url.toString();
   }
 
   private static String readQuery(long from, Direction direction, int limit) {

@@ -48,6 +48,16 @@ public interface Storage extends CommittedState, AutoCloseable {
   List<RecordedEvent> readLog(
       long from, Direction direction, int limit, LogFilter filter, long maxPosition);
 
+  /**
+   * Up to {@code limit} streams whose name starts with {@code prefix} (empty for any) and is
+   * greater than {@code after} (null for no bound), in the byte order of their UTF-8 names, each
+   * with its head: every stream ever written or deleted, deleted and tombstoned ones included. A
+   * stream whose first event is beyond {@code maxPosition} is not listed yet, and a listed head is
+   * as of {@code maxPosition} where the storage can tell. The cost is an index seek plus the page,
+   * never a scan of the log or of the streams before {@code after}.
+   */
+  List<ListedStream> listStreams(String prefix, String after, int limit, long maxPosition);
+
   /** A one-event {@link #readLog} by the query: the storage's query index serves the check. */
   @Override
   default long firstMatch(Query query, long after, long maxPosition) {

@@ -6,6 +6,7 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFullException;
 import dev.factum.engine.spi.BackupReport;
 import dev.factum.engine.spi.CommitBatch;
+import dev.factum.engine.spi.ListedStream;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
 import dev.factum.engine.spi.StoreRecord;
@@ -208,6 +209,11 @@ public final class FaultInjectingStorage implements Storage {
   @Override
   public StreamHead loadHead(String stream) {
     return real.loadHead(stream);
+  }
+
+  @Override
+  public List<ListedStream> listStreams(String prefix, String after, int limit, long maxPosition) {
+    return real.listStreams(prefix, after, limit, maxPosition);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
 import dev.factum.engine.spi.CommitBatch;
+import dev.factum.engine.spi.ListedStream;
 import dev.factum.engine.spi.PositionCursor;
 import dev.factum.engine.spi.QueryPositions;
 import dev.factum.engine.spi.RecordKey;
@@ -13,6 +14,7 @@ import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -114,6 +116,28 @@ public final class InMemoryStorage implements Storage {
     } finally {
       data.lock.readLock().unlock();
     }
+  }
+
+  @Override
+  public List<ListedStream> listStreams(String prefix, String after, int limit, long maxPosition) {
+    checkOpen();
+    data.lock.readLock().lock();
+    try {
+      // Byte order of the UTF-8 names is code-point order; a plain scan is fine for a test storage.
+      return data.heads.entrySet().stream()
+          .filter(e -> e.getKey().startsWith(prefix))
+          .filter(e -> after == null || codePointOrder(e.getKey(), after) > 0)
+          .sorted((a, b) -> codePointOrder(a.getKey(), b.getKey()))
+          .limit(limit)
+          .map(e -> new ListedStream(e.getKey(), e.getValue()))
+          .toList();
+    } finally {
+      data.lock.readLock().unlock();
+    }
+  }
+
+  private static int codePointOrder(String a, String b) {
+    return Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommitSession;
+import dev.factum.engine.spi.ListedStream;
 import dev.factum.engine.spi.SharedStorage;
 import dev.factum.engine.spi.StorageGauge;
 import dev.factum.engine.spi.StoreRecord;
@@ -167,6 +168,12 @@ public final class PostgresStorage implements SharedStorage {
   @Override
   public StreamHead loadHead(String stream) {
     return query("loading the head of a stream", c -> PgQueries.loadHead(c, stream));
+  }
+
+  @Override
+  public List<ListedStream> listStreams(String prefix, String after, int limit, long maxPosition) {
+    // Committed heads only (a reader's snapshot): maxPosition does not apply to a shared storage.
+    return query("listing streams", c -> StreamListingQuery.list(c, prefix, after, limit));
   }
 
   @Override

@@ -42,7 +42,15 @@ final class SchemaMigrator {
   /** Every migration this build knows, by version. */
   static final Map<Integer, String> MIGRATIONS =
       new TreeMap<>(
-          Map.of(1, "V1__event_log.sql", 2, "V2__deletion_events.sql", 3, "V3__store_records.sql"));
+          Map.of(
+              1,
+              "V1__event_log.sql",
+              2,
+              "V2__deletion_events.sql",
+              3,
+              "V3__store_records.sql",
+              4,
+              "V4__stream_listing.sql"));
 
   private SchemaMigrator() {}
 

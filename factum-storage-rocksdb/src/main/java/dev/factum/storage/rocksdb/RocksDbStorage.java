@@ -10,6 +10,7 @@ import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamState;
 import dev.factum.engine.spi.BackupReport;
 import dev.factum.engine.spi.CommitBatch;
+import dev.factum.engine.spi.ListedStream;
 import dev.factum.engine.spi.PositionCursor;
 import dev.factum.engine.spi.QueryPositions;
 import dev.factum.engine.spi.RecordKey;
@@ -377,6 +378,12 @@ public final class RocksDbStorage implements Storage {
           "stream index entry " + stream + "@" + revision + " points at " + last);
     }
     return new StreamHead(revision, position, 0, StreamState.Status.ACTIVE);
+  }
+
+  @Override
+  public List<ListedStream> listStreams(String prefix, String after, int limit, long maxPosition) {
+    return new StreamLister(db, readOptions, heads, streamIndex, this::fetch)
+        .list(prefix, after, limit, maxPosition);
   }
 
   @Override
