@@ -88,6 +88,10 @@ final class SinkRunner {
     return definition;
   }
 
+  String incarnation() {
+    return incarnation;
+  }
+
   /** Pauses or resumes: a transaction under way finishes first. */
   synchronized void update(SinkDefinition changed) {
     definition = changed;
