@@ -108,44 +108,64 @@ public final class KafkaSinks implements AutoCloseable {
     return sinks;
   }
 
-  /**
-   * What {@link #apply} did: made a new sink, changed an existing one to match, or found it as
-   * given.
-   */
-  public enum Applied {
-    CREATED,
-    UPDATED,
-    UNCHANGED
-  }
+  /** What {@link #declare} did to each sink, by name. */
+  public record Declared(
+      List<String> created, List<String> updated, List<String> unchanged, List<String> deleted) {}
 
   /**
-   * Creates the sink, or changes the existing one of that name to match {@code definition} (paused
-   * included). A change keeps the sink's incarnation, and so its checkpoint: it forwards from where
-   * it was, under the new definition (unless {@code transactional.id} changed, which names another
-   * checkpoint topic: the sink then starts from the beginning of the log).
+   * Makes the store's sink definitions match {@code definitions} (a definitions file, {@code factum
+   * serve --sinks}), before the sinks start: a missing sink is created, one that differs is changed
+   * to match (keeping its incarnation, and so its checkpoint: it forwards on from where it was,
+   * unless {@code transactional.id} changed, which names another checkpoint topic), and with {@code
+   * prune} a sink the file does not name is deleted; without it, it is left alone. Servers already
+   * running on a shared storage follow the change within {@link #FOLLOW_INTERVAL}.
    */
-  public synchronized Applied apply(SinkDefinition definition) throws InterruptedException {
-    checkOpen();
-    StoreRecord record = store.records().read(NAMESPACE, definition.name());
-    if (record == null) {
-      create(definition);
-      return Applied.CREATED;
+  public static Declared declare(
+      FactumStore store, List<SinkDefinition> definitions, boolean prune) {
+    Map<String, StoreRecord> existing = new LinkedHashMap<>();
+    for (StoreRecord record : store.records().list(NAMESPACE)) {
+      existing.put(record.key(), record);
     }
-    Stored stored = Stored.decode(record.value());
-    if (stored.definition().equals(definition)) {
-      return Applied.UNCHANGED;
-    }
-    Stored changed = new Stored(stored.incarnation(), definition);
-    long version =
+    List<String> created = new ArrayList<>();
+    List<String> updated = new ArrayList<>();
+    List<String> unchanged = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    for (SinkDefinition definition : definitions) {
+      StoreRecord record = existing.remove(definition.name());
+      if (record == null) {
+        Stored stored = new Stored(UUID.randomUUID().toString(), definition);
         store
             .records()
             .write(
                 List.of(
                     RecordWrite.put(
-                        NAMESPACE, definition.name(), changed.encode(), record.version())))
-            .getFirst();
-    reconcile(definition.name(), changed, version);
-    return Applied.UPDATED;
+                        NAMESPACE, definition.name(), stored.encode(), RecordWrite.ABSENT)));
+        created.add(definition.name());
+        continue;
+      }
+      Stored stored = Stored.decode(record.value());
+      if (stored.definition().equals(definition)) {
+        unchanged.add(definition.name());
+        continue;
+      }
+      Stored changed = new Stored(stored.incarnation(), definition);
+      store
+          .records()
+          .write(
+              List.of(
+                  RecordWrite.put(
+                      NAMESPACE, definition.name(), changed.encode(), record.version())));
+      updated.add(definition.name());
+    }
+    if (prune) {
+      for (StoreRecord record : existing.values()) {
+        store
+            .records()
+            .write(List.of(RecordWrite.delete(NAMESPACE, record.key(), record.version())));
+        deleted.add(record.key());
+      }
+    }
+    return new Declared(created, updated, unchanged, deleted);
   }
 
   /** The names of every defined sink, in name order. */
