@@ -4,6 +4,9 @@ import dev.factum.api.FactumException;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.TenantStorage;
+import dev.factum.kafka.KafkaSinks;
+import dev.factum.kafka.SinkDefinition;
+import dev.factum.kafka.SinkFile;
 import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -37,6 +41,7 @@ final class ServeCommand implements Factum.Command {
                             [--pg-password PASSWORD] [--pg-pool-size N] [--group-lease-ms N]
                             [--tls-cert PEM --tls-key PEM] [--insecure]
                             [--auth] [--admin-key-file FILE] [--backup-dir DIR]
+                            [--sinks FILE [--prune-sinks]]
 
         Runs the Factum HTTP server over an embedded RocksDB store (the default), or over a
         PostgreSQL database that any number of Factum servers may share.
@@ -61,6 +66,10 @@ final class ServeCommand implements Factum.Command {
           --backup-dir DIR  lets admins back the running store up with POST /admin/backup
                             (factum backup --url), into DIR/root and DIR/tenants/<tenant>
                             (env FACTUM_BACKUP_DIR; RocksDB only; default: no backups over HTTP)
+          --sinks FILE      Kafka sinks to declare before serving: {"sinks": [..]}, each as
+                            'factum sinks create' takes it; missing ones are created, differing
+                            ones changed to match (docs/KAFKA.md); a bad file stops the start
+          --prune-sinks     also delete the sinks FILE does not name (kept otherwise)
           --config FILE     properties file: data=, host=, port=, storage=, pg.url=, pg.user=,
                             pg.password=, pg.pool-size=, group.lease-ms=, tls.cert=, tls.key=
                             (env FACTUM_CONFIG)
@@ -91,10 +100,22 @@ final class ServeCommand implements Factum.Command {
                 "tls-cert",
                 "tls-key",
                 "admin-key-file",
-                "backup-dir"),
-            Set.of("insecure", "auth"));
+                "backup-dir",
+                "sinks"),
+            Set.of("insecure", "auth", "prune-sinks"));
     if (!args.positional().isEmpty()) {
       throw new Args.UsageException("unexpected argument '" + args.positional().getFirst() + "'");
+    }
+    String sinksFile = args.get("sinks", null);
+    if (sinksFile == null && args.flag("prune-sinks")) {
+      throw new Args.UsageException("--prune-sinks needs --sinks FILE");
+    }
+    // The file is checked whole before the port, the data directory or the database is touched.
+    List<SinkDefinition> declaredSinks;
+    try {
+      declaredSinks = sinksFile == null ? null : SinkFile.read(Path.of(sinksFile));
+    } catch (InvalidArgumentException e) {
+      throw new Factum.CommandFailure("--sinks " + e.getMessage());
     }
     ServeSettings settings = ServeSettings.resolve(args, System.getenv());
     ServerConfig config = serverConfig(settings);
@@ -140,6 +161,27 @@ final class ServeCommand implements Factum.Command {
     } catch (FactumException e) {
       binding.close();
       throw new Factum.CommandFailure(e.getMessage());
+    }
+    if (declaredSinks != null) {
+      KafkaSinks.Declared declared;
+      try {
+        declared = KafkaSinks.declare(store, declaredSinks, args.flag("prune-sinks"));
+      } catch (FactumException e) {
+        store.close();
+        binding.close();
+        throw new Factum.CommandFailure("--sinks " + sinksFile + ": " + e.getMessage());
+      }
+      out.println(
+          "factum: sinks of "
+              + sinksFile
+              + ": created "
+              + declared.created()
+              + ", updated "
+              + declared.updated()
+              + ", unchanged "
+              + declared.unchanged()
+              + ", deleted "
+              + declared.deleted());
     }
     FactumServer server;
     try {

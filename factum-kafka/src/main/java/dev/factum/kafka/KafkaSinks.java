@@ -13,10 +13,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The sinks of one store: their definitions, kept durably as store records (namespace {@value
@@ -29,9 +35,18 @@ import java.util.UUID;
  * incarnation, chosen at creation, keeps a re-created sink of the same name from resuming at its
  * predecessor's checkpoint.
  *
+ * <p>Several servers on one storage: each runs a runner per sink (the lease picks the one that
+ * forwards), and each follows the definitions the others change. Store records have no change feed,
+ * so a follower thread lists the namespace every {@link #FOLLOW_INTERVAL} and reconciles: a record
+ * without a runner is launched, a runner without a record is stopped, a record whose version moved
+ * is applied (a pause or resume to the running runner; any other change, or a new incarnation,
+ * restarts the runner, which then recovers from its checkpoint). A storage only one process opens
+ * (RocksDB) sees every change through this object, so it follows nothing.
+ *
  * <p>What must stay true: every change of a definition is a compare-and-set on its record, so two
  * administrators cannot both create one name or lose each other's pause; a runner is stopped before
- * its sink's record is deleted. Appends never wait for a sink.
+ * its sink's record is deleted here, and within one follow interval (plus the transaction under
+ * way) on the other servers. Appends never wait for a sink.
  */
 public final class KafkaSinks implements AutoCloseable {
   /** The store-record namespace of sink definitions. */
@@ -43,7 +58,16 @@ public final class KafkaSinks implements AutoCloseable {
   private final FactumStore store;
   private final Duration lease;
   private final String processId = UUID.randomUUID().toString();
+
+  /** How often a server over a shared storage looks for definitions other servers changed. */
+  static final Duration FOLLOW_INTERVAL = Duration.ofSeconds(1);
+
   private final Map<String, SinkRunner> runners = new LinkedHashMap<>();
+
+  /** The record version each runner was launched or last updated from. */
+  private final Map<String, Long> versions = new HashMap<>();
+
+  private ScheduledExecutorService follower;
   private boolean closed;
 
   private KafkaSinks(FactumStore store, Duration lease) {
@@ -65,28 +89,108 @@ public final class KafkaSinks implements AutoCloseable {
       throw new IllegalArgumentException("a sink lease must be positive: " + lease);
     }
     KafkaSinks sinks = new KafkaSinks(store, lease);
-    for (StoreRecord record : store.records().list(NAMESPACE)) {
-      Stored stored = Stored.decode(record.value());
-      sinks.launch(stored);
+    sinks.follow();
+    if (store.isShared()) {
+      sinks.follower =
+          Executors.newSingleThreadScheduledExecutor(
+              task -> {
+                Thread thread = new Thread(task, "factum-sinks-follower");
+                thread.setDaemon(true);
+                return thread;
+              });
+      var unused =
+          sinks.follower.scheduleWithFixedDelay(
+              sinks::followQuietly,
+              FOLLOW_INTERVAL.toMillis(),
+              FOLLOW_INTERVAL.toMillis(),
+              TimeUnit.MILLISECONDS);
     }
     return sinks;
+  }
+
+  /** What {@link #declare} did to each sink, by name. */
+  public record Declared(
+      List<String> created, List<String> updated, List<String> unchanged, List<String> deleted) {}
+
+  /**
+   * Makes the store's sink definitions match {@code definitions} (a definitions file, {@code factum
+   * serve --sinks}), before the sinks start: a missing sink is created, one that differs is changed
+   * to match (keeping its incarnation, and so its checkpoint: it forwards on from where it was,
+   * unless {@code transactional.id} changed, which names another checkpoint topic), and with {@code
+   * prune} a sink the file does not name is deleted; without it, it is left alone. Servers already
+   * running on a shared storage follow the change within {@link #FOLLOW_INTERVAL}.
+   */
+  public static Declared declare(
+      FactumStore store, List<SinkDefinition> definitions, boolean prune) {
+    Map<String, StoreRecord> existing = new LinkedHashMap<>();
+    for (StoreRecord record : store.records().list(NAMESPACE)) {
+      existing.put(record.key(), record);
+    }
+    List<String> created = new ArrayList<>();
+    List<String> updated = new ArrayList<>();
+    List<String> unchanged = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    for (SinkDefinition definition : definitions) {
+      StoreRecord record = existing.remove(definition.name());
+      if (record == null) {
+        Stored stored = new Stored(UUID.randomUUID().toString(), definition);
+        store
+            .records()
+            .write(
+                List.of(
+                    RecordWrite.put(
+                        NAMESPACE, definition.name(), stored.encode(), RecordWrite.ABSENT)));
+        created.add(definition.name());
+        continue;
+      }
+      Stored stored = Stored.decode(record.value());
+      if (stored.definition().equals(definition)) {
+        unchanged.add(definition.name());
+        continue;
+      }
+      Stored changed = new Stored(stored.incarnation(), definition);
+      store
+          .records()
+          .write(
+              List.of(
+                  RecordWrite.put(
+                      NAMESPACE, definition.name(), changed.encode(), record.version())));
+      updated.add(definition.name());
+    }
+    if (prune) {
+      for (StoreRecord record : existing.values()) {
+        store
+            .records()
+            .write(List.of(RecordWrite.delete(NAMESPACE, record.key(), record.version())));
+        deleted.add(record.key());
+      }
+    }
+    return new Declared(created, updated, unchanged, deleted);
+  }
+
+  /** The names of every defined sink, in name order. */
+  public synchronized List<String> names() {
+    return store.records().list(NAMESPACE).stream().map(StoreRecord::key).toList();
   }
 
   /** Defines a sink and starts it (paused, if the definition says so). */
   public synchronized SinkStatus create(SinkDefinition definition) {
     checkOpen();
     Stored stored = new Stored(UUID.randomUUID().toString(), definition);
+    long version;
     try {
-      store
-          .records()
-          .write(
-              List.of(
-                  RecordWrite.put(
-                      NAMESPACE, definition.name(), stored.encode(), RecordWrite.ABSENT)));
+      version =
+          store
+              .records()
+              .write(
+                  List.of(
+                      RecordWrite.put(
+                          NAMESPACE, definition.name(), stored.encode(), RecordWrite.ABSENT)))
+              .getFirst();
     } catch (RecordConflictException e) {
       throw new RecordConflictException("a sink named '" + definition.name() + "' exists", e);
     }
-    return launch(stored).status();
+    return launch(stored, version).status();
   }
 
   /** Every sink, in name order. */
@@ -122,12 +226,25 @@ public final class KafkaSinks implements AutoCloseable {
     SinkRunner runner = runner(name);
     runner.stop();
     runners.remove(name);
+    versions.remove(name);
     store.records().write(List.of(RecordWrite.delete(NAMESPACE, name, RecordWrite.ANY)));
   }
 
   /** Stops every runner (the definitions stay). */
   @Override
-  public synchronized void close() {
+  public void close() {
+    if (follower != null) {
+      follower.shutdownNow();
+      try {
+        follower.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    stopAll();
+  }
+
+  private synchronized void stopAll() {
     closed = true;
     InterruptedException interrupted = null;
     for (SinkRunner runner : runners.values()) {
@@ -138,6 +255,7 @@ public final class KafkaSinks implements AutoCloseable {
       }
     }
     runners.clear();
+    versions.clear();
     if (interrupted != null) {
       Thread.currentThread().interrupt();
     }
@@ -151,23 +269,90 @@ public final class KafkaSinks implements AutoCloseable {
     }
     Stored stored = Stored.decode(record.value());
     Stored changed = new Stored(stored.incarnation(), stored.definition().withPaused(paused));
-    store
-        .records()
-        .write(List.of(RecordWrite.put(NAMESPACE, name, changed.encode(), record.version())));
+    long version =
+        store
+            .records()
+            .write(List.of(RecordWrite.put(NAMESPACE, name, changed.encode(), record.version())))
+            .getFirst();
     runner.update(changed.definition());
+    versions.put(name, version);
     return runner.status();
+  }
+
+  /** The sinks this process runs a runner for (forwarding or standby). */
+  synchronized Set<String> running() {
+    return Set.copyOf(runners.keySet());
   }
 
   private SinkRunner runner(String name) {
     checkOpen();
     SinkRunner runner = runners.get(name);
+    if (runner == null && store.isShared()) {
+      follow(); // made on another server since the last pass
+      runner = runners.get(name);
+    }
     if (runner == null) {
       throw new InvalidArgumentException("no sink named '" + name + "'");
     }
     return runner;
   }
 
-  private SinkRunner launch(Stored stored) {
+  /** Brings the runners in line with the records: what other servers changed since last time. */
+  private synchronized void follow() {
+    if (closed) {
+      return;
+    }
+    Set<String> defined = new HashSet<>();
+    for (StoreRecord record : store.records().list(NAMESPACE)) {
+      defined.add(record.key());
+      Long known = versions.get(record.key());
+      if (known == null || known != record.version()) {
+        reconcile(record.key(), Stored.decode(record.value()), record.version());
+      }
+    }
+    for (String name : List.copyOf(runners.keySet())) {
+      if (!defined.contains(name)) {
+        stop(name);
+      }
+    }
+  }
+
+  /** One pass of the follower; a failure (the storage unreachable) waits for the next pass. */
+  private void followQuietly() {
+    try {
+      follow();
+    } catch (RuntimeException e) {
+      // The next pass tries again; the runners keep running meanwhile.
+    }
+  }
+
+  /** Makes the runner of {@code name} run {@code stored}, as of record {@code version}. */
+  private void reconcile(String name, Stored stored, long version) {
+    SinkRunner runner = runners.get(name);
+    if (runner != null
+        && runner.incarnation().equals(stored.incarnation())
+        && runner.definition().withPaused(false).equals(stored.definition().withPaused(false))) {
+      runner.update(stored.definition());
+      versions.put(name, version);
+      return;
+    }
+    if (runner != null) {
+      stop(name);
+    }
+    launch(stored, version);
+  }
+
+  private void stop(String name) {
+    SinkRunner runner = runners.remove(name);
+    versions.remove(name);
+    try {
+      runner.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private SinkRunner launch(Stored stored, long version) {
     SinkRunner runner =
         new SinkRunner(
             store,
@@ -176,6 +361,7 @@ public final class KafkaSinks implements AutoCloseable {
             new SinkLease(
                 store, stored.definition().name(), processId, lease, System::currentTimeMillis));
     runners.put(stored.definition().name(), runner);
+    versions.put(stored.definition().name(), version);
     runner.start();
     return runner;
   }

@@ -2,18 +2,21 @@ package dev.factum.kafka;
 
 import dev.factum.api.Direction;
 import dev.factum.api.ReadPage;
-import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
-import dev.factum.api.SystemStreams;
 import dev.factum.engine.FactumStore;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -83,6 +86,10 @@ final class SinkRunner {
 
   SinkDefinition definition() {
     return definition;
+  }
+
+  String incarnation() {
+    return incarnation;
   }
 
   /** Pauses or resumes: a transaction under way finishes first. */
@@ -195,41 +202,73 @@ final class SinkRunner {
   }
 
   /**
-   * Forwards pages until paused or stopped. The futures of the sends are not needed: {@code
-   * commitTransaction} flushes them and throws if any of them failed, and nothing of the
-   * transaction is then visible.
+   * Forwards pages until paused or stopped, one transaction at a time: page N+1 is read and encoded
+   * on the reader thread while page N is sent and committed, but its transaction begins only after
+   * page N's commit returned, so the order of transactions, and the rule that the position only
+   * moves past a committed checkpoint, are those of a loop that does one page after the other.
+   *
+   * <p>The futures of the sends are not needed: {@code commitTransaction} flushes them and throws
+   * if any of them failed, and nothing of the transaction is then visible. Any failure drops the
+   * page being prepared with the producer; the next cycle reads again from the committed
+   * checkpoint.
    */
   @SuppressWarnings("FutureReturnValueIgnored")
   private void forward(KafkaProducer<byte[], byte[]> producer) throws InterruptedException {
-    while (!stopped && !definition.paused()) {
-      if (!lease.renewIfDue()) {
-        throw new LeaseLost();
-      }
-      SinkDefinition current = definition;
-      ReadPage page =
-          store.readAll(
-              next,
-              Direction.FORWARD,
-              Math.min(BATCH, store.options().limits().maxReadLimit()),
-              current.filter());
-      int count = 0;
-      if (!page.events().isEmpty()) {
-        producer.beginTransaction();
-        for (RecordedEvent event : page.events()) {
-          if (!SystemStreams.isReserved(event.stream())) {
-            producer.send(EventRecords.of(current, event));
-            count++;
+    SinkDefinition current = definition;
+    int limit = Math.min(BATCH, store.options().limits().maxReadLimit());
+    ExecutorService reader =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "factum-sink-" + current.name() + "-reader");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      Future<SinkPage> pending = prepare(reader, current, next, limit);
+      while (!stopped && !definition.paused()) {
+        if (!lease.renewIfDue()) {
+          throw new LeaseLost();
+        }
+        SinkPage page = await(pending);
+        pending = prepare(reader, current, page.next(), limit);
+        if (page.events() > 0) {
+          producer.beginTransaction();
+          for (ProducerRecord<byte[], byte[]> record : page.records()) {
+            producer.send(record);
+          }
+          producer.send(Checkpoints.record(current, incarnation, page.next()));
+          producer.commitTransaction();
+        }
+        next = Math.max(next, page.next());
+        forwarded.addAndGet(page.records().size());
+        if (page.end()) {
+          // next is head + 1 here: wait for a new commit (or the idle wait, to notice a pause);
+          // the page under way may have been read before that commit, so it is read again.
+          if (store.awaitHeadBeyond(next - 1, IDLE_WAIT)) {
+            pending.cancel(false);
+            pending = prepare(reader, current, next, limit);
           }
         }
-        producer.send(Checkpoints.record(current, incarnation, page.next()));
-        producer.commitTransaction();
       }
-      next = Math.max(next, page.next());
-      forwarded.addAndGet(count);
-      if (page.endOfRead()) {
-        // next is head + 1 here: wait for a new commit (or the idle wait, to notice a pause).
-        store.awaitHeadBeyond(next - 1, IDLE_WAIT);
+    } finally {
+      reader.shutdownNow();
+    }
+  }
+
+  private Future<SinkPage> prepare(
+      ExecutorService reader, SinkDefinition current, long from, int limit) {
+    return reader.submit(() -> SinkPage.read(store, current, from, limit));
+  }
+
+  /** The page the reader made, or what went wrong making it (a closed store, say). */
+  private static SinkPage await(Future<SinkPage> page) throws InterruptedException {
+    try {
+      return page.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
       }
+      throw new IllegalStateException("reading a page for the sink failed", e.getCause());
     }
   }
 
@@ -243,6 +282,13 @@ final class SinkRunner {
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
     properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // A page is sent in one burst and then committed, and the commit waits for every batch: with
+    // Kafka's 16 KiB batches a 10,000-event page (~4 MB) took ~30 produce requests, five in flight
+    // on the one connection, and the commit waited ~400 ms for them (JFR, docs/KAFKA.md). Batches
+    // of 512 KiB (under the broker's 1 MiB message.max.bytes) in requests of up to 8 MiB send a
+    // page in a few requests.
+    properties.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    properties.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
     // Short timeouts: a failed attempt is retried from the committed checkpoint, so giving up
     // early costs nothing but a reconnect, and the sink notices a broker that is gone sooner.
     properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);

@@ -404,6 +404,51 @@ class KafkaSinkTest {
     }
   }
 
+  /**
+   * Two servers over one PostgreSQL, both running before the sink exists: a sink created on A is
+   * started by B too without a restart (one of them forwards), a pause on B pauses A's runner, a
+   * resume on A resumes it, and a delete on B stops A's runner: nothing appended afterwards reaches
+   * the topic.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aSinkMadeOnOneServerRunsOnTheOtherAndADeleteThereStopsIt() throws Exception {
+    LocalPostgres postgres = LocalPostgres.shared();
+    PostgresConfig config =
+        PostgresConfig.of(
+            postgres.createDatabase("factum_follow"), postgres.user(), postgres.password());
+    createTopic("followed", 2);
+    Duration lease = Duration.ofSeconds(2);
+    try (FactumStore a = PostgresEventStore.open(config);
+        FactumStore b = PostgresEventStore.open(config);
+        KafkaSinks onA = KafkaSinks.start(a, lease);
+        KafkaSinks onB = KafkaSinks.start(b, lease)) {
+      onA.create(SinkDefinition.kafka("followed", LogFilter.none(), "followed", kafka.bootstrap()));
+      Await.until("B runs the sink made on A", WAIT, () -> onB.running().contains("followed"));
+      append(b, "order-1", 20);
+      Await.until(
+          "20 forwarded by A or B",
+          WAIT,
+          () -> onA.status("followed").forwarded() + onB.status("followed").forwarded() == 20);
+
+      onB.pause("followed");
+      Await.until("A paused", WAIT, () -> onA.status("followed").state().equals("paused"));
+      onA.resume("followed");
+      Await.until("B resumed", WAIT, () -> !onB.status("followed").state().equals("paused"));
+
+      onB.delete("followed");
+      Await.until("A stopped its runner", WAIT, () -> onA.running().isEmpty());
+      append(a, "order-2", 10);
+      Thread.sleep(lease.toMillis()); // long enough for a runner that was left to forward them
+      assertThat(onA.running()).isEmpty();
+      assertThat(onB.running()).isEmpty();
+    }
+    List<ConsumerRecord<byte[], byte[]>> records =
+        TopicReader.readCommitted(kafka.bootstrap(), "followed", 20);
+    assertThat(records).hasSize(20);
+    assertThat(records).allMatch(r -> header(r, "stream").equals("order-1"));
+  }
+
   private static long leaseVersion(FactumStore store) {
     return store.records().read(SinkLease.NAMESPACE, "leased").version();
   }

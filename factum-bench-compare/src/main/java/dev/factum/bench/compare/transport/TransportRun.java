@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -205,11 +206,32 @@ final class TransportRun {
   private double forward(KafkaSinks sinks, LocalKafka kafka, long events) throws Exception {
     progress.say("Kafka sink: forwarding %,d events to %s", events, SINK_TOPIC);
     long startNanos = System.nanoTime();
-    sinks.create(SinkDefinition.kafka("bench", LogFilter.none(), SINK_TOPIC, kafka.bootstrap()));
+    sinks.create(
+        SinkDefinition.kafka("bench", LogFilter.none(), SINK_TOPIC, kafka.bootstrap())
+            .withProducerProperties(sinkProducerProperties()));
     awaitForwarded(sinks, events);
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     sinkValueBytes = meanValueBytes(kafka);
     return events / seconds;
+  }
+
+  /**
+   * Producer properties for the sink from {@code -Dfactum.bench.sink.producer=k=v,k=v}
+   * (FACTUM_BENCH_JVM_OPTS), to compare tunings against the sink's defaults in one command.
+   */
+  private static Map<String, String> sinkProducerProperties() {
+    Map<String, String> properties = new TreeMap<>();
+    String spec = System.getProperty("factum.bench.sink.producer", "");
+    for (String pair : spec.split(",")) {
+      if (!pair.isBlank()) {
+        int equals = pair.indexOf('=');
+        if (equals <= 0) {
+          throw new IllegalArgumentException("factum.bench.sink.producer: not k=v: " + pair);
+        }
+        properties.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+      }
+    }
+    return properties;
   }
 
   private static void awaitForwarded(KafkaSinks sinks, long events) throws TimeoutException {
