@@ -75,6 +75,7 @@ final class ApiHandler implements HttpHandler {
             new StreamResource(config, wire, metrics),
             new StreamStateResource(),
             new SnapshotResource(config),
+            new StreamMetadataResource(config),
             new LogResource(config, metrics, lifecycle),
             new AppendAllResource(config, wire, metrics),
             new SubscriptionResource(config, metrics, lifecycle),

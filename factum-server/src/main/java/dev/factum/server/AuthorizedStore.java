@@ -12,11 +12,13 @@ import dev.factum.api.Query;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
+import dev.factum.api.StreamMetadata;
 import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.SystemStreams;
+import dev.factum.api.VersionedStreamMetadata;
 import dev.factum.api.groups.ConsumerGroups;
 import dev.factum.api.groups.Delivery;
 import dev.factum.api.groups.GroupDefinition;
@@ -281,13 +283,17 @@ final class AuthorizedStore {
           kept.add(event);
           if (kept.size() == limit && i < events.size() - 1) {
             long at = cursorOf.of(event);
-            return new ReadPage(kept, direction == Direction.FORWARD ? at + 1 : at - 1, false);
+            return new ReadPage(
+                kept,
+                direction == Direction.FORWARD ? at + 1 : at - 1,
+                false,
+                page.firstRevision());
           }
         }
       }
       scanned += events.size();
       if (page.endOfRead() || kept.size() == limit || scanned >= scanBudget) {
-        return new ReadPage(kept, page.next(), page.endOfRead());
+        return new ReadPage(kept, page.next(), page.endOfRead(), page.firstRevision());
       }
       cursor = page.next();
     }
@@ -339,6 +345,20 @@ final class AuthorizedStore {
   Optional<Snapshot> loadSnapshot(String stream) {
     requireRead(stream);
     return store.snapshots().load(stream);
+  }
+
+  // ---- stream metadata ---------------------------------------------------------------------
+
+  /** Reading a stream's metadata needs read access to the stream, as reading its events does. */
+  VersionedStreamMetadata streamMetadata(String stream) {
+    requireRead(stream);
+    return store.streamMetadata(stream);
+  }
+
+  /** Setting a stream's metadata needs write access to the stream: it changes what reads see. */
+  long setStreamMetadata(String stream, ExpectedRevision expected, StreamMetadata metadata) {
+    requireWrite(stream);
+    return store.setStreamMetadata(stream, expected, metadata);
   }
 
   // ---- consumer groups ---------------------------------------------------------------------

@@ -15,6 +15,8 @@ enum Route {
   STREAM_EVENTS("GET", "/streams/{stream}/events", Permission.READ, "from"),
   STREAM_SNAPSHOT("GET", "/streams/{stream}/snapshot", Permission.READ),
   STREAM_SAVE_SNAPSHOT("PUT", "/streams/{stream}/snapshot", Permission.WRITE),
+  STREAM_METADATA("GET", "/streams/{stream}/metadata", Permission.READ),
+  STREAM_SET_METADATA("PUT", "/streams/{stream}/metadata", Permission.WRITE),
   READ_ALL(
       "GET",
       "/all",
@@ -303,6 +305,7 @@ enum Route {
         case "state" -> "/streams/{stream}/state";
         case "events" -> "/streams/{stream}/events";
         case "snapshot" -> "/streams/{stream}/snapshot";
+        case "metadata" -> "/streams/{stream}/metadata";
         default -> null;
       };
     }
