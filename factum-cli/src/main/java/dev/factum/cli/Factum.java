@@ -33,6 +33,7 @@ public final class Factum {
             new ReadCommand(),
             new TailCommand(),
             new StateCommand(),
+            new MetadataCommand(),
             new DeleteCommand(),
             new ExportCommand(),
             new ImportCommand(),
