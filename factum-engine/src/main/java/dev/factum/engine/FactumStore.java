@@ -439,7 +439,8 @@ public final class FactumStore implements EventStore {
           if (head == null) {
             return StreamHead.NEW;
           }
-          long first = metadata.firstVisible(stream, head, currentHead());
+          long bound = storage instanceof SharedStorage ? Long.MAX_VALUE : publisher.head();
+          long first = metadata.firstVisible(stream, head, bound);
           return first == head.firstVisibleRevision()
               ? head
               : new StreamHead(head.lastRevision(), head.lastPosition(), first, head.status());
