@@ -71,7 +71,12 @@ public enum ErrorCode {
    * never delivered to it, was already acked or parked, or was handed to another consumer after a
    * timeout. Nothing changed.
    */
-  NOT_DELIVERED("not-delivered");
+  NOT_DELIVERED("not-delivered"),
+  /**
+   * A stream's metadata was not at the metadata revision the write expected (a metadata revision
+   * counts the stream's metadata writes, apart from its event revisions). Nothing was written.
+   */
+  WRONG_EXPECTED_METADATA_REVISION("wrong-expected-metadata-revision");
 
   private final String id;
 

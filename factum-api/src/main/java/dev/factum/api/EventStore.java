@@ -69,7 +69,9 @@ public interface EventStore extends AutoCloseable {
 
   /**
    * Reads up to {@code limit} events of a stream starting at revision {@code from} ({@link #END}
-   * for the last event when reading backward).
+   * for the last event when reading backward). Revisions below the stream's first visible revision
+   * (a soft delete, or its {@link StreamMetadata}) are never returned; the page's {@link
+   * ReadPage#firstRevision()} says where the visible stream starts.
    *
    * @throws StreamNotFoundException if the stream never existed or is soft-deleted
    * @throws StreamDeletedException if the stream is tombstoned
@@ -149,6 +151,34 @@ public interface EventStore extends AutoCloseable {
    */
   default Snapshots snapshots() {
     throw new UnsupportedOperationException("this EventStore does not offer snapshots");
+  }
+
+  /**
+   * The metadata of a stream (see {@link StreamMetadata}): its settings and its own metadata
+   * revision, {@link VersionedStreamMetadata#NO_METADATA} with {@link StreamMetadata#NONE} when it
+   * was never set. A stream needs no events to have metadata.
+   *
+   * @throws StreamDeletedException if the stream is tombstoned
+   */
+  default VersionedStreamMetadata streamMetadata(String stream) {
+    throw new UnsupportedOperationException("this EventStore does not offer stream metadata");
+  }
+
+  /**
+   * Replaces a stream's metadata, if its metadata revision is as {@code expected} ({@link
+   * ExpectedRevision#noStream()}: never set; {@link ExpectedRevision#exists()}: set; exact: that
+   * metadata revision; any). Reads honour the new settings as soon as this returns. A stream that
+   * has no events yet may get metadata (retention set before the first event); a tombstoned one may
+   * not. Setting what is already set writes nothing and returns the current metadata revision, also
+   * when {@code expected} is the revision just before it (a retry).
+   *
+   * @return the new metadata revision
+   * @throws WrongExpectedMetadataRevisionException if the metadata revision is not as expected
+   * @throws StreamDeletedException if the stream is tombstoned
+   */
+  default long setStreamMetadata(
+      String stream, ExpectedRevision expected, StreamMetadata metadata) {
+    throw new UnsupportedOperationException("this EventStore does not offer stream metadata");
   }
 
   /**

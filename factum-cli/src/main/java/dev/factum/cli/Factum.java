@@ -34,6 +34,7 @@ public final class Factum {
             new TailCommand(),
             new StateCommand(),
             new StreamsCommand(),
+            new MetadataCommand(),
             new DeleteCommand(),
             new ExportCommand(),
             new ImportCommand(),

@@ -21,7 +21,9 @@ final class StateCommand implements Factum.Command {
           lastRevision          revision of its last event (null: none); numbering continues
                                 from it after a soft delete
           lastPosition          global position of that event (null: none)
-          firstVisibleRevision  revisions below it are hidden by a soft delete
+          firstVisibleRevision  revisions below it are hidden by a soft delete or by the
+                                stream's metadata (factum metadata): maxCount, maxAge,
+                                truncateBefore
 
           --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
           --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)

@@ -229,4 +229,58 @@ class StreamCommandsTest {
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.err()).contains("stream-deleted");
   }
+
+  @Test
+  void metadataIsSetAndReadAndReadsHonourIt() throws Exception {
+    JsonNode none = WireJson.mapper().readTree(ok("metadata", "get", "s-1", "--url", url).out());
+    assertThat(none.get("metadataRevision").asLong()).isEqualTo(-1);
+    for (int i = 0; i < 5; i++) {
+      ok("append", "s-1", "--type", "A", "--data", "{}", "--url", url);
+    }
+    JsonNode set =
+        WireJson.mapper()
+            .readTree(
+                ok(
+                        "metadata",
+                        "set",
+                        "s-1",
+                        "--expected-revision",
+                        "no_stream",
+                        "--max-count",
+                        "2",
+                        "--max-age",
+                        "3600",
+                        "--custom",
+                        "{\"owner\":\"ops\"}",
+                        "--url",
+                        url)
+                    .out());
+    assertThat(set.get("metadataRevision").asLong()).isZero();
+    JsonNode got = WireJson.mapper().readTree(ok("metadata", "get", "s-1", "--url", url).out());
+    assertThat(got.get("maxCount").asLong()).isEqualTo(2);
+    assertThat(got.get("maxAge").asLong()).isEqualTo(3600);
+    assertThat(got.get("custom").get("owner").asText()).isEqualTo("ops");
+    assertThat(lines(ok("read", "s-1", "--url", url)))
+        .extracting(e -> e.get("revision").asLong())
+        .containsExactly(3L, 4L);
+    JsonNode state = WireJson.mapper().readTree(ok("state", "s-1", "--url", url).out());
+    assertThat(state.get("firstVisibleRevision").asLong()).isEqualTo(3);
+
+    FactumCommandTest.Run conflict =
+        factum("metadata", "set", "s-1", "--expected-revision", "7", "--url", url);
+    assertThat(conflict.exit()).isEqualTo(1);
+    assertThat(conflict.err()).contains("wrong-expected-metadata-revision");
+    FactumCommandTest.Run negative =
+        factum(
+            "metadata", "set", "s-1", "--expected-revision", "0", "--max-count", "0", "--url", url);
+    assertThat(negative.exit()).isEqualTo(2);
+    assertThat(negative.err()).contains("maxCount must be at least 1");
+    assertThat(factum("metadata", "set", "s-1", "--url", url).exit()).isEqualTo(2);
+    assertThat(factum("metadata", "drop", "s-1", "--url", url).exit()).isEqualTo(2);
+    assertThat(factum("metadata", "get", "s-1", "--max-count", "1", "--url", url).exit())
+        .isEqualTo(2);
+    // Cleared (no setting given): every event is visible again.
+    ok("metadata", "set", "s-1", "--expected-revision", "0", "--url", url);
+    assertThat(lines(ok("read", "s-1", "--url", url))).hasSize(5);
+  }
 }

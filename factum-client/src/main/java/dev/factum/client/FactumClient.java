@@ -16,13 +16,16 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamPage;
 import dev.factum.api.StreamQuery;
+import dev.factum.api.StreamMetadata;
 import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
+import dev.factum.api.VersionedStreamMetadata;
 import dev.factum.api.groups.ConsumerGroups;
 import dev.factum.api.snapshots.Snapshots;
 import dev.factum.wire.Pem;
+import dev.factum.wire.StreamMetadataJson;
 import dev.factum.wire.Urls;
 import dev.factum.wire.WireJson;
 import java.net.URI;
@@ -446,6 +449,42 @@ public final class FactumClient implements EventStore {
   @Override
   public long headPosition() {
     return WireCodec.headPosition(call("read the head", true, "GET", "/", null));
+  }
+
+  /** {@code GET /streams/{stream}/metadata} (docs/LIFECYCLE.md); retried, it only reads. */
+  @Override
+  public VersionedStreamMetadata streamMetadata(String stream) {
+    String path = Urls.stream(stream) + "/metadata";
+    return StreamMetadataJson.read(call("metadata of '" + stream + "'", true, "GET", path, stream));
+  }
+
+  /**
+   * {@code PUT /streams/{stream}/metadata}; retried, since a repeated write with the same
+   * expectation and settings is answered as the first was (the server writes nothing twice).
+   */
+  @Override
+  public long setStreamMetadata(String stream, ExpectedRevision expected, StreamMetadata metadata) {
+    if (expected == null) {
+      throw new InvalidArgumentException("expected metadata revision is missing");
+    }
+    if (metadata == null) {
+      throw new InvalidArgumentException("metadata is missing");
+    }
+    byte[] body =
+        WireCodec.write(
+            json -> {
+              json.writeStartObject();
+              StreamMetadataJson.writeSet(json, expected, metadata);
+              json.writeEndObject();
+            });
+    String path = Urls.stream(stream) + "/metadata";
+    JsonNode answer =
+        join(
+            retrier.run(
+                "set the metadata of '" + stream + "'",
+                true,
+                () -> transport.send("PUT", path, body, stream)));
+    return StreamMetadataJson.readSetResult(answer);
   }
 
   /** The server's snapshots ({@code /streams/{stream}/snapshot}; docs/LIFECYCLE.md). */

@@ -23,6 +23,7 @@ import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
 import dev.factum.api.UnauthorizedException;
 import dev.factum.api.UnsupportedFormatException;
+import dev.factum.api.WrongExpectedMetadataRevisionException;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.wire.ProblemCode;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +108,7 @@ final class ProblemMapper {
           case GROUP_NOT_FOUND -> new GroupNotFoundException(detail, cause);
           case GROUP_EXISTS -> new GroupExistsException(detail, cause);
           case NOT_DELIVERED -> new NotDeliveredException(detail, cause);
+          case WRONG_EXPECTED_METADATA_REVISION -> metadataConflict(problem, status, stream, cause);
           case UNSUPPORTED_MEDIA_TYPE,
               METHOD_NOT_ALLOWED,
               NOT_FOUND,
@@ -141,6 +143,23 @@ final class ProblemMapper {
     } catch (InvalidArgumentException malformed) {
       return new UnexpectedResponseException(
           status, "a conflict problem without a valid expectedRevision: " + problem, cause);
+    }
+  }
+
+  private static FactumException metadataConflict(
+      JsonNode problem, int status, String stream, ServerProblemException cause) {
+    JsonNode actual = problem.path("actualMetadataRevision");
+    try {
+      ExpectedRevision expected =
+          ExpectedRevision.parse(problem.path("expectedMetadataRevision").asText());
+      String name = problem.path("stream").isTextual() ? problem.get("stream").asText() : stream;
+      return new WrongExpectedMetadataRevisionException(
+          name, expected, actual.isIntegralNumber() ? actual.asLong() : -1);
+    } catch (InvalidArgumentException malformed) {
+      return new UnexpectedResponseException(
+          status,
+          "a metadata conflict without a valid expectedMetadataRevision: " + problem,
+          cause);
     }
   }
 

@@ -33,10 +33,12 @@ import dev.factum.api.StorageFailureException;
 import dev.factum.api.StorageFullException;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamDeletedException;
+import dev.factum.api.StreamMetadata;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
 import dev.factum.api.UnauthorizedException;
 import dev.factum.api.UnsupportedFormatException;
+import dev.factum.api.WrongExpectedMetadataRevisionException;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.api.groups.GroupDefinition;
 import dev.factum.api.groups.GroupSettings;
@@ -225,6 +227,11 @@ class ErrorMappingTest {
           Await.until("the store to write again", WAIT, () -> writes(server));
           client.consumerGroups().update("g", in(3));
         });
+    triggers.put(
+        ErrorCode.WRONG_EXPECTED_METADATA_REVISION,
+        (server, client) ->
+            client.setStreamMetadata(
+                "s-1", ExpectedRevision.exact(0), StreamMetadata.NONE.withMaxCount(2L)));
     return triggers;
   }
 
@@ -276,6 +283,7 @@ class ErrorMappingTest {
       case GROUP_NOT_FOUND -> GroupNotFoundException.class;
       case GROUP_EXISTS -> GroupExistsException.class;
       case NOT_DELIVERED -> NotDeliveredException.class;
+      case WRONG_EXPECTED_METADATA_REVISION -> WrongExpectedMetadataRevisionException.class;
     };
   }
 

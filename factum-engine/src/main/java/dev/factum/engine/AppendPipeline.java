@@ -262,7 +262,8 @@ final class AppendPipeline {
       failAll(batch, fullGate.refusal());
       return;
     }
-    stager.begin(storage, Instant.now().truncatedTo(ChronoUnit.MICROS), Instant.EPOCH);
+    stager.begin(
+        storage, Instant.now(options.clock()).truncatedTo(ChronoUnit.MICROS), Instant.EPOCH);
     Object[] outcomes = stageAll(batch);
     CommitBatch commit = stager.batch();
     if (!commit.isEmpty()) {
@@ -313,7 +314,10 @@ final class AppendPipeline {
       if (session.generation() != knownGeneration) {
         stager.resync(session.lastPosition());
       }
-      stager.begin(session, Instant.now().truncatedTo(ChronoUnit.MICROS), session.lastTimestamp());
+      stager.begin(
+          session,
+          Instant.now(options.clock()).truncatedTo(ChronoUnit.MICROS),
+          session.lastTimestamp());
       outcomes = stageAll(batch);
       commit = stager.batch();
       knownGeneration = commit.isEmpty() ? session.generation() : session.commit(commit);

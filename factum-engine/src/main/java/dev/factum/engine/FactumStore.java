@@ -14,6 +14,7 @@ import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamDeletedException;
+import dev.factum.api.StreamMetadata;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamPage;
 import dev.factum.api.StreamQuery;
@@ -22,6 +23,7 @@ import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.SystemStreams;
+import dev.factum.api.VersionedStreamMetadata;
 import dev.factum.api.groups.ConsumerGroups;
 import dev.factum.api.snapshots.Snapshots;
 import dev.factum.engine.spi.BackupReport;
@@ -61,6 +63,7 @@ public final class FactumStore implements EventStore {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final StoreRecords records;
   private final StreamSnapshots snapshots;
+  private final StreamMetadataStore metadata;
   private ConsumerGroupManager groups;
 
   private FactumStore(Storage storage, StoreOptions options, LongSupplier nanoClock) {
@@ -72,6 +75,7 @@ public final class FactumStore implements EventStore {
     this.records = new StoreRecords(storage, guard, pipeline);
     this.snapshots =
         new StreamSnapshots(storage, guard, validator, pipeline, options.limits().maxEventBytes());
+    this.metadata = new StreamMetadataStore(storage, guard, validator, pipeline, options.clock());
   }
 
   /** Opens a store over {@code storage}, which it then owns (and closes). */
@@ -161,6 +165,18 @@ public final class FactumStore implements EventStore {
   @Override
   public Snapshots snapshots() {
     return snapshots;
+  }
+
+  @Override
+  public VersionedStreamMetadata streamMetadata(String stream) {
+    return metadata.get(stream);
+  }
+
+  @Override
+  public long setStreamMetadata(
+      String stream, ExpectedRevision expected, StreamMetadata newMetadata) {
+    refuseOnWriterThread();
+    return metadata.set(stream, expected, newMetadata);
   }
 
   /** The newest position published to readers of this process. */
@@ -332,23 +348,23 @@ public final class FactumStore implements EventStore {
     // ahead of what this process has heard of: no bound needed, and reads see other servers' acks.
     long head = storage instanceof SharedStorage ? Long.MAX_VALUE : publisher.head();
     StreamHead streamHead = visibleHead(stream);
-    long first = streamHead.firstVisibleRevision();
+    long first = metadata.firstVisible(stream, streamHead, head);
     if (direction == Direction.FORWARD) {
       // END forward is "after the newest event": the next page starts there, a real revision.
       long start = from == EventStore.END ? streamHead.lastRevision() + 1 : Math.max(from, first);
       start = Math.max(start, first);
       List<RecordedEvent> events = storage.readStream(stream, start, direction, limit, first, head);
       long next = events.isEmpty() ? start : events.getLast().revision() + 1;
-      return new ReadPage(events, next, events.size() < limit);
+      return new ReadPage(events, next, events.size() < limit, first);
     }
     long start = Math.min(from, streamHead.lastRevision());
     if (start < first) {
-      return new ReadPage(List.of(), -1, true);
+      return new ReadPage(List.of(), -1, true, first);
     }
     List<RecordedEvent> events = storage.readStream(stream, start, direction, limit, first, head);
     long next = events.isEmpty() ? -1 : events.getLast().revision() - 1;
     boolean end = events.size() < limit || next < first;
-    return new ReadPage(events, end ? -1 : next, end);
+    return new ReadPage(events, end ? -1 : next, end, first);
   }
 
   /** The head of a readable stream, or the exception that says why it cannot be read. */
@@ -437,15 +453,23 @@ public final class FactumStore implements EventStore {
   /**
    * Everything the store knows of a stream's state: its status and last revision (as {@link
    * #streamState}), the global position of its last event, and the first revision a read can see
-   * (revisions below it are hidden by a soft delete). {@link StreamHead#NEW} for a stream never
-   * written.
+   * now (revisions below it are hidden by a soft delete or by the stream's metadata: {@code
+   * lastRevision + 1 - firstVisibleRevision} events are visible when that is positive). {@link
+   * StreamHead#NEW} for a stream never written.
    */
   public StreamHead streamHead(String stream) {
     validator.checkStreamName(stream);
     return guard.read(
         () -> {
           StreamHead head = storage.loadHead(stream);
-          return head == null ? StreamHead.NEW : head;
+          if (head == null) {
+            return StreamHead.NEW;
+          }
+          long bound = storage instanceof SharedStorage ? Long.MAX_VALUE : publisher.head();
+          long first = metadata.firstVisible(stream, head, bound);
+          return first == head.firstVisibleRevision()
+              ? head
+              : new StreamHead(head.lastRevision(), head.lastPosition(), first, head.status());
         });
   }
 
@@ -577,7 +601,7 @@ public final class FactumStore implements EventStore {
     if (streamHead.status() == StreamState.Status.TOMBSTONED) {
       throw new StreamDeletedException(stream);
     }
-    long first = streamHead.firstVisibleRevision();
+    long first = metadata.firstVisible(stream, streamHead, head);
     return storage.readStream(
         stream, Math.max(cursor, first), Direction.FORWARD, limit, first, head);
   }

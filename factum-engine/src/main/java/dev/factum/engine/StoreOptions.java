@@ -2,6 +2,7 @@ package dev.factum.engine;
 
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.Limits;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -19,6 +20,8 @@ import java.time.Duration;
  *     lease lasts unrenewed (renewed every quarter of it): a process that dies loses its partitions
  *     after about this long, and a group created elsewhere is seen within a quarter of it; 100 ms
  *     to 10 minutes, 10 s by default
+ * @param clock the wall clock: it stamps new events' commit timestamps and is "now" for a stream's
+ *     {@code maxAge} (docs/LIFECYCLE.md); the system clock but in tests, which set their own
  */
 public record StoreOptions(
     Limits limits,
@@ -28,7 +31,8 @@ public record StoreOptions(
     long maxBatchBytes,
     int headCacheEntries,
     int subscriptionPageSize,
-    Duration groupLease) {
+    Duration groupLease,
+    Clock clock) {
 
   public static final StoreOptions DEFAULT =
       new StoreOptions(
@@ -39,7 +43,8 @@ public record StoreOptions(
           8L << 20,
           100_000,
           512,
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          Clock.systemUTC());
 
   public StoreOptions {
     if (limits == null
@@ -51,7 +56,8 @@ public record StoreOptions(
         || subscriptionPageSize < 1
         || groupLease == null
         || groupLease.compareTo(Duration.ofMillis(100)) < 0
-        || groupLease.compareTo(Duration.ofMinutes(10)) > 0) {
+        || groupLease.compareTo(Duration.ofMinutes(10)) > 0
+        || clock == null) {
       throw new InvalidArgumentException(
           "invalid store options: every bound must be positive, the queue must hold at least"
               + " one largest append, and the group lease must be 100 ms to 10 minutes");
@@ -67,7 +73,8 @@ public record StoreOptions(
         maxBatchBytes,
         headCacheEntries,
         subscriptionPageSize,
-        groupLease);
+        groupLease,
+        clock);
   }
 
   public StoreOptions withQueue(int commands, long bytes) {
@@ -79,7 +86,8 @@ public record StoreOptions(
         maxBatchBytes,
         headCacheEntries,
         subscriptionPageSize,
-        groupLease);
+        groupLease,
+        clock);
   }
 
   public StoreOptions withSubscriptionPageSize(int pageSize) {
@@ -91,7 +99,8 @@ public record StoreOptions(
         maxBatchBytes,
         headCacheEntries,
         pageSize,
-        groupLease);
+        groupLease,
+        clock);
   }
 
   public StoreOptions withGroupLease(Duration lease) {
@@ -103,6 +112,21 @@ public record StoreOptions(
         maxBatchBytes,
         headCacheEntries,
         subscriptionPageSize,
-        lease);
+        lease,
+        clock);
+  }
+
+  /** These options with {@code newClock} as the store's wall clock (see {@link #clock}). */
+  public StoreOptions withClock(Clock newClock) {
+    return new StoreOptions(
+        limits,
+        maxQueuedCommands,
+        maxQueuedBytes,
+        maxBatchEvents,
+        maxBatchBytes,
+        headCacheEntries,
+        subscriptionPageSize,
+        groupLease,
+        newClock);
   }
 }

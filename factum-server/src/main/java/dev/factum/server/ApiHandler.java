@@ -78,6 +78,7 @@ final class ApiHandler implements HttpHandler {
             new StreamStateResource(),
             new StreamListResource(),
             new SnapshotResource(config),
+            new StreamMetadataResource(config),
             new LogResource(config, metrics, lifecycle),
             new AppendAllResource(config, wire, metrics),
             new SubscriptionResource(config, metrics, lifecycle),

@@ -14,11 +14,13 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
 import dev.factum.api.StreamPage;
 import dev.factum.api.StreamQuery;
+import dev.factum.api.StreamMetadata;
 import dev.factum.api.StreamState;
 import dev.factum.api.Subscription;
 import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.SystemStreams;
+import dev.factum.api.VersionedStreamMetadata;
 import dev.factum.api.groups.ConsumerGroups;
 import dev.factum.api.groups.Delivery;
 import dev.factum.api.groups.GroupDefinition;
@@ -305,13 +307,17 @@ final class AuthorizedStore {
           kept.add(event);
           if (kept.size() == limit && i < events.size() - 1) {
             long at = cursorOf.of(event);
-            return new ReadPage(kept, direction == Direction.FORWARD ? at + 1 : at - 1, false);
+            return new ReadPage(
+                kept,
+                direction == Direction.FORWARD ? at + 1 : at - 1,
+                false,
+                page.firstRevision());
           }
         }
       }
       scanned += events.size();
       if (page.endOfRead() || kept.size() == limit || scanned >= scanBudget) {
-        return new ReadPage(kept, page.next(), page.endOfRead());
+        return new ReadPage(kept, page.next(), page.endOfRead(), page.firstRevision());
       }
       cursor = page.next();
     }
@@ -363,6 +369,20 @@ final class AuthorizedStore {
   Optional<Snapshot> loadSnapshot(String stream) {
     requireRead(stream);
     return store.snapshots().load(stream);
+  }
+
+  // ---- stream metadata ---------------------------------------------------------------------
+
+  /** Reading a stream's metadata needs read access to the stream, as reading its events does. */
+  VersionedStreamMetadata streamMetadata(String stream) {
+    requireRead(stream);
+    return store.streamMetadata(stream);
+  }
+
+  /** Setting a stream's metadata needs write access to the stream: it changes what reads see. */
+  long setStreamMetadata(String stream, ExpectedRevision expected, StreamMetadata metadata) {
+    requireWrite(stream);
+    return store.setStreamMetadata(stream, expected, metadata);
   }
 
   // ---- consumer groups ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ import dev.factum.api.FactumException;
 import dev.factum.api.LimitExceededException;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamNotFoundException;
+import dev.factum.api.WrongExpectedMetadataRevisionException;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.wire.ProblemCode;
 import java.io.ByteArrayOutputStream;
@@ -104,6 +105,11 @@ final class Problems {
         } else {
           json.writeNumberField("actualRevision", conflict.actualRevision());
         }
+      }
+      if (source instanceof WrongExpectedMetadataRevisionException conflict) {
+        json.writeStringField("stream", conflict.stream());
+        json.writeStringField("expectedMetadataRevision", conflict.expected().toString());
+        json.writeNumberField("actualMetadataRevision", conflict.actualRevision());
       }
       json.writeEndObject();
     } catch (IOException e) {

@@ -17,6 +17,8 @@ enum Route {
   STREAM_SAVE_SNAPSHOT("PUT", "/streams/{stream}/snapshot", Permission.WRITE),
   LIST_STREAMS(
       "GET", "/streams", Permission.READ, "prefix", "category", "after", "limit", "system"),
+  STREAM_METADATA("GET", "/streams/{stream}/metadata", Permission.READ),
+  STREAM_SET_METADATA("PUT", "/streams/{stream}/metadata", Permission.WRITE),
   READ_ALL(
       "GET",
       "/all",
@@ -346,6 +348,7 @@ enum Route {
         case "state" -> "/streams/{stream}/state";
         case "events" -> "/streams/{stream}/events";
         case "snapshot" -> "/streams/{stream}/snapshot";
+        case "metadata" -> "/streams/{stream}/metadata";
         default -> null;
       };
     }

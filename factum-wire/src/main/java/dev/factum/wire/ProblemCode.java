@@ -38,6 +38,10 @@ public enum ProblemCode {
   GROUP_NOT_FOUND(ErrorCode.GROUP_NOT_FOUND, 404, "The consumer group does not exist"),
   GROUP_EXISTS(ErrorCode.GROUP_EXISTS, 409, "The consumer group exists already"),
   NOT_DELIVERED(ErrorCode.NOT_DELIVERED, 409, "The event is not delivered to this consumer"),
+  WRONG_EXPECTED_METADATA_REVISION(
+      ErrorCode.WRONG_EXPECTED_METADATA_REVISION,
+      409,
+      "The stream's metadata is not at the expected metadata revision"),
   PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is over the server's size cap"),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The content type is not supported"),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "The method is not allowed on this resource"),

@@ -12,7 +12,9 @@ import java.util.function.ToLongFunction;
 
 /**
  * A page of a read ({@code GET /streams/{stream}} and {@code GET /all}): {@code events}, {@code
- * next} (the link to the following page, or null), {@code endOfRead} and {@code headPosition}.
+ * next} (the link to the following page, or null), {@code endOfRead} and {@code headPosition}; a
+ * stream's page also {@code firstRevision}, where its visible events start (a soft delete or its
+ * metadata hide those below).
  *
  * <p>What must stay true on the way in: the server links the next page only while there is one, so
  * where it links none the reader rebuilds what the embedded store's {@link ReadPage#next()} would
@@ -44,6 +46,9 @@ public final class ReadPageJson {
     }
     json.writeBooleanField("endOfRead", page.endOfRead());
     json.writeNumberField("headPosition", headPosition);
+    if (page.firstRevision() != ReadPage.NOT_A_STREAM) {
+      json.writeNumberField("firstRevision", page.firstRevision());
+    }
   }
 
   /** A page of a stream read that started at revision {@code from}. */
@@ -123,6 +128,8 @@ public final class ReadPageJson {
     } else {
       next = events.isEmpty() ? from : cursor.applyAsLong(events.getLast()) + 1;
     }
-    return new ReadPage(events, next, end);
+    JsonNode first = body.path("firstRevision");
+    long firstRevision = first.isIntegralNumber() ? first.asLong() : ReadPage.NOT_A_STREAM;
+    return new ReadPage(events, next, end, firstRevision);
   }
 }

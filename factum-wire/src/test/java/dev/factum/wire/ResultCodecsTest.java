@@ -169,12 +169,21 @@ class ResultCodecsTest {
         .forEachRemaining(eventMembers::add);
     assertThat(properties("Event")).containsAll(eventMembers);
 
-    ReadPage page = new ReadPage(List.of(event), 3, false);
+    ReadPage page = new ReadPage(List.of(event), 3, false, 1);
     String link = "/streams/order-1?" + new PageCursor(3, Direction.FORWARD, 20).query();
     JsonNode json =
         written(out -> ReadPageJson.write(out, page, link, 99, ResultCodecsTest::writeEvent));
-    assertThat(names(json)).isEqualTo(required("Page")).isEqualTo(properties("Page"));
+    // A stream's page has every member; a log page all but the stream's firstRevision.
+    assertThat(names(json)).isEqualTo(properties("Page"));
+    ReadPage logPage = new ReadPage(List.of(event), 3, false);
+    assertThat(
+            names(
+                written(
+                    out ->
+                        ReadPageJson.write(out, logPage, link, 99, ResultCodecsTest::writeEvent))))
+        .isEqualTo(required("Page"));
     ReadPage read = ReadPageJson.readStream(json, 2, Direction.FORWARD);
+    assertThat(read.firstRevision()).isEqualTo(1);
     assertThat(read.next()).isEqualTo(3);
     assertThat(read.endOfRead()).isFalse();
     assertThat(read.events()).hasSize(1);
