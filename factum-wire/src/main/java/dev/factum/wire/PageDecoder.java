@@ -2,6 +2,7 @@ package dev.factum.wire;
 
 import com.fasterxml.jackson.core.JsonToken;
 import dev.factum.api.EventData;
+import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import java.io.IOException;
 import java.time.Instant;
@@ -30,8 +31,12 @@ import java.util.UUID;
  * compares.
  */
 final class PageDecoder {
-  /** What a page holds, before {@link ReadPageJson} works out where the next one starts. */
-  record Page(List<RecordedEvent> events, Long linkedFrom, boolean endOfRead) {}
+  /**
+   * What a page holds, before {@link ReadPageJson} works out where the next one starts; {@code
+   * firstRevision} is a stream page's first visible revision ({@link ReadPage#NOT_A_STREAM} when
+   * the page has none, as a log page).
+   */
+  record Page(List<RecordedEvent> events, Long linkedFrom, boolean endOfRead, long firstRevision) {}
 
   private final ExactJson.Tokens tokens;
 
@@ -51,6 +56,7 @@ final class PageDecoder {
     List<RecordedEvent> events = null;
     Long linkedFrom = null;
     Boolean end = null;
+    long firstRevision = ReadPage.NOT_A_STREAM;
     for (JsonToken token = tokens.next(); token == JsonToken.FIELD_NAME; token = tokens.next()) {
       String name = tokens.name();
       JsonToken value = tokens.next();
@@ -64,6 +70,14 @@ final class PageDecoder {
           }
           end = value == JsonToken.VALUE_TRUE;
         }
+        case "firstRevision" -> {
+          Long revision = value == JsonToken.VALUE_NUMBER_INT ? tokens.longValue() : null;
+          if (revision == null) {
+            tokens.skip(value);
+          } else {
+            firstRevision = revision;
+          }
+        }
         default -> tokens.skip(value);
       }
       tokens.leave();
@@ -74,7 +88,7 @@ final class PageDecoder {
     if (end == null) {
       throw shape("no 'endOfRead' boolean");
     }
-    return new Page(events, linkedFrom, end);
+    return new Page(events, linkedFrom, end, firstRevision);
   }
 
   private Long link(JsonToken value) throws IOException, ExactJson.Malformed {

@@ -112,7 +112,13 @@ public final class ReadPageJson {
       events.add(RecordedEventJson.read(event));
     }
     boolean end = Fields.bool(body, "endOfRead");
-    return page(new PageDecoder.Page(events, linkedFrom(body), end), from, direction, cursor);
+    JsonNode first = body.path("firstRevision");
+    long firstRevision = first.isIntegralNumber() ? first.asLong() : ReadPage.NOT_A_STREAM;
+    return page(
+        new PageDecoder.Page(events, linkedFrom(body), end, firstRevision),
+        from,
+        direction,
+        cursor);
   }
 
   private static ReadPage page(
@@ -128,8 +134,6 @@ public final class ReadPageJson {
     } else {
       next = events.isEmpty() ? from : cursor.applyAsLong(events.getLast()) + 1;
     }
-    JsonNode first = body.path("firstRevision");
-    long firstRevision = first.isIntegralNumber() ? first.asLong() : ReadPage.NOT_A_STREAM;
-    return new ReadPage(events, next, end, firstRevision);
+    return new ReadPage(events, next, end, page.firstRevision());
   }
 }
