@@ -22,11 +22,11 @@ class KillNineTest {
   @TempDir Path temp;
 
   private static int cycles() {
-    return Integer.getInteger("factum.system.killCycles", 20);
+    return Integer.getInteger("factum.system.killCycles", 12);
   }
 
   private static int databaseCycles() {
-    return Integer.getInteger("factum.system.databaseKillCycles", 10);
+    return Integer.getInteger("factum.system.databaseKillCycles", 6);
   }
 
   @Test
