@@ -46,7 +46,7 @@ class GroupLeaseCrashTest {
   private static final Duration LEASE = Duration.ofSeconds(2);
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final int STREAMS = 32;
-  private static final int PER_STREAM = 10;
+  private static final int PER_STREAM = 25;
 
   @TempDir Path temp;
 
@@ -79,7 +79,7 @@ class GroupLeaseCrashTest {
       List<Thread> threads = new ArrayList<>();
       long killedAt;
       try {
-        Await.until("the child to work", WAIT, () -> appended(log) >= 40);
+        Await.until("the child to work", WAIT, () -> appended(log) >= 100);
         GroupWorker.Observer count =
             new GroupWorker.Observer() {
               @Override
@@ -104,7 +104,7 @@ class GroupLeaseCrashTest {
         Await.until(
             "both servers to work",
             WAIT,
-            () -> mine.get() >= 20 && appended(log) >= childBefore + 20);
+            () -> mine.get() >= 50 && appended(log) >= childBefore + 50);
       } finally {
         child.destroyForcibly(); // SIGKILL on Linux
         child.waitFor();
