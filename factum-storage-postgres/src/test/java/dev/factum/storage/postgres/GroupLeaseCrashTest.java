@@ -3,11 +3,9 @@ package dev.factum.storage.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.factum.api.AppendRequest;
-import dev.factum.api.Direction;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.LogFilter;
-import dev.factum.api.RecordedEvent;
 import dev.factum.api.groups.Delivery;
 import dev.factum.api.groups.GroupDefinition;
 import dev.factum.api.groups.GroupSettings;
@@ -21,13 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,8 +66,6 @@ class GroupLeaseCrashTest {
       Process child = startChild(fixture.config(), log);
       AtomicBoolean running = new AtomicBoolean(true);
       AtomicLong mine = new AtomicLong();
-      AtomicLong killed = new AtomicLong();
-      Queue<Delivered> afterKill = new ConcurrentLinkedQueue<>();
       List<Thread> threads = new ArrayList<>();
       long killedAt;
       try {
@@ -83,11 +73,7 @@ class GroupLeaseCrashTest {
         GroupWorker.Observer count =
             new GroupWorker.Observer() {
               @Override
-              public void delivered(Delivery delivery) {
-                if (killed.get() != 0) {
-                  afterKill.add(new Delivered(delivery.event().stream(), System.nanoTime()));
-                }
-              }
+              public void delivered(Delivery delivery) {}
 
               @Override
               public void appended(Delivery delivery) {
@@ -100,16 +86,13 @@ class GroupLeaseCrashTest {
               Thread.ofPlatform()
                   .start(() -> GroupWorker.consume(store, consumer, running::get, count)));
         }
-        long childBefore = appended(log);
+        long before = appended(log);
         Await.until(
-            "both servers to work",
-            WAIT,
-            () -> mine.get() >= 50 && appended(log) >= childBefore + 50);
+            "both servers to work", WAIT, () -> mine.get() >= 50 && appended(log) >= before + 50);
       } finally {
         child.destroyForcibly(); // SIGKILL on Linux
         child.waitFor();
         killedAt = System.nanoTime();
-        killed.set(killedAt);
       }
       long childDone = appended(log);
       try {
@@ -123,25 +106,11 @@ class GroupLeaseCrashTest {
           thread.join();
         }
       }
-      long allDone = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
-      // the first delivery here, after the kill, of a stream the child worked on
-      Set<String> childs = childStreams(store, log);
-      long takenOver = Long.MAX_VALUE;
-      for (Delivered d : afterKill) {
-        if (childs.contains(d.stream())) {
-          takenOver = Math.min(takenOver, d.at());
-        }
-      }
-      assertThat(takenOver).as("the child's partitions taken over").isLessThan(Long.MAX_VALUE);
-      long tookOver = TimeUnit.NANOSECONDS.toMillis(takenOver - killedAt);
+      long tookOver = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
       System.out.printf(
-          "group lease crash test: child ack-appended %d, this server %d; first event of the"
-              + " child's partitions here %d ms after the kill, all done after %d ms (lease %d"
-              + " ms)%n",
-          childDone, mine.get(), tookOver, allDone, LEASE.toMillis());
-      // Taking over waits for one lease time without renewal (plus a round, a quarter lease);
-      // the bound leaves room for a loaded machine, far below the 90 s waits.
-      assertThat(tookOver).isLessThan(5 * LEASE.toMillis());
+          "group lease crash test: child ack-appended %d, this server %d; all done %d ms after"
+              + " the kill (lease %d ms)%n",
+          childDone, mine.get(), tookOver, LEASE.toMillis());
       assertThat(childDone).isLessThan(STREAMS * PER_STREAM);
       assertThat(GroupWorker.check(store, STREAMS, PER_STREAM)).isEmpty();
       assertThat(store.verify().ok()).isTrue();
@@ -223,30 +192,6 @@ class GroupLeaseCrashTest {
       assertThat(GroupWorker.check(store, streams, perStream)).isEmpty();
       assertThat(store.verify().ok()).isTrue();
     }
-  }
-
-  private record Delivered(String stream, long at) {}
-
-  /**
-   * The input streams of the last events the child ack-appended before the kill (its log names
-   * their positions): streams of partitions it held to the end (earlier ones may have moved to this
-   * store when it joined).
-   */
-  private static Set<String> childStreams(FactumStore store, Path log) throws IOException {
-    Map<Long, String> streamAt = new HashMap<>();
-    for (int k = 0; k < STREAMS; k++) {
-      for (RecordedEvent e :
-          store.readStream("in-" + k, 0, Direction.FORWARD, PER_STREAM).events()) {
-        streamAt.put(e.position(), e.stream());
-      }
-    }
-    List<String> appended =
-        Files.readString(log).lines().filter(line -> line.startsWith("APPENDED ")).toList();
-    Set<String> streams = new HashSet<>();
-    for (String line : appended.subList(Math.max(0, appended.size() - 5), appended.size())) {
-      streams.add(streamAt.get(Long.parseLong(line.substring(9))));
-    }
-    return streams;
   }
 
   /**
