@@ -3,6 +3,7 @@ package dev.factum.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.factum.api.InvalidArgumentException;
+import dev.factum.wire.ProblemCode;
 import dev.factum.wire.Urls;
 import java.io.IOException;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import java.util.function.Supplier;
  * {@link Optional} and an {@link UnexpectedResponseException} (status 404) elsewhere.
  */
 public final class HttpProjections {
-  private static final String NOT_FOUND = "projection-not-found";
+  private static final String NOT_FOUND = ProblemCode.PROJECTION_NOT_FOUND.id();
 
   private final FactumClient client;
   private final ObjectMapper json;
