@@ -29,8 +29,8 @@ import java.util.Set;
  * does). Prints JSON: a status, a list of statuses, or the parked events.
  */
 final class GroupsCommand implements Factum.Command {
-  private static final Map<String, Integer> ARITY =
-      Map.of("list", 1, "create", 2, "show", 2, "delete", 2, "parked", 2, "replay", 3, "skip", 3);
+  private static final Map<String, Integer> OPERANDS =
+      Subcommand.operandCounts("list create:1 show:1 delete:1 parked:1 replay:2 skip:2");
 
   @Override
   public String summary() {
@@ -76,21 +76,10 @@ final class GroupsCommand implements Factum.Command {
                 "api-key"),
             Set.of(),
             Set.of("category", "type", "tag"));
-    if (args.positional().isEmpty()) {
-      throw new Args.UsageException("give list, create, show, delete, parked, replay or skip");
-    }
-    String action = args.positional().getFirst();
-    Integer arity = ARITY.get(action);
-    if (arity == null) {
-      throw new Args.UsageException("unknown groups command '" + action + "'");
-    }
-    if (args.positional().size() != arity) {
-      throw new Args.UsageException(
-          arity == 3
-              ? "give a group name and a position"
-              : arity == 2 ? "give a group name" : "unexpected argument");
-    }
-    String name = arity > 1 ? args.positional().get(1) : null;
+    Subcommand subcommand =
+        Subcommand.of(args, "groups", OPERANDS, List.of("a group name", "a position"));
+    String action = subcommand.name();
+    String name = subcommand.first();
     try (Remote remote = new Remote(args)) {
       Object result =
           remote.call(
@@ -112,7 +101,7 @@ final class GroupsCommand implements Factum.Command {
                   }
                   case "parked" -> parked(groups.parked(name));
                   default -> {
-                    long position = position(args.positional().get(2));
+                    long position = position(subcommand.operands().get(1));
                     if (action.equals("replay")) {
                       groups.replayParked(name, position);
                     } else {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,8 +22,8 @@ import java.util.Set;
  * so the CLI speaks exactly what the client does). Prints indented JSON.
  */
 final class ProjectionsCommand implements Factum.Command {
-  private static final Map<String, Integer> ARITY =
-      Map.of("list", 1, "show", 2, "status", 2, "create", 2, "delete", 2, "get", 3, "count", 2);
+  private static final Map<String, Integer> OPERANDS =
+      Subcommand.operandCounts("list show:1 status:1 create:1 delete:1 get:2 count:1");
 
   @Override
   public String summary() {
@@ -52,21 +53,10 @@ final class ProjectionsCommand implements Factum.Command {
     Args args =
         new Args(
             argv, 1, Set.of("file", "wait", "reference", "url", "cacert", "api-key"), Set.of());
-    if (args.positional().isEmpty()) {
-      throw new Args.UsageException("give list, show, status, create, delete, get or count");
-    }
-    String action = args.positional().getFirst();
-    Integer arity = ARITY.get(action);
-    if (arity == null) {
-      throw new Args.UsageException("unknown projections command '" + action + "'");
-    }
-    if (args.positional().size() != arity) {
-      throw new Args.UsageException(
-          arity == 3
-              ? "give a projection name and a document id"
-              : arity == 2 ? "give a projection name" : "unexpected argument");
-    }
-    String name = arity > 1 ? args.positional().get(1) : null;
+    Subcommand subcommand =
+        Subcommand.of(args, "projections", OPERANDS, List.of("a projection name", "a document id"));
+    String action = subcommand.name();
+    String name = subcommand.first();
     ObjectMapper json = WireJson.mapper();
     JsonNode definition = action.equals("create") ? definition(json, args) : null;
     Duration wait = Duration.ofSeconds(args.number("wait", 0, 0, 3_600));
@@ -93,7 +83,7 @@ final class ProjectionsCommand implements Factum.Command {
                     yield json.createObjectNode().put("deleted", name);
                   }
                   case "get" -> {
-                    String id = args.positional().get(2);
+                    String id = subcommand.operands().get(1);
                     HttpProjections.Document document =
                         projections
                             .document(name, id, -1, wait)

@@ -3,6 +3,7 @@ package dev.factum.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.factum.wire.WireJson;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,8 +13,8 @@ import java.util.Set;
  * through the client's JSON-as-it-is side; the answer is printed as indented JSON.
  */
 final class ReactionsCommand implements Factum.Command {
-  private static final Map<String, Integer> ARITY =
-      Map.of("list", 1, "definitions", 1, "execute", 2, "delete", 2);
+  private static final Map<String, Integer> OPERANDS =
+      Subcommand.operandCounts("list definitions execute:1 delete:1");
 
   @Override
   public String summary() {
@@ -39,21 +40,12 @@ final class ReactionsCommand implements Factum.Command {
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
     Args args = new Args(argv, 1, Set.of("status", "url", "cacert", "api-key"), Set.of());
-    if (args.positional().isEmpty()) {
-      throw new Args.UsageException("give list, definitions, execute or delete");
-    }
-    String action = args.positional().getFirst();
-    Integer arity = ARITY.get(action);
-    if (arity == null) {
-      throw new Args.UsageException("unknown reactions command '" + action + "'");
-    }
-    if (args.positional().size() != arity) {
-      throw new Args.UsageException(arity == 2 ? "give a reaction id" : "unexpected argument");
-    }
+    Subcommand subcommand = Subcommand.of(args, "reactions", OPERANDS, List.of("a reaction id"));
+    String action = subcommand.name();
     if (args.get("status") != null && !action.equals("list")) {
       throw new Args.UsageException("--status goes with list");
     }
-    String id = arity == 2 ? args.positional().get(1) : null;
+    String id = subcommand.first();
     ObjectMapper json = WireJson.mapper();
     try (Remote remote = new Remote(args)) {
       byte[] answer =
