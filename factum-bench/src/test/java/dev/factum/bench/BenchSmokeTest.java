@@ -139,8 +139,9 @@ class BenchSmokeTest {
     assertThat(groups.latency().group().count()).isEqualTo(groups.latency().appended());
     assertThat(groups.latency().subscription().count()).isEqualTo(groups.latency().appended());
     assertSane(groups.latency().group());
-    assertSane(groups.plainAppends());
-    assertSane(groups.ackAppends());
+    for (GroupLoad.AckSide side : GroupLoad.AckSide.values()) {
+      assertSane(groups.side(side));
+    }
 
     String markdown = ReportFormatter.markdown(report);
     Path file = BenchMain.write(results, report, markdown);

@@ -76,7 +76,9 @@ import java.util.UUID;
  *       the record as committed or staged before it (its expected version, and the command's {@link
  *       RecordGuard}), and a put gets the current version plus one (1 for a new key). Records
  *       written with an append are staged only if the append commits, and a retried append writes
- *       none.
+ *       none. When this process is the sole writer, committed records are read through {@link
+ *       CommittedRecords} (every commit updates it, a resync drops it), so the same few keys (a
+ *       group's definition, the records a flush deletes) are not read from storage every time.
  * </ul>
  *
  * Only the writer thread uses a stager.
@@ -114,6 +116,12 @@ final class BatchStager {
    */
   private final NewestPositions newest;
 
+  /** Committed records read or written, when this process is the sole writer (else null). */
+  private final CommittedRecords committedRecords;
+
+  /** Records remembered by {@link #committedRecords} at most. */
+  static final int RECORD_CACHE_ENTRIES = 16_384;
+
   /** {@code lastTimestamp}: the timestamp of the newest committed event (EPOCH when none). */
   BatchStager(HeadCache cache, long nextPosition, Instant lastTimestamp) {
     this(cache, nextPosition, lastTimestamp, true);
@@ -126,6 +134,7 @@ final class BatchStager {
     this.floor = lastTimestamp;
     this.floorAtBegin = lastTimestamp;
     this.newest = soleWriter ? new NewestPositions(nextPosition - 1) : null;
+    this.committedRecords = soleWriter ? new CommittedRecords(RECORD_CACHE_ENTRIES) : null;
   }
 
   /**
@@ -178,6 +187,9 @@ final class BatchStager {
   /** The batch committed: its heads are now the durable state. */
   void committed() {
     cache.putAll(heads);
+    if (committedRecords != null) {
+      committedRecords.committed(records);
+    }
     if (newest != null) {
       for (RecordedEvent event : events) {
         newest.add(event);
@@ -191,6 +203,9 @@ final class BatchStager {
    */
   void resync(long lastPosition) {
     cache.clear();
+    if (committedRecords != null) {
+      committedRecords.clear();
+    }
     nextPosition = lastPosition + 1;
     if (newest != null) {
       newest.forget(lastPosition);
@@ -342,7 +357,9 @@ final class BatchStager {
     if (records.containsKey(id)) {
       return records.get(id);
     }
-    return state.readRecord(namespace, key);
+    return committedRecords == null
+        ? state.readRecord(namespace, key)
+        : committedRecords.get(id, () -> state.readRecord(namespace, key));
   }
 
   private Object stageAppend(WriteCommand.Append command) {

@@ -89,7 +89,24 @@ final class GroupCodec {
   }
 
   static String partitionKey(String prefix, int partition) {
-    return prefix + String.format("%02d", partition);
+    return padded(prefix, partition, 2);
+  }
+
+  /**
+   * {@code prefix} then {@code value} in decimal, zero-padded to {@code digits} (as {@code
+   * String.format("%0<digits>d")}, without its cost: the keys of every ack and flush pass here).
+   */
+  private static String padded(String prefix, long value, int digits) {
+    if (value < 0) {
+      return prefix + String.format("%0" + digits + "d", value);
+    }
+    String decimal = Long.toString(value);
+    StringBuilder out = new StringBuilder(prefix.length() + Math.max(digits, decimal.length()));
+    out.append(prefix);
+    for (int i = decimal.length(); i < digits; i++) {
+      out.append('0');
+    }
+    return out.append(decimal).toString();
   }
 
   static int partitionOfKey(String prefix, String key) {
@@ -124,7 +141,7 @@ final class GroupCodec {
   }
 
   static String positionKey(String prefix, long position) {
-    return prefix + String.format("%019d", position);
+    return padded(prefix, position, 19);
   }
 
   static long positionOf(String prefix, String key) {

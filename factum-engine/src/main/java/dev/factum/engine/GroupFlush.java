@@ -101,6 +101,8 @@ final class GroupFlush {
     slice.checkpointVersion = versions.getFirst();
     slice.durableCheckpoint = Math.max(slice.durableCheckpoint, checkpoint);
     slice.durableDone.addAll(added);
-    slice.durableDone.removeAll(removed);
+    for (long position : removed) {
+      slice.durableDone.remove(position); // one by one: removeAll(list) may scan the list per entry
+    }
   }
 }

@@ -28,6 +28,7 @@ final class GroupPending {
   String consumer;
   long deadline;
   long readyAt;
+  int deadlineSlot = -1; // its index in the runtime's GroupDeadlines, or -1
 
   GroupPending(RecordedEvent event, boolean replay, int attempts, GroupSlice slice) {
     this.event = event;

@@ -43,9 +43,10 @@ import java.util.function.LongSupplier;
  * loses partitions as their leases come and go, and every write of a partition's state carries a
  * fence (a guard on the partition's lease: this process, this epoch), so a process that lost a
  * lease can never move its checkpoint or ack its events. The parts: {@link GroupHandout} (the
- * buffer and its stream-order hand-out index), {@link GroupFlush} (a partition's checkpoint write),
- * {@link GroupAckAppend} (the records and guard of an ack-append); this class holds them together
- * under one lock and owns consumers, retries, parks and replays.
+ * buffer and its stream-order hand-out index), {@link GroupDeadlines} (the in-flight deliveries by
+ * ack deadline), {@link GroupFlush} (a partition's checkpoint write), {@link GroupAckAppend} (the
+ * records and guard of an ack-append); this class holds them together under one lock and owns
+ * consumers, retries, parks and replays.
  *
  * <p>What must stay true (everything below holds under {@link #lock}):
  *
@@ -69,6 +70,10 @@ import java.util.function.LongSupplier;
  *       park of theirs had an unknown outcome), which the guard checks in the records. A flush
  *       writes only what changed since the last one (a slice's {@code unsaved} positions, the
  *       checkpoint if it moved, the deletions it passed).
+ *   <li><b>Timeouts.</b> {@code deadlines} holds exactly the deliveries in state IN_FLIGHT: every
+ *       state change goes through {@link #become}, and every way out of a consumer's hands through
+ *       {@link #release}; so {@link #expire} finds the late ones without walking the rest, and a
+ *       delivery being committed (COMMITTING) cannot time out.
  *   <li>A partition that is draining (about to be released) hands nothing out; one whose lease may
  *       have run out (not renewed in time) hands nothing out either.
  *   <li>Nothing here blocks on the writer while holding the lock: writes are submitted and their
@@ -120,6 +125,10 @@ final class GroupRuntime {
   private final GroupSlice[] slices = new GroupSlice[PARTITIONS];
   private final long[] elsewhere = new long[PARTITIONS];
   private final GroupHandout buffer = new GroupHandout(BUFFER, BUFFER_BYTES);
+
+  /** Exactly the deliveries in state IN_FLIGHT (buffered or replays), by ack deadline. */
+  private final GroupDeadlines deadlines = new GroupDeadlines();
+
   private final Set<Long> legacyDone = new HashSet<>();
 
   /**
@@ -604,11 +613,10 @@ final class GroupRuntime {
   }
 
   private Delivery hand(GroupPending pending, String consumer, Set<Long> mine, long now) {
-    pending.state = State.IN_FLIGHT;
-    buffer.changed(pending);
     pending.consumer = consumer;
     pending.attempts++;
     pending.deadline = now + definition.settings().ackTimeout().toNanos();
+    become(pending, State.IN_FLIGHT);
     mine.add(pending.position());
     delivered++;
     if (pending.attempts > 1) {
@@ -713,7 +721,7 @@ final class GroupRuntime {
       GroupPending pending = delivered(consumer, position);
       lastSeen.put(consumer, clock.getAsLong());
       if (pending.replay) {
-        pending.state = State.COMMITTING;
+        become(pending, State.COMMITTING);
         return persist(
             List.of(
                 RecordWrite.delete(
@@ -766,17 +774,15 @@ final class GroupRuntime {
     if (pending.attempts > definition.settings().maxRetries()) {
       return park(pending, reason);
     }
-    pending.state = State.BACKOFF;
     pending.readyAt = now + definition.settings().retryBackoff().toNanos() * pending.attempts;
-    buffer.changed(pending);
+    become(pending, State.BACKOFF);
     handable.signal();
     return CompletableFuture.completedFuture(null);
   }
 
   private CompletableFuture<Object> park(GroupPending pending, String reason) {
     release(pending);
-    pending.state = State.COMMITTING;
-    buffer.changed(pending);
+    become(pending, State.COMMITTING);
     ParkedEvent entry =
         new ParkedEvent(pending.position(), pending.event.stream(), reason, pending.attempts);
     RecordGuard guard =
@@ -827,9 +833,8 @@ final class GroupRuntime {
               applied.accept(result);
             } else if (pending.state == State.COMMITTING) {
               uncertain.add(pending.position());
-              pending.state = State.BACKOFF;
               pending.readyAt = clock.getAsLong() + definition.settings().retryBackoff().toNanos();
-              buffer.changed(pending);
+              become(pending, State.BACKOFF);
             }
             wakeAll();
           } finally {
@@ -839,7 +844,23 @@ final class GroupRuntime {
         });
   }
 
+  /**
+   * Sets {@code pending}'s state, keeping the hand-out index and the deadlines true: every change
+   * of a delivery's state goes through here.
+   */
+  private void become(GroupPending pending, State state) {
+    pending.state = state;
+    buffer.changed(pending);
+    if (state == State.IN_FLIGHT) {
+      deadlines.add(pending);
+    } else {
+      deadlines.remove(pending);
+    }
+  }
+
+  /** {@code pending} is no longer in flight to its consumer (done, failed, parked, forgotten). */
   private void release(GroupPending pending) {
+    deadlines.remove(pending);
     if (pending.consumer != null) {
       Set<Long> mine = inFlightBy.get(pending.consumer);
       if (mine != null && mine.remove(pending.position()) && lock.hasWaiters(released)) {
@@ -864,7 +885,6 @@ final class GroupRuntime {
     uncertain.remove(pending.position());
     boolean wasFull = buffer.full();
     buffer.remove(pending);
-    slice.doneAbove.add(pending.position());
     if (durable) {
       slice.durableDone.add(pending.position());
     } else {
@@ -894,9 +914,8 @@ final class GroupRuntime {
           pending = replays.get(position);
         }
         if (pending != null && pending.state == State.IN_FLIGHT) {
-          pending.state = State.READY;
           pending.consumer = null;
-          buffer.changed(pending);
+          become(pending, State.READY);
         }
       }
       handable.signalAll();
@@ -905,28 +924,21 @@ final class GroupRuntime {
     }
   }
 
-  /** Deliveries past their ack timeout count as failed attempts. */
+  /**
+   * Deliveries past their ack timeout count as failed attempts: taken from {@link #deadlines} in
+   * deadline order, so this costs what is late, not what is in flight.
+   */
   void expire(long now) {
     lock.lock();
     try {
       if (stopped != null) {
         return;
       }
-      List<GroupPending> late = new ArrayList<>();
-      for (Set<Long> mine : inFlightBy.values()) {
-        for (long position : mine) {
-          GroupPending pending = buffer.get(position);
-          if (pending == null) {
-            pending = replays.get(position);
-          }
-          if (pending != null && pending.state == State.IN_FLIGHT && pending.deadline - now <= 0) {
-            late.add(pending);
-          }
-        }
-      }
-      for (GroupPending pending : late) {
+      for (GroupPending late = deadlines.pollDue(now);
+          late != null;
+          late = deadlines.pollDue(now)) {
         // a park it leads to completes (or fails back to a retry) by itself
-        CompletableFuture<Object> unused = failed(pending, "ack timeout", now);
+        CompletableFuture<Object> unused = failed(late, "ack timeout", now);
       }
     } finally {
       lock.unlock();
@@ -956,8 +968,7 @@ final class GroupRuntime {
         found.add(pending);
       }
       for (GroupPending pending : found) {
-        pending.state = State.COMMITTING;
-        buffer.changed(pending);
+        become(pending, State.COMMITTING); // being committed: it cannot time out meanwhile
       }
       lastSeen.put(consumer, clock.getAsLong());
       Set<Long> unsure = new HashSet<>();
@@ -986,8 +997,7 @@ final class GroupRuntime {
           room |= done(pending, true);
         } else {
           uncertain.add(position); // a rejection wrote nothing, but an unknown outcome may have
-          pending.state = State.IN_FLIGHT; // still the consumer's: it may retry or nack
-          buffer.changed(pending);
+          become(pending, State.IN_FLIGHT); // still the consumer's: it may retry or nack
         }
       }
     } finally {

@@ -11,13 +11,15 @@ import java.util.TreeSet;
  *
  * <p>What must stay true: the checkpoint ({@link #checkpoint}) is the first outstanding position,
  * or the read cursor when nothing is outstanding; events leave {@code outstanding} only by being
- * done and the cursor only grows, so it never moves back. {@code doneAbove} holds done (acked or
- * parked) positions at or above the checkpoint only ({@link #prune}), {@code durableDone} the
- * positions whose {@code done/P} record is written, {@code unsaved} the done positions (plain acks,
- * parks) whose record the next flush writes if they are still above the checkpoint then: so a flush
- * costs what changed since the last one, not what is held. Guarded by the owning {@link
- * GroupRuntime}'s monitor; a slice that was lost and gained again is a new object, so completions
- * of writes begun for the old one can tell ({@link GroupRuntime} compares identities).
+ * done and the cursor only grows, so it never moves back. {@code doneAbove} holds the positions
+ * found done in the records when the partition was gained (acked or parked above its checkpoint),
+ * which reading must skip, and only those not read past yet ({@link #prune}): an event done since
+ * was read already, and the cursor never comes back to it. {@code durableDone} the positions whose
+ * {@code done/P} record is written, {@code unsaved} the done positions (plain acks, parks) whose
+ * record the next flush writes if they are still above the checkpoint then: so a flush costs what
+ * changed since the last one, not what is held. Guarded by the owning {@link GroupRuntime}'s
+ * monitor; a slice that was lost and gained again is a new object, so completions of writes begun
+ * for the old one can tell ({@link GroupRuntime} compares identities).
  */
 final class GroupSlice {
   final int partition;
@@ -45,8 +47,13 @@ final class GroupSlice {
     return outstanding.isEmpty() ? readCursor : outstanding.firstKey();
   }
 
+  /**
+   * Forgets the {@code doneAbove} positions that reading has passed (they are never read again).
+   */
   void prune() {
-    doneAbove.headSet(checkpoint()).clear();
+    if (!doneAbove.isEmpty() && doneAbove.first() < readCursor) {
+      doneAbove.headSet(readCursor).clear();
+    }
   }
 
   /** Whether events of this partition may be handed out now ({@code now} in clock nanos). */

@@ -24,7 +24,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -50,16 +53,22 @@ import org.HdrHistogram.Histogram;
  *       live}, consumed live by a group of 4 consumers and by a plain subscription at once; each
  *       event carries the {@code System.nanoTime()} of its append, so latency is append start to
  *       delivery, in this JVM.
- *   <li>Ack-append: {@link #ACK_THREADS} consumers of a group over category {@code work}, each
- *       writing one event per delivery with {@code appendAndAck} (the append and the ack in one
- *       commit), next to the same threads writing the same events with a plain {@code append};
- *       interleaved window by window (the side that goes first alternates by round), with the
- *       events per group commit of each side from {@code pipelineStats()}.
+ *   <li>Ack-append: {@link #ACK_THREADS} consumers of one group over category {@code work}, each
+ *       handling one delivery per operation (polling up to 100 when it holds none, inside the
+ *       operation) and writing one output event for it, three ways ({@link AckSide}): with {@code
+ *       appendAndAck} (the append and the ack in one commit: exactly-once effects), with a plain
+ *       {@code append} followed by a plain {@code ack} (the same handler loop as a user writes it
+ *       without ack-append: at-least-once), and, for scale, the same threads writing the same
+ *       events with a plain {@code append} and no group at all. The two handler sides share the
+ *       group and its consumers (each side handles the group's next deliveries), so they differ
+ *       only in how the output and the ack are written. Interleaved window by window (the order
+ *       rotates by round), with the events per group commit of each side from {@code
+ *       pipelineStats()}.
  * </ol>
  *
  * <p>What must stay true: every group pass must process every event of its source (the pass fails
  * otherwise), so a rate is for complete work; an ack-append consumer that runs dry fails the run
- * (the work category is sized for the windows) rather than measure waiting.
+ * (the work category is sized for the windows: {@link #workEventsFor}) rather than measure waiting.
  */
 public final class GroupLoad {
   public static final List<Integer> CONSUMERS = List.of(1, 4, 16);
@@ -68,6 +77,33 @@ public final class GroupLoad {
   private static final int POLL = 100;
   private static final Duration PASS_TIMEOUT = Duration.ofMinutes(15);
   private static final GroupSettings SETTINGS = GroupSettings.DEFAULT.withMaxInFlight(POLL);
+
+  /** Work events per second of a handler window that the work category is sized for (2× seen). */
+  private static final long WORK_RATE = 25_000;
+
+  /** The three ways the ack-append comparison writes a handler's output (see the class note). */
+  public enum AckSide {
+    /** {@code append} then {@code ack}: the handler loop without ack-append (the baseline). */
+    APPEND_THEN_ACK("append, then ack"),
+    /** {@code appendAndAck}: output and ack in one commit. */
+    ACK_APPEND("appendAndAck"),
+    /** The same output with {@code append} and no group: no handler loop at all, for scale. */
+    PLAIN_APPEND("plain append, no group");
+
+    private final String label;
+
+    AckSide(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    boolean handles() {
+      return this != PLAIN_APPEND;
+    }
+  }
 
   /** One catch-up pass: events processed over the time from start to the last one done. */
   public record Pass(long events, long elapsedNanos) {
@@ -92,12 +128,17 @@ public final class GroupLoad {
       List<CatchUp> catchUps,
       Latency latency,
       int rounds,
-      WindowTotals plainAppends,
-      WindowTotals ackAppends,
-      double plainEventsPerCommit,
-      double ackEventsPerCommit) {
+      Map<AckSide, WindowTotals> ackSides,
+      Map<AckSide, Double> eventsPerCommit) {
     public Result {
       catchUps = List.copyOf(catchUps);
+      ackSides = Map.copyOf(ackSides);
+      eventsPerCommit = Map.copyOf(eventsPerCommit);
+    }
+
+    /** The side of the ack-append comparison. */
+    public WindowTotals side(AckSide side) {
+      return ackSides.get(side);
     }
   }
 
@@ -138,9 +179,13 @@ public final class GroupLoad {
           Fmt.micros(latency.group().p99()),
           Fmt.micros(latency.subscription().p99()));
 
-      fillWork(store, workEvents, payloads);
-      WindowTotals plain = new WindowTotals();
-      WindowTotals acked = new WindowTotals();
+      fillWork(store, workEventsFor(workEvents, rounds, warmUp, window), payloads);
+      Map<AckSide, WindowTotals> totals = new EnumMap<>(AckSide.class);
+      Map<AckSide, long[]> batches = new EnumMap<>(AckSide.class); // {commits, events}
+      for (AckSide side : AckSide.values()) {
+        totals.put(side, new WindowTotals());
+        batches.put(side, new long[2]);
+      }
       ConsumerGroups groups = store.consumerGroups();
       groups.create(
           GroupDefinition.of("ack-append", GroupSource.filtered(LogFilter.categories("work")))
@@ -151,50 +196,43 @@ public final class GroupLoad {
       }
       LongAdder polling = new LongAdder();
       PipelineStats stats = store.pipelineStats();
-      long[] plainBatches = new long[2]; // {commits, events} inside the windows
-      long[] ackBatches = new long[2];
+      List<AckSide> order = List.of(AckSide.values());
       for (int round = 1; round <= rounds; round++) {
-        // The side that goes first alternates, so neither always follows the other.
-        for (boolean ackSide :
-            round % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+        // The order rotates by round, so no side always follows the same other one.
+        for (int turn = 0; turn < order.size(); turn++) {
+          AckSide side = order.get((turn + round - 1) % order.size());
           PipelineStats.Snapshot[] before = new PipelineStats.Snapshot[1];
           ClosedLoop.Result result =
-              new ClosedLoop(ackSide ? "ack-append" : "plain-append", ACK_THREADS, warmUp, window)
+              new ClosedLoop(side.name().toLowerCase(Locale.ROOT), ACK_THREADS, warmUp, window)
                   .run(
                       index -> {
-                        if (!ackSide) {
+                        if (!side.handles()) {
                           return () -> store.append(output(payloads));
                         }
                         ArrayDeque<Delivery> mine = held.get(index);
                         String consumer = "worker-" + index;
-                        return () -> ackAppend(groups, consumer, mine, output(payloads), polling);
+                        return () ->
+                            handle(store, groups, side, consumer, mine, output(payloads), polling);
                       },
                       () -> before[0] = stats.snapshot());
           PipelineStats.Snapshot after = stats.snapshot();
-          long[] batches = ackSide ? ackBatches : plainBatches;
-          batches[0] += after.batches() - before[0].batches();
-          batches[1] += after.events() - before[0].events();
-          (ackSide ? acked : plain).add(result);
+          long[] sideBatches = batches.get(side);
+          sideBatches[0] += after.batches() - before[0].batches();
+          sideBatches[1] += after.events() - before[0].events();
+          totals.get(side).add(result);
           progress.say(
-              "groups round %d, %d threads: %s %s/s p99 %s µs (ack-append polls so far: %s)",
+              "groups round %d, %d threads: %s %s/s p99 %s µs (handler polls so far: %s)",
               round,
               ACK_THREADS,
-              ackSide ? "ack-append" : "plain append",
+              side.label(),
               Fmt.rate(result.perSecond()),
               Fmt.micros(result.summary().p99()),
               Fmt.seconds(polling.sum()));
         }
       }
-      return new Result(
-          events,
-          build.streams(),
-          catchUps,
-          latency,
-          rounds,
-          plain,
-          acked,
-          perCommit(plainBatches),
-          perCommit(ackBatches));
+      Map<AckSide, Double> perCommit = new EnumMap<>(AckSide.class);
+      batches.forEach((side, counts) -> perCommit.put(side, perCommit(counts)));
+      return new Result(events, build.streams(), catchUps, latency, rounds, totals, perCommit);
     } finally {
       DataDirectory.deleteTree(directory);
     }
@@ -457,10 +495,23 @@ public final class GroupLoad {
   }
 
   /**
-   * One delivery taken from the consumer's held ones (polling when it has none) and ack-appended.
+   * Work events for the handler windows: at least {@code asked}, and enough for both handler sides
+   * at {@link #WORK_RATE} through every round's warm-up and window, so no consumer runs dry.
    */
-  private static void ackAppend(
+  static long workEventsFor(long asked, int rounds, Duration warmUp, Duration window) {
+    double seconds = rounds * (warmUp.toNanos() + window.toNanos()) / 1e9;
+    long needed = (long) Math.ceil(2 * seconds * WORK_RATE / 100) * 100;
+    return Math.max(asked, needed);
+  }
+
+  /**
+   * One delivery taken from the consumer's held ones (polling when it has none), its output written
+   * and the delivery acked as {@code side} says.
+   */
+  private static void handle(
+      FactumStore store,
       ConsumerGroups groups,
+      AckSide side,
       String consumer,
       ArrayDeque<Delivery> held,
       AppendRequest output,
@@ -475,6 +526,11 @@ public final class GroupLoad {
       }
     }
     Delivery delivery = held.removeFirst();
-    groups.appendAndAck("ack-append", consumer, List.of(delivery.position()), output);
+    if (side == AckSide.ACK_APPEND) {
+      groups.appendAndAck("ack-append", consumer, List.of(delivery.position()), output);
+    } else {
+      store.append(output);
+      groups.ack("ack-append", consumer, delivery.position());
+    }
   }
 }
