@@ -371,6 +371,9 @@ enum Route {
     if (first.equals("console") && size == 2) {
       return "/console/{asset}";
     }
+    if (first.equals("admin") && size == 3 && segments.get(1).equals("subjects")) {
+      return "/admin/subjects/{subject}";
+    }
     if (first.equals("admin") && size == 3 && segments.get(1).equals("keys")) {
       return "/admin/keys/{id}";
     }
