@@ -76,7 +76,22 @@ public enum ErrorCode {
    * A stream's metadata was not at the metadata revision the write expected (a metadata revision
    * counts the stream's metadata writes, apart from its event revisions). Nothing was written.
    */
-  WRONG_EXPECTED_METADATA_REVISION("wrong-expected-metadata-revision");
+  WRONG_EXPECTED_METADATA_REVISION("wrong-expected-metadata-revision"),
+  /**
+   * {@code forget} named a data subject the store holds no key for: it never had an event, or it
+   * was forgotten already (docs/LIFECYCLE.md, "Crypto-shredding"). Nothing changed.
+   */
+  SUBJECT_NOT_FOUND("subject-not-found"),
+  /**
+   * An event names a data subject, but the store was opened without a master key, so it cannot
+   * encrypt that subject's data. Nothing was written.
+   */
+  ENCRYPTION_UNAVAILABLE("encryption-unavailable"),
+  /**
+   * The store's subject keys are encrypted under another master key than the one given (or none was
+   * given): the store refuses to open and has changed nothing.
+   */
+  WRONG_MASTER_KEY("wrong-master-key");
 
   private final String id;
 

@@ -11,10 +11,21 @@ import java.util.UUID;
  * make retries idempotent. {@code data} is normally JSON ({@link #JSON}); {@code metadata} is an
  * optional JSON object; {@code tags} are optional strings used by filters.
  *
+ * <p>{@code subject} optionally names the data subject (a person, in GDPR's terms) the event is
+ * about: its data and metadata are then stored encrypted under that subject's key, and {@link
+ * EventStore#forget} makes them unreadable for good (docs/LIFECYCLE.md, "Crypto-shredding"). Null
+ * for an ordinary event.
+ *
  * <p>The arrays are not copied: do not change them after handing the event to the store.
  */
 public record EventData(
-    UUID id, String type, String contentType, byte[] data, byte[] metadata, Set<String> tags) {
+    UUID id,
+    String type,
+    String contentType,
+    byte[] data,
+    byte[] metadata,
+    Set<String> tags,
+    String subject) {
 
   /** The content type of JSON data, the default. */
   public static final String JSON = "application/json";
@@ -30,6 +41,12 @@ public record EventData(
     contentType = contentType == null ? JSON : contentType;
   }
 
+  /** An event about no data subject. */
+  public EventData(
+      UUID id, String type, String contentType, byte[] data, byte[] metadata, Set<String> tags) {
+    this(id, type, contentType, data, metadata, tags, null);
+  }
+
   /** A JSON event with a store-generated id, no metadata and no tags. */
   public static EventData json(String type, byte[] data) {
     return new EventData(null, type, JSON, data, null, Set.of());
@@ -41,15 +58,20 @@ public record EventData(
   }
 
   public EventData withId(UUID newId) {
-    return new EventData(newId, type, contentType, data, metadata, tags);
+    return new EventData(newId, type, contentType, data, metadata, tags, subject);
   }
 
   public EventData withMetadata(byte[] newMetadata) {
-    return new EventData(id, type, contentType, data, newMetadata, tags);
+    return new EventData(id, type, contentType, data, newMetadata, tags, subject);
   }
 
   public EventData withTags(Set<String> newTags) {
-    return new EventData(id, type, contentType, data, metadata, newTags);
+    return new EventData(id, type, contentType, data, metadata, newTags, subject);
+  }
+
+  /** This event about data subject {@code newSubject} (null: about none). */
+  public EventData withSubject(String newSubject) {
+    return new EventData(id, type, contentType, data, metadata, tags, newSubject);
   }
 
   @Override
@@ -60,7 +82,8 @@ public record EventData(
         && contentType.equals(e.contentType)
         && Arrays.equals(data, e.data)
         && Arrays.equals(metadata, e.metadata)
-        && tags.equals(e.tags);
+        && tags.equals(e.tags)
+        && Objects.equals(subject, e.subject);
   }
 
   @Override
@@ -78,6 +101,7 @@ public record EventData(
         + (data == null ? "null" : data.length + " bytes")
         + ", tags="
         + tags
+        + (subject == null ? "" : ", subject=" + subject)
         + "]";
   }
 }

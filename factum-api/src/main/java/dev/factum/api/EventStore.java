@@ -182,6 +182,20 @@ public interface EventStore extends AutoCloseable {
   }
 
   /**
+   * Forgets a data subject (crypto-shredding, docs/LIFECYCLE.md): destroys the key its events' data
+   * and metadata are encrypted under, durably, once this returns. From then on every read of those
+   * events (streams, the log, subscriptions, consumer groups, exports) shows them with {@link
+   * RecordedEvent#redacted()} set and the redaction marker as data; their ids, types, streams,
+   * revisions, positions and tags stay.
+   *
+   * @throws SubjectNotFoundException if the store holds no key for {@code subject}
+   * @throws EncryptionUnavailableException if the store was opened without a master key
+   */
+  default void forget(String subject) {
+    throw new UnsupportedOperationException("this EventStore does not offer crypto-shredding");
+  }
+
+  /**
    * Closes the store: finishes what is queued, ends subscriptions (with {@link
    * StoreClosedException}), releases the storage. Idempotent.
    */

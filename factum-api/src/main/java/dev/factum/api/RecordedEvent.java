@@ -13,6 +13,10 @@ import java.util.UUID;
  * in its stream; {@code position} its place in the global log; {@code timestamp} the commit time of
  * the batch it was written in.
  *
+ * <p>{@code subject} is the data subject the event was appended for (null when none); {@code
+ * redacted} says the subject was forgotten ({@link EventStore#forget}): {@code data} is then {@link
+ * #redactedData()} and {@code metadata} null, while every other member is as committed.
+ *
  * <p>The arrays are shared, not copied: treat them as read-only.
  */
 public record RecordedEvent(
@@ -25,10 +29,47 @@ public record RecordedEvent(
     String contentType,
     byte[] data,
     byte[] metadata,
-    Set<String> tags) {
+    Set<String> tags,
+    String subject,
+    boolean redacted) {
+
+  /** The data every read shows for an event whose subject was forgotten. */
+  private static final byte[] REDACTED = "{\"redacted\":true}".getBytes(StandardCharsets.UTF_8);
 
   public RecordedEvent {
     tags = tags == null ? Set.of() : tags;
+  }
+
+  /** An event about no data subject. */
+  public RecordedEvent(
+      UUID id,
+      String stream,
+      long revision,
+      long position,
+      Instant timestamp,
+      String type,
+      String contentType,
+      byte[] data,
+      byte[] metadata,
+      Set<String> tags) {
+    this(
+        id,
+        stream,
+        revision,
+        position,
+        timestamp,
+        type,
+        contentType,
+        data,
+        metadata,
+        tags,
+        null,
+        false);
+  }
+
+  /** The redaction marker's bytes, {@code {"redacted":true}} (a fresh copy). */
+  public static byte[] redactedData() {
+    return REDACTED.clone();
   }
 
   /**
@@ -68,7 +109,9 @@ public record RecordedEvent(
         && contentType.equals(e.contentType)
         && Arrays.equals(data, e.data)
         && Arrays.equals(metadata, e.metadata)
-        && tags.equals(e.tags);
+        && tags.equals(e.tags)
+        && Objects.equals(subject, e.subject)
+        && redacted == e.redacted;
   }
 
   @Override

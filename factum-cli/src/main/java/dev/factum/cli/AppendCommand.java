@@ -39,7 +39,10 @@ final class AppendCommand implements Factum.Command {
           --metadata JSON  event metadata (a JSON object)
           --id UUID        event id (makes a retry idempotent)
           --tag TAG        a tag of the event (repeatable); filter the log by it later
-          --file FILE      one event per line: {"type":..,"data":..,"id"?,"metadata"?,"tags"?}
+          --subject S      the data subject the event is about: stored encrypted under S's key,
+                           redacted everywhere after `factum forget S` (needs a master key)
+          --file FILE      one event per line: {"type":..,"data":..,"id"?,"metadata"?,"tags"?,
+                           "subject"?}
           --expected REV   expected revision: any, no_stream, exists or a number (default any)
           --fail-if-events-match QUERY
                            DCB condition: fail (exit 1, append-condition-failed) if an event
@@ -62,6 +65,7 @@ final class AppendCommand implements Factum.Command {
                 "metadata",
                 "id",
                 "tag",
+                "subject",
                 "file",
                 "expected",
                 "fail-if-events-match",
@@ -76,9 +80,12 @@ final class AppendCommand implements Factum.Command {
     }
     List<EventData> events = new ArrayList<>();
     if (args.get("file") != null) {
-      if (args.get("type") != null || args.get("data") != null || args.get("tag") != null) {
+      if (args.get("type") != null
+          || args.get("data") != null
+          || args.get("tag") != null
+          || args.get("subject") != null) {
         throw new Args.UsageException(
-            "use either --file (tags in its lines) or --type/--data/--tag");
+            "use either --file (tags and subjects in its lines) or --type/--data/--tag/--subject");
       }
       String what = "a line of " + args.get("file");
       for (String line : Files.readAllLines(Path.of(args.get("file")))) {
@@ -99,7 +106,8 @@ final class AppendCommand implements Factum.Command {
               EventData.JSON,
               compact(parse(args.get("data"), "--data")),
               metadata,
-              new LinkedHashSet<>(args.all("tag"))));
+              new LinkedHashSet<>(args.all("tag")),
+              args.get("subject")));
     }
     AppendRequest request =
         new AppendRequest(
@@ -152,17 +160,22 @@ final class AppendCommand implements Factum.Command {
       tags.add(tag.asText());
     }
     JsonNode id = line.get("id");
+    JsonNode subject = line.get("subject");
+    if (subject != null && !subject.isNull() && !subject.isTextual()) {
+      throw new Factum.CommandFailure(what + ": 'subject' must be a string");
+    }
     return new EventData(
         id == null || id.isNull() ? null : uuid(id.asText(), what + ": 'id'"),
         type.asText(),
         contentType,
         bytes,
         metadata == null || metadata.isNull() ? null : compact(metadata),
-        tags);
+        tags,
+        subject == null || subject.isNull() ? null : subject.asText());
   }
 
   private static final Set<String> LINE_FIELDS =
-      Set.of("id", "type", "contentType", "data", "metadata", "tags");
+      Set.of("id", "type", "contentType", "data", "metadata", "tags", "subject");
 
   private static UUID uuid(String text, String what) {
     try {

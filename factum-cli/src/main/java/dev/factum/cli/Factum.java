@@ -36,6 +36,7 @@ public final class Factum {
             new StreamsCommand(),
             new MetadataCommand(),
             new DeleteCommand(),
+            new ForgetCommand(),
             new ExportCommand(),
             new ImportCommand(),
             new VerifyCommand(),

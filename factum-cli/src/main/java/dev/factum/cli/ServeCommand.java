@@ -41,6 +41,7 @@ final class ServeCommand implements Factum.Command {
                             [--pg-password PASSWORD] [--pg-pool-size N] [--group-lease-ms N]
                             [--tls-cert PEM --tls-key PEM] [--insecure]
                             [--auth] [--admin-key-file FILE] [--backup-dir DIR]
+                            [--master-key-file FILE]
                             [--sinks FILE [--prune-sinks]]
 
         Runs the Factum HTTP server over an embedded RocksDB store (the default), or over a
@@ -66,6 +67,11 @@ final class ServeCommand implements Factum.Command {
           --backup-dir DIR  lets admins back the running store up with POST /admin/backup
                             (factum backup --url), into DIR/root and DIR/tenants/<tenant>
                             (env FACTUM_BACKUP_DIR; RocksDB only; default: no backups over HTTP)
+          --master-key-file F  the master key (base64 of 32 random bytes) that data subjects'
+                            keys are encrypted under; events may then name a subject, and
+                            DELETE /admin/subjects/S (factum forget S) shreds it
+                            (env FACTUM_MASTER_KEY_FILE, or FACTUM_MASTER_KEY as base64;
+                            a wrong one, or none for a store that has one, stops the start)
           --sinks FILE      Kafka sinks to declare before serving: {"sinks": [..]}, each as
                             'factum sinks create' takes it; missing ones are created, differing
                             ones changed to match (docs/KAFKA.md); a bad file stops the start
@@ -101,6 +107,7 @@ final class ServeCommand implements Factum.Command {
                 "tls-key",
                 "admin-key-file",
                 "backup-dir",
+                "master-key-file",
                 "sinks"),
             Set.of("insecure", "auth", "prune-sinks"));
     if (!args.positional().isEmpty()) {
@@ -154,8 +161,8 @@ final class ServeCommand implements Factum.Command {
         tenants = PostgresEventStore.tenants(settings.postgres());
         serving = "PostgreSQL " + settings.postgres();
       } else {
-        store = RocksDbEventStore.open(settings.data());
-        tenants = RocksDbEventStore.tenants(settings.data());
+        store = RocksDbEventStore.open(settings.data(), settings.options());
+        tenants = RocksDbEventStore.tenants(settings.data(), settings.options());
         serving = settings.data().toAbsolutePath().normalize().toString();
       }
     } catch (FactumException e) {

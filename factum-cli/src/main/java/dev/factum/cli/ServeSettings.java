@@ -1,6 +1,7 @@
 package dev.factum.cli;
 
 import dev.factum.api.FactumException;
+import dev.factum.engine.MasterKey;
 import dev.factum.engine.StoreOptions;
 import dev.factum.storage.postgres.PostgresConfig;
 import java.io.IOException;
@@ -128,6 +129,7 @@ record ServeSettings(
       throw new Args.UsageException(
           "group lease must be 100 to 600000 milliseconds, was '" + lease + "'");
     }
+    options = options.withMasterKey(masterKey(args, env));
     return new ServeSettings(
         dataPath,
         host,
@@ -137,6 +139,26 @@ record ServeSettings(
         tlsKey.isBlank() ? null : Path.of(tlsKey),
         args.flag("insecure"),
         options);
+  }
+
+  /**
+   * The master key for crypto-shredding: {@code --master-key-file}, else {@code
+   * FACTUM_MASTER_KEY_FILE}, else {@code FACTUM_MASTER_KEY} (base64); none when none is given.
+   */
+  private static MasterKey masterKey(Args args, Map<String, String> env) {
+    String file = pick(args.get("master-key-file"), env.get("FACTUM_MASTER_KEY_FILE"), null, "");
+    try {
+      if (!file.isBlank()) {
+        return MasterKey.fromFile(Path.of(file));
+      }
+      String text = env.get("FACTUM_MASTER_KEY");
+      return text == null || text.isBlank() ? null : MasterKey.fromBase64(text);
+    } catch (IOException e) {
+      throw new Args.UsageException(
+          "cannot read the master key file " + file + ": " + e.getMessage());
+    } catch (FactumException e) {
+      throw new Args.UsageException(e.getMessage());
+    }
   }
 
   private static PostgresConfig postgres(Args args, Map<String, String> env, Properties file) {

@@ -389,6 +389,24 @@ public final class FactumClient implements EventStore {
   }
 
   /**
+   * {@code DELETE /admin/subjects/{subject}} (an admin key): forgets a data subject. Not retried on
+   * an unknown outcome: a second forget of a forgotten subject is {@link
+   * dev.factum.api.SubjectNotFoundException}, which then means the same thing.
+   */
+  @Override
+  public void forget(String subject) {
+    if (subject == null || subject.isEmpty()) {
+      throw new InvalidArgumentException("a data subject is missing");
+    }
+    call(
+        "forget subject '" + subject + "'",
+        false,
+        "DELETE",
+        "/admin/subjects/" + Urls.encode(subject),
+        null);
+  }
+
+  /**
    * {@code POST /import}; retried like an append (an import with the same event ids is an exact
    * retry on the server).
    */

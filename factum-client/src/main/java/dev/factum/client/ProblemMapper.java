@@ -3,6 +3,7 @@ package dev.factum.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.api.AppendConditionFailedException;
 import dev.factum.api.DataCorruptedException;
+import dev.factum.api.EncryptionUnavailableException;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.FactumException;
 import dev.factum.api.ForbiddenException;
@@ -21,10 +22,12 @@ import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
+import dev.factum.api.SubjectNotFoundException;
 import dev.factum.api.UnauthorizedException;
 import dev.factum.api.UnsupportedFormatException;
 import dev.factum.api.WrongExpectedMetadataRevisionException;
 import dev.factum.api.WrongExpectedRevisionException;
+import dev.factum.api.WrongMasterKeyException;
 import dev.factum.wire.ProblemCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -109,6 +112,9 @@ final class ProblemMapper {
           case GROUP_EXISTS -> new GroupExistsException(detail, cause);
           case NOT_DELIVERED -> new NotDeliveredException(detail, cause);
           case WRONG_EXPECTED_METADATA_REVISION -> metadataConflict(problem, status, stream, cause);
+          case SUBJECT_NOT_FOUND -> new SubjectNotFoundException(detail, cause);
+          case ENCRYPTION_UNAVAILABLE -> new EncryptionUnavailableException(detail, cause);
+          case WRONG_MASTER_KEY -> new WrongMasterKeyException(detail, cause);
           case UNSUPPORTED_MEDIA_TYPE,
               METHOD_NOT_ALLOWED,
               NOT_FOUND,

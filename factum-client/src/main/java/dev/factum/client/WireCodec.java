@@ -166,6 +166,9 @@ final class WireCodec {
         event.metadata(),
         event.tags(),
         WireCodec::checkedValue);
+    if (event.subject() != null) {
+      json.writeStringField("subject", event.subject());
+    }
     json.writeEndObject();
   }
 

@@ -10,6 +10,7 @@ import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.Direction;
+import dev.factum.api.EncryptionUnavailableException;
 import dev.factum.api.ErrorCode;
 import dev.factum.api.EventData;
 import dev.factum.api.EventStore;
@@ -36,13 +37,16 @@ import dev.factum.api.StreamDeletedException;
 import dev.factum.api.StreamMetadata;
 import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.StreamState;
+import dev.factum.api.SubjectNotFoundException;
 import dev.factum.api.UnauthorizedException;
 import dev.factum.api.UnsupportedFormatException;
 import dev.factum.api.WrongExpectedMetadataRevisionException;
 import dev.factum.api.WrongExpectedRevisionException;
+import dev.factum.api.WrongMasterKeyException;
 import dev.factum.api.groups.GroupDefinition;
 import dev.factum.api.groups.GroupSettings;
 import dev.factum.api.groups.GroupSource;
+import dev.factum.engine.MasterKey;
 import dev.factum.engine.StoreOptions;
 import dev.factum.server.AuthSettings;
 import dev.factum.server.ServerConfig;
@@ -166,6 +170,22 @@ class ErrorMappingTest {
           client.readStream("s-1", 0, Direction.FORWARD, 10);
         });
     triggers.put(
+        ErrorCode.SUBJECT_NOT_FOUND, (server, client) -> client.forget("nobody-ever-seen"));
+    triggers.put(
+        ErrorCode.ENCRYPTION_UNAVAILABLE,
+        (server, client) ->
+            client.append(
+                "s-1",
+                ExpectedRevision.any(),
+                List.of(EventData.json("A", "{}").withSubject("someone"))));
+    triggers.put(
+        ErrorCode.WRONG_MASTER_KEY,
+        (server, client) -> {
+          client.append("s-1", ExpectedRevision.any(), one("A"));
+          server.storage.failReads(() -> new WrongMasterKeyException("another master key"));
+          client.readAll(0, Direction.FORWARD, 10, null);
+        });
+    triggers.put(
         ErrorCode.UNSUPPORTED_FORMAT,
         (server, client) -> {
           client.append("s-1", ExpectedRevision.any(), one("A"));
@@ -284,6 +304,9 @@ class ErrorMappingTest {
       case GROUP_EXISTS -> GroupExistsException.class;
       case NOT_DELIVERED -> NotDeliveredException.class;
       case WRONG_EXPECTED_METADATA_REVISION -> WrongExpectedMetadataRevisionException.class;
+      case SUBJECT_NOT_FOUND -> SubjectNotFoundException.class;
+      case ENCRYPTION_UNAVAILABLE -> EncryptionUnavailableException.class;
+      case WRONG_MASTER_KEY -> WrongMasterKeyException.class;
     };
   }
 
@@ -301,7 +324,11 @@ class ErrorMappingTest {
           AUTH.contains(code)
               ? ServerConfig.DEFAULT.withAuth(AuthSettings.on(data.resolve("admin.key")))
               : ServerConfig.DEFAULT;
-      try (ServerFixture server = ServerFixture.start(data, options, config)) {
+      StoreOptions withKey =
+          code == ErrorCode.SUBJECT_NOT_FOUND
+              ? options.withMasterKey(MasterKey.generate())
+              : options;
+      try (ServerFixture server = ServerFixture.start(data, withKey, config)) {
         FactumClient client = server.client().retryPolicy(RetryPolicy.NONE).build();
         try {
           assertThatThrownBy(() -> triggers.get(code).run(server, client))

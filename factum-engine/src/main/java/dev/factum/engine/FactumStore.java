@@ -64,6 +64,8 @@ public final class FactumStore implements EventStore {
   private final StoreRecords records;
   private final StreamSnapshots snapshots;
   private final StreamMetadataStore metadata;
+  private final ShreddingStats shreddingStats = new ShreddingStats();
+  private Shredding shredding;
   private ConsumerGroupManager groups;
 
   private FactumStore(Storage storage, StoreOptions options, LongSupplier nanoClock) {
@@ -90,6 +92,24 @@ public final class FactumStore implements EventStore {
   static FactumStore open(Storage storage, StoreOptions options, LongSupplier nanoClock) {
     FactumStore store = new FactumStore(storage, options, nanoClock);
     store.pipeline.start();
+    try {
+      // Before anything else may write: a wrong master key must leave the store untouched.
+      store.shredding =
+          new Shredding(
+              SubjectKeys.open(
+                  storage,
+                  store.guard,
+                  store.records,
+                  options.masterKey(),
+                  storage instanceof SharedStorage,
+                  store.shreddingStats),
+              store.validator,
+              store.pipeline,
+              store.shreddingStats);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     if (storage instanceof SharedStorage shared) {
       shared.watchCommits(store.publisher::publish);
     }
@@ -121,6 +141,45 @@ public final class FactumStore implements EventStore {
   /** Counters of the write pipeline. */
   public PipelineStats pipelineStats() {
     return pipeline.stats();
+  }
+
+  /** Counters of crypto-shredding (see {@link ShreddingStats}). */
+  public ShreddingStats shreddingStats() {
+    return shreddingStats;
+  }
+
+  /** Data subjects' keys held in this process's cache (a gauge; bounded). */
+  public int cachedSubjectKeys() {
+    return shredding.cachedKeys();
+  }
+
+  /** Whether this store was opened with a master key (events may name data subjects). */
+  public boolean encryptionEnabled() {
+    return options.masterKey() != null;
+  }
+
+  @Override
+  public void forget(String subject) {
+    refuseOnWriterThread();
+    shredding.forget(subject);
+  }
+
+  /**
+   * The global log as the storage holds it, before sealed events are opened: their data is their
+   * envelope (for tests and tools that must see what is stored, such as proving that no plaintext
+   * of a subject's data is).
+   */
+  public ReadPage readStoredLog(long from, int limit) {
+    RequestValidator.checkFrom(from);
+    validator.checkReadLimit(limit);
+    return guard.read(
+        () -> {
+          long head = currentHead();
+          List<RecordedEvent> events =
+              storage.readLog(from, Direction.FORWARD, limit, LogFilter.none(), head);
+          long next = events.isEmpty() ? Math.max(from, head + 1) : events.getLast().position() + 1;
+          return new ReadPage(events, next, events.size() < limit);
+        });
   }
 
   /** What the storage reports about itself for metrics (see {@link StorageGauge}). */
@@ -200,6 +259,7 @@ public final class FactumStore implements EventStore {
     try {
       List<AppendRequest> copy = copyOf(List.of(nonNull(request)));
       long bytes = validator.validateAppend(copy);
+      copy = shredding.seal(copy);
       int events = copy.stream().mapToInt(p -> p.events().size()).sum();
       WriteCommand.Append append = new WriteCommand.Append(copy, false, bytes, events, future);
       pipeline.submit(
@@ -235,6 +295,7 @@ public final class FactumStore implements EventStore {
     try {
       List<AppendRequest> copy = copyOf(requests);
       long bytes = validator.validateAppend(copy, true);
+      copy = shredding.seal(copy);
       int events = copy.stream().mapToInt(p -> p.events().size()).sum();
       pipeline.submit(new WriteCommand.Append(copy, true, bytes, events, future));
     } catch (FactumException rejected) {
@@ -274,6 +335,7 @@ public final class FactumStore implements EventStore {
       // Copy first, then validate the copy: a list changed concurrently cannot slip past.
       List<AppendRequest> copy = copyOf(parts);
       long bytes = validator.validateAppend(copy);
+      copy = shredding.seal(copy);
       int events = copy.stream().mapToInt(p -> p.events().size()).sum();
       pipeline.submit(new WriteCommand.Append(copy, multi, bytes, events, future));
     } catch (FactumException rejected) {
@@ -300,6 +362,7 @@ public final class FactumStore implements EventStore {
     }
     List<RecordedEvent> copy = List.copyOf(events);
     long bytes = validator.validateImport(copy);
+    copy = shredding.sealImports(copy);
     CompletableFuture<Object> future = new CompletableFuture<>();
     pipeline.submit(new WriteCommand.Import(copy, bytes, future));
     return (ImportResult) join(future);
@@ -353,7 +416,8 @@ public final class FactumStore implements EventStore {
       // END forward is "after the newest event": the next page starts there, a real revision.
       long start = from == EventStore.END ? streamHead.lastRevision() + 1 : Math.max(from, first);
       start = Math.max(start, first);
-      List<RecordedEvent> events = storage.readStream(stream, start, direction, limit, first, head);
+      List<RecordedEvent> events =
+          shredding.open(storage.readStream(stream, start, direction, limit, first, head));
       long next = events.isEmpty() ? start : events.getLast().revision() + 1;
       return new ReadPage(events, next, events.size() < limit, first);
     }
@@ -361,7 +425,8 @@ public final class FactumStore implements EventStore {
     if (start < first) {
       return new ReadPage(List.of(), -1, true, first);
     }
-    List<RecordedEvent> events = storage.readStream(stream, start, direction, limit, first, head);
+    List<RecordedEvent> events =
+        shredding.open(storage.readStream(stream, start, direction, limit, first, head));
     long next = events.isEmpty() ? -1 : events.getLast().revision() - 1;
     boolean end = events.size() < limit || next < first;
     return new ReadPage(events, end ? -1 : next, end, first);
@@ -398,7 +463,8 @@ public final class FactumStore implements EventStore {
       // END forward resolves to head + 1 now, so the page's next is a position to wait on and
       // link to (a long poll from the end), never END itself.
       long start = from == EventStore.END ? head + 1 : from;
-      List<RecordedEvent> events = storage.readLog(start, direction, limit, filter, head);
+      List<RecordedEvent> events =
+          shredding.open(storage.readLog(start, direction, limit, filter, head));
       if (events.size() == limit) {
         return new ReadPage(events, events.getLast().position() + 1, false);
       }
@@ -408,7 +474,8 @@ public final class FactumStore implements EventStore {
     if (start < 0) {
       return new ReadPage(List.of(), -1, true);
     }
-    List<RecordedEvent> events = storage.readLog(start, direction, limit, filter, head);
+    List<RecordedEvent> events =
+        shredding.open(storage.readLog(start, direction, limit, filter, head));
     long next = events.size() == limit ? events.getLast().position() - 1 : -1;
     return new ReadPage(events, next, next < 0);
   }
@@ -563,7 +630,9 @@ public final class FactumStore implements EventStore {
             : (cursor, head, limit) ->
                 guard.read(
                     () ->
-                        storage.readLog(cursor, Direction.FORWARD, limit, request.filter(), head));
+                        shredding.open(
+                            storage.readLog(
+                                cursor, Direction.FORWARD, limit, request.filter(), head)));
     SubscriptionWorker worker =
         new SubscriptionWorker(
             request,
@@ -602,8 +671,8 @@ public final class FactumStore implements EventStore {
       throw new StreamDeletedException(stream);
     }
     long first = metadata.firstVisible(stream, streamHead, head);
-    return storage.readStream(
-        stream, Math.max(cursor, first), Direction.FORWARD, limit, first, head);
+    return shredding.open(
+        storage.readStream(stream, Math.max(cursor, first), Direction.FORWARD, limit, first, head));
   }
 
   @Override

@@ -22,6 +22,9 @@ import java.time.Duration;
  *     to 10 minutes, 10 s by default
  * @param clock the wall clock: it stamps new events' commit timestamps and is "now" for a stream's
  *     {@code maxAge} (docs/LIFECYCLE.md); the system clock but in tests, which set their own
+ * @param masterKey the operator's master key, which data subjects' keys are encrypted under
+ *     (crypto-shredding, docs/LIFECYCLE.md); null (the default) for none: events naming a subject
+ *     are then refused, and a store that holds subject keys refuses to open
  */
 public record StoreOptions(
     Limits limits,
@@ -32,7 +35,8 @@ public record StoreOptions(
     int headCacheEntries,
     int subscriptionPageSize,
     Duration groupLease,
-    Clock clock) {
+    Clock clock,
+    MasterKey masterKey) {
 
   public static final StoreOptions DEFAULT =
       new StoreOptions(
@@ -44,7 +48,8 @@ public record StoreOptions(
           100_000,
           512,
           Duration.ofSeconds(10),
-          Clock.systemUTC());
+          Clock.systemUTC(),
+          null);
 
   public StoreOptions {
     if (limits == null
@@ -64,6 +69,30 @@ public record StoreOptions(
     }
   }
 
+  /** Options without a master key, as before crypto-shredding existed. */
+  public StoreOptions(
+      Limits limits,
+      int maxQueuedCommands,
+      long maxQueuedBytes,
+      int maxBatchEvents,
+      long maxBatchBytes,
+      int headCacheEntries,
+      int subscriptionPageSize,
+      Duration groupLease,
+      Clock clock) {
+    this(
+        limits,
+        maxQueuedCommands,
+        maxQueuedBytes,
+        maxBatchEvents,
+        maxBatchBytes,
+        headCacheEntries,
+        subscriptionPageSize,
+        groupLease,
+        clock,
+        null);
+  }
+
   public StoreOptions withLimits(Limits newLimits) {
     return new StoreOptions(
         newLimits,
@@ -74,7 +103,8 @@ public record StoreOptions(
         headCacheEntries,
         subscriptionPageSize,
         groupLease,
-        clock);
+        clock,
+        masterKey);
   }
 
   public StoreOptions withQueue(int commands, long bytes) {
@@ -87,7 +117,8 @@ public record StoreOptions(
         headCacheEntries,
         subscriptionPageSize,
         groupLease,
-        clock);
+        clock,
+        masterKey);
   }
 
   public StoreOptions withSubscriptionPageSize(int pageSize) {
@@ -100,7 +131,8 @@ public record StoreOptions(
         headCacheEntries,
         pageSize,
         groupLease,
-        clock);
+        clock,
+        masterKey);
   }
 
   public StoreOptions withGroupLease(Duration lease) {
@@ -113,7 +145,8 @@ public record StoreOptions(
         headCacheEntries,
         subscriptionPageSize,
         lease,
-        clock);
+        clock,
+        masterKey);
   }
 
   /** These options with {@code newClock} as the store's wall clock (see {@link #clock}). */
@@ -127,6 +160,22 @@ public record StoreOptions(
         headCacheEntries,
         subscriptionPageSize,
         groupLease,
-        newClock);
+        newClock,
+        masterKey);
+  }
+
+  /** These options with {@code key} as the master key (null: none; see {@link #masterKey}). */
+  public StoreOptions withMasterKey(MasterKey key) {
+    return new StoreOptions(
+        limits,
+        maxQueuedCommands,
+        maxQueuedBytes,
+        maxBatchEvents,
+        maxBatchBytes,
+        headCacheEntries,
+        subscriptionPageSize,
+        groupLease,
+        clock,
+        key);
   }
 }

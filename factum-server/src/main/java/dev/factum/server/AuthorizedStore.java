@@ -546,6 +546,15 @@ final class AuthorizedStore {
   }
 
   /**
+   * Forgets a data subject of this store (crypto-shredding, {@link FactumStore#forget}). The
+   * route's permission has checked the role (admin); a tenant's admin reaches only the tenant's own
+   * store.
+   */
+  void forget(String subject) {
+    store.forget(subject);
+  }
+
+  /**
    * Backs the whole store up into {@code directory} ({@link FactumStore#backup}). The route's
    * permission has checked the role (admin), and the caller chose the directory from the server's
    * settings, never from the request.

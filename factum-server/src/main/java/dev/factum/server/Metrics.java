@@ -152,6 +152,40 @@ final class Metrics implements AutoCloseable {
     FunctionCounter.builder("factum.write.batch.commands", store, s -> s.pipelineStats().commands())
         .description("Appends and deletes in those commits.")
         .register(registry);
+    Gauge.builder("factum.subjects", store, s -> s.shreddingStats().subjects())
+        .description(
+            "Data subjects holding a key (crypto-shredding; counted at open, then this"
+                + " process's creates and forgets).")
+        .register(registry);
+    Gauge.builder("factum.subject.keys.cached", store, FactumStore::cachedSubjectKeys)
+        .description("Data subjects' keys in this process's bounded cache.")
+        .register(registry);
+    FunctionCounter.builder("factum.subject.forgets", store, s -> s.shreddingStats().forgets())
+        .description("Data subjects forgotten (their keys destroyed) by this process.")
+        .register(registry);
+    FunctionCounter.builder(
+            "factum.subject.keys.created", store, s -> s.shreddingStats().keysCreated())
+        .description("Data subjects' keys created by this process.")
+        .register(registry);
+    FunctionCounter.builder(
+            "factum.subject.events.sealed", store, s -> s.shreddingStats().sealedEvents())
+        .description("Events encrypted under a data subject's key (appends and imports).")
+        .register(registry);
+    FunctionCounter.builder(
+            "factum.subject.events.opened", store, s -> s.shreddingStats().openedEvents())
+        .description("Events decrypted for a read.")
+        .register(registry);
+    FunctionCounter.builder(
+            "factum.subject.events.redacted", store, s -> s.shreddingStats().redactedEvents())
+        .description("Events read redacted: their data subject was forgotten.")
+        .register(registry);
+    FunctionCounter.builder(
+            "factum.subject.crypto.seconds",
+            store,
+            s -> (s.shreddingStats().sealNanos() + s.shreddingStats().openNanos()) / 1e9)
+        .description("Time spent encrypting and decrypting subjects' events.")
+        .baseUnit("seconds")
+        .register(registry);
     Gauge.builder("factum.head.position", store, FactumStore::headPosition)
         .description("Position of the newest committed event (-1: empty).")
         .register(registry);

@@ -80,6 +80,7 @@ enum Route {
   ADMIN_REVOKE_KEY("DELETE", "/admin/keys/{id}", Permission.ADMIN),
   ADMIN_AUDIT("GET", "/admin/audit", Permission.ADMIN, "from", "limit"),
   ADMIN_BACKUP("POST", "/admin/backup", Permission.ADMIN),
+  ADMIN_FORGET_SUBJECT("DELETE", "/admin/subjects/{subject}", Permission.ADMIN),
   ADMIN_TENANTS("GET", "/admin/tenants", Permission.ADMIN),
   ADMIN_CREATE_TENANT("POST", "/admin/tenants", Permission.ADMIN),
   ADMIN_TENANT("GET", "/admin/tenants/{name}", Permission.ADMIN),
@@ -369,6 +370,9 @@ enum Route {
     }
     if (first.equals("console") && size == 2) {
       return "/console/{asset}";
+    }
+    if (first.equals("admin") && size == 3 && segments.get(1).equals("subjects")) {
+      return "/admin/subjects/{subject}";
     }
     if (first.equals("admin") && size == 3 && segments.get(1).equals("keys")) {
       return "/admin/keys/{id}";

@@ -53,7 +53,7 @@ final class WireFormat {
   private static final Set<String> PART_FIELDS =
       Set.of("stream", "expectedRevision", "events", "condition");
   private static final Set<String> EVENT_FIELDS =
-      Set.of("id", "type", "data", "metadata", "tags", "contentType");
+      Set.of("id", "type", "data", "metadata", "tags", "contentType", "subject");
 
   /** Parses a body into a JSON object, or fails with {@code invalid-request}. */
   static ObjectNode parseObject(byte[] body) {
@@ -211,7 +211,9 @@ final class WireFormat {
               data.contentType(),
               data.data(),
               data.metadata(),
-              data.tags()));
+              data.tags(),
+              data.subject(),
+              redacted(entry)));
     }
     return events;
   }
@@ -227,7 +229,9 @@ final class WireFormat {
           "contentType",
           "data",
           "metadata",
-          "tags");
+          "tags",
+          "subject",
+          "redacted");
 
   static ExpectedRevision parseExpected(JsonNode node) {
     if (node == null || node.isNull()) {
@@ -328,7 +332,26 @@ final class WireFormat {
         tags.add(tag.textValue());
       }
     }
-    return new EventData(id, type, contentType, bytes, metadata, tags);
+    JsonNode subjectNode = node.get("subject");
+    String subject = null;
+    if (subjectNode != null && !subjectNode.isNull()) {
+      if (!subjectNode.isTextual()) {
+        throw HttpProblem.badRequest("event 'subject' must be a string");
+      }
+      subject = subjectNode.textValue();
+    }
+    return new EventData(id, type, contentType, bytes, metadata, tags, subject);
+  }
+
+  private static boolean redacted(JsonNode entry) {
+    JsonNode redacted = entry.get("redacted");
+    if (redacted == null || redacted.isNull()) {
+      return false;
+    }
+    if (!redacted.isBoolean()) {
+      throw HttpProblem.badRequest("imported event 'redacted' must be true or false");
+    }
+    return redacted.booleanValue();
   }
 
   private static void onlyFields(ObjectNode node, Set<String> allowed, String what) {

@@ -102,6 +102,7 @@ class AuthHttpTest {
             .replace("{stream}", "order-1")
             .replace("{id}", "0000000000000000")
             .replace("{group}", "g")
+            .replace("{subject}", "s")
             .replace("{name}", "t")
             .replace("{aggregateType}", "order")
             .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")

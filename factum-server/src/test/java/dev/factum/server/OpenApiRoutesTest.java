@@ -209,6 +209,7 @@ class OpenApiRoutesTest {
                 .replace("{projectionName}", "probe")
                 .replace("{projectionId}", "probe")
                 .replace("{asset}", "app.js")
+                .replace("{subject}", "probe")
                 .replace("{reactionName}", "probe")
                 .replace("{reactionId}", "6f1c2a4e-0000-4000-8000-000000000002")
                 .replace("{tenantId}", "6f1c2a4e-0000-4000-8000-000000000003");

@@ -248,6 +248,7 @@ class TenantsHttpTest {
               .replace("{stream}", "order-1")
               .replace("{id}", writerA.substring(3, 19))
               .replace("{group}", "g")
+              .replace("{subject}", "s")
               .replace("{name}", "a")
               .replace("{aggregateType}", "order")
               .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")
@@ -299,6 +300,7 @@ class TenantsHttpTest {
       String path = route.template.replace("{stream}", "order-1").replace("{id}", "x");
       path =
           path.replace("{group}", "g")
+              .replace("{subject}", "s")
               .replace("{name}", "a")
               .replace("{aggregateType}", "order")
               .replace("{aggregateId}", "6f1c2a4e-0000-4000-8000-000000000001")

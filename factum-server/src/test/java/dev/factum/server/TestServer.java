@@ -3,6 +3,7 @@ package dev.factum.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.StoreOptions;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.io.IOException;
 import java.net.URI;
@@ -21,7 +22,11 @@ final class TestServer implements AutoCloseable {
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   TestServer(Path directory, ServerConfig config) throws IOException {
-    store = RocksDbEventStore.open(directory);
+    this(directory, config, StoreOptions.DEFAULT);
+  }
+
+  TestServer(Path directory, ServerConfig config, StoreOptions options) throws IOException {
+    store = RocksDbEventStore.open(directory, options);
     try {
       server = FactumServer.start(store, config.withPort(0));
     } catch (RuntimeException e) {

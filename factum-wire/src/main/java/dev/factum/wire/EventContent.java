@@ -15,8 +15,9 @@ import java.util.Collection;
  * a recorded event ({@code id}, {@code stream}, {@code type}, {@code revision}, {@code position}
  * where the store has assigned one, {@code timestamp}), then the content: {@code contentType},
  * {@code data} (JSON verbatim, anything else as base64), {@code metadata} (verbatim, when present)
- * and {@code tags} (when there are any). The server renders events with it, the client its import
- * and append bodies, so the two cannot drift apart.
+ * and {@code tags} (when there are any); then, for an event about a data subject, {@code subject}
+ * and, once the subject is forgotten, {@code redacted: true}. The server renders events with it,
+ * the client its import and append bodies, so the two cannot drift apart.
  *
  * <p>What must stay true: JSON data and metadata are embedded as the bytes they are, never
  * re-serialized; the caller decides, through {@link Verbatim}, whether those bytes must first be
@@ -74,6 +75,12 @@ public final class EventContent {
     }
     json.writeStringField("timestamp", event.timestamp().toString());
     write(json, event.contentType(), event.data(), event.metadata(), event.tags(), verbatim);
+    if (event.subject() != null) {
+      json.writeStringField("subject", event.subject());
+    }
+    if (event.redacted()) {
+      json.writeBooleanField("redacted", true);
+    }
   }
 
   /** Writes the content members of an event (not the enclosing braces). */

@@ -42,6 +42,12 @@ public enum ProblemCode {
       ErrorCode.WRONG_EXPECTED_METADATA_REVISION,
       409,
       "The stream's metadata is not at the expected metadata revision"),
+  SUBJECT_NOT_FOUND(
+      ErrorCode.SUBJECT_NOT_FOUND, 404, "The store holds no key for the data subject"),
+  ENCRYPTION_UNAVAILABLE(
+      ErrorCode.ENCRYPTION_UNAVAILABLE, 409, "The server has no master key to encrypt with"),
+  WRONG_MASTER_KEY(
+      ErrorCode.WRONG_MASTER_KEY, 500, "The store's keys are under another master key"),
   PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is over the server's size cap"),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The content type is not supported"),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "The method is not allowed on this resource"),

@@ -51,6 +51,8 @@ public final class RecordedEventJson {
     for (JsonNode tag : node.path("tags")) {
       tags.add(tag.asText());
     }
+    JsonNode subject = node.get("subject");
+    JsonNode redacted = node.get("redacted");
     return new RecordedEvent(
         id,
         Fields.text(node, "stream"),
@@ -61,7 +63,9 @@ public final class RecordedEventJson {
         contentType,
         data,
         metadata,
-        Set.copyOf(tags));
+        Set.copyOf(tags),
+        subject == null || subject.isNull() ? null : subject.asText(),
+        redacted != null && redacted.asBoolean(false));
   }
 
   private static byte[] exact(JsonNode event, String field, JsonNode value)

@@ -14,6 +14,11 @@ public final class RocksDbEventStore {
     return FactumStore.open(RocksDbStorage.open(directory));
   }
 
+  /** As {@link #open(Path)}, with {@code options} (a master key, a group lease). */
+  public static FactumStore open(Path directory, StoreOptions options) {
+    return FactumStore.open(RocksDbStorage.open(directory), options);
+  }
+
   public static FactumStore open(Path directory, StoreOptions options, RocksDbConfig config) {
     return FactumStore.open(RocksDbStorage.open(directory, config), options);
   }
@@ -24,7 +29,12 @@ public final class RocksDbEventStore {
    * server may hold many).
    */
   public static TenantStorage tenants(Path directory) {
-    return new RocksDbTenantStorage(directory, StoreOptions.DEFAULT, TENANT_CONFIG);
+    return tenants(directory, StoreOptions.DEFAULT);
+  }
+
+  /** As {@link #tenants(Path)}, each tenant's store opened with {@code options}. */
+  public static TenantStorage tenants(Path directory, StoreOptions options) {
+    return new RocksDbTenantStorage(directory, options, TENANT_CONFIG);
   }
 
   /** What each tenant's RocksDB gets: a 32 MiB block cache and 16 MiB memtables. */

@@ -1,0 +1,125 @@
+package dev.factum.bench.load;
+
+import dev.factum.api.EventData;
+import dev.factum.api.ExpectedRevision;
+import dev.factum.engine.FactumStore;
+import dev.factum.engine.MasterKey;
+import dev.factum.engine.StoreOptions;
+import dev.factum.storage.rocksdb.RocksDbConfig;
+import dev.factum.storage.rocksdb.RocksDbEventStore;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+
+/**
+ * {@code bin/bench shred [SECONDS]}: append throughput with crypto-shredding on against off, in the
+ * same run, on one embedded RocksDB store opened with a master key: 64 writers appending 200-byte
+ * JSON events, 1 and then 10 per append, each writer to its own stream. "Off" appends events
+ * without a subject, "on" the same events each naming one of 1,024 subjects (keys created in a
+ * warm-up, as in a store that has seen its subjects before). Windows of {@code SECONDS} (default 5)
+ * alternate off, on, off, on, so drift of a shared machine falls on both; the ratio is of the sums.
+ */
+public final class ShredMeasure {
+  private static final int WRITERS = 64;
+
+  private ShredMeasure() {}
+
+  public static void main(String[] args) throws Exception {
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
+    run(seconds, 1024, System.out);
+  }
+
+  /** Runs both batch sizes over {@code subjects} subjects and prints one Markdown row each. */
+  public static void run(double seconds, int subjects, PrintStream out) throws Exception {
+    Path scratch = Files.createTempDirectory("factum-shred");
+    StoreOptions options = StoreOptions.DEFAULT.withMasterKey(MasterKey.generate());
+    try (FactumStore store =
+        RocksDbEventStore.open(scratch.resolve("store"), options, RocksDbConfig.DEFAULT)) {
+      for (int subject = 0; subject < subjects; subject++) {
+        store.append(
+            "warm-" + subject,
+            ExpectedRevision.any(),
+            List.of(event(subject, subjects, subject).withSubject("user-" + subject)));
+      }
+      for (int batch : new int[] {1, 10}) {
+        window(store, batch, 0, seconds / 2);
+        window(store, batch, subjects, seconds / 2);
+        double off = 0;
+        double on = 0;
+        for (int round = 0; round < 2; round++) {
+          off += window(store, batch, 0, seconds);
+          on += window(store, batch, subjects, seconds);
+        }
+        out.printf(
+            Locale.ROOT,
+            "| 64 writers × %d event%s | off %,.0f events/s | on %,.0f events/s | %.2f× |%n",
+            batch,
+            batch == 1 ? "" : "s",
+            off / 2,
+            on / 2,
+            on / off);
+      }
+    } finally {
+      try (Stream<Path> paths = Files.walk(scratch)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+  }
+
+  /** One event; with a subject (of {@code subjects}) unless {@code subjects} is 0. */
+  private static EventData event(int writer, int subjects, long n) {
+    byte[] data =
+        ("{\"writer\":"
+                + writer
+                + ",\"n\":"
+                + n
+                + ",\"name\":\"someone's personal data\",\"pad\":\""
+                + "x".repeat(120)
+                + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    EventData event = EventData.json("Happened", data);
+    return subjects == 0 ? event : event.withSubject("user-" + ((writer * 31L + n) % subjects));
+  }
+
+  /** Events per second appended by 64 writers in one window. */
+  private static double window(FactumStore store, int batch, int subjects, double seconds)
+      throws InterruptedException {
+    AtomicBoolean stop = new AtomicBoolean();
+    LongAdder appended = new LongAdder();
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < WRITERS; w++) {
+      int writer = w;
+      writers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    long n = 0;
+                    while (!stop.get()) {
+                      List<EventData> events = new ArrayList<>(batch);
+                      for (int i = 0; i < batch; i++) {
+                        events.add(event(writer, subjects, n++));
+                      }
+                      store.append("w-" + writer, ExpectedRevision.any(), events);
+                      appended.add(batch);
+                    }
+                  }));
+    }
+    long started = System.nanoTime();
+    Thread.sleep((long) (seconds * 1000));
+    stop.set(true);
+    for (Thread writer : writers) {
+      writer.join();
+    }
+    return appended.sum() / ((System.nanoTime() - started) / 1e9);
+  }
+}
