@@ -196,6 +196,15 @@ public interface EventStore extends AutoCloseable {
   }
 
   /**
+   * The head of the store's hash chain over its global log (see {@link ChainHead}): note it
+   * elsewhere to check the store against later ({@code factum verify --anchor}). Stores without a
+   * chain throw {@link UnsupportedOperationException}.
+   */
+  default ChainHead chainHead() {
+    throw new UnsupportedOperationException("this EventStore keeps no hash chain");
+  }
+
+  /**
    * Closes the store: finishes what is queued, ends subscriptions (with {@link
    * StoreClosedException}), releases the storage. Idempotent.
    */

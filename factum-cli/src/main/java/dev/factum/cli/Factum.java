@@ -40,6 +40,7 @@ public final class Factum {
             new ExportCommand(),
             new ImportCommand(),
             new VerifyCommand(),
+            new ChainCommand(),
             new BackupCommand(),
             new RestoreCommand(),
             new KeysCommand(),

@@ -1,7 +1,9 @@
 package dev.factum.cli;
 
+import dev.factum.api.ChainAnchor;
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.FactumException;
+import dev.factum.api.InvalidArgumentException;
 import dev.factum.engine.spi.VerifyReport;
 import dev.factum.storage.postgres.PostgresStorage;
 import dev.factum.storage.rocksdb.RocksDbStorage;
@@ -24,12 +26,19 @@ final class VerifyCommand implements Factum.Command {
   @Override
   public String usage() {
     return """
-        Usage: factum verify [--data DIR]
+        Usage: factum verify [--data DIR] [--anchor POS:HEX] [--print-head]
                factum verify --storage postgres --pg-url URL [--pg-user USER] [--pg-password PW]
+                             [--anchor POS:HEX] [--print-head]
 
         Reads the whole store in DIR (default ./data) and checks every record's checksum, that
         positions and revisions are dense, that every index entry is present and points at the
-        right event, and that stream heads agree with the events. Run it with the server stopped.
+        right event, and that stream heads agree with the events. It also checks the hash chain
+        over the log: every event's stored bytes are those chained, and every chain record holds;
+        the first position where the chain breaks is named (an event changed at p, a chain record
+        altered at batch [a..b], or one missing). --anchor POS:HEX (from factum chain head, noted
+        earlier) also requires the chain to pass through that value, which catches a store
+        rewritten and re-chained after the anchor was taken. --print-head prints the chain head
+        as an anchor line after the report. Run it with the server stopped.
         With --storage postgres (the same settings and environment variables as factum serve) it
         checks the same invariants of the database in one consistent snapshot; servers may keep
         running meanwhile.
@@ -42,18 +51,23 @@ final class VerifyCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("data", "config", "storage", "pg-url", "pg-user", "pg-password"),
-            Set.of());
+            Set.of("data", "config", "storage", "pg-url", "pg-user", "pg-password", "anchor"),
+            Set.of("print-head"));
+    ChainAnchor anchor;
+    try {
+      anchor = args.get("anchor") == null ? null : ChainAnchor.parse(args.get("anchor"));
+    } catch (InvalidArgumentException e) {
+      throw new Args.UsageException("--anchor: " + e.getMessage());
+    }
     ServeSettings settings = ServeSettings.resolve(args, System.getenv());
     if (settings.postgres() != null) {
       VerifyReport report;
       try (PostgresStorage storage = PostgresStorage.open(settings.postgres())) {
-        report = storage.verify();
+        report = storage.verify(anchor);
       } catch (FactumException e) {
         throw new Factum.CommandFailure(e.getMessage());
       }
-      out.println(report);
-      return report.ok() ? 0 : 1;
+      return print(report, args.flag("print-head"), out);
     }
     Path data = settings.data();
     if (!Files.isDirectory(data)) {
@@ -61,13 +75,20 @@ final class VerifyCommand implements Factum.Command {
     }
     VerifyReport report;
     try (RocksDbStorage storage = RocksDbStorage.open(data)) {
-      report = storage.verify();
+      report = storage.verify(anchor);
     } catch (DataCorruptedException damaged) {
       // RocksDB refused to open it (a damaged write-ahead log or table file): that is a finding.
       out.println("DAMAGED: the store cannot be opened: " + damaged.getMessage());
       return 1;
     }
+    return print(report, args.flag("print-head"), out);
+  }
+
+  private static int print(VerifyReport report, boolean printHead, PrintStream out) {
     out.println(report);
+    if (printHead && report.chain() != null) {
+      out.println("chain head: " + report.chain().head().anchor());
+    }
     return report.ok() ? 0 : 1;
   }
 }

@@ -76,7 +76,14 @@ class VerifyDamageTest {
     List<ColumnFamilyDescriptor> families = new ArrayList<>();
     for (String name :
         List.of(
-            "default", "log", "heads", "stream-index", "event-ids", "filter-index", "records")) {
+            "default",
+            "log",
+            "heads",
+            "stream-index",
+            "event-ids",
+            "filter-index",
+            "records",
+            "chain")) {
       families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8)));
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();

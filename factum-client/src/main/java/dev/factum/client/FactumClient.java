@@ -3,6 +3,7 @@ package dev.factum.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
+import dev.factum.api.ChainHead;
 import dev.factum.api.Direction;
 import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
@@ -467,6 +468,20 @@ public final class FactumClient implements EventStore {
   @Override
   public long headPosition() {
     return WireCodec.headPosition(call("read the head", true, "GET", "/", null));
+  }
+
+  /**
+   * {@code GET /admin/chain}: the head of the store's tamper-evident hash chain (admin role), to
+   * note elsewhere and check later with {@code factum verify --anchor} (docs/LIFECYCLE.md, "Tamper
+   * evidence"); retried, it only reads.
+   */
+  @Override
+  public ChainHead chainHead() {
+    JsonNode head = call("read the chain head", true, "GET", "/admin/chain", null);
+    return new ChainHead(
+        head.path("position").asLong(),
+        head.path("hash").asText(),
+        head.path("chainedFrom").asLong());
   }
 
   /** {@code GET /streams/{stream}/metadata} (docs/LIFECYCLE.md); retried, it only reads. */

@@ -1,6 +1,7 @@
 package dev.factum.client;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.factum.api.ChainAnchor;
 import dev.factum.api.Direction;
 import dev.factum.api.ImportResult;
 import dev.factum.api.InvalidArgumentException;
@@ -69,6 +70,16 @@ public final class JsonApi {
         "/admin/backup",
         "{}".getBytes(StandardCharsets.UTF_8),
         null);
+  }
+
+  /**
+   * {@code GET /admin/verify}: the server reads the caller's whole store and checks it, hash chain
+   * included, against {@code anchor} ({@code POS:HEX}) when not null (admin role); the report, as
+   * sent.
+   */
+  public byte[] verify(ChainAnchor anchor) {
+    String path = anchor == null ? "/admin/verify" : "/admin/verify?anchor=" + anchor;
+    return client.callForBytes("verify the store", path, null);
   }
 
   /** {@code GET /admin/tenants}: the tenants (admins of the root store), as sent. */

@@ -2,6 +2,8 @@ package dev.factum.engine;
 
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
+import dev.factum.api.ChainAnchor;
+import dev.factum.api.ChainHead;
 import dev.factum.api.Direction;
 import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
@@ -190,6 +192,23 @@ public final class FactumStore implements EventStore {
   /** Reads the whole store and checks every invariant of its data. */
   public VerifyReport verify() {
     return guard.read(storage::verify);
+  }
+
+  /**
+   * {@link #verify()}, and the hash chain must pass through {@code anchor} (docs/LIFECYCLE.md,
+   * "Tamper evidence"); null for none.
+   */
+  public VerifyReport verify(ChainAnchor anchor) {
+    return guard.read(() -> storage.verify(anchor));
+  }
+
+  @Override
+  public ChainHead chainHead() {
+    ChainHead head = guard.read(storage::chainHead);
+    if (head == null) {
+      throw new UnsupportedOperationException("this storage keeps no hash chain");
+    }
+    return head;
   }
 
   /**

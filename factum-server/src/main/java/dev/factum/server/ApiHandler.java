@@ -85,6 +85,7 @@ final class ApiHandler implements HttpHandler {
             new AdminResource(keys, tenants.registry(), config),
             new BackupResource(config, tenants.registry()),
             new SubjectResource(),
+            new ChainResource(),
             new TenantResource(tenants, keys, config),
             new ForwarderResource(new WebhookForwarders(webhooks), config),
             new ForwarderResource(new SinkForwarders(sinks), config),

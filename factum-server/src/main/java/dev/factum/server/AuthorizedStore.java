@@ -2,6 +2,8 @@ package dev.factum.server;
 
 import dev.factum.api.AppendRequest;
 import dev.factum.api.AppendResult;
+import dev.factum.api.ChainAnchor;
+import dev.factum.api.ChainHead;
 import dev.factum.api.Direction;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.ForbiddenException;
@@ -34,6 +36,7 @@ import dev.factum.engine.NameRange;
 import dev.factum.engine.StoreOptions;
 import dev.factum.engine.spi.BackupReport;
 import dev.factum.engine.spi.StreamHead;
+import dev.factum.engine.spi.VerifyReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -543,6 +546,16 @@ final class AuthorizedStore {
       throw new ForbiddenException("this API key may not read this projection's feed");
     }
     return store;
+  }
+
+  /** The store's hash chain head ({@link FactumStore#chainHead}); the route checked the role. */
+  ChainHead chainHead() {
+    return store.chainHead();
+  }
+
+  /** The whole store's verify, chain and anchor included; the route checked the role (admin). */
+  VerifyReport verify(ChainAnchor anchor) {
+    return store.verify(anchor);
   }
 
   /**

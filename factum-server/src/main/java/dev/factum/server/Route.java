@@ -81,6 +81,8 @@ enum Route {
   ADMIN_AUDIT("GET", "/admin/audit", Permission.ADMIN, "from", "limit"),
   ADMIN_BACKUP("POST", "/admin/backup", Permission.ADMIN),
   ADMIN_FORGET_SUBJECT("DELETE", "/admin/subjects/{subject}", Permission.ADMIN),
+  ADMIN_CHAIN("GET", "/admin/chain", Permission.ADMIN),
+  ADMIN_VERIFY("GET", "/admin/verify", Permission.ADMIN, "anchor"),
   ADMIN_TENANTS("GET", "/admin/tenants", Permission.ADMIN),
   ADMIN_CREATE_TENANT("POST", "/admin/tenants", Permission.ADMIN),
   ADMIN_TENANT("GET", "/admin/tenants/{name}", Permission.ADMIN),

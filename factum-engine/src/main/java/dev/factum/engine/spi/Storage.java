@@ -1,5 +1,7 @@
 package dev.factum.engine.spi;
 
+import dev.factum.api.ChainAnchor;
+import dev.factum.api.ChainHead;
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.Query;
@@ -102,6 +104,25 @@ public interface Storage extends CommittedState, AutoCloseable {
 
   /** Reads everything and checks every invariant of the stored data. */
   VerifyReport verify();
+
+  /**
+   * {@link #verify()}, and the hash chain must pass through {@code anchor} (null: no anchor). The
+   * default, for a storage that keeps no chain, refuses an anchor.
+   */
+  default VerifyReport verify(ChainAnchor anchor) {
+    if (anchor == null) {
+      return verify();
+    }
+    throw new UnsupportedOperationException("this storage keeps no hash chain");
+  }
+
+  /**
+   * The head of the hash chain over the global log (see {@link HashChain}), as of the newest commit
+   * this process knows; null for a storage that keeps no chain.
+   */
+  default ChainHead chainHead() {
+    return null;
+  }
 
   @Override
   void close();

@@ -26,7 +26,8 @@ final class BatchArrays {
 
   private BatchArrays() {}
 
-  static void bind(
+  /** Binds the batch from parameter 1 on; returns the next parameter's index. */
+  static int bind(
       Connection connection,
       PreparedStatement write,
       CommitBatch batch,
@@ -96,7 +97,8 @@ final class BatchArrays {
     write.setArray(p++, connection.createArrayOf("smallint", statuses));
 
     write.setLong(p++, n == 0 ? lastPosition : events.getLast().position());
-    write.setLong(p, EventRows.micros(n == 0 ? lastTimestamp : events.getLast().timestamp()));
+    write.setLong(p++, EventRows.micros(n == 0 ? lastTimestamp : events.getLast().timestamp()));
+    return p;
   }
 
   /** The tags as a JSON array of strings, written (and so escaped) by Jackson. */

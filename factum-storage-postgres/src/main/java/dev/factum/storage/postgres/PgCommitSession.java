@@ -7,13 +7,16 @@ import dev.factum.api.Query;
 import dev.factum.api.RecordedEvent;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommitSession;
+import dev.factum.engine.spi.HashChain;
 import dev.factum.engine.spi.RecordKey;
 import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -37,7 +40,8 @@ import java.util.UUID;
  */
 final class PgCommitSession implements CommitSession {
   private static final String BEGIN =
-      "SELECT last_position, generation, last_timestamp_micros FROM factum_log FOR UPDATE;"
+      "SELECT last_position, generation, last_timestamp_micros, chain_head FROM factum_log FOR"
+          + " UPDATE;"
           + " SELECT "
           + EventRows.HEAD_COLUMNS
           + " FROM factum_streams WHERE stream = ANY(?);"
@@ -69,8 +73,11 @@ final class PgCommitSession implements CommitSession {
           + " first_visible_revision = EXCLUDED.first_visible_revision, status ="
           + " EXCLUDED.status),"
           + " advanced AS (UPDATE factum_log SET last_position = ?, generation = generation + 1,"
-          + " last_timestamp_micros = greatest(last_timestamp_micros, ?) RETURNING generation,"
-          + " last_position)"
+          + " last_timestamp_micros = greatest(last_timestamp_micros, ?), chain_head ="
+          + " coalesce(?::bytea, chain_head) RETURNING generation, last_position),"
+          + " chained AS (INSERT INTO factum_chain (last_position, first_position, chain, digests)"
+          + " SELECT * FROM (VALUES (?::bigint, ?::bigint, ?::bytea, ?::bytea)) AS"
+          + " c(last_position, first_position, chain, digests) WHERE c.chain IS NOT NULL)"
           + " SELECT generation, pg_notify("
           + CommitWatcher.CHANNEL_SQL
           + ", last_position::text) FROM advanced";
@@ -94,13 +101,22 @@ final class PgCommitSession implements CommitSession {
   private final long lastPosition;
   private final long generation;
   private final Instant lastTimestamp;
+  private final byte[] chainHead;
+  private final HashChain hashes;
   private final Map<String, StreamHead> prefetchedHeads = new HashMap<>();
   private final Map<UUID, Long> prefetchedIds = new HashMap<>();
   private boolean finished;
 
   private PgCommitSession(
-      Connection connection, long lastPosition, long generation, Instant lastTimestamp) {
+      Connection connection,
+      long lastPosition,
+      long generation,
+      Instant lastTimestamp,
+      byte[] chainHead,
+      HashChain hashes) {
     this.connection = connection;
+    this.chainHead = chainHead;
+    this.hashes = hashes;
     this.lastPosition = lastPosition;
     this.generation = generation;
     this.lastTimestamp = lastTimestamp;
@@ -113,7 +129,10 @@ final class PgCommitSession implements CommitSession {
    * after the lock is held and see every commit before it.
    */
   static PgCommitSession begin(
-      Connection connection, Collection<String> streams, Collection<UUID> eventIds)
+      Connection connection,
+      Collection<String> streams,
+      Collection<UUID> eventIds,
+      HashChain hashes)
       throws SQLException {
     connection.setAutoCommit(false);
     try (PreparedStatement begin = connection.prepareStatement(BEGIN)) {
@@ -127,7 +146,12 @@ final class PgCommitSession implements CommitSession {
         }
         session =
             new PgCommitSession(
-                connection, rs.getLong(1), rs.getLong(2), EventRows.instant(rs.getLong(3)));
+                connection,
+                rs.getLong(1),
+                rs.getLong(2),
+                EventRows.instant(rs.getLong(3)),
+                rs.getBytes(4),
+                hashes);
       }
       begin.getMoreResults();
       try (ResultSet rs = begin.getResultSet()) {
@@ -244,7 +268,8 @@ final class PgCommitSession implements CommitSession {
     // (an error discards the rest of the pipeline) and close() rolls back; once COMMIT was sent,
     // the transaction is over either way, and a failure leaves its outcome unknown.
     try (PreparedStatement write = connection.prepareStatement(WRITE + "; COMMIT")) {
-      BatchArrays.bind(connection, write, batch, lastPosition, lastTimestamp);
+      int next = BatchArrays.bind(connection, write, batch, lastPosition, lastTimestamp);
+      bindChain(write, next, batch);
       long newGeneration;
       boolean wrote = false;
       try {
@@ -262,6 +287,38 @@ final class PgCommitSession implements CommitSession {
     } catch (SQLException e) {
       throw PgErrors.translate("committing a batch", e);
     }
+  }
+
+  /**
+   * The chain head after the batch (on the locked log row) and its chain record, both null for a
+   * batch without events: digests of the canonical row encodings ({@link PgEventDigest}) folded
+   * into the head this transaction read under the lock, so every server continues one chain.
+   */
+  private void bindChain(PreparedStatement write, int p, CommitBatch batch) throws SQLException {
+    List<RecordedEvent> events = batch.events();
+    if (events.isEmpty()) {
+      write.setNull(p, Types.BINARY);
+      write.setNull(p + 1, Types.BIGINT);
+      write.setNull(p + 2, Types.BIGINT);
+      write.setNull(p + 3, Types.BINARY);
+      write.setNull(p + 4, Types.BINARY);
+      return;
+    }
+    if (chainHead == null || chainHead.length != HashChain.HASH_BYTES) {
+      throw new DataCorruptedException("the chain head on the factum_log row is damaged");
+    }
+    byte[] value = chainHead;
+    ByteBuffer digests = ByteBuffer.allocate(events.size() * HashChain.HASH_BYTES);
+    for (RecordedEvent event : events) {
+      byte[] digest = PgEventDigest.digest(hashes, event);
+      digests.put(digest);
+      value = hashes.next(value, digest);
+    }
+    write.setBytes(p, value);
+    write.setLong(p + 1, events.getLast().position());
+    write.setLong(p + 2, events.getFirst().position());
+    write.setBytes(p + 3, value);
+    write.setBytes(p + 4, digests.array());
   }
 
   /** The batch's record deletes and puts, in this transaction, before its events and COMMIT. */

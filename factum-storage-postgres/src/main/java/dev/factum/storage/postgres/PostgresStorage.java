@@ -2,12 +2,16 @@ package dev.factum.storage.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.factum.api.ChainAnchor;
+import dev.factum.api.ChainHead;
+import dev.factum.api.DataCorruptedException;
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StorageFailureException;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommitSession;
+import dev.factum.engine.spi.HashChain;
 import dev.factum.engine.spi.ListedStream;
 import dev.factum.engine.spi.SharedStorage;
 import dev.factum.engine.spi.StorageGauge;
@@ -17,8 +21,11 @@ import dev.factum.engine.spi.VerifyReport;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -131,7 +138,7 @@ public final class PostgresStorage implements SharedStorage {
     try {
       Connection connection = writer.getConnection();
       try {
-        return PgCommitSession.begin(connection, streams, eventIds);
+        return PgCommitSession.begin(connection, streams, eventIds, new HashChain());
       } catch (SQLException | RuntimeException e) {
         connection.close();
         throw e;
@@ -251,7 +258,36 @@ public final class PostgresStorage implements SharedStorage {
 
   @Override
   public VerifyReport verify() {
-    return query("verifying the store", PostgresVerifier::verify);
+    return verify(null);
+  }
+
+  @Override
+  public VerifyReport verify(ChainAnchor anchor) {
+    return query("verifying the store", c -> PostgresVerifier.verify(c, anchor));
+  }
+
+  /** The chain head on the log row, as committed by whichever server committed last. */
+  @Override
+  public ChainHead chainHead() {
+    return query(
+        "reading the chain head",
+        c -> {
+          try (Statement statement = c.createStatement();
+              ResultSet rs =
+                  statement.executeQuery(
+                      "SELECT last_position, chain_start, chain_head FROM factum_log")) {
+            if (!rs.next()) {
+              throw new DataCorruptedException("the factum_log row is missing");
+            }
+            long start = rs.getLong(2);
+            byte[] head = rs.getBytes(3);
+            if (head == null || head.length != HashChain.HASH_BYTES) {
+              throw new DataCorruptedException("the chain head on the factum_log row is damaged");
+            }
+            return new ChainHead(
+                Math.max(rs.getLong(1), start - 1), HexFormat.of().formatHex(head), start);
+          }
+        });
   }
 
   @Override

@@ -1,7 +1,12 @@
 package dev.factum.storage.postgres;
 
+import dev.factum.api.ChainAnchor;
 import dev.factum.api.StreamDeletion;
 import dev.factum.api.StreamNames;
+import dev.factum.engine.spi.ChainAudit;
+import dev.factum.engine.spi.ChainBatch;
+import dev.factum.engine.spi.ChainCheck;
+import dev.factum.engine.spi.HashChain;
 import dev.factum.engine.spi.VerifyReport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,10 +14,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Checks every invariant of the stored data in one consistent snapshot (REPEATABLE READ), with set
@@ -25,7 +33,10 @@ import java.util.Optional;
  * event; categories are derived from stream names; the tag index holds exactly the events' tags.
  * Deletion events ({@code $deletions}) are checked row by row in Java (there are few): each is well
  * formed, carries the category of the stream it deletes, records the delete point that stream had
- * at its position, follows no tombstone of it, and is held by the stream's head.
+ * at its position, follows no tombstone of it, and is held by the stream's head. Last, the hash
+ * chain ({@link ChainAudit}) is walked row by row: the {@code factum_chain} rows in position order
+ * beside the events' canonical encodings ({@link PgEventDigest}), and its recomputed head must be
+ * the one on the {@code factum_log} row.
  */
 final class PostgresVerifier {
   private static final int SHOWN = 20;
@@ -74,7 +85,7 @@ final class PostgresVerifier {
 
   private PostgresVerifier() {}
 
-  static VerifyReport verify(Connection connection) throws SQLException {
+  static VerifyReport verify(Connection connection, ChainAnchor anchor) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
     connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -98,15 +109,136 @@ final class PostgresVerifier {
           problems.add(problem);
         }
       }
+      List<String> chainProblems = new ArrayList<>();
+      ChainCheck chain = checkChain(connection, anchor, chainProblems::add);
+      for (String problem : chainProblems) {
+        problemCount++;
+        if (problems.size() < SHOWN) {
+          problems.add(problem);
+        }
+      }
       long events = count(statement, "SELECT count(*) FROM factum_events");
       long streams = count(statement, "SELECT count(*) FROM factum_streams");
       long tags = count(statement, "SELECT count(*) FROM factum_event_tags");
-      return new VerifyReport(events, streams, tags, problemCount, problems);
+      return new VerifyReport(events, streams, tags, problemCount, problems, chain);
     } finally {
       connection.rollback();
       connection.setReadOnly(false);
       connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       connection.setAutoCommit(autoCommit);
+    }
+  }
+
+  /**
+   * Two cursors in the snapshot, both in position order: the chain rows, and the events' rows from
+   * the chain's start, each encoded canonically and digested as the writer did.
+   */
+  private static ChainCheck checkChain(
+      Connection connection, ChainAnchor anchor, Consumer<String> problems) throws SQLException {
+    long chainStart;
+    long lastPosition;
+    byte[] storedHead;
+    try (Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT chain_start, last_position, chain_head FROM factum_log")) {
+      if (!rs.next()) {
+        problems.accept("the factum_log row is missing");
+        return null;
+      }
+      chainStart = rs.getLong(1);
+      lastPosition = rs.getLong(2);
+      storedHead = rs.getBytes(3);
+    }
+    try (PreparedStatement chainRows =
+            connection.prepareStatement(
+                "SELECT last_position, first_position, chain, digests FROM factum_chain ORDER BY"
+                    + " last_position");
+        PreparedStatement eventRows =
+            connection.prepareStatement(
+                "SELECT "
+                    + PgEventDigest.COLUMNS
+                    + " FROM factum_events WHERE position >= ? ORDER BY position")) {
+      chainRows.setFetchSize(256);
+      eventRows.setFetchSize(256);
+      eventRows.setLong(1, chainStart);
+      try (ResultSet chain = chainRows.executeQuery();
+          ResultSet events = eventRows.executeQuery()) {
+        ChainAudit audit = new ChainAudit(chainStart, anchor, new RowDigests(events), problems);
+        while (chain.next()) {
+          long last = chain.getLong(1);
+          long first = chain.getLong(2);
+          byte[] value = chain.getBytes(3);
+          byte[] digests = chain.getBytes(4);
+          if (first > last
+              || first < 0
+              || value == null
+              || value.length != HashChain.HASH_BYTES
+              || digests == null
+              || digests.length != (last - first + 1) * HashChain.HASH_BYTES) {
+            audit.damagedBatch(
+                last, "its columns do not hold a chain record of [" + first + ".." + last + "]");
+            continue;
+          }
+          List<byte[]> each = new ArrayList<>();
+          for (int i = 0; i < digests.length; i += HashChain.HASH_BYTES) {
+            each.add(Arrays.copyOfRange(digests, i, i + HashChain.HASH_BYTES));
+          }
+          audit.batch(new ChainBatch(first, last, value, each));
+        }
+        ChainCheck check = audit.finish(lastPosition);
+        if (check.intact()
+            && check.head().position() == lastPosition
+            && !HexFormat.of()
+                .formatHex(storedHead == null ? new byte[0] : storedHead)
+                .equals(check.head().hash())) {
+          problems.accept(
+              "the chain head on the factum_log row is not the chain's value at " + lastPosition);
+        }
+        return check;
+      }
+    }
+  }
+
+  /**
+   * The events' side of the chain audit: one forward cursor over the rows. The removal hook ({@link
+   * ChainAudit.StoredDigests#isRemoved}) says "never" until scavenging leaves removal stubs: it is
+   * where a stub row is recognised.
+   */
+  private static final class RowDigests implements ChainAudit.StoredDigests {
+    private final HashChain hashes = new HashChain();
+    private final ResultSet rows;
+    private boolean loaded;
+    private boolean more = true;
+
+    RowDigests(ResultSet rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    public byte[] digest(long position) {
+      try {
+        while (more) {
+          if (!loaded) {
+            more = rows.next();
+            loaded = more;
+            if (!more) {
+              break;
+            }
+          }
+          long at = rows.getLong(1);
+          if (at > position) {
+            return null;
+          }
+          loaded = false;
+          if (at == position) {
+            return hashes.digest(PgEventDigest.encode(rows));
+          }
+        }
+        return null;
+      } catch (SQLException e) {
+        throw PgErrors.translate("reading events to verify the chain", e);
+      }
     }
   }
 

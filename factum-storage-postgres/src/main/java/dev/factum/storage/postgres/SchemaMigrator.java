@@ -50,7 +50,9 @@ final class SchemaMigrator {
               3,
               "V3__store_records.sql",
               4,
-              "V4__stream_listing.sql"));
+              "V4__stream_listing.sql",
+              5,
+              "V5__hash_chain.sql"));
 
   private SchemaMigrator() {}
 

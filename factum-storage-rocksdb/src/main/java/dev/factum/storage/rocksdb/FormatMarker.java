@@ -27,15 +27,24 @@ import java.util.zip.CRC32C;
  * record left by an older version is no longer kept up to date (it lags behind its stream, and only
  * says that the stream is plain). A version 3 build would read such a lagging record as the head
  * and append at revisions already taken, so it must not open a version 4 directory: it refuses it,
- * being a newer version. A new directory starts at version 4. A version 1, 2 or 3 directory is
- * upgraded when this build opens it: RocksDB creates a missing column family, then the marker is
- * rewritten as 4 with one synced write, before anything else is written (a crash between the two
- * leaves an empty column family and the old marker, and the next open finishes the upgrade). An
- * older build cannot open a version 4 directory. A directory of a newer version is refused at open,
- * never read with the wrong layout.
+ * being a newer version. Upgrades happen when this build opens an older directory: RocksDB creates
+ * a missing column family, then the marker is rewritten as the current version with one synced
+ * write, before anything else is written (a crash between the two leaves an empty column family and
+ * the old marker, and the next open finishes the upgrade). An older build cannot open a newer
+ * directory; a directory of a newer version than this build's is refused at open, never read with
+ * the wrong layout.
+ *
+ * <p>Version 5 adds the tamper-evident hash chain: the {@code chain} column family of chain records
+ * and the chain's start record ({@link ChainRecordCodec}); the other layouts are unchanged. A new
+ * directory is chained from position 0. A version 1 to 4 directory is upgraded at open like the
+ * others, with the marker and the chain's start (its newest position + 1) in one synced write
+ * batch: its older events stay unchained, and {@code verify} says so ("not chained before P")
+ * instead of failing. A version 4 build must not open a version 5 directory (it would append
+ * without chain records, which verify then reports as a broken chain): it refuses it, being a newer
+ * version.
  */
 final class FormatMarker {
-  static final int CURRENT_VERSION = 4;
+  static final int CURRENT_VERSION = 5;
   static final byte[] KEY = "factum.format".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MAGIC = "FACTUM\0\0".getBytes(StandardCharsets.US_ASCII);
 

@@ -24,6 +24,11 @@ final class RocksDbGauges {
             "Bytes the data directory takes on disk (tables, write-ahead log, metadata).",
             "bytes",
             () -> directoryBytes(storage.directory())),
+        new StorageGauge(
+            "chain.head.position",
+            "The newest position the tamper-evident hash chain covers (-1 before the first event).",
+            null,
+            () -> storage.chainHead().position()),
         property(
             storage,
             "rocksdb.memtable",

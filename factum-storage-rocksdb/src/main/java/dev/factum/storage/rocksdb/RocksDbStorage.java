@@ -1,5 +1,7 @@
 package dev.factum.storage.rocksdb;
 
+import dev.factum.api.ChainAnchor;
+import dev.factum.api.ChainHead;
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
@@ -9,7 +11,9 @@ import dev.factum.api.StorageFullException;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamState;
 import dev.factum.engine.spi.BackupReport;
+import dev.factum.engine.spi.ChainBatch;
 import dev.factum.engine.spi.CommitBatch;
+import dev.factum.engine.spi.HashChain;
 import dev.factum.engine.spi.ListedStream;
 import dev.factum.engine.spi.PositionCursor;
 import dev.factum.engine.spi.QueryPositions;
@@ -26,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -87,7 +92,15 @@ public final class RocksDbStorage implements Storage {
 
   /** The column families, in the order their handles are opened. */
   static final List<String> COLUMN_FAMILIES =
-      List.of("default", "log", "heads", "stream-index", "event-ids", "filter-index", "records");
+      List.of(
+          "default",
+          "log",
+          "heads",
+          "stream-index",
+          "event-ids",
+          "filter-index",
+          "records",
+          "chain");
 
   static {
     RocksDB.loadLibrary();
@@ -117,6 +130,22 @@ public final class RocksDbStorage implements Storage {
   private final ColumnFamilyHandle eventIds;
   private final ColumnFamilyHandle filterIndex;
   private final ColumnFamilyHandle records;
+  private final ColumnFamilyHandle chain;
+
+  /** Whether commits extend the hash chain: always, except for a bench measuring its cost. */
+  private final boolean chained;
+
+  /** The writer's SHA-256 (used on the writer thread only, and by verify's own instance). */
+  private final HashChain hashes = new HashChain();
+
+  /** The first chained position: 0, or where an upgraded store began its chain. */
+  private long chainedFrom;
+
+  /** The chain after the newest commit; written by the writer once a commit is durable. */
+  private volatile ChainLink chainLink;
+
+  /** A chain value at a position: {@code chain(position)}. */
+  private record ChainLink(long position, byte[] value) {}
 
   private final SstFileManager sstFileManager;
   private final DirectoryLock directoryLock;
@@ -179,9 +208,12 @@ public final class RocksDbStorage implements Storage {
     this.eventIds = handles.get(4);
     this.filterIndex = handles.get(5);
     this.records = handles.get(6);
+    this.chain = handles.get(7);
+    this.chained = config.hashChain();
     try {
       checkFormat();
       this.lastPosition = recoverLastPosition();
+      this.chainLink = recoverChain();
     } catch (RuntimeException | RocksDBException e) {
       close();
       throw e;
@@ -267,16 +299,17 @@ public final class RocksDbStorage implements Storage {
   }
 
   /**
-   * Checks the format marker; a directory of an older version (1, 2 or 3) is upgraded to the
-   * current one here, with one synced write: RocksDB has just created the {@code records} column
-   * family, which an older build cannot open anyway (see {@link FormatMarker}).
+   * Checks the format marker; a directory of an older version (1 to 4) is upgraded to the current
+   * one here, with one synced write of the marker and the chain's start (the position after its
+   * newest event: older events are not chained): RocksDB has just created the {@code records} and
+   * {@code chain} column families, which an older build cannot open anyway (see {@link
+   * FormatMarker}).
    */
   private void checkFormat() throws RocksDBException {
     byte[] marker = db.get(meta, FormatMarker.KEY);
     if (marker != null) {
       if (FormatMarker.check(marker) < FormatMarker.CURRENT_VERSION) {
-        db.put(
-            meta, syncWrite, FormatMarker.KEY, FormatMarker.encode(FormatMarker.CURRENT_VERSION));
+        writeMarker(recoverLastPosition() + 1);
       }
       return;
     }
@@ -287,7 +320,51 @@ public final class RocksDbStorage implements Storage {
             "the data directory holds events but no format marker: not a Factum store, or damaged");
       }
     }
-    db.put(meta, syncWrite, FormatMarker.KEY, FormatMarker.encode(FormatMarker.CURRENT_VERSION));
+    writeMarker(0);
+  }
+
+  private void writeMarker(long chainStart) throws RocksDBException {
+    try (WriteBatch write = new WriteBatch()) {
+      write.put(meta, ChainRecordCodec.START_KEY, ChainRecordCodec.encodeStart(chainStart));
+      write.put(meta, FormatMarker.KEY, FormatMarker.encode(FormatMarker.CURRENT_VERSION));
+      db.write(syncWrite, write);
+    }
+  }
+
+  /**
+   * The chain after the newest chain record (or the genesis before the chain's start). A damaged
+   * newest record does not stop the store: the writer goes on from the genesis, and {@code verify}
+   * names the damaged record (the chain breaks there either way).
+   */
+  private ChainLink recoverChain() {
+    byte[] start = get(meta, ChainRecordCodec.START_KEY);
+    if (start == null) {
+      throw new DataCorruptedException(
+          "the store's format marker says it is chained, but the chain's start record is missing");
+    }
+    chainedFrom = ChainRecordCodec.decodeStart(start);
+    try (RocksIterator it = db.newIterator(chain, readOptions)) {
+      it.seekToLast();
+      if (!it.isValid()) {
+        checkIterator(it);
+        return new ChainLink(chainedFrom - 1, HashChain.genesis());
+      }
+      long last = logPosition(it.key());
+      try {
+        return new ChainLink(last, ChainRecordCodec.decode(it.key(), it.value()).chain());
+      } catch (DataCorruptedException damaged) {
+        return new ChainLink(last, HashChain.genesis());
+      }
+    }
+  }
+
+  @Override
+  public ChainHead chainHead() {
+    ChainLink link = chainLink;
+    return new ChainHead(
+        Math.max(link.position(), chainedFrom - 1),
+        HexFormat.of().formatHex(link.value()),
+        chainedFrom);
   }
 
   /** Finds the newest event and checks that it decodes: the tail of the log is whole. */
@@ -424,10 +501,15 @@ public final class RocksDbStorage implements Storage {
     List<byte[][]> streamKeys = new ArrayList<>(events);
     List<byte[][]> idKeys = new ArrayList<>(events);
     List<byte[]> filterKeys = new ArrayList<>(events * 2);
+    List<byte[]> digests = chained ? new ArrayList<>(events) : null;
     try (WriteBatch write = new WriteBatch()) {
       for (RecordedEvent event : batch.events()) {
         byte[] position = Keys.position(event.position());
-        write.put(log, position, EventRecordCodec.encode(event)); // positions ascend already
+        byte[] stored = EventRecordCodec.encode(event);
+        write.put(log, position, stored); // positions ascend already
+        if (chained) {
+          digests.add(hashes.digest(stored));
+        }
         streamKeys.add(
             new byte[][] {
               Keys.withLong(Keys.streamPrefix(event.stream()), event.revision()), position
@@ -468,10 +550,30 @@ public final class RocksDbStorage implements Storage {
         byte[] key = RecordCodec.key(record.namespace(), record.key());
         write.put(records, key, RecordCodec.encode(key, record));
       }
+      ChainLink extended = chained && events > 0 ? extendChain(batch, digests, write) : null;
       db.write(syncWrite, write);
+      if (extended != null) {
+        chainLink = extended;
+      }
     } catch (RocksDBException e) {
       throw translate("commit failed", e);
     }
+  }
+
+  /** Folds the batch's digests into the chain and puts its chain record into the write batch. */
+  private ChainLink extendChain(CommitBatch batch, List<byte[]> digests, WriteBatch write)
+      throws RocksDBException {
+    byte[] value = chainLink.value();
+    for (byte[] digest : digests) {
+      value = hashes.next(value, digest);
+    }
+    long first = batch.events().getFirst().position();
+    long last = batch.events().getLast().position();
+    write.put(
+        chain,
+        Keys.position(last),
+        ChainRecordCodec.encode(new ChainBatch(first, last, value, digests)));
+    return new ChainLink(last, value);
   }
 
   @Override
@@ -822,6 +924,7 @@ public final class RocksDbStorage implements Storage {
       throw translate("the disk is still full", e);
     }
     lastPosition = recoverLastPosition();
+    chainLink = recoverChain();
     return lastPosition;
   }
 
@@ -852,9 +955,14 @@ public final class RocksDbStorage implements Storage {
 
   @Override
   public VerifyReport verify() {
+    return verify(null);
+  }
+
+  @Override
+  public VerifyReport verify(ChainAnchor anchor) {
     return new StoreVerifier(
-            db, readOptions, meta, log, heads, streamIndex, eventIds, filterIndex, records)
-        .run();
+            db, readOptions, meta, log, heads, streamIndex, eventIds, filterIndex, records, chain)
+        .run(anchor);
   }
 
   static void checkIterator(RocksIterator iterator) {

@@ -1,10 +1,14 @@
 package dev.factum.storage.rocksdb;
 
+import dev.factum.api.ChainAnchor;
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
 import dev.factum.api.StreamState;
 import dev.factum.api.SystemStreams;
+import dev.factum.engine.spi.ChainAudit;
+import dev.factum.engine.spi.ChainCheck;
+import dev.factum.engine.spi.HashChain;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +33,11 @@ import org.rocksdb.RocksIterator;
  * stream-index entry; a plain record left by format 3 or older may only lag behind); that every
  * deletion event in {@code $deletions} is well formed, records the delete point its stream had at
  * that position (no event follows a tombstone), and is held by the stream's head; that every store
- * record passes its checksum; and, last, every block of every table file against its checksum. Used
- * by tests after every TCK case, and by {@code factum verify}.
+ * record passes its checksum; that the hash chain holds (every position from the chain's start is
+ * covered by a chain record, each record is the fold of its digests, and each digest is that of the
+ * event's stored bytes; see {@link ChainAudit}), and passes through the anchor when one is given;
+ * and, last, every block of every table file against its checksum. Used by tests after every TCK
+ * case, and by {@code factum verify}.
  *
  * <p>It reports problems instead of stopping at the first, up to {@link #MAX_LISTED}.
  */
@@ -46,6 +53,7 @@ final class StoreVerifier {
   private final ColumnFamilyHandle eventIds;
   private final ColumnFamilyHandle filterIndex;
   private final ColumnFamilyHandle records;
+  private final ColumnFamilyHandle chain;
   private final List<String> problems = new ArrayList<>();
   private long problemCount;
 
@@ -58,7 +66,8 @@ final class StoreVerifier {
       ColumnFamilyHandle streamIndex,
       ColumnFamilyHandle eventIds,
       ColumnFamilyHandle filterIndex,
-      ColumnFamilyHandle records) {
+      ColumnFamilyHandle records,
+      ColumnFamilyHandle chain) {
     this.db = db;
     this.readOptions = readOptions;
     this.meta = meta;
@@ -68,6 +77,7 @@ final class StoreVerifier {
     this.eventIds = eventIds;
     this.filterIndex = filterIndex;
     this.records = records;
+    this.chain = chain;
   }
 
   /** Per deleted stream: its newest deletion event seen while scanning the log. */
@@ -76,7 +86,7 @@ final class StoreVerifier {
   /** Per stream: the last revision and position seen while scanning the log. */
   private record Seen(long lastRevision, long lastPosition) {}
 
-  VerifyReport run() {
+  VerifyReport run(ChainAnchor anchor) {
     try {
       checkMarker();
       Map<String, Seen> streams = new HashMap<>();
@@ -89,8 +99,9 @@ final class StoreVerifier {
       indexEntries += countEntries(filterIndex, "filter index", expectedFilterEntries[0]);
       long headCount = checkHeads(streams);
       checkRecords();
+      ChainCheck chained = checkChain(anchor, events - 1);
       checkTableFiles();
-      return new VerifyReport(events, headCount, indexEntries, problemCount, problems);
+      return new VerifyReport(events, headCount, indexEntries, problemCount, problems, chained);
     } catch (RocksDBException e) {
       problem("RocksDB failed while verifying: " + e.getMessage());
       return new VerifyReport(0, 0, 0, problemCount, problems);
@@ -121,6 +132,73 @@ final class StoreVerifier {
         }
       }
       it.status();
+    }
+  }
+
+  /**
+   * Walks the chain records in position order beside a second iterator over the log, which hands
+   * the audit each event's stored bytes as RocksDB holds them (the digest is over exactly those).
+   */
+  private ChainCheck checkChain(ChainAnchor anchor, long lastPosition) throws RocksDBException {
+    byte[] start = db.get(meta, readOptions, ChainRecordCodec.START_KEY);
+    long chainedFrom;
+    try {
+      if (start == null) {
+        problem("the chain's start record is missing");
+        return null;
+      }
+      chainedFrom = ChainRecordCodec.decodeStart(start);
+    } catch (DataCorruptedException e) {
+      problem(e.getMessage());
+      return null;
+    }
+    try (RocksIterator events = db.newIterator(log, readOptions);
+        RocksIterator it = db.newIterator(chain, readOptions)) {
+      ChainAudit audit = new ChainAudit(chainedFrom, anchor, new LogDigests(events), this::problem);
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (key.length != 8) {
+          problem("a chain record has a key of " + key.length + " bytes");
+          continue;
+        }
+        try {
+          audit.batch(ChainRecordCodec.decode(key, it.value()));
+        } catch (DataCorruptedException e) {
+          audit.damagedBatch(Keys.readLong(key, 0), e.getMessage());
+        }
+      }
+      it.status();
+      ChainCheck check = audit.finish(lastPosition);
+      events.status();
+      return check;
+    }
+  }
+
+  /**
+   * The log's side of the chain audit: the SHA-256 of the value stored at each position, read by
+   * one forward iterator. The removal hook ({@link ChainAudit.StoredDigests#isRemoved}) says
+   * "never" until scavenging leaves removal stubs in the log: it is where a stub is recognised.
+   */
+  private static final class LogDigests implements ChainAudit.StoredDigests {
+    private final HashChain hashes = new HashChain();
+    private final RocksIterator events;
+
+    LogDigests(RocksIterator events) {
+      this.events = events;
+    }
+
+    @Override
+    public byte[] digest(long position) {
+      byte[] key = Keys.position(position);
+      if (!events.isValid() || !Arrays.equals(events.key(), key)) {
+        events.seek(key);
+      }
+      if (!events.isValid() || !Arrays.equals(events.key(), key)) {
+        return null;
+      }
+      byte[] digest = hashes.digest(events.value());
+      events.next();
+      return digest;
     }
   }
 
@@ -187,7 +265,12 @@ final class StoreVerifier {
         checkIndexes(event);
         filterEntries[0] += 2 + event.tags().size();
       }
-      it.status();
+      try {
+        it.status();
+      } catch (RocksDBException e) {
+        // A damaged block ends the scan; the chain check then names the positions it holds.
+        problem("the log cannot be read after position " + (expected - 1) + ": " + e.getMessage());
+      }
     }
     return expected;
   }

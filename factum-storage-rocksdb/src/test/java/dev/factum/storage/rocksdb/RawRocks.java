@@ -8,6 +8,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 
 /** Opens a closed store's directory with plain RocksDB, to damage or inspect it in tests. */
 final class RawRocks implements AutoCloseable {
@@ -34,6 +35,16 @@ final class RawRocks implements AutoCloseable {
   /** Opens a format 1 or 2 directory, which has no {@code records} column family. */
   static RawRocks formatTwo(Path directory) throws RocksDBException {
     return new RawRocks(directory, RocksDbStorage.COLUMN_FAMILIES.subList(0, 6));
+  }
+
+  /** Removes the hash chain (format 5), as a directory written before it has none. */
+  void unchain() throws RocksDBException {
+    try (RocksIterator it = db.newIterator(family("chain"))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        db.delete(family("chain"), it.key());
+      }
+    }
+    db.delete(family("default"), ChainRecordCodec.START_KEY);
   }
 
   ColumnFamilyHandle family(String name) {

@@ -54,16 +54,19 @@ class RocksDbStorageTest {
   void aDirectoryOfAFutureFormatVersionIsRefusedAndLeftUntouched() throws Exception {
     writeSomeEvents();
     try (RawRocks raw = new RawRocks(directory)) {
-      raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(5));
+      raw.db.put(
+          raw.family("default"),
+          FormatMarker.KEY,
+          FormatMarker.encode(FormatMarker.CURRENT_VERSION + 1));
     }
     assertThatThrownBy(() -> RocksDbEventStore.open(directory))
         .isInstanceOf(UnsupportedFormatException.class)
-        .hasMessageContaining("version 5")
+        .hasMessageContaining("version " + (FormatMarker.CURRENT_VERSION + 1))
         .hasMessageContaining("upgrade");
     try (RawRocks raw = new RawRocks(directory)) {
       assertThat(FormatMarker.check(FormatMarker.encode(1))).isEqualTo(1);
       assertThat(raw.db.get(raw.family("default"), FormatMarker.KEY))
-          .isEqualTo(FormatMarker.encode(5));
+          .isEqualTo(FormatMarker.encode(FormatMarker.CURRENT_VERSION + 1));
       raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(3));
     }
     try (FactumStore store = RocksDbEventStore.open(directory)) {
@@ -80,6 +83,7 @@ class RocksDbStorageTest {
     writeSomeEvents();
     try (RawRocks raw = new RawRocks(directory)) {
       raw.db.put(raw.family("default"), FormatMarker.KEY, FormatMarker.encode(1));
+      raw.unchain(); // a version 1 directory has no hash chain
     }
     try (FactumStore store = RocksDbEventStore.open(directory)) {
       store.delete("order-0", any());
