@@ -21,7 +21,7 @@ import java.util.TreeMap;
  */
 final class SinkForwarders implements ForwarderResource.Forwarders {
   private static final String REDACTED = "***";
-  private static final ForwarderResource.Routes ROUTES =
+  static final ForwarderResource.Routes ROUTES =
       new ForwarderResource.Routes(
           Route.ADMIN_SINKS,
           Route.ADMIN_CREATE_SINK,
@@ -34,11 +34,6 @@ final class SinkForwarders implements ForwarderResource.Forwarders {
 
   SinkForwarders(KafkaSinks sinks) {
     this.sinks = sinks;
-  }
-
-  @Override
-  public ForwarderResource.Routes routes() {
-    return ROUTES;
   }
 
   @Override
