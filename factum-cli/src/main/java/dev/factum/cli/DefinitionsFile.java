@@ -46,15 +46,37 @@ final class DefinitionsFile {
   private final Path file;
   private final List<SinkDefinition> sinks;
   private final List<WebhookEntry> webhooks;
+  private final boolean listsSinks;
+  private final boolean listsWebhooks;
 
-  private DefinitionsFile(Path file, List<SinkDefinition> sinks, List<WebhookEntry> webhooks) {
+  private DefinitionsFile(
+      Path file,
+      List<SinkDefinition> sinks,
+      List<WebhookEntry> webhooks,
+      boolean listsSinks,
+      boolean listsWebhooks) {
     this.file = file;
     this.sinks = sinks;
     this.webhooks = webhooks;
+    this.listsSinks = listsSinks;
+    this.listsWebhooks = listsWebhooks;
   }
 
   List<SinkDefinition> sinks() {
     return sinks;
+  }
+
+  /**
+   * Whether the file has a {@code "sinks"} list: pruning deletes only the kinds the file lists, so
+   * a sinks-only file of before webhooks could be declared never deletes the webhooks made over
+   * HTTP ({@code "webhooks": []} prunes them all).
+   */
+  boolean listsSinks() {
+    return listsSinks;
+  }
+
+  boolean listsWebhooks() {
+    return listsWebhooks;
   }
 
   /** The file read; an {@link InvalidArgumentException} says what is wrong. */
@@ -108,7 +130,7 @@ final class DefinitionsFile {
       }
       webhooks.add(entry);
     }
-    return new DefinitionsFile(file, sinks, webhooks);
+    return new DefinitionsFile(file, sinks, webhooks, root.has("sinks"), root.has("webhooks"));
   }
 
   private static JsonNode list(Path file, JsonNode root, String member) {

@@ -71,7 +71,8 @@ final class ServeCommand implements Factum.Command {
                             'factum webhooks create' take it (a webhook's secret in its
                             "secretFile", made if missing); missing ones are created, differing
                             ones changed to match (docs/KAFKA.md); a bad file stops the start
-          --prune-sinks     also delete the sinks and webhooks FILE does not name (kept otherwise)
+          --prune-sinks     also delete the sinks and webhooks FILE does not name (kept otherwise;
+                            only of the kinds FILE lists: "webhooks": [] prunes every webhook)
           --config FILE     properties file: data=, host=, port=, storage=, pg.url=, pg.user=,
                             pg.password=, pg.pool-size=, group.lease-ms=, tls.cert=, tls.key=
                             (env FACTUM_CONFIG)
@@ -238,14 +239,15 @@ final class ServeCommand implements Factum.Command {
 
   /**
    * Applies a definitions file before the server serves: the webhooks' missing secret files are
-   * written, then the sinks and the webhooks declared (with {@code prune}, both pruned).
+   * written, then the sinks and the webhooks declared (with {@code prune}, each kind the file lists
+   * pruned).
    */
   private static void declare(
       DefinitionsFile file, FactumStore store, boolean prune, PrintStream out) throws IOException {
     List<String> said = new ArrayList<>();
     List<Webhooks.Declaration> webhooks = file.writeMissingSecrets(said);
-    KafkaSinks.Declared sinks = KafkaSinks.declare(store, file.sinks(), prune);
-    Webhooks.Declared hooks = Webhooks.declare(store, webhooks, prune);
+    KafkaSinks.Declared sinks = KafkaSinks.declare(store, file.sinks(), prune && file.listsSinks());
+    Webhooks.Declared hooks = Webhooks.declare(store, webhooks, prune && file.listsWebhooks());
     for (String line : said) {
       out.println("factum: " + line);
     }

@@ -157,7 +157,8 @@ class ServeSinksFileTest {
         TlsServeTest.serve(List.of(), "--data", data, "--port", "0", "--sinks", file.toString())) {
       assertThat(serve.said()).contains("created [], updated [g], unchanged [h], deleted []");
     }
-    Path pruned = write("pruned.json", "{\"webhooks\": [" + webhook("h", null) + "]}");
+    Path pruned =
+        write("pruned.json", "{\"sinks\": [], \"webhooks\": [" + webhook("h", null) + "]}");
     try (TlsServeTest.Serve serve =
         TlsServeTest.serve(
             List.of(),
