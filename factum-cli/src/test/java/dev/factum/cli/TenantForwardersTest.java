@@ -276,6 +276,24 @@ class TenantForwardersTest {
         assertThat(refused.code()).isEqualTo("forbidden");
         assertThat(call("GET", "/admin/webhooks", weak, null).status()).isEqualTo(403);
       }
+      // a tenant's transactional ids are its own: same names never fence another store's sink
+      assertThat(
+              ok(call("GET", "/admin/sinks/out", adminA, null), 200)
+                  .get("producerProperties")
+                  .get("transactional.id")
+                  .asText())
+          .startsWith("factum-sink-a-")
+          .endsWith("-out");
+      Reply stolen =
+          call(
+              "POST",
+              "/admin/sinks",
+              adminB,
+              sink("steal", "t-x")
+                  .replace(
+                      "}", ",\"producerProperties\":{\"transactional.id\":\"factum-sink-out\"}}"));
+      assertThat(stolen.status()).as(stolen.body()).isEqualTo(400);
+      assertThat(stolen.code()).isEqualTo("invalid-request");
       JsonNode onlyA = ok(call("GET", "/admin/sinks/only-a", adminA, null), 200);
       assertThat(onlyA.get("paused").asBoolean()).isTrue();
       assertThat(names(ok(call("GET", "/admin/sinks", adminA, null), 200), "sinks"))

@@ -87,7 +87,10 @@ final class ApiHandler implements HttpHandler {
                 config),
             new ForwarderResource(
                 SinkForwarders.ROUTES,
-                (of, creating) -> new SinkForwarders(forwarders.of(of, creating).sinks()),
+                (of, creating) -> {
+                  ServerForwarders.Forwarding forwarding = forwarders.of(of, creating);
+                  return new SinkForwarders(forwarding.sinks(), forwarding.location());
+                },
                 config),
             new DcbResource(config, metrics),
             new GroupResource(config, wire, metrics),

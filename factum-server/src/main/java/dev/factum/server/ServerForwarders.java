@@ -44,12 +44,20 @@ final class ServerForwarders implements AutoCloseable {
   /** How often a server over a shared storage looks for tenants newly given forwarders. */
   static final Duration FOLLOW_INTERVAL = Duration.ofSeconds(1);
 
-  /** The sinks and webhooks of one store, and the tenant it belongs to ({@code ""}: the root). */
-  record Forwarding(String tenant, KafkaSinks sinks, Webhooks webhooks) implements AutoCloseable {
-    static Forwarding start(String tenant, FactumStore store) {
+  /**
+   * The sinks and webhooks of one store, and the tenant it belongs to ({@code ""}: the root), with
+   * the tenant's location (name and incarnation id), which scopes its sinks' transactional ids.
+   */
+  record Forwarding(String tenant, String location, KafkaSinks sinks, Webhooks webhooks)
+      implements AutoCloseable {
+    static Forwarding start(TenantRecord tenant, FactumStore store) {
       Webhooks webhooks = Webhooks.start(store);
       try {
-        return new Forwarding(tenant, KafkaSinks.start(store), webhooks);
+        return new Forwarding(
+            tenant == null ? "" : tenant.name(),
+            tenant == null ? "" : tenant.location(),
+            KafkaSinks.start(store),
+            webhooks);
       } catch (RuntimeException e) {
         webhooks.close();
         throw e;
@@ -79,7 +87,7 @@ final class ServerForwarders implements AutoCloseable {
   ServerForwarders(FactumStore root) {
     this.root = root;
     this.markers = new TenantMarkers(root, MARKERS);
-    byStore.put(root, Forwarding.start("", root));
+    byStore.put(root, Forwarding.start(null, root));
   }
 
   /**
@@ -145,7 +153,7 @@ final class ServerForwarders implements AutoCloseable {
   private synchronized void storeOpened(TenantRecord tenant, FactumStore store) {
     tenantOf.put(store, tenant);
     if (!closed && !byStore.containsKey(store) && hasDefinitions(store)) {
-      byStore.put(store, Forwarding.start(tenant.name(), store));
+      byStore.put(store, Forwarding.start(tenant, store));
     }
   }
 
@@ -153,7 +161,7 @@ final class ServerForwarders implements AutoCloseable {
   private synchronized void ensure(TenantRecord tenant, FactumStore store) {
     tenantOf.putIfAbsent(store, tenant);
     if (!closed && !store.isStopped() && !byStore.containsKey(store)) {
-      byStore.put(store, Forwarding.start(tenant.name(), store));
+      byStore.put(store, Forwarding.start(tenant, store));
     }
   }
 
@@ -193,7 +201,7 @@ final class ServerForwarders implements AutoCloseable {
         if (closed || store.isStopped()) {
           throw new StoreClosedException("the store is closed");
         }
-        forwarding = Forwarding.start(tenant == null ? "" : tenant.name(), store);
+        forwarding = Forwarding.start(tenant, store);
         byStore.put(store, forwarding);
       }
       return forwarding;

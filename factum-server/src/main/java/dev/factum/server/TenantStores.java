@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The store each principal acts on, and the life of tenants' stores: the root store for principals
@@ -73,29 +74,19 @@ final class TenantStores implements AutoCloseable {
   private final class Broadcast implements StoreListener {
     @Override
     public void opened(TenantRecord tenant, FactumStore store) {
-      RuntimeException failure = null;
-      for (StoreListener one : listeners) {
-        try {
-          one.opened(tenant, store);
-        } catch (RuntimeException e) {
-          if (failure == null) {
-            failure = e;
-          } else {
-            failure.addSuppressed(e);
-          }
-        }
-      }
-      if (failure != null) {
-        throw failure;
-      }
+      tell(one -> one.opened(tenant, store));
     }
 
     @Override
     public void closing(String location, FactumStore store, boolean deleted) {
+      tell(one -> one.closing(location, store, deleted));
+    }
+
+    private void tell(Consumer<StoreListener> call) {
       RuntimeException failure = null;
       for (StoreListener one : listeners) {
         try {
-          one.closing(location, store, deleted);
+          call.accept(one);
         } catch (RuntimeException e) {
           if (failure == null) {
             failure = e;
