@@ -5,18 +5,18 @@ import dev.factum.api.InvalidArgumentException;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.TenantStorage;
 import dev.factum.kafka.KafkaSinks;
-import dev.factum.kafka.SinkDefinition;
-import dev.factum.kafka.SinkFile;
 import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
 import dev.factum.server.TlsConfig;
 import dev.factum.storage.postgres.PostgresEventStore;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
+import dev.factum.webhooks.Webhooks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -72,10 +72,13 @@ final class ServeCommand implements Factum.Command {
                             DELETE /admin/subjects/S (factum forget S) shreds it
                             (env FACTUM_MASTER_KEY_FILE, or FACTUM_MASTER_KEY as base64;
                             a wrong one, or none for a store that has one, stops the start)
-          --sinks FILE      Kafka sinks to declare before serving: {"sinks": [..]}, each as
-                            'factum sinks create' takes it; missing ones are created, differing
+          --sinks FILE      Kafka sinks and webhooks to declare before serving:
+                            {"sinks": [..], "webhooks": [..]}, each as 'factum sinks create' and
+                            'factum webhooks create' take it (a webhook's secret in its
+                            "secretFile", made if missing); missing ones are created, differing
                             ones changed to match (docs/KAFKA.md); a bad file stops the start
-          --prune-sinks     also delete the sinks FILE does not name (kept otherwise)
+          --prune-sinks     also delete the sinks and webhooks FILE does not name (kept otherwise;
+                            only of the kinds FILE lists: "webhooks": [] prunes every webhook)
           --config FILE     properties file: data=, host=, port=, storage=, pg.url=, pg.user=,
                             pg.password=, pg.pool-size=, group.lease-ms=, tls.cert=, tls.key=
                             (env FACTUM_CONFIG)
@@ -118,9 +121,9 @@ final class ServeCommand implements Factum.Command {
       throw new Args.UsageException("--prune-sinks needs --sinks FILE");
     }
     // The file is checked whole before the port, the data directory or the database is touched.
-    List<SinkDefinition> declaredSinks;
+    DefinitionsFile declaredFile;
     try {
-      declaredSinks = sinksFile == null ? null : SinkFile.read(Path.of(sinksFile));
+      declaredFile = sinksFile == null ? null : DefinitionsFile.read(Path.of(sinksFile));
     } catch (InvalidArgumentException e) {
       throw new Factum.CommandFailure("--sinks " + e.getMessage());
     }
@@ -169,26 +172,14 @@ final class ServeCommand implements Factum.Command {
       binding.close();
       throw new Factum.CommandFailure(e.getMessage());
     }
-    if (declaredSinks != null) {
-      KafkaSinks.Declared declared;
+    if (declaredFile != null) {
       try {
-        declared = KafkaSinks.declare(store, declaredSinks, args.flag("prune-sinks"));
-      } catch (FactumException e) {
+        declare(declaredFile, store, args.flag("prune-sinks"), out);
+      } catch (FactumException | IOException e) {
         store.close();
         binding.close();
         throw new Factum.CommandFailure("--sinks " + sinksFile + ": " + e.getMessage());
       }
-      out.println(
-          "factum: sinks of "
-              + sinksFile
-              + ": created "
-              + declared.created()
-              + ", updated "
-              + declared.updated()
-              + ", unchanged "
-              + declared.unchanged()
-              + ", deleted "
-              + declared.deleted());
     }
     FactumServer server;
     try {
@@ -251,6 +242,44 @@ final class ServeCommand implements Factum.Command {
     return ServerConfig.DEFAULT
         .withListener(settings.host(), tls, settings.insecure())
         .withPort(settings.port());
+  }
+
+  /**
+   * Applies a definitions file before the server serves: the webhooks' missing secret files are
+   * written, then the sinks and the webhooks declared (with {@code prune}, each kind the file lists
+   * pruned).
+   */
+  private static void declare(
+      DefinitionsFile file, FactumStore store, boolean prune, PrintStream out) throws IOException {
+    List<String> said = new ArrayList<>();
+    List<Webhooks.Declaration> webhooks = file.writeMissingSecrets(said);
+    KafkaSinks.Declared sinks = KafkaSinks.declare(store, file.sinks(), prune && file.listsSinks());
+    Webhooks.Declared hooks = Webhooks.declare(store, webhooks, prune && file.listsWebhooks());
+    for (String line : said) {
+      out.println("factum: " + line);
+    }
+    out.println(
+        "factum: sinks of "
+            + file.file()
+            + ": created "
+            + sinks.created()
+            + ", updated "
+            + sinks.updated()
+            + ", unchanged "
+            + sinks.unchanged()
+            + ", deleted "
+            + sinks.deleted());
+    out.println(
+        "factum: webhooks of "
+            + file.file()
+            + ": created "
+            + hooks.created()
+            + ", updated "
+            + hooks.updated()
+            + ", unchanged "
+            + hooks.unchanged()
+            + ", deleted "
+            + hooks.deleted());
   }
 
   private static String listenFailure(ServeSettings settings, IOException e) {

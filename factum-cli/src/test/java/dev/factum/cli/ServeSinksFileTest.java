@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,102 @@ class ServeSinksFileTest {
       assertThat(serve.said()).contains("created [], updated [], unchanged [a], deleted [b]");
       assertThat(sinksList(serve.port())).contains("t3").doesNotContain("t2");
     }
+  }
+
+  @Test
+  void webhooksTakeTheirSecretsFromFilesNeverFromTheDefinitionsFile() throws Exception {
+    String data = temp.resolve("data").toString();
+    // an inline secret, or a secret file with a weak secret, refuses the whole file
+    Path inline =
+        write(
+            "inline.json",
+            "{\"sinks\": ["
+                + sink("a", "t1")
+                + "], \"webhooks\": [{\"name\": \"h\", \"url\": \"http://127.0.0.1:1/\","
+                + " \"secret\": \"whsec_0123456789abcdef0123456789abcdef\"}]}");
+    FactumCommandTest.Run refused =
+        assertTimeoutPreemptively(
+            LIMIT,
+            () -> factum("serve", "--data", data, "--port", "0", "--sinks", inline.toString()));
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("webhooks[0]").contains("secretFile");
+    Files.writeString(temp.resolve("weak.secret"), "short\n");
+    Path weak = write("weak.json", "{\"webhooks\": [" + webhook("h", "\"weak.secret\"") + "]}");
+    FactumCommandTest.Run weakRun =
+        assertTimeoutPreemptively(
+            LIMIT,
+            () -> factum("serve", "--data", data, "--port", "0", "--sinks", weak.toString()));
+    assertThat(weakRun.exit()).isEqualTo(1);
+    assertThat(weakRun.err()).contains("weak.secret").contains("32 to 1024 characters");
+    assertThat(Path.of(data)).doesNotExist();
+
+    // h's secret file is made (owner only) and named; g's is given
+    String given = "whsec_" + "7".repeat(64);
+    Files.writeString(temp.resolve("g.secret"), given + "\n");
+    Path file =
+        write(
+            "hooks.json",
+            "{\"sinks\": ["
+                + sink("a", "t1")
+                + "], \"webhooks\": ["
+                + webhook("h", null)
+                + ","
+                + webhook("g", "\"g.secret\"")
+                + "]}");
+    try (TlsServeTest.Serve serve =
+        TlsServeTest.serve(List.of(), "--data", data, "--port", "0", "--sinks", file.toString())) {
+      Path made = temp.resolve("h.whsec");
+      assertThat(serve.said())
+          .contains("webhook h: a new signing secret was written to " + made)
+          .contains("webhooks of " + file + ": created [h, g], updated [], unchanged []");
+      assertThat(Files.readString(made).strip()).startsWith("whsec_").hasSize(70);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(made)))
+          .isEqualTo("rw-------");
+      assertThat(webhooksList(serve.port())).contains("\"h\"").contains("\"g\"");
+    }
+    // the same file again: nothing changes (h's secret is read back from its file); a new
+    // secret for g is an update; without g, --prune-sinks deletes it with the sink
+    try (TlsServeTest.Serve serve =
+        TlsServeTest.serve(List.of(), "--data", data, "--port", "0", "--sinks", file.toString())) {
+      assertThat(serve.said()).contains("created [], updated [], unchanged [h, g], deleted []");
+    }
+    Files.writeString(temp.resolve("g.secret"), "whsec_" + "8".repeat(64));
+    try (TlsServeTest.Serve serve =
+        TlsServeTest.serve(List.of(), "--data", data, "--port", "0", "--sinks", file.toString())) {
+      assertThat(serve.said()).contains("created [], updated [g], unchanged [h], deleted []");
+    }
+    Path pruned =
+        write("pruned.json", "{\"sinks\": [], \"webhooks\": [" + webhook("h", null) + "]}");
+    try (TlsServeTest.Serve serve =
+        TlsServeTest.serve(
+            List.of(),
+            "--data",
+            data,
+            "--port",
+            "0",
+            "--sinks",
+            pruned.toString(),
+            "--prune-sinks")) {
+      assertThat(serve.said())
+          .contains("sinks of " + pruned + ": created [], updated [], unchanged [], deleted [a]")
+          .contains(
+              "webhooks of " + pruned + ": created [], updated [], unchanged [h], deleted [g]");
+      assertThat(webhooksList(serve.port())).contains("\"h\"").doesNotContain("\"g\"");
+    }
+  }
+
+  private static String webhook(String name, String secretFile) {
+    return "{\"name\": \""
+        + name
+        + "\", \"url\": \"http://127.0.0.1:1/\", \"paused\": true"
+        + (secretFile == null ? "" : ", \"secretFile\": " + secretFile)
+        + "}";
+  }
+
+  private static String webhooksList(int port) {
+    FactumCommandTest.Run list = factum("webhooks", "list", "--url", "http://127.0.0.1:" + port);
+    assertThat(list.exit()).as(list.err()).isZero();
+    return list.out();
   }
 
   private static String sinksList(int port) {

@@ -8,10 +8,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.time.Instant;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The Kafka record of a Factum event: key = the stream name (so a stream stays in one partition, in
@@ -20,38 +21,20 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * position}, {@code timestamp} as UTF-8 text, for consumers that route without parsing the value.
  */
 final class EventRecords {
-  static final List<String> HEADERS =
-      List.of("id", "type", "stream", "revision", "position", "timestamp");
-
   private EventRecords() {}
 
-  static ProducerRecord<byte[], byte[]> of(
-      SinkDefinition definition, RecordedEvent event, byte[] value) {
-    String timestamp = event.timestamp().toString();
-    List<Header> headers =
-        List.of(
-            header("id", event.id().toString()),
-            header("type", event.type()),
-            header("stream", event.stream()),
-            header("revision", Long.toString(event.revision())),
-            header("position", Long.toString(event.position())),
-            header("timestamp", timestamp));
-    return new ProducerRecord<>(
-        definition.topicFor(event.category()),
-        null,
-        event.stream().getBytes(StandardCharsets.UTF_8),
-        value,
-        headers);
-  }
-
   /**
-   * Encodes the values of many events with one generator over one buffer, reset per event: a
+   * Encodes the records of many events with one generator over one buffer, reset per event: a
    * generator per event costs more than the encoding of a small event (profiled in docs/KAFKA.md).
-   * Not thread-safe; one per page.
+   * The events of one commit share a timestamp, so the last one formatted is kept; the stream's
+   * bytes (key and header) are encoded once per record. Not thread-safe; one per page.
    */
   static final class Encoder implements AutoCloseable {
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
     private final JsonGenerator json;
+    private Instant lastInstant;
+    private String lastTimestamp;
+    private byte[] lastTimestampBytes;
 
     Encoder() {
       try {
@@ -62,11 +45,37 @@ final class EventRecords {
       json.setRootValueSeparator(null);
     }
 
-    byte[] value(RecordedEvent event) {
+    /** The record of {@code event} for {@code definition}'s topic. */
+    ProducerRecord<byte[], byte[]> record(SinkDefinition definition, RecordedEvent event) {
+      if (!event.timestamp().equals(lastInstant)) {
+        lastInstant = event.timestamp();
+        lastTimestamp = lastInstant.toString();
+        lastTimestampBytes = lastTimestamp.getBytes(StandardCharsets.US_ASCII);
+      }
+      byte[] stream = event.stream().getBytes(StandardCharsets.UTF_8);
+      Header[] headers = {
+        new RecordHeader("id", ascii(event.id().toString())),
+        new RecordHeader("type", event.type().getBytes(StandardCharsets.UTF_8)),
+        new RecordHeader("stream", stream),
+        new RecordHeader("revision", ascii(Long.toString(event.revision()))),
+        new RecordHeader("position", ascii(Long.toString(event.position()))),
+        new RecordHeader("timestamp", lastTimestampBytes)
+      };
+      return new ProducerRecord<>(
+          definition.topicFor(event.category()),
+          null,
+          null,
+          stream,
+          value(event),
+          new RecordHeaders(headers));
+    }
+
+    private byte[] value(RecordedEvent event) {
       buffer.reset();
       try {
         json.writeStartObject();
-        EventContent.writeRecorded(json, event, true, EventRecords::text);
+        // Bytes from the store were checked to be one JSON value when they were appended.
+        EventContent.writeRecorded(json, event, true, EventContent.STORED, lastTimestamp);
         json.writeEndObject();
         json.flush();
       } catch (IOException e) {
@@ -85,12 +94,7 @@ final class EventRecords {
     }
   }
 
-  private static String text(byte[] bytes, String what) {
-    // Bytes from the store were checked to be one JSON value when they were appended.
-    return new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  private static Header header(String name, String value) {
-    return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.ISO_8859_1); // digits, hex and '-': one byte each
   }
 }

@@ -28,7 +28,7 @@ record SinkPage(
     try (EventRecords.Encoder encoder = new EventRecords.Encoder()) {
       for (RecordedEvent event : events) {
         if (!SystemStreams.isReserved(event.stream())) {
-          records.add(EventRecords.of(definition, event, encoder.value(event)));
+          records.add(encoder.record(definition, event));
         }
       }
     }

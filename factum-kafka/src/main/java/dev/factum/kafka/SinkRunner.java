@@ -55,6 +55,15 @@ final class SinkRunner {
    */
   static final int BATCH = 10_000;
 
+  /**
+   * Most events per Kafka transaction: while the log is behind, the pages ready one after the other
+   * go into one transaction (each commit waits for every batch and then for the coordinator's
+   * markers, ~0.5 s per 10,000-event transaction on a loaded machine: JFR, docs/KAFKA.md), read by
+   * the reader thread while the producer ships the page before. A sink that is caught up commits
+   * each page as it comes.
+   */
+  static final int TRANSACTION_EVENTS = 50_000;
+
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration IDLE_WAIT = Duration.ofMillis(500);
@@ -202,10 +211,13 @@ final class SinkRunner {
   }
 
   /**
-   * Forwards pages until paused or stopped, one transaction at a time: page N+1 is read and encoded
-   * on the reader thread while page N is sent and committed, but its transaction begins only after
-   * page N's commit returned, so the order of transactions, and the rule that the position only
-   * moves past a committed checkpoint, are those of a loop that does one page after the other.
+   * Forwards pages until paused or stopped, one transaction at a time: the next page is read and
+   * encoded on the reader thread while the current one is sent and committed. A transaction takes
+   * the page it began with and, while the log is behind (the page was full), the pages after it, up
+   * to {@link #TRANSACTION_EVENTS}, then its checkpoint: the position after its last page. The next
+   * transaction begins only after that commit returned, so the order of transactions, and the rule
+   * that the position only moves past a committed checkpoint, are those of a loop that does one
+   * page after the other.
    *
    * <p>The futures of the sends are not needed: {@code commitTransaction} flushes them and throws
    * if any of them failed, and nothing of the transaction is then visible. Any failure drops the
@@ -231,16 +243,23 @@ final class SinkRunner {
         }
         SinkPage page = await(pending);
         pending = prepare(reader, current, page.next(), limit);
+        long after = page.next();
+        int sent = page.records().size();
         if (page.events() > 0) {
           producer.beginTransaction();
-          for (ProducerRecord<byte[], byte[]> record : page.records()) {
-            producer.send(record);
+          send(producer, page);
+          while (!page.end() && sent < TRANSACTION_EVENTS && !stopped && !definition.paused()) {
+            page = await(pending);
+            pending = prepare(reader, current, page.next(), limit);
+            send(producer, page);
+            sent += page.records().size();
+            after = page.next();
           }
-          producer.send(Checkpoints.record(current, incarnation, page.next()));
+          producer.send(Checkpoints.record(current, incarnation, after));
           producer.commitTransaction();
         }
-        next = Math.max(next, page.next());
-        forwarded.addAndGet(page.records().size());
+        next = Math.max(next, after);
+        forwarded.addAndGet(sent);
         if (page.end()) {
           // next is head + 1 here: wait for a new commit (or the idle wait, to notice a pause);
           // the page under way may have been read before that commit, so it is read again.
@@ -252,6 +271,13 @@ final class SinkRunner {
       }
     } finally {
       reader.shutdownNow();
+    }
+  }
+
+  @SuppressWarnings("FutureReturnValueIgnored")
+  private static void send(KafkaProducer<byte[], byte[]> producer, SinkPage page) {
+    for (ProducerRecord<byte[], byte[]> record : page.records()) {
+      producer.send(record);
     }
   }
 

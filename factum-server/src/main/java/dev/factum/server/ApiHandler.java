@@ -6,8 +6,6 @@ import dev.factum.api.ErrorCode;
 import dev.factum.api.FactumException;
 import dev.factum.api.ForbiddenException;
 import dev.factum.engine.FactumStore;
-import dev.factum.kafka.KafkaSinks;
-import dev.factum.webhooks.Webhooks;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -48,8 +46,7 @@ final class ApiHandler implements HttpHandler {
         metrics,
         keys,
         new TenantStores(store, null, TenantRegistry.none(), keys, Clock.systemUTC()),
-        Webhooks.start(store),
-        KafkaSinks.start(store));
+        new ServerForwarders(store));
   }
 
   ApiHandler(
@@ -58,8 +55,7 @@ final class ApiHandler implements HttpHandler {
       Metrics metrics,
       KeyRegistry keys,
       TenantStores tenants,
-      Webhooks webhooks,
-      KafkaSinks sinks) {
+      ServerForwarders forwarders) {
     this.metrics = metrics;
     this.keys = keys;
     this.tenants = tenants;
@@ -87,8 +83,17 @@ final class ApiHandler implements HttpHandler {
             new SubjectResource(),
             new ChainResource(),
             new TenantResource(tenants, keys, config),
-            new ForwarderResource(new WebhookForwarders(webhooks), config),
-            new ForwarderResource(new SinkForwarders(sinks), config),
+            new ForwarderResource(
+                WebhookForwarders.ROUTES,
+                (of, creating) -> new WebhookForwarders(forwarders.of(of, creating).webhooks()),
+                config),
+            new ForwarderResource(
+                SinkForwarders.ROUTES,
+                (of, creating) -> {
+                  ServerForwarders.Forwarding forwarding = forwarders.of(of, creating);
+                  return new SinkForwarders(forwarding.sinks(), forwarding.location());
+                },
+                config),
             new DcbResource(config, metrics),
             new GroupResource(config, wire, metrics),
             new ServiceResource(store, metrics, lifecycle),

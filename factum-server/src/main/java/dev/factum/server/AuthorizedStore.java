@@ -67,6 +67,7 @@ import java.util.function.BooleanSupplier;
  *       that could read the group's whole source ({@link #covers}): a scoped key only a group over
  *       one stream or categories inside its scope, a non-admin key none that can deliver the system
  *       streams' events. An ack-append needs that and write access to the stream written.
+ *   <li>Sinks and webhooks: an unscoped admin of the store only ({@link #forwarding}).
  * </ul>
  */
 final class AuthorizedStore {
@@ -565,6 +566,20 @@ final class AuthorizedStore {
    */
   void forget(String subject) {
     store.forget(subject);
+  }
+
+  /**
+   * The store, for its Kafka sinks and webhooks (docs/KAFKA.md, docs/WEBHOOKS.md): an admin key
+   * without stream scopes only, since a sink or webhook forwards whatever its filter names, the
+   * system streams' events aside. The store is the key's own (the root store, or its tenant's), so
+   * one tenant's admin never reaches another's forwarders, nor the root store's.
+   */
+  FactumStore forwarding() {
+    if (!seesEverything) {
+      throw new ForbiddenException(
+          "only an admin key without stream scopes may manage sinks and webhooks");
+    }
+    return store;
   }
 
   /**

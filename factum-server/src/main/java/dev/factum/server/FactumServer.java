@@ -4,8 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.TenantStorage;
-import dev.factum.kafka.KafkaSinks;
-import dev.factum.webhooks.Webhooks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -55,8 +53,7 @@ public final class FactumServer implements AutoCloseable {
   private final KeyRegistry keys;
   private final TenantRegistry tenantRegistry;
   private final TenantStores tenants;
-  private final Webhooks webhooks;
-  private final KafkaSinks sinks;
+  private final ServerForwarders forwarders;
 
   private FactumServer(
       HttpServer http,
@@ -67,10 +64,8 @@ public final class FactumServer implements AutoCloseable {
       KeyRegistry keys,
       TenantRegistry tenantRegistry,
       TenantStores tenants,
-      Webhooks webhooks,
-      KafkaSinks sinks) {
-    this.webhooks = webhooks;
-    this.sinks = sinks;
+      ServerForwarders forwarders) {
+    this.forwarders = forwarders;
     this.keys = keys;
     this.tenantRegistry = tenantRegistry;
     this.tenants = tenants;
@@ -166,17 +161,16 @@ public final class FactumServer implements AutoCloseable {
       if (config.tls() != null) {
         metrics.tlsCertificate(config.tls());
       }
-      Webhooks webhooks = Webhooks.start(store);
-      metrics.webhooks(webhooks);
-      KafkaSinks sinks = KafkaSinks.start(store);
-      metrics.sinks(sinks);
-      ApiHandler handler = new ApiHandler(store, config, metrics, keys, stores, webhooks, sinks);
+      ServerForwarders forwarders = new ServerForwarders(store);
+      metrics.forwarders(forwarders);
+      forwarders.follow(stores); // before the reactors open any tenant's store
+      ApiHandler handler = new ApiHandler(store, config, metrics, keys, stores, forwarders);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", handler);
       http.start();
       return new FactumServer(
-          http, executor, handler, metrics, config, keys, tenantRegistry, stores, webhooks, sinks);
+          http, executor, handler, metrics, config, keys, tenantRegistry, stores, forwarders);
     }
 
     /** Releases the port if {@link #serve} was never called. */
@@ -216,8 +210,7 @@ public final class FactumServer implements AutoCloseable {
     http.stop(0);
     executor.shutdownNow();
     handler.projections().close();
-    webhooks.close();
-    sinks.close();
+    forwarders.close();
     handler.close();
     keys.close();
     tenantRegistry.close();

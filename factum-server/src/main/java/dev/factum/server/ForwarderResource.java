@@ -1,26 +1,27 @@
 package dev.factum.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.factum.api.ForbiddenException;
+import dev.factum.engine.FactumStore;
 import dev.factum.wire.ProblemCode;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
- * The admin routes of the root store's forwarders, webhooks ({@code /admin/webhooks}) and Kafka
- * sinks ({@code /admin/sinks}): create, list, show, pause, resume, delete, the same way for both;
- * what differs (their definitions, answers and codes) is a {@link Forwarders}. For admins of the
- * root store only, like tenants: an admin of a tenant is refused before anything is looked up.
+ * The admin routes of a store's forwarders, webhooks ({@code /admin/webhooks}) and Kafka sinks
+ * ({@code /admin/sinks}): create, list, show, pause, resume, delete, the same way for both; what
+ * differs (their definitions, answers and codes) is a {@link Forwarders}. The store is the key's
+ * own, as for backups and consumer groups: the root store's for an admin of the root, the tenant's
+ * for an admin of a tenant ({@link AuthorizedStore#forwarding}, which also refuses scoped keys
+ * before anything is looked up), so a name of another store's forwarder is simply not found.
  */
 final class ForwarderResource implements Resource {
   /** The six routes of one kind, in the order list, create, show, delete, pause, resume. */
   record Routes(Route list, Route create, Route show, Route delete, Route pause, Route resume) {}
 
-  /** One kind of forwarder, as the routes need it. */
+  /** One kind of forwarder of one store, as the routes need it. */
   interface Forwarders {
-    Routes routes();
-
     /** The member of the list answer, e.g. {@code webhooks}. */
     String plural();
 
@@ -40,27 +41,29 @@ final class ForwarderResource implements Resource {
     void delete(String name) throws InterruptedException;
   }
 
-  private final Forwarders forwarders;
+  private final Routes r;
+  private final BiFunction<FactumStore, Boolean, Forwarders> ofStore;
   private final ServerConfig config;
 
-  ForwarderResource(Forwarders forwarders, ServerConfig config) {
-    this.forwarders = forwarders;
+  /**
+   * @param ofStore the forwarders of a store; {@code true}: a definition is about to be created
+   */
+  ForwarderResource(
+      Routes routes, BiFunction<FactumStore, Boolean, Forwarders> ofStore, ServerConfig config) {
+    this.r = routes;
+    this.ofStore = ofStore;
     this.config = config;
   }
 
   @Override
   public Set<Route> routes() {
-    Routes r = forwarders.routes();
     return Set.of(r.list(), r.create(), r.show(), r.delete(), r.pause(), r.resume());
   }
 
   @Override
   public int handle(Request request, Route.Match match) throws IOException {
-    if (!request.store().principal().root()) {
-      throw new ForbiddenException("this API key may not use this resource");
-    }
-    Routes r = forwarders.routes();
     Route route = match.route();
+    Forwarders forwarders = ofStore.apply(request.store().forwarding(), route == r.create());
     if (route == r.list()) {
       List<Responses.ObjectWriter> all = forwarders.list();
       return Responses.json(

@@ -4,11 +4,9 @@ import dev.factum.api.FactumException;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.spi.StorageGauge;
-import dev.factum.kafka.KafkaSinks;
 import dev.factum.kafka.SinkStatus;
 import dev.factum.projections.ProjectionStatus;
 import dev.factum.webhooks.WebhookStatus;
-import dev.factum.webhooks.Webhooks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -94,11 +92,9 @@ final class Metrics implements AutoCloseable {
   @SuppressWarnings("UnusedVariable")
   private volatile List<GroupStatus> lastGroups = List.of();
 
-  private Webhooks webhooks;
+  private ServerForwarders forwarders;
   private MultiGauge webhookDelivered;
   private MultiGauge webhookFailures;
-
-  private KafkaSinks sinks;
   private final Map<String, MultiGauge> sinkGauges = new LinkedHashMap<>();
 
   private ServerProjections projections;
@@ -110,11 +106,11 @@ final class Metrics implements AutoCloseable {
 
   /** As {@link #lastGroups}, for the sink gauges. */
   @SuppressWarnings("UnusedVariable")
-  private volatile List<SinkStatus> lastSinks = List.of();
+  private volatile List<ServerForwarders.Labelled<SinkStatus>> lastSinks = List.of();
 
   /** As {@link #lastGroups}, for the webhook gauges. */
   @SuppressWarnings("UnusedVariable")
-  private volatile List<WebhookStatus> lastWebhooks = List.of();
+  private volatile List<ServerForwarders.Labelled<WebhookStatus>> lastWebhooks = List.of();
 
   Metrics(FactumStore store) {
     this.store = store;
@@ -359,12 +355,15 @@ final class Metrics implements AutoCloseable {
   }
 
   /**
-   * Per webhook ({@code webhook} label: names an administrator chose, like group names): events the
-   * receiver acknowledged and requests that failed since this server started it. Its lag and parked
-   * events are its group's ({@code factum_group_*{group="$webhook-<name>"}}).
+   * Per webhook and Kafka sink of every store ({@code tenant} label: the store's tenant, {@code ""}
+   * for the root store; {@code webhook} or {@code sink}: names an administrator chose). Webhooks:
+   * events the receiver acknowledged and requests that failed since this server started it (its lag
+   * and parked events are its group's, {@code factum_group_*{group="$webhook-<name>"}}, of the root
+   * store only). Sinks: lag behind the head in events and in seconds, events forwarded and failed
+   * attempts since this server started it.
    */
-  void webhooks(Webhooks all) {
-    this.webhooks = all;
+  void forwarders(ServerForwarders all) {
+    this.forwarders = all;
     webhookDelivered =
         MultiGauge.builder("factum.webhook.delivered")
             .description("Events a webhook's receiver acknowledged since this server started it.")
@@ -374,14 +373,6 @@ final class Metrics implements AutoCloseable {
         MultiGauge.builder("factum.webhook.failed.requests")
             .description("Requests of a webhook that failed (status, timeout, connection).")
             .register(registry);
-  }
-
-  /**
-   * Per Kafka sink ({@code sink} label: names an administrator chose): its lag behind the head in
-   * events and in seconds, events forwarded and failed attempts since this server started it.
-   */
-  void sinks(KafkaSinks all) {
-    this.sinks = all;
     sinkGauges.put(
         "lagEvents",
         MultiGauge.builder("factum.sink.lag.events")
@@ -480,15 +471,10 @@ final class Metrics implements AutoCloseable {
   }
 
   private void refreshSinks() {
-    if (sinks == null) {
+    if (forwarders == null) {
       return;
     }
-    List<SinkStatus> statuses;
-    try {
-      statuses = sinks.list();
-    } catch (FactumException | IllegalStateException closed) {
-      statuses = List.of();
-    }
+    List<ServerForwarders.Labelled<SinkStatus>> statuses = forwarders.sinkStatuses();
     Map<String, ToDoubleFunction<SinkStatus>> values =
         Map.of(
             "lagEvents", SinkStatus::lagEvents,
@@ -496,11 +482,14 @@ final class Metrics implements AutoCloseable {
             "forwarded", SinkStatus::forwarded,
             "errors", SinkStatus::errors);
     for (Map.Entry<String, MultiGauge> gauge : sinkGauges.entrySet()) {
+      ToDoubleFunction<SinkStatus> value = values.get(gauge.getKey());
       List<MultiGauge.Row<?>> rows = new ArrayList<>();
-      for (SinkStatus status : statuses) {
+      for (ServerForwarders.Labelled<SinkStatus> row : statuses) {
         rows.add(
             MultiGauge.Row.of(
-                Tags.of("sink", status.definition().name()), status, values.get(gauge.getKey())));
+                Tags.of("sink", row.status().definition().name(), "tenant", row.tenant()),
+                row.status(),
+                value));
       }
       gauge.getValue().register(rows, true);
     }
@@ -508,21 +497,16 @@ final class Metrics implements AutoCloseable {
   }
 
   private void refreshWebhooks() {
-    if (webhooks == null) {
+    if (forwarders == null) {
       return;
     }
-    List<WebhookStatus> statuses;
-    try {
-      statuses = webhooks.list();
-    } catch (FactumException | IllegalStateException closed) {
-      statuses = List.of();
-    }
+    List<ServerForwarders.Labelled<WebhookStatus>> statuses = forwarders.webhookStatuses();
     List<MultiGauge.Row<?>> delivered = new ArrayList<>();
     List<MultiGauge.Row<?>> failures = new ArrayList<>();
-    for (WebhookStatus status : statuses) {
-      Tags tags = Tags.of("webhook", status.definition().name());
-      delivered.add(MultiGauge.Row.of(tags, status, WebhookStatus::delivered));
-      failures.add(MultiGauge.Row.of(tags, status, WebhookStatus::failedRequests));
+    for (ServerForwarders.Labelled<WebhookStatus> row : statuses) {
+      Tags tags = Tags.of("webhook", row.status().definition().name(), "tenant", row.tenant());
+      delivered.add(MultiGauge.Row.of(tags, row.status(), WebhookStatus::delivered));
+      failures.add(MultiGauge.Row.of(tags, row.status(), WebhookStatus::failedRequests));
     }
     webhookDelivered.register(delivered, true);
     webhookFailures.register(failures, true);

@@ -3,9 +3,6 @@ package dev.factum.server;
 import dev.factum.api.FactumException;
 import dev.factum.api.StoreClosedException;
 import dev.factum.engine.FactumStore;
-import dev.factum.engine.RecordWrite;
-import dev.factum.engine.spi.StoreRecord;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -38,6 +35,7 @@ final class ServerReactions implements AutoCloseable {
   static final String REACTIVE = "serialized.reactive-tenants";
 
   private final FactumStore root;
+  private final TenantMarkers markers;
   private final Function<FactumStore, SerializedReactions> starter;
   private final IdentityHashMap<FactumStore, SerializedReactions> byStore = new IdentityHashMap<>();
   private final IdentityHashMap<FactumStore, TenantRecord> tenantOf = new IdentityHashMap<>();
@@ -47,6 +45,7 @@ final class ServerReactions implements AutoCloseable {
 
   ServerReactions(FactumStore root, Function<FactumStore, SerializedReactions> starter) {
     this.root = root;
+    this.markers = new TenantMarkers(root, REACTIVE);
     this.starter = starter;
     byStore.put(root, starter.apply(root));
   }
@@ -71,18 +70,12 @@ final class ServerReactions implements AutoCloseable {
             }
           }
         });
-    for (StoreRecord marker : root.records().list(REACTIVE)) {
-      String name = new String(marker.value(), StandardCharsets.UTF_8);
-      TenantRecord tenant = tenants.registry().get(name);
-      if (tenant == null || !tenant.location().equals(marker.key())) {
-        unmark(marker.key());
-      } else {
-        try {
-          tenants.openStoreOf(tenant);
-        } catch (FactumException e) {
-          // no tenant storage on this start, or the store cannot open: the server still starts,
-          // and the tenant's reactor with its store on the tenant's next request
-        }
+    for (TenantRecord tenant : markers.live(tenants.registry(), true)) {
+      try {
+        tenants.openStoreOf(tenant);
+      } catch (FactumException e) {
+        // no tenant storage on this start, or the store cannot open: the server still starts,
+        // and the tenant's reactor with its store on the tenant's next request
       }
     }
   }
@@ -116,14 +109,7 @@ final class ServerReactions implements AutoCloseable {
   }
 
   private void unmark(String location) {
-    try {
-      StoreRecord marker = root.records().read(REACTIVE, location);
-      if (marker != null) {
-        root.records().write(List.of(RecordWrite.delete(REACTIVE, location, marker.version())));
-      }
-    } catch (FactumException e) {
-      // closing, or deleted meanwhile: start-up deletes a stale marker again
-    }
+    markers.unmark(location);
   }
 
   /** The reactor of {@code store}, to read or manage its reactions; started if it was not. */
@@ -149,15 +135,8 @@ final class ServerReactions implements AutoCloseable {
     synchronized (this) {
       tenant = tenantOf.get(store);
     }
-    if (tenant != null && root.records().read(REACTIVE, tenant.location()) == null) {
-      root.records()
-          .write(
-              List.of(
-                  RecordWrite.put(
-                      REACTIVE,
-                      tenant.location(),
-                      tenant.name().getBytes(StandardCharsets.UTF_8),
-                      RecordWrite.ANY)));
+    if (tenant != null) {
+      markers.mark(tenant);
     }
     return of(store);
   }

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  */
 final class SinkForwarders implements ForwarderResource.Forwarders {
   private static final String REDACTED = "***";
-  private static final ForwarderResource.Routes ROUTES =
+  static final ForwarderResource.Routes ROUTES =
       new ForwarderResource.Routes(
           Route.ADMIN_SINKS,
           Route.ADMIN_CREATE_SINK,
@@ -30,15 +30,46 @@ final class SinkForwarders implements ForwarderResource.Forwarders {
           Route.ADMIN_PAUSE_SINK,
           Route.ADMIN_RESUME_SINK);
 
-  private final KafkaSinks sinks;
+  private static final String TRANSACTIONAL_ID = "transactional.id";
 
-  SinkForwarders(KafkaSinks sinks) {
+  private final KafkaSinks sinks;
+  private final String tenantLocation;
+
+  /**
+   * @param tenantLocation the location of the store's tenant ({@code ""} for the root store): a
+   *     tenant's sink gets the transactional id {@code factum-sink-<location>-<name>} unless it
+   *     names one with that prefix, so that sinks of the same name in two stores (or one tenant's
+   *     chosen id) never fence another store's sink or share its checkpoint topic on one cluster
+   */
+  SinkForwarders(KafkaSinks sinks, String tenantLocation) {
     this.sinks = sinks;
+    this.tenantLocation = tenantLocation;
   }
 
-  @Override
-  public ForwarderResource.Routes routes() {
-    return ROUTES;
+  /** A tenant's definition with its transactional id scoped to the tenant; the root's as it is. */
+  private SinkDefinition scoped(SinkDefinition definition) {
+    if (tenantLocation.isEmpty()) {
+      return definition;
+    }
+    String prefix = "factum-sink-" + tenantLocation + "-";
+    String given = definition.producerProperties().get(TRANSACTIONAL_ID);
+    if (given != null) {
+      if (!given.startsWith(prefix) || given.length() == prefix.length()) {
+        throw HttpProblem.badRequest(
+            "a tenant's sink's transactional.id must start with '" + prefix + "'");
+      }
+      return definition;
+    }
+    Map<String, String> properties = new TreeMap<>(definition.producerProperties());
+    properties.put(TRANSACTIONAL_ID, prefix + definition.name());
+    return new SinkDefinition(
+        definition.name(),
+        definition.kind(),
+        definition.filter(),
+        definition.topic(),
+        definition.bootstrapServers(),
+        properties,
+        definition.paused());
   }
 
   @Override
@@ -63,7 +94,7 @@ final class SinkForwarders implements ForwarderResource.Forwarders {
 
   @Override
   public Responses.ObjectWriter create(ObjectNode body) {
-    SinkDefinition definition = SinkJson.read(body);
+    SinkDefinition definition = scoped(SinkJson.read(body));
     try {
       return writer(sinks.create(definition));
     } catch (RecordConflictException e) {

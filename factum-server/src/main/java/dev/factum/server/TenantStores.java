@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The store each principal acts on, and the life of tenants' stores: the root store for principals
@@ -30,23 +32,15 @@ final class TenantStores implements AutoCloseable {
   private final KeyRegistry keys;
   private final Clock clock;
   private final Map<String, FactumStore> open = new ConcurrentHashMap<>();
-  private volatile StoreListener listener = StoreListener.NONE;
+  private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
+  private final StoreListener listener = new Broadcast();
 
   /**
    * Told of each tenant's store this server opens (or creates) and, before it closes it, of its
-   * closing: what runs beside a store (its Serialized reactor) starts and stops with it. Called
-   * once per store and incarnation, on the thread that opens or closes it.
+   * closing: what runs beside a store (its Serialized reactor, its sinks and webhooks) starts and
+   * stops with it. Called once per store and incarnation, on the thread that opens or closes it.
    */
   interface StoreListener {
-    StoreListener NONE =
-        new StoreListener() {
-          @Override
-          public void opened(TenantRecord tenant, FactumStore store) {}
-
-          @Override
-          public void closing(String location, FactumStore store, boolean deleted) {}
-        };
-
     /** {@code store}, of {@code tenant}, has just been opened. */
     void opened(TenantRecord tenant, FactumStore store);
 
@@ -68,9 +62,43 @@ final class TenantStores implements AutoCloseable {
     registry.onDeleted(tenant -> evict(tenant.location(), true));
   }
 
-  /** Sets the one listener of tenants' stores (before any request is served). */
-  void onStores(StoreListener listener) {
-    this.listener = listener;
+  /**
+   * Adds a listener of tenants' stores (before any request is served): the Serialized reactors and
+   * the forwarders each have one, told in the order they were added.
+   */
+  void onStores(StoreListener added) {
+    listeners.add(added);
+  }
+
+  /** Tells every listener; one that fails does not keep the others from hearing. */
+  private final class Broadcast implements StoreListener {
+    @Override
+    public void opened(TenantRecord tenant, FactumStore store) {
+      tell(one -> one.opened(tenant, store));
+    }
+
+    @Override
+    public void closing(String location, FactumStore store, boolean deleted) {
+      tell(one -> one.closing(location, store, deleted));
+    }
+
+    private void tell(Consumer<StoreListener> call) {
+      RuntimeException failure = null;
+      for (StoreListener one : listeners) {
+        try {
+          call.accept(one);
+        } catch (RuntimeException e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
   }
 
   TenantRegistry registry() {

@@ -14,7 +14,7 @@ import java.util.List;
  * signing secret is in the creation's answer only; no other answer carries it.
  */
 final class WebhookForwarders implements ForwarderResource.Forwarders {
-  private static final ForwarderResource.Routes ROUTES =
+  static final ForwarderResource.Routes ROUTES =
       new ForwarderResource.Routes(
           Route.ADMIN_WEBHOOKS,
           Route.ADMIN_CREATE_WEBHOOK,
@@ -27,11 +27,6 @@ final class WebhookForwarders implements ForwarderResource.Forwarders {
 
   WebhookForwarders(Webhooks webhooks) {
     this.webhooks = webhooks;
-  }
-
-  @Override
-  public ForwarderResource.Routes routes() {
-    return ROUTES;
   }
 
   @Override

@@ -52,9 +52,9 @@ class SinkHttpTest {
     assertThat(server.post("/admin/sinks/orders/pause", "").json().get("paused").asBoolean())
         .isTrue();
     assertThat(server.get("/metrics").body())
-        .contains("factum_sink_lag_events{sink=\"orders\"}")
-        .contains("factum_sink_lag_seconds{sink=\"orders\"}")
-        .contains("factum_sink_forwarded_events{sink=\"orders\"}");
+        .contains("factum_sink_lag_events{sink=\"orders\",tenant=\"\"}")
+        .contains("factum_sink_lag_seconds{sink=\"orders\",tenant=\"\"}")
+        .contains("factum_sink_forwarded_events{sink=\"orders\",tenant=\"\"}");
 
     TestServer.Reply exists =
         server.post(

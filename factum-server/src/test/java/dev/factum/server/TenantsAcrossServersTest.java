@@ -209,4 +209,76 @@ class TenantsAcrossServersTest {
           });
     }
   }
+
+  /**
+   * A tenant's first sink and webhook, made on A, run on B without any request of the tenant to B
+   * (the root store's marker, followed every second); a sink deleted on A stops on B; the tenant
+   * deleted on A takes its forwarders off B. The sink is paused (no broker is needed: what runs
+   * where is under test, forwarding is proven in factum-cli's TenantForwardersTest).
+   */
+  @Test
+  void aTenantsForwardersMadeOnOneServerRunOnTheOtherAndStopWithTheTenant() throws Exception {
+    LocalPostgres postgres = LocalPostgres.shared();
+    String url = postgres.createDatabase("factum_tenant_sinks");
+    PostgresConfig config = PostgresConfig.of(url, postgres.user(), postgres.password());
+    ServerConfig auth =
+        ServerConfig.DEFAULT.withPort(0).withAuth(AuthSettings.on(directory.resolve("admin.key")));
+    try (FactumStore storeA = PostgresEventStore.open(config);
+        FactumServer a = FactumServer.start(storeA, auth, PostgresEventStore.tenants(config));
+        FactumStore storeB = PostgresEventStore.open(config);
+        FactumServer b = FactumServer.start(storeB, auth, PostgresEventStore.tenants(config))) {
+      String root = Files.readString(directory.resolve("admin.key")).trim();
+      json(send(a.uri(), "POST", "/admin/tenants", root, "{\"name\":\"green\"}"), 201);
+      String green =
+          json(
+                  send(
+                      a.uri(),
+                      "POST",
+                      "/admin/keys",
+                      root,
+                      "{\"name\":\"g\",\"role\":\"admin\",\"tenant\":\"green\"}"),
+                  201)
+              .get("key")
+              .asText();
+      json(
+          send(
+              a.uri(),
+              "POST",
+              "/admin/sinks",
+              green,
+              "{\"name\":\"s\",\"topic\":\"t\",\"bootstrapServers\":\"127.0.0.1:1\","
+                  + "\"paused\":true}"),
+          201);
+      json(
+          send(
+              a.uri(),
+              "POST",
+              "/admin/webhooks",
+              green,
+              "{\"name\":\"w\",\"url\":\"http://127.0.0.1:1/\",\"paused\":true}"),
+          201);
+      String sinkRow = "factum_sink_lag_events{sink=\"s\",tenant=\"green\"}";
+      String hookRow = "factum_webhook_delivered_events{tenant=\"green\",webhook=\"w\"}";
+      Await.until(
+          "B runs green's sink and webhook",
+          BOUND,
+          () -> metrics(b).contains(sinkRow) && metrics(b).contains(hookRow));
+      assertThat(metrics(b)).doesNotContain("sink=\"s\",tenant=\"\"");
+
+      json(send(a.uri(), "DELETE", "/admin/sinks/s", green, null), 200);
+      Await.until("B stops green's deleted sink", BOUND, () -> !metrics(b).contains(sinkRow));
+
+      json(send(a.uri(), "DELETE", "/admin/tenants/green", root, null), 200);
+      Await.until(
+          "B stops green's forwarders", BOUND, () -> !metrics(b).contains("tenant=\"green\""));
+    }
+  }
+
+  private String metrics(FactumServer server) {
+    try {
+      return send(server.uri(), "GET", "/metrics", null, null).body();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

@@ -118,7 +118,7 @@ class WebhookHttpTest {
     assertThat(server.post("/admin/webhooks/orders/resume", "").json().get("paused").asBoolean())
         .isFalse();
     assertThat(server.get("/metrics").body())
-        .contains("factum_webhook_delivered_events{webhook=\"orders\"} 12.0");
+        .contains("factum_webhook_delivered_events{tenant=\"\",webhook=\"orders\"} 12.0");
 
     TestServer.Reply exists =
         server.post("/admin/webhooks", "{\"name\":\"orders\",\"url\":\"" + hook() + "\"}");

@@ -84,10 +84,128 @@ public final class Webhooks implements AutoCloseable {
     return webhooks;
   }
 
+  /** A webhook of a definitions file and the signing secret the file's {@code secretFile} holds. */
+  public record Declaration(WebhookDefinition definition, String secret) {
+    public Declaration {
+      if (definition == null) {
+        throw new InvalidArgumentException("a declared webhook needs a definition");
+      }
+      checkSecret(secret);
+    }
+  }
+
+  /** What {@link #declare} did to each webhook, by name. */
+  public record Declared(
+      List<String> created, List<String> updated, List<String> unchanged, List<String> deleted) {}
+
+  /**
+   * Makes the store's webhooks match {@code declarations} (a definitions file, {@code factum serve
+   * --sinks}), before they start (no {@link Webhooks} of this store may be running): a missing
+   * webhook is created with the declared secret; one that differs is changed to match, keeping its
+   * group (checkpoint and parked events) when its source and start are the same, and re-created
+   * from its start when they are not (a group's source cannot change under its checkpoint); with
+   * {@code prune} a webhook not declared is deleted with its group.
+   */
+  public static Declared declare(FactumStore store, List<Declaration> declarations, boolean prune) {
+    ConsumerGroups groups = store.consumerGroups();
+    Map<String, StoreRecord> existing = new LinkedHashMap<>();
+    for (StoreRecord record : store.records().list(NAMESPACE)) {
+      existing.put(record.key(), record);
+    }
+    List<String> created = new ArrayList<>();
+    List<String> updated = new ArrayList<>();
+    List<String> unchanged = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    for (Declaration declaration : declarations) {
+      WebhookDefinition definition = declaration.definition();
+      Stored wanted = Stored.of(definition, declaration.secret());
+      StoreRecord record = existing.remove(definition.name());
+      GroupDefinition group = null;
+      if (record != null) {
+        try {
+          group = groups.status(definition.group()).definition();
+        } catch (GroupNotFoundException e) {
+          // created in part: made whole below
+        }
+      }
+      if (record != null && group != null) {
+        Stored stored = Stored.decode(record.key(), record.value());
+        if (stored.definition(group).equals(definition)
+            && stored.secret().equals(wanted.secret())) {
+          unchanged.add(definition.name());
+          continue;
+        }
+      }
+      store
+          .records()
+          .write(
+              List.of(
+                  RecordWrite.put(
+                      NAMESPACE,
+                      definition.name(),
+                      wanted.encode(),
+                      record == null ? RecordWrite.ABSENT : record.version())));
+      if (group != null
+          && group.source().equals(definition.source())
+          && group.start().equals(definition.start())) {
+        groups.update(definition.group(), settings(definition));
+      } else {
+        if (group != null) {
+          groups.delete(definition.group());
+        }
+        createGroup(groups, definition);
+      }
+      (record == null ? created : updated).add(definition.name());
+    }
+    if (prune) {
+      for (StoreRecord record : existing.values()) {
+        try {
+          groups.delete(WebhookDefinition.GROUP_PREFIX + record.key());
+        } catch (GroupNotFoundException e) {
+          // created in part
+        }
+        store
+            .records()
+            .write(List.of(RecordWrite.delete(NAMESPACE, record.key(), record.version())));
+        deleted.add(record.key());
+      }
+    }
+    return new Declared(created, updated, unchanged, deleted);
+  }
+
+  /** A new random signing secret, {@code whsec_} and 64 hex digits (256 bits). */
+  public static String newSecret() {
+    return "whsec_" + HexFormat.of().formatHex(randomBytes());
+  }
+
+  /**
+   * Refuses a secret too weak to sign with: under 32 characters, or anything but printable ASCII
+   * (it is used as its ASCII bytes, and must survive a header, a file and a shell).
+   */
+  static void checkSecret(String secret) {
+    if (secret == null || secret.length() < 32 || secret.length() > 1024) {
+      throw new InvalidArgumentException("a webhook secret must be 32 to 1024 characters");
+    }
+    for (int i = 0; i < secret.length(); i++) {
+      char c = secret.charAt(i);
+      if (c <= ' ' || c > '~') {
+        throw new InvalidArgumentException(
+            "a webhook secret must be printable ASCII without spaces");
+      }
+    }
+  }
+
+  private static void createGroup(ConsumerGroups groups, WebhookDefinition definition) {
+    groups.create(
+        GroupDefinition.of(definition.group(), definition.source())
+            .startingAt(definition.start())
+            .with(settings(definition)));
+  }
+
   /** Defines a webhook, creates its group and starts it (paused, if the definition says so). */
   public synchronized Created create(WebhookDefinition definition) {
     checkOpen();
-    String secret = "whsec_" + HexFormat.of().formatHex(randomBytes());
+    String secret = newSecret();
     Stored stored = Stored.of(definition, secret);
     try {
       store
@@ -100,17 +218,11 @@ public final class Webhooks implements AutoCloseable {
       throw new RecordConflictException("a webhook named '" + definition.name() + "' exists", e);
     }
     try {
-      groups.create(
-          GroupDefinition.of(definition.group(), definition.source())
-              .startingAt(definition.start())
-              .with(settings(definition)));
+      createGroup(groups, definition);
     } catch (GroupExistsException e) {
       // left by a webhook of this name whose delete did not finish: start over
       groups.delete(definition.group());
-      groups.create(
-          GroupDefinition.of(definition.group(), definition.source())
-              .startingAt(definition.start())
-              .with(settings(definition)));
+      createGroup(groups, definition);
     }
     return new Created(launch(definition, secret).status(), secret);
   }

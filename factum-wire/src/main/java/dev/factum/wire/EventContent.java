@@ -66,6 +66,21 @@ public final class EventContent {
   public static void writeRecorded(
       JsonGenerator json, RecordedEvent event, boolean withPosition, Verbatim verbatim)
       throws IOException {
+    writeRecorded(json, event, withPosition, verbatim, event.timestamp().toString());
+  }
+
+  /**
+   * As {@link #writeRecorded(JsonGenerator, RecordedEvent, boolean, Verbatim)}, with the event's
+   * timestamp already formatted ({@code Instant.toString}), for a writer of many events that share
+   * one commit's timestamp (the Kafka sink formats each distinct one once).
+   */
+  public static void writeRecorded(
+      JsonGenerator json,
+      RecordedEvent event,
+      boolean withPosition,
+      Verbatim verbatim,
+      String timestamp)
+      throws IOException {
     json.writeStringField("id", event.id().toString());
     json.writeStringField("stream", event.stream());
     json.writeStringField("type", event.type());
@@ -73,7 +88,7 @@ public final class EventContent {
     if (withPosition) {
       json.writeNumberField("position", event.position());
     }
-    json.writeStringField("timestamp", event.timestamp().toString());
+    json.writeStringField("timestamp", timestamp);
     write(json, event.contentType(), event.data(), event.metadata(), event.tags(), verbatim);
     if (event.subject() != null) {
       json.writeStringField("subject", event.subject());
