@@ -176,6 +176,9 @@ public final class FactumServer implements AutoCloseable {
       TenantStores stores = new TenantStores(store, tenants, tenantRegistry, keys, clock);
       Metrics metrics = new Metrics(store);
       metrics.tenants(stores);
+      if (http instanceof FactumHttpServer own) {
+        metrics.httpConnections(own::openConnections);
+      }
       if (config.tls() != null) {
         metrics.tlsCertificate(config.tls());
       }

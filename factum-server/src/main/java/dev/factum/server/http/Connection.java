@@ -39,7 +39,7 @@ import javax.net.ssl.SSLSocket;
  * </ul>
  */
 final class Connection implements Runnable {
-  private static final int BUFFER = 16 * 1024;
+  private static final int BUFFER = 8 * 1024; // each way, as the JDK server's streams
   private static final int LINGER_MILLIS = 2_000;
   private static final int LINGER_BYTES = 1 << 20;
 
