@@ -99,10 +99,7 @@ abstract sealed class ResponseBody extends OutputStream {
       if (length == 0) {
         return; // an empty chunk would end the body
       }
-      out.ascii(Integer.toHexString(length));
-      out.crlf();
-      out.write(bytes, offset, length);
-      out.crlf();
+      out.chunk(bytes, offset, length);
     }
 
     @Override

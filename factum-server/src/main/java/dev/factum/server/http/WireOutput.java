@@ -41,6 +41,37 @@ final class WireOutput {
     write(bytes, 0, bytes.length);
   }
 
+  /**
+   * One chunk of a chunked body: its size line, the bytes and the CRLF after them, sent in one
+   * write with whatever is buffered when they do not fit (an SSE batch of 64 KiB would otherwise be
+   * three writes, and with TCP_NODELAY three segments: the size line, the data, the CRLF).
+   */
+  void chunk(byte[] bytes, int offset, int length) throws IOException {
+    String size = Integer.toHexString(length);
+    int framed = size.length() + 2 + length + 2;
+    if (framed <= buffer.length - count) {
+      ascii(size);
+      crlf();
+      write(bytes, offset, length);
+      crlf();
+      return;
+    }
+    byte[] all = new byte[count + framed];
+    System.arraycopy(buffer, 0, all, 0, count);
+    int at = count;
+    for (int i = 0; i < size.length(); i++) {
+      all[at++] = (byte) size.charAt(i);
+    }
+    all[at++] = '\r';
+    all[at++] = '\n';
+    System.arraycopy(bytes, offset, all, at, length);
+    at += length;
+    all[at++] = '\r';
+    all[at] = '\n';
+    count = 0;
+    out.write(all);
+  }
+
   /** {@code text}'s characters as single bytes (a head is ISO-8859-1). */
   void ascii(String text) throws IOException {
     int length = text.length();
