@@ -7,6 +7,7 @@ import dev.factum.engine.TenantStorage;
 import dev.factum.kafka.KafkaSinks;
 import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
+import dev.factum.server.HttpTransport;
 import dev.factum.server.ServerConfig;
 import dev.factum.server.TlsConfig;
 import dev.factum.storage.postgres.PostgresEventStore;
@@ -42,7 +43,7 @@ final class ServeCommand implements Factum.Command {
                             [--tls-cert PEM --tls-key PEM] [--insecure]
                             [--auth] [--admin-key-file FILE] [--backup-dir DIR]
                             [--master-key-file FILE]
-                            [--sinks FILE [--prune-sinks]]
+                            [--sinks FILE [--prune-sinks]] [--http-server factum|jdk]
 
         Runs the Factum HTTP server over an embedded RocksDB store (the default), or over a
         PostgreSQL database that any number of Factum servers may share.
@@ -79,6 +80,9 @@ final class ServeCommand implements Factum.Command {
                             ones changed to match (docs/KAFKA.md); a bad file stops the start
           --prune-sinks     also delete the sinks and webhooks FILE does not name (kept otherwise;
                             only of the kinds FILE lists: "webhooks": [] prunes every webhook)
+          --http-server S   which HTTP/1.1 server carries the API: factum (Factum's own, a
+                            virtual thread per connection) or jdk (the JDK's); same wire
+                            (env FACTUM_HTTP_SERVER, default factum)
           --config FILE     properties file: data=, host=, port=, storage=, pg.url=, pg.user=,
                             pg.password=, pg.pool-size=, group.lease-ms=, tls.cert=, tls.key=
                             (env FACTUM_CONFIG)
@@ -111,7 +115,8 @@ final class ServeCommand implements Factum.Command {
                 "admin-key-file",
                 "backup-dir",
                 "master-key-file",
-                "sinks"),
+                "sinks",
+                "http-server"),
             Set.of("insecure", "auth", "prune-sinks"));
     if (!args.positional().isEmpty()) {
       throw new Args.UsageException("unexpected argument '" + args.positional().getFirst() + "'");
@@ -129,6 +134,14 @@ final class ServeCommand implements Factum.Command {
     }
     ServeSettings settings = ServeSettings.resolve(args, System.getenv());
     ServerConfig config = serverConfig(settings);
+    String httpServer = args.get("http-server", System.getenv("FACTUM_HTTP_SERVER"));
+    if (httpServer != null && !httpServer.isBlank()) {
+      try {
+        config = config.withTransport(HttpTransport.byId(httpServer.trim()));
+      } catch (InvalidArgumentException e) {
+        throw new Args.UsageException("--http-server " + e.getMessage());
+      }
+    }
     String backupDir = args.get("backup-dir", System.getenv("FACTUM_BACKUP_DIR"));
     if (backupDir != null) {
       if (settings.postgres() != null) {

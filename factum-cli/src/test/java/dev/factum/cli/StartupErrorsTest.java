@@ -105,6 +105,16 @@ class StartupErrorsTest {
   }
 
   @Test
+  void anUnknownHttpServerIsABadUsageAndCreatesNothing() {
+    Path data = temp.resolve("http-server-data");
+    FactumCommandTest.Run serve =
+        factum("serve", "--data", data.toString(), "--port", "0", "--http-server", "netty");
+    assertThat(serve.exit()).isEqualTo(2);
+    assertThat(serve.err()).contains("unknown HTTP server 'netty': expected factum or jdk");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
   void aDataPathThatIsAFileOrUnwritableIsNamed() throws IOException {
     Path file = Files.writeString(temp.resolve("a-file"), "x");
     FactumCommandTest.Run notDirectory = factum("serve", "--data", file.toString(), "--port", "0");

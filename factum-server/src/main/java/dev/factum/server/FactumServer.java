@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.TenantStorage;
+import dev.factum.server.http.FactumHttpServer;
+import dev.factum.server.http.Limits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -12,16 +14,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The Factum HTTP server: the v1 API on the JDK's HTTP server, one virtual thread per exchange.
+ * The Factum HTTP server: the v1 API behind the {@code com.sun.net.httpserver} API, carried by
+ * Factum's own HTTP/1.1 server ({@link FactumHttpServer}: a virtual thread per connection, the
+ * handler on it) or, with {@link HttpTransport#JDK}, by the JDK's (a virtual thread per exchange).
  *
- * <p>Design note: the JDK server was chosen over a framework because the API is small (a dozen
- * routes, JSON and SSE), it adds no dependency, and virtual threads make the blocking style (a
- * handler waits for its durable append; an SSE handler writes as events arrive) both simple and
- * cheap. Routing, parsing and rendering live in their own classes, so the transport can be replaced
- * without touching them.
+ * <p>Design note: the handlers are written against the JDK's HTTP server API rather than a
+ * framework because the API is small (a dozen routes, JSON and SSE), it adds no dependency, and
+ * virtual threads make the blocking style (a handler waits for its durable append; an SSE handler
+ * writes as events arrive) both simple and cheap. Routing, parsing and rendering live in their own
+ * classes; the transport under them is chosen per server ({@link ServerConfig#transport}), and the
+ * default is Factum's own because the JDK server's per-exchange machinery was most of the server's
+ * cost per request.
  *
- * <p>With a {@link TlsConfig} it serves HTTPS (the JDK's {@code HttpsServer}, the handshake on the
- * exchange's virtual thread), with the same handlers: keep-alive and SSE work alike over both.
+ * <p>With a {@link TlsConfig} it serves HTTPS (the handshake on the connection's virtual thread),
+ * with the same handlers: keep-alive and SSE work alike over both.
  *
  * <p>Every request but the probes, metrics and the API document is authenticated and authorized
  * before its resource runs when auth is on ({@link AuthSettings}); keys live in the store's {@code
@@ -98,6 +104,13 @@ public final class FactumServer implements AutoCloseable {
    */
   public static Binding bind(ServerConfig config) throws IOException {
     InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+    if (config.transport() == HttpTransport.FACTUM) {
+      FactumHttpServer own = FactumHttpServer.create(address, 1024, Limits.DEFAULT);
+      if (config.tls() != null) {
+        own.setHttpsConfigurator(config.tls().configurator());
+      }
+      return new Binding(own, config);
+    }
     if (config.tls() == null) {
       return new Binding(HttpServer.create(address, 1024), config);
     }
@@ -158,6 +171,9 @@ public final class FactumServer implements AutoCloseable {
       TenantStores stores = new TenantStores(store, tenants, tenantRegistry, keys, clock);
       Metrics metrics = new Metrics(store);
       metrics.tenants(stores);
+      if (http instanceof FactumHttpServer own) {
+        metrics.httpConnections(own::openConnections);
+      }
       if (config.tls() != null) {
         metrics.tlsCertificate(config.tls());
       }

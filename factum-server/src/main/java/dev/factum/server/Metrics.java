@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -239,6 +240,14 @@ final class Metrics implements AutoCloseable {
           .strongReference(true)
           .register(registry);
     }
+  }
+
+  /** Open client connections of Factum's own HTTP server (not registered on the JDK's). */
+  void httpConnections(IntSupplier open) {
+    Gauge.builder("factum.http.connections", open, IntSupplier::getAsInt)
+        .description("Open HTTP client connections (keep-alive and SSE ones included).")
+        .strongReference(true)
+        .register(registry);
   }
 
   /**

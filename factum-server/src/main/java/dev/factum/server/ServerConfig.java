@@ -23,6 +23,8 @@ import java.time.Duration;
  *     in {@code root/}, a tenant's in {@code tenants/<tenant>-<id>/}); null: no backups over HTTP.
  *     Fixed here, in the server's settings, so that an admin key can never make the server write
  *     anywhere else
+ * @param transport which HTTP/1.1 server carries the API: Factum's own (the default) or the JDK's
+ *     ({@link HttpTransport}); the wire is the same
  */
 public record ServerConfig(
     String host,
@@ -34,7 +36,8 @@ public record ServerConfig(
     TlsConfig tls,
     boolean insecure,
     AuthSettings auth,
-    Path backupRoot) {
+    Path backupRoot,
+    HttpTransport transport) {
 
   public static final int DEFAULT_PORT = 7117;
   public static final ServerConfig DEFAULT =
@@ -48,7 +51,34 @@ public record ServerConfig(
           null,
           false,
           AuthSettings.OPEN_ON_LOOPBACK,
-          null);
+          null,
+          HttpTransport.DEFAULT);
+
+  /** Every setting but the transport, which is {@link HttpTransport#DEFAULT}. */
+  public ServerConfig(
+      String host,
+      int port,
+      long maxRequestBytes,
+      Duration heartbeat,
+      Duration maxLongPoll,
+      Duration shutdownGrace,
+      TlsConfig tls,
+      boolean insecure,
+      AuthSettings auth,
+      Path backupRoot) {
+    this(
+        host,
+        port,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        tls,
+        insecure,
+        auth,
+        backupRoot,
+        HttpTransport.DEFAULT);
+  }
 
   /** Plain HTTP, with auth as the defaults have it (open on loopback, required elsewhere). */
   public ServerConfig(
@@ -93,6 +123,9 @@ public record ServerConfig(
     if (auth == null) {
       throw new InvalidArgumentException("auth settings are missing");
     }
+    if (transport == null) {
+      throw new InvalidArgumentException("the HTTP transport is missing");
+    }
     if (tls == null && !insecure && !loopback(host)) {
       throw new InvalidArgumentException(
           "refusing to serve plain HTTP on "
@@ -119,7 +152,8 @@ public record ServerConfig(
         tls,
         insecure,
         newAuth,
-        backupRoot);
+        backupRoot,
+        transport);
   }
 
   /** Backups over HTTP under {@code newBackupRoot} (see {@link #backupRoot}); null: none. */
@@ -134,7 +168,8 @@ public record ServerConfig(
         tls,
         insecure,
         auth,
-        newBackupRoot == null ? null : newBackupRoot.toAbsolutePath().normalize());
+        newBackupRoot == null ? null : newBackupRoot.toAbsolutePath().normalize(),
+        transport);
   }
 
   /** Whether the server speaks HTTPS. */
@@ -170,7 +205,8 @@ public record ServerConfig(
         tls,
         insecure,
         auth,
-        backupRoot);
+        backupRoot,
+        transport);
   }
 
   /**
@@ -188,7 +224,8 @@ public record ServerConfig(
         tls,
         insecure,
         auth,
-        backupRoot);
+        backupRoot,
+        transport);
   }
 
   public ServerConfig withHeartbeat(Duration newHeartbeat) {
@@ -202,7 +239,8 @@ public record ServerConfig(
         tls,
         insecure,
         auth,
-        backupRoot);
+        backupRoot,
+        transport);
   }
 
   /** Serves HTTPS with {@code newTls}, or plain HTTP when null. */
@@ -217,7 +255,8 @@ public record ServerConfig(
         newTls,
         insecure,
         auth,
-        backupRoot);
+        backupRoot,
+        transport);
   }
 
   /** Host and TLS together, so that neither order of setting them trips the exposure check. */
@@ -232,6 +271,23 @@ public record ServerConfig(
         newTls,
         newInsecure,
         auth,
-        backupRoot);
+        backupRoot,
+        transport);
+  }
+
+  /** Carried by {@code newTransport} (the same API and wire either way). */
+  public ServerConfig withTransport(HttpTransport newTransport) {
+    return new ServerConfig(
+        host,
+        port,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        tls,
+        insecure,
+        auth,
+        backupRoot,
+        newTransport);
   }
 }

@@ -142,6 +142,7 @@ class MetricsScrapeTest {
           () ->
               sample("factum_subscription_max_lag_events") >= 19
                   && sample("factum_sse_sessions") == 1
+                  && sample("factum_http_connections") >= 1 // the feed's, at least
                   // the held one, the feed's, and the key registry's on $keys
                   && sample("factum_subscriptions") == 3);
       release.countDown();

@@ -9,6 +9,7 @@ import dev.factum.bench.compare.targets.PostgresStores;
 import dev.factum.bench.compare.targets.RocksDbStores;
 import dev.factum.bench.load.BenchTarget;
 import dev.factum.bench.load.Progress;
+import dev.factum.server.HttpTransport;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -21,6 +22,7 @@ public enum CompareSystem {
   DISK("disk", "Raw disk (fsync'd appends)"),
   FACTUM_EMBEDDED("factum-embedded", "Factum embedded"),
   FACTUM_HTTP("factum-http", "Factum over HTTP"),
+  FACTUM_HTTP_JDK("factum-http-jdk", "Factum over HTTP, JDK server"),
   FACTUM_POSTGRES("factum-postgres", "Factum on PostgreSQL"),
   MESSAGE_DB("message-db", "Message DB"),
   KAFKA("kafka", "Kafka, default flushing"),
@@ -49,9 +51,12 @@ public enum CompareSystem {
   BenchTarget start(Path directory, SharedPostgres postgres, Progress progress) throws Exception {
     return switch (this) {
       case DISK -> new DiskTarget(directory);
-      case FACTUM_EMBEDDED -> new FactumTarget(title, new RocksDbStores(directory), false);
-      case FACTUM_HTTP -> new FactumTarget(title, new RocksDbStores(directory), true);
-      case FACTUM_POSTGRES -> new FactumTarget(title, new PostgresStores(postgres), false);
+      case FACTUM_EMBEDDED -> new FactumTarget(title, new RocksDbStores(directory), null);
+      case FACTUM_HTTP ->
+          new FactumTarget(title, new RocksDbStores(directory), HttpTransport.FACTUM);
+      case FACTUM_HTTP_JDK ->
+          new FactumTarget(title, new RocksDbStores(directory), HttpTransport.JDK);
+      case FACTUM_POSTGRES -> new FactumTarget(title, new PostgresStores(postgres), null);
       case MESSAGE_DB -> MessageDbTarget.start(postgres, progress);
       case KAFKA -> KafkaTarget.start(directory, false, progress);
       case KAFKA_FLUSH -> KafkaTarget.start(directory, true, progress);

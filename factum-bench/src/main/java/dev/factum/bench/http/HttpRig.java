@@ -6,6 +6,7 @@ import dev.factum.bench.load.Progress;
 import dev.factum.engine.FactumStore;
 import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
+import dev.factum.server.HttpTransport;
 import dev.factum.server.KeyAdmin;
 import dev.factum.server.ServerConfig;
 import java.io.IOException;
@@ -59,7 +60,13 @@ public final class HttpRig implements AutoCloseable {
       FactumStore store, HttpClientKind client, boolean tls, Path authDirectory, Progress progress)
       throws IOException {
     BenchTls certificates = tls ? BenchTls.create() : null;
-    ServerConfig config = ServerConfig.DEFAULT.withPort(0);
+    // -Dfactum.bench.http-server=jdk measures the same workloads on the JDK's HTTP server
+    ServerConfig config =
+        ServerConfig.DEFAULT
+            .withPort(0)
+            .withTransport(
+                HttpTransport.byId(
+                    System.getProperty("factum.bench.http-server", HttpTransport.DEFAULT.id())));
     if (certificates != null) {
       config = config.withTls(certificates.server());
     }

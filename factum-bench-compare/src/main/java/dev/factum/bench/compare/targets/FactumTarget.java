@@ -12,6 +12,7 @@ import dev.factum.bench.load.LogCatchUp;
 import dev.factum.client.FactumClient;
 import dev.factum.engine.FactumStore;
 import dev.factum.server.FactumServer;
+import dev.factum.server.HttpTransport;
 import dev.factum.server.ServerConfig;
 import java.io.IOException;
 import java.util.List;
@@ -47,9 +48,10 @@ public final class FactumTarget implements BenchTarget {
 
   private final String name;
   private final Storage storage;
-  private final boolean overHttp;
+  private final HttpTransport overHttp;
 
-  public FactumTarget(String name, Storage storage, boolean overHttp) {
+  /** Over HTTP on {@code overHttp}'s server, or embedded when it is null. */
+  public FactumTarget(String name, Storage storage, HttpTransport overHttp) {
     this.name = name;
     this.storage = storage;
     this.overHttp = overHttp;
@@ -63,9 +65,11 @@ public final class FactumTarget implements BenchTarget {
   @Override
   public String setup() {
     return storage.describe()
-        + (overHttp
-            ? "; FactumServer on 127.0.0.1 in the benchmark's JVM, used through FactumClient"
-                + " (its own pooled HTTP/1.1 keep-alive connections)"
+        + (overHttp != null
+            ? "; FactumServer ("
+                + overHttp.id()
+                + " HTTP server) on 127.0.0.1 in the benchmark's JVM, used through"
+                + " FactumClient (its own pooled HTTP/1.1 keep-alive connections)"
             : "; in-process (embedded) calls");
   }
 
@@ -77,11 +81,12 @@ public final class FactumTarget implements BenchTarget {
   @Override
   public Session open(String label) throws Exception {
     FactumStore store = storage.open(label);
-    if (!overHttp) {
+    if (overHttp == null) {
       return new FactumSession(store, store, null, label);
     }
     try {
-      FactumServer server = FactumServer.start(store, ServerConfig.DEFAULT.withPort(0));
+      FactumServer server =
+          FactumServer.start(store, ServerConfig.DEFAULT.withPort(0).withTransport(overHttp));
       return new FactumSession(store, FactumClient.connect(server.uri()), server, label);
     } catch (Exception | Error e) {
       store.close();
