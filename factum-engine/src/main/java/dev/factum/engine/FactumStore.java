@@ -25,6 +25,7 @@ import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.SystemStreams;
 import dev.factum.api.VersionedStreamMetadata;
 import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.scavenge.ScavengeStatus;
 import dev.factum.api.snapshots.Snapshots;
 import dev.factum.engine.spi.BackupReport;
 import dev.factum.engine.spi.SharedStorage;
@@ -64,6 +65,7 @@ public final class FactumStore implements EventStore {
   private final StoreRecords records;
   private final StreamSnapshots snapshots;
   private final StreamMetadataStore metadata;
+  private final Scavenger scavenger;
   private ConsumerGroupManager groups;
 
   private FactumStore(Storage storage, StoreOptions options, LongSupplier nanoClock) {
@@ -76,6 +78,13 @@ public final class FactumStore implements EventStore {
     this.snapshots =
         new StreamSnapshots(storage, guard, validator, pipeline, options.limits().maxEventBytes());
     this.metadata = new StreamMetadataStore(storage, guard, validator, pipeline, options.clock());
+    this.scavenger =
+        new Scavenger(storage, guard, pipeline, metadata, this::scavengeHead, options.clock());
+  }
+
+  /** The newest position the scavenger may read up to (see {@link #readStreamPage}). */
+  private long scavengeHead() {
+    return storage instanceof SharedStorage ? Long.MAX_VALUE : publisher.head();
   }
 
   /** Opens a store over {@code storage}, which it then owns (and closes). */
@@ -107,6 +116,7 @@ public final class FactumStore implements EventStore {
       throw e;
     }
     store.groups.start();
+    store.scavenger.resumeIfInterrupted();
     return store;
   }
 
@@ -165,6 +175,28 @@ public final class FactumStore implements EventStore {
   @Override
   public Snapshots snapshots() {
     return snapshots;
+  }
+
+  /**
+   * Starts a scavenging run (see {@link Scavenger}); throws {@link UnsupportedOperationException}
+   * for a storage that cannot remove events.
+   */
+  @Override
+  public ScavengeStatus startScavenge(long eventsPerSecond) {
+    if (closed.get()) {
+      throw new StoreClosedException("the store is closed");
+    }
+    return scavenger.start(eventsPerSecond);
+  }
+
+  @Override
+  public ScavengeStatus scavengeStatus() {
+    return scavenger.status();
+  }
+
+  /** Whether this store's storage can scavenge (remove events). */
+  public boolean canScavenge() {
+    return storage.supportsRemoval();
   }
 
   @Override
@@ -611,6 +643,7 @@ public final class FactumStore implements EventStore {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    scavenger.close(); // before the writer stops: its progress stays, the next open resumes
     if (groups != null) {
       groups.close(); // writes the checkpoints while the writer still runs
     }
