@@ -41,7 +41,7 @@ final class ScavengeProgressCodec {
     ByteBuffer out =
         ByteBuffer.allocate(
             2
-                + 8 * 10
+                + 8 * 9
                 + 4
                 + (cursor == null ? 0 : cursor.length)
                 + (failure == null ? 0 : failure.length));
