@@ -98,8 +98,8 @@ final class Scavenger {
     if (!storage.supportsRemoval()) {
       throw new UnsupportedOperationException("this storage cannot scavenge");
     }
-    if (worker != null && worker.isAlive()) {
-      return status;
+    if (status.isRunning() && worker != null && worker.isAlive()) {
+      return status; // a finished run's thread may still be exiting: only a running one counts
     }
     long rate = eventsPerSecond == 0 ? DEFAULT_EVENTS_PER_SECOND : eventsPerSecond;
     ScavengeStatus fresh =
