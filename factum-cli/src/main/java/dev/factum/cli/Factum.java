@@ -40,6 +40,7 @@ public final class Factum {
             new ImportCommand(),
             new VerifyCommand(),
             new BackupCommand(),
+            new ScavengeCommand(),
             new RestoreCommand(),
             new KeysCommand(),
             new TenantsCommand(),

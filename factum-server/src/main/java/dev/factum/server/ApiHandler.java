@@ -84,6 +84,7 @@ final class ApiHandler implements HttpHandler {
             new SubscriptionResource(config, metrics, lifecycle),
             new AdminResource(keys, tenants.registry(), config),
             new BackupResource(config, tenants.registry()),
+            new ScavengeResource(config),
             new TenantResource(tenants, keys, config),
             new ForwarderResource(new WebhookForwarders(webhooks), config),
             new ForwarderResource(new SinkForwarders(sinks), config),

@@ -80,6 +80,8 @@ enum Route {
   ADMIN_REVOKE_KEY("DELETE", "/admin/keys/{id}", Permission.ADMIN),
   ADMIN_AUDIT("GET", "/admin/audit", Permission.ADMIN, "from", "limit"),
   ADMIN_BACKUP("POST", "/admin/backup", Permission.ADMIN),
+  ADMIN_SCAVENGE("POST", "/admin/scavenge", Permission.ADMIN),
+  ADMIN_SCAVENGE_STATUS("GET", "/admin/scavenge", Permission.ADMIN),
   ADMIN_TENANTS("GET", "/admin/tenants", Permission.ADMIN),
   ADMIN_CREATE_TENANT("POST", "/admin/tenants", Permission.ADMIN),
   ADMIN_TENANT("GET", "/admin/tenants/{name}", Permission.ADMIN),
