@@ -62,6 +62,10 @@ class ScavengeHttpTest {
       assertThat(status.get("eventsRemoved").asLong()).isEqualTo(25);
       assertThat(status.get("finishedAt").isTextual()).isTrue();
 
+      String metrics = server.get("/metrics").body();
+      assertThat(metrics).containsPattern("(?m)^factum_scavenge_events_removed\\S* 25(\\.0)?$");
+      assertThat(metrics).containsPattern("(?m)^factum_scavenge_running\\S* 0(\\.0)?$");
+
       assertThat(server.get("/streams/order-1?limit=100").body()).isEqualTo(before);
       JsonNode log = server.get("/all?limit=100").json();
       List<Long> positions = new ArrayList<>();
