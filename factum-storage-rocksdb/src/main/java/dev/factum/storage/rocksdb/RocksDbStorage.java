@@ -42,6 +42,7 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
@@ -442,10 +443,16 @@ public final class RocksDbStorage implements Storage {
         throw new StoreClosedException("the store is closed");
       }
       long before = db.getAggregatedLongProperty("rocksdb.total-sst-files-size");
-      try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      // Forced on the bottommost level too: by default RocksDB leaves it alone (without a
+      // compaction filter), which is where the replaced records of an older store lie.
+      try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
+          CompactRangeOptions compact =
+              new CompactRangeOptions()
+                  .setBottommostLevelCompaction(
+                      CompactRangeOptions.BottommostLevelCompaction.kForce)) {
         for (ColumnFamilyHandle family : List.of(log, streamIndex, filterIndex)) {
           db.flush(flush, family);
-          db.compactRange(family);
+          db.compactRange(family, null, null, compact);
         }
       }
       return before - db.getAggregatedLongProperty("rocksdb.total-sst-files-size");
