@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -35,7 +36,11 @@ import java.util.stream.Stream;
 public final class ScavengeMeasure {
   private static final int APPENDERS = 4;
   private static final Duration WINDOW = Duration.ofSeconds(8);
-  private static final String PAYLOAD = "{\"pad\":\"" + "x".repeat(188) + "\"}";
+
+  /** 100 payloads of 200 bytes of random letters: what LZ4 cannot shrink much, as real data. */
+  private static final List<String> PAYLOADS = payloads();
+
+  private static final String PAYLOAD = PAYLOADS.getFirst();
 
   private ScavengeMeasure() {}
 
@@ -60,7 +65,7 @@ public final class ScavengeMeasure {
         long total = (long) streams * perStream;
         out.printf(
             Locale.ROOT,
-            "| %,d events, %d%% expired (%,d streams, maxCount %d) | disk %,d → %,d bytes"
+            "| %,d events, %d%% expired (%,d streams, maxCount %d, 200-byte random payloads) | disk %,d → %,d bytes"
                 + " (%.2f× of before; the expired share was %.2f) |%n",
             total,
             100 * run.eventsRemoved() / total,
@@ -116,7 +121,7 @@ public final class ScavengeMeasure {
 
   private static void fill(FactumStore store, String prefix, int streams, int perStream) {
     List<EventData> batch =
-        IntStream.range(0, 100).mapToObj(i -> EventData.json("Added", PAYLOAD)).toList();
+        IntStream.range(0, 100).mapToObj(i -> EventData.json("Added", PAYLOADS.get(i))).toList();
     for (int s = 0; s < streams; s++) {
       String stream = prefix + "-" + s;
       for (int written = 0; written < perStream; written += batch.size()) {
@@ -128,6 +133,19 @@ public final class ScavengeMeasure {
       store.setStreamMetadata(
           stream, ExpectedRevision.any(), StreamMetadata.NONE.withMaxCount((long) perStream / 5));
     }
+  }
+
+  private static List<String> payloads() {
+    Random random = new Random(17);
+    List<String> all = new ArrayList<>();
+    for (int p = 0; p < 100; p++) {
+      StringBuilder pad = new StringBuilder();
+      for (int i = 0; i < 188; i++) {
+        pad.append((char) ('a' + random.nextInt(26)));
+      }
+      all.add("{\"pad\":\"" + pad + "\"}");
+    }
+    return List.copyOf(all);
   }
 
   private static ScavengeStatus scavenge(FactumStore store, long rate) {

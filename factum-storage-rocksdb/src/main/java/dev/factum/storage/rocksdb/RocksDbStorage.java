@@ -450,8 +450,10 @@ public final class RocksDbStorage implements Storage {
               new CompactRangeOptions()
                   .setBottommostLevelCompaction(
                       CompactRangeOptions.BottommostLevelCompaction.kForce)) {
+        // Every family is flushed: the write-ahead log files holding the run's writes are kept
+        // until each family with data in them (heads and records take writes too) is flushed.
+        db.flush(flush, handles);
         for (ColumnFamilyHandle family : List.of(log, streamIndex, filterIndex)) {
-          db.flush(flush, family);
           db.compactRange(family, null, null, compact);
         }
       }
