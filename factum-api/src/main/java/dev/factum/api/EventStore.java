@@ -1,6 +1,7 @@
 package dev.factum.api;
 
 import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.scavenge.ScavengeStatus;
 import dev.factum.api.snapshots.Snapshots;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -202,6 +203,21 @@ public interface EventStore extends AutoCloseable {
    */
   default ChainHead chainHead() {
     throw new UnsupportedOperationException("this EventStore keeps no hash chain");
+  }
+
+  /**
+   * Starts a scavenging run in the background (docs/LIFECYCLE.md, "Scavenging"), or returns the
+   * running one: removes from disk what no read can see any more, at most {@code eventsPerSecond}
+   * events a second (0: the store's default). Reads and appends go on meanwhile and see nothing
+   * change: only invisible events are removed, and log positions are never reused.
+   */
+  default ScavengeStatus startScavenge(long eventsPerSecond) {
+    throw new UnsupportedOperationException("this EventStore does not offer scavenging");
+  }
+
+  /** The current or last scavenging run ({@link ScavengeStatus#NEVER}). */
+  default ScavengeStatus scavengeStatus() {
+    throw new UnsupportedOperationException("this EventStore does not offer scavenging");
   }
 
   /**

@@ -42,6 +42,7 @@ public final class Factum {
             new VerifyCommand(),
             new ChainCommand(),
             new BackupCommand(),
+            new ScavengeCommand(),
             new RestoreCommand(),
             new KeysCommand(),
             new TenantsCommand(),

@@ -24,14 +24,17 @@ import dev.factum.api.SubscriptionListener;
 import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.VersionedStreamMetadata;
 import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.scavenge.ScavengeStatus;
 import dev.factum.api.snapshots.Snapshots;
 import dev.factum.wire.Pem;
+import dev.factum.wire.ScavengeJson;
 import dev.factum.wire.StreamMetadataJson;
 import dev.factum.wire.Urls;
 import dev.factum.wire.WireJson;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -518,6 +521,34 @@ public final class FactumClient implements EventStore {
                 true,
                 () -> transport.send("PUT", path, body, stream)));
     return StreamMetadataJson.readSetResult(answer);
+  }
+
+  /**
+   * {@code POST /admin/scavenge} (admin key; docs/LIFECYCLE.md, "Scavenging"): starts a run of the
+   * key's store, or answers the running one. Retried: a repeated start while a run goes on starts
+   * nothing. A storage that cannot scavenge answers {@code scavenge-unavailable}.
+   */
+  @Override
+  public ScavengeStatus startScavenge(long eventsPerSecond) {
+    if (eventsPerSecond < 0) {
+      throw new InvalidArgumentException(
+          "eventsPerSecond must be 0 (the default) or more, was " + eventsPerSecond);
+    }
+    byte[] body =
+        ("{\"eventsPerSecond\":" + eventsPerSecond + "}").getBytes(StandardCharsets.UTF_8);
+    return ScavengeJson.read(
+        join(
+            retrier.run(
+                "start scavenging",
+                true,
+                () -> transport.send("POST", "/admin/scavenge", body, null))));
+  }
+
+  /** {@code GET /admin/scavenge} (admin key): the current or last run. */
+  @Override
+  public ScavengeStatus scavengeStatus() {
+    return ScavengeJson.read(
+        call("read the scavenging status", true, "GET", "/admin/scavenge", null));
   }
 
   /** The server's snapshots ({@code /streams/{stream}/snapshot}; docs/LIFECYCLE.md). */

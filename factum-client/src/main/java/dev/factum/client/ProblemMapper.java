@@ -122,6 +122,7 @@ final class ProblemMapper {
               TENANT_EXISTS,
               TENANTS_NOT_CONFIGURED,
               BACKUP_UNAVAILABLE,
+              SCAVENGE_UNAVAILABLE,
               WEBHOOK_NOT_FOUND,
               WEBHOOK_EXISTS,
               SINK_NOT_FOUND,

@@ -22,6 +22,8 @@ import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommittedState;
 import dev.factum.engine.spi.RecordKey;
+import dev.factum.engine.spi.Removal;
+import dev.factum.engine.spi.RemovedEvent;
 import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import java.time.Instant;
@@ -79,6 +81,12 @@ import java.util.UUID;
  *       none. When this process is the sole writer, committed records are read through {@link
  *       CommittedRecords} (every commit updates it, a resync drops it), so the same few keys (a
  *       group's definition, the records a flush deletes) are not read from storage every time.
+ *   <li>A scavenging step ({@link WriteCommand.Scavenge}) removes only revisions below the floor it
+ *       raises the stream's first visible revision to, and the floor never exceeds the last
+ *       revision of a stream that is not deleted (its last event stays: it is the head). Appends
+ *       only ever write revisions after the last one, so a removal never touches what the writer
+ *       writes. A retry of an append whose events were removed is recognised by stream and revision
+ *       (their data is gone) and answered with its original result.
  * </ul>
  *
  * Only the writer thread uses a stager.
@@ -99,6 +107,9 @@ final class BatchStager {
 
   /** Keys the command being checked deletes and then writes again. */
   private final Set<RecordKey> deletedInCommand = new HashSet<>();
+
+  /** Events this batch removes (scavenging). */
+  private final List<Removal> removals = new ArrayList<>();
 
   private long nextPosition;
 
@@ -153,6 +164,7 @@ final class BatchStager {
     committedEnd = nextPosition - 1;
     records.clear();
     deletedRecords.clear();
+    removals.clear();
     this.now = now;
   }
 
@@ -167,7 +179,7 @@ final class BatchStager {
   }
 
   CommitBatch batch() {
-    if (records.isEmpty()) {
+    if (records.isEmpty() && removals.isEmpty()) {
       return new CommitBatch(List.copyOf(events), Map.copyOf(heads));
     }
     List<StoreRecord> puts = new ArrayList<>();
@@ -180,8 +192,14 @@ final class BatchStager {
         puts.add(entry.getValue());
       }
     }
+    List<Removal> removed = new ArrayList<>(removals);
+    removed.sort((a, b) -> Long.compare(a.event().position(), b.event().position()));
     return new CommitBatch(
-        List.copyOf(events), Map.copyOf(heads), List.copyOf(puts), List.copyOf(deletes));
+        List.copyOf(events),
+        Map.copyOf(heads),
+        List.copyOf(puts),
+        List.copyOf(deletes),
+        List.copyOf(removed));
   }
 
   /** The batch committed: its heads are now the durable state. */
@@ -221,6 +239,7 @@ final class BatchStager {
     stagedIds.clear();
     records.clear();
     deletedRecords.clear();
+    removals.clear();
   }
 
   /** What staging {@code batch} will look up: every stream it touches and every event id sent. */
@@ -251,6 +270,7 @@ final class BatchStager {
           streams.add(delete.stream());
           streams.add(StreamDeletion.STREAM);
         }
+        case WriteCommand.Scavenge scavenge -> streams.add(scavenge.stream());
         case WriteCommand.Import imported -> {
           for (RecordedEvent event : imported.events()) {
             streams.add(event.stream());
@@ -271,6 +291,7 @@ final class BatchStager {
           stageRecords(recordsOnly.writes(), recordsOnly.guard());
       case WriteCommand.Delete delete -> stageDelete(delete);
       case WriteCommand.Import imported -> stageImport(imported);
+      case WriteCommand.Scavenge scavenge -> stageScavenge(scavenge);
     };
   }
 
@@ -453,6 +474,51 @@ final class BatchStager {
     }
   }
 
+  /**
+   * Checks that the floor was computed from the stream's current metadata and that every removal
+   * lies below it, then raises the head's first visible revision and stages the removals and the
+   * progress records. Rejected, it stages nothing (the scavenger looks at the stream again).
+   */
+  private Object stageScavenge(WriteCommand.Scavenge command) {
+    String stream = command.stream();
+    StoreRecord metadata = record(StreamMetadataStore.NAMESPACE, stream);
+    long version = metadata == null ? 0 : metadata.version();
+    if (version != command.metadataVersion()) {
+      throw new RecordConflictException(
+          StreamMetadataStore.NAMESPACE, stream, command.metadataVersion(), version);
+    }
+    StreamHead head = head(stream);
+    long ceiling =
+        head.status() == StreamState.Status.ACTIVE ? head.lastRevision() : head.nextRevision();
+    if (head.status() == StreamState.Status.NONE || command.floor() > ceiling) {
+      throw new InvalidArgumentException(
+          "cannot raise the first visible revision of '"
+              + stream
+              + "' to "
+              + command.floor()
+              + " (head "
+              + head
+              + ")");
+    }
+    for (Removal removal : command.removals()) {
+      RecordedEvent event = removal.event();
+      if (!event.stream().equals(stream) || event.revision() >= command.floor()) {
+        throw new InvalidArgumentException(
+            "a removal of " + event + " is not below the floor " + command.floor());
+      }
+    }
+    Map<RecordKey, StoreRecord> scratch =
+        checkRecords(command.records(), RecordGuard.NONE, new ArrayList<Long>());
+    if (command.floor() > head.firstVisibleRevision()) {
+      heads.put(
+          stream,
+          new StreamHead(head.lastRevision(), head.lastPosition(), command.floor(), head.status()));
+    }
+    removals.addAll(command.removals());
+    mergeRecords(scratch);
+    return (long) command.removals().size();
+  }
+
   private Object stageDelete(WriteCommand.Delete command) {
     StreamHead head = head(command.stream());
     if (head.status() == StreamState.Status.NONE && !command.tombstone()) {
@@ -609,7 +675,7 @@ final class BatchStager {
     long first = -1;
     long last = -1;
     for (RecordedEvent event : sent) {
-      RecordedEvent found = lookUp(event.id());
+      Known found = lookUp(event.id());
       if (found == null) {
         continue;
       }
@@ -640,11 +706,15 @@ final class BatchStager {
     return new ImportResult(sent.size(), first, last);
   }
 
-  private static boolean sameImported(RecordedEvent sent, RecordedEvent committed) {
-    if (!committed.stream().equals(sent.stream())
-        || committed.revision() != sent.revision()
-        || !committed.timestamp().equals(sent.timestamp())
-        || !committed.type().equals(sent.type())) {
+  private static boolean sameImported(RecordedEvent sent, Known found) {
+    if (!found.stream().equals(sent.stream()) || found.revision() != sent.revision()) {
+      return false;
+    }
+    RecordedEvent committed = found.event();
+    if (committed == null) {
+      return true; // removed by scavenging: stream and revision are what is left to compare
+    }
+    if (!committed.timestamp().equals(sent.timestamp()) || !committed.type().equals(sent.type())) {
       return false;
     }
     if (sent.stream().equals(StreamDeletion.STREAM)) {
@@ -667,7 +737,7 @@ final class BatchStager {
    */
   private AppendResult findRetry(AppendRequest part) {
     List<EventData> sent = part.events();
-    RecordedEvent[] found = new RecordedEvent[sent.size()];
+    Known[] found = new Known[sent.size()];
     int known = 0;
     int withId = 0;
     for (int i = 0; i < sent.size(); i++) {
@@ -705,43 +775,63 @@ final class BatchStager {
                 + ")");
       }
     }
-    RecordedEvent first = found[0];
-    RecordedEvent last = found[found.length - 1];
+    Known first = found[0];
+    Known last = found[found.length - 1];
     return new AppendResult(
         part.stream(), first.revision(), last.revision(), first.position(), last.position());
   }
 
-  private RecordedEvent lookUp(UUID id) {
+  /**
+   * A committed (or staged) event found by its id: the event itself, or only where it was when
+   * scavenging removed it ({@code event} null).
+   */
+  private record Known(String stream, long revision, long position, RecordedEvent event) {
+    static Known of(RecordedEvent event) {
+      return new Known(event.stream(), event.revision(), event.position(), event);
+    }
+  }
+
+  private Known lookUp(UUID id) {
     RecordedEvent staged = stagedIds.get(id);
     if (staged != null) {
-      return staged;
+      return Known.of(staged);
     }
     long position = state.findPosition(id);
     if (position < 0) {
       return null;
     }
-    RecordedEvent event = state.readEvent(position);
-    if (!event.id().equals(id)) {
-      throw new DataCorruptedException(
-          "the event-id index maps "
-              + id
-              + " to position "
-              + position
-              + ", which holds "
-              + event.id());
+    RemovedEvent removed = state.removedAt(position);
+    if (removed != null) {
+      checkFoundId(id, position, removed.id());
+      return new Known(removed.stream(), removed.revision(), position, null);
     }
-    return event;
+    RecordedEvent event = state.readEvent(position);
+    checkFoundId(id, position, event.id());
+    return Known.of(event);
   }
 
-  private static boolean sameEvent(
-      EventData sent, RecordedEvent committed, String stream, long revision) {
-    return committed.stream().equals(stream)
-        && committed.revision() == revision
-        && committed.type().equals(sent.type())
-        && committed.contentType().equals(sent.contentType())
-        && Arrays.equals(committed.data(), sent.data())
-        && Arrays.equals(committed.metadata(), sent.metadata())
-        && committed.tags().equals(sent.tags());
+  private static void checkFoundId(UUID id, long position, UUID there) {
+    if (!there.equals(id)) {
+      throw new DataCorruptedException(
+          "the event-id index maps " + id + " to position " + position + ", which holds " + there);
+    }
+  }
+
+  /**
+   * Whether {@code sent} is the committed event; for a removed one only its stream and revision are
+   * left to compare (its data is gone), which is what a retry of an old append can be held to.
+   */
+  private static boolean sameEvent(EventData sent, Known found, String stream, long revision) {
+    if (!found.stream().equals(stream) || found.revision() != revision) {
+      return false;
+    }
+    RecordedEvent committed = found.event();
+    return committed == null
+        || (committed.type().equals(sent.type())
+            && committed.contentType().equals(sent.contentType())
+            && Arrays.equals(committed.data(), sent.data())
+            && Arrays.equals(committed.metadata(), sent.metadata())
+            && committed.tags().equals(sent.tags()));
   }
 
   /** The head as of everything committed or staged so far. */

@@ -27,6 +27,7 @@ import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.SystemStreams;
 import dev.factum.api.VersionedStreamMetadata;
 import dev.factum.api.groups.ConsumerGroups;
+import dev.factum.api.scavenge.ScavengeStatus;
 import dev.factum.api.snapshots.Snapshots;
 import dev.factum.engine.spi.BackupReport;
 import dev.factum.engine.spi.SharedStorage;
@@ -68,6 +69,7 @@ public final class FactumStore implements EventStore {
   private final StreamMetadataStore metadata;
   private final ShreddingStats shreddingStats = new ShreddingStats();
   private Shredding shredding;
+  private final Scavenger scavenger;
   private ConsumerGroupManager groups;
 
   private FactumStore(Storage storage, StoreOptions options, LongSupplier nanoClock) {
@@ -80,6 +82,13 @@ public final class FactumStore implements EventStore {
     this.snapshots =
         new StreamSnapshots(storage, guard, validator, pipeline, options.limits().maxEventBytes());
     this.metadata = new StreamMetadataStore(storage, guard, validator, pipeline, options.clock());
+    this.scavenger =
+        new Scavenger(storage, guard, pipeline, metadata, this::scavengeHead, options.clock());
+  }
+
+  /** The newest position the scavenger may read up to (see {@link #readStreamPage}). */
+  private long scavengeHead() {
+    return storage instanceof SharedStorage ? Long.MAX_VALUE : publisher.head();
   }
 
   /** Opens a store over {@code storage}, which it then owns (and closes). */
@@ -129,6 +138,7 @@ public final class FactumStore implements EventStore {
       throw e;
     }
     store.groups.start();
+    store.scavenger.resumeIfInterrupted();
     return store;
   }
 
@@ -243,6 +253,28 @@ public final class FactumStore implements EventStore {
   @Override
   public Snapshots snapshots() {
     return snapshots;
+  }
+
+  /**
+   * Starts a scavenging run (see {@link Scavenger}); throws {@link UnsupportedOperationException}
+   * for a storage that cannot remove events.
+   */
+  @Override
+  public ScavengeStatus startScavenge(long eventsPerSecond) {
+    if (closed.get()) {
+      throw new StoreClosedException("the store is closed");
+    }
+    return scavenger.start(eventsPerSecond);
+  }
+
+  @Override
+  public ScavengeStatus scavengeStatus() {
+    return scavenger.status();
+  }
+
+  /** Whether this store's storage can scavenge (remove events). */
+  public boolean canScavenge() {
+    return storage.supportsRemoval();
   }
 
   @Override
@@ -699,6 +731,7 @@ public final class FactumStore implements EventStore {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    scavenger.close(); // before the writer stops: its progress stays, the next open resumes
     if (groups != null) {
       groups.close(); // writes the checkpoints while the writer still runs
     }

@@ -175,8 +175,27 @@ final class StreamMetadataStore {
    * young. Runs inside the caller's {@link StorageGuard#read}.
    */
   long firstVisible(String stream, StreamHead head, long maxPosition) {
+    return firstVisible(stream, head, maxPosition, lookup(stream));
+  }
+
+  /**
+   * The first visible revision as the scavenger must compute it: from the committed record itself
+   * (never the cache, which follows a write only once it is durable) together with the version it
+   * was computed from (0: no record), which the writer checks again before it removes anything.
+   */
+  ScavengeFloor scavengeFloor(String stream, StreamHead head, long maxPosition) {
+    StoreRecord record = storage.readRecord(NAMESPACE, stream);
+    StreamMetadata metadata = record == null ? null : StreamMetadataCodec.decode(record.value());
+    return new ScavengeFloor(
+        firstVisible(stream, head, maxPosition, metadata), record == null ? 0 : record.version());
+  }
+
+  /** A first visible revision and the metadata record version it was computed from. */
+  record ScavengeFloor(long firstVisible, long metadataVersion) {}
+
+  private long firstVisible(
+      String stream, StreamHead head, long maxPosition, StreamMetadata metadata) {
     long first = head.firstVisibleRevision();
-    StreamMetadata metadata = lookup(stream);
     if (metadata == null || !metadata.limitsReads()) {
       return first;
     }

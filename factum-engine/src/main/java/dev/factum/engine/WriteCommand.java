@@ -3,6 +3,7 @@ package dev.factum.engine;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.RecordedEvent;
+import dev.factum.engine.spi.Removal;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -93,6 +94,32 @@ sealed interface WriteCommand {
     @Override
     public long bytes() {
       return 0;
+    }
+
+    @Override
+    public int eventCount() {
+      return 0;
+    }
+  }
+
+  /**
+   * A step of scavenging ({@link Scavenger}): raises {@code stream}'s first visible revision to
+   * {@code floor} and removes {@code removals} (all below it), together with the scavenger's
+   * progress {@code records}, in one commit. Committed only if the stream's metadata record is
+   * still at {@code metadataVersion} (0: none): the floor was computed from it, and a metadata
+   * change could have made some of those revisions visible again. The result is the count removed.
+   */
+  record Scavenge(
+      String stream,
+      long metadataVersion,
+      long floor,
+      List<Removal> removals,
+      List<RecordWrite> records,
+      CompletableFuture<Object> future)
+      implements WriteCommand {
+    @Override
+    public long bytes() {
+      return 0; // one at a time from the scavenger; the queue's byte bound is for appends
     }
 
     @Override

@@ -82,6 +82,7 @@ final class ApiHandler implements HttpHandler {
             new BackupResource(config, tenants.registry()),
             new SubjectResource(),
             new ChainResource(),
+            new ScavengeResource(config),
             new TenantResource(tenants, keys, config),
             new ForwarderResource(
                 WebhookForwarders.ROUTES,

@@ -30,6 +30,7 @@ import dev.factum.api.groups.GroupSettings;
 import dev.factum.api.groups.GroupSource;
 import dev.factum.api.groups.GroupStatus;
 import dev.factum.api.groups.ParkedEvent;
+import dev.factum.api.scavenge.ScavengeStatus;
 import dev.factum.api.snapshots.Snapshot;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.NameRange;
@@ -589,6 +590,19 @@ final class AuthorizedStore {
    */
   BackupReport backup(Path directory) {
     return store.backup(directory);
+  }
+
+  /**
+   * Starts scavenging the whole store ({@link FactumStore#startScavenge}): the route's permission
+   * has checked the role (admin); a tenant's admin holds its tenant's store, never another's.
+   */
+  ScavengeStatus startScavenge(long eventsPerSecond) {
+    return store.startScavenge(eventsPerSecond);
+  }
+
+  /** The store's scavenging status (admin role, checked by the route). */
+  ScavengeStatus scavengeStatus() {
+    return store.scavengeStatus();
   }
 
   /**

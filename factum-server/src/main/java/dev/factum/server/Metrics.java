@@ -186,6 +186,22 @@ final class Metrics implements AutoCloseable {
     Gauge.builder("factum.head.position", store, FactumStore::headPosition)
         .description("Position of the newest committed event (-1: empty).")
         .register(registry);
+    Gauge.builder("factum.scavenge.running", store, s -> s.scavengeStatus().isRunning() ? 1 : 0)
+        .description("1 while a scavenging run removes what no read can see (docs/LIFECYCLE.md).")
+        .register(registry);
+    Gauge.builder("factum.scavenge.events.removed", store, s -> s.scavengeStatus().eventsRemoved())
+        .description("Events the current or last scavenging run removed.")
+        .baseUnit("events")
+        .register(registry);
+    Gauge.builder(
+            "factum.scavenge.streams.visited", store, s -> s.scavengeStatus().streamsVisited())
+        .description("Streams the current or last scavenging run has visited.")
+        .register(registry);
+    Gauge.builder(
+            "factum.scavenge.bytes.reclaimed", store, s -> s.scavengeStatus().bytesReclaimed())
+        .description("Disk bytes the last finished scavenging run gave back (-1: unknown yet).")
+        .baseUnit("bytes")
+        .register(registry);
     Gauge.builder("factum.subscriptions", store, FactumStore::subscriptionCount)
         .description("Running subscriptions (SSE and embedded).")
         .register(registry);

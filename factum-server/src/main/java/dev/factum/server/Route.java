@@ -83,6 +83,8 @@ enum Route {
   ADMIN_FORGET_SUBJECT("DELETE", "/admin/subjects/{subject}", Permission.ADMIN),
   ADMIN_CHAIN("GET", "/admin/chain", Permission.ADMIN),
   ADMIN_VERIFY("GET", "/admin/verify", Permission.ADMIN, "anchor"),
+  ADMIN_SCAVENGE("POST", "/admin/scavenge", Permission.ADMIN),
+  ADMIN_SCAVENGE_STATUS("GET", "/admin/scavenge", Permission.ADMIN),
   ADMIN_TENANTS("GET", "/admin/tenants", Permission.ADMIN),
   ADMIN_CREATE_TENANT("POST", "/admin/tenants", Permission.ADMIN),
   ADMIN_TENANT("GET", "/admin/tenants/{name}", Permission.ADMIN),

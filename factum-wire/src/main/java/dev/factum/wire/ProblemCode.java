@@ -63,6 +63,7 @@ public enum ProblemCode {
       "reaction-not-found", 404, "The reaction or reaction definition does not exist"),
   TENANTS_NOT_CONFIGURED("tenants-not-configured", 409, "This server has no storage for tenants"),
   BACKUP_UNAVAILABLE("backup-unavailable", 409, "This server cannot back its store up over HTTP"),
+  SCAVENGE_UNAVAILABLE("scavenge-unavailable", 409, "This store's storage cannot scavenge"),
   INTERNAL_ERROR("internal-error", 500, "The server failed");
 
   private final String id;

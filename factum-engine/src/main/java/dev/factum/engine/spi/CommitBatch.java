@@ -15,12 +15,24 @@ import java.util.Map;
  * @param deletedRecords the keys of records the batch deletes, in key order; a storage applies them
  *     before {@code records}, so a key in both is deleted and then written anew (at version 1).
  *     Deleting an absent key is allowed and changes nothing.
+ * @param removals events scavenging removes (see {@link Removal}), in position order; only a
+ *     storage whose {@link Storage#supportsRemoval} is true gets any
  */
 public record CommitBatch(
     List<RecordedEvent> events,
     Map<String, StreamHead> heads,
     List<StoreRecord> records,
-    List<RecordKey> deletedRecords) {
+    List<RecordKey> deletedRecords,
+    List<Removal> removals) {
+
+  /** A batch that removes nothing. */
+  public CommitBatch(
+      List<RecordedEvent> events,
+      Map<String, StreamHead> heads,
+      List<StoreRecord> records,
+      List<RecordKey> deletedRecords) {
+    this(events, heads, records, deletedRecords, List.of());
+  }
 
   /** A batch of events and heads only. */
   public CommitBatch(List<RecordedEvent> events, Map<String, StreamHead> heads) {
@@ -28,6 +40,10 @@ public record CommitBatch(
   }
 
   public boolean isEmpty() {
-    return events.isEmpty() && heads.isEmpty() && records.isEmpty() && deletedRecords.isEmpty();
+    return events.isEmpty()
+        && heads.isEmpty()
+        && records.isEmpty()
+        && deletedRecords.isEmpty()
+        && removals.isEmpty();
   }
 }

@@ -29,6 +29,15 @@ public interface CommittedState {
   /** The event at {@code position}. */
   RecordedEvent readEvent(long position);
 
+  /**
+   * What stays at {@code position} if scavenging removed its event, else null (also for a position
+   * that holds an event). {@link #findPosition} keeps answering a removed event's position, and the
+   * writer asks this before {@link #readEvent} so that a retry of a removed append is recognised.
+   */
+  default RemovedEvent removedAt(long position) {
+    return null;
+  }
+
   /** The committed record under ({@code namespace}, {@code key}), or null when there is none. */
   StoreRecord readRecord(String namespace, String key);
 }

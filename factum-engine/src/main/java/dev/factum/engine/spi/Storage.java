@@ -102,6 +102,23 @@ public interface Storage extends CommittedState, AutoCloseable {
         "this storage has no online backup (PostgreSQL: see docs/OPERATIONS.md, Backup and restore)");
   }
 
+  /**
+   * Whether {@link #commit} applies {@link CommitBatch#removals} (scavenging). A storage without
+   * removal is never given any, and the store refuses to scavenge it.
+   */
+  default boolean supportsRemoval() {
+    return false;
+  }
+
+  /**
+   * After removals: gives the space of removed data back to the file system where the storage can
+   * (RocksDB compacts the affected ranges), and returns the bytes its files shrank by, or -1 when
+   * it cannot tell. Runs on the scavenger's thread while the store serves.
+   */
+  default long reclaimSpace() {
+    return -1;
+  }
+
   /** Reads everything and checks every invariant of the stored data. */
   VerifyReport verify();
 

@@ -7,6 +7,7 @@ import dev.factum.api.StorageFullException;
 import dev.factum.engine.spi.BackupReport;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.ListedStream;
+import dev.factum.engine.spi.RemovedEvent;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
 import dev.factum.engine.spi.StoreRecord;
@@ -224,6 +225,21 @@ public final class FaultInjectingStorage implements Storage {
   @Override
   public RecordedEvent readEvent(long position) {
     return real.readEvent(position);
+  }
+
+  @Override
+  public RemovedEvent removedAt(long position) {
+    return real.removedAt(position);
+  }
+
+  @Override
+  public boolean supportsRemoval() {
+    return real.supportsRemoval();
+  }
+
+  @Override
+  public long reclaimSpace() {
+    return real.reclaimSpace();
   }
 
   @Override

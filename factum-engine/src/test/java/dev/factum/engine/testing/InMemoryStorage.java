@@ -9,6 +9,8 @@ import dev.factum.engine.spi.ListedStream;
 import dev.factum.engine.spi.PositionCursor;
 import dev.factum.engine.spi.QueryPositions;
 import dev.factum.engine.spi.RecordKey;
+import dev.factum.engine.spi.Removal;
+import dev.factum.engine.spi.RemovedEvent;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
@@ -78,6 +80,12 @@ public final class InMemoryStorage implements Storage {
     final Map<UUID, Long> eventIds = new HashMap<>();
     final Map<LogFilter.Kind, Map<String, NavigableSet<Long>>> filterIndex = new HashMap<>();
     final TreeMap<RecordKey, StoreRecord> records = new TreeMap<>();
+
+    /**
+     * What stays of each event scavenging removed, by position; its log entry is then null, its
+     * stream-index entry -1 and its filter-index entries gone, while its event-id entry stays.
+     */
+    final Map<Long, RemovedEvent> removed = new HashMap<>();
 
     NavigableSet<Long> filterEntries(LogFilter.Kind kind, String value) {
       return filterIndex
@@ -156,13 +164,29 @@ public final class InMemoryStorage implements Storage {
     checkOpen();
     data.lock.readLock().lock();
     try {
-      if (position < 0 || position >= data.log.size()) {
+      if (position < 0 || position >= data.log.size() || data.log.get((int) position) == null) {
         throw new IllegalArgumentException("no event at position " + position);
       }
       return data.log.get((int) position);
     } finally {
       data.lock.readLock().unlock();
     }
+  }
+
+  @Override
+  public RemovedEvent removedAt(long position) {
+    checkOpen();
+    data.lock.readLock().lock();
+    try {
+      return data.removed.get(position);
+    } finally {
+      data.lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public boolean supportsRemoval() {
+    return true;
   }
 
   /**
@@ -211,6 +235,21 @@ public final class InMemoryStorage implements Storage {
         data.filterEntries(LogFilter.Kind.TYPE, event.type()).add(event.position());
         for (String tag : event.tags()) {
           data.filterEntries(LogFilter.Kind.TAG, tag).add(event.position());
+        }
+      }
+      for (Removal removal : batch.removals()) {
+        RecordedEvent event = removal.event();
+        int at = (int) event.position();
+        if (data.log.get(at) == null) {
+          continue; // removed before: nothing left to do
+        }
+        data.log.set(at, null);
+        data.removed.put(event.position(), removal.stub());
+        data.streamIndex.get(event.stream()).set((int) event.revision(), -1L);
+        data.filterEntries(LogFilter.Kind.CATEGORY, event.category()).remove(event.position());
+        data.filterEntries(LogFilter.Kind.TYPE, event.type()).remove(event.position());
+        for (String tag : event.tags()) {
+          data.filterEntries(LogFilter.Kind.TAG, tag).remove(event.position());
         }
       }
       data.heads.putAll(batch.heads());
@@ -275,7 +314,7 @@ public final class InMemoryStorage implements Storage {
           if (forward) {
             break; // later revisions have later positions
           }
-        } else {
+        } else if (position >= 0) { // -1: removed by scavenging
           events.add(data.log.get((int) position));
         }
         revision += forward ? 1 : -1;
@@ -301,7 +340,10 @@ public final class InMemoryStorage implements Storage {
       }
       if (filter.isNone()) {
         for (long p = start; events.size() < limit && p >= 0 && p <= bound; p += forward ? 1 : -1) {
-          events.add(data.log.get((int) p));
+          RecordedEvent event = data.log.get((int) p);
+          if (event != null) { // null: removed by scavenging, skipped
+            events.add(event);
+          }
         }
         return events;
       }

@@ -5,6 +5,7 @@ import dev.factum.api.RecordedEvent;
 import dev.factum.api.StreamDeletion;
 import dev.factum.api.StreamState;
 import dev.factum.api.SystemStreams;
+import dev.factum.engine.spi.RemovedEvent;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
 import java.util.ArrayList;
@@ -37,8 +38,13 @@ final class InMemoryVerifier {
   VerifyReport run() {
     Map<String, Seen> streams = new HashMap<>();
     long filterEntries = 0;
+    Map<String, Long> removedBelow = new HashMap<>();
     for (int i = 0; i < data.log.size(); i++) {
       RecordedEvent event = data.log.get(i);
+      if (event == null) {
+        checkRemoved(i, streams, removedBelow);
+        continue;
+      }
       if (event.position() != i) {
         problem("the log holds position " + event.position() + " at " + i);
       }
@@ -61,22 +67,74 @@ final class InMemoryVerifier {
       checkIndexes(event);
       filterEntries += 2 + event.tags().size();
     }
-    long streamEntries = data.streamIndex.values().stream().mapToLong(List::size).sum();
+    long streamEntries =
+        data.streamIndex.values().stream()
+            .flatMap(List::stream)
+            .filter(position -> position >= 0)
+            .count();
+    long kept = (long) data.log.size() - data.removed.size();
     long filterCount =
         data.filterIndex.values().stream()
             .flatMap(m -> m.values().stream())
             .mapToLong(NavigableSet::size)
             .sum();
-    count("stream index", streamEntries, data.log.size());
+    count("stream index", streamEntries, kept);
     count("event-id index", data.eventIds.size(), data.log.size());
     count("filter index", filterCount, filterEntries);
     checkHeads(streams);
+    for (Map.Entry<String, Long> entry : removedBelow.entrySet()) {
+      StreamHead head = data.heads.get(entry.getKey());
+      if (head == null || head.firstVisibleRevision() <= entry.getValue()) {
+        problem(
+            entry.getKey()
+                + " has a removed event at revision "
+                + entry.getValue()
+                + ", which is still visible (head "
+                + head
+                + ")");
+      }
+    }
     return new VerifyReport(
         data.log.size(),
         data.heads.size(),
         streamEntries + data.eventIds.size() + filterCount,
         problems.size(),
         problems);
+  }
+
+  /**
+   * A removed position: its stub must name the position, continue its stream's revisions, keep its
+   * event-id entry and have no stream-index entry; its revision must lie below the stream's first
+   * visible revision (checked against the heads once every position is seen).
+   */
+  private void checkRemoved(int i, Map<String, Seen> streams, Map<String, Long> removedBelow) {
+    RemovedEvent stub = data.removed.get((long) i);
+    if (stub == null || stub.position() != i) {
+      problem("the log has no event and no removal at position " + i);
+      return;
+    }
+    Seen seen = streams.get(stub.stream());
+    long due = seen == null ? 0 : seen.lastRevision() + 1;
+    if (stub.revision() != due) {
+      problem(
+          stub.stream()
+              + " has removed revision "
+              + stub.revision()
+              + " where "
+              + due
+              + " was due");
+    }
+    List<Long> revisions = data.streamIndex.getOrDefault(stub.stream(), List.of());
+    if (stub.revision() >= revisions.size() || revisions.get((int) stub.revision()) != -1L) {
+      problem(
+          "stream index entry " + stub.stream() + "@" + stub.revision() + " outlives its removal");
+    }
+    Long byId = data.eventIds.get(stub.id());
+    if (byId == null || byId != i) {
+      problem("event-id index entry of removed " + stub.id() + " is missing or wrong");
+    }
+    streams.put(stub.stream(), new Seen(stub.revision(), i));
+    removedBelow.merge(stub.stream(), stub.revision(), Math::max);
   }
 
   private void checkDeletion(RecordedEvent event, Map<String, Seen> streams) {

@@ -18,6 +18,8 @@ import dev.factum.engine.spi.ListedStream;
 import dev.factum.engine.spi.PositionCursor;
 import dev.factum.engine.spi.QueryPositions;
 import dev.factum.engine.spi.RecordKey;
+import dev.factum.engine.spi.Removal;
+import dev.factum.engine.spi.RemovedEvent;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
 import dev.factum.engine.spi.StoreRecord;
@@ -33,6 +35,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
@@ -44,9 +47,11 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -376,7 +381,12 @@ public final class RocksDbStorage implements Storage {
         return -1;
       }
       long position = logPosition(it.key());
-      decodeEvent(position, it.value());
+      byte[] value = it.value();
+      if (RemovalStub.isStub(value)) {
+        RemovalStub.decode(position, value);
+      } else {
+        decodeEvent(position, value);
+      }
       return position;
     }
   }
@@ -477,7 +487,59 @@ public final class RocksDbStorage implements Storage {
 
   @Override
   public RecordedEvent readEvent(long position) {
-    return decodeEvent(position, get(log, Keys.position(position)));
+    byte[] value = get(log, Keys.position(position));
+    if (RemovalStub.isStub(value)) {
+      throw new IllegalStateException(
+          "position " + position + " holds an event removed by scavenging (ask removedAt first)");
+    }
+    return decodeEvent(position, value);
+  }
+
+  @Override
+  public RemovedEvent removedAt(long position) {
+    byte[] value = get(log, Keys.position(position));
+    return RemovalStub.isStub(value) ? RemovalStub.decode(position, value) : null;
+  }
+
+  @Override
+  public boolean supportsRemoval() {
+    return true;
+  }
+
+  /**
+   * Compacts the log, stream-index and filter-index column families, so the event records replaced
+   * by stubs and the deleted index entries leave the table files, and returns how many bytes the
+   * table files shrank by (negative when concurrent appends grew them more). RocksDB compacts in
+   * its background threads ({@code maxBackgroundJobs} 2) while this thread waits; appends go on.
+   */
+  @Override
+  public long reclaimSpace() {
+    closing.readLock().lock();
+    try {
+      if (closed) {
+        throw new StoreClosedException("the store is closed");
+      }
+      long before = db.getAggregatedLongProperty("rocksdb.total-sst-files-size");
+      // Forced on the bottommost level too: by default RocksDB leaves it alone (without a
+      // compaction filter), which is where the replaced records of an older store lie.
+      try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
+          CompactRangeOptions compact =
+              new CompactRangeOptions()
+                  .setBottommostLevelCompaction(
+                      CompactRangeOptions.BottommostLevelCompaction.kForce)) {
+        // Every family is flushed: the write-ahead log files holding the run's writes are kept
+        // until each family with data in them (heads and records take writes too) is flushed.
+        db.flush(flush, handles);
+        for (ColumnFamilyHandle family : List.of(log, streamIndex, filterIndex)) {
+          db.compactRange(family, null, null, compact);
+        }
+      }
+      return before - db.getAggregatedLongProperty("rocksdb.total-sst-files-size");
+    } catch (RocksDBException e) {
+      throw translate("reclaiming space failed", e);
+    } finally {
+      closing.readLock().unlock();
+    }
   }
 
   private byte[] get(ColumnFamilyHandle family, byte[] key) {
@@ -542,6 +604,9 @@ public final class RocksDbStorage implements Storage {
           write.put(this.heads, key, HeadRecordCodec.encode(key, head.getValue()));
         }
       }
+      for (Removal removal : batch.removals()) {
+        remove(write, removal);
+      }
       // Deletes first: a key in both lists is deleted, then written anew (see CommitBatch).
       for (RecordKey deleted : batch.deletedRecords()) {
         write.delete(records, RecordCodec.key(deleted.namespace(), deleted.key()));
@@ -574,6 +639,26 @@ public final class RocksDbStorage implements Storage {
         Keys.position(last),
         ChainRecordCodec.encode(new ChainBatch(first, last, value, digests)));
     return new ChainLink(last, value);
+  }
+
+  /**
+   * A removal: the event record becomes a {@link RemovalStub} (the position stays taken), its
+   * stream-index and filter-index entries go, and its event-id entry stays (pointing at the stub,
+   * so a retry of its append is still recognised). The writer never writes these keys again: they
+   * lie below the stream's first visible revision.
+   */
+  private void remove(WriteBatch write, Removal removal) throws RocksDBException {
+    RecordedEvent event = removal.event();
+    write.put(log, Keys.position(event.position()), RemovalStub.encode(removal.stub()));
+    write.delete(streamIndex, Keys.withLong(Keys.streamPrefix(event.stream()), event.revision()));
+    write.delete(
+        filterIndex,
+        Keys.withLong(Keys.filterPrefix(Keys.CATEGORY, event.category()), event.position()));
+    write.delete(
+        filterIndex, Keys.withLong(Keys.filterPrefix(Keys.TYPE, event.type()), event.position()));
+    for (String tag : event.tags()) {
+      write.delete(filterIndex, Keys.withLong(Keys.filterPrefix(Keys.TAG, tag), event.position()));
+    }
   }
 
   @Override
@@ -627,6 +712,15 @@ public final class RocksDbStorage implements Storage {
         if (revision < minRevision) {
           break; // only reachable going backward
         }
+        if (forward && positions.isEmpty() && revision > expectedRevision) {
+          // Scavenging removed the revisions before it (after the caller computed its start):
+          // allowed only up to the first visible revision the head now holds.
+          if (revision > removedBefore(stream)) {
+            throw new DataCorruptedException(
+                "the stream index of " + stream + " has no entry for revision " + expectedRevision);
+          }
+          expectedRevision = revision;
+        }
         if (revision != expectedRevision) {
           throw new DataCorruptedException(
               "the stream index of " + stream + " has no entry for revision " + expectedRevision);
@@ -662,15 +756,27 @@ public final class RocksDbStorage implements Storage {
       }
       checkIterator(it);
     }
-    List<RecordedEvent> events = fetch(positions);
-    for (int i = 0; i < events.size(); i++) {
-      RecordedEvent event = events.get(i);
+    List<RecordedEvent> fetched = fetchOrRemoved(positions);
+    List<RecordedEvent> events = new ArrayList<>(fetched.size());
+    for (int i = 0; i < fetched.size(); i++) {
+      RecordedEvent event = fetched.get(i);
+      if (event == null) {
+        continue; // removed by scavenging since the index was read: no longer visible
+      }
       if (!event.stream().equals(stream) || event.revision() != revisions.get(i)) {
         throw new DataCorruptedException(
             "stream index entry " + stream + "@" + revisions.get(i) + " points at " + event);
       }
+      events.add(event);
     }
     return events;
+  }
+
+  /** The first visible revision of the stream's stored head: scavenging removed all below it. */
+  private long removedBefore(String stream) {
+    byte[] key = Keys.utf8(stream);
+    byte[] record = get(heads, key);
+    return record == null ? 0 : HeadRecordCodec.decode(key, record).firstVisibleRevision();
   }
 
   @Override
@@ -683,7 +789,8 @@ public final class RocksDbStorage implements Storage {
         filter.kind() == LogFilter.Kind.QUERY
             ? queryIndex(from, direction, limit, filter, maxPosition)
             : mergeFilterIndex(from, direction, limit, filter, maxPosition);
-    List<RecordedEvent> events = fetch(positions);
+    List<RecordedEvent> events = fetchOrRemoved(positions);
+    events.removeIf(Objects::isNull); // removed since the index was read
     for (RecordedEvent event : events) {
       if (!filter.matches(event)) {
         throw new DataCorruptedException(
@@ -708,7 +815,12 @@ public final class RocksDbStorage implements Storage {
           throw new DataCorruptedException(
               "the log has no event at position " + expected + " (next found: " + position + ")");
         }
-        events.add(decodeEvent(position, it.value()));
+        byte[] value = it.value();
+        if (RemovalStub.isStub(value)) {
+          RemovalStub.decode(position, value); // checked, then skipped: removed, not missing
+        } else {
+          events.add(decodeEvent(position, value));
+        }
         if (forward) {
           expected++;
           it.next();
@@ -888,7 +1000,22 @@ public final class RocksDbStorage implements Storage {
     }
   }
 
+  /** The events at {@code positions}; a removed one is refused, as every caller expects none. */
   private List<RecordedEvent> fetch(List<byte[]> positions) {
+    List<RecordedEvent> events = fetchOrRemoved(positions);
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i) == null) {
+        throw new DataCorruptedException(
+            "an index points at position "
+                + Keys.readLong(positions.get(i), 0)
+                + ", which holds a removed event");
+      }
+    }
+    return events;
+  }
+
+  /** The events at {@code positions}, null for each one scavenging removed. */
+  private List<RecordedEvent> fetchOrRemoved(List<byte[]> positions) {
     if (positions.isEmpty()) {
       return new ArrayList<>();
     }
@@ -906,7 +1033,13 @@ public final class RocksDbStorage implements Storage {
         throw new DataCorruptedException(
             "an index points at position " + position + ", which holds no event");
       }
-      events.add(decodeEvent(position, records.get(i)));
+      byte[] value = records.get(i);
+      if (RemovalStub.isStub(value)) {
+        RemovalStub.decode(position, value);
+        events.add(null);
+      } else {
+        events.add(decodeEvent(position, value));
+      }
     }
     return events;
   }

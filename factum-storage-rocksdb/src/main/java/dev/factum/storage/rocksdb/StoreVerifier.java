@@ -9,6 +9,7 @@ import dev.factum.api.SystemStreams;
 import dev.factum.engine.spi.ChainAudit;
 import dev.factum.engine.spi.ChainCheck;
 import dev.factum.engine.spi.HashChain;
+import dev.factum.engine.spi.RemovedEvent;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.engine.spi.VerifyReport;
 import java.nio.charset.StandardCharsets;
@@ -83,6 +84,9 @@ final class StoreVerifier {
   /** Per deleted stream: its newest deletion event seen while scanning the log. */
   private final Map<String, StreamDeletion> deletions = new HashMap<>();
 
+  /** Per removed position (a {@link RemovalStub}): its stream and revision. */
+  private final Map<Long, RemovedEvent> removedBelow = new HashMap<>();
+
   /** Per stream: the last revision and position seen while scanning the log. */
   private record Seen(long lastRevision, long lastPosition) {}
 
@@ -91,13 +95,15 @@ final class StoreVerifier {
       checkMarker();
       Map<String, Seen> streams = new HashMap<>();
       deletions.clear();
+      removedBelow.clear();
       long[] expectedFilterEntries = new long[1];
       long events = scanLog(streams, expectedFilterEntries);
       long indexEntries = 0;
-      indexEntries += countEntries(streamIndex, "stream index", events);
+      indexEntries += countEntries(streamIndex, "stream index", events - removedBelow.size());
       indexEntries += countEntries(eventIds, "event-id index", events);
       indexEntries += countEntries(filterIndex, "filter index", expectedFilterEntries[0]);
       long headCount = checkHeads(streams);
+      checkRemovedAreInvisible();
       checkRecords();
       ChainCheck chained = checkChain(anchor, events - 1);
       checkTableFiles();
@@ -176,8 +182,10 @@ final class StoreVerifier {
 
   /**
    * The log's side of the chain audit: the SHA-256 of the value stored at each position, read by
-   * one forward iterator. The removal hook ({@link ChainAudit.StoredDigests#isRemoved}) says
-   * "never" until scavenging leaves removal stubs in the log: it is where a stub is recognised.
+   * one forward iterator. A position whose value is a {@link RemovalStub} was removed by
+   * scavenging ({@link ChainAudit.StoredDigests#isRemoved}): its place in the chain is checked from
+   * the chain record's digest, and whether the stub may stand there (below its stream's first
+   * visible revision) is the log scan's check.
    */
   private static final class LogDigests implements ChainAudit.StoredDigests {
     private final HashChain hashes = new HashChain();
@@ -188,17 +196,31 @@ final class StoreVerifier {
     }
 
     @Override
-    public byte[] digest(long position) {
-      byte[] key = Keys.position(position);
-      if (!events.isValid() || !Arrays.equals(events.key(), key)) {
-        events.seek(key);
+    public boolean isRemoved(long position) {
+      if (!at(position) || !RemovalStub.isStub(events.value())) {
+        return false;
       }
-      if (!events.isValid() || !Arrays.equals(events.key(), key)) {
+      events.next();
+      return true;
+    }
+
+    @Override
+    public byte[] digest(long position) {
+      if (!at(position)) {
         return null;
       }
       byte[] digest = hashes.digest(events.value());
       events.next();
       return digest;
+    }
+
+    /** Moves the iterator to {@code position} (a seek only when not already there). */
+    private boolean at(long position) {
+      byte[] key = Keys.position(position);
+      if (!events.isValid() || !Arrays.equals(events.key(), key)) {
+        events.seek(key);
+      }
+      return events.isValid() && Arrays.equals(events.key(), key);
     }
   }
 
@@ -230,6 +252,10 @@ final class StoreVerifier {
           expected = position;
         }
         expected++;
+        if (RemovalStub.isStub(it.value())) {
+          checkStub(position, it.value(), streams);
+          continue;
+        }
         RecordedEvent event;
         try {
           event = EventRecordCodec.decode(position, it.value());
@@ -273,6 +299,79 @@ final class StoreVerifier {
       }
     }
     return expected;
+  }
+
+  /**
+   * A removal stub continues its stream's revisions like the event it replaced, has no stream-index
+   * entry, and keeps its event-id entry; that its stream no longer shows it is checked once the
+   * heads are known ({@link #checkRemovedAreInvisible}).
+   */
+  private void checkStub(long position, byte[] value, Map<String, Seen> streams)
+      throws RocksDBException {
+    RemovedEvent stub;
+    try {
+      stub = RemovalStub.decode(position, value);
+    } catch (DataCorruptedException e) {
+      problem(e.getMessage());
+      return;
+    }
+    Seen seen = streams.get(stub.stream());
+    long wantRevision = seen == null ? 0 : seen.lastRevision() + 1;
+    if (stub.revision() != wantRevision) {
+      problem(
+          "stream '"
+              + stub.stream()
+              + "' has removed revision "
+              + stub.revision()
+              + " at position "
+              + position
+              + " where "
+              + wantRevision
+              + " was due");
+    }
+    streams.put(stub.stream(), new Seen(stub.revision(), position));
+    byte[] streamKey = Keys.withLong(Keys.streamPrefix(stub.stream()), stub.revision());
+    if (db.get(streamIndex, readOptions, streamKey) != null) {
+      problem(
+          "stream index entry " + stub.stream() + "@" + stub.revision() + " outlives its removal");
+    }
+    if (!Arrays.equals(
+        db.get(eventIds, readOptions, Keys.uuid(stub.id())), Keys.position(position))) {
+      problem("event-id index entry of removed event " + stub.id() + " is missing or wrong");
+    }
+    removedBelow.put(position, stub);
+  }
+
+  /**
+   * A removed revision must be one its stream no longer shows: below the first visible revision of
+   * the stream's stored head (scavenging raises it in the same commit). A stub of a visible
+   * revision is damage: an event a read should serve is gone.
+   */
+  private void checkRemovedAreInvisible() throws RocksDBException {
+    Map<String, Long> highest = new HashMap<>();
+    for (RemovedEvent stub : removedBelow.values()) {
+      highest.merge(stub.stream(), stub.revision(), Math::max);
+    }
+    for (Map.Entry<String, Long> entry : highest.entrySet()) {
+      byte[] key = Keys.utf8(entry.getKey());
+      byte[] record = db.get(heads, readOptions, key);
+      StreamHead head = null;
+      try {
+        head = record == null ? null : HeadRecordCodec.decode(key, record);
+      } catch (DataCorruptedException e) {
+        // reported by checkHeads
+      }
+      if (head == null || head.firstVisibleRevision() <= entry.getValue()) {
+        problem(
+            "stream '"
+                + entry.getKey()
+                + "' has a removed event at revision "
+                + entry.getValue()
+                + ", which it still shows (head "
+                + head
+                + ")");
+      }
+    }
   }
 
   /**
