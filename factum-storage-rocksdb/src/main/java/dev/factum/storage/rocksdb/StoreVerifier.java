@@ -182,10 +182,10 @@ final class StoreVerifier {
 
   /**
    * The log's side of the chain audit: the SHA-256 of the value stored at each position, read by
-   * one forward iterator. A position whose value is a {@link RemovalStub} was removed by
-   * scavenging ({@link ChainAudit.StoredDigests#isRemoved}): its place in the chain is checked from
-   * the chain record's digest, and whether the stub may stand there (below its stream's first
-   * visible revision) is the log scan's check.
+   * one forward iterator. A position whose value is a {@link RemovalStub} was removed by scavenging
+   * ({@link ChainAudit.StoredDigests#isRemoved}): its place in the chain is checked from the chain
+   * record's digest, and whether the stub may stand there (below its stream's first visible
+   * revision) is the log scan's check.
    */
   private static final class LogDigests implements ChainAudit.StoredDigests {
     private final HashChain hashes = new HashChain();
