@@ -48,9 +48,8 @@ final class AppendCommand implements Factum.Command {
                            DCB condition: fail (exit 1, append-condition-failed) if an event
                            matching QUERY ({"items":[{"types":[..],"tags":[..]}]}) exists
           --after N        ... at a position greater than N (default: at any position)
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override

@@ -28,9 +28,8 @@ final class DeleteCommand implements Factum.Command {
           --expected-revision REV  required: the stream's last revision, or any, exists,
                                    no_stream (a conflict exits 1 and deletes nothing)
           --tombstone              delete for ever
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override

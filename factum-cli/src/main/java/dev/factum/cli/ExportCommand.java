@@ -54,9 +54,8 @@ final class ExportCommand implements Factum.Command {
           --resume          continue an interrupted export into FILE after its last whole line
           --from POSITION   start at this position (default 0)
           --page-size N     events per request, 1 to 1000 (default 1000)
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override

@@ -24,14 +24,13 @@ final class ForgetCommand implements Factum.Command {
         no key for (never used, or forgotten already) exits 1 with subject-not-found. Backups
         taken before still hold the key: expire them.
 
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args = new Args(argv, 1, Set.of("url", "cacert", "api-key"), Set.of());
+    Args args = new Args(argv, 1, Remote.OPTIONS, Set.of());
     if (args.positional().size() != 1) {
       throw new Args.UsageException("give exactly one SUBJECT");
     }

@@ -50,9 +50,8 @@ final class GroupsCommand implements Factum.Command {
         Consumer groups of a running server (docs/CONSUMERS.md). create, delete, replay and skip
         need an admin key. Without a source, a group reads the whole log.
 
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override

@@ -47,8 +47,8 @@ final class KeysCommand implements Factum.Command {
         admin key of a tenant manages that tenant's keys only. revoke takes effect at once and
         closes the key's open feeds.
 
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override
@@ -67,6 +67,7 @@ final class KeysCommand implements Factum.Command {
                 "tenant",
                 "data-dir",
                 "url",
+                "cacert",
                 "api-key"),
             Set.of(),
             Set.of("prefix", "category"));

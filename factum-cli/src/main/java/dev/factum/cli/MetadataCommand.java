@@ -39,9 +39,8 @@ final class MetadataCommand implements Factum.Command {
           --max-age SECONDS        hide events committed more than SECONDS ago (>= 1)
           --truncate-before REV    hide revisions below REV
           --custom JSON            the application's own JSON object (at most 16 KiB)
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override

@@ -43,9 +43,8 @@ final class ProjectionsCommand implements Factum.Command {
         definition of that name (a changed one is rebuilt from the log); create and delete need a
         writer key. get --wait waits that long for the document to be created.
 
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override

@@ -32,9 +32,8 @@ final class ReactionsCommand implements Factum.Command {
         one status: SCHEDULED, READY, ONGOING, COMPLETED, CANCELED or FAILED), list their
         definitions (an admin key), run a scheduled one now or drop it (a writer key).
 
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override

@@ -28,10 +28,9 @@ final class ReadCommand implements Factum.Command {
           --backward      newest first
           --limit N       stop after N events (default: all)
           %s
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)"""
-        .formatted(LogFilterArgs.HELP);
+        """
+            .formatted(LogFilterArgs.HELP)
+        + Remote.HELP;
   }
 
   @Override

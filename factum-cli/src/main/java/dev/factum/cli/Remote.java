@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -29,6 +30,17 @@ import javax.net.ssl.SSLHandshakeException;
  */
 final class Remote implements AutoCloseable {
   static final String DEFAULT_URL = "http://127.0.0.1:7117";
+
+  /** The options every command that talks to a server takes (see {@link #HELP}). */
+  static final Set<String> OPTIONS = Set.of("url", "cacert", "api-key");
+
+  /** The help lines of {@link #OPTIONS}, for the end of a command's usage. */
+  static final String HELP =
+      "  --url URL       server address (env FACTUM_URL, default "
+          + DEFAULT_URL
+          + ")\n"
+          + "  --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)\n"
+          + "  --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)";
 
   private final URI base;
   private final FactumClient client;

@@ -29,8 +29,8 @@ final class SinksCommand extends ForwarderCommand {
         contain {category}, replaced by each event's category. It starts at the beginning of the
         log; a broker that is down makes it wait and retry, never skip.
 
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override

@@ -35,9 +35,8 @@ final class StreamsCommand implements Factum.Command {
           --after NAME    start after this stream name (the cursor of a previous page)
           --limit N       print one page of at most N streams (default: every stream)
           --system        list the system streams ($...) too (an unscoped admin key only)
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --cacert PEM    CA certificate(s) to trust for an https:// URL (env FACTUM_CACERT)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override

@@ -31,13 +31,13 @@ final class TenantsCommand implements Factum.Command {
         A name is 1 to 30 characters of a-z, 0-9 and -, starting and ending with a letter or digit.
         delete revokes the tenant's keys, closes its feeds and removes its data: it cannot be undone.
 
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override
   public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-    Args args = new Args(argv, 1, Set.of("url", "api-key"), Set.of());
+    Args args = new Args(argv, 1, Remote.OPTIONS, Set.of());
     if (args.positional().isEmpty()) {
       throw new Args.UsageException("give create, list or delete");
     }

@@ -29,6 +29,8 @@ final class VerifyCommand implements Factum.Command {
         Usage: factum verify [--data DIR] [--anchor POS:HEX] [--print-head]
                factum verify --storage postgres --pg-url URL [--pg-user USER] [--pg-password PW]
                              [--anchor POS:HEX] [--print-head]
+               factum verify --url URL [--api-key KEY] [--cacert PEM] [--anchor POS:HEX]
+                             [--print-head]
 
         Reads the whole store in DIR (default ./data) and checks every record's checksum, that
         positions and revisions are dense, that every index entry is present and points at the
@@ -42,6 +44,9 @@ final class VerifyCommand implements Factum.Command {
         With --storage postgres (the same settings and environment variables as factum serve) it
         checks the same invariants of the database in one consistent snapshot; servers may keep
         running meanwhile.
+        With --url, a running server checks the store of the API key (an admin key; a tenant
+        admin's key checks that tenant's store) and sends the same report (GET /admin/verify);
+        the server keeps serving meanwhile.
         Exit code 0: clean; 1: damage found (listed), including a store too damaged to open.""";
   }
 
@@ -51,13 +56,34 @@ final class VerifyCommand implements Factum.Command {
         new Args(
             argv,
             1,
-            Set.of("data", "config", "storage", "pg-url", "pg-user", "pg-password", "anchor"),
+            Set.of(
+                "data",
+                "config",
+                "storage",
+                "pg-url",
+                "pg-user",
+                "pg-password",
+                "anchor",
+                "url",
+                "cacert",
+                "api-key"),
             Set.of("print-head"));
     ChainAnchor anchor;
     try {
       anchor = args.get("anchor") == null ? null : ChainAnchor.parse(args.get("anchor"));
     } catch (InvalidArgumentException e) {
       throw new Args.UsageException("--anchor: " + e.getMessage());
+    }
+    if (args.get("url") != null) {
+      if (args.get("data") != null || args.get("storage") != null || args.get("pg-url") != null) {
+        throw new Args.UsageException(
+            "give --url, or a store to open (--data, --storage), not both");
+      }
+      ChainAnchor checked = anchor;
+      try (Remote remote = new Remote(args)) {
+        byte[] report = remote.json(json -> json.verify(checked));
+        return print(RemoteVerifyReport.parse(report), args.flag("print-head"), out);
+      }
     }
     ServeSettings settings = ServeSettings.resolve(args, System.getenv());
     if (settings.postgres() != null) {

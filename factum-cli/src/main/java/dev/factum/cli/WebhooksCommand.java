@@ -30,8 +30,8 @@ final class WebhooksCommand extends ForwarderCommand {
         its consumer group $webhook-NAME (see factum groups parked|replay|skip). create prints the
         signing secret once: keep it for the receiver (docs/WEBHOOKS.md shows how to verify).
 
-          --url URL       server address (env FACTUM_URL, default http://127.0.0.1:7117)
-          --api-key KEY   API key for a server with auth on (env FACTUM_API_KEY)""";
+        """
+        + Remote.HELP;
   }
 
   @Override

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.factum.api.EventData;
 import dev.factum.cli.FactumCommandTest.Run;
 import dev.factum.engine.FactumStore;
+import dev.factum.server.FactumServer;
+import dev.factum.server.ServerConfig;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,5 +47,32 @@ class ChainCommandTest {
     assertThat(malformed.exit()).isEqualTo(2);
     assertThat(malformed.err()).contains("--anchor");
     assertThat(factum("chain", "tail", "--data", data.toString()).exit()).isEqualTo(2);
+  }
+
+  @Test
+  void verifyOverHttpPrintsTheReportTheServerMade() throws Exception {
+    try (FactumStore store = RocksDbEventStore.open(data);
+        FactumServer server = FactumServer.start(store, ServerConfig.DEFAULT.withPort(0))) {
+      for (int i = 0; i < 3; i++) {
+        store.append("order-" + i, any(), List.of(EventData.json("Placed", "{\"i\":" + i + "}")));
+      }
+      String url = server.uri().toString();
+      String anchor = factum("chain", "head", "--url", url).out().lines().findFirst().orElseThrow();
+      assertThat(anchor).matches("2:[0-9a-f]{64}");
+
+      Run clean = factum("verify", "--url", url, "--anchor", anchor, "--print-head");
+      assertThat(clean.exit()).as(clean.err()).isZero();
+      assertThat(clean.out())
+          .startsWith("OK: 3 events, 3 streams")
+          .contains("chain intact", "anchor 2 checked", "chain head: " + anchor);
+
+      Run wrong = factum("verify", "--url", url, "--anchor", "1:" + "0".repeat(64));
+      assertThat(wrong.exit()).as(wrong.err()).isEqualTo(1);
+      assertThat(wrong.out()).startsWith("DAMAGED").contains("chain BROKEN first at position 1");
+
+      Run both = factum("verify", "--url", url, "--data", data.toString());
+      assertThat(both.exit()).isEqualTo(2);
+      assertThat(both.err()).contains("not both");
+    }
   }
 }

@@ -46,6 +46,16 @@ class FactumCommandTest {
       assertThat(help.exit()).as(command).isZero();
       assertThat(help.out()).as(command).startsWith("Usage: factum " + command);
     }
+    // Every command that talks to a server documents and accepts the same three options.
+    for (String command : Factum.COMMANDS.keySet()) {
+      String usage = factum(command, "--help").out();
+      if (usage.contains("--url URL") && !usage.contains("--data-dir")) {
+        assertThat(usage).as(command).contains("--cacert PEM", "--api-key KEY");
+        Run unreachable =
+            factum(command, "--cacert", "/nonexistent.pem", "--url", "http://127.0.0.1:1");
+        assertThat(unreachable.err()).as(command).doesNotContain("unknown option");
+      }
+    }
     assertThat(factum("frobnicate").exit()).isEqualTo(2);
     assertThat(factum("read", "--bogus").exit()).isEqualTo(2);
     assertThat(factum("read", "--bogus").err()).contains("unknown option --bogus");

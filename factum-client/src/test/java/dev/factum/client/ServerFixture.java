@@ -70,18 +70,7 @@ final class ServerFixture implements AutoCloseable {
 
   static ServerFixture start(Path directory, StoreOptions options, ServerConfig config)
       throws IOException {
-    ServerConfig quickStop =
-        new ServerConfig(
-            config.host(),
-            0,
-            config.maxRequestBytes(),
-            config.heartbeat(),
-            config.maxLongPoll(),
-            SHUTDOWN_GRACE,
-            config.tls(),
-            config.insecure(),
-            config.auth(),
-            config.backupRoot());
+    ServerConfig quickStop = config.withPort(0).withShutdownGrace(SHUTDOWN_GRACE);
     return new ServerFixture(directory, options, quickStop);
   }
 

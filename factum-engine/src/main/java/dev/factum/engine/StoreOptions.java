@@ -4,6 +4,7 @@ import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.Limits;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Tuning of a store, validated in one place when the store opens.
@@ -69,113 +70,84 @@ public record StoreOptions(
     }
   }
 
-  /** Options without a master key, as before crypto-shredding existed. */
-  public StoreOptions(
-      Limits limits,
-      int maxQueuedCommands,
-      long maxQueuedBytes,
-      int maxBatchEvents,
-      long maxBatchBytes,
-      int headCacheEntries,
-      int subscriptionPageSize,
-      Duration groupLease,
-      Clock clock) {
-    this(
-        limits,
-        maxQueuedCommands,
-        maxQueuedBytes,
-        maxBatchEvents,
-        maxBatchBytes,
-        headCacheEntries,
-        subscriptionPageSize,
-        groupLease,
-        clock,
-        null);
-  }
-
   public StoreOptions withLimits(Limits newLimits) {
-    return new StoreOptions(
-        newLimits,
-        maxQueuedCommands,
-        maxQueuedBytes,
-        maxBatchEvents,
-        maxBatchBytes,
-        headCacheEntries,
-        subscriptionPageSize,
-        groupLease,
-        clock,
-        masterKey);
+    return edit(e -> e.limits = newLimits);
   }
 
   public StoreOptions withQueue(int commands, long bytes) {
-    return new StoreOptions(
-        limits,
-        commands,
-        bytes,
-        maxBatchEvents,
-        maxBatchBytes,
-        headCacheEntries,
-        subscriptionPageSize,
-        groupLease,
-        clock,
-        masterKey);
+    return edit(
+        e -> {
+          e.maxQueuedCommands = commands;
+          e.maxQueuedBytes = bytes;
+        });
   }
 
   public StoreOptions withSubscriptionPageSize(int pageSize) {
-    return new StoreOptions(
-        limits,
-        maxQueuedCommands,
-        maxQueuedBytes,
-        maxBatchEvents,
-        maxBatchBytes,
-        headCacheEntries,
-        pageSize,
-        groupLease,
-        clock,
-        masterKey);
+    return edit(e -> e.subscriptionPageSize = pageSize);
   }
 
   public StoreOptions withGroupLease(Duration lease) {
-    return new StoreOptions(
-        limits,
-        maxQueuedCommands,
-        maxQueuedBytes,
-        maxBatchEvents,
-        maxBatchBytes,
-        headCacheEntries,
-        subscriptionPageSize,
-        lease,
-        clock,
-        masterKey);
+    return edit(e -> e.groupLease = lease);
   }
 
   /** These options with {@code newClock} as the store's wall clock (see {@link #clock}). */
   public StoreOptions withClock(Clock newClock) {
-    return new StoreOptions(
-        limits,
-        maxQueuedCommands,
-        maxQueuedBytes,
-        maxBatchEvents,
-        maxBatchBytes,
-        headCacheEntries,
-        subscriptionPageSize,
-        groupLease,
-        newClock,
-        masterKey);
+    return edit(e -> e.clock = newClock);
   }
 
   /** These options with {@code key} as the master key (null: none; see {@link #masterKey}). */
   public StoreOptions withMasterKey(MasterKey key) {
-    return new StoreOptions(
-        limits,
-        maxQueuedCommands,
-        maxQueuedBytes,
-        maxBatchEvents,
-        maxBatchBytes,
-        headCacheEntries,
-        subscriptionPageSize,
-        groupLease,
-        clock,
-        key);
+    return edit(e -> e.masterKey = key);
+  }
+
+  /** A copy of these options with {@code change} applied, validated as any options are. */
+  private StoreOptions edit(Consumer<Editor> change) {
+    Editor editor = new Editor(this);
+    change.accept(editor);
+    return editor.options();
+  }
+
+  /**
+   * The fields of a {@link StoreOptions} being edited: the one place that copies every field, so a
+   * with-method names only what it changes, and a new setting is added here once.
+   */
+  private static final class Editor {
+    Limits limits;
+    int maxQueuedCommands;
+    long maxQueuedBytes;
+    int maxBatchEvents;
+    long maxBatchBytes;
+    int headCacheEntries;
+    int subscriptionPageSize;
+    Duration groupLease;
+    Clock clock;
+    MasterKey masterKey;
+
+    Editor(StoreOptions from) {
+      limits = from.limits;
+      maxQueuedCommands = from.maxQueuedCommands;
+      maxQueuedBytes = from.maxQueuedBytes;
+      maxBatchEvents = from.maxBatchEvents;
+      maxBatchBytes = from.maxBatchBytes;
+      headCacheEntries = from.headCacheEntries;
+      subscriptionPageSize = from.subscriptionPageSize;
+      groupLease = from.groupLease;
+      clock = from.clock;
+      masterKey = from.masterKey;
+    }
+
+    StoreOptions options() {
+      return new StoreOptions(
+          limits,
+          maxQueuedCommands,
+          maxQueuedBytes,
+          maxBatchEvents,
+          maxBatchBytes,
+          headCacheEntries,
+          subscriptionPageSize,
+          groupLease,
+          clock,
+          masterKey);
+    }
   }
 }

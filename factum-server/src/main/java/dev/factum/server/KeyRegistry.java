@@ -6,12 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.factum.api.AppendRequest;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
-import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
-import dev.factum.api.StoreClosedException;
-import dev.factum.api.Subscription;
-import dev.factum.api.SubscriptionListener;
-import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.SystemStreams;
 import dev.factum.api.UnauthorizedException;
 import dev.factum.engine.FactumStore;
@@ -21,8 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -52,33 +45,14 @@ final class KeyRegistry implements AutoCloseable {
   private final Clock clock;
   private final TenantCheck tenants;
   private final Map<String, KeyRecord> keys = new ConcurrentHashMap<>();
-  private final CountDownLatch caughtUp = new CountDownLatch(1);
   private volatile Consumer<String> revocationListener = id -> {};
-  private final Subscription subscription;
+  private final SystemStreamFollower follower;
 
   private KeyRegistry(FactumStore store, Clock clock, TenantCheck tenants) {
     this.store = store;
     this.clock = clock;
     this.tenants = tenants;
-    this.subscription =
-        store.subscribe(
-            new SubscriptionRequest(SystemStreams.KEYS, LogFilter.none(), 0),
-            new SubscriptionListener() {
-              @Override
-              public void onEvent(RecordedEvent event) {
-                apply(event);
-              }
-
-              @Override
-              public void onCaughtUp() {
-                caughtUp.countDown();
-              }
-
-              @Override
-              public void onClose(Throwable cause) {
-                caughtUp.countDown();
-              }
-            });
+    this.follower = SystemStreamFollower.start(store, SystemStreams.KEYS, this::apply);
   }
 
   /** Reads every key of the store and follows {@code $keys} from then on. */
@@ -91,16 +65,7 @@ final class KeyRegistry implements AutoCloseable {
    */
   static KeyRegistry open(FactumStore store, Clock clock, TenantCheck tenants) {
     KeyRegistry registry = new KeyRegistry(store, clock, tenants);
-    try {
-      if (!registry.caughtUp.await(60, TimeUnit.SECONDS)) {
-        registry.close();
-        throw new StoreClosedException("the key registry did not catch up with $keys in 60 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      registry.close();
-      throw new StoreClosedException("interrupted while reading $keys");
-    }
+    registry.follower.awaitCaughtUp();
     return registry;
   }
 
@@ -308,6 +273,6 @@ final class KeyRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    subscription.close();
+    follower.close();
   }
 }

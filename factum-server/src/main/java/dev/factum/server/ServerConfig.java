@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Settings of the HTTP server, validated in one place.
@@ -54,53 +55,6 @@ public record ServerConfig(
           null,
           HttpTransport.DEFAULT);
 
-  /** Every setting but the transport, which is {@link HttpTransport#DEFAULT}. */
-  public ServerConfig(
-      String host,
-      int port,
-      long maxRequestBytes,
-      Duration heartbeat,
-      Duration maxLongPoll,
-      Duration shutdownGrace,
-      TlsConfig tls,
-      boolean insecure,
-      AuthSettings auth,
-      Path backupRoot) {
-    this(
-        host,
-        port,
-        maxRequestBytes,
-        heartbeat,
-        maxLongPoll,
-        shutdownGrace,
-        tls,
-        insecure,
-        auth,
-        backupRoot,
-        HttpTransport.DEFAULT);
-  }
-
-  /** Plain HTTP, with auth as the defaults have it (open on loopback, required elsewhere). */
-  public ServerConfig(
-      String host,
-      int port,
-      long maxRequestBytes,
-      Duration heartbeat,
-      Duration maxLongPoll,
-      Duration shutdownGrace) {
-    this(
-        host,
-        port,
-        maxRequestBytes,
-        heartbeat,
-        maxLongPoll,
-        shutdownGrace,
-        null,
-        false,
-        AuthSettings.OPEN_ON_LOOPBACK,
-        null);
-  }
-
   public ServerConfig {
     if (host == null || host.isBlank()) {
       throw new InvalidArgumentException("host must not be empty");
@@ -142,34 +96,15 @@ public record ServerConfig(
   }
 
   public ServerConfig withAuth(AuthSettings newAuth) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        heartbeat,
-        maxLongPoll,
-        shutdownGrace,
-        tls,
-        insecure,
-        newAuth,
-        backupRoot,
-        transport);
+    return edit(e -> e.auth = newAuth);
   }
 
   /** Backups over HTTP under {@code newBackupRoot} (see {@link #backupRoot}); null: none. */
   public ServerConfig withBackupRoot(Path newBackupRoot) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        heartbeat,
-        maxLongPoll,
-        shutdownGrace,
-        tls,
-        insecure,
-        auth,
-        newBackupRoot == null ? null : newBackupRoot.toAbsolutePath().normalize(),
-        transport);
+    return edit(
+        e ->
+            e.backupRoot =
+                newBackupRoot == null ? null : newBackupRoot.toAbsolutePath().normalize());
   }
 
   /** Whether the server speaks HTTPS. */
@@ -195,18 +130,7 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(
-        host,
-        newPort,
-        maxRequestBytes,
-        heartbeat,
-        maxLongPoll,
-        shutdownGrace,
-        tls,
-        insecure,
-        auth,
-        backupRoot,
-        transport);
+    return edit(e -> e.port = newPort);
   }
 
   /**
@@ -214,80 +138,94 @@ public record ServerConfig(
    * #withListener}).
    */
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(
-        newHost,
-        port,
-        maxRequestBytes,
-        heartbeat,
-        maxLongPoll,
-        shutdownGrace,
-        tls,
-        insecure,
-        auth,
-        backupRoot,
-        transport);
+    return edit(e -> e.host = newHost);
   }
 
   public ServerConfig withHeartbeat(Duration newHeartbeat) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        newHeartbeat,
-        maxLongPoll,
-        shutdownGrace,
-        tls,
-        insecure,
-        auth,
-        backupRoot,
-        transport);
+    return edit(e -> e.heartbeat = newHeartbeat);
   }
 
   /** Serves HTTPS with {@code newTls}, or plain HTTP when null. */
   public ServerConfig withTls(TlsConfig newTls) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        heartbeat,
-        maxLongPoll,
-        shutdownGrace,
-        newTls,
-        insecure,
-        auth,
-        backupRoot,
-        transport);
+    return edit(e -> e.tls = newTls);
   }
 
   /** Host and TLS together, so that neither order of setting them trips the exposure check. */
   public ServerConfig withListener(String newHost, TlsConfig newTls, boolean newInsecure) {
-    return new ServerConfig(
-        newHost,
-        port,
-        maxRequestBytes,
-        heartbeat,
-        maxLongPoll,
-        shutdownGrace,
-        newTls,
-        newInsecure,
-        auth,
-        backupRoot,
-        transport);
+    return edit(
+        e -> {
+          e.host = newHost;
+          e.tls = newTls;
+          e.insecure = newInsecure;
+        });
+  }
+
+  /** Bodies up to {@code bytes} (beyond: 413). */
+  public ServerConfig withMaxRequestBytes(long bytes) {
+    return edit(e -> e.maxRequestBytes = bytes);
+  }
+
+  /** A graceful shutdown waits up to {@code grace} for requests under way. */
+  public ServerConfig withShutdownGrace(Duration grace) {
+    return edit(e -> e.shutdownGrace = grace);
   }
 
   /** Carried by {@code newTransport} (the same API and wire either way). */
   public ServerConfig withTransport(HttpTransport newTransport) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        heartbeat,
-        maxLongPoll,
-        shutdownGrace,
-        tls,
-        insecure,
-        auth,
-        backupRoot,
-        newTransport);
+    return edit(e -> e.transport = newTransport);
+  }
+
+  /** A copy of this configuration with {@code change} applied, validated as any is. */
+  private ServerConfig edit(Consumer<Editor> change) {
+    Editor editor = new Editor(this);
+    change.accept(editor);
+    return editor.config();
+  }
+
+  /**
+   * The fields of a {@link ServerConfig} being edited: the one place that copies every field, so a
+   * with-method names only what it changes, and a new setting is added here once.
+   */
+  private static final class Editor {
+    String host;
+    int port;
+    long maxRequestBytes;
+    Duration heartbeat;
+    Duration maxLongPoll;
+    Duration shutdownGrace;
+    TlsConfig tls;
+    boolean insecure;
+    AuthSettings auth;
+    Path backupRoot;
+    HttpTransport transport;
+
+    Editor(ServerConfig from) {
+      host = from.host;
+      port = from.port;
+      maxRequestBytes = from.maxRequestBytes;
+      heartbeat = from.heartbeat;
+      maxLongPoll = from.maxLongPoll;
+      shutdownGrace = from.shutdownGrace;
+      tls = from.tls;
+      insecure = from.insecure;
+      auth = from.auth;
+      backupRoot = from.backupRoot;
+      transport = from.transport;
+    }
+
+    ServerConfig config() {
+      return new ServerConfig(
+          host,
+          port,
+          maxRequestBytes,
+          heartbeat,
+          maxLongPoll,
+          shutdownGrace,
+          tls,
+          insecure,
+          auth,
+          backupRoot,
+          transport);
+    }
   }
 }

@@ -5,14 +5,10 @@ import dev.factum.api.AppendRequest;
 import dev.factum.api.Direction;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
-import dev.factum.api.LogFilter;
 import dev.factum.api.ReadPage;
 import dev.factum.api.RecordedEvent;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamNotFoundException;
-import dev.factum.api.Subscription;
-import dev.factum.api.SubscriptionListener;
-import dev.factum.api.SubscriptionRequest;
 import dev.factum.api.SystemStreams;
 import dev.factum.api.WrongExpectedRevisionException;
 import dev.factum.engine.FactumStore;
@@ -21,8 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -43,39 +37,19 @@ final class TenantRegistry implements AutoCloseable {
 
   private final FactumStore store;
   private final Map<String, TenantRecord> live = new ConcurrentHashMap<>();
-  private final CountDownLatch caughtUp = new CountDownLatch(1);
-  private final Subscription subscription;
+  private final SystemStreamFollower follower;
   private long applied = -1;
   private volatile Consumer<TenantRecord> deletionListener = tenant -> {};
 
   /** A registry without tenants, following nothing: a server without tenant storage. */
   private TenantRegistry() {
     this.store = null;
-    this.subscription = null;
-    caughtUp.countDown();
+    this.follower = null;
   }
 
   private TenantRegistry(FactumStore store) {
     this.store = store;
-    this.subscription =
-        store.subscribe(
-            new SubscriptionRequest(SystemStreams.TENANTS, LogFilter.none(), 0),
-            new SubscriptionListener() {
-              @Override
-              public void onEvent(RecordedEvent event) {
-                apply(event);
-              }
-
-              @Override
-              public void onCaughtUp() {
-                caughtUp.countDown();
-              }
-
-              @Override
-              public void onClose(Throwable cause) {
-                caughtUp.countDown();
-              }
-            });
+    this.follower = SystemStreamFollower.start(store, SystemStreams.TENANTS, this::apply);
   }
 
   /**
@@ -89,16 +63,7 @@ final class TenantRegistry implements AutoCloseable {
   /** Reads every tenant of the store and follows {@code $tenants} from then on. */
   static TenantRegistry open(FactumStore store) {
     TenantRegistry registry = new TenantRegistry(store);
-    try {
-      if (!registry.caughtUp.await(60, TimeUnit.SECONDS)) {
-        registry.close();
-        throw new StoreClosedException("the tenant registry did not catch up in 60 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      registry.close();
-      throw new StoreClosedException("interrupted while reading $tenants");
-    }
+    registry.follower.awaitCaughtUp();
     return registry;
   }
 
@@ -255,8 +220,8 @@ final class TenantRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    if (subscription != null) {
-      subscription.close();
+    if (follower != null) {
+      follower.close();
     }
   }
 }

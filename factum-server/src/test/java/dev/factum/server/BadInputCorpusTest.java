@@ -632,16 +632,7 @@ class BadInputCorpusTest {
     server.close();
     Path other = directory.resolve("capped");
     long cap = 1024;
-    server =
-        new TestServer(
-            other,
-            new ServerConfig(
-                "127.0.0.1",
-                0,
-                cap,
-                ServerConfig.DEFAULT.heartbeat(),
-                ServerConfig.DEFAULT.maxLongPoll(),
-                ServerConfig.DEFAULT.shutdownGrace()));
+    server = new TestServer(other, ServerConfig.DEFAULT.withPort(0).withMaxRequestBytes(cap));
     // Within every store limit, over the server's cap: sent chunked, so no Content-Length says so
     // up front and the server must stop reading at the cap.
     byte[] body =
