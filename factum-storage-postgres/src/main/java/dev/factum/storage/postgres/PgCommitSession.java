@@ -92,14 +92,16 @@ final class PgCommitSession implements CommitSession {
           + " WHERE r.namespace = d.namespace AND r.key = d.key";
 
   /**
-   * A put lands only at the stored version + 1 (or as a new row): the engine checked versions under
-   * the lock already, and this makes the database refuse a batch that breaks the rule.
+   * A put lands only above the stored version (or as a new row): the engine checked versions under
+   * the lock already, and this makes the database refuse a batch that breaks the rule. Above, not
+   * exactly + 1: two writes of one key in one batch (e.g. a scavenging run's last progress write
+   * and the next run's first, both queued at once) commit as the second, two versions on.
    */
   private static final String PUT_RECORDS =
       "INSERT INTO factum_records (namespace, key, version, value) SELECT * FROM"
           + " unnest(?::text[], ?::text[], ?::bigint[], ?::bytea[]) ON CONFLICT (namespace, key)"
           + " DO UPDATE SET version = EXCLUDED.version, value = EXCLUDED.value"
-          + " WHERE factum_records.version = EXCLUDED.version - 1";
+          + " WHERE factum_records.version < EXCLUDED.version";
 
   private final Connection connection;
   private final long lastPosition;
@@ -385,7 +387,7 @@ final class PgCommitSession implements CommitSession {
                 + written
                 + " of "
                 + puts.size()
-                + " store records were at the version the writer expected (a bug in the writer,"
+                + " store records were below the version the writer assigned (a bug in the writer,"
                 + " or a write that bypassed the commit lock); the batch is rolled back");
       }
     }

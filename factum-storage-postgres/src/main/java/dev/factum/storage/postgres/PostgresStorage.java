@@ -255,7 +255,9 @@ public final class PostgresStorage implements SharedStorage {
             select.setLong(3, minRevision);
             select.setLong(4, maxPosition);
             select.setInt(5, limit);
-            return EventRows.events(select);
+            List<RecordedEvent> page = EventRows.events(select);
+            StreamGaps.check(c, stream, from, direction, limit, minRevision, page);
+            return page;
           }
         });
   }

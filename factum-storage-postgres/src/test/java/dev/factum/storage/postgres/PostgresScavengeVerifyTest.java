@@ -7,6 +7,7 @@ import dev.factum.api.ChainHead;
 import dev.factum.api.DataCorruptedException;
 import dev.factum.api.Direction;
 import dev.factum.api.EventData;
+import dev.factum.api.EventStore;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.LogFilter;
 import dev.factum.api.RecordedEvent;
@@ -16,6 +17,7 @@ import dev.factum.engine.FactumStore;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.Removal;
 import dev.factum.engine.spi.RemovedEvent;
+import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.VerifyReport;
 import dev.factum.postgres.testing.LocalPostgres;
 import dev.factum.tck.Await;
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * "Scavenging", "Tamper evidence"): a scavenged store verifies with its chain intact through an
  * anchor noted before the run; a removal marker of a revision the stream still shows is damage; a
  * row deleted behind Factum's back (no marker) is a chain break, a verify problem and a {@code
- * data-corrupted} log read, never a silent skip; a removal committed twice removes once.
+ * data-corrupted} log and stream read, never a silent skip; a removal committed twice removes once;
+ * a record written twice in one batch (two runs' progress writes) lands two versions on.
  */
 class PostgresScavengeVerifyTest {
   private final PostgresFixture fixture = new PostgresFixture();
@@ -145,6 +148,15 @@ class PostgresScavengeVerifyTest {
       assertThatThrownBy(() -> store.readAll(p + 1, Direction.BACKWARD, 100, LogFilter.none()))
           .isInstanceOf(DataCorruptedException.class)
           .hasMessageContaining("no event at position " + p);
+      // Stream reads: order-2's first kept revision (7) is gone but not below its first visible
+      // one.
+      assertThatThrownBy(() -> store.readStream("order-2", 0, Direction.FORWARD, 10))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("order-2 has no event at revision 7");
+      assertThatThrownBy(() -> store.readStream("order-2", EventStore.END, Direction.BACKWARD, 10))
+          .isInstanceOf(DataCorruptedException.class)
+          .hasMessageContaining("order-2 has no event at revision 7");
+      assertThat(store.readStream("order-1", 0, Direction.FORWARD, 10).events()).hasSize(3);
       VerifyReport report = store.verify();
       assertThat(report.ok()).isFalse();
       assertThat(report.chain().firstBreak()).isEqualTo(p);
@@ -197,6 +209,34 @@ class PostgresScavengeVerifyTest {
               List.of(new Removal(notThere, RemovedEvent.Reason.RETENTION))));
       assertThat(storage.removedAt(events.get(2).position())).isNull();
       assertThat(storage.readEvent(events.get(2).position())).isEqualTo(events.get(2));
+    }
+  }
+
+  /**
+   * A run's last progress write and the next run's first may share one batch: the stager gives the
+   * key two versions and the batch holds the second, which the upsert must take.
+   */
+  @Test
+  void aRecordWrittenTwiceInOneBatchLandsTwoVersionsOn() throws Exception {
+    try (PostgresStorage storage = PostgresStorage.open(fixture.config())) {
+      byte[] value = {1};
+      storage.commit(
+          new CommitBatch(
+              List.of(), Map.of(), List.of(new StoreRecord("ns", "k", 1, value)), List.of()));
+      storage.commit(
+          new CommitBatch(
+              List.of(), Map.of(), List.of(new StoreRecord("ns", "k", 3, value)), List.of()));
+      assertThat(storage.readRecord("ns", "k").version()).isEqualTo(3);
+      assertThatThrownBy(
+              () ->
+                  storage.commit(
+                      new CommitBatch(
+                          List.of(),
+                          Map.of(),
+                          List.of(new StoreRecord("ns", "k", 3, value)),
+                          List.of())))
+          .hasStackTraceContaining("below the version the writer assigned");
+      assertThat(storage.readRecord("ns", "k").version()).isEqualTo(3);
     }
   }
 }
