@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * nothing.
  */
 class ScavengeTwoServersTest {
-  private static final int STREAMS = 12;
+  private static final int STREAMS = 6;
   private static final int EVENTS = 40;
   private static final long KEEP = 8;
 
