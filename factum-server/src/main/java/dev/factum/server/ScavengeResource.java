@@ -16,7 +16,7 @@ import java.util.Set;
  * admin, and {@link Request#store} is already the caller's store).
  *
  * <p>What must stay true: a second {@code POST} while a run goes on starts nothing and answers the
- * running one; a storage that cannot remove events (PostgreSQL, for now) is {@code 409
+ * running one; a storage that cannot remove events (none of Factum's own) is {@code 409
  * scavenge-unavailable}, and nothing is written. The only option, {@code eventsPerSecond}, is
  * checked strictly (an unknown member or a negative rate is {@code invalid-request}).
  */

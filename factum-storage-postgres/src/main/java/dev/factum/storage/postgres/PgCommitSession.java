@@ -9,9 +9,11 @@ import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommitSession;
 import dev.factum.engine.spi.HashChain;
 import dev.factum.engine.spi.RecordKey;
+import dev.factum.engine.spi.RemovedEvent;
 import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import java.nio.ByteBuffer;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,7 +29,8 @@ import java.util.UUID;
 /**
  * One batch's transaction: {@code SELECT ... FOR UPDATE} on the single {@code factum_log} row takes
  * the global commit lock, every lookup reads inside the same transaction, and {@link #commit}
- * writes events, tags and heads, advances the log row, queues a notification and commits.
+ * writes events, tags and heads, advances the log row, queues a notification and commits. A batch's
+ * removals (scavenging, {@link PgRemovals}) are written in the same transaction, before its events.
  *
  * <p>Why this keeps positions dense and commit-ordered across servers: a second server's session
  * blocks on the row lock until the first commits, and only then reads {@code last_position}, which
@@ -45,7 +48,8 @@ final class PgCommitSession implements CommitSession {
           + " SELECT "
           + EventRows.HEAD_COLUMNS
           + " FROM factum_streams WHERE stream = ANY(?);"
-          + " SELECT event_id, position FROM factum_events WHERE event_id = ANY(?)";
+          + " SELECT event_id, position FROM factum_events WHERE event_id = ANY(?) UNION ALL"
+          + " SELECT event_id, position FROM factum_removed WHERE event_id = ANY(?)";
 
   /**
    * The whole batch in one statement: events, their tags, the stream heads, the log row and the
@@ -88,14 +92,16 @@ final class PgCommitSession implements CommitSession {
           + " WHERE r.namespace = d.namespace AND r.key = d.key";
 
   /**
-   * A put lands only at the stored version + 1 (or as a new row): the engine checked versions under
-   * the lock already, and this makes the database refuse a batch that breaks the rule.
+   * A put lands only above the stored version (or as a new row): the engine checked versions under
+   * the lock already, and this makes the database refuse a batch that breaks the rule. Above, not
+   * exactly + 1: two writes of one key in one batch (e.g. a scavenging run's last progress write
+   * and the next run's first, both queued at once) commit as the second, two versions on.
    */
   private static final String PUT_RECORDS =
       "INSERT INTO factum_records (namespace, key, version, value) SELECT * FROM"
           + " unnest(?::text[], ?::text[], ?::bigint[], ?::bytea[]) ON CONFLICT (namespace, key)"
           + " DO UPDATE SET version = EXCLUDED.version, value = EXCLUDED.value"
-          + " WHERE factum_records.version = EXCLUDED.version - 1";
+          + " WHERE factum_records.version < EXCLUDED.version";
 
   private final Connection connection;
   private final long lastPosition;
@@ -137,7 +143,9 @@ final class PgCommitSession implements CommitSession {
     connection.setAutoCommit(false);
     try (PreparedStatement begin = connection.prepareStatement(BEGIN)) {
       begin.setArray(1, connection.createArrayOf("text", streams.toArray()));
-      begin.setArray(2, connection.createArrayOf("uuid", eventIds.toArray()));
+      Array ids = connection.createArrayOf("uuid", eventIds.toArray());
+      begin.setArray(2, ids);
+      begin.setArray(3, ids);
       begin.execute();
       PgCommitSession session;
       try (ResultSet rs = begin.getResultSet()) {
@@ -245,6 +253,15 @@ final class PgCommitSession implements CommitSession {
   }
 
   @Override
+  public RemovedEvent removedAt(long position) {
+    try {
+      return PgRemovals.removedAt(connection, position);
+    } catch (SQLException e) {
+      throw PgErrors.translate("reading a removal marker", e);
+    }
+  }
+
+  @Override
   public StoreRecord readRecord(String namespace, String key) {
     try {
       return PgQueries.readRecord(connection, namespace, key);
@@ -263,6 +280,11 @@ final class PgCommitSession implements CommitSession {
       writeRecords(batch);
     } catch (SQLException e) {
       throw PgErrors.translate("writing store records", e);
+    }
+    try {
+      PgRemovals.remove(connection, batch.removals());
+    } catch (SQLException e) {
+      throw PgErrors.translate("removing scavenged events", e);
     }
     // The write and COMMIT go in one round trip. If the write fails, PostgreSQL skips the COMMIT
     // (an error discards the rest of the pipeline) and close() rolls back; once COMMIT was sent,
@@ -365,7 +387,7 @@ final class PgCommitSession implements CommitSession {
                 + written
                 + " of "
                 + puts.size()
-                + " store records were at the version the writer expected (a bug in the writer,"
+                + " store records were below the version the writer assigned (a bug in the writer,"
                 + " or a write that bypassed the commit lock); the batch is rolled back");
       }
     }

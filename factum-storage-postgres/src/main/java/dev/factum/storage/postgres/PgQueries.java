@@ -27,10 +27,17 @@ final class PgQueries {
     }
   }
 
+  /**
+   * The position of the event with this id, stored or removed by scavenging (a removed event keeps
+   * its id, as on every storage, so a retry of its append is still recognised), or -1.
+   */
   static long findPosition(Connection connection, UUID eventId) throws SQLException {
     try (PreparedStatement select =
-        connection.prepareStatement("SELECT position FROM factum_events WHERE event_id = ?")) {
+        connection.prepareStatement(
+            "SELECT position FROM factum_events WHERE event_id = ? UNION ALL"
+                + " SELECT position FROM factum_removed WHERE event_id = ?")) {
       select.setObject(1, eventId);
+      select.setObject(2, eventId);
       try (ResultSet rs = select.executeQuery()) {
         return rs.next() ? rs.getLong(1) : -1;
       }

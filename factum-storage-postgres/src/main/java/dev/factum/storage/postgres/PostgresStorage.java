@@ -13,6 +13,7 @@ import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.CommitSession;
 import dev.factum.engine.spi.HashChain;
 import dev.factum.engine.spi.ListedStream;
+import dev.factum.engine.spi.RemovedEvent;
 import dev.factum.engine.spi.SharedStorage;
 import dev.factum.engine.spi.StorageGauge;
 import dev.factum.engine.spi.StoreRecord;
@@ -202,6 +203,23 @@ public final class PostgresStorage implements SharedStorage {
   }
 
   @Override
+  public RemovedEvent removedAt(long position) {
+    return query("reading a removal marker", c -> PgRemovals.removedAt(c, position));
+  }
+
+  /** Scavenging deletes rows and records their positions ({@link PgRemovals}). */
+  @Override
+  public boolean supportsRemoval() {
+    return true;
+  }
+
+  /** VACUUMs the tables scavenging deletes from ({@link PgSpace}); the bytes they shrank by. */
+  @Override
+  public long reclaimSpace() {
+    return query("reclaiming space", PgSpace::vacuum);
+  }
+
+  @Override
   public StoreRecord readRecord(String namespace, String key) {
     return query("reading a store record", c -> PgQueries.readRecord(c, namespace, key));
   }
@@ -237,7 +255,9 @@ public final class PostgresStorage implements SharedStorage {
             select.setLong(3, minRevision);
             select.setLong(4, maxPosition);
             select.setInt(5, limit);
-            return EventRows.events(select);
+            List<RecordedEvent> page = EventRows.events(select);
+            StreamGaps.check(c, stream, from, direction, limit, minRevision, page);
+            return page;
           }
         });
   }
@@ -249,10 +269,15 @@ public final class PostgresStorage implements SharedStorage {
     return query(
         "reading the log",
         c -> {
+          List<RecordedEvent> page;
           try (PreparedStatement select = c.prepareStatement(query.sql())) {
             query.bind(c, select, from, maxPosition, limit);
-            return EventRows.events(select);
+            page = EventRows.events(select);
           }
+          if (filter.isNone()) {
+            LogGaps.check(c, from, direction, limit, maxPosition, page);
+          }
+          return page;
         });
   }
 

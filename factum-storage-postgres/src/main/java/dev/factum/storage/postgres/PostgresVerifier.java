@@ -28,29 +28,48 @@ import java.util.function.Consumer;
  *
  * <p>Each check is a query that returns the offending rows (at most {@link #SHOWN} of them) and a
  * description; an empty result means the invariant holds. Checked: positions are exactly 0..last
- * with {@code factum_log} naming the last; timestamps never decrease along positions; each stream's
- * revisions are 0..n with positions increasing with revision; each head matches its stream's newest
- * event; categories are derived from stream names; the tag index holds exactly the events' tags.
- * Deletion events ({@code $deletions}) are checked row by row in Java (there are few): each is well
- * formed, carries the category of the stream it deletes, records the delete point that stream had
- * at its position, follows no tombstone of it, and is held by the stream's head. Last, the hash
- * chain ({@link ChainAudit}) is walked row by row: the {@code factum_chain} rows in position order
- * beside the events' canonical encodings ({@link PgEventDigest}), and its recomputed head must be
- * the one on the {@code factum_log} row.
+ * with {@code factum_log} naming the last, each one either an event or a removal marker (schema
+ * version 6: scavenging), never both; timestamps never decrease along positions; each stream's
+ * revisions, events and markers together, are 0..n with positions increasing with revision; each
+ * head matches its stream's newest event or marker; a marker lies below its stream's first visible
+ * revision (one above it is damage: a read could ask for that revision); categories are derived
+ * from stream names; the tag index holds exactly the events' tags (a removed event's tag rows went
+ * with it). Deletion events ({@code $deletions}) are checked row by row in Java (there are few):
+ * each is well formed, carries the category of the stream it deletes, records the delete point that
+ * stream had at its position, follows no tombstone of it, and is held by the stream's head. Last,
+ * the hash chain ({@link ChainAudit}) is walked row by row: the {@code factum_chain} rows in
+ * position order beside the events' canonical encodings ({@link PgEventDigest}), and its recomputed
+ * head must be the one on the {@code factum_log} row; a removed position is checked from the digest
+ * its chain row kept (the chain rows are never changed by scavenging), a position with neither an
+ * event nor a marker is a break.
  */
 final class PostgresVerifier {
   private static final int SHOWN = 20;
 
   private record Check(String description, String sql) {}
 
+  /**
+   * Every position of the log, event or removal marker: what the density checks walk (a removed
+   * event keeps its stream, revision and position).
+   */
+  private static final String SLOTS =
+      "(SELECT position, stream, revision FROM factum_events UNION ALL SELECT position, stream,"
+          + " revision FROM factum_removed)";
+
   private static final List<Check> CHECKS =
       List.of(
           new Check(
-              "the log row disagrees with the events (last_position, count, min, max)",
+              "the log row disagrees with the events and removal markers (last_position, count,"
+                  + " min, max)",
               "SELECT l.last_position, e.n, e.lo, e.hi FROM factum_log l, (SELECT count(*) n,"
-                  + " min(position) lo, max(position) hi FROM factum_events) e WHERE"
-                  + " l.last_position <> coalesce(e.hi, -1) OR e.n <> l.last_position + 1 OR"
-                  + " (e.n > 0 AND e.lo <> 0)"),
+                  + " min(position) lo, max(position) hi FROM "
+                  + SLOTS
+                  + " u) e WHERE l.last_position <> coalesce(e.hi, -1) OR e.n <> l.last_position"
+                  + " + 1 OR (e.n > 0 AND e.lo <> 0)"),
+          new Check(
+              "a position holds both an event and a removal marker (position)",
+              "SELECT r.position FROM factum_removed r JOIN factum_events e ON e.position ="
+                  + " r.position"),
           new Check(
               "an event's timestamp is earlier than the one before it (position)",
               "SELECT position FROM (SELECT position, recorded_micros, lag(recorded_micros) OVER"
@@ -59,19 +78,32 @@ final class PostgresVerifier {
           new Check(
               "a stream's revisions are not 0..n in position order (stream)",
               "SELECT stream FROM (SELECT stream, revision, position, row_number() OVER w - 1 rn,"
-                  + " lag(position) OVER w prev FROM factum_events WINDOW w AS (PARTITION BY"
-                  + " stream ORDER BY revision)) x WHERE revision <> rn OR position <= prev"),
+                  + " lag(position) OVER w prev FROM "
+                  + SLOTS
+                  + " u WINDOW w AS (PARTITION BY stream ORDER BY revision)) x WHERE revision <>"
+                  + " rn OR position <= prev"),
           new Check(
               "a stream head does not match its newest event (stream)",
               "SELECT s.stream FROM factum_streams s LEFT JOIN (SELECT stream, max(revision) rev,"
-                  + " max(position) pos FROM factum_events GROUP BY stream) e ON e.stream ="
-                  + " s.stream WHERE (e.stream IS NULL AND s.last_revision <> -1) OR (e.stream IS"
-                  + " NOT NULL AND (s.last_revision <> e.rev OR s.last_position <> e.pos)) OR"
-                  + " s.first_visible_revision > s.last_revision + 1 OR s.status NOT IN (1, 2, 3)"),
+                  + " max(position) pos FROM "
+                  + SLOTS
+                  + " u GROUP BY stream) e ON e.stream = s.stream WHERE (e.stream IS NULL AND"
+                  + " s.last_revision <> -1) OR (e.stream IS NOT NULL AND (s.last_revision <>"
+                  + " e.rev OR s.last_position <> e.pos)) OR s.first_visible_revision >"
+                  + " s.last_revision + 1 OR s.status NOT IN (1, 2, 3)"),
           new Check(
               "a stream with events has no head (stream)",
-              "SELECT DISTINCT e.stream FROM factum_events e WHERE NOT EXISTS (SELECT 1 FROM"
-                  + " factum_streams s WHERE s.stream = e.stream)"),
+              "SELECT DISTINCT e.stream FROM "
+                  + SLOTS
+                  + " e WHERE NOT EXISTS (SELECT 1 FROM factum_streams s WHERE s.stream ="
+                  + " e.stream)"),
+          new Check(
+              "a removed event's revision is one its stream still shows, at or above the head's"
+                  + " first visible revision, or its reason is unknown (stream, revision,"
+                  + " position)",
+              "SELECT r.stream, r.revision, r.position FROM factum_removed r LEFT JOIN"
+                  + " factum_streams s ON s.stream = r.stream WHERE s.stream IS NULL OR"
+                  + " r.revision >= s.first_visible_revision OR r.reason NOT IN (1, 2, 3)"),
           new Check(
               "an event's category is not derived from its stream name (position)",
               "SELECT position FROM factum_events WHERE category <> split_part(stream, '-', 1)"
@@ -158,13 +190,20 @@ final class PostgresVerifier {
             connection.prepareStatement(
                 "SELECT "
                     + PgEventDigest.COLUMNS
-                    + " FROM factum_events WHERE position >= ? ORDER BY position")) {
+                    + " FROM factum_events WHERE position >= ? ORDER BY position");
+        PreparedStatement removedRows =
+            connection.prepareStatement(
+                "SELECT position FROM factum_removed WHERE position >= ? ORDER BY position")) {
       chainRows.setFetchSize(256);
       eventRows.setFetchSize(256);
+      removedRows.setFetchSize(256);
       eventRows.setLong(1, chainStart);
+      removedRows.setLong(1, chainStart);
       try (ResultSet chain = chainRows.executeQuery();
-          ResultSet events = eventRows.executeQuery()) {
-        ChainAudit audit = new ChainAudit(chainStart, anchor, new RowDigests(events), problems);
+          ResultSet events = eventRows.executeQuery();
+          ResultSet removed = removedRows.executeQuery()) {
+        ChainAudit audit =
+            new ChainAudit(chainStart, anchor, new RowDigests(events, removed), problems);
         while (chain.next()) {
           long last = chain.getLong(1);
           long first = chain.getLong(2);
@@ -201,18 +240,39 @@ final class PostgresVerifier {
   }
 
   /**
-   * The events' side of the chain audit: one forward cursor over the rows. The removal hook ({@link
-   * ChainAudit.StoredDigests#isRemoved}) says "never" until scavenging leaves removal stubs: it is
-   * where a stub row is recognised.
+   * The events' side of the chain audit: one forward cursor over the event rows, and one over the
+   * removal markers for the removal hook ({@link ChainAudit.StoredDigests#isRemoved}): a position
+   * with a marker was removed by scavenging, and the audit checks its place from the chain row's
+   * digest. Both are asked in ascending position order.
    */
   private static final class RowDigests implements ChainAudit.StoredDigests {
     private final HashChain hashes = new HashChain();
     private final ResultSet rows;
+    private final ResultSet removed;
     private boolean loaded;
     private boolean more = true;
+    private long nextRemoved =
+        -1; // the marker position the removed cursor stands on, -1: none read
+    private boolean moreRemoved = true;
 
-    RowDigests(ResultSet rows) {
+    RowDigests(ResultSet rows, ResultSet removed) {
       this.rows = rows;
+      this.removed = removed;
+    }
+
+    @Override
+    public boolean isRemoved(long position) {
+      try {
+        while (moreRemoved && nextRemoved < position) {
+          moreRemoved = removed.next();
+          if (moreRemoved) {
+            nextRemoved = removed.getLong(1);
+          }
+        }
+        return moreRemoved && nextRemoved == position;
+      } catch (SQLException e) {
+        throw PgErrors.translate("reading removal markers to verify the chain", e);
+      }
     }
 
     @Override
@@ -248,8 +308,9 @@ final class PostgresVerifier {
     try (Statement rows = connection.createStatement();
         PreparedStatement before =
             connection.prepareStatement(
-                "SELECT coalesce(max(revision), -1) FROM factum_events WHERE stream = ? AND"
-                    + " position < ?");
+                "SELECT coalesce(max(revision), -1) FROM "
+                    + SLOTS
+                    + " u WHERE stream = ? AND position < ?");
         ResultSet rs =
             rows.executeQuery(
                 "SELECT position, type, data, metadata IS NULL, cardinality(tags), category FROM"

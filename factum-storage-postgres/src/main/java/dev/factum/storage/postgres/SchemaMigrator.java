@@ -52,7 +52,9 @@ final class SchemaMigrator {
               4,
               "V4__stream_listing.sql",
               5,
-              "V5__hash_chain.sql"));
+              "V5__hash_chain.sql",
+              6,
+              "V6__removed_events.sql"));
 
   private SchemaMigrator() {}
 
