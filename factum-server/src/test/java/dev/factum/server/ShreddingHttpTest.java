@@ -138,6 +138,38 @@ class ShreddingHttpTest {
     }
   }
 
+  /**
+   * A projection built after a forget folds what every read shows: the forgotten subject's data is
+   * {@code {"redacted":true}}, another subject's is decrypted.
+   */
+  @Test
+  void aProjectionBuiltAfterAForgetSeesRedactedData() throws Exception {
+    StoreOptions options = StoreOptions.DEFAULT.withMasterKey(MASTER);
+    try (TestServer server =
+        new TestServer(directory.resolve("projection"), ServerConfig.DEFAULT, options)) {
+      String body =
+          """
+          {"expectedRevision":"any","events":[
+            {"type":"Registered","data":{"name":"Alice Secret"},"subject":"alice"}]}""";
+      assertThat(server.post("/streams/person-1", body).status()).isEqualTo(200);
+      String bobBody = body.replace("alice", "bob").replace("Alice Secret", "Bob Secret");
+      assertThat(server.post("/streams/person-2", bobBody).status()).isEqualTo(200);
+      assertThat(server.delete("/admin/subjects/alice").status()).isEqualTo(200);
+      String definition =
+          """
+          {"feedName":"person","handlers":[{"eventType":"Registered","functions":[
+            {"function":"set","targetSelector":"$.projection.name","eventSelector":"$.event.name"},
+            {"function":"set","targetSelector":"$.projection.redacted",
+             "eventSelector":"$.event.redacted"}]}]}""";
+      assertThat(server.put("/projections/people", definition).status()).isEqualTo(201);
+      JsonNode alice = server.get("/projections/people/documents/1?position=1&wait=10").json();
+      assertThat(alice.at("/data/redacted").asBoolean()).as(alice.toString()).isTrue();
+      assertThat(alice.toString()).doesNotContain("Alice Secret");
+      JsonNode bob = server.get("/projections/people/documents/2?position=1&wait=10").json();
+      assertThat(bob.at("/data/name").asText()).as(bob.toString()).isEqualTo("Bob Secret");
+    }
+  }
+
   @Test
   void withoutAMasterKeyASubjectIsRefusedAndNothingIsWritten() throws Exception {
     try (TestServer server = new TestServer(directory.resolve("plain"))) {
