@@ -48,7 +48,8 @@ import javax.crypto.spec.GCMParameterSpec;
  *       on a shared one, once per page) before it looks a key up, and a cached key is used only
  *       when it was loaded at that epoch or later.
  *   <li>Reads do not read a record per event: keys (and key ids known to be dead, which stay dead)
- *       are cached, each cache bounded.
+ *       are cached, each cache bounded; a cached key carries its own small pool of ciphers set up
+ *       for it ({@link SubjectDataKey}), so neither seals nor opens set a key up per event.
  * </ul>
  *
  * <p>Known and accepted: an append that took its subject's key just before a forget of that subject
