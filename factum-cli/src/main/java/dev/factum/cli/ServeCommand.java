@@ -174,7 +174,7 @@ final class ServeCommand implements Factum.Command {
     try {
       if (settings.postgres() != null) {
         store = PostgresEventStore.open(settings.postgres(), settings.options());
-        tenants = PostgresEventStore.tenants(settings.postgres());
+        tenants = PostgresEventStore.tenants(settings.postgres(), settings.options());
         serving = "PostgreSQL " + settings.postgres();
       } else {
         store = RocksDbEventStore.open(settings.data(), settings.options());

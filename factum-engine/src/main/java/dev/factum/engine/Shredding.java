@@ -52,9 +52,10 @@ final class Shredding {
         out = new ArrayList<>(parts.subList(0, p));
       }
       long start = System.nanoTime();
+      byte[] streamAad = SubjectEnvelope.streamAad(part.stream());
       List<EventData> sealed = new ArrayList<>(part.events().size());
       for (EventData event : part.events()) {
-        sealed.add(event.subject() == null ? event : seal(event, part.stream()));
+        sealed.add(event.subject() == null ? event : seal(event, streamAad));
       }
       stats.sealed(sealed.size(), System.nanoTime() - start);
       out.add(new AppendRequest(part.stream(), part.expected(), sealed, part.condition()));
@@ -74,23 +75,17 @@ final class Shredding {
     return any;
   }
 
-  private EventData seal(EventData event, String stream) {
+  private EventData seal(EventData event, byte[] streamAad) {
     validator.checkName("data subject", event.subject());
     if (pipeline.isPipelineThread()) {
       throw new IllegalStateException(
           "an append of events with a data subject from a completion callback could wait for the"
               + " writer (a new subject's key); append from another thread");
     }
-    SubjectKeys.DataKey key = keys.forWrite(event.subject());
+    SubjectDataKey key = keys.forWrite(event.subject());
     byte[] envelope =
         SubjectEnvelope.seal(
-            key,
-            event.subject(),
-            event.contentType(),
-            event.data(),
-            event.metadata(),
-            stream,
-            event.id());
+            key, event.contentType(), event.data(), event.metadata(), streamAad, event.id());
     return new EventData(
         event.id(), event.type(), SubjectEnvelope.CONTENT_TYPE, envelope, null, event.tags());
   }
@@ -128,11 +123,10 @@ final class Shredding {
               ? SubjectEnvelope.redacted(event.subject(), event.contentType())
               : SubjectEnvelope.seal(
                   keys.forWrite(event.subject()),
-                  event.subject(),
                   event.contentType(),
                   event.data(),
                   event.metadata(),
-                  event.stream(),
+                  SubjectEnvelope.streamAad(event.stream()),
                   event.id());
       out.add(
           new RecordedEvent(
@@ -163,13 +157,19 @@ final class Shredding {
     out.addAll(events.subList(0, index));
     int opened = 0;
     int redacted = 0;
+    String stream = null;
+    byte[] streamAad = null;
     for (int i = index; i < events.size(); i++) {
       RecordedEvent event = events.get(i);
       if (!SubjectEnvelope.CONTENT_TYPE.equals(event.contentType())) {
         out.add(event);
         continue;
       }
-      RecordedEvent shown = open(event, epoch);
+      if (!event.stream().equals(stream)) {
+        stream = event.stream();
+        streamAad = SubjectEnvelope.streamAad(stream);
+      }
+      RecordedEvent shown = open(event, streamAad, epoch);
       if (shown.redacted()) {
         redacted++;
       } else {
@@ -182,9 +182,9 @@ final class Shredding {
     return out;
   }
 
-  private RecordedEvent open(RecordedEvent event, long epoch) {
+  private RecordedEvent open(RecordedEvent event, byte[] streamAad, long epoch) {
     SubjectEnvelope.Header header = SubjectEnvelope.header(event.data());
-    SubjectKeys.DataKey key = keys.forRead(header.subject(), header.keyId(), epoch);
+    SubjectDataKey key = keys.forRead(header.subject(), header.keyId(), epoch);
     byte[] data;
     byte[] metadata;
     if (key == null) {
@@ -192,7 +192,7 @@ final class Shredding {
       metadata = null;
     } else {
       SubjectEnvelope.Content content =
-          SubjectEnvelope.open(key, event.data(), header, event.stream(), event.id());
+          SubjectEnvelope.open(key, event.data(), header, streamAad, event.id());
       data = content.data();
       metadata = content.metadata();
     }

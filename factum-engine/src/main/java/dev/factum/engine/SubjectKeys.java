@@ -18,10 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The data subjects' keys: one store record per subject (namespace {@value #NAMESPACE}, key the
@@ -51,7 +48,8 @@ import javax.crypto.spec.SecretKeySpec;
  *       on a shared one, once per page) before it looks a key up, and a cached key is used only
  *       when it was loaded at that epoch or later.
  *   <li>Reads do not read a record per event: keys (and key ids known to be dead, which stay dead)
- *       are cached, each cache bounded.
+ *       are cached, each cache bounded; a cached key carries its own small pool of ciphers set up
+ *       for it ({@link SubjectDataKey}), so neither seals nor opens set a key up per event.
  * </ul>
  *
  * <p>Known and accepted: an append that took its subject's key just before a forget of that subject
@@ -69,17 +67,8 @@ final class SubjectKeys {
   private static final int MAX_DEAD_IDS = 65_536;
   private static final byte[] CHECK_PLAIN =
       "factum master key check".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] NONCE_LABEL = "factum.nonce".getBytes(StandardCharsets.US_ASCII);
 
-  /** A subject's data key, ready to use. */
-  record DataKey(long id, SecretKey aes, SecretKey nonceKey) {
-    @Override
-    public String toString() {
-      return "DataKey[" + Long.toHexString(id) + "]";
-    }
-  }
-
-  private record Cached(DataKey key, long epoch) {}
+  private record Cached(SubjectDataKey key, long epoch) {}
 
   private final Storage storage;
   private final StorageGuard guard;
@@ -187,7 +176,7 @@ final class SubjectKeys {
   }
 
   /** The key to seal {@code subject}'s events with, created (durably) when it has none. */
-  DataKey forWrite(String subject) {
+  SubjectDataKey forWrite(String subject) {
     requireEnabled();
     long epoch = epoch();
     Cached cached = cache.get(subject);
@@ -221,7 +210,7 @@ final class SubjectKeys {
         continue; // another appender (or server) created it first: use that one
       }
       stats.keyCreated();
-      return remember(subject, dataKey(id, bytes), epoch);
+      return remember(subject, new SubjectDataKey(subject, id, bytes), epoch);
     }
   }
 
@@ -237,7 +226,7 @@ final class SubjectKeys {
   }
 
   /** The key {@code keyId} of {@code subject}, or null when it is gone (the subject forgotten). */
-  DataKey forRead(String subject, long keyId, long epoch) {
+  SubjectDataKey forRead(String subject, long keyId, long epoch) {
     if (keyId == 0 || deadIds.containsKey(keyId)) {
       return null;
     }
@@ -247,7 +236,7 @@ final class SubjectKeys {
     }
     requireEnabled();
     StoreRecord record = guard.read(() -> storage.readRecord(NAMESPACE, subject));
-    DataKey current = record == null ? null : decode(subject, record);
+    SubjectDataKey current = record == null ? null : decode(subject, record);
     if (current != null) {
       remember(subject, current, epoch);
     }
@@ -273,7 +262,7 @@ final class SubjectKeys {
                 + subject
                 + "': it has no events, or was forgotten already");
       }
-      DataKey key = decode(subject, record);
+      SubjectDataKey key = decode(subject, record);
       try {
         StoreRecords.join(
             () ->
@@ -306,7 +295,7 @@ final class SubjectKeys {
     }
   }
 
-  private DataKey remember(String subject, DataKey key, long epoch) {
+  private SubjectDataKey remember(String subject, SubjectDataKey key, long epoch) {
     if (cache.size() >= MAX_CACHED_KEYS) {
       evictOne(cache.keySet().iterator());
     }
@@ -321,7 +310,7 @@ final class SubjectKeys {
     }
   }
 
-  private DataKey decode(String subject, StoreRecord record) {
+  private SubjectDataKey decode(String subject, StoreRecord record) {
     byte[] value = record.value();
     if (value.length != 1 + 8 + NONCE + 32 + 16 || value[0] != VERSION) {
       throw new DataCorruptedException(
@@ -334,22 +323,10 @@ final class SubjectKeys {
               Arrays.copyOfRange(value, 9, 9 + NONCE),
               Arrays.copyOfRange(value, 9 + NONCE, value.length),
               keyAad(subject, id));
-      return dataKey(id, bytes);
+      return new SubjectDataKey(subject, id, bytes);
     } catch (AEADBadTagException e) {
       throw new DataCorruptedException(
           "the key record of data subject '" + subject + "' failed authentication", e);
-    }
-  }
-
-  private static DataKey dataKey(long id, byte[] bytes) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(bytes, "HmacSHA256"));
-      byte[] nonceKey = mac.doFinal(NONCE_LABEL);
-      return new DataKey(
-          id, new SecretKeySpec(bytes, "AES"), new SecretKeySpec(nonceKey, "HmacSHA256"));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot derive a subject's nonce key", e);
     }
   }
 

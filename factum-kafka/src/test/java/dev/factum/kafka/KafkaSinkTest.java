@@ -13,6 +13,8 @@ import dev.factum.api.ReadPage;
 import dev.factum.api.RecordConflictException;
 import dev.factum.api.RecordedEvent;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.MasterKey;
+import dev.factum.engine.StoreOptions;
 import dev.factum.kafka.testing.LocalKafka;
 import dev.factum.postgres.testing.LocalPostgres;
 import dev.factum.storage.postgres.PostgresConfig;
@@ -109,6 +111,46 @@ class KafkaSinkTest {
         assertThat(revision).as(stream).isEqualTo(previous == null ? 0 : previous + 1);
       }
       assertThat(sinks.status("orders").forwarded()).isEqualTo(30);
+    }
+  }
+
+  /**
+   * Crypto-shredding reaches topics: a forgotten subject's events are forwarded redacted (subject,
+   * id and type kept, no data or metadata), another subject's decrypted; no record holds the
+   * forgotten plaintext.
+   */
+  @Test
+  void aForgottenSubjectsEventsAreForwardedRedacted() throws Exception {
+    createTopic("people", 1);
+    StoreOptions options = StoreOptions.DEFAULT.withMasterKey(MasterKey.generate());
+    try (FactumStore store = RocksDbEventStore.open(temp.resolve("store"), options);
+        KafkaSinks sinks = KafkaSinks.start(store)) {
+      store.append(
+          "person-1",
+          ExpectedRevision.any(),
+          List.of(
+              EventData.json("Registered", "{\"name\":\"Alice Secret\"}")
+                  .withMetadata("{\"ip\":\"1.2.3.4\"}".getBytes(StandardCharsets.UTF_8))
+                  .withSubject("alice"),
+              EventData.json("Registered", "{\"name\":\"Bob\"}").withSubject("bob")));
+      store.forget("alice");
+      sinks.create(SinkDefinition.kafka("people", LogFilter.none(), "people", kafka.bootstrap()));
+      caughtUp(sinks, "people", WAIT);
+      List<ConsumerRecord<byte[], byte[]>> records =
+          TopicReader.readCommitted(kafka.bootstrap(), "people", 2);
+      assertThat(records).hasSize(2);
+      JsonNode alice = WireJson.mapper().readTree(records.get(0).value());
+      assertThat(alice.get("redacted").asBoolean()).isTrue();
+      assertThat(alice.get("subject").asText()).isEqualTo("alice");
+      assertThat(alice.get("data").toString()).isEqualTo("{\"redacted\":true}");
+      assertThat(alice.has("metadata")).isFalse();
+      JsonNode bob = WireJson.mapper().readTree(records.get(1).value());
+      assertThat(bob.get("data").get("name").asText()).isEqualTo("Bob");
+      assertThat(bob.get("subject").asText()).isEqualTo("bob");
+      for (ConsumerRecord<byte[], byte[]> record : records) {
+        assertThat(new String(record.value(), StandardCharsets.UTF_8))
+            .doesNotContain("Alice Secret", "1.2.3.4");
+      }
     }
   }
 

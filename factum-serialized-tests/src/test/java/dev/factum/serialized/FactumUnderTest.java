@@ -3,6 +3,7 @@ package dev.factum.serialized;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.StoreOptions;
 import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
 import dev.factum.server.ServerConfig;
@@ -30,16 +31,17 @@ final class FactumUnderTest implements AutoCloseable {
   final Path adminKeyFile;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private FactumUnderTest(Path directory, boolean auth) throws IOException {
+  private FactumUnderTest(Path directory, boolean auth, StoreOptions options) throws IOException {
     adminKeyFile = directory.resolve("admin.key");
-    store = RocksDbEventStore.open(directory.resolve("data"));
+    store = RocksDbEventStore.open(directory.resolve("data"), options);
     ServerConfig config = ServerConfig.DEFAULT.withPort(0);
     if (auth) {
       config = config.withAuth(AuthSettings.on(adminKeyFile));
     }
     try {
       server =
-          FactumServer.start(store, config, RocksDbEventStore.tenants(directory.resolve("data")));
+          FactumServer.start(
+              store, config, RocksDbEventStore.tenants(directory.resolve("data"), options));
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -48,11 +50,16 @@ final class FactumUnderTest implements AutoCloseable {
 
   /** Open mode: loopback without --auth, where any keys are accepted. */
   static FactumUnderTest open(Path directory) throws IOException {
-    return new FactumUnderTest(directory, false);
+    return new FactumUnderTest(directory, false, StoreOptions.DEFAULT);
+  }
+
+  /** Open mode over a store opened with {@code options} (a master key, for data subjects). */
+  static FactumUnderTest open(Path directory, StoreOptions options) throws IOException {
+    return new FactumUnderTest(directory, false, options);
   }
 
   static FactumUnderTest withAuth(Path directory) throws IOException {
-    return new FactumUnderTest(directory, true);
+    return new FactumUnderTest(directory, true, StoreOptions.DEFAULT);
   }
 
   String root() {

@@ -46,6 +46,9 @@ import java.util.UUID;
  *       returned as its text, binary data as base64).
  *   <li>A failed condition is an answer, not an error: 200 with {@code appendConditionFailed:
  *       true}. Bad input is 400 {@code invalid-request} and writes nothing, as everywhere.
+ *   <li>Beyond the suite's shape, as in the native event JSON: an event may name a data {@code
+ *       subject} on append (crypto-shredding, docs/LIFECYCLE.md), and a read shows it, with {@code
+ *       redacted: true} (and data {@code {"redacted":true}}) once the subject is forgotten.
  * </ul>
  */
 final class DcbResource implements Resource {
@@ -57,7 +60,7 @@ final class DcbResource implements Resource {
 
   private static final Set<String> OPTIONS = Set.of("from", "backwards", "limit");
   private static final Set<String> APPEND_FIELDS = Set.of("events", "condition");
-  private static final Set<String> EVENT_FIELDS = Set.of("type", "data", "tags");
+  private static final Set<String> EVENT_FIELDS = Set.of("type", "data", "tags", "subject");
 
   private final ServerConfig config;
   private final Metrics metrics;
@@ -136,6 +139,12 @@ final class DcbResource implements Resource {
     json.writeEndArray();
     json.writeStringField("data", dataText(event));
     json.writeNumberField("position", event.position() + 1);
+    if (event.subject() != null) {
+      json.writeStringField("subject", event.subject());
+    }
+    if (event.redacted()) {
+      json.writeBooleanField("redacted", true);
+    }
     json.writeEndObject();
   }
 
@@ -229,8 +238,17 @@ final class DcbResource implements Resource {
     } catch (IOException e) {
       throw new InvalidArgumentException("the event data cannot be encoded", e);
     }
-    return new EventData(
-        UUID.randomUUID(), type.textValue(), EventData.JSON, json.toByteArray(), null, tags);
+    EventData parsed =
+        new EventData(
+            UUID.randomUUID(), type.textValue(), EventData.JSON, json.toByteArray(), null, tags);
+    JsonNode subject = event.get("subject");
+    if (subject == null || subject.isNull()) {
+      return parsed;
+    }
+    if (!subject.isTextual()) {
+      throw HttpProblem.badRequest("an event's 'subject' must be a string");
+    }
+    return parsed.withSubject(subject.textValue());
   }
 
   private static boolean bool(JsonNode node, String name) {

@@ -180,7 +180,12 @@ final class SerializedJson {
     }
   }
 
-  /** Writes one event as Serialized reads it: id, type, data and any encrypted data. */
+  /**
+   * Writes one event as Serialized reads it: id, type, data and any encrypted data; and, beyond
+   * Serialized's shape (its client ignores members it does not know), the event's data {@code
+   * subject} when it names one. A forgotten subject's event never reaches here: its batch facts
+   * were in its sealed metadata (docs/SERIALIZED.md, "Data subjects").
+   */
   static void writeEvent(JsonGenerator json, RecordedEvent event, SerializedMapping.Batch batch)
       throws IOException {
     json.writeStartObject();
@@ -190,6 +195,9 @@ final class SerializedJson {
     json.writeRawValue(new String(event.data(), StandardCharsets.UTF_8));
     if (batch.encryptedData() != null) {
       json.writeStringField("encryptedData", batch.encryptedData());
+    }
+    if (event.subject() != null) {
+      json.writeStringField("subject", event.subject());
     }
     json.writeEndObject();
   }

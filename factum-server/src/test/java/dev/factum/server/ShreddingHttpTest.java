@@ -96,6 +96,80 @@ class ShreddingHttpTest {
     }
   }
 
+  /**
+   * The DCB pair, as the native event JSON: an append may name a subject, a read shows it, and
+   * after the forget {@code redacted: true} with data {@code {"redacted":true}}; a subject that is
+   * not a string is refused, writing nothing.
+   */
+  @Test
+  void dcbEventsShowTheirSubjectAndTheRedaction() throws Exception {
+    StoreOptions options = StoreOptions.DEFAULT.withMasterKey(MASTER);
+    try (TestServer server =
+        new TestServer(directory.resolve("dcb"), ServerConfig.DEFAULT, options)) {
+      TestServer.Reply appended =
+          server.post(
+              "/dcb/append",
+              "{\"events\":[{\"type\":\"Registered\",\"data\":\"Alice Secret\","
+                  + "\"tags\":[\"person:1\"],\"subject\":\"alice\"},"
+                  + "{\"type\":\"Noted\",\"data\":\"public\"}]}");
+      assertThat(appended.status()).as(appended.body()).isEqualTo(200);
+      JsonNode before = server.get("/dcb/read").json();
+      assertThat(before.get(0).get("subject").asText()).isEqualTo("alice");
+      assertThat(before.get(0).get("data").asText()).isEqualTo("Alice Secret");
+      assertThat(before.get(0).has("redacted")).isFalse();
+      assertThat(before.get(1).has("subject")).isFalse();
+
+      assertThat(server.delete("/admin/subjects/alice").status()).isEqualTo(200);
+      JsonNode after = server.get("/dcb/read").json();
+      JsonNode alice = after.get(0);
+      assertThat(alice.get("redacted").asBoolean()).isTrue();
+      assertThat(alice.get("subject").asText()).isEqualTo("alice");
+      assertThat(alice.get("data").asText()).isEqualTo("{\"redacted\":true}");
+      assertThat(alice.get("position")).isEqualTo(before.get(0).get("position"));
+      assertThat(alice.get("tags")).isEqualTo(before.get(0).get("tags"));
+      assertThat(after.get(1)).isEqualTo(before.get(1));
+
+      TestServer.Reply bad =
+          server.post(
+              "/dcb/append", "{\"events\":[{\"type\":\"T\",\"data\":\"x\",\"subject\":7}]}");
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.json().get("code").asText()).isEqualTo("invalid-request");
+      assertThat(server.get("/dcb/read").json().size()).isEqualTo(2);
+    }
+  }
+
+  /**
+   * A projection built after a forget folds what every read shows: the forgotten subject's data is
+   * {@code {"redacted":true}}, another subject's is decrypted.
+   */
+  @Test
+  void aProjectionBuiltAfterAForgetSeesRedactedData() throws Exception {
+    StoreOptions options = StoreOptions.DEFAULT.withMasterKey(MASTER);
+    try (TestServer server =
+        new TestServer(directory.resolve("projection"), ServerConfig.DEFAULT, options)) {
+      String body =
+          """
+          {"expectedRevision":"any","events":[
+            {"type":"Registered","data":{"name":"Alice Secret"},"subject":"alice"}]}""";
+      assertThat(server.post("/streams/person-1", body).status()).isEqualTo(200);
+      String bobBody = body.replace("alice", "bob").replace("Alice Secret", "Bob Secret");
+      assertThat(server.post("/streams/person-2", bobBody).status()).isEqualTo(200);
+      assertThat(server.delete("/admin/subjects/alice").status()).isEqualTo(200);
+      String definition =
+          """
+          {"feedName":"person","handlers":[{"eventType":"Registered","functions":[
+            {"function":"set","targetSelector":"$.projection.name","eventSelector":"$.event.name"},
+            {"function":"set","targetSelector":"$.projection.redacted",
+             "eventSelector":"$.event.redacted"}]}]}""";
+      assertThat(server.put("/projections/people", definition).status()).isEqualTo(201);
+      JsonNode alice = server.get("/projections/people/documents/1?position=1&wait=10").json();
+      assertThat(alice.at("/data/redacted").asBoolean()).as(alice.toString()).isTrue();
+      assertThat(alice.toString()).doesNotContain("Alice Secret");
+      JsonNode bob = server.get("/projections/people/documents/2?position=1&wait=10").json();
+      assertThat(bob.at("/data/name").asText()).as(bob.toString()).isEqualTo("Bob Secret");
+    }
+  }
+
   @Test
   void withoutAMasterKeyASubjectIsRefusedAndNothingIsWritten() throws Exception {
     try (TestServer server = new TestServer(directory.resolve("plain"))) {

@@ -13,6 +13,8 @@ import dev.factum.api.LogFilter;
 import dev.factum.api.groups.GroupSource;
 import dev.factum.api.groups.ParkedEvent;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.MasterKey;
+import dev.factum.engine.StoreOptions;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import dev.factum.tck.Await;
 import dev.factum.wire.WireJson;
@@ -230,6 +232,58 @@ class WebhookSinkTest {
                               && e.path("data").path("n").asInt() == 1));
       assertThat(webhooks.status("orders").delivered()).isGreaterThanOrEqualTo(expected.size());
       assertThat(webhooks.status("orders").failedRequests()).isPositive();
+    }
+  }
+
+  /**
+   * Crypto-shredding reaches receivers: events of a subject forgotten before delivery arrive
+   * redacted (subject, id and type kept, no data, no metadata); another subject's, and the
+   * forgotten subject's new ones (a new key), arrive decrypted; no request carries the plaintext.
+   */
+  @Test
+  void aForgottenSubjectsEventsAreDeliveredRedacted() throws Exception {
+    StoreOptions options = StoreOptions.DEFAULT.withMasterKey(MasterKey.generate());
+    try (FactumStore store = RocksDbEventStore.open(temp.resolve("store"), options);
+        Webhooks webhooks = Webhooks.start(store)) {
+      store.append(
+          "order-1",
+          ExpectedRevision.any(),
+          List.of(
+              EventData.json("Placed", "{\"name\":\"Alice Secret\"}")
+                  .withMetadata("{\"ip\":\"1.2.3.4\"}".getBytes(StandardCharsets.UTF_8))
+                  .withSubject("alice"),
+              EventData.json("Placed", "{\"name\":\"Bob\"}").withSubject("bob")));
+      store.forget("alice");
+      long last =
+          store
+              .append(
+                  "order-1",
+                  ExpectedRevision.any(),
+                  List.of(
+                      EventData.json("Placed", "{\"name\":\"Alice Again\"}").withSubject("alice")))
+              .lastPosition();
+      webhooks.create(definition("orders", hook()));
+      assertThat(
+              store
+                  .consumerGroups()
+                  .awaitProcessed(
+                      WebhookDefinition.GROUP_PREFIX + "orders", last, Duration.ofSeconds(30)))
+          .isTrue();
+      Map<Long, JsonNode> byPosition = new HashMap<>();
+      accepted.forEach(event -> byPosition.put(event.get("position").asLong(), event));
+      JsonNode forgotten = byPosition.get(0L);
+      assertThat(forgotten.get("redacted").asBoolean()).isTrue();
+      assertThat(forgotten.get("subject").asText()).isEqualTo("alice");
+      assertThat(forgotten.get("data").toString()).isEqualTo("{\"redacted\":true}");
+      assertThat(forgotten.has("metadata")).isFalse();
+      assertThat(byPosition.get(1L).get("data").get("name").asText()).isEqualTo("Bob");
+      assertThat(byPosition.get(2L).get("data").get("name").asText()).isEqualTo("Alice Again");
+      assertThat(byPosition.get(2L).has("redacted")).isFalse();
+      assertThat(requests)
+          .allSatisfy(
+              request ->
+                  assertThat(new String(request.body(), StandardCharsets.UTF_8))
+                      .doesNotContain("Alice Secret", "1.2.3.4"));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.factum.bench.load;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.engine.FactumStore;
@@ -8,6 +9,7 @@ import dev.factum.engine.StoreOptions;
 import dev.factum.storage.rocksdb.RocksDbConfig;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,10 @@ import java.util.stream.Stream;
  * without a subject, "on" the same events each naming one of 1,024 subjects (keys created in a
  * warm-up, as in a store that has seen its subjects before). Windows of {@code SECONDS} (default 5)
  * alternate off, on, off, on, so drift of a shared machine falls on both; the ratio is of the sums.
+ * Each row also gives the process's CPU time per event in each mode (all threads: appenders, the
+ * writer, RocksDB's, the collector's): on a machine shared with other work, throughput swings with
+ * the neighbours, while CPU per event is what encryption itself adds, and its ratio is the
+ * throughput ratio a machine bound by its cores would see.
  */
 public final class ShredMeasure {
   private static final int WRITERS = 64;
@@ -52,20 +58,24 @@ public final class ShredMeasure {
       for (int batch : new int[] {1, 10}) {
         window(store, batch, 0, seconds / 2);
         window(store, batch, subjects, seconds / 2);
-        double off = 0;
-        double on = 0;
+        Window off = new Window();
+        Window on = new Window();
         for (int round = 0; round < 2; round++) {
-          off += window(store, batch, 0, seconds);
-          on += window(store, batch, subjects, seconds);
+          off.add(window(store, batch, 0, seconds));
+          on.add(window(store, batch, subjects, seconds));
         }
         out.printf(
             Locale.ROOT,
-            "| 64 writers × %d event%s | off %,.0f events/s | on %,.0f events/s | %.2f× |%n",
+            "| 64 writers × %d event%s | off %,.0f events/s | on %,.0f events/s | %.2f× |"
+                + " CPU/event off %.1f µs, on %.1f µs: %.2f× |%n",
             batch,
             batch == 1 ? "" : "s",
-            off / 2,
-            on / 2,
-            on / off);
+            off.rate(),
+            on.rate(),
+            on.rate() / off.rate(),
+            off.cpuMicrosPerEvent(),
+            on.cpuMicrosPerEvent(),
+            off.cpuMicrosPerEvent() / on.cpuMicrosPerEvent());
       }
     } finally {
       try (Stream<Path> paths = Files.walk(scratch)) {
@@ -91,8 +101,34 @@ public final class ShredMeasure {
     return subjects == 0 ? event : event.withSubject("user-" + ((writer * 31L + n) % subjects));
   }
 
-  /** Events per second appended by 64 writers in one window. */
-  private static double window(FactumStore store, int batch, int subjects, double seconds)
+  /** What the windows of one mode did: events, seconds, and the process's CPU nanoseconds. */
+  private static final class Window {
+    long events;
+    double seconds;
+    long cpuNanos;
+
+    void add(Window other) {
+      events += other.events;
+      seconds += other.seconds;
+      cpuNanos += other.cpuNanos;
+    }
+
+    double rate() {
+      return events / seconds;
+    }
+
+    double cpuMicrosPerEvent() {
+      return cpuNanos / 1e3 / events;
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** One window of 64 writers appending: events, seconds and CPU time. */
+  private static Window window(FactumStore store, int batch, int subjects, double seconds)
       throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     LongAdder appended = new LongAdder();
@@ -115,11 +151,16 @@ public final class ShredMeasure {
                   }));
     }
     long started = System.nanoTime();
+    long cpuStarted = processCpuNanos();
     Thread.sleep((long) (seconds * 1000));
     stop.set(true);
     for (Thread writer : writers) {
       writer.join();
     }
-    return appended.sum() / ((System.nanoTime() - started) / 1e9);
+    Window window = new Window();
+    window.cpuNanos = processCpuNanos() - cpuStarted;
+    window.seconds = (System.nanoTime() - started) / 1e9;
+    window.events = appended.sum();
+    return window;
   }
 }

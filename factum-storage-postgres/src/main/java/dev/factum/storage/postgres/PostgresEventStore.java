@@ -17,7 +17,16 @@ public final class PostgresEventStore {
    * PostgresTenantStorage}); the root store stays in {@code config}'s own schema.
    */
   public static TenantStorage tenants(PostgresConfig config) {
-    return new PostgresTenantStorage(config);
+    return tenants(config, StoreOptions.DEFAULT);
+  }
+
+  /**
+   * As {@link #tenants(PostgresConfig)}, each tenant's store opened with {@code options}: the
+   * root's master key among them, so a tenant's events about data subjects are sealed and opened
+   * (and its store refuses a wrong master key at open) exactly as the root's.
+   */
+  public static TenantStorage tenants(PostgresConfig config, StoreOptions options) {
+    return new PostgresTenantStorage(config, options);
   }
 
   public static FactumStore open(PostgresConfig config, StoreOptions options) {

@@ -2,6 +2,7 @@ package dev.factum.storage.postgres;
 
 import dev.factum.api.StorageFailureException;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.StoreOptions;
 import dev.factum.engine.TenantStorage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,15 +21,18 @@ import java.sql.Statement;
  * channel is the schema's own ({@link CommitWatcher#CHANNEL_SQL}), so a tenant's commits never wake
  * another's watchers (nor pass a position of one log for another's). Shared: the database's
  * connections and I/O, and the migration lock (taken only while a store opens). A tenant's store
- * has a small reader pool ({@link #POOL_SIZE}), since a server may hold many.
+ * has a small reader pool ({@link #POOL_SIZE}), since a server may hold many. Every tenant's store
+ * is opened with the root's {@link StoreOptions} (its master key among them).
  */
 final class PostgresTenantStorage implements TenantStorage {
   static final int POOL_SIZE = 4;
 
   private final PostgresConfig root;
+  private final StoreOptions options;
 
-  PostgresTenantStorage(PostgresConfig root) {
+  PostgresTenantStorage(PostgresConfig root, StoreOptions options) {
     this.root = root;
+    this.options = options;
   }
 
   /** The schema of a location: {@code factum_} and the location with {@code -} as {@code _}. */
@@ -44,7 +48,7 @@ final class PostgresTenantStorage implements TenantStorage {
   public FactumStore create(String location) {
     String schema = schema(location);
     run("creating the schema " + schema, "CREATE SCHEMA \"" + schema + "\"");
-    return PostgresEventStore.open(config(location));
+    return PostgresEventStore.open(config(location), options);
   }
 
   @Override
@@ -62,7 +66,7 @@ final class PostgresTenantStorage implements TenantStorage {
     } catch (SQLException e) {
       throw PgErrors.translate("looking for the schema " + schema, e);
     }
-    return PostgresEventStore.open(config(location));
+    return PostgresEventStore.open(config(location), options);
   }
 
   @Override
