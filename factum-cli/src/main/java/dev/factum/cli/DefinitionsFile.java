@@ -18,65 +18,67 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The definitions file of {@code factum serve --sinks FILE} (docs/KAFKA.md, docs/WEBHOOKS.md): a
- * JSON object {@code {"sinks": [..], "webhooks": [..]}}, both optional; each sink in the shape
- * {@code POST /admin/sinks} takes ({@link SinkJson}), each webhook in the shape {@code POST
- * /admin/webhooks} takes ({@link WebhookJson}) plus {@code secretFile}.
+ * JSON object {@code {"sinks": [..], "webhooks": [..], "tenants": {"acme": {"sinks": [..],
+ * "webhooks": [..]}}}}, every member optional; the top-level lists are the root store's, each
+ * member of {@code tenants} that tenant's store's. Each sink in the shape {@code POST /admin/sinks}
+ * takes ({@link SinkJson}), each webhook in the shape {@code POST /admin/webhooks} takes ({@link
+ * WebhookJson}) plus {@code secretFile}. Whether a tenant exists is known only once the store is
+ * open: the caller resolves the names before it applies anything.
  *
  * <p>Secrets: a webhook's signing secret is never written in this file (which tends to live in
  * version control); {@code secretFile} names a file holding it (relative to this file's directory;
- * default {@code <name>.whsec} beside this file). If that file exists, its content (without
- * surrounding white space) is the secret, at least 32 printable ASCII characters; if it does not,
- * {@link #writeMissingSecrets} makes a new random secret and writes it there, readable by its owner
- * only, so the receiver's operator can take it from there.
+ * default {@code <name>.whsec} beside this file, {@code <tenant>.<name>.whsec} for a tenant's). If
+ * that file exists, its content (without surrounding white space) is the secret, at least 32
+ * printable ASCII characters; if it does not, {@link #writeMissingSecrets} makes a new random
+ * secret and writes it there, readable by its owner only, so the receiver's operator can take it
+ * from there.
  *
  * <p>What must stay true: a file is read and checked whole (secret files that exist included)
  * before anything is applied, so a bad file changes nothing; every error names the file and the
- * entry ({@code sinks[2]}, {@code webhooks[0]}); a name given twice in one list is an error.
+ * entry ({@code sinks[2]}, {@code tenants.acme.webhooks[0]}); a name given twice in one list is an
+ * error.
  */
 final class DefinitionsFile {
   /** A webhook of the file: its definition, where its secret is, and the secret if it exists. */
   record WebhookEntry(WebhookDefinition definition, Path secretFile, String secret) {}
 
-  private final Path file;
-  private final List<SinkDefinition> sinks;
-  private final List<WebhookEntry> webhooks;
-  private final boolean listsSinks;
-  private final boolean listsWebhooks;
-
-  private DefinitionsFile(
-      Path file,
+  /**
+   * The entries of one store (the root store's, or one tenant's under {@code "tenants"}), and
+   * whether the file lists each kind: pruning deletes only the kinds listed, so a sinks-only file
+   * of before webhooks could be declared never deletes the webhooks made over HTTP ({@code
+   * "webhooks": []} prunes them all).
+   */
+  record Part(
       List<SinkDefinition> sinks,
       List<WebhookEntry> webhooks,
       boolean listsSinks,
-      boolean listsWebhooks) {
+      boolean listsWebhooks) {}
+
+  private final Path file;
+  private final Part root;
+  private final Map<String, Part> tenants;
+
+  private DefinitionsFile(Path file, Part root, Map<String, Part> tenants) {
     this.file = file;
-    this.sinks = sinks;
-    this.webhooks = webhooks;
-    this.listsSinks = listsSinks;
-    this.listsWebhooks = listsWebhooks;
+    this.root = root;
+    this.tenants = tenants;
   }
 
-  List<SinkDefinition> sinks() {
-    return sinks;
+  /** The root store's entries. */
+  Part root() {
+    return root;
   }
 
-  /**
-   * Whether the file has a {@code "sinks"} list: pruning deletes only the kinds the file lists, so
-   * a sinks-only file of before webhooks could be declared never deletes the webhooks made over
-   * HTTP ({@code "webhooks": []} prunes them all).
-   */
-  boolean listsSinks() {
-    return listsSinks;
-  }
-
-  boolean listsWebhooks() {
-    return listsWebhooks;
+  /** Each tenant's entries, by tenant name, in the file's order. */
+  Map<String, Part> tenants() {
+    return tenants;
   }
 
   /** The file read; an {@link InvalidArgumentException} says what is wrong. */
@@ -92,60 +94,100 @@ final class DefinitionsFile {
     }
     if (root == null || !root.isObject()) {
       throw new InvalidArgumentException(
-          file + ": must be a JSON object {\"sinks\": [..], \"webhooks\": [..]}");
+          file
+              + ": must be a JSON object {\"sinks\": [..], \"webhooks\": [..], \"tenants\": {..}}");
     }
     for (Map.Entry<String, JsonNode> member : root.properties()) {
-      if (!member.getKey().equals("sinks") && !member.getKey().equals("webhooks")) {
+      if (!Set.of("sinks", "webhooks", "tenants").contains(member.getKey())) {
         throw new InvalidArgumentException(
-            file + ": unknown member '" + member.getKey() + "' (only \"sinks\" and \"webhooks\")");
+            file
+                + ": unknown member '"
+                + member.getKey()
+                + "' (only \"sinks\", \"webhooks\" and \"tenants\")");
       }
     }
+    Map<String, Part> tenants = new LinkedHashMap<>();
+    JsonNode tenantMap = root.get("tenants");
+    if (tenantMap != null) {
+      if (!tenantMap.isObject()) {
+        throw new InvalidArgumentException(
+            file
+                + ": \"tenants\" must be an object {\"TENANT\": {\"sinks\": [..], \"webhooks\": [..]}}");
+      }
+      for (Map.Entry<String, JsonNode> tenant : tenantMap.properties()) {
+        String where = file + ": tenants." + tenant.getKey();
+        if (!tenant.getValue().isObject()) {
+          throw new InvalidArgumentException(
+              where + ": must be an object {\"sinks\": [..], \"webhooks\": [..]}");
+        }
+        for (Map.Entry<String, JsonNode> member : tenant.getValue().properties()) {
+          if (!member.getKey().equals("sinks") && !member.getKey().equals("webhooks")) {
+            throw new InvalidArgumentException(
+                where
+                    + ": unknown member '"
+                    + member.getKey()
+                    + "' (only \"sinks\" and \"webhooks\")");
+          }
+        }
+        tenants.put(
+            tenant.getKey(),
+            part(file, where + ".", tenant.getValue(), tenant.getKey() + "." /* secret files */));
+      }
+    }
+    return new DefinitionsFile(file, part(file, file + ": ", root, ""), tenants);
+  }
+
+  /**
+   * The sinks and webhooks of one store; errors start with {@code where}; a webhook's default
+   * secret file is {@code <secretPrefix><name>.whsec} beside the file.
+   */
+  private static Part part(Path file, String where, JsonNode node, String secretPrefix) {
     List<SinkDefinition> sinks = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    JsonNode sinkList = list(file, root, "sinks");
+    JsonNode sinkList = list(where, node, "sinks");
     for (int i = 0; i < sinkList.size(); i++) {
       SinkDefinition definition;
       try {
         definition = SinkJson.read(sinkList.get(i));
       } catch (InvalidArgumentException e) {
-        throw new InvalidArgumentException(file + ": sinks[" + i + "]: " + e.getMessage(), e);
+        throw new InvalidArgumentException(where + "sinks[" + i + "]: " + e.getMessage(), e);
       }
       if (!names.add(definition.name())) {
-        throw twice(file, "sinks", i, definition.name());
+        throw twice(where, "sinks", i, definition.name());
       }
       sinks.add(definition);
     }
     List<WebhookEntry> webhooks = new ArrayList<>();
     names.clear();
-    JsonNode webhookList = list(file, root, "webhooks");
+    JsonNode webhookList = list(where, node, "webhooks");
     for (int i = 0; i < webhookList.size(); i++) {
       WebhookEntry entry;
       try {
-        entry = webhook(file, webhookList.get(i));
+        entry = webhook(file, webhookList.get(i), secretPrefix);
       } catch (InvalidArgumentException e) {
-        throw new InvalidArgumentException(file + ": webhooks[" + i + "]: " + e.getMessage(), e);
+        throw new InvalidArgumentException(where + "webhooks[" + i + "]: " + e.getMessage(), e);
       }
       if (!names.add(entry.definition().name())) {
-        throw twice(file, "webhooks", i, entry.definition().name());
+        throw twice(where, "webhooks", i, entry.definition().name());
       }
       webhooks.add(entry);
     }
-    return new DefinitionsFile(file, sinks, webhooks, root.has("sinks"), root.has("webhooks"));
+    return new Part(sinks, webhooks, node.has("sinks"), node.has("webhooks"));
   }
 
-  private static JsonNode list(Path file, JsonNode root, String member) {
+  private static JsonNode list(String where, JsonNode root, String member) {
     JsonNode list = root.get(member);
     if (list == null) {
       return WireJson.mapper().createArrayNode();
     }
     if (!list.isArray()) {
       throw new InvalidArgumentException(
-          file + ": \"" + member + "\" must be an array of definitions");
+          where + "\"" + member + "\" must be an array of definitions");
     }
     return list;
   }
 
-  private static WebhookEntry webhook(Path file, JsonNode node) {
+  private static WebhookEntry webhook(Path file, JsonNode node, String secretPrefix) {
     if (node == null || !node.isObject()) {
       throw new InvalidArgumentException("a webhook is a JSON object");
     }
@@ -163,7 +205,9 @@ final class DefinitionsFile {
     Path directory = file.toAbsolutePath().getParent();
     Path secretPath =
         directory.resolve(
-            secretFile == null ? definition.name() + ".whsec" : secretFile.textValue());
+            secretFile == null
+                ? secretPrefix + definition.name() + ".whsec"
+                : secretFile.textValue());
     String secret = null;
     if (Files.exists(secretPath)) {
       try {
@@ -188,9 +232,10 @@ final class DefinitionsFile {
    * Writes a new secret into each webhook's secret file that does not exist yet, readable by its
    * owner only; the declarations with every secret, and a line per file written for the operator.
    */
-  List<Webhooks.Declaration> writeMissingSecrets(List<String> said) throws IOException {
+  static List<Webhooks.Declaration> writeMissingSecrets(Part part, List<String> said)
+      throws IOException {
     List<Webhooks.Declaration> declarations = new ArrayList<>();
-    for (WebhookEntry entry : webhooks) {
+    for (WebhookEntry entry : part.webhooks()) {
       String secret = entry.secret();
       if (secret == null) {
         secret = Webhooks.newSecret();
@@ -221,9 +266,9 @@ final class DefinitionsFile {
     return file;
   }
 
-  private static InvalidArgumentException twice(Path file, String list, int i, String name) {
+  private static InvalidArgumentException twice(String where, String list, int i, String name) {
     return new InvalidArgumentException(
-        file + ": " + list + "[" + i + "]: the name '" + name + "' is given twice");
+        where + list + "[" + i + "]: the name '" + name + "' is given twice");
   }
 
   private static String line(JsonProcessingException e) {

@@ -5,10 +5,12 @@ import dev.factum.api.InvalidArgumentException;
 import dev.factum.engine.FactumStore;
 import dev.factum.engine.TenantStorage;
 import dev.factum.kafka.KafkaSinks;
+import dev.factum.kafka.SinkDefinition;
 import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
 import dev.factum.server.HttpTransport;
 import dev.factum.server.ServerConfig;
+import dev.factum.server.TenantTargets;
 import dev.factum.server.TlsConfig;
 import dev.factum.storage.postgres.PostgresEventStore;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
@@ -18,7 +20,9 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -74,12 +78,15 @@ final class ServeCommand implements Factum.Command {
                             (env FACTUM_MASTER_KEY_FILE, or FACTUM_MASTER_KEY as base64;
                             a wrong one, or none for a store that has one, stops the start)
           --sinks FILE      Kafka sinks and webhooks to declare before serving:
-                            {"sinks": [..], "webhooks": [..]}, each as 'factum sinks create' and
+                            {"sinks": [..], "webhooks": [..], "tenants": {"T": {"sinks": [..],
+                            "webhooks": [..]}}}, each as 'factum sinks create' and
                             'factum webhooks create' take it (a webhook's secret in its
                             "secretFile", made if missing); missing ones are created, differing
-                            ones changed to match (docs/KAFKA.md); a bad file stops the start
+                            ones changed to match (docs/KAFKA.md); a bad file, or a tenant that
+                            does not exist, stops the start with nothing applied
           --prune-sinks     also delete the sinks and webhooks FILE does not name (kept otherwise;
-                            only of the kinds FILE lists: "webhooks": [] prunes every webhook)
+                            per store, only of the kinds FILE lists for it: "webhooks": [] prunes
+                            every webhook; tenants FILE does not name are left alone)
           --http-server S   which HTTP/1.1 server carries the API: factum (Factum's own, a
                             virtual thread per connection) or jdk (the JDK's); same wire
                             (env FACTUM_HTTP_SERVER, default factum)
@@ -187,7 +194,7 @@ final class ServeCommand implements Factum.Command {
     }
     if (declaredFile != null) {
       try {
-        declare(declaredFile, store, args.flag("prune-sinks"), out);
+        declare(declaredFile, store, tenants, args.flag("prune-sinks"), out);
       } catch (FactumException | IOException e) {
         store.close();
         binding.close();
@@ -258,41 +265,101 @@ final class ServeCommand implements Factum.Command {
   }
 
   /**
-   * Applies a definitions file before the server serves: the webhooks' missing secret files are
-   * written, then the sinks and the webhooks declared (with {@code prune}, each kind the file lists
-   * pruned).
+   * Applies a definitions file before the server serves. Its tenants are resolved and their sinks
+   * scoped to them first (an unknown tenant, or a transactional id outside a tenant's prefix, stops
+   * the start with nothing applied); then the webhooks' missing secret files are written, and the
+   * root store's sinks and webhooks declared, then each tenant's in its store (with {@code prune},
+   * each kind a store's part of the file lists pruned in that store).
    */
   private static void declare(
-      DefinitionsFile file, FactumStore store, boolean prune, PrintStream out) throws IOException {
+      DefinitionsFile file,
+      FactumStore store,
+      TenantStorage tenantStorage,
+      boolean prune,
+      PrintStream out)
+      throws IOException {
+    TenantTargets targets;
+    Map<String, List<SinkDefinition>> tenantSinks = new LinkedHashMap<>();
+    try {
+      targets = TenantTargets.resolve(store, tenantStorage, file.tenants().keySet());
+      for (Map.Entry<String, DefinitionsFile.Part> tenant : file.tenants().entrySet()) {
+        List<SinkDefinition> scoped = new ArrayList<>();
+        List<SinkDefinition> sinks = tenant.getValue().sinks();
+        for (int i = 0; i < sinks.size(); i++) {
+          try {
+            scoped.add(targets.scopedSink(tenant.getKey(), sinks.get(i)));
+          } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException(
+                "tenants." + tenant.getKey() + ".sinks[" + i + "]: " + e.getMessage(), e);
+          }
+        }
+        tenantSinks.put(tenant.getKey(), scoped);
+      }
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException("tenants: " + e.getMessage(), e);
+    }
     List<String> said = new ArrayList<>();
-    List<Webhooks.Declaration> webhooks = file.writeMissingSecrets(said);
-    KafkaSinks.Declared sinks = KafkaSinks.declare(store, file.sinks(), prune && file.listsSinks());
-    Webhooks.Declared hooks = Webhooks.declare(store, webhooks, prune && file.listsWebhooks());
+    DefinitionsFile.Part root = file.root();
+    List<Webhooks.Declaration> webhooks = DefinitionsFile.writeMissingSecrets(root, said);
+    Map<String, List<Webhooks.Declaration>> tenantWebhooks = new LinkedHashMap<>();
+    for (Map.Entry<String, DefinitionsFile.Part> tenant : file.tenants().entrySet()) {
+      tenantWebhooks.put(
+          tenant.getKey(), DefinitionsFile.writeMissingSecrets(tenant.getValue(), said));
+    }
+    KafkaSinks.Declared sinks = KafkaSinks.declare(store, root.sinks(), prune && root.listsSinks());
+    Webhooks.Declared hooks = Webhooks.declare(store, webhooks, prune && root.listsWebhooks());
     for (String line : said) {
       out.println("factum: " + line);
     }
+    say(
+        out,
+        "sinks of " + file.file(),
+        sinks.created(),
+        sinks.updated(),
+        sinks.unchanged(),
+        sinks.deleted());
+    say(
+        out,
+        "webhooks of " + file.file(),
+        hooks.created(),
+        hooks.updated(),
+        hooks.unchanged(),
+        hooks.deleted());
+    for (Map.Entry<String, DefinitionsFile.Part> tenant : file.tenants().entrySet()) {
+      DefinitionsFile.Part part = tenant.getValue();
+      TenantTargets.Declared declared =
+          targets.declare(
+              tenant.getKey(),
+              tenantSinks.get(tenant.getKey()),
+              prune && part.listsSinks(),
+              tenantWebhooks.get(tenant.getKey()),
+              prune && part.listsWebhooks());
+      String of = " of tenant " + tenant.getKey() + " in " + file.file();
+      KafkaSinks.Declared s = declared.sinks();
+      Webhooks.Declared w = declared.webhooks();
+      say(out, "sinks" + of, s.created(), s.updated(), s.unchanged(), s.deleted());
+      say(out, "webhooks" + of, w.created(), w.updated(), w.unchanged(), w.deleted());
+    }
+  }
+
+  private static void say(
+      PrintStream out,
+      String what,
+      List<String> created,
+      List<String> updated,
+      List<String> unchanged,
+      List<String> deleted) {
     out.println(
-        "factum: sinks of "
-            + file.file()
+        "factum: "
+            + what
             + ": created "
-            + sinks.created()
+            + created
             + ", updated "
-            + sinks.updated()
+            + updated
             + ", unchanged "
-            + sinks.unchanged()
+            + unchanged
             + ", deleted "
-            + sinks.deleted());
-    out.println(
-        "factum: webhooks of "
-            + file.file()
-            + ": created "
-            + hooks.created()
-            + ", updated "
-            + hooks.updated()
-            + ", unchanged "
-            + hooks.unchanged()
-            + ", deleted "
-            + hooks.deleted());
+            + deleted);
   }
 
   private static String listenFailure(ServeSettings settings, IOException e) {

@@ -4,6 +4,13 @@ import static dev.factum.cli.FactumCommandTest.factum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.factum.engine.FactumStore;
+import dev.factum.engine.spi.StoreRecord;
+import dev.factum.kafka.KafkaSinks;
+import dev.factum.storage.rocksdb.RocksDbEventStore;
+import dev.factum.webhooks.Webhooks;
+import dev.factum.wire.WireJson;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -175,6 +182,118 @@ class ServeSinksFileTest {
               "webhooks of " + pruned + ": created [], updated [], unchanged [h], deleted [g]");
       assertThat(webhooksList(serve.port())).contains("\"h\"").doesNotContain("\"g\"");
     }
+  }
+
+  /**
+   * A tenant's entries ({@code "tenants": {"acme": {..}}}) go to that tenant's store, with its
+   * transactional-id rule, after the tenant is marked so servers run them; an unknown tenant, or a
+   * transactional id outside the tenant's prefix, stops the start with nothing applied anywhere;
+   * {@code --prune-sinks} prunes per store, only the kinds the file lists for it.
+   */
+  @Test
+  void tenantsEntriesGoToTheTenantsStoresAndAFaultAnywhereAppliesNothing() throws Exception {
+    Path data = temp.resolve("data");
+    String id;
+    try (TlsServeTest.Serve serve =
+        TlsServeTest.serve(List.of(), "--data", data.toString(), "--port", "0")) {
+      FactumCommandTest.Run created =
+          factum("tenants", "create", "acme", "--url", "http://127.0.0.1:" + serve.port());
+      assertThat(created.exit()).as(created.err()).isZero();
+      id = WireJson.mapper().readTree(created.out()).get("id").asText();
+    }
+    String acme =
+        "{\"sinks\": [" + sink("b", "t2") + "], \"webhooks\": [" + webhook("h", null) + "]}";
+    Path unknown =
+        write(
+            "unknown.json",
+            "{\"sinks\": ["
+                + sink("a", "t1")
+                + "], \"tenants\": {\"acme\": "
+                + acme
+                + ", \"nope\": {\"sinks\": []}}}");
+    FactumCommandTest.Run refused = serveOnce(data, unknown);
+    assertThat(refused.exit()).as(refused.out()).isEqualTo(1);
+    assertThat(refused.err()).contains("tenants").contains("no tenant named 'nope'");
+    String foreignId =
+        "{\"name\": \"c\", \"topic\": \"t3\", \"bootstrapServers\": \"127.0.0.1:1\","
+            + " \"paused\": true, \"producerProperties\": {\"transactional.id\": \"factum-sink-x\"}}";
+    Path foreign =
+        write(
+            "foreign.json",
+            "{\"sinks\": ["
+                + sink("a", "t1")
+                + "], \"tenants\": {\"acme\": {\"sinks\": ["
+                + sink("b", "t2")
+                + ","
+                + foreignId
+                + "]}}}");
+    FactumCommandTest.Run refusedId = serveOnce(data, foreign);
+    assertThat(refusedId.exit()).isEqualTo(1);
+    assertThat(refusedId.err())
+        .contains("tenants.acme.sinks[1]")
+        .contains("must start with 'factum-sink-acme-" + id + "-'");
+    assertThat(temp.resolve("acme.h.whsec")).doesNotExist();
+
+    Path file =
+        write(
+            "tenants.json",
+            "{\"sinks\": [" + sink("a", "t1") + "], \"tenants\": {\"acme\": " + acme + "}}");
+    try (TlsServeTest.Serve serve =
+        TlsServeTest.serve(
+            List.of(), "--data", data.toString(), "--port", "0", "--sinks", file.toString())) {
+      assertThat(serve.said())
+          .contains("sinks of " + file + ": created [a], updated [], unchanged [], deleted []")
+          .contains("sinks of tenant acme in " + file + ": created [b], updated []")
+          .contains("webhooks of tenant acme in " + file + ": created [h], updated []")
+          .contains(
+              "webhook h: a new signing secret was written to " + temp.resolve("acme.h.whsec"));
+      assertThat(sinksList(serve.port())).contains("t1").doesNotContain("t2");
+      assertThat(webhooksList(serve.port())).doesNotContain("\"h\"");
+    }
+    try (FactumStore root = RocksDbEventStore.open(data);
+        FactumStore tenant = RocksDbEventStore.tenants(data).open("acme-" + id)) {
+      assertThat(root.records().read("forwarding.tenants", "acme-" + id)).isNotNull();
+      StoreRecord b = tenant.records().read(KafkaSinks.NAMESPACE, "b");
+      assertThat(new String(b.value(), StandardCharsets.UTF_8))
+          .contains("\"transactional.id\":\"factum-sink-acme-" + id + "-b\"");
+      assertThat(tenant.records().read(Webhooks.NAMESPACE, "h")).isNotNull();
+      assertThat(tenant.records().read(KafkaSinks.NAMESPACE, "a")).isNull();
+    }
+
+    // pruning acme's sinks leaves its webhooks (not listed for it) and the root store's sinks
+    Path prune = write("prune.json", "{\"tenants\": {\"acme\": {\"sinks\": []}}}");
+    try (TlsServeTest.Serve serve =
+        TlsServeTest.serve(
+            List.of(),
+            "--data",
+            data.toString(),
+            "--port",
+            "0",
+            "--sinks",
+            prune.toString(),
+            "--prune-sinks")) {
+      assertThat(serve.said())
+          .contains(
+              "sinks of tenant acme in "
+                  + prune
+                  + ": created [], updated [], unchanged [], deleted [b]")
+          .contains(
+              "webhooks of tenant acme in "
+                  + prune
+                  + ": created [], updated [], unchanged [], deleted []");
+      assertThat(sinksList(serve.port())).contains("t1");
+    }
+    try (FactumStore tenant = RocksDbEventStore.tenants(data).open("acme-" + id)) {
+      assertThat(tenant.records().list(KafkaSinks.NAMESPACE)).isEmpty();
+      assertThat(tenant.records().read(Webhooks.NAMESPACE, "h")).isNotNull();
+    }
+  }
+
+  private static FactumCommandTest.Run serveOnce(Path data, Path file) {
+    return assertTimeoutPreemptively(
+        LIMIT,
+        () ->
+            factum("serve", "--data", data.toString(), "--port", "0", "--sinks", file.toString()));
   }
 
   private static String webhook(String name, String secretFile) {

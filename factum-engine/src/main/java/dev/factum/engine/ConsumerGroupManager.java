@@ -51,8 +51,9 @@ import java.util.function.LongSupplier;
  * <p>Several processes sharing one storage (PostgreSQL): each group's partitions are owned through
  * leases ({@link GroupLeases}, one round per group every quarter of the lease time on the same
  * thread), and the definitions are read again as often, so a group created, changed or deleted on
- * one server is seen by the others within that time. On a storage of one process the runtime owns
- * every partition for good and none of this runs.
+ * one server is seen by the others within that time (a group asked for by name that is not known
+ * here is looked up at once). On a storage of one process the runtime owns every partition for good
+ * and none of this runs.
  */
 final class ConsumerGroupManager implements ConsumerGroups {
   static final int TICK_MILLIS = 10;
@@ -600,10 +601,32 @@ final class ConsumerGroupManager implements ConsumerGroups {
     }
     validator.checkName("group name", name);
     GroupRuntime runtime = groups.get(name);
+    if (runtime == null && shared) {
+      runtime = madeElsewhere(name);
+    }
     if (runtime == null) {
       throw notFound(name);
     }
     return runtime;
+  }
+
+  /**
+   * A group another server created since the last refresh of the definitions, found by its name at
+   * once: a caller told of it elsewhere (a webhook that follows its definition, a consumer sent
+   * here) need not wait up to a quarter lease for the refresh. Null when there is none.
+   */
+  private GroupRuntime madeElsewhere(String name) {
+    StoreRecord record = records.readAny(GroupCodec.DEFINITIONS, name);
+    if (record == null) {
+      return null;
+    }
+    GroupRuntime fresh = runtime(GroupCodec.definition(record.value()), record.version());
+    GroupRuntime known = groups.putIfAbsent(name, fresh);
+    if (known != null) {
+      leases.remove(fresh);
+      return known; // the refresh, or another caller, found it first
+    }
+    return fresh;
   }
 
   private void checkDefinition(GroupDefinition definition) {

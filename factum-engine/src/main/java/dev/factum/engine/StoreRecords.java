@@ -61,6 +61,11 @@ public final class StoreRecords {
     return guard.read(() -> storage.readRecords(namespace));
   }
 
+  /** As {@link #read}, for the engine's own namespaces. */
+  StoreRecord readAny(String namespace, String key) {
+    return guard.read(() -> storage.readRecord(namespace, key));
+  }
+
   /** As {@link #list}, for the engine's own namespaces. */
   List<StoreRecord> listAny(String namespace) {
     return guard.read(() -> storage.readRecords(namespace));

@@ -2,6 +2,7 @@ package dev.factum.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.RecordConflictException;
 import dev.factum.kafka.KafkaSinks;
 import dev.factum.kafka.SinkDefinition;
@@ -30,8 +31,6 @@ final class SinkForwarders implements ForwarderResource.Forwarders {
           Route.ADMIN_PAUSE_SINK,
           Route.ADMIN_RESUME_SINK);
 
-  private static final String TRANSACTIONAL_ID = "transactional.id";
-
   private final KafkaSinks sinks;
   private final String tenantLocation;
 
@@ -48,28 +47,11 @@ final class SinkForwarders implements ForwarderResource.Forwarders {
 
   /** A tenant's definition with its transactional id scoped to the tenant; the root's as it is. */
   private SinkDefinition scoped(SinkDefinition definition) {
-    if (tenantLocation.isEmpty()) {
-      return definition;
+    try {
+      return TenantTargets.scopedSink(definition, tenantLocation);
+    } catch (InvalidArgumentException e) {
+      throw HttpProblem.badRequest(e.getMessage());
     }
-    String prefix = "factum-sink-" + tenantLocation + "-";
-    String given = definition.producerProperties().get(TRANSACTIONAL_ID);
-    if (given != null) {
-      if (!given.startsWith(prefix) || given.length() == prefix.length()) {
-        throw HttpProblem.badRequest(
-            "a tenant's sink's transactional.id must start with '" + prefix + "'");
-      }
-      return definition;
-    }
-    Map<String, String> properties = new TreeMap<>(definition.producerProperties());
-    properties.put(TRANSACTIONAL_ID, prefix + definition.name());
-    return new SinkDefinition(
-        definition.name(),
-        definition.kind(),
-        definition.filter(),
-        definition.topic(),
-        definition.bootstrapServers(),
-        properties,
-        definition.paused());
   }
 
   @Override

@@ -22,10 +22,16 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The webhooks of one store: each one a store record (namespace {@value #NAMESPACE}, key = its
@@ -38,14 +44,27 @@ import java.util.Map;
  * and its parked events are listed, replayed and skipped with the group operations. The record
  * exists so that the signing secret and the HTTP settings live durably beside it.
  *
+ * <p>Several servers on one storage (PostgreSQL): each runs a runner per webhook, and the group's
+ * partition leases pick which server hands out which streams' events (docs/CONSUMERS.md), so each
+ * stream is delivered by one server at a time, fenced, and a server that stops or dies hands its
+ * streams to the others. Store records have no change feed, so a follower lists the namespace every
+ * {@link #FOLLOW_INTERVAL}, as {@code KafkaSinks} does for sinks: a record without a runner here is
+ * launched (once its group is there), a runner whose record is gone is stopped, a record whose
+ * version moved is applied (a pause or resume to the running runner; another change restarts it). A
+ * storage only one process opens (RocksDB) sees every change through this object.
+ *
  * <p>What must stay true: the record is written first and compare-and-set (two administrators
  * cannot both create a name), the group second; a record without its group (a crash between the
  * two) gets its group at the next start. A webhook's runner is stopped before its group and record
- * are deleted.
+ * are deleted here, and within one follow interval on the other servers (whose runner meanwhile
+ * finds its group gone and delivers nothing more).
  */
 public final class Webhooks implements AutoCloseable {
   /** The store-record namespace of webhook definitions. */
   public static final String NAMESPACE = "webhooks";
+
+  /** How often a server over a shared storage looks for webhooks other servers changed. */
+  static final Duration FOLLOW_INTERVAL = Duration.ofSeconds(1);
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -53,7 +72,14 @@ public final class Webhooks implements AutoCloseable {
   private final ConsumerGroups groups;
   private final Clock clock;
   private final Map<String, WebhookRunner> runners = new LinkedHashMap<>();
+
+  /** The record (and its version) each runner was launched or last updated from. */
+  private final Map<String, Launched> launched = new HashMap<>();
+
+  private ScheduledExecutorService follower;
   private boolean closed;
+
+  private record Launched(Stored stored, long version) {}
 
   private Webhooks(FactumStore store, Clock clock) {
     this.store = store;
@@ -71,17 +97,85 @@ public final class Webhooks implements AutoCloseable {
 
   static Webhooks start(FactumStore store, Clock clock) {
     Webhooks webhooks = new Webhooks(store, clock);
-    for (StoreRecord record : store.records().list(NAMESPACE)) {
-      Stored stored = Stored.decode(record.key(), record.value());
-      GroupDefinition group;
-      try {
-        group = webhooks.groups.status(WebhookDefinition.GROUP_PREFIX + record.key()).definition();
-      } catch (GroupNotFoundException e) {
-        continue; // created in part: its create failed before the group (see create)
-      }
-      webhooks.launch(stored.definition(group), stored.secret());
+    webhooks.follow();
+    if (store.isShared()) {
+      ScheduledExecutorService executor =
+          Executors.newSingleThreadScheduledExecutor(
+              task -> {
+                Thread thread = new Thread(task, "factum-webhooks-follower");
+                thread.setDaemon(true);
+                return thread;
+              });
+      webhooks.follower = executor;
+      var unused =
+          executor.scheduleWithFixedDelay(
+              webhooks::followQuietly,
+              FOLLOW_INTERVAL.toMillis(),
+              FOLLOW_INTERVAL.toMillis(),
+              TimeUnit.MILLISECONDS);
     }
     return webhooks;
+  }
+
+  /** Brings the runners in line with the records: at start, and what other servers changed. */
+  private synchronized void follow() {
+    if (closed) {
+      return;
+    }
+    Set<String> defined = new HashSet<>();
+    for (StoreRecord record : store.records().list(NAMESPACE)) {
+      defined.add(record.key());
+      Launched known = launched.get(record.key());
+      if (known == null || known.version() != record.version()) {
+        reconcile(record.key(), Stored.decode(record.key(), record.value()), record.version());
+      }
+    }
+    for (String name : List.copyOf(runners.keySet())) {
+      if (!defined.contains(name)) {
+        stopRunner(name);
+      }
+    }
+  }
+
+  /** One pass of the follower; a failure (the storage unreachable) waits for the next pass. */
+  private void followQuietly() {
+    try {
+      follow();
+    } catch (RuntimeException e) {
+      // The next pass tries again; the runners keep running meanwhile.
+    }
+  }
+
+  /** Makes the runner of {@code name} run {@code stored}, as of record {@code version}. */
+  private void reconcile(String name, Stored stored, long version) {
+    GroupDefinition group;
+    try {
+      group = groups.status(WebhookDefinition.GROUP_PREFIX + name).definition();
+    } catch (GroupNotFoundException e) {
+      return; // created in part (see create), or its group is being made: the next pass
+    }
+    WebhookDefinition definition = stored.definition(group);
+    WebhookRunner runner = runners.get(name);
+    Launched known = launched.get(name);
+    if (runner != null && known.stored().withPaused(false).equals(stored.withPaused(false))) {
+      runner.update(definition);
+      launched.put(name, new Launched(stored, version));
+      return;
+    }
+    if (runner != null) {
+      stopRunner(name);
+    }
+    launch(definition, stored, version);
+  }
+
+  private void stopRunner(String name) {
+    WebhookRunner runner = runners.remove(name);
+    launched.remove(name);
+    try {
+      runner.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** A webhook of a definitions file and the signing secret the file's {@code secretFile} holds. */
@@ -207,13 +301,16 @@ public final class Webhooks implements AutoCloseable {
     checkOpen();
     String secret = newSecret();
     Stored stored = Stored.of(definition, secret);
+    long version;
     try {
-      store
-          .records()
-          .write(
-              List.of(
-                  RecordWrite.put(
-                      NAMESPACE, definition.name(), stored.encode(), RecordWrite.ABSENT)));
+      version =
+          store
+              .records()
+              .write(
+                  List.of(
+                      RecordWrite.put(
+                          NAMESPACE, definition.name(), stored.encode(), RecordWrite.ABSENT)))
+              .getFirst();
     } catch (RecordConflictException e) {
       throw new RecordConflictException("a webhook named '" + definition.name() + "' exists", e);
     }
@@ -224,12 +321,19 @@ public final class Webhooks implements AutoCloseable {
       groups.delete(definition.group());
       createGroup(groups, definition);
     }
-    return new Created(launch(definition, secret).status(), secret);
+    WebhookRunner stale = runners.get(definition.name());
+    if (stale != null) {
+      stopRunner(definition.name()); // of a webhook of this name deleted on another server
+    }
+    return new Created(launch(definition, stored, version).status(), secret);
   }
 
   /** Every webhook, in name order. */
   public synchronized List<WebhookStatus> list() {
     checkOpen();
+    if (store.isShared()) {
+      follow(); // what other servers changed since the last pass
+    }
     List<WebhookStatus> statuses = new ArrayList<>();
     for (StoreRecord record : store.records().list(NAMESPACE)) {
       WebhookRunner runner = runners.get(record.key());
@@ -242,7 +346,15 @@ public final class Webhooks implements AutoCloseable {
 
   /** Whether a webhook of that name runs here. */
   public synchronized boolean exists(String name) {
+    if (!runners.containsKey(name) && store.isShared() && !closed) {
+      follow(); // made on another server since the last pass
+    }
     return runners.containsKey(name);
+  }
+
+  /** The webhooks this process runs a runner for. */
+  synchronized Set<String> running() {
+    return Set.copyOf(runners.keySet());
   }
 
   public synchronized WebhookStatus status(String name) {
@@ -263,6 +375,7 @@ public final class Webhooks implements AutoCloseable {
     WebhookRunner runner = runner(name);
     runner.stop();
     runners.remove(name);
+    launched.remove(name);
     try {
       groups.delete(WebhookDefinition.GROUP_PREFIX + name);
     } catch (GroupNotFoundException e) {
@@ -273,7 +386,23 @@ public final class Webhooks implements AutoCloseable {
 
   /** Stops every runner (the definitions stay). */
   @Override
-  public synchronized void close() {
+  public void close() {
+    ScheduledExecutorService executor;
+    synchronized (this) {
+      executor = follower;
+    }
+    if (executor != null) {
+      executor.shutdownNow();
+      try {
+        executor.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    stopAll();
+  }
+
+  private synchronized void stopAll() {
     closed = true;
     boolean interrupted = false;
     for (WebhookRunner runner : runners.values()) {
@@ -284,6 +413,7 @@ public final class Webhooks implements AutoCloseable {
       }
     }
     runners.clear();
+    launched.clear();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -296,11 +426,14 @@ public final class Webhooks implements AutoCloseable {
       throw new InvalidArgumentException("no webhook named '" + name + "'");
     }
     Stored changed = Stored.decode(name, record.value()).withPaused(paused);
-    store
-        .records()
-        .write(List.of(RecordWrite.put(NAMESPACE, name, changed.encode(), record.version())));
+    long version =
+        store
+            .records()
+            .write(List.of(RecordWrite.put(NAMESPACE, name, changed.encode(), record.version())))
+            .getFirst();
     WebhookDefinition definition = runner.status().definition().withPaused(paused);
     runner.update(definition);
+    launched.put(name, new Launched(changed, version));
     return runner.status();
   }
 
@@ -314,16 +447,22 @@ public final class Webhooks implements AutoCloseable {
   private WebhookRunner runner(String name) {
     checkOpen();
     WebhookRunner runner = runners.get(name);
+    if (runner == null && store.isShared()) {
+      follow(); // made on another server since the last pass
+      runner = runners.get(name);
+    }
     if (runner == null) {
       throw new InvalidArgumentException("no webhook named '" + name + "'");
     }
     return runner;
   }
 
-  private WebhookRunner launch(WebhookDefinition definition, String secret) {
+  private WebhookRunner launch(WebhookDefinition definition, Stored stored, long version) {
     WebhookRunner runner =
-        new WebhookRunner(groups, definition, secret.getBytes(StandardCharsets.US_ASCII), clock);
+        new WebhookRunner(
+            groups, definition, stored.secret().getBytes(StandardCharsets.US_ASCII), clock);
     runners.put(definition.name(), runner);
+    launched.put(definition.name(), new Launched(stored, version));
     runner.start();
     return runner;
   }

@@ -53,6 +53,19 @@ final class TransportReport {
             Fmt.micros(r.latency().p99()),
             Fmt.micros(r.latency().p999()),
             Fmt.micros(r.latency().max())));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nExactly once: a `read_committed` consumer read %s records of the sink's topic, %s"
+                + " distinct event ids (of %s events in the store), %d out of stream order; the sink"
+                + " reported %d errors; the broker logged %d retriable OutOfOrderSequenceExceptions"
+                + " (docs/KAFKA.md).%n",
+            Fmt.count(r.audit().records()),
+            Fmt.count(r.audit().distinctIds()),
+            Fmt.count(r.topicRecords()),
+            r.audit().outOfOrder(),
+            r.sinkErrors(),
+            r.outOfOrderRefusals()));
     return out.toString();
   }
 

@@ -60,8 +60,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * process, against a real server) moves that topic back into a fresh store.
  *
  * <p>What must stay true: every rate counts only what was verified to have arrived (the sink's
- * forwarded count reaches the events appended; the import's store holds every record), and each
- * step has a topic or store of its own, so no step is measured on another's leftovers.
+ * forwarded count reaches the events appended, and a {@code read_committed} audit of the topic
+ * finds every event of the store exactly once, by id, in stream order; the import's store holds
+ * every record), and each step has a topic or store of its own, so no step is measured on another's
+ * leftovers.
  */
 final class TransportRun {
   static final String SINK_TOPIC = "factum-events";
@@ -105,7 +107,10 @@ final class TransportRun {
         ProducerRate after = producerBaseline(kafka, "baseline-2", options.events());
         LatencySummary latency = appendToConsumer(store, kafka, options.latencyEvents());
         long topicRecords = options.events() + options.latencyEvents();
+        TopicAudit.Result audit = audit(kafka, topicRecords);
+        long sinkErrors = sinks.status("bench").errors();
         double importRate = importTopic(kafka, root.resolve("imported"), topicRecords);
+        long refusals = brokerLogLines(root.resolve("kafka"), OUT_OF_ORDER);
         return new TransportResults(
             options.events(),
             before,
@@ -115,10 +120,49 @@ final class TransportRun {
             options.latencyRate(),
             topicRecords,
             importRate,
+            audit,
+            sinkErrors,
+            refusals,
             System.currentTimeMillis() - started);
       }
     } finally {
       delete(root);
+    }
+  }
+
+  /**
+   * Checks that the sink forwarded every event of the store exactly once and in stream order, as a
+   * {@code read_committed} consumer sees the topic; the run fails otherwise (its rates would not
+   * count).
+   */
+  private TopicAudit.Result audit(LocalKafka kafka, long expected) throws Exception {
+    progress.say("auditing %s: %,d events, each once, in stream order", SINK_TOPIC, expected);
+    TopicAudit.Result audit;
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
+      audit = TopicAudit.read(consumer, partitions(SINK_TOPIC));
+    }
+    if (!audit.exactlyOnce(expected)) {
+      throw new IOException(
+          "the sink did not forward exactly once: expected " + expected + ", " + audit);
+    }
+    return audit;
+  }
+
+  /**
+   * The broker's message when a transaction's later batch for a partition arrives before its first
+   * (docs/KAFKA.md, "The broker's OutOfOrderSequenceException"): counted and reported, not an
+   * error.
+   */
+  static final String OUT_OF_ORDER = "Expected sequence 0 for transactions v2";
+
+  /** How many lines of the broker's log (in {@code directory}) contain {@code text}. */
+  private static long brokerLogLines(Path directory, String text) throws IOException {
+    Path log = directory.resolve("broker.log");
+    if (!Files.exists(log)) {
+      return 0;
+    }
+    try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+      return lines.filter(line -> line.contains(text)).count();
     }
   }
 

@@ -38,8 +38,10 @@ class TransportSmokeTest {
     assertThat(results.latency().p50()).isPositive().isLessThanOrEqualTo(results.latency().p99());
     assertThat(results.topicRecords()).isEqualTo(5_200);
     assertThat(results.importRecordsPerSecond()).isPositive();
+    assertThat(results.audit().exactlyOnce(5_200)).as(results.audit().toString()).isTrue();
     assertThat(TransportReport.markdown(results))
-        .contains("Kafka sink forwarding", "factum import --from-kafka", "read_committed");
+        .contains("Kafka sink forwarding", "factum import --from-kafka", "read_committed")
+        .contains("Exactly once: a `read_committed` consumer read 5,200 records");
     try (Stream<Path> left = Files.list(data)) {
       assertThat(left).isEmpty();
     }
