@@ -29,12 +29,13 @@ import javax.net.ssl.SSLSocketFactory;
  *       refused or timed-out connect, a failed TLS handshake): the caller may call the request "not
  *       sent".
  *   <li>A connection is handed out again only if the server has not closed it while it was idle
- *       ({@link Http1Connection#closedByPeer}, a non-blocking read, checked at every reuse) and it
- *       has been idle for at most {@link #MAX_IDLE} (the JDK server closes idle connections after
- *       30 s). So the usual reasons for a kept connection to be dead (the server's idle timeout, a
- *       server restart) never make a request's outcome unknown: the request goes on a live or a new
- *       connection instead. Only a close that crosses the request on the wire is left, and that is
- *       an unknown outcome, which the {@link Retrier} retries only for idempotent calls.
+ *       ({@link Http1Connection#closedByPeer}, a read that does not wait, checked at every reuse)
+ *       and it has been idle for at most {@link #MAX_IDLE} (the JDK server closes idle connections
+ *       after 30 s). So the usual reasons for a kept connection to be dead (the server's idle
+ *       timeout, a server restart) never make a request's outcome unknown: the request goes on a
+ *       live or a new connection instead. Only a close that crosses the request on the wire is
+ *       left, and that is an unknown outcome, which the {@link Retrier} retries only for idempotent
+ *       calls.
  *   <li>{@link #close} gives exchanges under way a grace period, then closes their sockets, so it
  *       never hangs on a server that does not answer.
  * </ul>
@@ -146,7 +147,7 @@ final class ConnectionPool implements AutoCloseable {
       socket.setTcpNoDelay(true);
       socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
       if (tls == null) {
-        return new Http1Connection(channel, socket);
+        return new Http1Connection(new PlainWire(channel));
       }
       SSLSocket secure = (SSLSocket) tls.createSocket(socket, host, port, true);
       SSLParameters parameters = secure.getSSLParameters();
@@ -154,7 +155,7 @@ final class ConnectionPool implements AutoCloseable {
       secure.setSSLParameters(parameters);
       secure.setSoTimeout(connectTimeoutMillis);
       secure.startHandshake();
-      return new Http1Connection(channel, secure);
+      return new Http1Connection(new SocketWire(channel, secure));
     } catch (IOException | RuntimeException e) {
       try {
         socket.close();

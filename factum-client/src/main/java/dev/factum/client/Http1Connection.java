@@ -5,12 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
@@ -18,25 +15,27 @@ import java.util.zip.GZIPInputStream;
  * One HTTP/1.1 keep-alive connection (plain or TLS) to the server, used by one exchange at a time.
  *
  * <p>Design note: an exchange is a handful of system calls: the request head and a small body go
- * out in one {@code write} (the socket has TCP_NODELAY), and the response is read through the
- * connection's own buffer and framed by {@code Content-Length} or chunked transfer encoding (a
- * {@code gzip} content encoding is undone). Nothing is allocated per request beyond the response
- * body and its few header values. It is not a general client: no redirects, no {@code
- * 100-continue}, no trailers, no pipelining.
+ * out in one {@code write} (the socket has TCP_NODELAY), and the response head is read through the
+ * connection's own buffer; a body framed by {@code Content-Length} is read straight into its array
+ * once the buffered part of it is copied (a page of a thousand events is then a few large reads,
+ * not one per buffer), a chunked one through the buffer (a {@code gzip} content encoding is
+ * undone). The socket itself is a {@link Wire}: {@link PlainWire} for plain HTTP (a non-blocking
+ * channel and its own selector: no system call per read to set a timeout), {@link SocketWire} for
+ * TLS. Nothing is allocated per request beyond the response body and its few header values. It is
+ * not a general client: no redirects, no {@code 100-continue}, no trailers, no pipelining.
  *
  * <p>What must stay true: a connection is reusable only after a response was read exactly to its
- * end (no byte left over) and did not say {@code Connection: close}; the socket's channel is in
- * blocking mode except inside {@link #closedByPeer}.
+ * end (no byte left over) and did not say {@code Connection: close}.
  */
 final class Http1Connection implements AutoCloseable {
   private static final int BUFFER = 16 << 10;
   private static final int MAX_HEAD = 64 << 10;
   private static final int SMALL_BODY = 8 << 10;
+  private static final byte[] CRLF = {'\r', '\n'};
 
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
-  private final ByteArrayOutputStream request = new ByteArrayOutputStream(1 << 10);
+  private final Wire wire;
+  private byte[] request = new byte[1 << 10];
+  private int requestLength;
   private final byte[] buffer = new byte[BUFFER];
   private final StringBuilder line = new StringBuilder(128);
   private int position;
@@ -63,37 +62,17 @@ final class Http1Connection implements AutoCloseable {
     }
   }
 
-  private final SocketChannel channel;
-  private final ByteBuffer probe = ByteBuffer.allocate(1);
-
-  /**
-   * @param socket the channel's own socket, or a TLS socket layered on it
-   */
-  Http1Connection(SocketChannel channel, Socket socket) throws IOException {
-    this.channel = channel;
-    this.socket = socket;
-    this.in = socket.getInputStream();
-    this.out = socket.getOutputStream();
+  Http1Connection(Wire wire) {
+    this.wire = wire;
   }
 
   /**
    * Whether the server has closed this idle connection (or sent something unasked, which makes it
-   * unusable too): a read that does not wait, so a live connection costs three system calls. If so,
-   * the connection is closed.
+   * unusable too): a read that does not wait (one system call on a plain connection). If so, the
+   * connection is closed.
    */
   boolean closedByPeer() {
-    boolean dead;
-    try {
-      channel.configureBlocking(false);
-      try {
-        probe.clear();
-        dead = channel.read(probe) != 0;
-      } finally {
-        channel.configureBlocking(true);
-      }
-    } catch (IOException | RuntimeException e) {
-      dead = true;
-    }
+    boolean dead = wire.closedByPeer();
     if (dead) {
       close();
     }
@@ -119,23 +98,24 @@ final class Http1Connection implements AutoCloseable {
   Response exchange(String method, byte[] head, byte[] body, long deadline) throws Failure {
     reusable = false;
     try {
-      request.reset();
-      request.write(head);
+      requestLength = 0;
+      append(head, head.length);
       if (body != null) {
-        ascii("Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n");
+        byte[] framing =
+            ("Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        append(framing, framing.length);
         if (body.length <= SMALL_BODY) {
-          request.write(body);
-          request.writeTo(out);
+          append(body, body.length);
+          wire.write(request, 0, requestLength, deadline);
         } else {
-          request.writeTo(out);
-          out.write(body);
+          wire.write(request, 0, requestLength, deadline);
+          wire.write(body, 0, body.length, deadline);
         }
       } else {
-        request.write('\r');
-        request.write('\n');
-        request.writeTo(out);
+        append(CRLF, 2);
+        wire.write(request, 0, requestLength, deadline);
       }
-      out.flush();
       return readResponse(method, deadline);
     } catch (IOException | RuntimeException e) {
       close();
@@ -257,17 +237,17 @@ final class Http1Connection implements AutoCloseable {
     }
   }
 
+  /** A body of known length: what is buffered of it, then the rest read straight into it. */
   private byte[] readExactly(int length, long deadline) throws IOException {
     byte[] body = new byte[length];
-    int at = 0;
+    int at = Math.min(length, limit - position);
+    System.arraycopy(buffer, position, body, 0, at);
+    position += at;
     while (at < length) {
-      if (position == limit) {
-        timeout(deadline);
-        fill();
+      int n = wire.read(body, at, length - at, deadline);
+      if (n < 0) {
+        throw new EOFException("the server closed the connection");
       }
-      int n = Math.min(length - at, limit - position);
-      System.arraycopy(buffer, position, body, at, n);
-      position += n;
       at += n;
     }
     return body;
@@ -277,8 +257,7 @@ final class Http1Connection implements AutoCloseable {
     int left = length;
     while (left > 0) {
       if (position == limit) {
-        timeout(deadline);
-        fill();
+        fill(deadline);
       }
       int n = Math.min(left, limit - position);
       to.write(buffer, position, n);
@@ -291,9 +270,8 @@ final class Http1Connection implements AutoCloseable {
     ByteArrayOutputStream body = new ByteArrayOutputStream(SMALL_BODY);
     while (true) {
       if (position == limit) {
-        timeout(deadline);
         position = 0;
-        limit = Math.max(0, in.read(buffer));
+        limit = Math.max(0, wire.read(buffer, 0, buffer.length, deadline));
         if (limit == 0) {
           return body.toByteArray();
         }
@@ -308,8 +286,7 @@ final class Http1Connection implements AutoCloseable {
     line.setLength(0);
     while (true) {
       if (position == limit) {
-        timeout(deadline);
-        fill();
+        fill(deadline);
       }
       byte b = buffer[position++];
       if (b == '\n') {
@@ -327,29 +304,25 @@ final class Http1Connection implements AutoCloseable {
   }
 
   /** Reads at least one byte into the (consumed) buffer, or fails at the end of the stream. */
-  private void fill() throws IOException {
+  private void fill(long deadline) throws IOException {
     if (position < limit) {
       return;
     }
     position = 0;
     limit = 0;
-    int n = in.read(buffer);
+    int n = wire.read(buffer, 0, buffer.length, deadline);
     if (n < 0) {
       throw new EOFException("the server closed the connection");
     }
     limit = n;
   }
 
-  private void timeout(long deadline) throws IOException {
-    long left = deadline - System.nanoTime();
-    if (left <= 0) {
-      throw new SocketTimeoutException("no answer within the request timeout");
+  private void append(byte[] bytes, int length) {
+    if (requestLength + length > request.length) {
+      request = Arrays.copyOf(request, Math.max(request.length * 2, requestLength + length));
     }
-    socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
-  }
-
-  private void ascii(String text) {
-    request.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    System.arraycopy(bytes, 0, request, requestLength, length);
+    requestLength += length;
   }
 
   private static String abbreviate(String text) {
@@ -360,10 +333,6 @@ final class Http1Connection implements AutoCloseable {
   @Override
   public void close() {
     reusable = false;
-    try {
-      socket.close();
-    } catch (IOException ignored) {
-      // nothing left to do with a socket that failed to close
-    }
+    wire.close();
   }
 }
