@@ -58,6 +58,7 @@ final class ConnectionPool implements AutoCloseable {
   private final Condition drained = lock.newCondition();
   private final ArrayDeque<Http1Connection> idle = new ArrayDeque<>();
   private final Set<Http1Connection> busy = new HashSet<>();
+  private final Set<Http1Connection> streams = new HashSet<>();
   private boolean closed;
 
   /**
@@ -119,6 +120,49 @@ final class ConnectionPool implements AutoCloseable {
     return opened;
   }
 
+  /**
+   * A new connection for one event stream: never pooled, closed by its reader when the stream ends,
+   * and by {@link #close} at once (a stream has no end to wait for).
+   *
+   * @throws IOException the connection could not be opened (nothing was sent)
+   */
+  Http1Connection openForStream() throws IOException {
+    checkOpen();
+    Http1Connection opened = open();
+    lock.lock();
+    try {
+      if (!closed) {
+        streams.add(opened);
+        opened.onClose(() -> forget(opened));
+        return opened;
+      }
+    } finally {
+      lock.unlock();
+    }
+    opened.close();
+    throw new IOException("the client is closed");
+  }
+
+  private void checkOpen() throws IOException {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IOException("the client is closed");
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void forget(Http1Connection stream) {
+    lock.lock();
+    try {
+      streams.remove(stream);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Gives a connection back after its exchange: kept if it can carry another, else closed. */
   void release(Http1Connection connection) {
     boolean keep;
@@ -167,8 +211,8 @@ final class ConnectionPool implements AutoCloseable {
   }
 
   /**
-   * Closes the idle connections at once and, after at most {@code grace}, the busy ones (their
-   * exchanges then fail). Idempotent.
+   * Closes the idle connections and the event streams' at once and, after at most {@code grace},
+   * the busy ones (their exchanges then fail). Idempotent.
    */
   @Override
   public void close() {
@@ -182,6 +226,7 @@ final class ConnectionPool implements AutoCloseable {
       closed = true;
       toClose.addAll(idle);
       idle.clear();
+      toClose.addAll(streams);
     } finally {
       lock.unlock();
     }

@@ -41,6 +41,10 @@ final class Http1Connection implements AutoCloseable {
   private int position;
   private int limit;
   private boolean reusable = true;
+  private boolean chunkedStream;
+  private boolean chunkDataEnded;
+  private boolean streamEnded;
+  private long streamLeft;
   private long idleSince;
 
   /** The parts of a response the client acts on. */
@@ -62,8 +66,15 @@ final class Http1Connection implements AutoCloseable {
     }
   }
 
+  private volatile Runnable onClose;
+
   Http1Connection(Wire wire) {
     this.wire = wire;
+  }
+
+  /** Runs {@code action} when the connection is closed (the pool forgets an event stream's). */
+  void onClose(Runnable action) {
+    this.onClose = action;
   }
 
   /**
@@ -124,7 +135,149 @@ final class Http1Connection implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a {@code GET} for an event stream and reads the response head, within {@code deadline}. A
+   * 200 answer's body is left to {@link #streamed} (its {@link Response#body} is null); any other
+   * answer is read whole, as {@link #exchange} does. Either way the connection is not reused.
+   *
+   * @param head the request head up to and excluding the blank line
+   */
+  Response openStream(byte[] head, long deadline) throws Failure {
+    reusable = false;
+    try {
+      requestLength = 0;
+      append(head, head.length);
+      append(CRLF, 2);
+      wire.write(request, 0, requestLength, deadline);
+      Head answer = readHead(deadline);
+      if (answer.status() != 200) {
+        Response whole = readBody("GET", answer, deadline);
+        reusable = false;
+        return whole;
+      }
+      if (answer.encoding() != null && !answer.encoding().equals("identity")) {
+        throw new IOException("an event stream with Content-Encoding " + answer.encoding());
+      }
+      chunkedStream = answer.chunked();
+      streamLeft = answer.chunked() ? 0 : answer.length();
+      return new Response(200, answer.contentType(), answer.retryAfter(), null, null);
+    } catch (IOException | RuntimeException e) {
+      close();
+      IOException cause = e instanceof IOException io ? io : new IOException(e.toString(), e);
+      throw new Failure(cause);
+    }
+  }
+
+  /**
+   * The next bytes of a streamed body (after {@link #openStream}), as they arrive: what is buffered
+   * of one or more chunks, else what one read brings; null once the body has ended. Waits until
+   * {@code deadline} at most, and then throws {@link SocketTimeoutException} (the connection is
+   * then to be closed: a read may have stopped inside a chunk's framing).
+   */
+  byte[] streamed(long deadline) throws IOException {
+    if (streamEnded) {
+      return null;
+    }
+    if (!chunkedStream) {
+      return streamedUnframed(deadline);
+    }
+    byte[] out = null;
+    int size = 0;
+    while (true) {
+      if (streamLeft == 0) {
+        // The next chunk's framing: only waited for when nothing was gathered yet.
+        if (out != null && bufferedLines() < (chunkDataEnded ? 2 : 1)) {
+          break;
+        }
+        if (chunkDataEnded && !readLine(deadline).isEmpty()) {
+          throw new IOException("a chunk not followed by CRLF");
+        }
+        chunkDataEnded = false;
+        long chunk = chunkSize(readLine(deadline), 0);
+        if (chunk == 0) {
+          while (!readLine(deadline).isEmpty()) {
+            // trailers: none expected, skipped
+          }
+          streamEnded = true;
+          break;
+        }
+        streamLeft = chunk;
+      }
+      if (position == limit) {
+        if (out != null) {
+          break;
+        }
+        fill(deadline);
+      }
+      int n = (int) Math.min(streamLeft, limit - position);
+      if (out == null) {
+        out = new byte[Math.max(n, limit - position)];
+      } else if (size + n > out.length) {
+        out = Arrays.copyOf(out, Math.max(out.length * 2, size + n));
+      }
+      System.arraycopy(buffer, position, out, size, n);
+      size += n;
+      position += n;
+      streamLeft -= n;
+      chunkDataEnded = streamLeft == 0;
+    }
+    return out == null ? null : size == out.length ? out : Arrays.copyOf(out, size);
+  }
+
+  /** A streamed body framed by its length or by the end of the connection. */
+  private byte[] streamedUnframed(long deadline) throws IOException {
+    if (streamLeft == 0) {
+      streamEnded = true;
+      return null;
+    }
+    if (position == limit) {
+      position = 0;
+      limit = Math.max(0, wire.read(buffer, 0, buffer.length, deadline));
+      if (limit == 0) {
+        streamEnded = true;
+        return streamLeft > 0 ? eof() : null;
+      }
+    }
+    int n = limit - position;
+    if (streamLeft > 0) {
+      n = (int) Math.min(n, streamLeft);
+      streamLeft -= n;
+    }
+    byte[] out = Arrays.copyOfRange(buffer, position, position + n);
+    position += n;
+    return out;
+  }
+
+  private static byte[] eof() throws EOFException {
+    throw new EOFException("the server closed the connection inside the body");
+  }
+
+  /** How many line ends are buffered (up to 2): whether the framing ahead can be read at once. */
+  private int bufferedLines() {
+    int lines = 0;
+    for (int i = position; i < limit && lines < 2; i++) {
+      if (buffer[i] == '\n') {
+        lines++;
+      }
+    }
+    return lines;
+  }
+
+  /** What the client acts on in a response head, and how its body is framed. */
+  private record Head(
+      int status,
+      String contentType,
+      String retryAfter,
+      String encoding,
+      long length,
+      boolean chunked,
+      boolean close) {}
+
   private Response readResponse(String method, long deadline) throws IOException {
+    return readBody(method, readHead(deadline), deadline);
+  }
+
+  private Head readHead(long deadline) throws IOException {
     String statusLine = readLine(deadline);
     if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
       throw new IOException("not an HTTP/1.x status line: " + abbreviate(statusLine));
@@ -168,13 +321,21 @@ final class Http1Connection implements AutoCloseable {
         encoding = value.toLowerCase(Locale.ROOT);
       }
     }
+    return new Head(status, contentType, retryAfter, encoding, length, chunked, close);
+  }
+
+  private Response readBody(String method, Head head, long deadline) throws IOException {
+    int status = head.status();
+    long length = head.length();
+    boolean close = head.close();
+    String encoding = head.encoding();
     byte[] body;
     if (method.equals("HEAD")
         || status == 204
         || status == 304
         || (status >= 100 && status < 200)) {
       body = new byte[0];
-    } else if (chunked) {
+    } else if (head.chunked()) {
       body = readChunked(deadline);
     } else if (length >= 0) {
       if (length > Integer.MAX_VALUE - 8) {
@@ -194,7 +355,7 @@ final class Http1Connection implements AutoCloseable {
     }
     reusable = !close && position == limit;
     idleSince = System.nanoTime();
-    return new Response(status, contentType, retryAfter, encoding, body);
+    return new Response(status, head.contentType(), head.retryAfter(), encoding, body);
   }
 
   private static int parseStatus(String statusLine) throws IOException {
@@ -212,18 +373,7 @@ final class Http1Connection implements AutoCloseable {
   private byte[] readChunked(long deadline) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream(SMALL_BODY);
     while (true) {
-      String size = readLine(deadline);
-      int semicolon = size.indexOf(';');
-      String hex = (semicolon < 0 ? size : size.substring(0, semicolon)).trim();
-      long chunk;
-      try {
-        chunk = Long.parseLong(hex, 16);
-      } catch (NumberFormatException e) {
-        throw new IOException("a malformed chunk size: " + abbreviate(size), e);
-      }
-      if (chunk < 0 || chunk > Integer.MAX_VALUE - 8 - body.size()) {
-        throw new IOException("a chunk of " + chunk + " bytes");
-      }
+      long chunk = chunkSize(readLine(deadline), body.size());
       if (chunk == 0) {
         while (!readLine(deadline).isEmpty()) {
           // trailers: none expected, skipped
@@ -235,6 +385,22 @@ final class Http1Connection implements AutoCloseable {
         throw new IOException("a chunk not followed by CRLF");
       }
     }
+  }
+
+  /** A chunk-size line's size (extensions ignored), checked against what the body holds so far. */
+  private static long chunkSize(String size, int bodySoFar) throws IOException {
+    int semicolon = size.indexOf(';');
+    String hex = (semicolon < 0 ? size : size.substring(0, semicolon)).trim();
+    long chunk;
+    try {
+      chunk = Long.parseLong(hex, 16);
+    } catch (NumberFormatException e) {
+      throw new IOException("a malformed chunk size: " + abbreviate(size), e);
+    }
+    if (chunk < 0 || chunk > Integer.MAX_VALUE - 8 - bodySoFar) {
+      throw new IOException("a chunk of " + chunk + " bytes");
+    }
+    return chunk;
   }
 
   /** A body of known length: what is buffered of it, then the rest read straight into it. */
@@ -334,5 +500,10 @@ final class Http1Connection implements AutoCloseable {
   public void close() {
     reusable = false;
     wire.close();
+    Runnable action = onClose;
+    if (action != null) {
+      onClose = null;
+      action.run();
+    }
   }
 }
