@@ -17,8 +17,9 @@ import java.time.Duration;
  * {@link #cancel} closes the socket from any thread, which wakes the reader without interrupting it
  * (an interrupt could land in the listener's own code).
  *
- * <p>Why not {@code java.net.http}: its selector thread read the stream in small pieces and handed
- * every piece across threads through a queue (docs/BENCHMARKS.md, "Where the time goes over HTTP").
+ * <p>Why not {@code java.net.http} (which it replaces): there its selector thread read the body and
+ * handed every piece to the reader's thread through a queue, a hand-off and a wake-up per piece,
+ * one piece at a time.
  */
 final class SseConnection {
   /** The body ended normally (the server closed the stream). */
