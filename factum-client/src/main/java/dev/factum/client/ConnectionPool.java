@@ -40,8 +40,9 @@ import javax.net.ssl.SSLSocketFactory;
  *       never hangs on a server that does not answer.
  * </ul>
  *
- * A connection is opened on the caller's thread: there is no selector, no worker thread and no
- * cross-thread hand-off per request; the cost of a request is that of its own system calls.
+ * A connection is opened on the caller's thread: there is no selector thread (a plain connection
+ * waits on a selector of its own, on the caller's thread), no worker thread and no cross-thread
+ * hand-off per request; the cost of a request is that of its own system calls.
  */
 final class ConnectionPool implements AutoCloseable {
   /** Idle connections older than this are closed rather than reused. */
