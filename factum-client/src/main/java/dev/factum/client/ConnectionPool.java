@@ -29,18 +29,20 @@ import javax.net.ssl.SSLSocketFactory;
  *       refused or timed-out connect, a failed TLS handshake): the caller may call the request "not
  *       sent".
  *   <li>A connection is handed out again only if the server has not closed it while it was idle
- *       ({@link Http1Connection#closedByPeer}, a non-blocking read, checked at every reuse) and it
- *       has been idle for at most {@link #MAX_IDLE} (the JDK server closes idle connections after
- *       30 s). So the usual reasons for a kept connection to be dead (the server's idle timeout, a
- *       server restart) never make a request's outcome unknown: the request goes on a live or a new
- *       connection instead. Only a close that crosses the request on the wire is left, and that is
- *       an unknown outcome, which the {@link Retrier} retries only for idempotent calls.
+ *       ({@link Http1Connection#closedByPeer}, a read that does not wait, checked at every reuse)
+ *       and it has been idle for at most {@link #MAX_IDLE} (the JDK server closes idle connections
+ *       after 30 s). So the usual reasons for a kept connection to be dead (the server's idle
+ *       timeout, a server restart) never make a request's outcome unknown: the request goes on a
+ *       live or a new connection instead. Only a close that crosses the request on the wire is
+ *       left, and that is an unknown outcome, which the {@link Retrier} retries only for idempotent
+ *       calls.
  *   <li>{@link #close} gives exchanges under way a grace period, then closes their sockets, so it
  *       never hangs on a server that does not answer.
  * </ul>
  *
- * A connection is opened on the caller's thread: there is no selector, no worker thread and no
- * cross-thread hand-off per request; the cost of a request is that of its own system calls.
+ * A connection is opened on the caller's thread: there is no selector thread (a plain connection
+ * waits on a selector of its own, on the caller's thread), no worker thread and no cross-thread
+ * hand-off per request; the cost of a request is that of its own system calls.
  */
 final class ConnectionPool implements AutoCloseable {
   /** Idle connections older than this are closed rather than reused. */
@@ -57,6 +59,7 @@ final class ConnectionPool implements AutoCloseable {
   private final Condition drained = lock.newCondition();
   private final ArrayDeque<Http1Connection> idle = new ArrayDeque<>();
   private final Set<Http1Connection> busy = new HashSet<>();
+  private final Set<Http1Connection> streams = new HashSet<>();
   private boolean closed;
 
   /**
@@ -118,6 +121,49 @@ final class ConnectionPool implements AutoCloseable {
     return opened;
   }
 
+  /**
+   * A new connection for one event stream: never pooled, closed by its reader when the stream ends,
+   * and by {@link #close} at once (a stream has no end to wait for).
+   *
+   * @throws IOException the connection could not be opened (nothing was sent)
+   */
+  Http1Connection openForStream() throws IOException {
+    checkOpen();
+    Http1Connection opened = open();
+    lock.lock();
+    try {
+      if (!closed) {
+        streams.add(opened);
+        opened.onClose(() -> forget(opened));
+        return opened;
+      }
+    } finally {
+      lock.unlock();
+    }
+    opened.close();
+    throw new IOException("the client is closed");
+  }
+
+  private void checkOpen() throws IOException {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IOException("the client is closed");
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void forget(Http1Connection stream) {
+    lock.lock();
+    try {
+      streams.remove(stream);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Gives a connection back after its exchange: kept if it can carry another, else closed. */
   void release(Http1Connection connection) {
     boolean keep;
@@ -146,7 +192,7 @@ final class ConnectionPool implements AutoCloseable {
       socket.setTcpNoDelay(true);
       socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
       if (tls == null) {
-        return new Http1Connection(channel, socket);
+        return new Http1Connection(new PlainWire(channel));
       }
       SSLSocket secure = (SSLSocket) tls.createSocket(socket, host, port, true);
       SSLParameters parameters = secure.getSSLParameters();
@@ -154,7 +200,7 @@ final class ConnectionPool implements AutoCloseable {
       secure.setSSLParameters(parameters);
       secure.setSoTimeout(connectTimeoutMillis);
       secure.startHandshake();
-      return new Http1Connection(channel, secure);
+      return new Http1Connection(new SocketWire(channel, secure));
     } catch (IOException | RuntimeException e) {
       try {
         socket.close();
@@ -166,8 +212,8 @@ final class ConnectionPool implements AutoCloseable {
   }
 
   /**
-   * Closes the idle connections at once and, after at most {@code grace}, the busy ones (their
-   * exchanges then fail). Idempotent.
+   * Closes the idle connections and the event streams' at once and, after at most {@code grace},
+   * the busy ones (their exchanges then fail). Idempotent.
    */
   @Override
   public void close() {
@@ -181,6 +227,7 @@ final class ConnectionPool implements AutoCloseable {
       closed = true;
       toClose.addAll(idle);
       idle.clear();
+      toClose.addAll(streams);
     } finally {
       lock.unlock();
     }

@@ -67,7 +67,6 @@ public final class EventFeed implements AutoCloseable {
         connection.cancel();
         failure = new UnexpectedResponseException(200, oversized.getMessage(), null);
       }
-      connection.more();
     }
     return ready.poll();
   }

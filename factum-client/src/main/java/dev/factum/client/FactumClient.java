@@ -32,8 +32,6 @@ import dev.factum.wire.StreamMetadataJson;
 import dev.factum.wire.Urls;
 import dev.factum.wire.WireJson;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -49,9 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 
 /**
  * An {@link EventStore} over the Factum v1 HTTP API, so that code written against the embedded
@@ -176,12 +172,7 @@ public final class FactumClient implements EventStore {
             builder.connectTimeout);
     this.transport =
         new HttpTransport(
-            pool,
-            () -> streamClient(builder),
-            builder.baseUri,
-            builder.requestTimeout,
-            closed::get,
-            builder.apiKey);
+            pool, builder.baseUri, builder.requestTimeout, closed::get, builder.apiKey);
     RandomGenerator random = () -> ThreadLocalRandom.current().nextLong(); // shared by threads
     this.retrier = new Retrier(builder.retryPolicy, builder.retryListener, random);
     this.groups =
@@ -212,36 +203,6 @@ public final class FactumClient implements EventStore {
       return SSLContext.getDefault();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("no default TLS context", e);
-    }
-  }
-
-  /** The {@code java.net.http} client of subscriptions' event streams (made on first use). */
-  private static HttpClient streamClient(Builder builder) {
-    HttpClient.Builder httpBuilder =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(builder.connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER);
-    if (builder.sslContext != null) {
-      httpBuilder.sslContext(builder.sslContext);
-    } else if ("http".equals(builder.baseUri.getScheme())) {
-      httpBuilder.sslContext(plainHttpOnly());
-    }
-    return httpBuilder.build();
-  }
-
-  /**
-   * Start-up time: without a context of its own, HttpClient builds the default TLS context, which
-   * parses the JDK's whole CA store (about a third of a CLI command's run). A client of a plain
-   * {@code http://} server never needs it, so it gets a context that trusts nothing.
-   */
-  private static SSLContext plainHttpOnly() {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[0], new TrustManager[0], null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("no TLS context", e);
     }
   }
 
@@ -457,14 +418,7 @@ public final class FactumClient implements EventStore {
             ? Urls.streamEvents(request.stream(), request.from())
             : Urls.allEvents(request.from(), request.filter());
     SseConnection connection = new SseConnection();
-    connection.open(
-        transport.http(),
-        HttpRequest.newBuilder(transport.uri(path))
-            .header("Accept", "text/event-stream")
-            .GET()
-            .build(),
-        headerTimeout,
-        request.stream());
+    connection.open(transport, path, -1, headerTimeout, request.stream());
     return new EventFeed(connection, subscriptionIdleTimeout, request.stream());
   }
 
@@ -613,21 +567,7 @@ public final class FactumClient implements EventStore {
     for (HttpSubscription subscription : subscriptions) {
       subscription.end(new StoreClosedException("the client is closed"));
     }
-    HttpClient streams = transport.httpIfMade();
-    if (streams != null) {
-      streams.shutdown();
-    }
     pool.close(CLOSE_GRACE);
-    if (streams != null) {
-      try {
-        if (!streams.awaitTermination(CLOSE_GRACE)) {
-          streams.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        streams.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /** How long {@link #close()} lets requests under way finish before aborting them. */

@@ -5,12 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
@@ -18,30 +15,36 @@ import java.util.zip.GZIPInputStream;
  * One HTTP/1.1 keep-alive connection (plain or TLS) to the server, used by one exchange at a time.
  *
  * <p>Design note: an exchange is a handful of system calls: the request head and a small body go
- * out in one {@code write} (the socket has TCP_NODELAY), and the response is read through the
- * connection's own buffer and framed by {@code Content-Length} or chunked transfer encoding (a
- * {@code gzip} content encoding is undone). Nothing is allocated per request beyond the response
- * body and its few header values. It is not a general client: no redirects, no {@code
- * 100-continue}, no trailers, no pipelining.
+ * out in one {@code write} (the socket has TCP_NODELAY), and the response head is read through the
+ * connection's own buffer; a body framed by {@code Content-Length} is read straight into its array
+ * once the buffered part of it is copied (a page of a thousand events is then a few large reads,
+ * not one per buffer), a chunked one through the buffer (a {@code gzip} content encoding is
+ * undone). The socket itself is a {@link Wire}: {@link PlainWire} for plain HTTP (a non-blocking
+ * channel and its own selector: no system call per read to set a timeout), {@link SocketWire} for
+ * TLS. Nothing is allocated per request beyond the response body and its few header values. It is
+ * not a general client: no redirects, no {@code 100-continue}, no trailers, no pipelining.
  *
  * <p>What must stay true: a connection is reusable only after a response was read exactly to its
- * end (no byte left over) and did not say {@code Connection: close}; the socket's channel is in
- * blocking mode except inside {@link #closedByPeer}.
+ * end (no byte left over) and did not say {@code Connection: close}.
  */
 final class Http1Connection implements AutoCloseable {
   private static final int BUFFER = 16 << 10;
   private static final int MAX_HEAD = 64 << 10;
   private static final int SMALL_BODY = 8 << 10;
+  private static final byte[] CRLF = {'\r', '\n'};
 
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
-  private final ByteArrayOutputStream request = new ByteArrayOutputStream(1 << 10);
+  private final Wire wire;
+  private byte[] request = new byte[1 << 10];
+  private int requestLength;
   private final byte[] buffer = new byte[BUFFER];
   private final StringBuilder line = new StringBuilder(128);
   private int position;
   private int limit;
   private boolean reusable = true;
+  private boolean chunkedStream;
+  private boolean chunkDataEnded;
+  private boolean streamEnded;
+  private long streamLeft;
   private long idleSince;
 
   /** The parts of a response the client acts on. */
@@ -63,37 +66,24 @@ final class Http1Connection implements AutoCloseable {
     }
   }
 
-  private final SocketChannel channel;
-  private final ByteBuffer probe = ByteBuffer.allocate(1);
+  private volatile Runnable onClose;
 
-  /**
-   * @param socket the channel's own socket, or a TLS socket layered on it
-   */
-  Http1Connection(SocketChannel channel, Socket socket) throws IOException {
-    this.channel = channel;
-    this.socket = socket;
-    this.in = socket.getInputStream();
-    this.out = socket.getOutputStream();
+  Http1Connection(Wire wire) {
+    this.wire = wire;
+  }
+
+  /** Runs {@code action} when the connection is closed (the pool forgets an event stream's). */
+  void onClose(Runnable action) {
+    this.onClose = action;
   }
 
   /**
    * Whether the server has closed this idle connection (or sent something unasked, which makes it
-   * unusable too): a read that does not wait, so a live connection costs three system calls. If so,
-   * the connection is closed.
+   * unusable too): a read that does not wait (one system call on a plain connection). If so, the
+   * connection is closed.
    */
   boolean closedByPeer() {
-    boolean dead;
-    try {
-      channel.configureBlocking(false);
-      try {
-        probe.clear();
-        dead = channel.read(probe) != 0;
-      } finally {
-        channel.configureBlocking(true);
-      }
-    } catch (IOException | RuntimeException e) {
-      dead = true;
-    }
+    boolean dead = wire.closedByPeer();
     if (dead) {
       close();
     }
@@ -119,23 +109,24 @@ final class Http1Connection implements AutoCloseable {
   Response exchange(String method, byte[] head, byte[] body, long deadline) throws Failure {
     reusable = false;
     try {
-      request.reset();
-      request.write(head);
+      requestLength = 0;
+      append(head, head.length);
       if (body != null) {
-        ascii("Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n");
+        byte[] framing =
+            ("Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        append(framing, framing.length);
         if (body.length <= SMALL_BODY) {
-          request.write(body);
-          request.writeTo(out);
+          append(body, body.length);
+          wire.write(request, 0, requestLength, deadline);
         } else {
-          request.writeTo(out);
-          out.write(body);
+          wire.write(request, 0, requestLength, deadline);
+          wire.write(body, 0, body.length, deadline);
         }
       } else {
-        request.write('\r');
-        request.write('\n');
-        request.writeTo(out);
+        append(CRLF, 2);
+        wire.write(request, 0, requestLength, deadline);
       }
-      out.flush();
       return readResponse(method, deadline);
     } catch (IOException | RuntimeException e) {
       close();
@@ -144,7 +135,149 @@ final class Http1Connection implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a {@code GET} for an event stream and reads the response head, within {@code deadline}. A
+   * 200 answer's body is left to {@link #streamed} (its {@link Response#body} is null); any other
+   * answer is read whole, as {@link #exchange} does. Either way the connection is not reused.
+   *
+   * @param head the request head up to and excluding the blank line
+   */
+  Response openStream(byte[] head, long deadline) throws Failure {
+    reusable = false;
+    try {
+      requestLength = 0;
+      append(head, head.length);
+      append(CRLF, 2);
+      wire.write(request, 0, requestLength, deadline);
+      Head answer = readHead(deadline);
+      if (answer.status() != 200) {
+        Response whole = readBody("GET", answer, deadline);
+        reusable = false;
+        return whole;
+      }
+      if (answer.encoding() != null && !answer.encoding().equals("identity")) {
+        throw new IOException("an event stream with Content-Encoding " + answer.encoding());
+      }
+      chunkedStream = answer.chunked();
+      streamLeft = answer.chunked() ? 0 : answer.length();
+      return new Response(200, answer.contentType(), answer.retryAfter(), null, null);
+    } catch (IOException | RuntimeException e) {
+      close();
+      IOException cause = e instanceof IOException io ? io : new IOException(e.toString(), e);
+      throw new Failure(cause);
+    }
+  }
+
+  /**
+   * The next bytes of a streamed body (after {@link #openStream}), as they arrive: what is buffered
+   * of one or more chunks, else what one read brings; null once the body has ended. Waits until
+   * {@code deadline} at most, and then throws {@link SocketTimeoutException} (the connection is
+   * then to be closed: a read may have stopped inside a chunk's framing).
+   */
+  byte[] streamed(long deadline) throws IOException {
+    if (streamEnded) {
+      return null;
+    }
+    if (!chunkedStream) {
+      return streamedUnframed(deadline);
+    }
+    byte[] out = null;
+    int size = 0;
+    while (true) {
+      if (streamLeft == 0) {
+        // The next chunk's framing: only waited for when nothing was gathered yet.
+        if (out != null && bufferedLines() < (chunkDataEnded ? 2 : 1)) {
+          break;
+        }
+        if (chunkDataEnded && !readLine(deadline).isEmpty()) {
+          throw new IOException("a chunk not followed by CRLF");
+        }
+        chunkDataEnded = false;
+        long chunk = chunkSize(readLine(deadline), 0);
+        if (chunk == 0) {
+          while (!readLine(deadline).isEmpty()) {
+            // trailers: none expected, skipped
+          }
+          streamEnded = true;
+          break;
+        }
+        streamLeft = chunk;
+      }
+      if (position == limit) {
+        if (out != null) {
+          break;
+        }
+        fill(deadline);
+      }
+      int n = (int) Math.min(streamLeft, limit - position);
+      if (out == null) {
+        out = new byte[Math.max(n, limit - position)];
+      } else if (size + n > out.length) {
+        out = Arrays.copyOf(out, Math.max(out.length * 2, size + n));
+      }
+      System.arraycopy(buffer, position, out, size, n);
+      size += n;
+      position += n;
+      streamLeft -= n;
+      chunkDataEnded = streamLeft == 0;
+    }
+    return out == null ? null : size == out.length ? out : Arrays.copyOf(out, size);
+  }
+
+  /** A streamed body framed by its length or by the end of the connection. */
+  private byte[] streamedUnframed(long deadline) throws IOException {
+    if (streamLeft == 0) {
+      streamEnded = true;
+      return null;
+    }
+    if (position == limit) {
+      position = 0;
+      limit = Math.max(0, wire.read(buffer, 0, buffer.length, deadline));
+      if (limit == 0) {
+        streamEnded = true;
+        return streamLeft > 0 ? eof() : null;
+      }
+    }
+    int n = limit - position;
+    if (streamLeft > 0) {
+      n = (int) Math.min(n, streamLeft);
+      streamLeft -= n;
+    }
+    byte[] out = Arrays.copyOfRange(buffer, position, position + n);
+    position += n;
+    return out;
+  }
+
+  private static byte[] eof() throws EOFException {
+    throw new EOFException("the server closed the connection inside the body");
+  }
+
+  /** How many line ends are buffered (up to 2): whether the framing ahead can be read at once. */
+  private int bufferedLines() {
+    int lines = 0;
+    for (int i = position; i < limit && lines < 2; i++) {
+      if (buffer[i] == '\n') {
+        lines++;
+      }
+    }
+    return lines;
+  }
+
+  /** What the client acts on in a response head, and how its body is framed. */
+  private record Head(
+      int status,
+      String contentType,
+      String retryAfter,
+      String encoding,
+      long length,
+      boolean chunked,
+      boolean close) {}
+
   private Response readResponse(String method, long deadline) throws IOException {
+    return readBody(method, readHead(deadline), deadline);
+  }
+
+  private Head readHead(long deadline) throws IOException {
     String statusLine = readLine(deadline);
     if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
       throw new IOException("not an HTTP/1.x status line: " + abbreviate(statusLine));
@@ -188,13 +321,21 @@ final class Http1Connection implements AutoCloseable {
         encoding = value.toLowerCase(Locale.ROOT);
       }
     }
+    return new Head(status, contentType, retryAfter, encoding, length, chunked, close);
+  }
+
+  private Response readBody(String method, Head head, long deadline) throws IOException {
+    int status = head.status();
+    long length = head.length();
+    boolean close = head.close();
+    String encoding = head.encoding();
     byte[] body;
     if (method.equals("HEAD")
         || status == 204
         || status == 304
         || (status >= 100 && status < 200)) {
       body = new byte[0];
-    } else if (chunked) {
+    } else if (head.chunked()) {
       body = readChunked(deadline);
     } else if (length >= 0) {
       if (length > Integer.MAX_VALUE - 8) {
@@ -214,7 +355,7 @@ final class Http1Connection implements AutoCloseable {
     }
     reusable = !close && position == limit;
     idleSince = System.nanoTime();
-    return new Response(status, contentType, retryAfter, encoding, body);
+    return new Response(status, head.contentType(), head.retryAfter(), encoding, body);
   }
 
   private static int parseStatus(String statusLine) throws IOException {
@@ -232,18 +373,7 @@ final class Http1Connection implements AutoCloseable {
   private byte[] readChunked(long deadline) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream(SMALL_BODY);
     while (true) {
-      String size = readLine(deadline);
-      int semicolon = size.indexOf(';');
-      String hex = (semicolon < 0 ? size : size.substring(0, semicolon)).trim();
-      long chunk;
-      try {
-        chunk = Long.parseLong(hex, 16);
-      } catch (NumberFormatException e) {
-        throw new IOException("a malformed chunk size: " + abbreviate(size), e);
-      }
-      if (chunk < 0 || chunk > Integer.MAX_VALUE - 8 - body.size()) {
-        throw new IOException("a chunk of " + chunk + " bytes");
-      }
+      long chunk = chunkSize(readLine(deadline), body.size());
       if (chunk == 0) {
         while (!readLine(deadline).isEmpty()) {
           // trailers: none expected, skipped
@@ -257,17 +387,33 @@ final class Http1Connection implements AutoCloseable {
     }
   }
 
+  /** A chunk-size line's size (extensions ignored), checked against what the body holds so far. */
+  private static long chunkSize(String size, int bodySoFar) throws IOException {
+    int semicolon = size.indexOf(';');
+    String hex = (semicolon < 0 ? size : size.substring(0, semicolon)).trim();
+    long chunk;
+    try {
+      chunk = Long.parseLong(hex, 16);
+    } catch (NumberFormatException e) {
+      throw new IOException("a malformed chunk size: " + abbreviate(size), e);
+    }
+    if (chunk < 0 || chunk > Integer.MAX_VALUE - 8 - bodySoFar) {
+      throw new IOException("a chunk of " + chunk + " bytes");
+    }
+    return chunk;
+  }
+
+  /** A body of known length: what is buffered of it, then the rest read straight into it. */
   private byte[] readExactly(int length, long deadline) throws IOException {
     byte[] body = new byte[length];
-    int at = 0;
+    int at = Math.min(length, limit - position);
+    System.arraycopy(buffer, position, body, 0, at);
+    position += at;
     while (at < length) {
-      if (position == limit) {
-        timeout(deadline);
-        fill();
+      int n = wire.read(body, at, length - at, deadline);
+      if (n < 0) {
+        throw new EOFException("the server closed the connection");
       }
-      int n = Math.min(length - at, limit - position);
-      System.arraycopy(buffer, position, body, at, n);
-      position += n;
       at += n;
     }
     return body;
@@ -277,8 +423,7 @@ final class Http1Connection implements AutoCloseable {
     int left = length;
     while (left > 0) {
       if (position == limit) {
-        timeout(deadline);
-        fill();
+        fill(deadline);
       }
       int n = Math.min(left, limit - position);
       to.write(buffer, position, n);
@@ -291,9 +436,8 @@ final class Http1Connection implements AutoCloseable {
     ByteArrayOutputStream body = new ByteArrayOutputStream(SMALL_BODY);
     while (true) {
       if (position == limit) {
-        timeout(deadline);
         position = 0;
-        limit = Math.max(0, in.read(buffer));
+        limit = Math.max(0, wire.read(buffer, 0, buffer.length, deadline));
         if (limit == 0) {
           return body.toByteArray();
         }
@@ -308,8 +452,7 @@ final class Http1Connection implements AutoCloseable {
     line.setLength(0);
     while (true) {
       if (position == limit) {
-        timeout(deadline);
-        fill();
+        fill(deadline);
       }
       byte b = buffer[position++];
       if (b == '\n') {
@@ -327,29 +470,25 @@ final class Http1Connection implements AutoCloseable {
   }
 
   /** Reads at least one byte into the (consumed) buffer, or fails at the end of the stream. */
-  private void fill() throws IOException {
+  private void fill(long deadline) throws IOException {
     if (position < limit) {
       return;
     }
     position = 0;
     limit = 0;
-    int n = in.read(buffer);
+    int n = wire.read(buffer, 0, buffer.length, deadline);
     if (n < 0) {
       throw new EOFException("the server closed the connection");
     }
     limit = n;
   }
 
-  private void timeout(long deadline) throws IOException {
-    long left = deadline - System.nanoTime();
-    if (left <= 0) {
-      throw new SocketTimeoutException("no answer within the request timeout");
+  private void append(byte[] bytes, int length) {
+    if (requestLength + length > request.length) {
+      request = Arrays.copyOf(request, Math.max(request.length * 2, requestLength + length));
     }
-    socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
-  }
-
-  private void ascii(String text) {
-    request.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    System.arraycopy(bytes, 0, request, requestLength, length);
+    requestLength += length;
   }
 
   private static String abbreviate(String text) {
@@ -360,10 +499,11 @@ final class Http1Connection implements AutoCloseable {
   @Override
   public void close() {
     reusable = false;
-    try {
-      socket.close();
-    } catch (IOException ignored) {
-      // nothing left to do with a socket that failed to close
+    wire.close();
+    Runnable action = onClose;
+    if (action != null) {
+      onClose = null;
+      action.run();
     }
   }
 }

@@ -12,7 +12,6 @@ import dev.factum.api.SubscriptionRequest;
 import dev.factum.wire.SseParser;
 import dev.factum.wire.Urls;
 import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -169,13 +168,8 @@ final class HttpSubscription implements Subscription {
         request.isStream()
             ? Urls.streamEvents(request.stream(), request.from())
             : Urls.allEvents(request.from(), request.filter());
-    HttpRequest.Builder http =
-        settings.transport().request(path).header("Accept", "text/event-stream").GET();
-    if (lastPosition >= 0) {
-      http.header("Last-Event-ID", Long.toString(lastPosition));
-    }
     connection.open(
-        settings.transport().http(), http.build(), settings.headerTimeout(), request.stream());
+        settings.transport(), path, lastPosition, settings.headerTimeout(), request.stream());
     return connection;
   }
 
@@ -283,7 +277,6 @@ final class HttpSubscription implements Subscription {
       if (batchEnd != null) {
         return new Outcome(delivered, batchEnd);
       }
-      connection.more();
     }
     return new Outcome(delivered, null);
   }
@@ -328,9 +321,7 @@ final class HttpSubscription implements Subscription {
   private Throwable deliver(SseParser.Frame frame) {
     RecordedEvent event;
     try {
-      event = WireCodec.event(WireCodec.parse(frame.data().getBytes(StandardCharsets.UTF_8)));
-    } catch (UncheckedIOException e) {
-      return new UnexpectedResponseException(200, "an unreadable event: " + frame.data(), e);
+      event = WireCodec.event(frame.data().getBytes(StandardCharsets.UTF_8));
     } catch (UnexpectedResponseException e) {
       return e;
     }

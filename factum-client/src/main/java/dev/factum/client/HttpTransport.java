@@ -10,17 +10,13 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -33,9 +29,9 @@ import javax.net.ssl.SSLHandshakeException;
  * <p>Design note: requests and answers go over the client's own HTTP/1.1 connections ({@link
  * ConnectionPool}, {@link Http1Connection}), on the calling thread: measured against {@code
  * java.net.http} (docs/BENCHMARKS.md, "Which client"), that client's selector and worker threads
- * and its per-request objects cost more CPU than the server's whole exchange. Only the long-lived
- * event streams of subscriptions still use {@code java.net.http} ({@link #http()}), created on
- * first use.
+ * and its per-request objects cost more CPU than the server's whole exchange. The long-lived event
+ * streams of subscriptions go over connections of their own, opened for them and never pooled
+ * ({@link #openEventStream}).
  *
  * <p>What must stay true: a failure is only ever called "not sent" when no byte of the request can
  * have reached the server; when in doubt it is "outcome unknown", which only idempotent calls retry
@@ -44,32 +40,24 @@ import javax.net.ssl.SSLHandshakeException;
  * does not turn a request into an unknown outcome.
  */
 final class HttpTransport {
+  private static final byte[] ACCEPT_JSON =
+      "Accept: application/json\r\n".getBytes(StandardCharsets.US_ASCII);
+
   private final ConnectionPool pool;
-  private final String base;
   private final String basePath;
   private final byte[] fixedHeaders;
   private final Duration requestTimeout;
   private final BooleanSupplier closed;
   private final String authorization;
-  private final Supplier<HttpClient> streams;
-  private final ReentrantLock streamsLock = new ReentrantLock();
-  private HttpClient streamClient;
 
-  /**
-   * @param streams makes the {@code java.net.http} client of event streams, on first use
-   */
   HttpTransport(
       ConnectionPool pool,
-      Supplier<HttpClient> streams,
       URI baseUri,
       Duration requestTimeout,
       BooleanSupplier closed,
       String apiKey) {
     this.pool = pool;
-    this.streams = streams;
     this.authorization = apiKey == null ? null : "Bearer " + apiKey;
-    String text = baseUri.toString();
-    this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     String path = baseUri.getRawPath() == null ? "" : baseUri.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     StringBuilder headers = new StringBuilder();
@@ -78,7 +66,7 @@ final class HttpTransport {
       headers.append(':').append(baseUri.getPort());
     }
     headers.append("\r\n");
-    headers.append("User-Agent: factum-client\r\nAccept: application/json\r\n");
+    headers.append("User-Agent: factum-client\r\n");
     if (authorization != null) {
       headers.append("Authorization: ").append(authorization).append("\r\n");
     }
@@ -87,40 +75,57 @@ final class HttpTransport {
     this.closed = closed;
   }
 
-  /** The {@code java.net.http} client of event streams, made on first use. */
-  HttpClient http() {
-    streamsLock.lock();
+  /**
+   * Opens an event stream ({@code GET pathAndQuery}, {@code Accept: text/event-stream}) on a new
+   * connection of its own and reads the response head within {@code headerTimeout}. Returns the
+   * connection, its body not yet read ({@link Http1Connection#streamed}), only for a 200 event
+   * stream; anything else closes it and throws the exception it maps to.
+   *
+   * @param lastEventId the position to resume after ({@code Last-Event-ID}), or -1
+   * @param stream the subscribed stream, or null (for error mapping)
+   */
+  Http1Connection openEventStream(
+      String pathAndQuery, long lastEventId, Duration headerTimeout, String stream) {
+    if (closed.getAsBoolean()) {
+      throw new StoreClosedException("the client is closed");
+    }
+    String accept =
+        "Accept: text/event-stream\r\n"
+            + (lastEventId >= 0 ? "Last-Event-ID: " + lastEventId + "\r\n" : "");
+    byte[] head = head("GET", pathAndQuery, accept.getBytes(StandardCharsets.US_ASCII));
+    long deadline = System.nanoTime() + headerTimeout.toNanos();
+    Http1Connection connection;
     try {
-      if (streamClient == null) {
-        streamClient = streams.get();
+      connection = pool.openForStream();
+    } catch (IOException e) {
+      if (closed.getAsBoolean()) {
+        throw new StoreClosedException("the client is closed");
       }
-      return streamClient;
-    } finally {
-      streamsLock.unlock();
+      throw notSent("GET", pathAndQuery, e);
     }
-  }
-
-  /** The event streams' client if one was made, else null (for closing). */
-  HttpClient httpIfMade() {
-    streamsLock.lock();
+    Http1Connection.Response response;
     try {
-      return streamClient;
-    } finally {
-      streamsLock.unlock();
+      response = connection.openStream(head, deadline);
+    } catch (Http1Connection.Failure failure) {
+      throw outcomeUnknown("GET", pathAndQuery, failure);
     }
-  }
-
-  URI uri(String pathAndQuery) {
-    return URI.create(base + pathAndQuery);
-  }
-
-  /** A request to {@code pathAndQuery}, carrying the API key when the client has one. */
-  HttpRequest.Builder request(String pathAndQuery) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
+    if (response.status() == 200) {
+      if (!response.contentType().startsWith("text/event-stream")) {
+        connection.close();
+        throw new UnexpectedResponseException(
+            200,
+            "GET "
+                + pathAndQuery
+                + " answered '"
+                + response.contentType()
+                + "', not an event stream",
+            null);
+      }
+      return connection;
     }
-    return request;
+    connection.close();
+    throw ProblemMapper.fromResponse(
+        response.status(), response.contentType(), response.body(), response.retryAfter(), stream);
   }
 
   /**
@@ -163,7 +168,7 @@ final class HttpTransport {
     if (closed.getAsBoolean()) {
       throw new StoreClosedException("the client is closed");
     }
-    byte[] head = head(method, pathAndQuery);
+    byte[] head = head(method, pathAndQuery, ACCEPT_JSON);
     long deadline = System.nanoTime() + requestTimeout.toNanos();
     Http1Connection connection;
     try {
@@ -190,8 +195,11 @@ final class HttpTransport {
         status, response.contentType(), response.body(), response.retryAfter(), stream);
   }
 
-  /** The request line and the headers every request carries. */
-  private byte[] head(String method, String pathAndQuery) {
+  /**
+   * The request line, the headers every request carries and {@code tail} (header lines, each ending
+   * in CRLF: {@code Accept} and what else this request needs).
+   */
+  private byte[] head(String method, String pathAndQuery, byte[] tail) {
     String target = basePath + pathAndQuery;
     for (int i = 0; i < target.length(); i++) {
       char c = target.charAt(i);
@@ -201,9 +209,10 @@ final class HttpTransport {
       }
     }
     byte[] line = (method + " " + target + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII);
-    byte[] head = new byte[line.length + fixedHeaders.length];
+    byte[] head = new byte[line.length + fixedHeaders.length + tail.length];
     System.arraycopy(line, 0, head, 0, line.length);
     System.arraycopy(fixedHeaders, 0, head, line.length, fixedHeaders.length);
+    System.arraycopy(tail, 0, head, line.length + fixedHeaders.length, tail.length);
     return head;
   }
 

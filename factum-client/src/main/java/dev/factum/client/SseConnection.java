@@ -1,32 +1,27 @@
 package dev.factum.client;
 
-import dev.factum.api.FactumException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * One open {@code text/event-stream} response, read chunk by chunk by the subscription's thread.
+ * One open {@code text/event-stream} response, read by the subscription's (or feed's) own thread on
+ * a connection of the client's own ({@link HttpTransport#openEventStream}), never one of the
+ * pool's.
  *
- * <p>Design note: the body is consumed as a {@link Flow.Subscriber} with a demand of one chunk at a
- * time, requested again only after the reader has handled the previous one. So a slow listener
+ * <p>Design note: the reader reads only when it asks for more ({@link #next}), so a slow listener
  * stops the reads, TCP pushes back, and the server's subscription pauses: nothing piles up in the
- * client. Reading from a queue (rather than a blocking {@code InputStream}) gives the reader a
- * timeout, which is how a connection that went silent (no events, no heartbeats) is detected, and
- * lets {@link #cancel} wake the reader from any thread without interrupting it (an interrupt could
- * land in the listener's own code).
+ * client. Each {@link #next} hands over everything the connection has buffered (often many chunks,
+ * a whole catch-up batch of the server's) and otherwise waits for one read, at most the idle
+ * timeout, which is how a connection that went silent (no events, no heartbeats) is detected.
+ * {@link #cancel} closes the socket from any thread, which wakes the reader without interrupting it
+ * (an interrupt could land in the listener's own code).
+ *
+ * <p>Why not {@code java.net.http} (which it replaces): there its selector thread read the body and
+ * handed every piece to the reader's thread through a queue, a hand-off and a wake-up per piece,
+ * one piece at a time.
  */
-final class SseConnection implements Flow.Subscriber<List<ByteBuffer>> {
+final class SseConnection {
   /** The body ended normally (the server closed the stream). */
   static final Object END = new Object();
 
@@ -36,149 +31,63 @@ final class SseConnection implements Flow.Subscriber<List<ByteBuffer>> {
   /** The body failed (a broken connection). */
   record Failed(Throwable cause) {}
 
-  private final LinkedBlockingQueue<Object> chunks = new LinkedBlockingQueue<>();
-  private final CompletableFuture<HttpResponse.ResponseInfo> headers = new CompletableFuture<>();
-  private volatile Flow.Subscription subscription;
   private volatile boolean cancelled;
-  private volatile CompletableFuture<HttpResponse<byte[]>> exchange;
+  private volatile Http1Connection connection;
 
   /**
-   * Sends the request and waits for the response headers. Returns normally only for a 200 event
+   * Sends the request and waits for the response head. Returns normally only for a 200 event
    * stream; anything else throws the exception it maps to.
    *
+   * @param lastEventId the position to resume after ({@code Last-Event-ID}), or -1
    * @param stream the subscribed stream, or null (for error mapping)
    */
-  void open(HttpClient http, HttpRequest request, Duration headerTimeout, String stream) {
-    HttpResponse.BodyHandler<byte[]> handler =
-        info -> {
-          headers.complete(info);
-          return info.statusCode() == 200
-              ? HttpResponse.BodySubscribers.fromSubscriber(this, self -> (byte[]) null)
-              : HttpResponse.BodySubscribers.ofByteArray();
-        };
-    String path = request.uri().getRawPath();
-    String what = "GET " + path;
-    try {
-      exchange = http.sendAsync(request, handler);
-    } catch (RuntimeException e) {
-      throw HttpTransport.transportFailure("GET", path, e);
+  void open(
+      HttpTransport transport,
+      String pathAndQuery,
+      long lastEventId,
+      Duration headerTimeout,
+      String stream) {
+    if (cancelled) {
+      throw new OutcomeUnknownException("GET " + pathAndQuery + " was cancelled", null);
     }
-    // The callback only completes futures the caller holds; nothing to observe here.
-    var unused =
-        exchange.whenComplete(
-            (response, error) -> {
-              if (error != null) {
-                headers.completeExceptionally(error);
-              }
-            });
-    HttpResponse.ResponseInfo info = await(headers, headerTimeout, path);
-    if (info.statusCode() == 200) {
-      String type = info.headers().firstValue("Content-Type").orElse("");
-      if (!type.startsWith("text/event-stream")) {
-        cancel();
-        throw new UnexpectedResponseException(
-            200, what + " answered '" + type + "', not an event stream", null);
-      }
-      return;
-    }
-    HttpResponse<byte[]> response = await(exchange, headerTimeout, path);
-    throw ProblemMapper.fromResponse(
-        response.statusCode(),
-        response.headers().firstValue("Content-Type").orElse(""),
-        response.body(),
-        response.headers().firstValue("Retry-After").orElse(null),
-        stream);
-  }
-
-  private <T> T await(CompletableFuture<T> future, Duration timeout, String path) {
-    String what = "GET " + path;
-    try {
-      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      cancel();
-      throw new OutcomeUnknownException(what + " got no answer within " + timeout, e);
-    } catch (InterruptedException e) {
-      cancel();
-      Thread.currentThread().interrupt();
-      throw new OutcomeUnknownException(what + " was interrupted", e);
-    } catch (CancellationException e) {
-      throw new OutcomeUnknownException(what + " was cancelled", e);
-    } catch (ExecutionException e) {
-      Throwable cause = Retrier.unwrap(e);
-      if (cause instanceof FactumException known) {
-        throw known;
-      }
-      if (cancelled) {
-        throw new OutcomeUnknownException(what + " was cancelled", cause);
-      }
-      throw HttpTransport.transportFailure("GET", path, cause);
+    connection = transport.openEventStream(pathAndQuery, lastEventId, headerTimeout, stream);
+    if (cancelled) {
+      connection.close(); // a cancel that crossed the opening
+      throw new OutcomeUnknownException("GET " + pathAndQuery + " was cancelled", null);
     }
   }
 
   /**
-   * The next chunk ({@code byte[]}), {@link #END}, {@link #CANCELLED} or {@link Failed}; null when
+   * The next bytes ({@code byte[]}), {@link #END}, {@link #CANCELLED} or {@link Failed}; null when
    * nothing arrived within {@code idle}.
    */
   Object next(Duration idle) throws InterruptedException {
-    return chunks.poll(idle.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  /** Asks for the next chunk, once the previous one has been handled. */
-  void more() {
-    Flow.Subscription current = subscription;
-    if (current != null && !cancelled) {
-      current.request(1);
+    Http1Connection open = connection;
+    if (cancelled || open == null) {
+      return CANCELLED;
+    }
+    try {
+      byte[] bytes = open.streamed(System.nanoTime() + idle.toNanos());
+      return bytes != null ? bytes : END;
+    } catch (SocketTimeoutException silent) {
+      return null;
+    } catch (IOException | RuntimeException e) {
+      if (cancelled) {
+        return CANCELLED;
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted while reading the event stream");
+      }
+      return new Failed(e);
     }
   }
 
   /** Closes the connection from any thread and wakes its reader. Idempotent. */
   void cancel() {
     cancelled = true;
-    Flow.Subscription current = subscription;
-    if (current != null) {
-      current.cancel();
+    Http1Connection open = connection;
+    if (open != null) {
+      open.close();
     }
-    CompletableFuture<HttpResponse<byte[]>> pending = exchange;
-    if (pending != null) {
-      pending.cancel(true);
-    }
-    headers.cancel(true);
-    chunks.offer(CANCELLED);
-  }
-
-  @Override
-  public void onSubscribe(Flow.Subscription s) {
-    subscription = s;
-    if (cancelled) {
-      s.cancel();
-    } else {
-      s.request(1);
-    }
-  }
-
-  @Override
-  public void onNext(List<ByteBuffer> buffers) {
-    int size = 0;
-    for (ByteBuffer buffer : buffers) {
-      size += buffer.remaining();
-    }
-    byte[] chunk = new byte[size];
-    int at = 0;
-    for (ByteBuffer buffer : buffers) {
-      int n = buffer.remaining();
-      buffer.get(chunk, at, n);
-      at += n;
-    }
-    chunks.offer(chunk);
-  }
-
-  @Override
-  public void onError(Throwable error) {
-    chunks.offer(new Failed(error));
-  }
-
-  @Override
-  public void onComplete() {
-    chunks.offer(END);
   }
 }

@@ -270,9 +270,17 @@ final class WireCodec {
     return decoded(() -> ReadPageJson.readLog(body, from, direction));
   }
 
-  /** One event object, as in pages and SSE {@code data:}. */
-  static RecordedEvent event(JsonNode node) {
-    return decoded(() -> RecordedEventJson.read(node));
+  /** One event object from its bytes (an SSE {@code data:} line), without a tree. */
+  static RecordedEvent event(byte[] body) {
+    return decoded(
+        () -> {
+          try {
+            return RecordedEventJson.read(body);
+          } catch (ExactJson.Malformed e) {
+            throw new UnexpectedResponseException(
+                200, "an unreadable event", new IOException("not valid JSON: " + e.getMessage()));
+          }
+        });
   }
 
   /** Runs a factum-wire reader: a body of the wrong shape is an UnexpectedResponseException. */

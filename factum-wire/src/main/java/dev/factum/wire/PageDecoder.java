@@ -49,6 +49,12 @@ final class PageDecoder {
         WireJson.factory(), body, true, (tokens, first) -> new PageDecoder(tokens).page(first));
   }
 
+  /** One event object on its own (an SSE {@code data:} line), checked as an event of a page. */
+  static RecordedEvent decodeEvent(byte[] body) throws ExactJson.Malformed {
+    return ExactJson.decode(
+        WireJson.factory(), body, true, (tokens, first) -> new PageDecoder(tokens).event(first, 0));
+  }
+
   private Page page(JsonToken first) throws IOException, ExactJson.Malformed {
     if (first != JsonToken.START_OBJECT) {
       throw shape("a page that is not an object");

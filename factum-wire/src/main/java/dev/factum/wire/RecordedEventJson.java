@@ -21,6 +21,16 @@ import java.util.UUID;
 public final class RecordedEventJson {
   private RecordedEventJson() {}
 
+  /**
+   * One event object from its bytes (an SSE {@code data:} line), without a tree: the same event and
+   * the same refusals as {@link ExactJson#read} then {@link #read(JsonNode)} ({@link PageDecoder}).
+   *
+   * @throws ExactJson.Malformed the bytes are not exactly one valid JSON value
+   */
+  public static RecordedEvent read(byte[] body) throws ExactJson.Malformed {
+    return PageDecoder.decodeEvent(body);
+  }
+
   public static RecordedEvent read(JsonNode node) {
     String contentType = Fields.text(node, "contentType");
     JsonNode dataNode = node.get("data");

@@ -88,6 +88,32 @@ class PageDecoderTest {
   }
 
   @Test
+  void decodesASingleEventAsTheTreePathDoes() throws Exception {
+    List<String> events =
+        List.of(
+            event(0, "{ \"a\" : -0, \"b\": [1.0, \"\\u00e9\"] }", null, null),
+            event(1, "[]", "{\"by\":\"x\"}", "[\"t1\",\"t2\"]"),
+            event(2, "\"text\"", "null", "[]"));
+    for (String event : events) {
+      byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+      assertThat(RecordedEventJson.read(bytes))
+          .as(event)
+          .isEqualTo(RecordedEventJson.read(ExactJson.read(WireJson.factory(), bytes, true)));
+    }
+    for (String broken :
+        List.of(
+            "[]",
+            event(0, "{\"a\":1,\"a\":2}", null, null),
+            event(0, "1", null, null) + " trailing",
+            event(0, "1", null, null).replace("\"revision\":0", "\"revision\":\"0\""))) {
+      byte[] bytes = broken.getBytes(StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> RecordedEventJson.read(bytes))
+          .as(broken)
+          .isInstanceOfAny(ExactJson.Malformed.class, WireDecodingException.class);
+    }
+  }
+
+  @Test
   void keepsEventContentByteForByte() throws Exception {
     ReadPage page =
         ReadPageJson.readStream(GOOD.get(1).getBytes(StandardCharsets.UTF_8), 0, Direction.FORWARD);
