@@ -25,6 +25,7 @@ import java.time.Duration;
  *     anywhere else
  * @param transport which HTTP/1.1 server carries the API: Factum's own (the default) or the JDK's
  *     ({@link HttpTransport}); the wire is the same
+ * @param scavenging automatic scavenging runs ({@link ScavengeSchedule}); off by default
  */
 public record ServerConfig(
     String host,
@@ -37,7 +38,8 @@ public record ServerConfig(
     boolean insecure,
     AuthSettings auth,
     Path backupRoot,
-    HttpTransport transport) {
+    HttpTransport transport,
+    ScavengeSchedule scavenging) {
 
   public static final int DEFAULT_PORT = 7117;
   public static final ServerConfig DEFAULT =
@@ -52,7 +54,36 @@ public record ServerConfig(
           false,
           AuthSettings.OPEN_ON_LOOPBACK,
           null,
-          HttpTransport.DEFAULT);
+          HttpTransport.DEFAULT,
+          ScavengeSchedule.OFF);
+
+  /** Every setting but the scavenging schedule, which is {@link ScavengeSchedule#OFF}. */
+  public ServerConfig(
+      String host,
+      int port,
+      long maxRequestBytes,
+      Duration heartbeat,
+      Duration maxLongPoll,
+      Duration shutdownGrace,
+      TlsConfig tls,
+      boolean insecure,
+      AuthSettings auth,
+      Path backupRoot,
+      HttpTransport transport) {
+    this(
+        host,
+        port,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        tls,
+        insecure,
+        auth,
+        backupRoot,
+        transport,
+        ScavengeSchedule.OFF);
+  }
 
   /** Every setting but the transport, which is {@link HttpTransport#DEFAULT}. */
   public ServerConfig(
@@ -77,7 +108,8 @@ public record ServerConfig(
         insecure,
         auth,
         backupRoot,
-        HttpTransport.DEFAULT);
+        HttpTransport.DEFAULT,
+        ScavengeSchedule.OFF);
   }
 
   /** Plain HTTP, with auth as the defaults have it (open on loopback, required elsewhere). */
@@ -126,6 +158,9 @@ public record ServerConfig(
     if (transport == null) {
       throw new InvalidArgumentException("the HTTP transport is missing");
     }
+    if (scavenging == null) {
+      throw new InvalidArgumentException("the scavenging schedule is missing (OFF: none)");
+    }
     if (tls == null && !insecure && !loopback(host)) {
       throw new InvalidArgumentException(
           "refusing to serve plain HTTP on "
@@ -153,7 +188,8 @@ public record ServerConfig(
         insecure,
         newAuth,
         backupRoot,
-        transport);
+        transport,
+        scavenging);
   }
 
   /** Backups over HTTP under {@code newBackupRoot} (see {@link #backupRoot}); null: none. */
@@ -169,7 +205,8 @@ public record ServerConfig(
         insecure,
         auth,
         newBackupRoot == null ? null : newBackupRoot.toAbsolutePath().normalize(),
-        transport);
+        transport,
+        scavenging);
   }
 
   /** Whether the server speaks HTTPS. */
@@ -206,7 +243,8 @@ public record ServerConfig(
         insecure,
         auth,
         backupRoot,
-        transport);
+        transport,
+        scavenging);
   }
 
   /**
@@ -225,7 +263,8 @@ public record ServerConfig(
         insecure,
         auth,
         backupRoot,
-        transport);
+        transport,
+        scavenging);
   }
 
   public ServerConfig withHeartbeat(Duration newHeartbeat) {
@@ -240,7 +279,8 @@ public record ServerConfig(
         insecure,
         auth,
         backupRoot,
-        transport);
+        transport,
+        scavenging);
   }
 
   /** Serves HTTPS with {@code newTls}, or plain HTTP when null. */
@@ -256,7 +296,8 @@ public record ServerConfig(
         insecure,
         auth,
         backupRoot,
-        transport);
+        transport,
+        scavenging);
   }
 
   /** Host and TLS together, so that neither order of setting them trips the exposure check. */
@@ -272,7 +313,8 @@ public record ServerConfig(
         newInsecure,
         auth,
         backupRoot,
-        transport);
+        transport,
+        scavenging);
   }
 
   /** Carried by {@code newTransport} (the same API and wire either way). */
@@ -288,6 +330,24 @@ public record ServerConfig(
         insecure,
         auth,
         backupRoot,
-        newTransport);
+        newTransport,
+        scavenging);
+  }
+
+  /** Starts scavenging runs on its own per {@code newScavenging} ({@link ScavengeSchedule#OFF}). */
+  public ServerConfig withScavenging(ScavengeSchedule newScavenging) {
+    return new ServerConfig(
+        host,
+        port,
+        maxRequestBytes,
+        heartbeat,
+        maxLongPoll,
+        shutdownGrace,
+        tls,
+        insecure,
+        auth,
+        backupRoot,
+        transport,
+        newScavenging);
   }
 }
