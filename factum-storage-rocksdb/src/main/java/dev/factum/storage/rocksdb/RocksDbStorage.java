@@ -598,6 +598,12 @@ public final class RocksDbStorage implements Storage {
     return before - openDb(() -> db.getAggregatedLongProperty("rocksdb.total-sst-files-size"));
   }
 
+  /** The rate limiter's rate now, and the bytes it let through since open (RocksDbReclaimTest). */
+  long[] rateLimiterState() {
+    return openDb(
+        () -> new long[] {rateLimiter.getBytesPerSecond(), rateLimiter.getTotalBytesThrough()});
+  }
+
   /** Lowers the rate limiter for a reclaim, or raises it again; nothing once the store closed. */
   private void paced(boolean on) {
     closing.readLock().lock();
