@@ -583,8 +583,8 @@ public final class RocksDbStorage implements Storage {
         left.remove(entry.getKey());
       }
     } catch (RuntimeException e) {
-      // What is left goes to the next reclaim; a whole family's (a run resumed after an open)
-      // cannot be told apart from a bounded range and is left to the next resumed run.
+      // What is left of a bounded range goes to the next reclaim; the rest of a whole-family
+      // reclaim (a resumed run's) is left to RocksDB's own compactions.
       left.forEach(
           (family, range) -> {
             if (range.first() != null && range.last() != null) {

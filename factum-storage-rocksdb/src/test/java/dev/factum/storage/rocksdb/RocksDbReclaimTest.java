@@ -32,8 +32,8 @@ class RocksDbReclaimTest {
 
   @Test
   void aReclaimWithNothingRemovedRewritesNothing() throws Exception {
-    try (RocksDbStorage storage = RocksDbStorage.open(directory);
-        FactumStore store = FactumStore.open(storage)) {
+    RocksDbStorage storage = RocksDbStorage.open(directory);
+    try (FactumStore store = FactumStore.open(storage)) { // the store closes its storage
       fill(store, 4, 100);
       storage.reclaimAllSpace(); // everything in table files
       List<Path> files = tableFiles();
@@ -46,15 +46,15 @@ class RocksDbReclaimTest {
 
   @Test
   void aReclaimGivesTheSpaceBackAtTheReclaimRateAndUnlimitsAfter() throws Exception {
-    try (RocksDbStorage storage =
-            RocksDbStorage.open(directory, RocksDbConfig.DEFAULT.withReclaimBytesPerSecond(0));
-        FactumStore store = FactumStore.open(storage)) {
+    RocksDbStorage unpaced =
+        RocksDbStorage.open(directory, RocksDbConfig.DEFAULT.withReclaimBytesPerSecond(0));
+    try (FactumStore store = FactumStore.open(unpaced)) { // the store closes its storage
       fill(store, 20, 250); // 5,000 events of ~1 KiB; 80% expired
-      storage.reclaimAllSpace(); // in table files, so that the run's flush writes only its own
+      unpaced.reclaimAllSpace(); // in table files, so that the run's flush writes only its own
     }
     RocksDbConfig config = RocksDbConfig.DEFAULT.withReclaimBytesPerSecond(RATE);
-    try (RocksDbStorage storage = RocksDbStorage.open(directory, config);
-        FactumStore store = FactumStore.open(storage)) {
+    RocksDbStorage storage = RocksDbStorage.open(directory, config);
+    try (FactumStore store = FactumStore.open(storage)) {
       assertThat(storage.rateLimiterState()[0]).isEqualTo(PacedCompaction.UNLIMITED);
       long through = storage.rateLimiterState()[1];
       long start = System.nanoTime();
