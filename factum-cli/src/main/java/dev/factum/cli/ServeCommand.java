@@ -9,6 +9,7 @@ import dev.factum.kafka.SinkDefinition;
 import dev.factum.server.AuthSettings;
 import dev.factum.server.FactumServer;
 import dev.factum.server.HttpTransport;
+import dev.factum.server.ScavengeSchedule;
 import dev.factum.server.ServerConfig;
 import dev.factum.server.TenantTargets;
 import dev.factum.server.TlsConfig;
@@ -48,6 +49,7 @@ final class ServeCommand implements Factum.Command {
                             [--auth] [--admin-key-file FILE] [--backup-dir DIR]
                             [--master-key-file FILE]
                             [--sinks FILE [--prune-sinks]] [--http-server factum|jdk]
+                            [--scavenge-every DURATION [--scavenge-rate N]]
 
         Runs the Factum HTTP server over an embedded RocksDB store (the default), or over a
         PostgreSQL database that any number of Factum servers may share.
@@ -90,6 +92,13 @@ final class ServeCommand implements Factum.Command {
           --http-server S   which HTTP/1.1 server carries the API: factum (Factum's own, a
                             virtual thread per connection) or jdk (the JDK's); same wire
                             (env FACTUM_HTTP_SERVER, default factum)
+          --scavenge-every D  start a scavenging run (factum scavenge) on the store and on
+                            every tenant's store this server has open, every D (90s, 15m,
+                            6h, 1d or ISO-8601 PT6H), where none is running; with servers
+                            sharing PostgreSQL, one at a time holds the schedule
+                            (env FACTUM_SCAVENGE_EVERY; default: no automatic runs)
+          --scavenge-rate N  events a second a scheduled run removes at most
+                            (env FACTUM_SCAVENGE_RATE; default 50000)
           --config FILE     properties file: data=, host=, port=, storage=, pg.url=, pg.user=,
                             pg.password=, pg.pool-size=, group.lease-ms=, tls.cert=, tls.key=
                             (env FACTUM_CONFIG)
@@ -123,7 +132,9 @@ final class ServeCommand implements Factum.Command {
                 "backup-dir",
                 "master-key-file",
                 "sinks",
-                "http-server"),
+                "http-server",
+                "scavenge-every",
+                "scavenge-rate"),
             Set.of("insecure", "auth", "prune-sinks"));
     if (!args.positional().isEmpty()) {
       throw new Args.UsageException("unexpected argument '" + args.positional().getFirst() + "'");
@@ -148,6 +159,15 @@ final class ServeCommand implements Factum.Command {
       } catch (InvalidArgumentException e) {
         throw new Args.UsageException("--http-server " + e.getMessage());
       }
+    }
+    try {
+      config =
+          config.withScavenging(
+              ScavengeSchedule.parse(
+                  args.get("scavenge-every", System.getenv("FACTUM_SCAVENGE_EVERY")),
+                  args.get("scavenge-rate", System.getenv("FACTUM_SCAVENGE_RATE"))));
+    } catch (InvalidArgumentException e) {
+      throw new Args.UsageException(e.getMessage());
     }
     String backupDir = args.get("backup-dir", System.getenv("FACTUM_BACKUP_DIR"));
     if (backupDir != null) {
@@ -237,6 +257,12 @@ final class ServeCommand implements Factum.Command {
         server.authEnabled()
             ? "factum: auth on: every request but /health, /metrics and /openapi.json needs an API key"
             : "factum: open mode (no auth, loopback only): every request acts as admin");
+    if (config.scavenging().enabled()) {
+      out.println(
+          "factum: scavenging every "
+              + config.scavenging().every()
+              + " (GET /admin/scavenge shows the schedule)");
+    }
     out.println("factum: listening on " + server.uri());
     out.flush();
     stopped.await();

@@ -115,6 +115,36 @@ class StartupErrorsTest {
   }
 
   @Test
+  void aBadScavengingScheduleIsABadUsageAndCreatesNothing() {
+    Path data = temp.resolve("scavenge-data");
+    for (String[] bad :
+        List.of(
+            new String[] {"--scavenge-every", "0s", "must be positive"},
+            new String[] {"--scavenge-every", "PT-1H", "must be positive"},
+            new String[] {"--scavenge-every", "hourly", "cannot read the scavenging interval"},
+            new String[] {"--scavenge-rate", "100", "needs an interval"})) {
+      FactumCommandTest.Run serve =
+          factum("serve", "--data", data.toString(), "--port", "0", bad[0], bad[1]);
+      assertThat(serve.exit()).as(bad[1]).isEqualTo(2);
+      assertThat(serve.err()).contains(bad[2]);
+    }
+    FactumCommandTest.Run badRate =
+        factum(
+            "serve",
+            "--data",
+            data.toString(),
+            "--port",
+            "0",
+            "--scavenge-every",
+            "1h",
+            "--scavenge-rate",
+            "-5");
+    assertThat(badRate.exit()).isEqualTo(2);
+    assertThat(badRate.err()).contains("0 (the default) or more");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
   void aDataPathThatIsAFileOrUnwritableIsNamed() throws IOException {
     Path file = Files.writeString(temp.resolve("a-file"), "x");
     FactumCommandTest.Run notDirectory = factum("serve", "--data", file.toString(), "--port", "0");

@@ -67,6 +67,12 @@ final class Scavenger {
   private Thread worker;
   private volatile boolean stopping;
 
+  /**
+   * Whether the running run began in an earlier process: its removals from before the restart are
+   * not among those the storage saw, so the run ends with {@link Storage#reclaimAllSpace}.
+   */
+  private volatile boolean resumed;
+
   Scavenger(
       Storage storage,
       StorageGuard guard,
@@ -117,20 +123,21 @@ final class Scavenger {
             rate,
             null);
     writeProgress(fresh);
-    launch(fresh);
+    launch(fresh, false);
     return fresh;
   }
 
   /** At open: a run the last process did not finish (it crashed or was closed) goes on. */
   synchronized void resumeIfInterrupted() {
     if (status.isRunning() && storage.supportsRemoval()) {
-      launch(status);
+      launch(status, true);
     }
   }
 
-  private void launch(ScavengeStatus from) {
+  private void launch(ScavengeStatus from, boolean fromEarlierProcess) {
     status = from;
     stopping = false;
+    resumed = fromEarlierProcess;
     worker = new Thread(() -> run(from), "factum-scavenger");
     worker.setDaemon(true);
     worker.start();
@@ -180,7 +187,7 @@ final class Scavenger {
       if (stopping) {
         return;
       }
-      long reclaimed = guard.read(storage::reclaimSpace);
+      long reclaimed = guard.read(resumed ? storage::reclaimAllSpace : storage::reclaimSpace);
       at = finish(at, ScavengeStatus.State.DONE, reclaimed, null);
       writeProgress(at);
     } catch (StoreClosedException e) {

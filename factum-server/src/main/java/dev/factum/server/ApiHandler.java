@@ -37,6 +37,7 @@ final class ApiHandler implements HttpHandler {
   private final RateLimiter rateLimiter = new RateLimiter(System::nanoTime);
   private final ServerProjections projections;
   private final ServerReactions reactions;
+  private final ScavengeScheduler scavenging;
 
   /** Without tenants (tests that drive the handler directly). */
   ApiHandler(FactumStore store, ServerConfig config, Metrics metrics, KeyRegistry keys) {
@@ -67,6 +68,10 @@ final class ApiHandler implements HttpHandler {
     WireFormat wire = new WireFormat();
     this.projections = new ServerProjections(store);
     metrics.projections(projections);
+    this.scavenging =
+        ScavengeScheduler.start(
+            config.scavenging(), store, tenants::openTenantStores, Clock.systemUTC());
+    metrics.scavengeSchedule(scavenging);
     ProjectionAccess access = new ProjectionAccess(projections);
     List<Resource> all =
         List.of(
@@ -82,7 +87,7 @@ final class ApiHandler implements HttpHandler {
             new BackupResource(config, tenants.registry()),
             new SubjectResource(),
             new ChainResource(),
-            new ScavengeResource(config),
+            new ScavengeResource(config, scavenging),
             new TenantResource(tenants, keys, config),
             new ForwarderResource(
                 WebhookForwarders.ROUTES,
@@ -127,8 +132,9 @@ final class ApiHandler implements HttpHandler {
     return projections;
   }
 
-  /** Stops what the handler runs beside the exchanges (the stores' Serialized reactors). */
+  /** Stops what the handler runs beside the exchanges (the scavenging schedule, the reactors). */
   void close() {
+    scavenging.close();
     reactions.close();
   }
 

@@ -358,6 +358,37 @@ final class Metrics implements AutoCloseable {
   }
 
   /**
+   * Automatic scavenging ({@link ScavengeScheduler}): runs the schedule started over all stores
+   * ({@code factum_scavenge_scheduled_runs_total}), when its next tick is due ({@code
+   * factum_scavenge_next_run_timestamp_seconds}, -1 without a schedule) and when the root store's
+   * last run ended ({@code factum_scavenge_last_finished_timestamp_seconds}, -1: none yet).
+   */
+  void scavengeSchedule(ScavengeScheduler scheduler) {
+    // the handler holds the scheduler for the server's life (the meters hold it weakly)
+    FunctionCounter.builder(
+            "factum.scavenge.scheduled.runs", scheduler, ScavengeScheduler::runsStarted)
+        .description("Scavenging runs the schedule started (all stores) since the server started.")
+        .register(registry);
+    Gauge.builder(
+            "factum.scavenge.next.run.timestamp",
+            scheduler,
+            s -> s.nextRunAt() == null ? -1 : s.nextRunAt().toEpochMilli() / 1e3)
+        .description("When the scavenging schedule next starts runs (-1: no schedule).")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder(
+            "factum.scavenge.last.finished.timestamp",
+            store,
+            s ->
+                s.scavengeStatus().finishedAt() == null
+                    ? -1
+                    : s.scavengeStatus().finishedAt().toEpochMilli() / 1e3)
+        .description("When the root store's last scavenging run ended (-1: none yet).")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  /**
    * The Serialized reactors of every store (the root store's and the tenants'), summed: reactions
    * executed (the receiver answered 2xx) and failed for good since this server started, reactions
    * due now (ready or ongoing), and how many reactors run. No tenant name is a label.

@@ -1,10 +1,12 @@
 package dev.factum.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.api.scavenge.ScavengeStatus;
 import dev.factum.wire.ProblemCode;
 import dev.factum.wire.ScavengeJson;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.Set;
 
@@ -18,13 +20,16 @@ import java.util.Set;
  * <p>What must stay true: a second {@code POST} while a run goes on starts nothing and answers the
  * running one; a storage that cannot remove events (none of Factum's own) is {@code 409
  * scavenge-unavailable}, and nothing is written. The only option, {@code eventsPerSecond}, is
- * checked strictly (an unknown member or a negative rate is {@code invalid-request}).
+ * checked strictly (an unknown member or a negative rate is {@code invalid-request}). Both answers
+ * also show the server's automatic schedule ({@link ScavengeScheduler}), {@code "schedule"}.
  */
 final class ScavengeResource implements Resource {
   private final long maxRequestBytes;
+  private final ScavengeScheduler scheduler;
 
-  ScavengeResource(ServerConfig config) {
+  ScavengeResource(ServerConfig config, ScavengeScheduler scheduler) {
     this.maxRequestBytes = config.maxRequestBytes();
+    this.scheduler = scheduler;
   }
 
   @Override
@@ -47,9 +52,36 @@ final class ScavengeResource implements Resource {
     return answer(request, 202, started);
   }
 
-  private static int answer(Request request, int status, ScavengeStatus scavenge)
-      throws IOException {
-    return Responses.json(request.exchange, status, json -> ScavengeJson.write(json, scavenge));
+  private int answer(Request request, int status, ScavengeStatus scavenge) throws IOException {
+    return Responses.json(
+        request.exchange,
+        status,
+        json -> {
+          ScavengeJson.write(json, scavenge);
+          writeSchedule(json);
+        });
+  }
+
+  /**
+   * {@code "schedule"}: null without one, else {@code {"every", "eventsPerSecond", "nextRunAt"}}
+   * (ISO-8601 duration and time). The same for every caller: it is the server's, not a store's.
+   */
+  private void writeSchedule(JsonGenerator json) throws IOException {
+    ScavengeSchedule schedule = scheduler.schedule();
+    if (!schedule.enabled()) {
+      json.writeNullField("schedule");
+      return;
+    }
+    json.writeObjectFieldStart("schedule");
+    json.writeStringField("every", schedule.every().toString());
+    json.writeNumberField("eventsPerSecond", schedule.eventsPerSecond());
+    Instant next = scheduler.nextRunAt();
+    if (next == null) {
+      json.writeNullField("nextRunAt");
+    } else {
+      json.writeStringField("nextRunAt", next.toString());
+    }
+    json.writeEndObject();
   }
 
   /** The body may be absent, {@code {}}, or {@code {"eventsPerSecond": N}} (0: the default). */

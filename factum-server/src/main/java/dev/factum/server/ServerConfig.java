@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  *     anywhere else
  * @param transport which HTTP/1.1 server carries the API: Factum's own (the default) or the JDK's
  *     ({@link HttpTransport}); the wire is the same
+ * @param scavenging automatic scavenging runs ({@link ScavengeSchedule}); off by default
  */
 public record ServerConfig(
     String host,
@@ -38,7 +39,8 @@ public record ServerConfig(
     boolean insecure,
     AuthSettings auth,
     Path backupRoot,
-    HttpTransport transport) {
+    HttpTransport transport,
+    ScavengeSchedule scavenging) {
 
   public static final int DEFAULT_PORT = 7117;
   public static final ServerConfig DEFAULT =
@@ -53,7 +55,8 @@ public record ServerConfig(
           false,
           AuthSettings.OPEN_ON_LOOPBACK,
           null,
-          HttpTransport.DEFAULT);
+          HttpTransport.DEFAULT,
+          ScavengeSchedule.OFF);
 
   public ServerConfig {
     if (host == null || host.isBlank()) {
@@ -79,6 +82,9 @@ public record ServerConfig(
     }
     if (transport == null) {
       throw new InvalidArgumentException("the HTTP transport is missing");
+    }
+    if (scavenging == null) {
+      throw new InvalidArgumentException("the scavenging schedule is missing (OFF: none)");
     }
     if (tls == null && !insecure && !loopback(host)) {
       throw new InvalidArgumentException(
@@ -175,6 +181,11 @@ public record ServerConfig(
     return edit(e -> e.transport = newTransport);
   }
 
+  /** Scavenges automatically by {@code schedule} ({@link ScavengeSchedule#OFF}: never). */
+  public ServerConfig withScavenging(ScavengeSchedule schedule) {
+    return edit(e -> e.scavenging = schedule);
+  }
+
   /** A copy of this configuration with {@code change} applied, validated as any is. */
   private ServerConfig edit(Consumer<Editor> change) {
     Editor editor = new Editor(this);
@@ -198,6 +209,7 @@ public record ServerConfig(
     AuthSettings auth;
     Path backupRoot;
     HttpTransport transport;
+    ScavengeSchedule scavenging;
 
     Editor(ServerConfig from) {
       host = from.host;
@@ -211,6 +223,7 @@ public record ServerConfig(
       auth = from.auth;
       backupRoot = from.backupRoot;
       transport = from.transport;
+      scavenging = from.scavenging;
     }
 
     ServerConfig config() {
@@ -225,7 +238,8 @@ public record ServerConfig(
           insecure,
           auth,
           backupRoot,
-          transport);
+          transport,
+          scavenging);
     }
   }
 }

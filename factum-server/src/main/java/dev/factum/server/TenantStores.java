@@ -236,6 +236,11 @@ final class TenantStores implements AutoCloseable {
     }
   }
 
+  /** The tenants' stores this server has open now (the scavenging schedule visits them). */
+  List<FactumStore> openTenantStores() {
+    return List.copyOf(open.values());
+  }
+
   /** How many tenants' stores this server has open now. */
   int openStores() {
     return open.size();

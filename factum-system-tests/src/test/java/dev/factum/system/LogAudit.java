@@ -1,6 +1,7 @@
 package dev.factum.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.factum.engine.spi.RemovedEvent;
 import dev.factum.system.ReferenceRecord.Append;
 import dev.factum.system.ReferenceRecord.Outcome;
 import dev.factum.system.ReferenceRecord.Part;
@@ -17,7 +18,11 @@ import java.util.UUID;
  * promises of the kill -9 test, checked after every restart.
  *
  * <ul>
- *   <li>positions are dense from 0 and strictly increasing, in the order the log is read;
+ *   <li>positions are dense from 0 and strictly increasing, in the order the log is read, but where
+ *       the storage reports a removal ({@link Removals}: scavenging keeps a stub at every removed
+ *       position, which the log's reads skip): a removed event counts as present, with its id,
+ *       stream and revision, and every other promise holds for it but its data's; a gap the storage
+ *       does not report removed is a missing event;
  *   <li>every event present was sent: its id leads to an append of the record, and its stream, type
  *       and data (as JSON, so byte-for-byte up to JSON's own equivalences) are those sent;
  *   <li>every stream's revisions are gapless from 0 in log order;
@@ -48,51 +53,47 @@ final class LogAudit {
     return audit(server.readPages("/all?from=0&limit=1000"), record, previousLog);
   }
 
-  /** Audits {@code events}, the global log as read in order. */
+  /**
+   * What the storage reports at a position the log skipped: the removal it keeps there (RocksDB's
+   * removal stub), or null when it reports none, which makes the gap a missing event.
+   */
+  @FunctionalInterface
+  interface Removals {
+    /** A store that was never scavenged: every gap is a missing event. */
+    Removals NONE = position -> null;
+
+    RemovedEvent at(long position);
+  }
+
+  /** Audits {@code events}, the global log as read in order, of a store never scavenged. */
   static Result audit(List<JsonNode> events, ReferenceRecord record, List<UUID> previousLog)
       throws IOException {
-    List<UUID> log = new ArrayList<>();
-    Map<String, Long> heads = new HashMap<>();
-    Map<Append, List<long[]>> found = new HashMap<>(); // append -> {index, position, revision}
+    return audit(events, record, previousLog, Removals.NONE);
+  }
+
+  /**
+   * Audits {@code events}, the global log as read in order (which skips removed positions); a
+   * position the read skipped is accepted only where {@code removals} reports a removal, and the
+   * removed event then counts as present (its id, stream and revision, its data being gone).
+   */
+  static Result audit(
+      List<JsonNode> events, ReferenceRecord record, List<UUID> previousLog, Removals removals)
+      throws IOException {
+    Audit audit = new Audit(record);
     for (JsonNode event : events) {
       long position = event.get("position").asLong();
-      check(position == log.size(), "position %d where %d was due", position, log.size());
-      UUID id = UUID.fromString(event.get("id").asText());
-      Append append = record.appendOf(id);
-      check(append != null, "position %d holds event %s, which was never sent", position, id);
-      int index = ReferenceRecord.indexOf(id);
-      List<SentEvent> sent = ReferenceRecord.allEvents(append);
-      check(index < sent.size(), "position %d: event %s is not in %s", position, id, append);
-      Part part = partOf(append, index);
-      String stream = event.get("stream").asText();
-      check(
-          stream.equals(part.stream()) && event.get("type").asText().equals(sent.get(index).type()),
-          "position %d: %s of %s landed in stream %s",
+      audit.removedUpTo(position, removals);
+      audit.present(
           position,
-          id,
-          append,
-          stream);
-      check(
-          event.get("data").equals(ServerProcess.JSON.readTree(sent.get(index).data())),
-          "position %d: data %s differs from what was sent: %s",
-          position,
-          event.get("data"),
-          sent.get(index).data());
-      long revision = event.get("revision").asLong();
-      long due = heads.getOrDefault(stream, -1L) + 1;
-      check(
-          revision == due,
-          "position %d: revision %d of %s where %d was due",
-          position,
-          revision,
-          stream,
-          due);
-      heads.put(stream, revision);
-      found
-          .computeIfAbsent(append, a -> new ArrayList<>())
-          .add(new long[] {index, position, revision});
-      log.add(id);
+          UUID.fromString(event.get("id").asText()),
+          event.get("stream").asText(),
+          event.get("revision").asLong(),
+          event);
     }
+    audit.removedUpTo(Long.MAX_VALUE, removals); // a removed tail: positions after the last event
+    List<UUID> log = audit.log;
+    Map<String, Long> heads = audit.heads;
+    Map<Append, List<long[]>> found = audit.found;
     check(
         log.size() >= previousLog.size() && log.subList(0, previousLog.size()).equals(previousLog),
         "the log read after the previous restart (%d events) is no longer a prefix of this one",
@@ -129,6 +130,77 @@ final class LogAudit {
     }
     return new Result(
         log, heads, acknowledged, multiStream, unknownPresent, unknownAbsent, rejected);
+  }
+
+  /** The walk over the log's positions: what is present (or removed), in position order. */
+  private static final class Audit {
+    private final ReferenceRecord record;
+    final List<UUID> log = new ArrayList<>();
+    final Map<String, Long> heads = new HashMap<>();
+    final Map<Append, List<long[]>> found = new HashMap<>(); // {index, position, revision}
+
+    Audit(ReferenceRecord record) {
+      this.record = record;
+    }
+
+    /** Takes the removed positions before {@code end}; each gap must be a reported removal. */
+    void removedUpTo(long end, Removals removals) throws IOException {
+      while (log.size() < end) {
+        long position = log.size();
+        RemovedEvent removed = removals.at(position);
+        if (removed == null) {
+          check(
+              end == Long.MAX_VALUE,
+              "position %d where %d was due (and the storage reports no removal at %d)",
+              end,
+              position,
+              position);
+          return;
+        }
+        present(position, removed.id(), removed.stream(), removed.revision(), null);
+      }
+    }
+
+    /** The event at {@code position}; {@code event} is null for a removed one (data gone). */
+    void present(long position, UUID id, String stream, long revision, JsonNode event)
+        throws IOException {
+      check(position == log.size(), "position %d where %d was due", position, log.size());
+      Append append = record.appendOf(id);
+      check(append != null, "position %d holds event %s, which was never sent", position, id);
+      int index = ReferenceRecord.indexOf(id);
+      List<SentEvent> sent = ReferenceRecord.allEvents(append);
+      check(index < sent.size(), "position %d: event %s is not in %s", position, id, append);
+      Part part = partOf(append, index);
+      check(
+          stream.equals(part.stream())
+              && (event == null || event.get("type").asText().equals(sent.get(index).type())),
+          "position %d: %s of %s landed in stream %s",
+          position,
+          id,
+          append,
+          stream);
+      if (event != null) {
+        check(
+            event.get("data").equals(ServerProcess.JSON.readTree(sent.get(index).data())),
+            "position %d: data %s differs from what was sent: %s",
+            position,
+            event.get("data"),
+            sent.get(index).data());
+      }
+      long due = heads.getOrDefault(stream, -1L) + 1;
+      check(
+          revision == due,
+          "position %d: revision %d of %s where %d was due",
+          position,
+          revision,
+          stream,
+          due);
+      heads.put(stream, revision);
+      found
+          .computeIfAbsent(append, a -> new ArrayList<>())
+          .add(new long[] {index, position, revision});
+      log.add(id);
+    }
   }
 
   /** All events present, in order, consecutive; each part where it was promised to be. */

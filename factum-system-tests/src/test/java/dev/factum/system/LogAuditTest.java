@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.factum.engine.spi.RemovedEvent;
 import dev.factum.system.ReferenceRecord.Ack;
 import dev.factum.system.ReferenceRecord.Append;
 import dev.factum.system.ReferenceRecord.Part;
@@ -136,6 +137,52 @@ class LogAuditTest {
     changed.set(1, before.get(0));
     assertThatThrownBy(() -> LogAudit.audit(log(a0, a1, a2), record, changed))
         .hasMessageContaining("no longer a prefix");
+  }
+
+  @Test
+  void aGapIsAcceptedOnlyWhereTheStorageReportsARemoval() throws Exception {
+    // position 1 (own-1 revision 1 of a0) and the tail, position 5 (hot revision 2 of a2), removed
+    List<JsonNode> scavenged = log(a0, a1, a2);
+    scavenged.remove(5);
+    scavenged.remove(1);
+    RemovedEvent first =
+        new RemovedEvent(
+            1, "own-1", 1, a0.parts.getFirst().events().get(1).id(), RemovedEvent.Reason.RETENTION);
+    RemovedEvent tail =
+        new RemovedEvent(
+            5, "hot", 2, a2.parts.getFirst().events().get(1).id(), RemovedEvent.Reason.RETENTION);
+    Map<Long, RemovedEvent> stubs = Map.of(1L, first, 5L, tail);
+    LogAudit.Result result = LogAudit.audit(scavenged, record, List.of(), stubs::get);
+    assertThat(result.acknowledged()).isEqualTo(2);
+    assertThat(result.unknownPresent()).isEqualTo(1);
+    assertThat(result.heads()).isEqualTo(Map.of("own-1", 2L, "hot", 2L));
+    assertThat(result.log()).isEqualTo(LogAudit.audit(log(a0, a1, a2), record, List.of()).log());
+
+    // A truly missing position, where the storage reports no removal, is still caught.
+    assertThatThrownBy(() -> LogAudit.audit(scavenged, record, List.of(), Map.of(5L, tail)::get))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining(
+            "position 2 where 1 was due (and the storage reports no removal at 1)");
+    assertThatThrownBy(() -> LogAudit.audit(scavenged, record, List.of()))
+        .hasMessageContaining("no removal at 1");
+    // A missing tail without a removal: the unknown append a2 is then partly present.
+    assertThatThrownBy(() -> LogAudit.audit(scavenged, record, List.of(), Map.of(1L, first)::get))
+        .hasMessageContaining("partly present");
+    // A removal that names another stream or revision than the sent event's is no excuse.
+    RemovedEvent wrongStream =
+        new RemovedEvent(1, "hot", 1, first.id(), RemovedEvent.Reason.RETENTION);
+    assertThatThrownBy(
+            () ->
+                LogAudit.audit(
+                    scavenged, record, List.of(), Map.of(1L, wrongStream, 5L, tail)::get))
+        .hasMessageContaining("landed in stream hot");
+    RemovedEvent wrongRevision =
+        new RemovedEvent(1, "own-1", 4, first.id(), RemovedEvent.Reason.RETENTION);
+    assertThatThrownBy(
+            () ->
+                LogAudit.audit(
+                    scavenged, record, List.of(), Map.of(1L, wrongRevision, 5L, tail)::get))
+        .hasMessageContaining("revision 4 of own-1 where 1 was due");
   }
 
   private void assertFails(List<JsonNode> log, String message) {

@@ -5,6 +5,7 @@ import dev.factum.api.ExpectedRevision;
 import dev.factum.api.StreamMetadata;
 import dev.factum.api.scavenge.ScavengeStatus;
 import dev.factum.engine.FactumStore;
+import dev.factum.storage.rocksdb.RocksDbConfig;
 import dev.factum.storage.rocksdb.RocksDbStorage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,14 +25,16 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/bench scavenge [STREAMS [EVENTS_PER_STREAM]]}: scavenging on one embedded RocksDB
- * store in a scratch directory (docs/LIFECYCLE.md, "Scavenging"). {@code STREAMS} streams (default
- * 400) of {@code EVENTS_PER_STREAM} events (default 500, 200-byte payloads) get {@code maxCount} of
- * a fifth of that, so 80% of the events are expired. Disk: the data directory's bytes after a full
- * compaction, before and after the run (the ratio is the figure). Rate: events and payload MB
- * removed per second, unthrottled. Effect on appends: the p99 of single-event appends from four
- * threads for a fixed window with no scavenge, then again while a scavenge of as many freshly
- * expired events runs at the default throttle (50,000 events/s), in the same process and store.
+ * {@code bin/bench scavenge [STREAMS [EVENTS_PER_STREAM [RECLAIM_MIB_PER_S]]]}: scavenging on one
+ * embedded RocksDB store in a scratch directory (docs/LIFECYCLE.md, "Scavenging"). {@code STREAMS}
+ * streams (default 400) of {@code EVENTS_PER_STREAM} events (default 500, 200-byte payloads) get
+ * {@code maxCount} of a fifth of that, so 80% of the events are expired. Disk: the data directory's
+ * bytes after a full compaction, before and after the run (the ratio is the figure). Rate: events
+ * and payload MB removed per second, the removal unthrottled, the compaction after it paced at the
+ * reclaim rate ({@code RECLAIM_MIB_PER_S}, default the storage's, 32; 0: no limit). Effect on
+ * appends: the p99 of single-event appends from four threads for a fixed window with no scavenge,
+ * then again while a scavenge of as many freshly expired events runs at the default throttle
+ * (50,000 events/s), in the same process and store.
  */
 public final class ScavengeMeasure {
   private static final int APPENDERS = 4;
@@ -47,17 +50,24 @@ public final class ScavengeMeasure {
   public static void main(String[] args) throws Exception {
     int streams = args.length > 0 ? Integer.parseInt(args[0]) : 400;
     int perStream = args.length > 1 ? Integer.parseInt(args[1]) : 500;
-    run(streams, perStream, System.out);
+    long reclaimBytesPerSecond =
+        args.length > 2
+            ? Long.parseLong(args[2]) << 20
+            : RocksDbConfig.DEFAULT_RECLAIM_BYTES_PER_SECOND;
+    run(streams, perStream, reclaimBytesPerSecond, System.out);
   }
 
-  public static void run(int streams, int perStream, PrintStream out) throws Exception {
+  public static void run(int streams, int perStream, long reclaimBytesPerSecond, PrintStream out)
+      throws Exception {
     Path scratch = Files.createTempDirectory("factum-scavenge");
     try {
       Path data = scratch.resolve("data");
-      RocksDbStorage storage = RocksDbStorage.open(data);
+      RocksDbStorage storage =
+          RocksDbStorage.open(
+              data, RocksDbConfig.DEFAULT.withReclaimBytesPerSecond(reclaimBytesPerSecond));
       try (FactumStore store = FactumStore.open(storage)) {
         fill(store, "exp", streams, perStream);
-        storage.reclaimSpace(); // compact: the baseline holds no overwritten data either
+        storage.reclaimAllSpace(); // compact: the baseline holds no overwritten data either
         long before = directoryBytes(data);
         ScavengeStatus run = scavenge(store, 10_000_000);
         long after = directoryBytes(data);
@@ -77,8 +87,11 @@ public final class ScavengeMeasure {
             1 - run.eventsRemoved() / (double) total);
         out.printf(
             Locale.ROOT,
-            "| scavenging, unthrottled, compaction included | %,.0f events/s, %.1f MB/s of"
-                + " payload (%,d events, %,d payload bytes in %.2f s) |%n",
+            "| scavenging, unthrottled, compaction (paced at %s) included | %,.0f events/s,"
+                + " %.1f MB/s of payload (%,d events, %,d payload bytes in %.2f s) |%n",
+            reclaimBytesPerSecond == 0
+                ? "no limit"
+                : String.format(Locale.ROOT, "%d MiB/s", reclaimBytesPerSecond >> 20),
             run.eventsRemoved() / seconds,
             run.bytesRemoved() / seconds / 1e6,
             run.eventsRemoved(),

@@ -111,12 +111,22 @@ public interface Storage extends CommittedState, AutoCloseable {
   }
 
   /**
-   * After removals: gives the space of removed data back to the file system where the storage can
-   * (RocksDB compacts the affected ranges), and returns the bytes its files shrank by, or -1 when
-   * it cannot tell. Runs on the scavenger's thread while the store serves.
+   * After removals: gives the space of the data removed since the last call back to the file system
+   * where the storage can (RocksDB compacts the ranges the removals touched, paced), and returns
+   * the bytes its files shrank by, or -1 when it cannot tell. Runs on the scavenger's thread while
+   * the store serves.
    */
   default long reclaimSpace() {
     return -1;
+  }
+
+  /**
+   * As {@link #reclaimSpace}, for removals this process may not have written itself (a run resumed
+   * after a restart): a storage that tracks what removals touched in memory reclaims everything it
+   * could hold. The default is {@link #reclaimSpace}.
+   */
+  default long reclaimAllSpace() {
+    return reclaimSpace();
   }
 
   /** Reads everything and checks every invariant of the stored data. */

@@ -243,6 +243,11 @@ public final class FaultInjectingStorage implements Storage {
   }
 
   @Override
+  public long reclaimAllSpace() {
+    return real.reclaimAllSpace();
+  }
+
+  @Override
   public StoreRecord readRecord(String namespace, String key) {
     return real.readRecord(namespace, key);
   }

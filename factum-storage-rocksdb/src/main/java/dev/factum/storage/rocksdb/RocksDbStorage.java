@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +48,12 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
+import org.rocksdb.RateLimiter;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -154,6 +155,16 @@ public final class RocksDbStorage implements Storage {
 
   private final SstFileManager sstFileManager;
   private final DirectoryLock directoryLock;
+
+  /** The database's rate limiter: unlimited, but while a reclaim runs ({@link PacedCompaction}). */
+  private final RateLimiter rateLimiter;
+
+  private final PacedCompaction pacedCompaction;
+  private final long reclaimBytesPerSecond;
+
+  /** What removals touched since the last reclaim: the ranges it compacts. */
+  private final RemovedRanges removedRanges = new RemovedRanges();
+
   // Metrics read RocksDB properties from other threads: a closed handle must never be touched.
   private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
   private boolean closed;
@@ -170,6 +181,8 @@ public final class RocksDbStorage implements Storage {
     // given (FullDiskTest passes without this line too); it is set here so that the behaviour
     // the store relies on is not left to a default.
     this.sstFileManager = new SstFileManager(Env.getDefault());
+    this.rateLimiter = new RateLimiter(PacedCompaction.UNLIMITED);
+    this.reclaimBytesPerSecond = config.reclaimBytesPerSecond();
     this.dbOptions =
         new DBOptions()
             .setCreateIfMissing(true)
@@ -178,7 +191,8 @@ public final class RocksDbStorage implements Storage {
             .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords)
             .setMaxBackgroundJobs(2)
             .setBytesPerSync(1 << 20)
-            .setSstFileManager(sstFileManager);
+            .setSstFileManager(sstFileManager)
+            .setRateLimiter(rateLimiter);
     BlockBasedTableConfig table =
         new BlockBasedTableConfig()
             .setBlockCache(blockCache)
@@ -215,6 +229,7 @@ public final class RocksDbStorage implements Storage {
     this.records = handles.get(6);
     this.chain = handles.get(7);
     this.chained = config.hashChain();
+    this.pacedCompaction = new PacedCompaction(db, rateLimiter);
     try {
       checkFormat();
       this.lastPosition = recoverLastPosition();
@@ -507,34 +522,124 @@ public final class RocksDbStorage implements Storage {
   }
 
   /**
-   * Compacts the log, stream-index and filter-index column families, so the event records replaced
-   * by stubs and the deleted index entries leave the table files, and returns how many bytes the
-   * table files shrank by (negative when concurrent appends grew them more). RocksDB compacts in
-   * its background threads ({@code maxBackgroundJobs} 2) while this thread waits; appends go on.
+   * Compacts what removals touched since the last reclaim: the key ranges of the log, stream-index
+   * and filter-index column families they wrote stubs and deletes in ({@link RemovedRanges}), in
+   * paced slices ({@link PacedCompaction}), so the replaced event records and the deletes leave the
+   * table files. Returns how many bytes the table files shrank by (negative when concurrent appends
+   * grew them more); 0 at once when nothing was removed. RocksDB compacts in its background threads
+   * ({@code maxBackgroundJobs} 2) while this thread waits; appends go on.
    */
   @Override
   public long reclaimSpace() {
+    return reclaim(removedRanges.take());
+  }
+
+  /**
+   * As {@link #reclaimSpace}, over the whole of the three families: for removals this process did
+   * not write (a run resumed after a restart), whose ranges it does not know.
+   */
+  @Override
+  public long reclaimAllSpace() {
+    removedRanges.take();
+    Map<RemovedRanges.Family, RemovedRanges.Range> whole =
+        new EnumMap<>(RemovedRanges.Family.class);
+    for (RemovedRanges.Family family : RemovedRanges.Family.values()) {
+      whole.put(family, RemovedRanges.Range.WHOLE);
+    }
+    return reclaim(whole);
+  }
+
+  private long reclaim(Map<RemovedRanges.Family, RemovedRanges.Range> ranges) {
+    if (ranges.isEmpty()) {
+      return 0;
+    }
+    long before = openDb(() -> db.getAggregatedLongProperty("rocksdb.total-sst-files-size"));
+    // Every family is flushed: the write-ahead log files holding the run's writes are kept until
+    // each family with data in them (heads and records take writes too) is flushed. Before the
+    // pacing: the flush writes the memtables once, as RocksDB would anyway.
+    openDb(
+        () -> {
+          try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, handles);
+          }
+          return null;
+        });
+    Map<RemovedRanges.Family, RemovedRanges.Range> left = new EnumMap<>(ranges);
+    paced(true);
+    try {
+      for (Map.Entry<RemovedRanges.Family, RemovedRanges.Range> entry : ranges.entrySet()) {
+        ColumnFamilyHandle handle = handleOf(entry.getKey());
+        String name = COLUMN_FAMILIES.get(handles.indexOf(handle));
+        List<RemovedRanges.Range> slices =
+            openDb(() -> pacedCompaction.slices(name, entry.getValue()));
+        for (RemovedRanges.Range slice : slices) {
+          left.put(entry.getKey(), new RemovedRanges.Range(slice.first(), entry.getValue().last()));
+          openDb(
+              () -> {
+                pacedCompaction.compact(handle, slice);
+                return null;
+              });
+        }
+        left.remove(entry.getKey());
+      }
+    } catch (RuntimeException e) {
+      // What is left of a bounded range goes to the next reclaim; the rest of a whole-family
+      // reclaim (a resumed run's) is left to RocksDB's own compactions.
+      left.forEach(
+          (family, range) -> {
+            if (range.first() != null && range.last() != null) {
+              removedRanges.restore(family, range);
+            }
+          });
+      throw e;
+    } finally {
+      paced(false);
+    }
+    return before - openDb(() -> db.getAggregatedLongProperty("rocksdb.total-sst-files-size"));
+  }
+
+  /** The rate limiter's rate now, and the bytes it let through since open (RocksDbReclaimTest). */
+  long[] rateLimiterState() {
+    return openDb(
+        () -> new long[] {rateLimiter.getBytesPerSecond(), rateLimiter.getTotalBytesThrough()});
+  }
+
+  /** Lowers the rate limiter for a reclaim, or raises it again; nothing once the store closed. */
+  private void paced(boolean on) {
+    closing.readLock().lock();
+    try {
+      if (!closed) {
+        if (on) {
+          pacedCompaction.pace(reclaimBytesPerSecond);
+        } else {
+          pacedCompaction.unpace();
+        }
+      }
+    } finally {
+      closing.readLock().unlock();
+    }
+  }
+
+  private ColumnFamilyHandle handleOf(RemovedRanges.Family family) {
+    return switch (family) {
+      case LOG -> log;
+      case STREAM_INDEX -> streamIndex;
+      case FILTER_INDEX -> filterIndex;
+    };
+  }
+
+  /** A step of RocksDB work under the closing lock: refused once the store closed. */
+  private interface DbStep<T> {
+    T run() throws RocksDBException;
+  }
+
+  private <T> T openDb(DbStep<T> step) {
     closing.readLock().lock();
     try {
       if (closed) {
         throw new StoreClosedException("the store is closed");
       }
-      long before = db.getAggregatedLongProperty("rocksdb.total-sst-files-size");
-      // Forced on the bottommost level too: by default RocksDB leaves it alone (without a
-      // compaction filter), which is where the replaced records of an older store lie.
-      try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
-          CompactRangeOptions compact =
-              new CompactRangeOptions()
-                  .setBottommostLevelCompaction(
-                      CompactRangeOptions.BottommostLevelCompaction.kForce)) {
-        // Every family is flushed: the write-ahead log files holding the run's writes are kept
-        // until each family with data in them (heads and records take writes too) is flushed.
-        db.flush(flush, handles);
-        for (ColumnFamilyHandle family : List.of(log, streamIndex, filterIndex)) {
-          db.compactRange(family, null, null, compact);
-        }
-      }
-      return before - db.getAggregatedLongProperty("rocksdb.total-sst-files-size");
+      return step.run();
     } catch (RocksDBException e) {
       throw translate("reclaiming space failed", e);
     } finally {
@@ -649,15 +754,22 @@ public final class RocksDbStorage implements Storage {
    */
   private void remove(WriteBatch write, Removal removal) throws RocksDBException {
     RecordedEvent event = removal.event();
-    write.put(log, Keys.position(event.position()), RemovalStub.encode(removal.stub()));
-    write.delete(streamIndex, Keys.withLong(Keys.streamPrefix(event.stream()), event.revision()));
-    write.delete(
-        filterIndex,
+    byte[] position = Keys.position(event.position());
+    write.put(log, position, RemovalStub.encode(removal.stub()));
+    removedRanges.touched(RemovedRanges.Family.LOG, position);
+    byte[] streamKey = Keys.withLong(Keys.streamPrefix(event.stream()), event.revision());
+    write.delete(streamIndex, streamKey);
+    removedRanges.touched(RemovedRanges.Family.STREAM_INDEX, streamKey);
+    List<byte[]> filterKeys = new ArrayList<>(2 + event.tags().size());
+    filterKeys.add(
         Keys.withLong(Keys.filterPrefix(Keys.CATEGORY, event.category()), event.position()));
-    write.delete(
-        filterIndex, Keys.withLong(Keys.filterPrefix(Keys.TYPE, event.type()), event.position()));
+    filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TYPE, event.type()), event.position()));
     for (String tag : event.tags()) {
-      write.delete(filterIndex, Keys.withLong(Keys.filterPrefix(Keys.TAG, tag), event.position()));
+      filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TAG, tag), event.position()));
+    }
+    for (byte[] key : filterKeys) {
+      write.delete(filterIndex, key);
+      removedRanges.touched(RemovedRanges.Family.FILTER_INDEX, key);
     }
   }
 
@@ -1159,6 +1271,7 @@ public final class RocksDbStorage implements Storage {
     db.close();
     syncWrite.close();
     readOptions.close();
+    pacedCompaction.close();
     closeOptions();
   }
 
@@ -1168,6 +1281,7 @@ public final class RocksDbStorage implements Storage {
     blockCache.close();
     bloomFilter.close();
     sstFileManager.close();
+    rateLimiter.close();
     directoryLock.close();
   }
 }
