@@ -1256,6 +1256,9 @@ public final class RocksDbStorage implements Storage {
   public void close() {
     closing.writeLock().lock();
     try {
+      if (closed) {
+        return; // closed before: RocksDB's native handles must be released exactly once
+      }
       closed = true;
     } finally {
       closing.writeLock().unlock();

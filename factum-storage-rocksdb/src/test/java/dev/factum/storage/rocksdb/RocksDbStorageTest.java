@@ -50,6 +50,23 @@ class RocksDbStorageTest {
     }
   }
 
+  /**
+   * Closing twice (the storage and the store that owns it both in try-with-resources, say) is a
+   * no-op the second time: releasing RocksDB's native handles twice would crash the JVM.
+   */
+  @Test
+  void closingTwiceIsHarmless() throws Exception {
+    RocksDbStorage storage = RocksDbStorage.open(directory);
+    try (storage;
+        FactumStore store = FactumStore.open(storage)) {
+      store.append("order-1", any(), List.of(EventData.json("Placed", "{}")));
+    }
+    storage.close();
+    try (RocksDbStorage reopened = RocksDbStorage.open(directory)) {
+      assertThat(reopened.verify(null).ok()).isTrue();
+    }
+  }
+
   @Test
   void aDirectoryOfAFutureFormatVersionIsRefusedAndLeftUntouched() throws Exception {
     writeSomeEvents();
