@@ -50,6 +50,7 @@ public final class FaultInjectingStorage implements Storage {
   private final Storage real;
   private final AtomicInteger commitsEntered = new AtomicInteger();
   private final AtomicInteger resumeProbes = new AtomicInteger();
+  private final AtomicInteger recordReads = new AtomicInteger();
   private final Map<Integer, Fault> planned = new ConcurrentHashMap<>();
   private final List<CommitBatch> durable = new CopyOnWriteArrayList<>();
   private volatile Supplier<RuntimeException> readFailure;
@@ -244,7 +245,13 @@ public final class FaultInjectingStorage implements Storage {
 
   @Override
   public StoreRecord readRecord(String namespace, String key) {
+    recordReads.incrementAndGet();
     return real.readRecord(namespace, key);
+  }
+
+  /** How many single records were read ({@link #readRecord}) so far. */
+  public int recordReads() {
+    return recordReads.get();
   }
 
   @Override
