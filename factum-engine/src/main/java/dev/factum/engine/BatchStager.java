@@ -204,10 +204,10 @@ final class BatchStager {
 
   /**
    * The keys in key order, as the storage wants them ({@link CommitBatch}): a list sorted in place,
-   * not a tree built per commit, whose nodes and rebalancing were about a fifth of the writer's
-   * Java samples in batches of ack-appends and checkpoint flushes. The keys come in staging order,
-   * and a flush stages its positions in ascending order: TimSort takes such runs at one compare per
-   * key.
+   * not a tree built per commit (a profile of ack-append windows on a quiet machine put the tree's
+   * nodes and rebalancing at about a fifth of the writer's Java samples). The keys come in staging
+   * order, and a flush stages its positions in ascending order: TimSort takes such runs at one
+   * compare per key.
    */
   private static List<RecordKey> inKeyOrder(Set<RecordKey> keys) {
     List<RecordKey> sorted = new ArrayList<>(keys);
