@@ -55,7 +55,9 @@ final class GroupFlush {
             parts,
             GroupCodec.partitionKey(GroupCodec.PARTITION_CHECKPOINT, p),
             GroupCodec.checkpoint(checkpoint),
-            slice.checkpointVersion));
+            slice.checkpointVersionUnknown && !slice.leased
+                ? RecordWrite.ANY
+                : slice.checkpointVersion));
     List<Long> added = new ArrayList<>();
     for (long position : slice.unsaved) {
       if (position >= checkpoint && !legacyDone.contains(position)) {
@@ -94,9 +96,11 @@ final class GroupFlush {
 
   /**
    * The write failed and is to be tried again: its done positions are unsaved again, and their
-   * records may have been written (the outcome may be unknown).
+   * records, and the checkpoint with a new version, may have been written (the outcome may be
+   * unknown).
    */
   void retry() {
+    slice.checkpointVersionUnknown = true;
     slice.unsaved.addAll(added);
     slice.maybeWritten.addAll(added);
     slice.dirty = true;
@@ -105,6 +109,7 @@ final class GroupFlush {
   /** The write succeeded with these record versions (the checkpoint's first). */
   void applied(List<Long> versions) {
     slice.checkpointVersion = versions.getFirst();
+    slice.checkpointVersionUnknown = false;
     slice.durableCheckpoint = Math.max(slice.durableCheckpoint, checkpoint);
     slice.durableDone.addAll(added);
     for (long position : removed) {

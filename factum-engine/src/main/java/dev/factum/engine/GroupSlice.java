@@ -42,6 +42,14 @@ final class GroupSlice {
   long readCursor;
   long durableCheckpoint;
   long checkpointVersion;
+
+  /**
+   * A flush's outcome was unknown (it may have landed, moving the checkpoint record's version): a
+   * partition of a process that is the storage's only one (not {@code leased}) writes its next
+   * checkpoint without the version check, then knows the version again.
+   */
+  boolean checkpointVersionUnknown;
+
   long validUntil;
   boolean dirty;
   boolean flushing;
