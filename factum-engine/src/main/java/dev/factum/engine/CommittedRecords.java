@@ -51,6 +51,15 @@ final class CommittedRecords {
     return found == ABSENT ? null : (StoreRecord) found;
   }
 
+  /**
+   * The committed record at {@code key} if this memory holds it, else null (absent, or not
+   * remembered): for a write that needs no storage read ({@link RecordWrite#UNREAD}).
+   */
+  StoreRecord remembered(RecordKey key) {
+    Object found = known.get(key);
+    return found instanceof StoreRecord record ? record : null;
+  }
+
   /** A batch committed these records (a null value: deleted). */
   void committed(Map<RecordKey, StoreRecord> records) {
     for (Map.Entry<RecordKey, StoreRecord> entry : records.entrySet()) {

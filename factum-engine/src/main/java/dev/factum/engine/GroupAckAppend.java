@@ -12,7 +12,9 @@ import java.util.Set;
 
 /**
  * The record writes of an ack-append (a {@code done/P} record per acked position, committed with
- * the append's events) and the writer's check that goes with them.
+ * the append's events) and the writer's check that goes with them. A position's record is put
+ * {@link RecordWrite#UNREAD} (the writer need not read the key: it is absent, for the same reason
+ * the guard needs no record to know the position is open), an uncertain one's as an ordinary put.
  *
  * <p>Design note: the guard always checks, from records, that the group still exists (same
  * incarnation) and, on a shared storage, that this process still holds each partition involved
@@ -46,12 +48,11 @@ record GroupAckAppend(List<RecordWrite> writes, RecordGuard guard) {
         positions.add(pending.position());
         partitions.add(p);
       }
+      String key = GroupCodec.positionKey(GroupCodec.DONE, pending.position());
       out.add(
-          RecordWrite.put(
-              namespace,
-              GroupCodec.positionKey(GroupCodec.DONE, pending.position()),
-              GroupCodec.done(p),
-              RecordWrite.ANY));
+          uncertain.contains(pending.position())
+              ? RecordWrite.put(namespace, key, GroupCodec.done(p), RecordWrite.ANY)
+              : RecordWrite.putUnread(namespace, key, GroupCodec.done(p)));
     }
     List<RecordGuard> held = List.copyOf(fences.values());
     RecordGuard guard =

@@ -7,9 +7,11 @@ import java.util.Set;
 /**
  * One partition's checkpoint write: its checkpoint record (compare-and-set on the version this
  * process last wrote), a {@code done/P} record for each done event above it not yet durable (the
- * slice's {@code unsaved}), and the deletion of the {@code done/P} records it passed, with the
- * partition's guard. Building it costs what changed since the last flush, not what the slice holds:
- * the feeder builds one per changed partition every flush interval under the group's lock.
+ * slice's {@code unsaved}; put {@link RecordWrite#UNREAD}, since this process is the partition's
+ * only writer and knows the key is absent, unless an earlier write of it may have landed), and the
+ * deletion of the {@code done/P} records it passed, with the partition's guard. Building it costs
+ * what changed since the last flush, not what the slice holds: the feeder builds one per changed
+ * partition every flush interval under the group's lock.
  *
  * <p>Design note: building the writes marks the slice as flushing (one flush per partition at a
  * time, so the versions chain) and clean; {@link #applied} folds a successful write back into the
@@ -53,20 +55,22 @@ final class GroupFlush {
             parts,
             GroupCodec.partitionKey(GroupCodec.PARTITION_CHECKPOINT, p),
             GroupCodec.checkpoint(checkpoint),
-            slice.checkpointVersion));
+            slice.checkpointVersionUnknown && !slice.leased
+                ? RecordWrite.ANY
+                : slice.checkpointVersion));
     List<Long> added = new ArrayList<>();
     for (long position : slice.unsaved) {
       if (position >= checkpoint && !legacyDone.contains(position)) {
         added.add(position);
+        String key = GroupCodec.positionKey(GroupCodec.DONE, position);
         out.add(
-            RecordWrite.put(
-                namespace,
-                GroupCodec.positionKey(GroupCodec.DONE, position),
-                GroupCodec.done(p),
-                RecordWrite.ANY));
+            slice.maybeWritten.contains(position)
+                ? RecordWrite.put(namespace, key, GroupCodec.done(p), RecordWrite.ANY)
+                : RecordWrite.putUnread(namespace, key, GroupCodec.done(p)));
       }
     }
     slice.unsaved.clear(); // those below the checkpoint need no record: the checkpoint covers them
+    slice.maybeWritten.clear();
     List<Long> removed = new ArrayList<>(slice.durableDone.headSet(checkpoint));
     for (long position : removed) {
       out.add(
@@ -90,15 +94,22 @@ final class GroupFlush {
     return guard;
   }
 
-  /** The write failed and is to be tried again: its done positions are unsaved again. */
+  /**
+   * The write failed and is to be tried again: its done positions are unsaved again, and their
+   * records, and the checkpoint with a new version, may have been written (the outcome may be
+   * unknown).
+   */
   void retry() {
+    slice.checkpointVersionUnknown = true;
     slice.unsaved.addAll(added);
+    slice.maybeWritten.addAll(added);
     slice.dirty = true;
   }
 
   /** The write succeeded with these record versions (the checkpoint's first). */
   void applied(List<Long> versions) {
     slice.checkpointVersion = versions.getFirst();
+    slice.checkpointVersionUnknown = false;
     slice.durableCheckpoint = Math.max(slice.durableCheckpoint, checkpoint);
     slice.durableDone.addAll(added);
     for (long position : removed) {

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -78,6 +79,11 @@ import java.util.function.LongSupplier;
  *       have run out (not renewed in time) hands nothing out either.
  *   <li>Nothing here blocks on the writer while holding the lock: writes are submitted and their
  *       completions re-enter the lock from the writer's completion thread.
+ *   <li>A committed ack-append is handed over without waiting for the lock ({@link #ackAppended})
+ *       and taken in by the next outermost entry or exit of the lock, at the latest by the exit of
+ *       the thread holding it when it was handed over; until then its positions are COMMITTING (not
+ *       handed out, not timed out, not done), so no caller that takes the lock sees an ack that
+ *       came before it as missing.
  * </ul>
  *
  * <p>Wake-ups: pollers wait on {@code handable}, which is signalled once per event that becomes
@@ -137,6 +143,12 @@ final class GroupRuntime {
    */
   private final Set<Long> uncertain = new HashSet<>();
 
+  /** Committed ack-appends not yet taken in under the lock ({@link #ackAppended}). */
+  private final ConcurrentLinkedQueue<List<Long>> appendedAcks = new ConcurrentLinkedQueue<>();
+
+  /** Whether taking in hand-overs made room in the buffer (reported by the outermost exit). */
+  private boolean roomAfterAbsorb;
+
   private final TreeMap<Long, GroupPending> replays = new TreeMap<>();
   private final TreeMap<Long, ParkedEvent> parked = new TreeMap<>();
   private final Map<String, Set<Long>> inFlightBy = new HashMap<>();
@@ -194,20 +206,20 @@ final class GroupRuntime {
   }
 
   GroupDefinition definition() {
-    lock.lock();
+    enter();
     try {
       return definition;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   long definitionVersion() {
-    lock.lock();
+    enter();
     try {
       return definitionVersion;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -224,35 +236,35 @@ final class GroupRuntime {
   }
 
   void redefined(GroupDefinition updated, long version) {
-    lock.lock();
+    enter();
     try {
       definition = updated;
       definitionVersion = version;
       wakeAll();
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   /** The group was deleted, or the store is closing: every waiting and later call fails. */
   void stop(FactumException why) {
-    lock.lock();
+    enter();
     try {
       if (stopped == null) {
         stopped = why;
       }
       wakeAll();
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   boolean isStopped() {
-    lock.lock();
+    enter();
     try {
       return stopped != null;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -279,7 +291,7 @@ final class GroupRuntime {
 
   /** The group's checkpoint as this process knows it; it never moves back. */
   long checkpoint() {
-    lock.lock();
+    enter();
     try {
       long least = Long.MAX_VALUE;
       for (int p = 0; p < PARTITIONS; p++) {
@@ -288,7 +300,7 @@ final class GroupRuntime {
       reported = Math.max(reported, least);
       return reported;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -306,7 +318,7 @@ final class GroupRuntime {
       long validUntil,
       List<StoreRecord> state,
       List<StoreRecord> partitionRecords) {
-    lock.lock();
+    enter();
     try {
       if (slices[p] != null) {
         return;
@@ -349,13 +361,13 @@ final class GroupRuntime {
       slices[p] = slice;
       wakeAll();
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   /** Partition {@code p} is no longer this process's: its events here are forgotten. */
   void lose(int p) {
-    lock.lock();
+    enter();
     try {
       GroupSlice slice = slices[p];
       if (slice == null) {
@@ -369,23 +381,23 @@ final class GroupRuntime {
       }
       wakeAll();
     } finally {
-      lock.unlock();
+      exit();
     }
     roomMade.run();
   }
 
   /** The epoch this process holds partition {@code p} with, or -1. */
   long epochOf(int p) {
-    lock.lock();
+    enter();
     try {
       return slices[p] == null ? -1 : slices[p].epoch;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   int owned() {
-    lock.lock();
+    enter();
     try {
       int count = 0;
       for (GroupSlice slice : slices) {
@@ -395,25 +407,25 @@ final class GroupRuntime {
       }
       return count;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   /** The durable checkpoint of a partition owned elsewhere, as last read. */
   void elsewhere(int p, long checkpoint) {
-    lock.lock();
+    enter();
     try {
       if (slices[p] == null) {
         elsewhere[p] = Math.max(elsewhere[p], checkpoint);
         progressed();
       }
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   void renewed(int p, long epoch, long validUntil) {
-    lock.lock();
+    enter();
     try {
       GroupSlice slice = slices[p];
       if (slice != null && slice.epoch == epoch) {
@@ -421,12 +433,12 @@ final class GroupRuntime {
         handable.signalAll();
       }
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   void draining(int p, boolean draining) {
-    lock.lock();
+    enter();
     try {
       if (slices[p] != null) {
         slices[p].draining = draining;
@@ -435,7 +447,7 @@ final class GroupRuntime {
         }
       }
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -452,7 +464,7 @@ final class GroupRuntime {
    * closing) whatever is in flight: those deliveries are simply never acked here.
    */
   GroupFlush detach(int p, boolean force) {
-    lock.lock();
+    enter();
     try {
       GroupSlice slice = slices[p];
       if (slice == null || (!force && (!slice.draining || slice.flushing))) {
@@ -468,13 +480,13 @@ final class GroupRuntime {
       elsewhere[p] = Math.max(elsewhere[p], flush.checkpoint());
       return flush;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   /** Whether a consumer of this process used the group within {@code window} nanos. */
   boolean hasConsumers(long now, long window) {
-    lock.lock();
+    enter();
     try {
       for (Set<Long> mine : inFlightBy.values()) {
         if (!mine.isEmpty()) {
@@ -488,7 +500,7 @@ final class GroupRuntime {
       }
       return false;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -502,7 +514,7 @@ final class GroupRuntime {
    * Where the next read of the source starts, or -1 when the buffer is full or nothing is owned.
    */
   long wantsRead() {
-    lock.lock();
+    enter();
     try {
       if (stopped != null || buffer.full()) {
         return -1;
@@ -515,7 +527,7 @@ final class GroupRuntime {
       }
       return least;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -524,7 +536,7 @@ final class GroupRuntime {
    * {@code next}): each owned partition whose cursor lies in that range takes its own events.
    */
   void read(long from, List<RecordedEvent> events, long next) {
-    lock.lock();
+    enter();
     try {
       if (stopped != null) {
         return;
@@ -575,7 +587,7 @@ final class GroupRuntime {
       }
       progressed();
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -583,7 +595,7 @@ final class GroupRuntime {
 
   /** Up to {@code max} deliveries for {@code consumer} now (possibly none). */
   List<Delivery> take(String consumer, int max, long now) {
-    lock.lock();
+    enter();
     try {
       checkRunning();
       lastSeen.put(consumer, now);
@@ -608,7 +620,7 @@ final class GroupRuntime {
       }
       return out;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -640,7 +652,7 @@ final class GroupRuntime {
    * delivery. Waits are bounded (50 ms) because backoffs and timeouts end without a signal.
    */
   List<Delivery> poll(String consumer, int max, long deadline) throws InterruptedException {
-    lock.lock();
+    enter();
     try {
       List<Delivery> taken = take(consumer, max, clock.getAsLong());
       while (taken.isEmpty()) {
@@ -662,13 +674,13 @@ final class GroupRuntime {
       }
       return taken;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   /** Waits until everything at or below {@code position} is done, or {@code deadline} passes. */
   boolean awaitProcessed(long position, long deadline) throws InterruptedException {
-    lock.lock();
+    enter();
     try {
       awaited.merge(position, 1, Integer::sum);
       try {
@@ -687,7 +699,7 @@ final class GroupRuntime {
         awaited.computeIfPresent(position, (p, n) -> n == 1 ? null : n - 1);
       }
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -716,7 +728,7 @@ final class GroupRuntime {
   /** A plain ack: done at once in memory (durable with the next flush); a replay's waits. */
   CompletableFuture<Object> ack(String consumer, long position) {
     boolean room;
-    lock.lock();
+    enter();
     try {
       GroupPending pending = delivered(consumer, position);
       lastSeen.put(consumer, clock.getAsLong());
@@ -738,7 +750,7 @@ final class GroupRuntime {
       }
       room = done(pending, false);
     } finally {
-      lock.unlock();
+      exit();
     }
     if (room) {
       roomMade.run();
@@ -747,24 +759,24 @@ final class GroupRuntime {
   }
 
   CompletableFuture<Object> nack(String consumer, long position, String reason) {
-    lock.lock();
+    enter();
     try {
       GroupPending pending = delivered(consumer, position);
       lastSeen.put(consumer, clock.getAsLong());
       return failed(pending, GroupCodec.reason(reason), clock.getAsLong());
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   CompletableFuture<Object> park(String consumer, long position, String reason) {
-    lock.lock();
+    enter();
     try {
       GroupPending pending = delivered(consumer, position);
       lastSeen.put(consumer, clock.getAsLong());
       return park(pending, GroupCodec.reason(reason));
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -827,7 +839,7 @@ final class GroupRuntime {
     CompletableFuture<Object> written = writes.submit(recordWrites, guard);
     return written.whenComplete(
         (result, failure) -> {
-          lock.lock();
+          enter();
           try {
             if (failure == null) {
               applied.accept(result);
@@ -838,7 +850,7 @@ final class GroupRuntime {
             }
             wakeAll();
           } finally {
-            lock.unlock();
+            exit();
           }
           roomMade.run();
         });
@@ -882,13 +894,16 @@ final class GroupRuntime {
     }
     long before = slice.checkpoint();
     slice.outstanding.remove(pending.position());
-    uncertain.remove(pending.position());
+    boolean wasUncertain = uncertain.remove(pending.position());
     boolean wasFull = buffer.full();
     buffer.remove(pending);
     if (durable) {
       slice.durableDone.add(pending.position());
     } else {
       slice.unsaved.add(pending.position());
+      if (wasUncertain) {
+        slice.maybeWritten.add(pending.position()); // its ack-append's record may have landed
+      }
     }
     slice.prune();
     // an ack-append's record is written already: a flush is due only if the checkpoint moved
@@ -900,7 +915,7 @@ final class GroupRuntime {
 
   /** The consumer leaves: its in-flight events are handed out again at once. */
   void leave(String consumer) {
-    lock.lock();
+    enter();
     try {
       checkRunning();
       Set<Long> mine = inFlightBy.remove(consumer);
@@ -920,7 +935,7 @@ final class GroupRuntime {
       }
       handable.signalAll();
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -929,7 +944,7 @@ final class GroupRuntime {
    * deadline order, so this costs what is late, not what is in flight.
    */
   void expire(long now) {
-    lock.lock();
+    enter();
     try {
       if (stopped != null) {
         return;
@@ -941,7 +956,7 @@ final class GroupRuntime {
         CompletableFuture<Object> unused = failed(late, "ack timeout", now);
       }
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -952,10 +967,9 @@ final class GroupRuntime {
    * ({@link GroupAckAppend}); {@link #ackAppended} ends it.
    */
   GroupAckAppend beginAckAppend(String consumer, List<Long> positions) {
-    lock.lock();
+    enter();
     try {
-      Set<Long> distinct = new HashSet<>(positions);
-      if (distinct.size() != positions.size()) {
+      if (positions.size() > 1 && new HashSet<>(positions).size() != positions.size()) {
         throw new InvalidArgumentException("a position is acked twice");
       }
       List<GroupPending> found = new ArrayList<>();
@@ -971,29 +985,47 @@ final class GroupRuntime {
         become(pending, State.COMMITTING); // being committed: it cannot time out meanwhile
       }
       lastSeen.put(consumer, clock.getAsLong());
-      Set<Long> unsure = new HashSet<>();
-      for (long position : positions) {
-        if (uncertain.contains(position)) {
-          unsure.add(position);
+      Set<Long> unsure = uncertain.isEmpty() ? Set.of() : new HashSet<>();
+      if (!uncertain.isEmpty()) {
+        for (long position : positions) {
+          if (uncertain.contains(position)) {
+            unsure.add(position);
+          }
         }
       }
       return GroupAckAppend.of(name(), namespace, parts, found, unsure, fence, existsGuard());
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
+  /**
+   * The ack-append of {@code positions} ended. Committed, they are done; the runtime takes that in
+   * under its lock, but the caller does not wait for the lock: the positions are handed over
+   * ({@link #appendedAcks}) and taken in by whoever holds the lock next, at once if it is free (see
+   * {@link #exit}). So a consumer's ack-append costs it one turn of the group's lock (in {@link
+   * #beginAckAppend}), as a plain ack does, not two. Until taken in they stay COMMITTING: handed to
+   * nobody, never timed out, not done for the checkpoint; every call that takes the lock sees them
+   * done.
+   */
   void ackAppended(List<Long> positions, Throwable failure) {
+    if (failure == null) {
+      appendedAcks.add(positions);
+      if (lock.tryLock()) {
+        exit(); // takes them in (else the holder's exit does)
+      }
+      return;
+    }
     boolean room = false;
-    lock.lock();
+    enter();
     try {
       for (long position : positions) {
         GroupPending pending = buffer.get(position);
         if (pending == null || pending.state != State.COMMITTING) {
           continue;
         }
-        if (failure == null || failure instanceof NotDeliveredException) {
-          // NotDelivered: acked durably by someone else (e.g. before an unknown outcome)
+        if (failure instanceof NotDeliveredException) {
+          // acked durably by someone else (e.g. before an unknown outcome)
           room |= done(pending, true);
         } else {
           uncertain.add(position); // a rejection wrote nothing, but an unknown outcome may have
@@ -1001,7 +1033,63 @@ final class GroupRuntime {
         }
       }
     } finally {
+      exit();
+    }
+    if (room) {
+      roomMade.run();
+    }
+  }
+
+  /** Takes in the committed ack-appends handed over; returns whether the buffer made room. */
+  private boolean absorbAppended() {
+    boolean room = false;
+    for (List<Long> positions = appendedAcks.poll();
+        positions != null;
+        positions = appendedAcks.poll()) {
+      for (long position : positions) {
+        GroupPending pending = buffer.get(position);
+        if (pending != null && pending.state == State.COMMITTING) {
+          room |= done(pending, true);
+        }
+      }
+    }
+    roomAfterAbsorb |= room;
+    return room;
+  }
+
+  /** Takes the lock; the outermost entry first takes in the ack-appends handed over. */
+  private void enter() {
+    lock.lock();
+    if (lock.getHoldCount() == 1 && !appendedAcks.isEmpty()) {
+      absorbAppended();
+    }
+  }
+
+  /**
+   * Leaves the lock. The outermost exit takes in what was handed over while the lock was held, and
+   * looks again after unlocking: a hand-over whose {@code tryLock} failed because this thread held
+   * the lock is seen here (its add came before that failed attempt, which came before this unlock),
+   * so none waits for a later caller.
+   */
+  private void exit() {
+    if (lock.getHoldCount() > 1) {
       lock.unlock();
+      return;
+    }
+    if (!appendedAcks.isEmpty()) {
+      absorbAppended();
+    }
+    boolean room = roomAfterAbsorb;
+    roomAfterAbsorb = false;
+    lock.unlock();
+    while (!appendedAcks.isEmpty() && lock.tryLock()) {
+      try {
+        absorbAppended();
+        room |= roomAfterAbsorb;
+        roomAfterAbsorb = false;
+      } finally {
+        lock.unlock();
+      }
     }
     if (room) {
       roomMade.run();
@@ -1023,12 +1111,12 @@ final class GroupRuntime {
   // ---- parked events ---------------------------------------------------------------------------
 
   List<ParkedEvent> parked() {
-    lock.lock();
+    enter();
     try {
       checkRunning();
       return List.copyOf(parked.values());
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -1037,7 +1125,7 @@ final class GroupRuntime {
    * included); those being replayed here stay listed until their ack.
    */
   void parkedFromRecords(List<StoreRecord> state) {
-    lock.lock();
+    enter();
     try {
       TreeMap<Long, ParkedEvent> fresh = new TreeMap<>();
       for (StoreRecord record : state) {
@@ -1055,7 +1143,7 @@ final class GroupRuntime {
       parked.clear();
       parked.putAll(fresh);
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -1071,27 +1159,27 @@ final class GroupRuntime {
 
   /** Hands a parked event out again (read by the caller, outside the lock). */
   void replay(long position, RecordedEvent event) {
-    lock.lock();
+    enter();
     try {
       parkedAt(position);
       replays.put(position, new GroupPending(event, true, 0, null)); // a fresh set of attempts
       handable.signal();
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   void checkParked(long position) {
-    lock.lock();
+    enter();
     try {
       parkedAt(position);
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
   CompletableFuture<Object> skip(long position) {
-    lock.lock();
+    enter();
     try {
       parkedAt(position);
       return writes
@@ -1104,17 +1192,17 @@ final class GroupRuntime {
               existsGuard())
           .whenComplete(
               (result, failure) -> {
-                lock.lock();
+                enter();
                 try {
                   if (failure == null) {
                     parked.remove(position);
                   }
                 } finally {
-                  lock.unlock();
+                  exit();
                 }
               });
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -1125,7 +1213,7 @@ final class GroupRuntime {
    * partition that changed (all when {@code force}), skipping partitions with a flush under way.
    */
   List<GroupFlush> flushWrites(boolean force) {
-    lock.lock();
+    enter();
     try {
       if (stopped != null) {
         return List.of();
@@ -1138,7 +1226,7 @@ final class GroupRuntime {
       }
       return out;
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -1152,7 +1240,7 @@ final class GroupRuntime {
   }
 
   void flushed(GroupFlush flush, Object result, Throwable failure) {
-    lock.lock();
+    enter();
     try {
       GroupSlice slice = flush.slice;
       slice.flushing = false;
@@ -1181,7 +1269,7 @@ final class GroupRuntime {
       }
       wakeAll();
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 
@@ -1189,7 +1277,13 @@ final class GroupRuntime {
 
   /** The age of the oldest outstanding event held here, by the wall clock against commit time. */
   private double lagSeconds() {
-    GroupPending oldest = buffer.first();
+    GroupPending oldest = null;
+    for (GroupSlice slice : slices) {
+      if (slice != null && !slice.outstanding.isEmpty()) {
+        GroupPending first = slice.outstanding.firstEntry().getValue();
+        oldest = oldest == null || first.position() < oldest.position() ? first : oldest;
+      }
+    }
     if (oldest == null) {
       return 0;
     }
@@ -1198,7 +1292,7 @@ final class GroupRuntime {
   }
 
   GroupStatus status(long head, long now) {
-    lock.lock();
+    enter();
     try {
       checkRunning();
       int inFlight = 0;
@@ -1230,7 +1324,7 @@ final class GroupRuntime {
           delivered,
           redeliveries);
     } finally {
-      lock.unlock();
+      exit();
     }
   }
 }

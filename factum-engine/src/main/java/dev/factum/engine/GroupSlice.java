@@ -17,9 +17,10 @@ import java.util.TreeSet;
  * was read already, and the cursor never comes back to it. {@code durableDone} the positions whose
  * {@code done/P} record is written, {@code unsaved} the done positions (plain acks, parks) whose
  * record the next flush writes if they are still above the checkpoint then: so a flush costs what
- * changed since the last one, not what is held. Guarded by the owning {@link GroupRuntime}'s
- * monitor; a slice that was lost and gained again is a new object, so completions of writes begun
- * for the old one can tell ({@link GroupRuntime} compares identities).
+ * changed since the last one, not what is held; {@code maybeWritten} those of them whose record may
+ * exist (see there). Guarded by the owning {@link GroupRuntime}'s monitor; a slice that was lost
+ * and gained again is a new object, so completions of writes begun for the old one can tell ({@link
+ * GroupRuntime} compares identities).
  */
 final class GroupSlice {
   final int partition;
@@ -29,9 +30,26 @@ final class GroupSlice {
   final TreeSet<Long> doneAbove = new TreeSet<>();
   final TreeSet<Long> durableDone = new TreeSet<>();
   final Set<Long> unsaved = new HashSet<>();
+
+  /**
+   * The {@code unsaved} positions whose {@code done/P} record may be there already (an earlier
+   * write of it, or an ack-append of the event, ended with an unknown outcome): the next flush puts
+   * their records as ordinary puts, the others {@link RecordWrite#UNREAD}. A subset of {@code
+   * unsaved}.
+   */
+  final Set<Long> maybeWritten = new HashSet<>();
+
   long readCursor;
   long durableCheckpoint;
   long checkpointVersion;
+
+  /**
+   * A flush's outcome was unknown (it may have landed, moving the checkpoint record's version): a
+   * partition of a process that is the storage's only one (not {@code leased}) writes its next
+   * checkpoint without the version check, then knows the version again.
+   */
+  boolean checkpointVersionUnknown;
+
   long validUntil;
   boolean dirty;
   boolean flushing;

@@ -18,11 +18,31 @@ public record RecordWrite(RecordKey key, byte[] value, long expectedVersion) {
   /** The key must hold no record. */
   public static final long ABSENT = 0;
 
+  /**
+   * A put without a condition that the writer need not read the key for, in the engine's own
+   * namespaces only ({@link StoreRecords#RESERVED_PREFIX}): for records that the feature writing
+   * them knows to be absent and whose versions nobody reads (a consumer group's {@code done/P}
+   * records, written once by the partition's only owner and then deleted). When this process is the
+   * sole writer of the storage, the put gets the version of the record staged or remembered by the
+   * writer plus one, else 1, without a storage read; on a shared storage it is an {@link #ANY} put.
+   */
+  static final long UNREAD = -2;
+
   public RecordWrite {
     Objects.requireNonNull(key, "key");
-    if (expectedVersion < ANY) {
+    boolean unread =
+        expectedVersion == UNREAD
+            && value != null
+            && key.namespace().startsWith(StoreRecords.RESERVED_PREFIX);
+    if (expectedVersion < ANY && !unread) {
       throw new IllegalArgumentException("expected version " + expectedVersion);
     }
+  }
+
+  /** A put {@link #UNREAD}: no condition, no storage read by the sole writer. */
+  static RecordWrite putUnread(String namespace, String key, byte[] value) {
+    return new RecordWrite(
+        new RecordKey(namespace, key), Objects.requireNonNull(value, "value"), UNREAD);
   }
 
   public static RecordWrite put(String namespace, String key, byte[] value, long expectedVersion) {

@@ -92,6 +92,37 @@ class BatchStagerTest {
   }
 
   @Test
+  void aBatchHandsItsRecordsToTheStorageInKeyOrder() throws Exception {
+    byte[] value = {1};
+    inOneBatch(
+        List.of(
+            () ->
+                store
+                    .records()
+                    .submit(
+                        List.of(
+                            RecordWrite.put("ns-b", "k-2", value, RecordWrite.ANY),
+                            RecordWrite.delete("ns-b", "k-9", RecordWrite.ANY),
+                            RecordWrite.put("ns-a", "k-3", value, RecordWrite.ANY)),
+                        RecordGuard.NONE),
+            () ->
+                store
+                    .records()
+                    .submit(
+                        List.of(
+                            RecordWrite.put("ns-b", "k-1", value, RecordWrite.ANY),
+                            RecordWrite.delete("ns-a", "k-0", RecordWrite.ANY)),
+                        RecordGuard.NONE)));
+    CommitBatch batch = storage.durableBatches().getLast();
+    assertThat(batch.records())
+        .extracting(r -> r.namespace() + "/" + r.key())
+        .containsExactly("ns-a/k-3", "ns-b/k-1", "ns-b/k-2");
+    assertThat(batch.deletedRecords())
+        .extracting(k -> k.namespace() + "/" + k.key())
+        .containsExactly("ns-a/k-0", "ns-b/k-9");
+  }
+
+  @Test
   void aConflictIsFoundAgainstStorageWhenTheHeadIsNotCached() {
     store.append("s", noStream(), List.of(EventData.json("T", "{}"), EventData.json("T", "{}")));
     store.close();

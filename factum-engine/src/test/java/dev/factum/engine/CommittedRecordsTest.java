@@ -54,6 +54,56 @@ class CommittedRecordsTest {
     }
   }
 
+  /**
+   * A consumer group's {@code done/P} records are put {@link RecordWrite#UNREAD} and deleted
+   * without a condition: the sole writer stages both without reading the storage, a put gets the
+   * remembered version plus one (else 1), and the storage holds what the writer remembers.
+   */
+  @Test
+  void putsUnreadAndUnconditionalDeletesAreStagedWithoutAStorageRead() {
+    FaultInjectingStorage storage = FaultInjectingStorage.inMemory();
+    try (FactumStore store = FactumStore.open(storage)) {
+      StoreRecords records = store.records();
+      byte[] done = {1};
+      int before = storage.recordReads();
+      assertThat(
+              submit(
+                  records,
+                  RecordWrite.putUnread("factum.test", "done/2", done),
+                  RecordWrite.putUnread("factum.test", "done/1", done),
+                  RecordWrite.delete("factum.test", "done/0", RecordWrite.ANY)))
+          .containsExactly(1L, 1L, 0L);
+      assertThat(submit(records, RecordWrite.putUnread("factum.test", "done/2", done)))
+          .as("a key the writer remembers gets its next version")
+          .containsExactly(2L);
+      assertThat(submit(records, RecordWrite.delete("factum.test", "done/1", RecordWrite.ANY)))
+          .containsExactly(0L);
+      assertThat(storage.recordReads()).as("reads by the writer").isEqualTo(before);
+      assertThat(records.read("factum.test", "done/1")).isNull();
+      assertThat(records.read("factum.test", "done/2").version()).isEqualTo(2);
+      assertThat(submit(records, RecordWrite.put("factum.test", "done/2", done, 2)))
+          .as("a conditional write after them sees the versions they wrote")
+          .containsExactly(3L);
+    }
+  }
+
+  @Test
+  void onlyTheEnginesOwnNamespacesTakeAPutUnread() {
+    assertThatThrownBy(() -> RecordWrite.putUnread("ns", "k", new byte[] {1}))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> new RecordWrite(new RecordKey("factum.test", "k"), null, RecordWrite.UNREAD))
+        .as("a delete")
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(RecordWrite.putUnread("factum.test", "k", new byte[] {1}).expectedVersion())
+        .isEqualTo(RecordWrite.UNREAD);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Long> submit(StoreRecords records, RecordWrite... writes) {
+    return (List<Long>) records.submit(List.of(writes), RecordGuard.NONE).join();
+  }
+
   @Test
   void theMemoryIsBoundedAndForgetsTheLeastRecentlyUsed() {
     CommittedRecords memory = new CommittedRecords(2);

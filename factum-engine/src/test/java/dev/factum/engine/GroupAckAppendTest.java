@@ -37,7 +37,10 @@ class GroupAckAppendTest {
       ConsumerGroups groups = store.consumerGroups();
       groups.create(GroupDefinition.of("g", GroupSource.filtered(LogFilter.categories("in"))));
       assertThat(groups.poll("g", "c", 1, Duration.ofSeconds(10))).hasSize(1);
-      storage.fillDiskAtCommit(storage.commitsEntered() + 1, Point.AFTER_DURABLE);
+      // the ack-append's commit, not one of the group's own checkpoint flushes
+      storage.fillDiskAtCommitWhere(
+          batch -> batch.events().stream().anyMatch(e -> e.stream().equals("out-1")),
+          Point.AFTER_DURABLE);
       assertThatThrownBy(() -> groups.appendAndAck("g", "c", List.of(input), output()))
           .isInstanceOf(StorageFullException.class);
       storage.freeSpace();

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +51,9 @@ public final class FaultInjectingStorage implements Storage {
   private final Storage real;
   private final AtomicInteger commitsEntered = new AtomicInteger();
   private final AtomicInteger resumeProbes = new AtomicInteger();
+  private final AtomicInteger recordReads = new AtomicInteger();
+  private volatile Predicate<CommitBatch> fillDiskWhere;
+  private volatile Point fillDiskWherePoint;
   private final Map<Integer, Fault> planned = new ConcurrentHashMap<>();
   private final List<CommitBatch> durable = new CopyOnWriteArrayList<>();
   private volatile Supplier<RuntimeException> readFailure;
@@ -99,6 +103,16 @@ public final class FaultInjectingStorage implements Storage {
   public void fillDiskAtCommit(int k, Point point) {
     planned.put(
         k, new Fault(point, () -> new StorageFullException("no space left (injected)"), true));
+  }
+
+  /**
+   * As {@link #fillDiskAtCommit}, at the first commit from now whose batch {@code matches}: for a
+   * test whose store also commits by itself (a consumer group's checkpoint flushes), so the fault
+   * strikes the commit the test means.
+   */
+  public void fillDiskAtCommitWhere(Predicate<CommitBatch> matches, Point point) {
+    fillDiskWhere = matches;
+    fillDiskWherePoint = point;
   }
 
   /** Space was freed: the next {@link #resumeAfterFull()} succeeds. */
@@ -183,6 +197,13 @@ public final class FaultInjectingStorage implements Storage {
       throw new StorageFullException("no space left (injected, still full)");
     }
     Fault fault = planned.remove(k);
+    Predicate<CommitBatch> where = fillDiskWhere;
+    if (fault == null && where != null && where.test(batch)) {
+      fillDiskWhere = null;
+      fault =
+          new Fault(
+              fillDiskWherePoint, () -> new StorageFullException("no space left (injected)"), true);
+    }
     if (fault != null && fault.point() == Point.BEFORE_DURABLE) {
       full |= fault.fillsDisk();
       throw fault.failure().get();
@@ -249,7 +270,13 @@ public final class FaultInjectingStorage implements Storage {
 
   @Override
   public StoreRecord readRecord(String namespace, String key) {
+    recordReads.incrementAndGet();
     return real.readRecord(namespace, key);
+  }
+
+  /** How many single records were read ({@link #readRecord}) so far. */
+  public int recordReads() {
+    return recordReads.get();
   }
 
   @Override
