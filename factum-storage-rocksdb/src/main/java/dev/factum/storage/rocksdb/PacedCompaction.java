@@ -55,6 +55,9 @@ final class PacedCompaction implements AutoCloseable {
           .setBottommostLevelCompaction(
               CompactRangeOptions.BottommostLevelCompaction.kForceOptimized);
 
+  /** The rate the last reclaim was paced at (0: none yet), for tests and diagnostics. */
+  private volatile long lastPacedRate;
+
   PacedCompaction(RocksDB db, RateLimiter limiter) {
     this.db = db;
     this.limiter = limiter;
@@ -62,7 +65,13 @@ final class PacedCompaction implements AutoCloseable {
 
   /** Lowers the limiter to {@code bytesPerSecond} (0: no limit) until {@link #unpace}. */
   void pace(long bytesPerSecond) {
-    limiter.setBytesPerSecond(bytesPerSecond <= 0 ? UNLIMITED : bytesPerSecond);
+    long rate = bytesPerSecond <= 0 ? UNLIMITED : bytesPerSecond;
+    limiter.setBytesPerSecond(rate);
+    lastPacedRate = rate;
+  }
+
+  long lastPacedRate() {
+    return lastPacedRate;
   }
 
   void unpace() {

@@ -598,10 +598,18 @@ public final class RocksDbStorage implements Storage {
     return before - openDb(() -> db.getAggregatedLongProperty("rocksdb.total-sst-files-size"));
   }
 
-  /** The rate limiter's rate now, and the bytes it let through since open (RocksDbReclaimTest). */
+  /**
+   * The rate limiter's rate now, the bytes it let through since open, and the rate the last reclaim
+   * was paced at (RocksDbReclaimTest).
+   */
   long[] rateLimiterState() {
     return openDb(
-        () -> new long[] {rateLimiter.getBytesPerSecond(), rateLimiter.getTotalBytesThrough()});
+        () ->
+            new long[] {
+              rateLimiter.getBytesPerSecond(),
+              rateLimiter.getTotalBytesThrough(),
+              pacedCompaction.lastPacedRate()
+            });
   }
 
   /** Lowers the rate limiter for a reclaim, or raises it again; nothing once the store closed. */

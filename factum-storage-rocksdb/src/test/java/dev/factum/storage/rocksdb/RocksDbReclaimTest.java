@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The compaction after a scavenging run ({@link PacedCompaction}, {@link RemovedRanges}): nothing
  * removed, nothing rewritten; after removals the space is given back with the rate limiter held at
- * the reclaim rate while it runs (the bytes it let through took at least bytes ÷ rate) and raised
- * to unlimited again after.
+ * the reclaim rate while it runs and raised to unlimited again after.
  */
 class RocksDbReclaimTest {
   private static final long RATE = 4L << 20;
@@ -64,15 +63,17 @@ class RocksDbReclaimTest {
         assertThat(System.nanoTime()).isLessThan(deadline);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
       ScavengeStatus done = store.scavengeStatus();
       assertThat(done.state()).as("%s", done).isEqualTo(ScavengeStatus.State.DONE);
       assertThat(done.eventsRemoved()).isEqualTo(4_000);
       assertThat(done.bytesReclaimed()).isGreaterThan(2_000_000); // of ~5 MB of payload
       long written = storage.rateLimiterState()[1] - through;
       assertThat(written).as("flush and compaction bytes").isGreaterThan(1_000_000);
-      // the limiter allows a burst of one refill period (0.1 s) at the rate beyond the rate
-      assertThat(seconds).isGreaterThanOrEqualTo((written - RATE / 10.0) / RATE * 0.9);
+      // The reclaim ran with the limiter at the reclaim rate. Not asserted: that it took bytes ÷
+      // rate. RocksDB's limiter keeps the bytes it already granted at the unlimited rate when the
+      // rate drops, so a reclaim this small may finish well within bytes ÷ rate (a quiet machine
+      // did it in 0.12 s for 0.25 s of bytes); docs/LIFECYCLE.md, "Compaction pacing".
+      assertThat(storage.rateLimiterState()[2]).isEqualTo(RATE);
       assertThat(storage.rateLimiterState()[0]).isEqualTo(PacedCompaction.UNLIMITED);
       assertThat(storage.reclaimSpace()).as("the ranges were taken").isZero();
     }
