@@ -14,6 +14,30 @@ final class Fields {
     return value.asText();
   }
 
+  /** An optional string member: null when missing or JSON null, an error when of another type. */
+  static String optionalText(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new WireDecodingException("no '" + field + "' string", node);
+    }
+    return value.asText();
+  }
+
+  /** An optional boolean member: false when missing, an error when of another type. */
+  static boolean optionalBool(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null) {
+      return false;
+    }
+    if (!value.isBoolean()) {
+      throw new WireDecodingException("no '" + field + "' boolean", node);
+    }
+    return value.asBoolean();
+  }
+
   static long number(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {

@@ -140,6 +140,8 @@ final class PageDecoder {
     String dataText = null;
     byte[] metadata = null;
     Set<String> tags = Set.of();
+    String subject = null;
+    boolean redacted = false;
     for (JsonToken token = tokens.next(); token == JsonToken.FIELD_NAME; token = tokens.next()) {
       String name = tokens.name();
       JsonToken value = tokens.next();
@@ -158,6 +160,14 @@ final class PageDecoder {
         }
         case "metadata" -> metadata = value == JsonToken.VALUE_NULL ? null : tokens.raw(value);
         case "tags" -> tags = tags(value, where);
+        case "subject" -> subject = value == JsonToken.VALUE_NULL ? null : text(value, name, where);
+        case "redacted" -> {
+          if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+            tokens.skip(value);
+            throw new WireDecodingException("no 'redacted' boolean", where);
+          }
+          redacted = value == JsonToken.VALUE_TRUE;
+        }
         default -> tokens.skip(value);
       }
       tokens.leave();
@@ -194,7 +204,9 @@ final class PageDecoder {
         contentType,
         content,
         metadata,
-        tags);
+        tags,
+        subject,
+        redacted);
   }
 
   private Set<String> tags(JsonToken value, String where) throws IOException, ExactJson.Malformed {

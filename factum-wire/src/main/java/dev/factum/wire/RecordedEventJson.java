@@ -61,8 +61,6 @@ public final class RecordedEventJson {
     for (JsonNode tag : node.path("tags")) {
       tags.add(tag.asText());
     }
-    JsonNode subject = node.get("subject");
-    JsonNode redacted = node.get("redacted");
     return new RecordedEvent(
         id,
         Fields.text(node, "stream"),
@@ -74,8 +72,8 @@ public final class RecordedEventJson {
         data,
         metadata,
         Set.copyOf(tags),
-        subject == null || subject.isNull() ? null : subject.asText(),
-        redacted != null && redacted.asBoolean(false));
+        Fields.optionalText(node, "subject"),
+        Fields.optionalBool(node, "redacted"));
   }
 
   private static byte[] exact(JsonNode event, String field, JsonNode value)

@@ -113,6 +113,45 @@ class PageDecoderTest {
     }
   }
 
+  /**
+   * A forgotten subject's event must reach the client as redacted, whichever path decodes it: the
+   * streaming reader once dropped both members, so a client showed the marker as ordinary data.
+   */
+  @Test
+  void readsSubjectAndRedactedAsTheTreePathDoes() throws Exception {
+    String about = event(0, "[1]", null, null).replace("}", ",\"subject\":\"alice\"}");
+    String forgotten =
+        event(1, "{\"redacted\":true}", null, null)
+            .replace("\"data\"", "\"subject\":\"bob\",\"redacted\":true,\"data\"");
+    String body = "{\"events\":[" + about + "," + forgotten + "],\"endOfRead\":true}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ReadPage page = ReadPageJson.readStream(bytes, 0, Direction.FORWARD);
+    assertThat(page)
+        .isEqualTo(
+            ReadPageJson.readStream(
+                ExactJson.read(WireJson.factory(), bytes, true), 0, Direction.FORWARD));
+    assertThat(page.events().get(0).subject()).isEqualTo("alice");
+    assertThat(page.events().get(0).redacted()).isFalse();
+    assertThat(page.events().get(1).subject()).isEqualTo("bob");
+    assertThat(page.events().get(1).redacted()).isTrue();
+    for (String mistyped :
+        List.of(
+            about.replace("\"alice\"", "12"),
+            forgotten.replace("\"redacted\":true,", "\"redacted\":\"yes\","))) {
+      byte[] broken =
+          ("{\"events\":[" + mistyped + "],\"endOfRead\":true}").getBytes(StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> ReadPageJson.readStream(broken, 0, Direction.FORWARD))
+          .as(mistyped)
+          .isInstanceOf(WireDecodingException.class);
+      assertThatThrownBy(
+              () ->
+                  ReadPageJson.readStream(
+                      ExactJson.read(WireJson.factory(), broken, true), 0, Direction.FORWARD))
+          .as(mistyped)
+          .isInstanceOf(WireDecodingException.class);
+    }
+  }
+
   @Test
   void keepsEventContentByteForByte() throws Exception {
     ReadPage page =
