@@ -491,6 +491,54 @@ class KafkaSinkTest {
     assertThat(records).allMatch(r -> header(r, "stream").equals("order-1"));
   }
 
+  /**
+   * A sink deleted on B and made again under its name on A before A followed the delete (A's
+   * follower is held off for the test): A stops the runner it had before it starts the new one, so
+   * one runner forwards, the new one, from the start of the log to the new topic. The old runner
+   * used to be left running, unlisted, beside the new one.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aSinkMadeAgainBeforeItsDeleteWasFollowedRunsOneRunner() throws Exception {
+    LocalPostgres postgres = LocalPostgres.shared();
+    PostgresConfig config =
+        PostgresConfig.of(
+            postgres.createDatabase("factum_recreate"), postgres.user(), postgres.password());
+    createTopic("recreate-old", 1);
+    createTopic("recreate-new", 1);
+    Duration lease = Duration.ofSeconds(2);
+    Duration never = Duration.ofHours(1);
+    try (FactumStore a = PostgresEventStore.open(config);
+        FactumStore b = PostgresEventStore.open(config);
+        KafkaSinks onA = KafkaSinks.start(a, lease, never);
+        KafkaSinks onB = KafkaSinks.start(b, lease, never)) {
+      onA.create(
+          SinkDefinition.kafka("again", LogFilter.none(), "recreate-old", kafka.bootstrap()));
+      append(a, "order-1", 5);
+      Await.until("A forwarded 5", WAIT, () -> onA.status("again").forwarded() == 5);
+
+      onB.delete("again");
+      assertThat(onA.running()).containsExactly("again");
+      onA.create(
+          SinkDefinition.kafka("again", LogFilter.none(), "recreate-new", kafka.bootstrap()));
+      assertThat(liveThreads("factum-sink-again")).as("runners of 'again'").isEqualTo(1);
+
+      append(a, "order-2", 5);
+      Await.until("the new sink forwarded 10", WAIT, () -> onA.status("again").forwarded() == 10);
+      assertThat(liveThreads("factum-sink-again")).as("runners of 'again'").isEqualTo(1);
+    }
+    assertThat(TopicReader.readCommitted(kafka.bootstrap(), "recreate-new", 10)).hasSize(10);
+    assertThat(TopicReader.readCommitted(kafka.bootstrap(), "recreate-old", 5))
+        .allMatch(r -> header(r, "stream").equals("order-1"))
+        .hasSize(5);
+  }
+
+  private static long liveThreads(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals(name))
+        .count();
+  }
+
   private static long leaseVersion(FactumStore store) {
     return store.records().read(SinkLease.NAMESPACE, "leased").version();
   }
