@@ -404,10 +404,7 @@ class KafkaSinkTest {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void onTwoServersOverOnePostgresOneForwardsAndTheOtherTakesOverWhenItStops() throws Exception {
-    LocalPostgres postgres = LocalPostgres.shared();
-    PostgresConfig config =
-        PostgresConfig.of(
-            postgres.createDatabase("factum_sinks"), postgres.user(), postgres.password());
+    PostgresConfig config = newDatabase("factum_sinks");
     createTopic("leased", 2);
     Duration lease = Duration.ofSeconds(2);
     try (FactumStore a = PostgresEventStore.open(config);
@@ -455,10 +452,7 @@ class KafkaSinkTest {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void aSinkMadeOnOneServerRunsOnTheOtherAndADeleteThereStopsIt() throws Exception {
-    LocalPostgres postgres = LocalPostgres.shared();
-    PostgresConfig config =
-        PostgresConfig.of(
-            postgres.createDatabase("factum_follow"), postgres.user(), postgres.password());
+    PostgresConfig config = newDatabase("factum_follow");
     createTopic("followed", 2);
     Duration lease = Duration.ofSeconds(2);
     try (FactumStore a = PostgresEventStore.open(config);
@@ -500,10 +494,7 @@ class KafkaSinkTest {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void aSinkMadeAgainBeforeItsDeleteWasFollowedRunsOneRunner() throws Exception {
-    LocalPostgres postgres = LocalPostgres.shared();
-    PostgresConfig config =
-        PostgresConfig.of(
-            postgres.createDatabase("factum_recreate"), postgres.user(), postgres.password());
+    PostgresConfig config = newDatabase("factum_recreate");
     createTopic("recreate-old", 1);
     createTopic("recreate-new", 1);
     Duration lease = Duration.ofSeconds(2);
@@ -537,6 +528,15 @@ class KafkaSinkTest {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().equals(name))
         .count();
+  }
+
+  /**
+   * A new database (named from {@code prefix}) on the shared PostgreSQL, for two stores to open as
+   * two servers would.
+   */
+  private static PostgresConfig newDatabase(String prefix) {
+    LocalPostgres postgres = LocalPostgres.shared();
+    return PostgresConfig.of(postgres.createDatabase(prefix), postgres.user(), postgres.password());
   }
 
   private static long leaseVersion(FactumStore store) {
