@@ -3,7 +3,6 @@ package dev.factum.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.engine.FactumStore;
@@ -12,7 +11,6 @@ import dev.factum.server.ServerConfig;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import dev.factum.tck.Await;
 import dev.factum.wire.WireJson;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,21 +118,11 @@ class ProjectionsCommandTest {
 
   @Test
   void reactionsListedByStatusExecutedAndDeleted() throws Exception {
-    AtomicInteger received = new AtomicInteger();
-    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    receiver.createContext(
-        "/hook",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          received.incrementAndGet();
-          exchange.sendResponseHeaders(200, -1);
-          exchange.close();
-        });
-    receiver.start();
-    try (FactumStore store = RocksDbEventStore.open(temp.resolve("store"));
+    try (HookReceiver receiver = HookReceiver.start(200);
+        FactumStore store = RocksDbEventStore.open(temp.resolve("store"));
         FactumServer server = FactumServer.start(store, ServerConfig.DEFAULT.withPort(0))) {
       String url = server.uri().toString();
-      String target = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+      String target = receiver.url();
       HttpResponse<String> defined =
           post(
               url + "/serialized/reactions/definitions",
@@ -176,12 +163,12 @@ class ProjectionsCommandTest {
               throw new AssertionError(list.err(), e);
             }
           });
-      assertThat(received.get()).as("an hour before it is due").isZero();
+      assertThat(receiver.received()).as("an hour before it is due").isZero();
 
       FactumCommandTest.Run executed =
           FactumCommandTest.factum("reactions", "execute", id.get(), "--url", url);
       assertThat(executed.exit()).as(executed.err()).isZero();
-      Await.until("the reaction delivered", Duration.ofSeconds(20), () -> received.get() == 1);
+      Await.until("the reaction delivered", Duration.ofSeconds(20), () -> receiver.received() == 1);
       Await.until(
           "the reaction completed",
           Duration.ofSeconds(20),
@@ -203,8 +190,6 @@ class ProjectionsCommandTest {
           FactumCommandTest.factum("reactions", "list", "--status", "NOPE", "--url", url);
       assertThat(badStatus.exit()).isNotZero();
       assertThat(badStatus.err()).contains("invalid-request");
-    } finally {
-      receiver.stop(0);
     }
   }
 }

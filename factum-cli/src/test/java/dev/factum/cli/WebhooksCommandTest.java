@@ -3,7 +3,6 @@ package dev.factum.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.engine.FactumStore;
@@ -12,11 +11,9 @@ import dev.factum.server.ServerConfig;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import dev.factum.tck.Await;
 import dev.factum.wire.WireJson;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,21 +27,11 @@ class WebhooksCommandTest {
 
   @Test
   void createListShowPauseResumeDelete() throws Exception {
-    AtomicInteger received = new AtomicInteger();
-    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    receiver.createContext(
-        "/hook",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          received.incrementAndGet();
-          exchange.sendResponseHeaders(204, -1);
-          exchange.close();
-        });
-    receiver.start();
-    try (FactumStore store = RocksDbEventStore.open(temp.resolve("store"));
+    try (HookReceiver receiver = HookReceiver.start(204);
+        FactumStore store = RocksDbEventStore.open(temp.resolve("store"));
         FactumServer server = FactumServer.start(store, ServerConfig.DEFAULT.withPort(0))) {
       String url = server.uri().toString();
-      String target = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+      String target = receiver.url();
       FactumCommandTest.Run created =
           FactumCommandTest.factum(
               "webhooks",
@@ -64,7 +51,7 @@ class WebhooksCommandTest {
           .isEqualTo("order");
 
       store.append("order-1", ExpectedRevision.any(), List.of(EventData.json("A", "{}")));
-      Await.until("delivered", Duration.ofSeconds(20), () -> received.get() > 0);
+      Await.until("delivered", Duration.ofSeconds(20), () -> receiver.received() > 0);
 
       FactumCommandTest.Run list = FactumCommandTest.factum("webhooks", "list", "--url", url);
       assertThat(list.exit()).isZero();
@@ -130,8 +117,6 @@ class WebhooksCommandTest {
       FactumCommandTest.Run noTopic =
           FactumCommandTest.factum("sinks", "create", "x", "--bootstrap", "h:1", "--url", url);
       assertThat(noTopic.exit()).isEqualTo(2);
-    } finally {
-      receiver.stop(0);
     }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.api.RecordConflictException;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.RecordRunners;
 import dev.factum.engine.RecordWrite;
 import dev.factum.engine.spi.StoreRecord;
 import dev.factum.wire.WireJson;
@@ -13,16 +14,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The sinks of one store: their definitions, kept durably as store records (namespace {@value
@@ -36,12 +33,9 @@ import java.util.concurrent.TimeUnit;
  * predecessor's checkpoint.
  *
  * <p>Several servers on one storage: each runs a runner per sink (the lease picks the one that
- * forwards), and each follows the definitions the others change. Store records have no change feed,
- * so a follower thread lists the namespace every {@link #FOLLOW_INTERVAL} and reconciles: a record
- * without a runner is launched, a runner without a record is stopped, a record whose version moved
- * is applied (a pause or resume to the running runner; any other change, or a new incarnation,
- * restarts the runner, which then recovers from its checkpoint). A storage only one process opens
- * (RocksDB) sees every change through this object, so it follows nothing.
+ * forwards), and each follows the definitions the others change every {@link #FOLLOW_INTERVAL}
+ * ({@link RecordRunners}): a pause or resume is applied to the running runner; any other change, or
+ * a new incarnation, restarts the runner, which then recovers from its checkpoint.
  *
  * <p>What must stay true: every change of a definition is a compare-and-set on its record, so two
  * administrators cannot both create one name or lose each other's pause; a runner is stopped before
@@ -62,17 +56,12 @@ public final class KafkaSinks implements AutoCloseable {
   /** How often a server over a shared storage looks for definitions other servers changed. */
   static final Duration FOLLOW_INTERVAL = Duration.ofSeconds(1);
 
-  private final Map<String, SinkRunner> runners = new LinkedHashMap<>();
-
-  /** The record version each runner was launched or last updated from. */
-  private final Map<String, Long> versions = new HashMap<>();
-
-  private ScheduledExecutorService follower;
-  private boolean closed;
+  private final RecordRunners<Stored, SinkRunner> runners;
 
   private KafkaSinks(FactumStore store, Duration lease) {
     this.store = store;
     this.lease = lease;
+    this.runners = new RecordRunners<>(store, NAMESPACE, "sink", this, new Definitions());
   }
 
   /** Starts every sink defined in {@code store}. */
@@ -85,26 +74,16 @@ public final class KafkaSinks implements AutoCloseable {
    * the one process holding its lease of {@code lease} (the others wait as {@code standby}).
    */
   public static KafkaSinks start(FactumStore store, Duration lease) {
+    return start(store, lease, FOLLOW_INTERVAL);
+  }
+
+  /** As {@link #start(FactumStore, Duration)}, following other servers every {@code interval}. */
+  static KafkaSinks start(FactumStore store, Duration lease, Duration interval) {
     if (lease == null || lease.isNegative() || lease.isZero()) {
       throw new IllegalArgumentException("a sink lease must be positive: " + lease);
     }
     KafkaSinks sinks = new KafkaSinks(store, lease);
-    sinks.follow();
-    if (store.isShared()) {
-      sinks.follower =
-          Executors.newSingleThreadScheduledExecutor(
-              task -> {
-                Thread thread = new Thread(task, "factum-sinks-follower");
-                thread.setDaemon(true);
-                return thread;
-              });
-      var unused =
-          sinks.follower.scheduleWithFixedDelay(
-              sinks::followQuietly,
-              FOLLOW_INTERVAL.toMillis(),
-              FOLLOW_INTERVAL.toMillis(),
-              TimeUnit.MILLISECONDS);
-    }
+    sinks.runners.open(interval);
     return sinks;
   }
 
@@ -175,7 +154,7 @@ public final class KafkaSinks implements AutoCloseable {
 
   /** Defines a sink and starts it (paused, if the definition says so). */
   public synchronized SinkStatus create(SinkDefinition definition) {
-    checkOpen();
+    runners.checkOpen();
     Stored stored = new Stored(UUID.randomUUID().toString(), definition);
     long version;
     try {
@@ -190,23 +169,16 @@ public final class KafkaSinks implements AutoCloseable {
     } catch (RecordConflictException e) {
       throw new RecordConflictException("a sink named '" + definition.name() + "' exists", e);
     }
-    return launch(stored, version).status();
+    return runners.launch(definition.name(), stored, version).status();
   }
 
   /** Every sink, in name order. */
   public synchronized List<SinkStatus> list() {
-    List<SinkStatus> statuses = new ArrayList<>();
-    for (StoreRecord record : store.records().list(NAMESPACE)) {
-      SinkRunner runner = runners.get(record.key());
-      if (runner != null) {
-        statuses.add(runner.status());
-      }
-    }
-    return statuses;
+    return runners.list().stream().map(SinkRunner::status).toList();
   }
 
   public synchronized SinkStatus status(String name) {
-    return runner(name).status();
+    return runners.runner(name).status();
   }
 
   /** Stops forwarding after the transaction under way; durable (a restart stays paused). */
@@ -223,46 +195,18 @@ public final class KafkaSinks implements AutoCloseable {
    * checkpoint topic and transactional id (a sink created later under the same name starts over).
    */
   public synchronized void delete(String name) throws InterruptedException {
-    SinkRunner runner = runner(name);
-    runner.stop();
-    runners.remove(name);
-    versions.remove(name);
+    runners.stop(name);
     store.records().write(List.of(RecordWrite.delete(NAMESPACE, name, RecordWrite.ANY)));
   }
 
   /** Stops every runner (the definitions stay). */
   @Override
   public void close() {
-    if (follower != null) {
-      follower.shutdownNow();
-      try {
-        follower.awaitTermination(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    stopAll();
-  }
-
-  private synchronized void stopAll() {
-    closed = true;
-    InterruptedException interrupted = null;
-    for (SinkRunner runner : runners.values()) {
-      try {
-        runner.stop();
-      } catch (InterruptedException e) {
-        interrupted = e;
-      }
-    }
-    runners.clear();
-    versions.clear();
-    if (interrupted != null) {
-      Thread.currentThread().interrupt();
-    }
+    runners.close();
   }
 
   private SinkStatus setPaused(String name, boolean paused) {
-    SinkRunner runner = runner(name);
+    runners.runner(name); // no sink of that name: refused before anything is written
     StoreRecord record = store.records().read(NAMESPACE, name);
     if (record == null) {
       throw new InvalidArgumentException("no sink named '" + name + "'");
@@ -274,101 +218,42 @@ public final class KafkaSinks implements AutoCloseable {
             .records()
             .write(List.of(RecordWrite.put(NAMESPACE, name, changed.encode(), record.version())))
             .getFirst();
-    runner.update(changed.definition());
-    versions.put(name, version);
-    return runner.status();
+    runners.reconcile(name, changed, version);
+    return runners.runner(name).status();
   }
 
   /** The sinks this process runs a runner for (forwarding or standby). */
-  synchronized Set<String> running() {
-    return Set.copyOf(runners.keySet());
+  Set<String> running() {
+    return runners.names();
   }
 
-  private SinkRunner runner(String name) {
-    checkOpen();
-    SinkRunner runner = runners.get(name);
-    if (runner == null && store.isShared()) {
-      follow(); // made on another server since the last pass
-      runner = runners.get(name);
+  /** How a stored definition runs: a pause or resume in place, anything else on a new runner. */
+  private final class Definitions implements RecordRunners.Definitions<Stored, SinkRunner> {
+    @Override
+    public Optional<Stored> decode(StoreRecord record) {
+      return Optional.of(Stored.decode(record.value()));
     }
-    if (runner == null) {
-      throw new InvalidArgumentException("no sink named '" + name + "'");
-    }
-    return runner;
-  }
 
-  /** Brings the runners in line with the records: what other servers changed since last time. */
-  private synchronized void follow() {
-    if (closed) {
-      return;
-    }
-    Set<String> defined = new HashSet<>();
-    for (StoreRecord record : store.records().list(NAMESPACE)) {
-      defined.add(record.key());
-      Long known = versions.get(record.key());
-      if (known == null || known != record.version()) {
-        reconcile(record.key(), Stored.decode(record.value()), record.version());
+    @Override
+    public boolean update(SinkRunner runner, Stored running, Stored wanted) {
+      if (!running.incarnation().equals(wanted.incarnation())
+          || !running
+              .definition()
+              .withPaused(false)
+              .equals(wanted.definition().withPaused(false))) {
+        return false;
       }
+      runner.update(wanted.definition());
+      return true;
     }
-    for (String name : List.copyOf(runners.keySet())) {
-      if (!defined.contains(name)) {
-        stop(name);
-      }
-    }
-  }
 
-  /** One pass of the follower; a failure (the storage unreachable) waits for the next pass. */
-  private void followQuietly() {
-    try {
-      follow();
-    } catch (RuntimeException e) {
-      // The next pass tries again; the runners keep running meanwhile.
-    }
-  }
-
-  /** Makes the runner of {@code name} run {@code stored}, as of record {@code version}. */
-  private void reconcile(String name, Stored stored, long version) {
-    SinkRunner runner = runners.get(name);
-    if (runner != null
-        && runner.incarnation().equals(stored.incarnation())
-        && runner.definition().withPaused(false).equals(stored.definition().withPaused(false))) {
-      runner.update(stored.definition());
-      versions.put(name, version);
-      return;
-    }
-    if (runner != null) {
-      stop(name);
-    }
-    launch(stored, version);
-  }
-
-  private void stop(String name) {
-    SinkRunner runner = runners.remove(name);
-    versions.remove(name);
-    try {
-      runner.stop();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private SinkRunner launch(Stored stored, long version) {
-    SinkRunner runner =
-        new SinkRunner(
-            store,
-            stored.definition(),
-            stored.incarnation(),
-            new SinkLease(
-                store, stored.definition().name(), processId, lease, System::currentTimeMillis));
-    runners.put(stored.definition().name(), runner);
-    versions.put(stored.definition().name(), version);
-    runner.start();
-    return runner;
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("the sinks are closed");
+    @Override
+    public SinkRunner create(String name, Stored wanted) {
+      return new SinkRunner(
+          store,
+          wanted.definition(),
+          wanted.incarnation(),
+          new SinkLease(store, name, processId, lease, System::currentTimeMillis));
     }
   }
 

@@ -4,6 +4,7 @@ import dev.factum.api.Direction;
 import dev.factum.api.ReadPage;
 import dev.factum.api.StoreClosedException;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.RecordRunners;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +36,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * log for a new sink), never from what was merely sent; events of system streams ({@code $...},
  * such as API keys) are never forwarded; appends never wait for a sink (the sink only reads).
  */
-final class SinkRunner {
+final class SinkRunner implements RecordRunners.Runner {
   enum State {
     /** Connecting, or recovering the checkpoint. */
     STARTING,
@@ -89,16 +90,9 @@ final class SinkRunner {
     thread.setDaemon(true);
   }
 
-  void start() {
+  @Override
+  public void start() {
     thread.start();
-  }
-
-  SinkDefinition definition() {
-    return definition;
-  }
-
-  String incarnation() {
-    return incarnation;
   }
 
   /** Pauses or resumes: a transaction under way finishes first. */
@@ -108,7 +102,8 @@ final class SinkRunner {
   }
 
   /** Stops the thread and waits for it; a transaction under way is finished or abandoned. */
-  void stop() throws InterruptedException {
+  @Override
+  public void stop() throws InterruptedException {
     synchronized (this) {
       stopped = true;
       notifyAll();

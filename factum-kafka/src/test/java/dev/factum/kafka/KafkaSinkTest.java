@@ -404,10 +404,7 @@ class KafkaSinkTest {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void onTwoServersOverOnePostgresOneForwardsAndTheOtherTakesOverWhenItStops() throws Exception {
-    LocalPostgres postgres = LocalPostgres.shared();
-    PostgresConfig config =
-        PostgresConfig.of(
-            postgres.createDatabase("factum_sinks"), postgres.user(), postgres.password());
+    PostgresConfig config = newDatabase("factum_sinks");
     createTopic("leased", 2);
     Duration lease = Duration.ofSeconds(2);
     try (FactumStore a = PostgresEventStore.open(config);
@@ -455,10 +452,7 @@ class KafkaSinkTest {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void aSinkMadeOnOneServerRunsOnTheOtherAndADeleteThereStopsIt() throws Exception {
-    LocalPostgres postgres = LocalPostgres.shared();
-    PostgresConfig config =
-        PostgresConfig.of(
-            postgres.createDatabase("factum_follow"), postgres.user(), postgres.password());
+    PostgresConfig config = newDatabase("factum_follow");
     createTopic("followed", 2);
     Duration lease = Duration.ofSeconds(2);
     try (FactumStore a = PostgresEventStore.open(config);
@@ -489,6 +483,60 @@ class KafkaSinkTest {
         TopicReader.readCommitted(kafka.bootstrap(), "followed", 20);
     assertThat(records).hasSize(20);
     assertThat(records).allMatch(r -> header(r, "stream").equals("order-1"));
+  }
+
+  /**
+   * A sink deleted on B and made again under its name on A before A followed the delete (A's
+   * follower is held off for the test): A stops the runner it had before it starts the new one, so
+   * one runner forwards, the new one, from the start of the log to the new topic. The old runner
+   * used to be left running, unlisted, beside the new one.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aSinkMadeAgainBeforeItsDeleteWasFollowedRunsOneRunner() throws Exception {
+    PostgresConfig config = newDatabase("factum_recreate");
+    createTopic("recreate-old", 1);
+    createTopic("recreate-new", 1);
+    Duration lease = Duration.ofSeconds(2);
+    Duration never = Duration.ofHours(1);
+    try (FactumStore a = PostgresEventStore.open(config);
+        FactumStore b = PostgresEventStore.open(config);
+        KafkaSinks onA = KafkaSinks.start(a, lease, never);
+        KafkaSinks onB = KafkaSinks.start(b, lease, never)) {
+      onA.create(
+          SinkDefinition.kafka("again", LogFilter.none(), "recreate-old", kafka.bootstrap()));
+      append(a, "order-1", 5);
+      Await.until("A forwarded 5", WAIT, () -> onA.status("again").forwarded() == 5);
+
+      onB.delete("again");
+      assertThat(onA.running()).containsExactly("again");
+      onA.create(
+          SinkDefinition.kafka("again", LogFilter.none(), "recreate-new", kafka.bootstrap()));
+      assertThat(liveThreads("factum-sink-again")).as("runners of 'again'").isEqualTo(1);
+
+      append(a, "order-2", 5);
+      Await.until("the new sink forwarded 10", WAIT, () -> onA.status("again").forwarded() == 10);
+      assertThat(liveThreads("factum-sink-again")).as("runners of 'again'").isEqualTo(1);
+    }
+    assertThat(TopicReader.readCommitted(kafka.bootstrap(), "recreate-new", 10)).hasSize(10);
+    assertThat(TopicReader.readCommitted(kafka.bootstrap(), "recreate-old", 5))
+        .allMatch(r -> header(r, "stream").equals("order-1"))
+        .hasSize(5);
+  }
+
+  private static long liveThreads(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals(name))
+        .count();
+  }
+
+  /**
+   * A new database (named from {@code prefix}) on the shared PostgreSQL, for two stores to open as
+   * two servers would.
+   */
+  private static PostgresConfig newDatabase(String prefix) {
+    LocalPostgres postgres = LocalPostgres.shared();
+    return PostgresConfig.of(postgres.createDatabase(prefix), postgres.user(), postgres.password());
   }
 
   private static long leaseVersion(FactumStore store) {

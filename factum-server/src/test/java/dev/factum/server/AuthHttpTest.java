@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.factum.api.InvalidArgumentException;
 import dev.factum.tck.Await;
 import java.io.IOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,19 +63,8 @@ class AuthHttpTest {
 
   private TestServer.Reply call(String method, String path, String key, String body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path)).timeout(WAIT);
-    if (key != null) {
-      request.header("Authorization", "Bearer " + key);
-    }
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    return server.send(request.build());
+    return server.send(
+        TestServer.request(server.server.uri(), method, path, key, body).timeout(WAIT).build());
   }
 
   private JsonNode createKey(String json) throws Exception {

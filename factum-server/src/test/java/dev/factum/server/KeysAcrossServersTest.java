@@ -10,7 +10,6 @@ import dev.factum.storage.postgres.PostgresEventStore;
 import dev.factum.tck.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,19 +44,9 @@ class KeysAcrossServersTest {
 
   private HttpResponse<String> send(URI base, String method, String path, String key, String body)
       throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
-    if (key != null) {
-      request.header("Authorization", "Bearer " + key);
-    }
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        TestServer.request(base, method, path, key, body).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

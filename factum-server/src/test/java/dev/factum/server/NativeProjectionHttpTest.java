@@ -258,20 +258,12 @@ class NativeProjectionHttpTest {
     }
 
     int call(String method, String path, String key, String json) throws Exception {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(base + path))
+      HttpRequest request =
+          TestServer.request(URI.create(base), method, path, key, json)
               .timeout(WAIT.multipliedBy(2))
-              .header("Authorization", "Bearer " + key);
-      if (json != null) {
-        request.header("Content-Type", "application/json");
-      }
-      request.method(
-          method,
-          json == null
-              ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(json));
+              .build();
       HttpResponse<String> response =
-          client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+          client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       body = response.body();
       return response.statusCode();
     }

@@ -13,7 +13,6 @@ import dev.factum.storage.postgres.PostgresEventStore;
 import dev.factum.tck.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,17 +30,10 @@ class ScavengePostgresHttpTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private JsonNode call(URI base, String method, String path, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            TestServer.request(base, method, path, null, body).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode())
         .as("%s %s: %s", method, path, response.body())
         .isEqualTo(method.equals("POST") ? 202 : 200);

@@ -13,7 +13,6 @@ import dev.factum.storage.postgres.PostgresEventStore;
 import dev.factum.storage.rocksdb.RocksDbEventStore;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,17 +104,9 @@ class TenantShreddingTest {
 
   private HttpResponse<String> send(URI base, String method, String path, String key, String body)
       throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key);
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        TestServer.request(base, method, path, key, body).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static JsonNode json(HttpResponse<String> response, int status) throws Exception {

@@ -61,21 +61,10 @@ class TenantsHttpTest {
 
   private TestServer.Reply call(String method, String path, String key, String body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(server.uri() + path)).timeout(WAIT);
-    if (key != null) {
-      request.header("Authorization", "Bearer " + key);
-    }
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        http.send(
+            TestServer.request(server.uri(), method, path, key, body).timeout(WAIT).build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     return new TestServer.Reply(
         response.statusCode(),
         response.headers().firstValue("Content-Type").orElse(""),

@@ -69,6 +69,26 @@ final class TestServer implements AutoCloseable {
         response);
   }
 
+  /**
+   * A request to {@code base + path}: {@code key}, when not null, as a bearer token; {@code body},
+   * when not null, as JSON.
+   */
+  static HttpRequest.Builder request(
+      URI base, String method, String path, String key, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+  }
+
   Reply get(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri(path)).GET().build());
   }

@@ -60,6 +60,49 @@ public abstract class ConsumerGroupTck extends TckSupport {
     return groups().create(GroupDefinition.of(name, source).with(settings));
   }
 
+  /** What a consumer does with one delivery, acking it with its effect. */
+  private interface Handler {
+    void handle(String consumer, Delivery delivery);
+  }
+
+  /**
+   * Appends {@code inputs} events over eight "in" streams and makes group "g" of them, redelivering
+   * what is not acked within 200 ms; then three consumers handle its deliveries with {@code
+   * handler} until the checkpoint passes them all. One delivery in five "crashes" (is never acked)
+   * and times out to another consumer; a handler whose delivery timed out meanwhile ({@link
+   * NotDeliveredException}) was handled by another and wrote nothing.
+   */
+  private void handleWithCrashes(int inputs, Handler handler) throws Exception {
+    for (int i = 0; i < inputs; i++) {
+      append("in-" + (i % 8), "In");
+    }
+    long head = store.headPosition();
+    create(
+        "g",
+        GroupSource.filtered(LogFilter.categories("in")),
+        GroupSettings.DEFAULT
+            .withAckTimeout(Duration.ofMillis(200))
+            .withRetries(50, Duration.ZERO));
+    Concurrently.run(
+        3,
+        worker -> {
+          Random random = new Random(worker);
+          String consumer = "c" + worker;
+          while (groups().status("g").checkpoint() <= head) {
+            for (Delivery d : groups().poll("g", consumer, 4, Duration.ofMillis(50))) {
+              if (random.nextInt(5) == 0) {
+                continue; // crashed: the delivery times out and goes to someone
+              }
+              try {
+                handler.handle(consumer, d);
+              } catch (NotDeliveredException late) {
+                // timed out meanwhile and handled by another: nothing was written
+              }
+            }
+          }
+        });
+  }
+
   /** Polls until at least one delivery comes (or fails after {@link #LONG}). */
   private List<Delivery> pollSome(String group, String consumer, int max) {
     List<Delivery> got = groups().poll(group, consumer, max, LONG);
@@ -277,39 +320,16 @@ public abstract class ConsumerGroupTck extends TckSupport {
   @Test
   void theAtomicAckAppendGivesEachEventExactlyOneEffectAcrossRedeliveries() throws Exception {
     int inputs = 40;
-    for (int i = 0; i < inputs; i++) {
-      append("in-" + (i % 8), "In");
-    }
-    long head = store.headPosition();
-    create(
-        "g",
-        GroupSource.filtered(LogFilter.categories("in")),
-        GroupSettings.DEFAULT
-            .withAckTimeout(Duration.ofMillis(200))
-            .withRetries(50, Duration.ZERO));
-    Concurrently.run(
-        3,
-        worker -> {
-          Random random = new Random(worker);
-          String consumer = "c" + worker;
-          while (groups().status("g").checkpoint() <= head) {
-            for (Delivery d : groups().poll("g", consumer, 4, Duration.ofMillis(50))) {
-              if (random.nextInt(5) == 0) {
-                continue; // crashed: the delivery times out and goes to someone
-              }
-              String output = "{\"input\":" + d.position() + "}";
-              try {
-                groups()
-                    .appendAndAck(
-                        "g",
-                        consumer,
-                        List.of(d.position()),
-                        new AppendRequest("out-1", any(), List.of(event("Out", output))));
-              } catch (NotDeliveredException late) {
-                // timed out meanwhile and handled by another: nothing was written
-              }
-            }
-          }
+    handleWithCrashes(
+        inputs,
+        (consumer, d) -> {
+          String output = "{\"input\":" + d.position() + "}";
+          groups()
+              .appendAndAck(
+                  "g",
+                  consumer,
+                  List.of(d.position()),
+                  new AppendRequest("out-1", any(), List.of(event("Out", output))));
         });
     Map<String, Integer> outputs = new HashMap<>();
     for (RecordedEvent e : store.readStream("out-1", 0, Direction.FORWARD, 1000).events()) {
@@ -362,40 +382,16 @@ public abstract class ConsumerGroupTck extends TckSupport {
   @Test
   void theAckWithRecordsGivesEachEventExactlyOneEffectAcrossRedeliveries() throws Exception {
     int inputs = 40;
-    for (int i = 0; i < inputs; i++) {
-      append("in-" + (i % 8), "In");
-    }
-    long head = store.headPosition();
-    create(
-        "g",
-        GroupSource.filtered(LogFilter.categories("in")),
-        GroupSettings.DEFAULT
-            .withAckTimeout(Duration.ofMillis(200))
-            .withRetries(50, Duration.ZERO));
-    Concurrently.run(
-        3,
-        worker -> {
-          Random random = new Random(worker);
-          String consumer = "c" + worker;
-          while (groups().status("g").checkpoint() <= head) {
-            for (Delivery d : groups().poll("g", consumer, 4, Duration.ofMillis(50))) {
-              if (random.nextInt(5) == 0) {
-                continue; // crashed: the delivery times out and goes to someone
-              }
-              try {
-                store.ackWithRecords(
-                    "g",
-                    consumer,
-                    List.of(d.position()),
-                    List.of(
-                        RecordWrite.put(
-                            "effects", "p-" + d.position(), new byte[] {1}, RecordWrite.ANY)));
-              } catch (NotDeliveredException late) {
-                // timed out meanwhile and handled by another: nothing was written
-              }
-            }
-          }
-        });
+    handleWithCrashes(
+        inputs,
+        (consumer, d) ->
+            store.ackWithRecords(
+                "g",
+                consumer,
+                List.of(d.position()),
+                List.of(
+                    RecordWrite.put(
+                        "effects", "p-" + d.position(), new byte[] {1}, RecordWrite.ANY))));
     List<StoreRecord> effects = store.records().list("effects");
     assertThat(effects).hasSize(inputs);
     assertThat(effects).allMatch(r -> r.version() == 1);

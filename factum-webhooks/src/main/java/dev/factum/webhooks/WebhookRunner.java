@@ -6,6 +6,7 @@ import dev.factum.api.NotDeliveredException;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.groups.ConsumerGroups;
 import dev.factum.api.groups.Delivery;
+import dev.factum.engine.RecordRunners;
 import dev.factum.wire.EventContent;
 import dev.factum.wire.WireJson;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       a margin), so a slow receiver does not cause a second delivery of a batch under way.
  * </ul>
  */
-final class WebhookRunner {
+final class WebhookRunner implements RecordRunners.Runner {
   /** The one consumer of a webhook's group, per process. */
   static final String CONSUMER = "webhook";
 
@@ -81,7 +82,8 @@ final class WebhookRunner {
     return requestTimeout.multipliedBy(2).plusSeconds(10);
   }
 
-  synchronized void start() {
+  @Override
+  public synchronized void start() {
     thread =
         Thread.ofPlatform().daemon().name("factum-webhook-" + definition.name()).start(this::run);
   }
@@ -93,7 +95,8 @@ final class WebhookRunner {
   }
 
   /** Stops after the request under way (joined outside the monitor the runner waits on). */
-  void stop() throws InterruptedException {
+  @Override
+  public void stop() throws InterruptedException {
     Thread running;
     synchronized (this) {
       stopped = true;

@@ -10,6 +10,7 @@ import dev.factum.api.groups.ConsumerGroups;
 import dev.factum.api.groups.GroupDefinition;
 import dev.factum.api.groups.GroupSettings;
 import dev.factum.engine.FactumStore;
+import dev.factum.engine.RecordRunners;
 import dev.factum.engine.RecordWrite;
 import dev.factum.engine.spi.StoreRecord;
 import dev.factum.wire.WireJson;
@@ -22,16 +23,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The webhooks of one store: each one a store record (namespace {@value #NAMESPACE}, key = its
@@ -47,11 +44,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Several servers on one storage (PostgreSQL): each runs a runner per webhook, and the group's
  * partition leases pick which server hands out which streams' events (docs/CONSUMERS.md), so each
  * stream is delivered by one server at a time, fenced, and a server that stops or dies hands its
- * streams to the others. Store records have no change feed, so a follower lists the namespace every
- * {@link #FOLLOW_INTERVAL}, as {@code KafkaSinks} does for sinks: a record without a runner here is
- * launched (once its group is there), a runner whose record is gone is stopped, a record whose
- * version moved is applied (a pause or resume to the running runner; another change restarts it). A
- * storage only one process opens (RocksDB) sees every change through this object.
+ * streams to the others. Each follows the webhooks the others change every {@link #FOLLOW_INTERVAL}
+ * ({@link RecordRunners}, as {@code KafkaSinks} does for sinks): a record is launched once its
+ * group is there, a pause or resume is applied to the running runner, another change restarts it.
  *
  * <p>What must stay true: the record is written first and compare-and-set (two administrators
  * cannot both create a name), the group second; a record without its group (a crash between the
@@ -71,20 +66,16 @@ public final class Webhooks implements AutoCloseable {
   private final FactumStore store;
   private final ConsumerGroups groups;
   private final Clock clock;
-  private final Map<String, WebhookRunner> runners = new LinkedHashMap<>();
+  private final RecordRunners<Launched, WebhookRunner> runners;
 
-  /** The record (and its version) each runner was launched or last updated from. */
-  private final Map<String, Launched> launched = new HashMap<>();
-
-  private ScheduledExecutorService follower;
-  private boolean closed;
-
-  private record Launched(Stored stored, long version) {}
+  /** What a runner runs: the record and the definition it makes with the webhook's group. */
+  private record Launched(Stored stored, WebhookDefinition definition) {}
 
   private Webhooks(FactumStore store, Clock clock) {
     this.store = store;
     this.groups = store.consumerGroups();
     this.clock = clock;
+    this.runners = new RecordRunners<>(store, NAMESPACE, "webhook", this, new Definitions());
   }
 
   /** A new webhook and its signing secret, which is shown here once. */
@@ -97,84 +88,40 @@ public final class Webhooks implements AutoCloseable {
 
   static Webhooks start(FactumStore store, Clock clock) {
     Webhooks webhooks = new Webhooks(store, clock);
-    webhooks.follow();
-    if (store.isShared()) {
-      ScheduledExecutorService executor =
-          Executors.newSingleThreadScheduledExecutor(
-              task -> {
-                Thread thread = new Thread(task, "factum-webhooks-follower");
-                thread.setDaemon(true);
-                return thread;
-              });
-      webhooks.follower = executor;
-      var unused =
-          executor.scheduleWithFixedDelay(
-              webhooks::followQuietly,
-              FOLLOW_INTERVAL.toMillis(),
-              FOLLOW_INTERVAL.toMillis(),
-              TimeUnit.MILLISECONDS);
-    }
+    webhooks.runners.open(FOLLOW_INTERVAL);
     return webhooks;
   }
 
-  /** Brings the runners in line with the records: at start, and what other servers changed. */
-  private synchronized void follow() {
-    if (closed) {
-      return;
-    }
-    Set<String> defined = new HashSet<>();
-    for (StoreRecord record : store.records().list(NAMESPACE)) {
-      defined.add(record.key());
-      Launched known = launched.get(record.key());
-      if (known == null || known.version() != record.version()) {
-        reconcile(record.key(), Stored.decode(record.key(), record.value()), record.version());
+  /** How a record runs: a pause or resume in place, anything else on a new runner. */
+  private final class Definitions implements RecordRunners.Definitions<Launched, WebhookRunner> {
+    @Override
+    public Optional<Launched> decode(StoreRecord record) {
+      Stored stored = Stored.decode(record.key(), record.value());
+      GroupDefinition group;
+      try {
+        group = groups.status(WebhookDefinition.GROUP_PREFIX + record.key()).definition();
+      } catch (GroupNotFoundException e) {
+        return Optional.empty(); // created in part (see create), or its group is being made
       }
+      return Optional.of(new Launched(stored, stored.definition(group)));
     }
-    for (String name : List.copyOf(runners.keySet())) {
-      if (!defined.contains(name)) {
-        stopRunner(name);
+
+    @Override
+    public boolean update(WebhookRunner runner, Launched running, Launched wanted) {
+      if (!running.stored().withPaused(false).equals(wanted.stored().withPaused(false))) {
+        return false;
       }
+      runner.update(wanted.definition());
+      return true;
     }
-  }
 
-  /** One pass of the follower; a failure (the storage unreachable) waits for the next pass. */
-  private void followQuietly() {
-    try {
-      follow();
-    } catch (RuntimeException e) {
-      // The next pass tries again; the runners keep running meanwhile.
-    }
-  }
-
-  /** Makes the runner of {@code name} run {@code stored}, as of record {@code version}. */
-  private void reconcile(String name, Stored stored, long version) {
-    GroupDefinition group;
-    try {
-      group = groups.status(WebhookDefinition.GROUP_PREFIX + name).definition();
-    } catch (GroupNotFoundException e) {
-      return; // created in part (see create), or its group is being made: the next pass
-    }
-    WebhookDefinition definition = stored.definition(group);
-    WebhookRunner runner = runners.get(name);
-    Launched known = launched.get(name);
-    if (runner != null && known.stored().withPaused(false).equals(stored.withPaused(false))) {
-      runner.update(definition);
-      launched.put(name, new Launched(stored, version));
-      return;
-    }
-    if (runner != null) {
-      stopRunner(name);
-    }
-    launch(definition, stored, version);
-  }
-
-  private void stopRunner(String name) {
-    WebhookRunner runner = runners.remove(name);
-    launched.remove(name);
-    try {
-      runner.stop();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    @Override
+    public WebhookRunner create(String name, Launched wanted) {
+      return new WebhookRunner(
+          groups,
+          wanted.definition(),
+          wanted.stored().secret().getBytes(StandardCharsets.US_ASCII),
+          clock);
     }
   }
 
@@ -298,7 +245,7 @@ public final class Webhooks implements AutoCloseable {
 
   /** Defines a webhook, creates its group and starts it (paused, if the definition says so). */
   public synchronized Created create(WebhookDefinition definition) {
-    checkOpen();
+    runners.checkOpen();
     String secret = newSecret();
     Stored stored = Stored.of(definition, secret);
     long version;
@@ -321,44 +268,33 @@ public final class Webhooks implements AutoCloseable {
       groups.delete(definition.group());
       createGroup(groups, definition);
     }
-    WebhookRunner stale = runners.get(definition.name());
-    if (stale != null) {
-      stopRunner(definition.name()); // of a webhook of this name deleted on another server
-    }
-    return new Created(launch(definition, stored, version).status(), secret);
+    // A runner left under this name (of a webhook deleted on another server) is stopped first.
+    WebhookRunner runner =
+        runners.launch(definition.name(), new Launched(stored, definition), version);
+    return new Created(runner.status(), secret);
   }
 
   /** Every webhook, in name order. */
   public synchronized List<WebhookStatus> list() {
-    checkOpen();
+    runners.checkOpen();
     if (store.isShared()) {
-      follow(); // what other servers changed since the last pass
+      runners.follow(); // what other servers changed since the last pass
     }
-    List<WebhookStatus> statuses = new ArrayList<>();
-    for (StoreRecord record : store.records().list(NAMESPACE)) {
-      WebhookRunner runner = runners.get(record.key());
-      if (runner != null) {
-        statuses.add(runner.status());
-      }
-    }
-    return statuses;
+    return runners.list().stream().map(WebhookRunner::status).toList();
   }
 
   /** Whether a webhook of that name runs here. */
   public synchronized boolean exists(String name) {
-    if (!runners.containsKey(name) && store.isShared() && !closed) {
-      follow(); // made on another server since the last pass
-    }
-    return runners.containsKey(name);
+    return runners.has(name);
   }
 
   /** The webhooks this process runs a runner for. */
-  synchronized Set<String> running() {
-    return Set.copyOf(runners.keySet());
+  Set<String> running() {
+    return runners.names();
   }
 
   public synchronized WebhookStatus status(String name) {
-    return runner(name).status();
+    return runners.runner(name).status();
   }
 
   /** Stops forwarding after the request under way; durable (a restart stays paused). */
@@ -372,10 +308,7 @@ public final class Webhooks implements AutoCloseable {
 
   /** Stops the webhook and deletes it with its group (checkpoint and parked events). */
   public synchronized void delete(String name) throws InterruptedException {
-    WebhookRunner runner = runner(name);
-    runner.stop();
-    runners.remove(name);
-    launched.remove(name);
+    runners.stop(name);
     try {
       groups.delete(WebhookDefinition.GROUP_PREFIX + name);
     } catch (GroupNotFoundException e) {
@@ -387,40 +320,11 @@ public final class Webhooks implements AutoCloseable {
   /** Stops every runner (the definitions stay). */
   @Override
   public void close() {
-    ScheduledExecutorService executor;
-    synchronized (this) {
-      executor = follower;
-    }
-    if (executor != null) {
-      executor.shutdownNow();
-      try {
-        executor.awaitTermination(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    stopAll();
-  }
-
-  private synchronized void stopAll() {
-    closed = true;
-    boolean interrupted = false;
-    for (WebhookRunner runner : runners.values()) {
-      try {
-        runner.stop();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    runners.clear();
-    launched.clear();
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    runners.close();
   }
 
   private WebhookStatus setPaused(String name, boolean paused) {
-    WebhookRunner runner = runner(name);
+    WebhookRunner runner = runners.runner(name);
     StoreRecord record = store.records().read(NAMESPACE, name);
     if (record == null) {
       throw new InvalidArgumentException("no webhook named '" + name + "'");
@@ -432,9 +336,8 @@ public final class Webhooks implements AutoCloseable {
             .write(List.of(RecordWrite.put(NAMESPACE, name, changed.encode(), record.version())))
             .getFirst();
     WebhookDefinition definition = runner.status().definition().withPaused(paused);
-    runner.update(definition);
-    launched.put(name, new Launched(changed, version));
-    return runner.status();
+    runners.reconcile(name, new Launched(changed, definition), version);
+    return runners.runner(name).status();
   }
 
   private static GroupSettings settings(WebhookDefinition definition) {
@@ -442,35 +345,6 @@ public final class Webhooks implements AutoCloseable {
         .withMaxInFlight(definition.maxBatch())
         .withAckTimeout(WebhookRunner.ackTimeout(definition.timeout()))
         .withRetries(definition.maxRetries(), definition.backoff());
-  }
-
-  private WebhookRunner runner(String name) {
-    checkOpen();
-    WebhookRunner runner = runners.get(name);
-    if (runner == null && store.isShared()) {
-      follow(); // made on another server since the last pass
-      runner = runners.get(name);
-    }
-    if (runner == null) {
-      throw new InvalidArgumentException("no webhook named '" + name + "'");
-    }
-    return runner;
-  }
-
-  private WebhookRunner launch(WebhookDefinition definition, Stored stored, long version) {
-    WebhookRunner runner =
-        new WebhookRunner(
-            groups, definition, stored.secret().getBytes(StandardCharsets.US_ASCII), clock);
-    runners.put(definition.name(), runner);
-    launched.put(definition.name(), new Launched(stored, version));
-    runner.start();
-    return runner;
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("the webhooks are closed");
-    }
   }
 
   private static byte[] randomBytes() {

@@ -9,13 +9,14 @@ import java.io.OutputStream;
  * chunked body (every {@link #flush} sends what was written as a chunk: SSE relies on it), or, for
  * an HTTP/1.0 client, bytes until the connection closes.
  *
- * <p>{@link #close} ends the response and sends it; {@link #complete} then says whether the framing
- * was honoured, so that the connection may carry another response.
+ * <p>{@link #close} ends the response and sends it, once (a second close does nothing); {@link
+ * #complete} then says whether the framing was honoured, so that the connection may carry another
+ * response. Each framing says only how its bytes are written and how its body ends ({@link #end}).
  */
 abstract sealed class ResponseBody extends OutputStream {
   final WireOutput out;
-  boolean closed;
-  boolean complete;
+  private boolean closed;
+  private boolean complete;
 
   ResponseBody(WireOutput out) {
     this.out = out;
@@ -37,6 +38,27 @@ abstract sealed class ResponseBody extends OutputStream {
   public void write(int b) throws IOException {
     write(new byte[] {(byte) b}, 0, 1);
   }
+
+  @Override
+  public final void flush() throws IOException {
+    checkOpen();
+    out.flush();
+  }
+
+  @Override
+  public final void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    complete = end();
+  }
+
+  /**
+   * Ends the body on the wire and sends what is buffered; whether the connection may carry another
+   * response (false, or an exception, when the framing was not honoured).
+   */
+  abstract boolean end() throws IOException;
 
   final void checkOpen() throws IOException {
     if (closed) {
@@ -67,22 +89,12 @@ abstract sealed class ResponseBody extends OutputStream {
     }
 
     @Override
-    public void flush() throws IOException {
-      checkOpen();
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    boolean end() throws IOException {
       out.flush();
       if (remaining > 0) {
         throw new IOException("insufficient bytes written to stream");
       }
-      complete = true;
+      return true;
     }
   }
 
@@ -103,20 +115,10 @@ abstract sealed class ResponseBody extends OutputStream {
     }
 
     @Override
-    public void flush() throws IOException {
-      checkOpen();
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    boolean end() throws IOException {
       out.write(LAST);
       out.flush();
-      complete = true;
+      return true;
     }
   }
 
@@ -132,19 +134,9 @@ abstract sealed class ResponseBody extends OutputStream {
     }
 
     @Override
-    public void flush() throws IOException {
-      checkOpen();
+    boolean end() throws IOException {
       out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      out.flush();
-      // complete stays false: the end of this body is the end of the connection
+      return false; // the end of this body is the end of the connection
     }
   }
 }
