@@ -76,6 +76,7 @@ final class ServerProcess implements AutoCloseable {
    * says where it listens; kills it when it does not within 60 s.
    */
   static ServerProcess launch(List<String> command, Path log) throws Exception {
+    long launched = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<URI> listening = new CompletableFuture<>();
     Thread.ofVirtual()
@@ -104,7 +105,12 @@ final class ServerProcess implements AutoCloseable {
               }
             });
     try {
-      return new ServerProcess(process, listening.get(60, TimeUnit.SECONDS), log);
+      URI uri = listening.get(60, TimeUnit.SECONDS);
+      // One line per start, so that a run's output shows what its server starts cost.
+      System.out.printf(
+          "server process: listening after %d ms (%s)%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched), log.getFileName());
+      return new ServerProcess(process, uri, log);
     } catch (Exception e) {
       process.destroyForcibly();
       throw e;

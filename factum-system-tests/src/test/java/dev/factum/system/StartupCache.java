@@ -55,7 +55,7 @@ final class StartupCache {
   }
 
   private static List<String> decide(String javaBin, List<String> jvmOptions, Path jar) {
-    if (!Boolean.parseBoolean(System.getProperty(SWITCH, "true"))) {
+    if (!enabled()) {
       return List.of();
     }
     return trainOrNothing(
@@ -63,6 +63,11 @@ final class StartupCache {
         jvmOptions,
         jar,
         Path.of(System.getProperty("factum.system.startupCacheDir", "target/startup-cache")));
+  }
+
+  /** Whether the cache is on ({@code -Dfactum.system.startupCache}, true unless false). */
+  static boolean enabled() {
+    return Boolean.parseBoolean(System.getProperty(SWITCH, "true"));
   }
 
   /** Whether this JDK's cache is an AOT cache (JDK 25+) rather than a dynamic CDS archive. */
