@@ -21,10 +21,11 @@ import java.util.stream.Stream;
  *
  * <p>Design note: the system tests start the server jar dozens of times, and each start spends most
  * of its time loading and linking the same classes. On JDK 25 and later the cache is an AOT cache
- * ({@code -XX:AOTCacheOutput} to train, {@code -XX:AOTCache} to use); on JDK 21 to 24 a dynamic CDS
- * archive ({@code -XX:ArchiveClassesAtExit}, {@code -XX:SharedArchiveFile}). Both are written when
- * the training JVM exits normally, so training ends with SIGTERM, never SIGKILL. What must stay
- * true:
+ * ({@code -XX:AOTMode=record}, then {@code -XX:AOTMode=create}, to train; {@code -XX:AOTCache} to
+ * use); on JDK 21 to 24 a dynamic CDS archive ({@code -XX:ArchiveClassesAtExit}, {@code
+ * -XX:SharedArchiveFile}). The training JVM writes its record as it exits, so training ends with
+ * SIGTERM (the server's shutdown hook halts the JVM, which still writes it), never SIGKILL. What
+ * must stay true:
  *
  * <ul>
  *   <li>The cache only changes how fast a server starts, never what it does: it holds classes of
