@@ -85,7 +85,10 @@ final class KillNineHarness {
     try {
       for (int cycle = 0; cycle < cycles; cycle++) {
         if (cycle % CYCLES_PER_STORE == 0) {
-          storage = kind.create(temp, "store-" + cycle);
+          storage =
+              victim == Victim.DATABASE_SERVER
+                  ? kind.createWithOwnDatabaseServer(temp, "store-" + cycle)
+                  : kind.create(temp, "store-" + cycle);
           record = new ReferenceRecord(random.nextLong());
           log = List.of();
           heads = Map.of();

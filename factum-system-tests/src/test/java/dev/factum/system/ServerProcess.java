@@ -19,17 +19,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * {@code factum serve} running as its own process from the runnable jar, on a free port, over a
  * data directory that outlives it (so a test can stop, kill and restart it). The port is read from
- * the "listening on" line the server prints.
+ * the "listening on" line the server prints. Every start names the test JVM's {@link StartupCache}
+ * (unless {@code -Dfactum.system.startupCache=false}), which only makes it start sooner.
  */
 final class ServerProcess implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** The server JVM's options, also those of the {@link StartupCache}'s training run. */
+  static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "--enable-native-access=ALL-UNNAMED");
 
   final Process process;
   final URI uri;
@@ -60,20 +63,21 @@ final class ServerProcess implements AutoCloseable {
           "the server jar is missing: " + jar + " (build factum-cli first)");
     }
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process =
-        new ProcessBuilder(
-                Stream.concat(
-                        Stream.of(
-                            javaBin,
-                            "-Xmx512m",
-                            "--enable-native-access=ALL-UNNAMED",
-                            "-jar",
-                            jar.toString(),
-                            "serve"),
-                        Arrays.stream(serveArguments))
-                    .toList())
-            .redirectErrorStream(true)
-            .start();
+    List<String> command = new ArrayList<>(List.of(javaBin));
+    command.addAll(JVM_OPTIONS);
+    command.addAll(StartupCache.options(javaBin, JVM_OPTIONS, jar));
+    command.addAll(List.of("-jar", jar.toString(), "serve"));
+    command.addAll(Arrays.asList(serveArguments));
+    return launch(command, log);
+  }
+
+  /**
+   * Runs {@code command} (a server start), copying its output to {@code log}, and returns once it
+   * says where it listens; kills it when it does not within 60 s.
+   */
+  static ServerProcess launch(List<String> command, Path log) throws Exception {
+    long launched = System.nanoTime();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<URI> listening = new CompletableFuture<>();
     Thread.ofVirtual()
         .start(
@@ -101,7 +105,12 @@ final class ServerProcess implements AutoCloseable {
               }
             });
     try {
-      return new ServerProcess(process, listening.get(60, TimeUnit.SECONDS), log);
+      URI uri = listening.get(60, TimeUnit.SECONDS);
+      // One line per start, so that a run's output shows what its server starts cost.
+      System.out.printf(
+          "server process: listening after %d ms (%s)%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched), log.getFileName());
+      return new ServerProcess(process, uri, log);
     } catch (Exception e) {
       process.destroyForcibly();
       throw e;

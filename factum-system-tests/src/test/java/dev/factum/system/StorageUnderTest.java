@@ -22,10 +22,13 @@ import java.util.List;
  * bring it back. Each instance is one store: a test that wants a fresh store asks its {@link Kind}
  * for another.
  *
- * <p>PostgreSQL: each store is a database of its own {@link LocalPostgres} (a private server, so
- * that killing it hurts no other test), passed as {@code --storage postgres --pg-url --pg-user
- * --pg-password}; several servers may be started on one store (one database, many stateless Factum
- * servers).
+ * <p>PostgreSQL: each store is a fresh database, passed as {@code --storage postgres --pg-url
+ * --pg-user --pg-password}; several servers may be started on one store (one database, many
+ * stateless Factum servers). The database is on the test JVM's {@link LocalPostgres#shared()}
+ * server (started once, so a store costs a {@code CREATE DATABASE}, not a server start), except for
+ * a store made by {@link Kind#createWithOwnDatabaseServer}: that one is on a private server of its
+ * own, the only kind {@link #killDatabaseServer} may kill, so that a kill -9 of PostgreSQL hurts no
+ * other test's store.
  */
 interface StorageUnderTest extends AutoCloseable {
 
@@ -34,13 +37,30 @@ interface StorageUnderTest extends AutoCloseable {
     ROCKSDB,
     POSTGRES;
 
-    /** A fresh, empty store of this kind; {@code temp} is a directory it may use. */
+    /**
+     * A fresh, empty store of this kind; {@code temp} is a directory it may use. Its database
+     * server, if any, is shared with other tests and is never killed.
+     */
     StorageUnderTest create(Path temp, String name) throws Exception {
       return switch (this) {
         case ROCKSDB -> new RocksDb(Files.createDirectories(temp.resolve(name)));
         case POSTGRES -> {
+          LocalPostgres shared = LocalPostgres.shared();
+          yield new Postgres(shared, shared.createDatabase(name.replace('-', '_')), false);
+        }
+      };
+    }
+
+    /**
+     * A fresh, empty store whose database server (if the kind has one) is its own, so that {@link
+     * #killDatabaseServer} may kill it.
+     */
+    StorageUnderTest createWithOwnDatabaseServer(Path temp, String name) throws Exception {
+      return switch (this) {
+        case ROCKSDB -> create(temp, name);
+        case POSTGRES -> {
           LocalPostgres server = LocalPostgres.startPrivate();
-          yield new Postgres(server, server.createDatabase(name.replace('-', '_')));
+          yield new Postgres(server, server.createDatabase(name.replace('-', '_')), true);
         }
       };
     }
@@ -67,8 +87,12 @@ interface StorageUnderTest extends AutoCloseable {
   @Override
   default void close() throws IOException {}
 
-  /** A database on a private PostgreSQL server, which this store owns and closes. */
-  record Postgres(LocalPostgres server, String jdbcUrl) implements StorageUnderTest {
+  /**
+   * A database on a PostgreSQL server: a private one that this store owns, kills on demand and
+   * closes ({@code ownsServer}), or the shared one, which it leaves alone.
+   */
+  record Postgres(LocalPostgres server, String jdbcUrl, boolean ownsServer)
+      implements StorageUnderTest {
     @Override
     public String describe() {
       return "PostgreSQL database " + jdbcUrl;
@@ -96,18 +120,24 @@ interface StorageUnderTest extends AutoCloseable {
 
     @Override
     public boolean hasDatabaseServer() {
-      return true;
+      return ownsServer;
     }
 
     @Override
     public void killDatabaseServer() {
+      if (!ownsServer) {
+        throw new UnsupportedOperationException(
+            describe() + " is on the shared server, which no test may kill");
+      }
       server.kill();
       server.restart();
     }
 
     @Override
     public void close() {
-      server.close();
+      if (ownsServer) {
+        server.close();
+      }
     }
   }
 

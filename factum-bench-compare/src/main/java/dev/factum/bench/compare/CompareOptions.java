@@ -34,10 +34,10 @@ public record CompareOptions(
     List<String> arguments) {
 
   static final long DEFAULT_LOAD_EVENTS = 1_000_000;
-  static final long SMOKE_LOAD_EVENTS = 20_000;
+  static final long SMOKE_LOAD_EVENTS = 5_000;
   static final List<Long> DEFAULT_GROWTH = List.of(1_000_000L, 10_000_000L);
   static final List<Long> LONG_GROWTH = List.of(1_000_000L, 10_000_000L, 100_000_000L);
-  static final List<Long> SMOKE_GROWTH = List.of(20_000L, 40_000L);
+  static final List<Long> SMOKE_GROWTH = List.of(5_000L, 10_000L);
   static final List<CompareSystem> DEFAULT_GROWTH_SYSTEMS =
       List.of(CompareSystem.FACTUM_EMBEDDED, CompareSystem.KAFKA);
 
@@ -103,11 +103,11 @@ public record CompareOptions(
       }
     }
     if (window == null) {
-      window = smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
+      window = smoke ? Duration.ofMillis(600) : Duration.ofSeconds(10);
     }
     Duration warmUp =
         smoke
-            ? Duration.ofMillis(200)
+            ? Duration.ofMillis(100)
             : window.compareTo(Duration.ofSeconds(4)) < 0
                 ? window.dividedBy(2)
                 : Duration.ofSeconds(2);
