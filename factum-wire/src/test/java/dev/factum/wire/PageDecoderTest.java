@@ -10,10 +10,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The streaming page reader ({@link ReadPageJson#readStream(byte[], long, Direction)}) against the
- * tree path it replaces on the client ({@link ExactJson#read} then {@link
+ * The page reader from bytes ({@link ReadPageJson#readStream(byte[], long, Direction)}) against the
+ * tree path it falls back to ({@link ExactJson#read} then {@link
  * ReadPageJson#readStream(com.fasterxml.jackson.databind.JsonNode, long, Direction)}): the same
- * pages for well-formed bodies, the same kind of refusal for every broken one.
+ * pages for well-formed bodies, read by the fast path, the same kind of refusal for every broken
+ * one. {@code PageDecoderDifferentialTest} does the same on random bodies.
  */
 class PageDecoderTest {
   private static String event(long revision, String data, String metadata, String tags) {
@@ -76,6 +77,7 @@ class PageDecoderTest {
   void decodesEveryPageAsTheTreePathDoes() throws Exception {
     for (String body : GOOD) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      assertThat(PageDecoder.fast(bytes)).as("the fast path reads " + body).isNotNull();
       for (Direction direction : Direction.values()) {
         ReadPage tree =
             ReadPageJson.readStream(ExactJson.read(WireJson.factory(), bytes, true), 5, direction);
@@ -96,6 +98,7 @@ class PageDecoderTest {
             event(2, "\"text\"", "null", "[]"));
     for (String event : events) {
       byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+      assertThat(PageDecoder.fastEvent(bytes)).as("the fast path reads " + event).isNotNull();
       assertThat(RecordedEventJson.read(bytes))
           .as(event)
           .isEqualTo(RecordedEventJson.read(ExactJson.read(WireJson.factory(), bytes, true)));
@@ -125,6 +128,7 @@ class PageDecoderTest {
             .replace("\"data\"", "\"subject\":\"bob\",\"redacted\":true,\"data\"");
     String body = "{\"events\":[" + about + "," + forgotten + "],\"endOfRead\":true}";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    assertThat(PageDecoder.fast(bytes)).isNotNull();
     ReadPage page = ReadPageJson.readStream(bytes, 0, Direction.FORWARD);
     assertThat(page)
         .isEqualTo(
