@@ -21,9 +21,10 @@ import java.util.Arrays;
  * pair; no duplicate member names in any object (compared as bytes, which is exact because names
  * with escapes are refused); the grammar of numbers and literals; white space only where JSON
  * allows it. What it leaves to the tree path, by refusing: names with an escape, nesting deeper
- * than {@link #MAX_DEPTH}, numbers longer than {@link #MAX_NUMBER}, names longer than {@link
- * #MAX_NAME} and strings longer than {@link #MAX_STRING} bytes (Jackson's own limits are 1,000,
- * 1,000, 50,000 and 20,000,000, so what passes here is inside them).
+ * than {@link #MAX_DEPTH}, objects of more than {@link #MAX_NAMES} members, numbers longer than
+ * {@link #MAX_NUMBER}, names longer than {@link #MAX_NAME} and strings longer than {@link
+ * #MAX_STRING} bytes (Jackson's own limits are 1,000, 1,000, 50,000 and 20,000,000, so what passes
+ * here is inside them).
  *
  * <p>Not thread-safe; one instance per document.
  */
@@ -34,6 +35,9 @@ final class JsonBytes {
   static final int MAX_NUMBER = 100;
   static final int MAX_NAME = 1_000;
   static final int MAX_STRING = 10_000_000;
+
+  /** Most names in one object passed here (each new name is compared with those before it). */
+  static final int MAX_NAMES = 256;
 
   /** This cursor cannot vouch for the document: the caller must let the tree path decide. */
   static final class Unsure extends RuntimeException {
@@ -178,6 +182,9 @@ final class JsonBytes {
           && Arrays.equals(bytes, from, to, bytes, names[i], names[i] + length)) {
         throw Unsure.INSTANCE;
       }
+    }
+    if (namesTop - mark >= 3 * MAX_NAMES) {
+      throw Unsure.INSTANCE; // the linear check above would cost too much: the tree path hashes
     }
     if (namesTop + 3 > names.length) {
       names = Arrays.copyOf(names, names.length * 2);

@@ -45,6 +45,20 @@ final class PageDecoder {
   private static final byte[] NEXT = ascii("next");
   private static final byte[] END_OF_READ = ascii("endOfRead");
   private static final byte[] FIRST_REVISION = ascii("firstRevision");
+  private static final byte[] JSON_TYPE = ascii(EventData.JSON);
+
+  /** The value of each hex digit by its byte, -1 for any other byte. */
+  private static final byte[] HEX = new byte[256];
+
+  static {
+    Arrays.fill(HEX, (byte) -1);
+    for (int c = 0; c < 256; c++) {
+      int digit = Character.digit(c, 16);
+      if (digit >= 0 && c < 0x80) {
+        HEX[c] = (byte) digit;
+      }
+    }
+  }
 
   /** An event's members, in the order of the bits that mark them seen. */
   private static final byte[][] MEMBERS = {
@@ -226,7 +240,7 @@ final class PageDecoder {
           case REVISION -> revision = json.longValue();
           case POSITION -> position = json.longValue();
           case TIMESTAMP -> timestamp = timestamp();
-          case CONTENT_TYPE -> contentType = json.text();
+          case CONTENT_TYPE -> contentType = contentType();
           case DATA -> {
             json.peek();
             dataFrom = json.position();
@@ -342,13 +356,22 @@ final class PageDecoder {
   private long hex(int from, int count) {
     long value = 0;
     for (int i = from; i < from + count; i++) {
-      int d = Character.digit(bytes[i], 16);
+      int d = HEX[bytes[i] & 0xFF];
       if (d < 0) {
         return -1;
       }
       value = (value << 4) | d;
     }
     return value;
+  }
+
+  /** The content type; JSON's, which nearly every event has, as the one constant string. */
+  private String contentType() {
+    int from = json.stringStart();
+    int to = json.position() - 1;
+    return !json.escaped() && json.is(from, to, JSON_TYPE)
+        ? EventData.JSON
+        : json.text(from, to, json.escaped());
   }
 
   private Instant timestamp() {

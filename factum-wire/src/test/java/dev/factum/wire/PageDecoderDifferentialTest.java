@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * <p>For every body: whenever the fast path vouches, the tree path accepts and gives an equal
  * result; and the public readers give what the tree path gives, an equal page or a refusal of the
  * same exception class. A body as the server writes it must be vouched for, so the fast path is
- * really the one taken. A failure prints the seed and the body; {@code -Dfactum.decoder.seed=N}
- * replays one case.
+ * really the one taken. A failure prints the case's seed and the body; {@code
+ * -Dfactum.decoder.seed=N -Dfactum.decoder.cases=1} replays that case.
  */
 class PageDecoderDifferentialTest {
   private static final String[] TEXTS = {
@@ -83,8 +83,10 @@ class PageDecoderDifferentialTest {
             mutatedAs);
       }
     }
-    assertThat(vouched).isGreaterThan(cases / 2);
-    assertThat(refused).isGreaterThan(cases);
+    if (cases >= 100) { // else a replay of a few cases: the proportions say nothing
+      assertThat(vouched).as("bodies the fast path vouched for").isGreaterThan(cases / 2);
+      assertThat(refused).as("mutations the tree path refused").isGreaterThan(cases);
+    }
   }
 
   private static void check(byte[] bytes, boolean page, Outcome tree, Object fast, String as) {

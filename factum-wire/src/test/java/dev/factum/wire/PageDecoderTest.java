@@ -156,6 +156,48 @@ class PageDecoderTest {
     }
   }
 
+  /**
+   * Legal bodies beyond what the fast path reads (its limits, escaped names, tags that are not
+   * strings, binary data that is not a string) are read by the tree path, with its result.
+   */
+  @Test
+  void leavesOddButLegalBodiesToTheTreePath() throws Exception {
+    StringBuilder many = new StringBuilder("{");
+    for (int i = 0; i < JsonBytes.MAX_NAMES + 1; i++) {
+      many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+    }
+    many.append('}');
+    String deep = "[".repeat(JsonBytes.MAX_DEPTH) + "]".repeat(JsonBytes.MAX_DEPTH);
+    String binary = GOOD.get(2);
+    List<String> odd =
+        List.of(
+            event(0, many.toString(), null, null),
+            event(0, deep, null, null),
+            event(0, "1" + "0".repeat(JsonBytes.MAX_NUMBER), null, null),
+            event(0, "{\"\\u0061\":1}", null, null),
+            event(0, "1", null, "[\"t\",7,true]"),
+            event(0, "1", null, null)
+                .replace("\"revision\":0", "\"revision\":1234567890123456789"));
+    for (String event : odd) {
+      String body = "{\"events\":[" + event + "],\"endOfRead\":true}";
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      assertThat(PageDecoder.fast(bytes)).as(body).isNull();
+      assertThat(ReadPageJson.readStream(bytes, 0, Direction.FORWARD))
+          .as(body)
+          .isEqualTo(
+              ReadPageJson.readStream(
+                  ExactJson.read(WireJson.factory(), bytes, true), 0, Direction.FORWARD));
+    }
+    // base64 read from a value that is not a string: what the tree path makes of it, not an error
+    byte[] notString =
+        binary.replace("\"data\":\"AAEC\"", "\"data\":true").getBytes(StandardCharsets.UTF_8);
+    assertThat(PageDecoder.fast(notString)).isNull();
+    assertThat(ReadPageJson.readLog(notString, 0, Direction.FORWARD))
+        .isEqualTo(
+            ReadPageJson.readLog(
+                ExactJson.read(WireJson.factory(), notString, true), 0, Direction.FORWARD));
+  }
+
   @Test
   void keepsEventContentByteForByte() throws Exception {
     ReadPage page =
