@@ -78,10 +78,6 @@ final class JsonBytes {
     this.bytes = bytes;
   }
 
-  byte[] bytes() {
-    return bytes;
-  }
-
   /** The offset of the next byte. */
   int position() {
     return pos;
