@@ -63,8 +63,9 @@ public final class ReadPageJson {
 
   /**
    * A page of a stream read that started at revision {@code from}, decoded from the response's
-   * bytes without a tree ({@link PageDecoder}): the same result and the same refusals as parsing it
-   * with {@link ExactJson#read} and {@link #readStream(JsonNode, long, Direction)}.
+   * bytes in one pass where the body is as the server writes it ({@link PageDecoder}): the same
+   * result and the same refusals as parsing it with {@link ExactJson#read} and {@link
+   * #readStream(JsonNode, long, Direction)}, which decides every other body.
    *
    * @throws ExactJson.Malformed the body is not exactly one valid JSON value
    */
@@ -107,6 +108,11 @@ public final class ReadPageJson {
 
   private static ReadPage read(
       JsonNode body, long from, Direction direction, ToLongFunction<RecordedEvent> cursor) {
+    return page(treePage(body), from, direction, cursor);
+  }
+
+  /** What a page read by {@link ExactJson#read} holds (the tree path of {@link PageDecoder}). */
+  static PageDecoder.Page treePage(JsonNode body) {
     List<RecordedEvent> events = new ArrayList<>();
     for (JsonNode event : Fields.array(body, "events")) {
       events.add(RecordedEventJson.read(event));
@@ -114,11 +120,7 @@ public final class ReadPageJson {
     boolean end = Fields.bool(body, "endOfRead");
     JsonNode first = body.path("firstRevision");
     long firstRevision = first.isIntegralNumber() ? first.asLong() : ReadPage.NOT_A_STREAM;
-    return page(
-        new PageDecoder.Page(events, linkedFrom(body), end, firstRevision),
-        from,
-        direction,
-        cursor);
+    return new PageDecoder.Page(events, linkedFrom(body), end, firstRevision);
   }
 
   private static ReadPage page(

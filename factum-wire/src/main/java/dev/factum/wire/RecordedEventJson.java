@@ -22,8 +22,9 @@ public final class RecordedEventJson {
   private RecordedEventJson() {}
 
   /**
-   * One event object from its bytes (an SSE {@code data:} line), without a tree: the same event and
-   * the same refusals as {@link ExactJson#read} then {@link #read(JsonNode)} ({@link PageDecoder}).
+   * One event object from its bytes (an SSE {@code data:} line), in one pass where it is as the
+   * server writes it: the same event and the same refusals as {@link ExactJson#read} then {@link
+   * #read(JsonNode)}, which decides every other body ({@link PageDecoder}).
    *
    * @throws ExactJson.Malformed the bytes are not exactly one valid JSON value
    */

@@ -1,5 +1,6 @@
 package dev.factum.wire;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,30 +20,36 @@ final class Timestamps {
   private Timestamps() {}
 
   static Instant parse(String text) {
-    Instant fast = plain(text);
+    // Latin-1 keeps each char one byte; any char outside it becomes '?', which the plain form
+    // never has, so such text goes to the general parser as before.
+    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+    Instant fast = plain(bytes, 0, bytes.length);
     return fast != null ? fast : Instant.parse(text);
   }
 
-  /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or null for anything else. */
-  private static Instant plain(String text) {
-    int length = text.length();
+  /**
+   * The plain form {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} in {@code bytes[from, to)} (ASCII), or
+   * null for anything else: the caller then hands the text to {@link #parse}.
+   */
+  static Instant plain(byte[] bytes, int from, int to) {
+    int length = to - from;
     if (length < 20
         || length == 21
         || length > 30
-        || text.charAt(4) != '-'
-        || text.charAt(7) != '-'
-        || text.charAt(10) != 'T'
-        || text.charAt(13) != ':'
-        || text.charAt(16) != ':'
-        || text.charAt(length - 1) != 'Z') {
+        || bytes[from + 4] != '-'
+        || bytes[from + 7] != '-'
+        || bytes[from + 10] != 'T'
+        || bytes[from + 13] != ':'
+        || bytes[from + 16] != ':'
+        || bytes[to - 1] != 'Z') {
       return null;
     }
-    int year = digits(text, 0, 4);
-    int month = digits(text, 5, 7);
-    int day = digits(text, 8, 10);
-    int hour = digits(text, 11, 13);
-    int minute = digits(text, 14, 16);
-    int second = digits(text, 17, 19);
+    int year = digits(bytes, from, from + 4);
+    int month = digits(bytes, from + 5, from + 7);
+    int day = digits(bytes, from + 8, from + 10);
+    int hour = digits(bytes, from + 11, from + 13);
+    int minute = digits(bytes, from + 14, from + 16);
+    int second = digits(bytes, from + 17, from + 19);
     if ((year | month | day | hour | minute | second) < 0
         || hour > 23
         || minute > 59
@@ -51,10 +58,10 @@ final class Timestamps {
     }
     int nanos = 0;
     if (length > 20) {
-      if (text.charAt(19) != '.') {
+      if (bytes[from + 19] != '.') {
         return null;
       }
-      int fraction = digits(text, 20, length - 1);
+      int fraction = digits(bytes, from + 20, to - 1);
       if (fraction < 0) {
         return null;
       }
@@ -72,11 +79,11 @@ final class Timestamps {
     return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
   }
 
-  /** The decimal number in {@code text[from, to)}, or -1 if a character is not a digit. */
-  private static int digits(String text, int from, int to) {
+  /** The decimal number in {@code bytes[from, to)}, or -1 if a byte is not a digit. */
+  private static int digits(byte[] bytes, int from, int to) {
     int value = 0;
     for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
+      int c = bytes[i];
       if (c < '0' || c > '9') {
         return -1;
       }

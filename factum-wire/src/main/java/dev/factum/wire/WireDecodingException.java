@@ -15,11 +15,6 @@ public final class WireDecodingException extends RuntimeException {
     super(what + " in " + snippet(node));
   }
 
-  /** For a streaming reader, which has no tree to show: {@code where} says what it was reading. */
-  WireDecodingException(String what, String where) {
-    super(what + " in " + where);
-  }
-
   private static String snippet(JsonNode node) {
     String text = String.valueOf(node);
     return text.length() > 200 ? text.substring(0, 200) + "..." : text;

@@ -10,10 +10,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The streaming page reader ({@link ReadPageJson#readStream(byte[], long, Direction)}) against the
- * tree path it replaces on the client ({@link ExactJson#read} then {@link
+ * The page reader from bytes ({@link ReadPageJson#readStream(byte[], long, Direction)}) against the
+ * tree path it falls back to ({@link ExactJson#read} then {@link
  * ReadPageJson#readStream(com.fasterxml.jackson.databind.JsonNode, long, Direction)}): the same
- * pages for well-formed bodies, the same kind of refusal for every broken one.
+ * pages for well-formed bodies, read by the fast path, the same kind of refusal for every broken
+ * one. {@code PageDecoderDifferentialTest} does the same on random bodies.
  */
 class PageDecoderTest {
   private static String event(long revision, String data, String metadata, String tags) {
@@ -76,6 +77,7 @@ class PageDecoderTest {
   void decodesEveryPageAsTheTreePathDoes() throws Exception {
     for (String body : GOOD) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      assertThat(PageDecoder.fast(bytes)).as("the fast path reads " + body).isNotNull();
       for (Direction direction : Direction.values()) {
         ReadPage tree =
             ReadPageJson.readStream(ExactJson.read(WireJson.factory(), bytes, true), 5, direction);
@@ -96,6 +98,7 @@ class PageDecoderTest {
             event(2, "\"text\"", "null", "[]"));
     for (String event : events) {
       byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+      assertThat(PageDecoder.fastEvent(bytes)).as("the fast path reads " + event).isNotNull();
       assertThat(RecordedEventJson.read(bytes))
           .as(event)
           .isEqualTo(RecordedEventJson.read(ExactJson.read(WireJson.factory(), bytes, true)));
@@ -125,6 +128,7 @@ class PageDecoderTest {
             .replace("\"data\"", "\"subject\":\"bob\",\"redacted\":true,\"data\"");
     String body = "{\"events\":[" + about + "," + forgotten + "],\"endOfRead\":true}";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    assertThat(PageDecoder.fast(bytes)).isNotNull();
     ReadPage page = ReadPageJson.readStream(bytes, 0, Direction.FORWARD);
     assertThat(page)
         .isEqualTo(
@@ -150,6 +154,48 @@ class PageDecoderTest {
           .as(mistyped)
           .isInstanceOf(WireDecodingException.class);
     }
+  }
+
+  /**
+   * Legal bodies beyond what the fast path reads (its limits, escaped names, tags that are not
+   * strings, binary data that is not a string) are read by the tree path, with its result.
+   */
+  @Test
+  void leavesOddButLegalBodiesToTheTreePath() throws Exception {
+    StringBuilder many = new StringBuilder("{");
+    for (int i = 0; i < JsonBytes.MAX_NAMES + 1; i++) {
+      many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+    }
+    many.append('}');
+    String deep = "[".repeat(JsonBytes.MAX_DEPTH) + "]".repeat(JsonBytes.MAX_DEPTH);
+    String binary = GOOD.get(2);
+    List<String> odd =
+        List.of(
+            event(0, many.toString(), null, null),
+            event(0, deep, null, null),
+            event(0, "1" + "0".repeat(JsonBytes.MAX_NUMBER), null, null),
+            event(0, "{\"\\u0061\":1}", null, null),
+            event(0, "1", null, "[\"t\",7,true]"),
+            event(0, "1", null, null)
+                .replace("\"revision\":0", "\"revision\":1234567890123456789"));
+    for (String event : odd) {
+      String body = "{\"events\":[" + event + "],\"endOfRead\":true}";
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      assertThat(PageDecoder.fast(bytes)).as(body).isNull();
+      assertThat(ReadPageJson.readStream(bytes, 0, Direction.FORWARD))
+          .as(body)
+          .isEqualTo(
+              ReadPageJson.readStream(
+                  ExactJson.read(WireJson.factory(), bytes, true), 0, Direction.FORWARD));
+    }
+    // base64 read from a value that is not a string: what the tree path makes of it, not an error
+    byte[] notString =
+        binary.replace("\"data\":\"AAEC\"", "\"data\":true").getBytes(StandardCharsets.UTF_8);
+    assertThat(PageDecoder.fast(notString)).isNull();
+    assertThat(ReadPageJson.readLog(notString, 0, Direction.FORWARD))
+        .isEqualTo(
+            ReadPageJson.readLog(
+                ExactJson.read(WireJson.factory(), notString, true), 0, Direction.FORWARD));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.factum.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -26,6 +27,10 @@ class TimestampsTest {
               });
       String text = instant.toString();
       assertThat(Timestamps.parse(text)).as(text).isEqualTo(Instant.parse(text));
+      byte[] quoted = ("\"" + text + "\"").getBytes(StandardCharsets.US_ASCII);
+      assertThat(Timestamps.plain(quoted, 1, quoted.length - 1))
+          .as(text)
+          .isEqualTo(Instant.parse(text));
     }
   }
 
@@ -48,17 +53,23 @@ class TimestampsTest {
             "");
     int refused = 0;
     for (String text : texts) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      Instant plain = Timestamps.plain(bytes, 0, bytes.length);
       Instant expected;
       try {
         expected = Instant.parse(text);
       } catch (DateTimeParseException e) {
         refused++;
+        assertThat(plain).as(text).isNull();
         assertThatThrownBy(() -> Timestamps.parse(text))
             .as(text)
             .isInstanceOf(DateTimeParseException.class);
         continue;
       }
       assertThat(Timestamps.parse(text)).as(text).isEqualTo(expected);
+      if (plain != null) {
+        assertThat(plain).as(text).isEqualTo(expected);
+      }
     }
     assertThat(refused).as("some of these are refused").isGreaterThan(3);
   }
