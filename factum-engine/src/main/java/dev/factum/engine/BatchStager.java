@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Decides, for each command of a batch in queue order, whether it commits, is an exact retry of
@@ -94,18 +95,29 @@ final class BatchStager {
   private final HeadCache cache;
   private CommittedState state;
 
+  /**
+   * The batch's maps and sets are emptied for the next batch by {@link #emptied}: cleared when they
+   * hold at most this many entries, replaced by new ones when they hold more. A hash table's {@code
+   * clear()} costs its capacity, which never shrinks, so one large batch (a bulk load, a flush that
+   * deletes thousands of records) left every small batch after it paying for tables of thousands of
+   * slots, several times per commit; a profile of the ack-append windows after a catch-up showed
+   * those clears on the writer. Replaced above the limit, no table is ever cleared with more than
+   * about twice this many slots.
+   */
+  static final int CLEAR_LIMIT = 256;
+
   private final List<RecordedEvent> events = new ArrayList<>();
-  private final Map<String, StreamHead> heads = new HashMap<>();
-  private final Map<UUID, RecordedEvent> stagedIds = new HashMap<>();
+  private Map<String, StreamHead> heads = new HashMap<>();
+  private Map<UUID, RecordedEvent> stagedIds = new HashMap<>();
 
   /** Records staged in this batch, in staging order (see {@link #inKeyOrder}): null is a delete. */
-  private final Map<RecordKey, StoreRecord> records = new LinkedHashMap<>();
+  private Map<RecordKey, StoreRecord> records = new LinkedHashMap<>();
 
   /** Keys this batch deletes (some then written anew at version 1). */
-  private final Set<RecordKey> deletedRecords = new HashSet<>();
+  private Set<RecordKey> deletedRecords = new HashSet<>();
 
   /** Keys the command being checked deletes and then writes again. */
-  private final Set<RecordKey> deletedInCommand = new HashSet<>();
+  private Set<RecordKey> deletedInCommand = new HashSet<>();
 
   /** Events this batch removes (scavenging). */
   private final List<Removal> removals = new ArrayList<>();
@@ -157,14 +169,37 @@ final class BatchStager {
       floor = notBefore;
     }
     floorAtBegin = floor;
-    events.clear();
-    heads.clear();
-    stagedIds.clear();
     committedEnd = nextPosition - 1;
-    records.clear();
-    deletedRecords.clear();
-    removals.clear();
+    forgetStaged();
     this.now = now;
+  }
+
+  /** Empties what the batch staged, for the next one (see {@link #CLEAR_LIMIT}). */
+  private void forgetStaged() {
+    events.clear();
+    removals.clear();
+    heads = emptied(heads, HashMap::new);
+    stagedIds = emptied(stagedIds, HashMap::new);
+    records = emptied(records, LinkedHashMap::new);
+    deletedRecords = emptied(deletedRecords);
+  }
+
+  /** {@code map} cleared, or a new one from {@code fresh} when it is above {@link #CLEAR_LIMIT}. */
+  private static <K, V> Map<K, V> emptied(Map<K, V> map, Supplier<Map<K, V>> fresh) {
+    if (map.size() > CLEAR_LIMIT) {
+      return fresh.get();
+    }
+    map.clear();
+    return map;
+  }
+
+  /** {@code set} cleared, or a new one when it is above {@link #CLEAR_LIMIT}. */
+  private static <T> Set<T> emptied(Set<T> set) {
+    if (set.size() > CLEAR_LIMIT) {
+      return new HashSet<>();
+    }
+    set.clear();
+    return set;
   }
 
   /** The timestamp of new events: commit timestamps never go backwards, even if the clock does. */
@@ -247,12 +282,7 @@ final class BatchStager {
   void abandoned() {
     nextPosition -= events.size();
     floor = floorAtBegin;
-    events.clear();
-    heads.clear();
-    stagedIds.clear();
-    records.clear();
-    deletedRecords.clear();
-    removals.clear();
+    forgetStaged();
   }
 
   /** What staging {@code batch} will look up: every stream it touches and every event id sent. */
@@ -347,7 +377,7 @@ final class BatchStager {
   private Map<RecordKey, StoreRecord> checkRecords(
       List<RecordWrite> writes, RecordGuard guard, List<Long> versions) {
     guard.check(this::record);
-    deletedInCommand.clear();
+    deletedInCommand = emptied(deletedInCommand);
     Map<RecordKey, StoreRecord> scratch = new LinkedHashMap<>();
     for (RecordWrite write : writes) {
       RecordKey key = write.key();

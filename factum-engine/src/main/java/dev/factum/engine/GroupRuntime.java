@@ -906,10 +906,13 @@ final class GroupRuntime {
       }
     }
     slice.prune();
+    boolean moved = slice.checkpoint() != before;
     // an ack-append's record is written already: a flush is due only if the checkpoint moved
-    slice.dirty |= !durable || slice.checkpoint() != before;
+    slice.dirty |= !durable || moved;
     handable.signal(); // the next event of its stream, if buffered
-    progressed();
+    if (moved) {
+      progressed(); // the group's checkpoint is the least of its partitions': only this one moved
+    }
     return wasFull && !buffer.full();
   }
 

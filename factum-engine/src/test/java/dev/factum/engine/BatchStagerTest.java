@@ -24,6 +24,7 @@ import dev.factum.engine.testing.FaultInjectingStorage;
 import dev.factum.engine.testing.InMemoryStorage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -120,6 +121,50 @@ class BatchStagerTest {
     assertThat(batch.deletedRecords())
         .extracting(k -> k.namespace() + "/" + k.key())
         .containsExactly("ns-a/k-0", "ns-b/k-9");
+  }
+
+  @Test
+  void aBatchAfterOneAboveTheClearLimitCarriesOnlyWhatItStaged() throws Exception {
+    int many = BatchStager.CLEAR_LIMIT + 50;
+    byte[] value = {1};
+    List<Supplier<CompletableFuture<?>>> large = new ArrayList<>();
+    List<RecordWrite> writes = new ArrayList<>();
+    for (int i = 0; i < many; i++) {
+      String stream = "big-" + i;
+      large.add(() -> store.appendAsync(new AppendRequest(stream, noStream(), one())));
+      writes.add(RecordWrite.put("ns", "put-" + i, value, RecordWrite.ANY));
+      writes.add(RecordWrite.delete("ns", "gone-" + i, RecordWrite.ANY));
+    }
+    large.add(() -> store.records().submit(writes, RecordGuard.NONE));
+    inOneBatch(large);
+    CommitBatch big = storage.durableBatches().getLast();
+    assertThat(big.heads()).hasSize(many);
+    assertThat(big.records()).hasSize(many);
+    assertThat(big.deletedRecords()).hasSize(many);
+
+    // the stager's tables were replaced, not cleared: the next batches hold only their own
+    inOneBatch(
+        List.of(
+            () -> store.appendAsync(new AppendRequest("small", noStream(), one())),
+            () ->
+                store
+                    .records()
+                    .submit(
+                        List.of(
+                            RecordWrite.put("ns", "put-0", value, 1),
+                            RecordWrite.delete("ns", "put-1", 1)),
+                        RecordGuard.NONE)));
+    CommitBatch small = storage.durableBatches().getLast();
+    assertThat(small.heads()).containsOnlyKeys("small");
+    assertThat(small.events()).extracting(RecordedEvent::stream).containsExactly("small");
+    assertThat(small.records())
+        .singleElement()
+        .satisfies(r -> assertThat(r.key() + "@" + r.version()).isEqualTo("put-0@2"));
+    assertThat(small.deletedRecords()).extracting(k -> k.key()).containsExactly("put-1");
+    // what the large batch committed is still what the writer knows
+    assertThat(store.append("big-7", exact(0), one()).firstRevision()).isEqualTo(1);
+    assertThat(store.records().read("ns", "put-1")).isNull();
+    assertThat(store.records().read("ns", "put-2").version()).isEqualTo(1);
   }
 
   @Test

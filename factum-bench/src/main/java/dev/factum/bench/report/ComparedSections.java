@@ -204,7 +204,8 @@ final class ComparedSections {
         .append(" streams, consumed by a new group (from the beginning; each consumer polls up")
         .append(" to 100 and acks each event) until `awaitProcessed` of the last event, and by a")
         .append(" plain subscription to the same category until caught up; the subscription pass")
-        .append(" runs just before each group pass. Goal (issue 12): with 16 consumers ≥ 0.5× the")
+        .append(" runs just before each group pass, after an untimed pass of each warmed the JVM")
+        .append(" up. Goal (issue 12): with 16 consumers ≥ 0.5× the")
         .append(" subscription's rate.\n\n");
     MarkdownTable table =
         new MarkdownTable(
@@ -240,7 +241,8 @@ final class ComparedSections {
     out.append("Ack-append: ")
         .append(GroupLoad.ACK_THREADS)
         .append(" consumers of one group, each handling one delivery per operation (a poll of up")
-        .append(" to 100 when it holds none, inside the timed operation) and writing 1 output")
+        .append(" to 100 when it holds none, inside the timed operation; what a window leaves")
+        .append(" held is acked, untimed, when it ends) and writing 1 output")
         .append(" event for it: with `appendAndAck` (output and ack in one commit), with a plain")
         .append(" `append` then a plain `ack` (the same handler without ack-append; the baseline")
         .append(" of the goal), and, for scale, the same threads appending the same events with no")
