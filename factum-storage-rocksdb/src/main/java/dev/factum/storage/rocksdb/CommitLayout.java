@@ -64,7 +64,12 @@ final class CommitLayout {
     int events = batch.events().size();
     List<byte[][]> streamKeys = new ArrayList<>(events);
     List<byte[][]> idKeys = new ArrayList<>(events);
-    List<byte[]> filterKeys = new ArrayList<>(events * 2);
+    // Grouped by kind in key order (category 'c' < tag 'g' < type 't'): within a kind the keys of
+    // one value ascend with the positions, so a batch of few categories and types arrives nearly
+    // sorted and the sort below finds long runs instead of comparing interleaved kinds.
+    List<byte[]> categoryKeys = new ArrayList<>(events);
+    List<byte[]> tagKeys = new ArrayList<>();
+    List<byte[]> typeKeys = new ArrayList<>(events);
     List<byte[]> digests = chained ? new ArrayList<>(events) : null;
     for (RecordedEvent event : batch.events()) {
       byte[] position = Keys.position(event.position());
@@ -73,13 +78,19 @@ final class CommitLayout {
       if (chained) {
         digests.add(hashes.digest(stored));
       }
-      streamKeys.add(
-          new byte[][] {
-            Keys.withLong(Keys.streamPrefix(event.stream()), event.revision()), position
-          });
+      streamKeys.add(new byte[][] {Keys.streamKey(event.stream(), event.revision()), position});
       idKeys.add(new byte[][] {Keys.uuid(event.id()), position});
-      addFilterKeys(event, filterKeys);
+      categoryKeys.add(Keys.filterKey(Keys.CATEGORY, event.category(), event.position()));
+      for (String tag : event.tags()) {
+        tagKeys.add(Keys.filterKey(Keys.TAG, tag, event.position()));
+      }
+      typeKeys.add(Keys.filterKey(Keys.TYPE, event.type(), event.position()));
     }
+    List<byte[]> filterKeys =
+        new ArrayList<>(categoryKeys.size() + tagKeys.size() + typeKeys.size());
+    filterKeys.addAll(categoryKeys);
+    filterKeys.addAll(tagKeys);
+    filterKeys.addAll(typeKeys);
     streamKeys.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
     for (byte[][] entry : streamKeys) {
       sink.put(families.streamIndex(), entry[0], entry[1]);
@@ -140,24 +151,18 @@ final class CommitLayout {
     byte[] position = Keys.position(event.position());
     sink.put(families.log(), position, RemovalStub.encode(removal.stub()));
     removedRanges.touched(RemovedRanges.Family.LOG, position);
-    byte[] streamKey = Keys.withLong(Keys.streamPrefix(event.stream()), event.revision());
+    byte[] streamKey = Keys.streamKey(event.stream(), event.revision());
     sink.delete(families.streamIndex(), streamKey);
     removedRanges.touched(RemovedRanges.Family.STREAM_INDEX, streamKey);
     List<byte[]> filterKeys = new ArrayList<>(2 + event.tags().size());
-    addFilterKeys(event, filterKeys);
+    filterKeys.add(Keys.filterKey(Keys.CATEGORY, event.category(), event.position()));
+    filterKeys.add(Keys.filterKey(Keys.TYPE, event.type(), event.position()));
+    for (String tag : event.tags()) {
+      filterKeys.add(Keys.filterKey(Keys.TAG, tag, event.position()));
+    }
     for (byte[] key : filterKeys) {
       sink.delete(families.filterIndex(), key);
       removedRanges.touched(RemovedRanges.Family.FILTER_INDEX, key);
-    }
-  }
-
-  /** The event's category, type and tag entries of the filter index. */
-  private static void addFilterKeys(RecordedEvent event, List<byte[]> filterKeys) {
-    filterKeys.add(
-        Keys.withLong(Keys.filterPrefix(Keys.CATEGORY, event.category()), event.position()));
-    filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TYPE, event.type()), event.position()));
-    for (String tag : event.tags()) {
-      filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TAG, tag), event.position()));
     }
   }
 }
