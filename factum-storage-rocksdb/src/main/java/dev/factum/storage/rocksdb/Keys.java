@@ -61,6 +61,27 @@ final class Keys {
     return prefix;
   }
 
+  /** {@code stream | 0x00 | revision}: {@code withLong(streamPrefix(stream), revision)}. */
+  static byte[] streamKey(String stream, long revision) {
+    byte[] name = utf8(stream);
+    byte[] key = new byte[name.length + 9];
+    System.arraycopy(name, 0, key, 0, name.length);
+    ByteBuffer.wrap(key, name.length + 1, 8).putLong(revision);
+    return key;
+  }
+
+  /**
+   * {@code kind | value | 0x00 | position}: {@code withLong(filterPrefix(kind, value), position)}.
+   */
+  static byte[] filterKey(byte kind, String value, long position) {
+    byte[] name = utf8(value);
+    byte[] key = new byte[name.length + 10];
+    key[0] = kind;
+    System.arraycopy(name, 0, key, 1, name.length);
+    ByteBuffer.wrap(key, name.length + 2, 8).putLong(position);
+    return key;
+  }
+
   static boolean startsWith(byte[] key, byte[] prefix) {
     return key.length == prefix.length + 8
         && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);

@@ -11,14 +11,11 @@ import dev.factum.api.StorageFullException;
 import dev.factum.api.StoreClosedException;
 import dev.factum.api.StreamState;
 import dev.factum.engine.spi.BackupReport;
-import dev.factum.engine.spi.ChainBatch;
 import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.HashChain;
 import dev.factum.engine.spi.ListedStream;
 import dev.factum.engine.spi.PositionCursor;
 import dev.factum.engine.spi.QueryPositions;
-import dev.factum.engine.spi.RecordKey;
-import dev.factum.engine.spi.Removal;
 import dev.factum.engine.spi.RemovedEvent;
 import dev.factum.engine.spi.Storage;
 import dev.factum.engine.spi.StorageGauge;
@@ -30,7 +27,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -74,9 +70,11 @@ import org.rocksdb.WriteOptions;
  * no head write: the writer's CPU goes into memtable inserts, and the head was the dearest of them.
  * A commit batch becomes one RocksDB {@link WriteBatch} written with {@code sync=true}, so a batch
  * is atomic and durable when {@link #commit} returns, and RocksDB's write-ahead log is the recovery
- * mechanism. Indexes are cross-checked on every read against the checksummed event record they
- * point to (stream, revision, filter value), so a damaged index entry is reported as corruption
- * rather than returning the wrong event.
+ * mechanism; the batch is built in Java as RocksDB's serialized representation ({@link
+ * WriteBatchRep}) and crosses into RocksDB in one call, not one per record. Indexes are
+ * cross-checked on every read against the checksummed event record they point to (stream, revision,
+ * filter value), so a damaged index entry is reported as corruption rather than returning the wrong
+ * event.
  *
  * <p>WAL recovery: {@code kTolerateCorruptedTailRecords}, not RocksDB's default {@code
  * kPointInTimeRecovery}. Every commit is synced before it is acknowledged, so only the record being
@@ -93,7 +91,6 @@ import org.rocksdb.WriteOptions;
  * filter value.
  */
 public final class RocksDbStorage implements Storage {
-  private static final byte[] EMPTY = new byte[0];
   private static final byte[] RESUME_PROBE_KEY = Keys.utf8("factum.resume-probe");
 
   /** The column families, in the order their handles are opened. */
@@ -138,20 +135,14 @@ public final class RocksDbStorage implements Storage {
   private final ColumnFamilyHandle records;
   private final ColumnFamilyHandle chain;
 
-  /** Whether commits extend the hash chain: always, except for a bench measuring its cost. */
-  private final boolean chained;
-
-  /** The writer's SHA-256 (used on the writer thread only, and by verify's own instance). */
-  private final HashChain hashes = new HashChain();
+  /** What a commit writes where; extends the hash chain unless a bench measures its cost. */
+  private final CommitLayout layout;
 
   /** The first chained position: 0, or where an upgraded store began its chain. */
   private long chainedFrom;
 
   /** The chain after the newest commit; written by the writer once a commit is durable. */
   private volatile ChainLink chainLink;
-
-  /** A chain value at a position: {@code chain(position)}. */
-  private record ChainLink(long position, byte[] value) {}
 
   private final SstFileManager sstFileManager;
   private final DirectoryLock directoryLock;
@@ -228,7 +219,19 @@ public final class RocksDbStorage implements Storage {
     this.filterIndex = handles.get(5);
     this.records = handles.get(6);
     this.chain = handles.get(7);
-    this.chained = config.hashChain();
+    this.layout =
+        new CommitLayout(
+            new CommitLayout.Families(
+                log.getID(),
+                heads.getID(),
+                streamIndex.getID(),
+                eventIds.getID(),
+                filterIndex.getID(),
+                records.getID(),
+                chain.getID()),
+            config.hashChain(),
+            new HashChain(),
+            removedRanges);
     this.pacedCompaction = new PacedCompaction(db, rateLimiter);
     try {
       checkFormat();
@@ -664,121 +667,35 @@ public final class RocksDbStorage implements Storage {
   }
 
   /**
-   * Puts each column family's keys into the write batch in ascending order. RocksDB inserts a batch
-   * into each memtable's skip list one key after another, and an ascending run lets every insert
-   * start from where the previous one ended instead of searching from the top: the stream index,
-   * event-id and filter keys of a batch otherwise arrive in random order, and the search dominated
-   * the writer's CPU.
+   * Lays the batch out ({@link CommitLayout}) as a write batch's serialized representation ({@link
+   * WriteBatchRep}), handed to RocksDB in one call and written with {@code sync=true}: durable when
+   * this returns. The chain is published only then.
    */
   @Override
   public void commit(CommitBatch batch) {
-    int events = batch.events().size();
-    List<byte[][]> streamKeys = new ArrayList<>(events);
-    List<byte[][]> idKeys = new ArrayList<>(events);
-    List<byte[]> filterKeys = new ArrayList<>(events * 2);
-    List<byte[]> digests = chained ? new ArrayList<>(events) : null;
-    try (WriteBatch write = new WriteBatch()) {
-      for (RecordedEvent event : batch.events()) {
-        byte[] position = Keys.position(event.position());
-        byte[] stored = EventRecordCodec.encode(event);
-        write.put(log, position, stored); // positions ascend already
-        if (chained) {
-          digests.add(hashes.digest(stored));
-        }
-        streamKeys.add(
-            new byte[][] {
-              Keys.withLong(Keys.streamPrefix(event.stream()), event.revision()), position
-            });
-        idKeys.add(new byte[][] {Keys.uuid(event.id()), position});
-        filterKeys.add(
-            Keys.withLong(Keys.filterPrefix(Keys.CATEGORY, event.category()), event.position()));
-        filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TYPE, event.type()), event.position()));
-        for (String tag : event.tags()) {
-          filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TAG, tag), event.position()));
-        }
-      }
-      streamKeys.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
-      for (byte[][] entry : streamKeys) {
-        write.put(streamIndex, entry[0], entry[1]);
-      }
-      idKeys.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
-      for (byte[][] entry : idKeys) {
-        write.put(eventIds, entry[0], entry[1]);
-      }
-      filterKeys.sort(Arrays::compareUnsigned);
-      for (byte[] key : filterKeys) {
-        write.put(filterIndex, key, EMPTY);
-      }
-      List<Map.Entry<String, StreamHead>> heads = new ArrayList<>(batch.heads().entrySet());
-      heads.sort(Map.Entry.comparingByKey());
-      for (Map.Entry<String, StreamHead> head : heads) {
-        if (!HeadRecordCodec.isPlain(head.getValue())) { // a plain head is its last index entry
-          byte[] key = Keys.utf8(head.getKey());
-          write.put(this.heads, key, HeadRecordCodec.encode(key, head.getValue()));
-        }
-      }
-      for (Removal removal : batch.removals()) {
-        remove(write, removal);
-      }
-      // Deletes first: a key in both lists is deleted, then written anew (see CommitBatch).
-      for (RecordKey deleted : batch.deletedRecords()) {
-        write.delete(records, RecordCodec.key(deleted.namespace(), deleted.key()));
-      }
-      for (StoreRecord record : batch.records()) {
-        byte[] key = RecordCodec.key(record.namespace(), record.key());
-        write.put(records, key, RecordCodec.encode(key, record));
-      }
-      ChainLink extended = chained && events > 0 ? extendChain(batch, digests, write) : null;
+    WriteBatchRep rep = new WriteBatchRep(expectedRepBytes(batch));
+    ChainLink extended = layout.layOut(batch, chainLink, rep);
+    try (WriteBatch write = rep.toWriteBatch()) {
       db.write(syncWrite, write);
-      if (extended != null) {
-        chainLink = extended;
-      }
     } catch (RocksDBException e) {
       throw translate("commit failed", e);
     }
-  }
-
-  /** Folds the batch's digests into the chain and puts its chain record into the write batch. */
-  private ChainLink extendChain(CommitBatch batch, List<byte[]> digests, WriteBatch write)
-      throws RocksDBException {
-    byte[] value = chainLink.value();
-    for (byte[] digest : digests) {
-      value = hashes.next(value, digest);
+    if (extended != null) {
+      chainLink = extended;
     }
-    long first = batch.events().getFirst().position();
-    long last = batch.events().getLast().position();
-    write.put(
-        chain,
-        Keys.position(last),
-        ChainRecordCodec.encode(new ChainBatch(first, last, value, digests)));
-    return new ChainLink(last, value);
   }
 
   /**
-   * A removal: the event record becomes a {@link RemovalStub} (the position stays taken), its
-   * stream-index and filter-index entries go, and its event-id entry stays (pointing at the stub,
-   * so a retry of its append is still recognised). The writer never writes these keys again: they
-   * lie below the stream's first visible revision.
+   * A first size for the representation, so that it seldom grows: each event's data and metadata
+   * plus room for its record's fields and its index entries.
    */
-  private void remove(WriteBatch write, Removal removal) throws RocksDBException {
-    RecordedEvent event = removal.event();
-    byte[] position = Keys.position(event.position());
-    write.put(log, position, RemovalStub.encode(removal.stub()));
-    removedRanges.touched(RemovedRanges.Family.LOG, position);
-    byte[] streamKey = Keys.withLong(Keys.streamPrefix(event.stream()), event.revision());
-    write.delete(streamIndex, streamKey);
-    removedRanges.touched(RemovedRanges.Family.STREAM_INDEX, streamKey);
-    List<byte[]> filterKeys = new ArrayList<>(2 + event.tags().size());
-    filterKeys.add(
-        Keys.withLong(Keys.filterPrefix(Keys.CATEGORY, event.category()), event.position()));
-    filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TYPE, event.type()), event.position()));
-    for (String tag : event.tags()) {
-      filterKeys.add(Keys.withLong(Keys.filterPrefix(Keys.TAG, tag), event.position()));
+  private static int expectedRepBytes(CommitBatch batch) {
+    long bytes = WriteBatchRep.HEADER + 256;
+    for (RecordedEvent event : batch.events()) {
+      bytes += event.data().length + (event.metadata() == null ? 0 : event.metadata().length);
+      bytes += 256 + 4L * (event.stream().length() + event.type().length());
     }
-    for (byte[] key : filterKeys) {
-      write.delete(filterIndex, key);
-      removedRanges.touched(RemovedRanges.Family.FILTER_INDEX, key);
-    }
+    return (int) Math.min(bytes, 1 << 26);
   }
 
   @Override
