@@ -14,6 +14,8 @@ import dev.factum.api.StreamState.Status;
 import dev.factum.engine.NameRange;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -144,11 +146,15 @@ public abstract class StreamListingTck extends TckSupport {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger added = new AtomicInteger();
     List<String> seen = new ArrayList<>();
+    // the listing starts once appends are under way: on a loaded machine it could otherwise end
+    // before the appender's first append, and the test would list a store nobody changed
+    CountDownLatch appending = new CountDownLatch(1);
     Concurrently.run(
         2,
         worker -> {
           if (worker == 0) {
             try {
+              assertThat(appending.await(30, TimeUnit.SECONDS)).as("appends started").isTrue();
               seen.addAll(allPages(StreamQuery.all(7).withPrefix("p-"), () -> sleep()));
             } finally {
               stop.set(true);
@@ -160,6 +166,7 @@ public abstract class StreamListingTck extends TckSupport {
             store.append(String.format("p-%03d", i | 1), any(), events(1));
             store.append(String.format("p-%03d", (i % 40) * 2), any(), events(1));
             added.incrementAndGet();
+            appending.countDown();
           }
         });
     assertThat(added.get()).isPositive();
