@@ -112,6 +112,7 @@ class ConsolePagesTest {
     browser.driver.findElement(By.cssSelector("#stream-find button")).click();
     WebElement results =
         new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+            .ignoring(StaleElementReferenceException.class) // the page re-renders as data arrives
             .until(
                 driver -> {
                   WebElement box = driver.findElement(By.id("stream-results"));
@@ -156,6 +157,7 @@ class ConsolePagesTest {
           .isEqualTo("ancient-1 active 1 0 0");
       browser.driver.findElement(By.id("stream-more")).click();
       new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+          .ignoring(StaleElementReferenceException.class) // the page re-renders as data arrives
           .until(d -> d.findElement(By.id("stream-summary")).getText().equals("122 streams."));
       assertThat(
               browser
@@ -169,6 +171,7 @@ class ConsolePagesTest {
       browser.driver.findElement(By.id("stream-prefix")).sendKeys("anc");
       browser.driver.findElement(By.cssSelector("#stream-find button")).click();
       new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+          .ignoring(StaleElementReferenceException.class) // the page re-renders as data arrives
           .until(
               d ->
                   d.findElement(By.id("stream-summary"))
@@ -178,6 +181,7 @@ class ConsolePagesTest {
       browser.driver.findElement(By.id("stream-prefix")).sendKeys("x");
       browser.driver.findElement(By.cssSelector("#stream-find button")).click();
       new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+          .ignoring(StaleElementReferenceException.class) // the page re-renders as data arrives
           .until(
               d ->
                   d.findElement(By.id("stream-results"))
@@ -199,6 +203,7 @@ class ConsolePagesTest {
     browser.open(server.url("/console#/projections"));
     WebElement row =
         new WebDriverWait(browser.driver, Duration.ofSeconds(15))
+            .ignoring(StaleElementReferenceException.class) // the page re-renders as data arrives
             .until(
                 driver -> {
                   for (WebElement tr :
@@ -222,6 +227,7 @@ class ConsolePagesTest {
   void theLiveLogShowsAnEventAppendedAfterThePageLoadedWithinTwoSeconds() throws Exception {
     browser.open(server.url("/console#/live"));
     new WebDriverWait(browser.driver, Duration.ofSeconds(15))
+        .ignoring(StaleElementReferenceException.class) // the page re-renders as data arrives
         .until(driver -> driver.findElement(By.id("live-status")).getText().contains("Caught up"));
     long position = server.append("live-1", "Ticked", "{\"marker\":\"live-marker-1\"}");
     long appended = System.nanoTime();
@@ -320,6 +326,7 @@ class ConsolePagesTest {
     browser.driver.findElement(By.id("live-from")).sendKeys("0");
     browser.driver.findElement(By.id("live-toggle")).click();
     new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+        .ignoring(StaleElementReferenceException.class) // the page re-renders as data arrives
         .until(
             driver ->
                 driver
