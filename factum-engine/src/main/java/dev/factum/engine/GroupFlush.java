@@ -14,9 +14,11 @@ import java.util.Set;
  * partition every flush interval under the group's lock.
  *
  * <p>Design note: building the writes marks the slice as flushing (one flush per partition at a
- * time, so the versions chain) and clean; {@link #applied} folds a successful write back into the
- * slice. What happens on a failure (lose the partition, stop the group, retry) is the runtime's
- * call, since it depends on the group's state, not the slice's.
+ * time, so the versions chain) and clean, and takes the positions whose records it deletes out of
+ * the slice's durable ones; {@link #applied} folds a successful write back into the slice, {@link
+ * #notApplied} gives a failed one's deletions back. What happens on a failure (lose the partition,
+ * stop the group, retry) is the runtime's call, since it depends on the group's state, not the
+ * slice's.
  */
 final class GroupFlush {
   final GroupSlice slice;
@@ -24,7 +26,7 @@ final class GroupFlush {
   private final List<RecordWrite> writes;
   private final RecordGuard guard;
   private final List<Long> added;
-  private final List<Long> removed;
+  private final long[] removed;
 
   private GroupFlush(
       GroupSlice slice,
@@ -32,7 +34,7 @@ final class GroupFlush {
       List<RecordWrite> writes,
       RecordGuard guard,
       List<Long> added,
-      List<Long> removed) {
+      long[] removed) {
     this.slice = slice;
     this.checkpoint = checkpoint;
     this.writes = writes;
@@ -71,7 +73,7 @@ final class GroupFlush {
     }
     slice.unsaved.clear(); // those below the checkpoint need no record: the checkpoint covers them
     slice.maybeWritten.clear();
-    List<Long> removed = new ArrayList<>(slice.durableDone.headSet(checkpoint));
+    long[] removed = slice.durableDone.takeBelow(checkpoint); // back in by notApplied()
     for (long position : removed) {
       out.add(
           RecordWrite.delete(
@@ -100,10 +102,20 @@ final class GroupFlush {
    * unknown).
    */
   void retry() {
+    notApplied();
     slice.checkpointVersionUnknown = true;
     slice.unsaved.addAll(added);
     slice.maybeWritten.addAll(added);
     slice.dirty = true;
+  }
+
+  /**
+   * The write did not succeed (rejected, or its outcome unknown): the {@code done/P} records it was
+   * to delete are the slice's again, for a later flush to delete (a delete without a condition is
+   * harmless when an earlier one landed).
+   */
+  void notApplied() {
+    slice.durableDone.addAll(removed);
   }
 
   /** The write succeeded with these record versions (the checkpoint's first). */
@@ -111,9 +123,8 @@ final class GroupFlush {
     slice.checkpointVersion = versions.getFirst();
     slice.checkpointVersionUnknown = false;
     slice.durableCheckpoint = Math.max(slice.durableCheckpoint, checkpoint);
-    slice.durableDone.addAll(added);
-    for (long position : removed) {
-      slice.durableDone.remove(position); // one by one: removeAll(list) may scan the list per entry
+    for (long position : added) {
+      slice.durableDone.add(position);
     }
   }
 }

@@ -128,6 +128,9 @@ final class GroupRuntime {
   private GroupDefinition definition;
   private long definitionVersion;
 
+  /** The guard that the group still exists (same name and incarnation for the runtime's life). */
+  private final RecordGuard exists;
+
   private final GroupSlice[] slices = new GroupSlice[PARTITIONS];
   private final long[] elsewhere = new long[PARTITIONS];
   private final GroupHandout buffer = new GroupHandout(BUFFER, BUFFER_BYTES);
@@ -176,6 +179,7 @@ final class GroupRuntime {
     this.parts = GroupCodec.partsNamespaceOf(stored.incarnation());
     this.definition = stored.definition();
     this.definitionVersion = definitionVersion;
+    this.exists = existsGuard(stored.definition().name(), stored.incarnation());
     this.writes = writes;
     this.fence = fence;
     this.clock = clock;
@@ -892,7 +896,8 @@ final class GroupRuntime {
     if (!current(slice) || slice.outstanding.get(pending.position()) != pending) {
       return false; // its partition moved away meanwhile
     }
-    long before = slice.checkpoint();
+    // the checkpoint is the first outstanding position: it moves exactly when that one is done
+    boolean moved = slice.outstanding.firstKey() == pending.position();
     slice.outstanding.remove(pending.position());
     boolean wasUncertain = uncertain.remove(pending.position());
     boolean wasFull = buffer.full();
@@ -906,7 +911,6 @@ final class GroupRuntime {
       }
     }
     slice.prune();
-    boolean moved = slice.checkpoint() != before;
     // an ack-append's record is written already: a flush is due only if the checkpoint moved
     slice.dirty |= !durable || moved;
     handable.signal(); // the next event of its stream, if buffered
@@ -970,12 +974,13 @@ final class GroupRuntime {
    * ({@link GroupAckAppend}); {@link #ackAppended} ends it.
    */
   GroupAckAppend beginAckAppend(String consumer, List<Long> positions) {
+    List<GroupPending> found = new ArrayList<>(positions.size());
+    Set<Long> unsure;
     enter();
     try {
       if (positions.size() > 1 && new HashSet<>(positions).size() != positions.size()) {
         throw new InvalidArgumentException("a position is acked twice");
       }
-      List<GroupPending> found = new ArrayList<>();
       for (long position : positions) {
         GroupPending pending = delivered(consumer, position);
         if (pending.replay) {
@@ -988,7 +993,7 @@ final class GroupRuntime {
         become(pending, State.COMMITTING); // being committed: it cannot time out meanwhile
       }
       lastSeen.put(consumer, clock.getAsLong());
-      Set<Long> unsure = uncertain.isEmpty() ? Set.of() : new HashSet<>();
+      unsure = uncertain.isEmpty() ? Set.of() : new HashSet<>();
       if (!uncertain.isEmpty()) {
         for (long position : positions) {
           if (uncertain.contains(position)) {
@@ -996,10 +1001,11 @@ final class GroupRuntime {
           }
         }
       }
-      return GroupAckAppend.of(name(), namespace, parts, found, unsure, fence, existsGuard());
     } finally {
       exit();
     }
+    // built outside the lock: it reads only what is fixed (each slice's partition and epoch)
+    return GroupAckAppend.of(name(), namespace, parts, found, unsure, fence, exists);
   }
 
   /**
@@ -1101,8 +1107,10 @@ final class GroupRuntime {
 
   /** The group's existence as the writer sees it: its definition, of this incarnation. */
   RecordGuard existsGuard() {
-    String group = name();
-    UUID mine = incarnation;
+    return exists;
+  }
+
+  private static RecordGuard existsGuard(String group, UUID mine) {
     return view -> {
       StoreRecord stored = view.read(GroupCodec.DEFINITIONS, group);
       if (stored == null || !GroupCodec.incarnation(stored.value()).equals(mine)) {
@@ -1254,7 +1262,17 @@ final class GroupRuntime {
         @SuppressWarnings("unchecked")
         List<Long> versions = (List<Long>) result;
         flush.applied(versions);
-      } else if (failure instanceof RecordConflictException conflict) {
+        wakeAll();
+        return;
+      }
+      if (!(failure instanceof RecordConflictException
+          || failure instanceof GroupNotFoundException
+          || failure instanceof StoreClosedException)) {
+        flush.retry(); // try again with the next flush (gives the deletions back first)
+      } else {
+        flush.notApplied();
+      }
+      if (failure instanceof RecordConflictException conflict) {
         if (slice.leased) {
           lose(slice.partition); // another process holds the partition now
         } else {
@@ -1267,8 +1285,6 @@ final class GroupRuntime {
         }
       } else if (failure instanceof GroupNotFoundException gone) {
         stopped = gone;
-      } else if (!(failure instanceof StoreClosedException)) {
-        flush.retry(); // try again with the next flush
       }
       wakeAll();
     } finally {

@@ -15,12 +15,12 @@ import java.util.TreeSet;
  * found done in the records when the partition was gained (acked or parked above its checkpoint),
  * which reading must skip, and only those not read past yet ({@link #prune}): an event done since
  * was read already, and the cursor never comes back to it. {@code durableDone} the positions whose
- * {@code done/P} record is written, {@code unsaved} the done positions (plain acks, parks) whose
- * record the next flush writes if they are still above the checkpoint then: so a flush costs what
- * changed since the last one, not what is held; {@code maybeWritten} those of them whose record may
- * exist (see there). Guarded by the owning {@link GroupRuntime}'s monitor; a slice that was lost
- * and gained again is a new object, so completions of writes begun for the old one can tell ({@link
- * GroupRuntime} compares identities).
+ * {@code done/P} record is written (and not yet taken by a flush to delete), {@code unsaved} the
+ * done positions (plain acks, parks) whose record the next flush writes if they are still above the
+ * checkpoint then: so a flush costs what changed since the last one, not what is held; {@code
+ * maybeWritten} those of them whose record may exist (see there). Guarded by the owning {@link
+ * GroupRuntime}'s monitor; a slice that was lost and gained again is a new object, so completions
+ * of writes begun for the old one can tell ({@link GroupRuntime} compares identities).
  */
 final class GroupSlice {
   final int partition;
@@ -28,7 +28,7 @@ final class GroupSlice {
   final boolean leased;
   final TreeMap<Long, GroupPending> outstanding = new TreeMap<>();
   final TreeSet<Long> doneAbove = new TreeSet<>();
-  final TreeSet<Long> durableDone = new TreeSet<>();
+  final PositionHeap durableDone = new PositionHeap();
   final Set<Long> unsaved = new HashSet<>();
 
   /**

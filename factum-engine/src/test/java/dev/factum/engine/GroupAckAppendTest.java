@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * Here the disk fills while an ack-append's commit is being synced (it became durable, the caller
  * hears {@link StorageFullException}); the store resumes once space is freed, and the consumer, who
  * still holds the delivery, ack-appends it again with new events. That must be refused, writing
- * nothing: the first output is the event's one effect.
+ * nothing: the first output is the event's one effect. And a checkpoint flush that fails gives back
+ * the {@code done/P} deletions it took, so no record is left behind below the checkpoint.
  */
 class GroupAckAppendTest {
   @Test
@@ -50,6 +51,54 @@ class GroupAckAppendTest {
       assertThat(store.readStream("out-1", 0, Direction.FORWARD, 10).events()).hasSize(1);
       assertThat(groups.awaitProcessed("g", input, Duration.ofSeconds(10))).isTrue();
     }
+  }
+
+  /**
+   * A checkpoint flush takes the durable {@code done/P} positions its checkpoint passed out of the
+   * partition to delete their records; when that flush fails (here the disk is full before it is
+   * written), it gives them back, so the flush after it deletes them: no record of an acked event
+   * below the checkpoint is left behind.
+   */
+  @Test
+  void aFlushThatFailedGivesItsDeletionsBackToTheNextOne() {
+    FaultInjectingStorage storage = FaultInjectingStorage.inMemory();
+    try (FactumStore store = FactumStore.open(storage)) {
+      long input = store.append("in-1", any(), List.of(EventData.json("In", "{}"))).lastPosition();
+      ConsumerGroups groups = store.consumerGroups();
+      groups.create(GroupDefinition.of("g", GroupSource.filtered(LogFilter.categories("in"))));
+      assertThat(groups.poll("g", "c", 1, Duration.ofSeconds(10))).hasSize(1);
+      storage.fillDiskAtCommitWhere(
+          batch -> batch.deletedRecords().stream().anyMatch(k -> k.key().startsWith("done/")),
+          Point.BEFORE_DURABLE);
+      groups.appendAndAck("g", "c", List.of(input), output());
+      String namespace =
+          storage.durableBatches().stream()
+              .flatMap(batch -> batch.records().stream())
+              .filter(record -> record.key().startsWith("done/"))
+              .findFirst()
+              .orElseThrow()
+              .namespace();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (storage.resumeProbes() == 0) { // the flush that deletes the record failed
+        assertThat(System.nanoTime()).as("the deleting flush to fail").isLessThan(deadline);
+        LockSupport.parkNanos(10_000_000);
+      }
+      assertThat(doneRecords(storage, namespace)).isNotEmpty();
+      storage.freeSpace();
+      awaitWritable(store);
+      while (!doneRecords(storage, namespace).isEmpty()) {
+        assertThat(System.nanoTime()).as("a later flush to delete the record").isLessThan(deadline);
+        LockSupport.parkNanos(10_000_000);
+      }
+      assertThat(groups.status("g").durableCheckpoint()).isGreaterThan(input);
+    }
+  }
+
+  private static List<String> doneRecords(FaultInjectingStorage storage, String namespace) {
+    return storage.real().readRecords(namespace).stream()
+        .map(record -> record.key())
+        .filter(key -> key.startsWith("done/"))
+        .toList();
   }
 
   /** Appends a probe until the store writes again (it probes the storage every 200 ms). */

@@ -230,13 +230,20 @@ public final class GroupLoad {
           sideBatches[0] += after.batches() - before[0].batches();
           sideBatches[1] += after.events() - before[0].events();
           totals.get(side).add(result);
+          long commits = after.batches() - before[0].batches();
           progress.say(
-              "groups round %d, %d threads: %s %s/s p99 %s µs (handler polls so far: %s)",
+              "groups round %d, %d threads: %s %s/s p99 %s µs, %s events and %s µs of synced"
+                  + " storage commit per group commit (handler polls so far: %s)",
               round,
               ACK_THREADS,
               side.label(),
               Fmt.rate(result.perSecond()),
               Fmt.micros(result.summary().p99()),
+              String.format(
+                  Locale.ROOT,
+                  "%.1f",
+                  commits == 0 ? 0 : (after.events() - before[0].events()) / (double) commits),
+              commits == 0 ? 0 : (after.commitNanos() - before[0].commitNanos()) / commits / 1000,
               Fmt.seconds(polling.sum()));
         }
       }
