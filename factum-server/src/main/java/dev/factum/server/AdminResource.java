@@ -10,7 +10,6 @@ import dev.factum.api.StreamNotFoundException;
 import dev.factum.api.SystemStreams;
 import dev.factum.api.UnauthorizedException;
 import dev.factum.wire.ProblemCode;
-import dev.factum.wire.ReadPageJson;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -176,10 +175,7 @@ final class AdminResource implements Resource {
     String next =
         result.endOfRead() ? null : "/admin/audit?from=" + result.next() + "&limit=" + limit;
     long head = request.store().headPosition();
-    return Responses.json(
-        request.exchange,
-        200,
-        json -> ReadPageJson.write(json, result, next, head, WireFormat::writeEvent));
+    return Responses.json(request.exchange, 200, new EventJson().page(result, next, head));
   }
 
   private static String text(ObjectNode body, String field, boolean required) {

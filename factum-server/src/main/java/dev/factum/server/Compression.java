@@ -21,18 +21,21 @@ final class Compression {
 
   private Compression() {}
 
-  /** {@code body}, gzipped with the headers set if the client accepts it and it is large. */
-  static byte[] encode(HttpExchange exchange, byte[] body) {
-    if (body.length < MIN_BYTES) {
-      return body;
+  /**
+   * The first {@code length} bytes of {@code body} gzipped, with the headers set, if the client
+   * accepts it and they are many; else null (the body goes as it is).
+   */
+  static byte[] encode(HttpExchange exchange, byte[] body, int length) {
+    if (length < MIN_BYTES) {
+      return null;
     }
     exchange.getResponseHeaders().set("Vary", "Accept-Encoding");
     if (!acceptsGzip(exchange.getRequestHeaders().getFirst("Accept-Encoding"))) {
-      return body;
+      return null;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(length / 4 + 64);
     try (GZIPOutputStream gzip = new GZIPOutputStream(out, 8192)) {
-      gzip.write(body);
+      gzip.write(body, 0, length);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a memory buffer does not fail
     }

@@ -3,7 +3,6 @@ package dev.factum.server;
 import dev.factum.api.Direction;
 import dev.factum.api.LogFilter;
 import dev.factum.api.ReadPage;
-import dev.factum.wire.ReadPageJson;
 import dev.factum.wire.Urls;
 import java.io.IOException;
 import java.time.Duration;
@@ -76,10 +75,7 @@ final class LogResource implements Resource {
     }
     String link = next;
     long head = store.headPosition();
-    return Responses.json(
-        request.exchange,
-        200,
-        json -> ReadPageJson.write(json, result, link, head, WireFormat::writeEvent));
+    return Responses.json(request.exchange, 200, new EventJson().page(result, link, head));
   }
 
   /** Long poll: re-reads each time the head moves, until events come, time is up or shutdown. */

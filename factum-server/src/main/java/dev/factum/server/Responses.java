@@ -36,7 +36,19 @@ final class Responses {
     return raw(exchange, status, "application/json", buffer.toByteArray());
   }
 
+  /** A JSON body rendered into {@code json} (a page: {@link EventJson}), sent without a copy. */
+  static int json(HttpExchange exchange, int status, JsonOutput json) throws IOException {
+    return raw(exchange, status, "application/json", json.bytes(), json.length());
+  }
+
   static int raw(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
+    return raw(exchange, status, contentType, body, body.length);
+  }
+
+  /** As {@link #raw(HttpExchange, int, String, byte[])}, the body the first {@code length}. */
+  private static int raw(
+      HttpExchange exchange, int status, String contentType, byte[] body, int length)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     if (!exchange.getResponseHeaders().containsKey("Cache-Control")) {
@@ -47,10 +59,14 @@ final class Responses {
       exchange.sendResponseHeaders(status, -1); // the status and headers are the whole answer
       return status;
     }
-    body = Compression.encode(exchange, body);
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    byte[] compressed = Compression.encode(exchange, body, length);
+    if (compressed != null) {
+      body = compressed;
+      length = compressed.length;
+    }
+    exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
     try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
+      out.write(body, 0, length);
     }
     return status;
   }

@@ -43,6 +43,10 @@ final class SseSession implements SubscriptionListener {
   private static final int FLUSH_BYTES = 64 * 1024;
 
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
+
+  /** Renders events; under {@link #writeLock}, so one thread at a time uses its state. */
+  private final EventJson rendering = new EventJson();
+
   private boolean headersSent;
 
   SseSession(HttpExchange exchange, String keyId) {
@@ -101,9 +105,9 @@ final class SseSession implements SubscriptionListener {
    */
   @Override
   public void onEvent(RecordedEvent event) {
-    byte[] json = WireFormat.eventBytes(event);
     writeLock.lock();
     try {
+      byte[] json = rendering.event(event);
       SseFrames.event(pending, event.position(), json);
       if (pending.size() >= FLUSH_BYTES) {
         flushPending();

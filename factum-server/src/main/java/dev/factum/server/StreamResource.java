@@ -7,7 +7,6 @@ import dev.factum.api.ExpectedRevision;
 import dev.factum.api.ReadPage;
 import dev.factum.api.StreamState;
 import dev.factum.wire.AppendResultJson;
-import dev.factum.wire.ReadPageJson;
 import dev.factum.wire.StreamStateJson;
 import dev.factum.wire.Urls;
 import java.io.IOException;
@@ -60,10 +59,7 @@ final class StreamResource implements Resource {
     metrics.read(Metrics.ReadKind.STREAM, System.nanoTime() - started);
     String next = page.endOfRead() ? null : Urls.readStream(stream, page.next(), direction, limit);
     long head = store.headPosition();
-    return Responses.json(
-        request.exchange,
-        200,
-        json -> ReadPageJson.write(json, page, next, head, WireFormat::writeEvent));
+    return Responses.json(request.exchange, 200, new EventJson().page(page, next, head));
   }
 
   private int delete(Request request, String stream) throws IOException {

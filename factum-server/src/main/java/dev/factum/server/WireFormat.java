@@ -10,15 +10,12 @@ import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.Limits;
 import dev.factum.api.RecordedEvent;
-import dev.factum.wire.EventContent;
 import dev.factum.wire.ExactJson;
 import dev.factum.wire.GroupJson;
 import dev.factum.wire.QueryJson;
 import dev.factum.wire.WireJson;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -382,24 +379,6 @@ final class WireFormat {
       throw HttpProblem.badRequest("event '" + field + "' must be a string");
     }
     return value.textValue();
-  }
-
-  /** Writes one event as the API's event object. */
-  static void writeEvent(JsonGenerator json, RecordedEvent event) throws IOException {
-    json.writeStartObject();
-    EventContent.writeRecorded(json, event, true, EventContent.STORED);
-    json.writeEndObject();
-  }
-
-  /** One event as a standalone JSON document (for SSE {@code data:} lines). */
-  static byte[] eventBytes(RecordedEvent event) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + event.data().length);
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      writeEvent(json, event);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 
   static JsonGenerator generator(OutputStream out) throws IOException {

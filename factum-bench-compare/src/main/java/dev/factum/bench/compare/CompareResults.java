@@ -53,15 +53,28 @@ public record CompareResults(
     }
   }
 
-  /** Entity loads from a filled store, and the catch-up read of its whole log. */
+  /**
+   * Entity loads from a filled store, and the catch-up reads of its whole log: the first pass
+   * ({@code catchUpNanos}), then {@code warmPasses} more, timed together ({@code warmNanos}).
+   *
+   * @param catchUpEvents the log's events, which every pass read
+   */
   public record Reads(
       long storeEvents,
       EntityFill.Result fill,
       ClosedLoop.Result loads,
       long catchUpEvents,
-      long catchUpNanos) {
+      long catchUpNanos,
+      int warmPasses,
+      long warmNanos) {
+    /** The first pass: a new reader in a process that has not read the whole log before. */
     public double catchUpEventsPerSecond() {
       return catchUpEvents / (catchUpNanos / 1e9);
+    }
+
+    /** The passes after the first, each a new reader of the whole log, the code now compiled. */
+    public double warmCatchUpEventsPerSecond() {
+      return warmPasses * catchUpEvents / (warmNanos / 1e9);
     }
   }
 
