@@ -34,10 +34,8 @@ class GroupAckAppendTest {
   void anAckAppendRetriedAfterAnUnknownOutcomeIsCheckedAgainstTheRecords() {
     FaultInjectingStorage storage = FaultInjectingStorage.inMemory();
     try (FactumStore store = FactumStore.open(storage)) {
-      long input = store.append("in-1", any(), List.of(EventData.json("In", "{}"))).lastPosition();
+      long input = oneEventDeliveredToC(store);
       ConsumerGroups groups = store.consumerGroups();
-      groups.create(GroupDefinition.of("g", GroupSource.filtered(LogFilter.categories("in"))));
-      assertThat(groups.poll("g", "c", 1, Duration.ofSeconds(10))).hasSize(1);
       // the ack-append's commit, not one of the group's own checkpoint flushes
       storage.fillDiskAtCommitWhere(
           batch -> batch.events().stream().anyMatch(e -> e.stream().equals("out-1")),
@@ -63,10 +61,8 @@ class GroupAckAppendTest {
   void aFlushThatFailedGivesItsDeletionsBackToTheNextOne() {
     FaultInjectingStorage storage = FaultInjectingStorage.inMemory();
     try (FactumStore store = FactumStore.open(storage)) {
-      long input = store.append("in-1", any(), List.of(EventData.json("In", "{}"))).lastPosition();
+      long input = oneEventDeliveredToC(store);
       ConsumerGroups groups = store.consumerGroups();
-      groups.create(GroupDefinition.of("g", GroupSource.filtered(LogFilter.categories("in"))));
-      assertThat(groups.poll("g", "c", 1, Duration.ofSeconds(10))).hasSize(1);
       storage.fillDiskAtCommitWhere(
           batch -> batch.deletedRecords().stream().anyMatch(k -> k.key().startsWith("done/")),
           Point.BEFORE_DURABLE);
@@ -92,6 +88,18 @@ class GroupAckAppendTest {
       }
       assertThat(groups.status("g").durableCheckpoint()).isGreaterThan(input);
     }
+  }
+
+  /**
+   * Appends one event to {@code in-1}, creates group {@code g} over category {@code in} and has
+   * consumer {@code c} poll it; returns its position.
+   */
+  private static long oneEventDeliveredToC(FactumStore store) {
+    long input = store.append("in-1", any(), List.of(EventData.json("In", "{}"))).lastPosition();
+    ConsumerGroups groups = store.consumerGroups();
+    groups.create(GroupDefinition.of("g", GroupSource.filtered(LogFilter.categories("in"))));
+    assertThat(groups.poll("g", "c", 1, Duration.ofSeconds(10))).hasSize(1);
+    return input;
   }
 
   private static List<String> doneRecords(FaultInjectingStorage storage, String namespace) {
