@@ -40,6 +40,36 @@ public abstract class StoreRecordsTck extends TckSupport {
     assertThat(read.value()).isEqualTo(bytes("y"));
   }
 
+  /**
+   * Several writes of one key in one commit: their versions chain, and the storage receives the key
+   * once, at the last version, which is more than one above what it holds (here: from absent to 2,
+   * then from 2 to 4). Concurrent writers of one record meet like this whenever the writer batches
+   * their commands together.
+   */
+  @Test
+  void writesOfOneKeyInOneCommitChainTheirVersionsAndTheLastIsStored() {
+    assertThat(
+            records()
+                .write(
+                    List.of(
+                        RecordWrite.put("app", "a", bytes("1"), RecordWrite.ABSENT),
+                        RecordWrite.put("app", "a", bytes("2"), 1))))
+        .containsExactly(1L, 2L);
+    assertThat(
+            records()
+                .write(
+                    List.of(
+                        RecordWrite.put("app", "a", bytes("3"), 2),
+                        RecordWrite.put("app", "a", bytes("4"), RecordWrite.ANY))))
+        .containsExactly(3L, 4L);
+    reopen();
+    StoreRecord read = records().read("app", "a");
+    assertThat(read.version()).isEqualTo(4);
+    assertThat(read.value()).isEqualTo(bytes("4"));
+    assertThat(records().write(List.of(RecordWrite.put("app", "a", bytes("5"), 4))))
+        .containsExactly(5L);
+  }
+
   @Test
   void aWrongExpectedVersionFailsTheWholeWriteAndWritesNothing() {
     records().write(List.of(RecordWrite.put("app", "a", bytes("1"), RecordWrite.ANY)));

@@ -11,7 +11,8 @@ import java.util.Map;
  *     batch of deletes)
  * @param heads the new head of every stream the batch changed
  * @param records the new state of every {@link StoreRecord} the batch writes (at most one per key,
- *     in key order, each with the version the writer assigned)
+ *     in key order, each with the version the writer assigned; when several writes of a key met in
+ *     the batch, that is the last one's, more than one above the stored version)
  * @param deletedRecords the keys of records the batch deletes, in key order; a storage applies them
  *     before {@code records}, so a key in both is deleted and then written anew (at version 1).
  *     Deleting an absent key is allowed and changes nothing.

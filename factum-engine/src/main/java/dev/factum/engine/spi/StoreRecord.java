@@ -10,10 +10,11 @@ import java.util.Objects;
  * CommitBatch}, so one commit can carry events and records atomically.
  *
  * <p>What must stay true: {@code version} is 1 for a record's first write and grows by one with
- * every write of that key, so a writer can make a write conditional on the version it read
- * (compare-and-set, checked by the writer under the storage's commit lock). A deleted record is
- * gone: writing the key again starts at version 1 (so features that delete and re-create a key keep
- * an incarnation of their own in the value when they need one).
+ * every write of that key (a batch carrying several writes of a key stores the last, so a storage
+ * sees its version grow, by one or more), so a writer can make a write conditional on the version
+ * it read (compare-and-set, checked by the writer under the storage's commit lock). A deleted
+ * record is gone: writing the key again starts at version 1 (so features that delete and re-create
+ * a key keep an incarnation of their own in the value when they need one).
  *
  * @param namespace which feature owns the record, e.g. {@code factum.groups}
  * @param key the record's key inside its namespace; records of a namespace read in key order
