@@ -7,7 +7,6 @@ import dev.factum.api.groups.GroupSettings;
 import dev.factum.api.groups.GroupSource;
 import dev.factum.api.groups.GroupStart;
 import dev.factum.api.groups.ParkedEvent;
-import dev.factum.engine.spi.StoreRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -16,9 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -298,16 +295,5 @@ final class GroupCodec {
       }
       throw new DataCorruptedException("a consumer-group record is damaged: " + e, e);
     }
-  }
-
-  /** Positions of the records under {@code prefix}, from a namespace's records. */
-  static List<Long> positions(List<StoreRecord> records, String prefix) {
-    List<Long> positions = new ArrayList<>();
-    for (StoreRecord record : records) {
-      if (record.key().startsWith(prefix)) {
-        positions.add(positionOf(prefix, record.key()));
-      }
-    }
-    return positions;
   }
 }
