@@ -78,9 +78,11 @@ import java.util.function.Supplier;
  *       the record as committed or staged before it (its expected version, and the command's {@link
  *       RecordGuard}), and a put gets the current version plus one (1 for a new key). Records
  *       written with an append are staged only if the append commits, and a retried append writes
- *       none. When this process is the sole writer, committed records are read through {@link
- *       CommittedRecords} (every commit updates it, a resync drops it), so the same few keys (a
- *       group's definition, the records a flush deletes) are not read from storage every time.
+ *       none. A command's share of a gathered record ({@link RecordGather}) is added only when the
+ *       whole command is staged. When this process is the sole writer, committed records are read
+ *       through {@link CommittedRecords} (every commit updates it, a resync drops it), so the same
+ *       few keys (a group's definition, the records a flush deletes) are not read from storage
+ *       every time.
  *   <li>A scavenging step ({@link WriteCommand.Scavenge}) removes only revisions below the floor it
  *       raises the stream's first visible revision to, and the floor never exceeds the last
  *       revision of a stream that is not deleted (its last event stays: it is the head). Appends
@@ -112,6 +114,9 @@ final class BatchStager {
 
   /** Records staged in this batch, in staging order (see {@link #inKeyOrder}): null is a delete. */
   private Map<RecordKey, StoreRecord> records = new LinkedHashMap<>();
+
+  /** The records of this batch's gathers, by kind ({@link RecordGather#kind}). */
+  private Map<String, StoreRecord> gathered = new HashMap<>();
 
   /** Keys this batch deletes (some then written anew at version 1). */
   private Set<RecordKey> deletedRecords = new HashSet<>();
@@ -182,6 +187,7 @@ final class BatchStager {
     stagedIds = emptied(stagedIds, HashMap::new);
     records = emptied(records, LinkedHashMap::new);
     deletedRecords = emptied(deletedRecords);
+    gathered = emptied(gathered, HashMap::new);
   }
 
   /** {@code map} cleared, or a new one from {@code fresh} when it is above {@link #CLEAR_LIMIT}. */
@@ -348,9 +354,35 @@ final class BatchStager {
     }
     Map<RecordKey, StoreRecord> scratch =
         checkRecords(command.writes(), command.guard(), new ArrayList<Long>());
+    long first = nextPosition;
     Object result = stageAppend(command.append());
     mergeRecords(scratch);
+    if (command.gather() != null) {
+      gather(command.gather(), first);
+    }
     return result;
+  }
+
+  /**
+   * Adds a staged command's element to this batch's record of its gather's kind, opening it (at
+   * version 1: the key, named after {@code position}, is new) when the command is the batch's first
+   * of that kind ({@link RecordGather}).
+   */
+  private void gather(RecordGather gather, long position) {
+    StoreRecord open = gathered.get(gather.kind());
+    StoreRecord record;
+    if (open == null) {
+      byte[] value = Arrays.copyOf(gather.head(), gather.head().length + gather.element().length);
+      System.arraycopy(gather.element(), 0, value, gather.head().length, gather.element().length);
+      record = new StoreRecord(gather.namespace(), gather.keyAt().apply(position), 1, value);
+    } else {
+      byte[] value = Arrays.copyOf(open.value(), open.value().length + gather.element().length);
+      System.arraycopy(gather.element(), 0, value, open.value().length, gather.element().length);
+      record = new StoreRecord(open.namespace(), open.key(), 1, value);
+    }
+    gathered.put(gather.kind(), record);
+    records.put(new RecordKey(record.namespace(), record.key()), record);
+    gather.stagedAs().staged(record.key());
   }
 
   /** Whether every part of the append is an exact retry of a committed append. */

@@ -297,21 +297,21 @@ final class ConsumerGroupManager implements ConsumerGroups {
     GroupRuntime runtime = group(group);
     checkConsumer(consumer);
     List<Long> acked = checkedPositions(positions, "an ack-append");
-    GroupAckAppend staged = runtime.beginAckAppend(consumer, acked);
+    GroupAckAppend staged = runtime.beginAckAppend(consumer, acked, true);
     CompletableFuture<AppendResult> appended;
     try {
-      appended = store.appendWithRecords(request, staged.writes(), staged.guard());
+      appended = store.appendWithRecords(request, staged.writes(), staged.guard(), staged.gather());
     } catch (RuntimeException e) {
-      runtime.ackAppended(acked, e);
+      runtime.ackAppended(acked, staged, e);
       throw e;
     }
     try {
       AppendResult result = appended.join();
-      runtime.ackAppended(acked, null);
+      runtime.ackAppended(acked, staged, null);
       return result;
     } catch (CompletionException e) {
       Throwable cause = e.getCause();
-      runtime.ackAppended(acked, cause);
+      runtime.ackAppended(acked, staged, cause);
       if (cause instanceof RuntimeException r) {
         throw r;
       }
@@ -343,23 +343,23 @@ final class ConsumerGroupManager implements ConsumerGroups {
                 + "' is reserved for Factum's own features");
       }
     }
-    GroupAckAppend staged = runtime.beginAckAppend(consumer, acked);
+    GroupAckAppend staged = runtime.beginAckAppend(consumer, acked, false);
     List<RecordWrite> all = new ArrayList<>(staged.writes());
     all.addAll(own);
     try {
       @SuppressWarnings("unchecked")
       List<Long> versions = (List<Long>) records.submit(all, staged.guard()).join();
-      runtime.ackAppended(acked, null);
+      runtime.ackAppended(acked, staged, null);
       return List.copyOf(versions.subList(staged.writes().size(), versions.size()));
     } catch (CompletionException e) {
       Throwable cause = e.getCause();
-      runtime.ackAppended(acked, cause);
+      runtime.ackAppended(acked, staged, cause);
       if (cause instanceof RuntimeException r) {
         throw r;
       }
       throw e;
     } catch (RuntimeException e) {
-      runtime.ackAppended(acked, e);
+      runtime.ackAppended(acked, staged, e);
       throw e;
     }
   }

@@ -302,10 +302,14 @@ public final class FactumStore implements EventStore {
   /**
    * An append that commits together with {@code writes} to store records, only if {@code
    * recordGuard} and the writes' expected versions hold (see {@link
-   * WriteCommand.AppendWithRecords}).
+   * WriteCommand.AppendWithRecords}); {@code gather} (may be null) is the append's share of a
+   * record written with the other appends of its batch ({@link RecordGather}).
    */
   CompletableFuture<AppendResult> appendWithRecords(
-      AppendRequest request, List<RecordWrite> writes, RecordGuard recordGuard) {
+      AppendRequest request,
+      List<RecordWrite> writes,
+      RecordGuard recordGuard,
+      RecordGather gather) {
     CompletableFuture<Object> future = new CompletableFuture<>();
     try {
       List<AppendRequest> copy = copyOf(List.of(nonNull(request)));
@@ -314,7 +318,11 @@ public final class FactumStore implements EventStore {
       int events = copy.stream().mapToInt(p -> p.events().size()).sum();
       WriteCommand.Append append = new WriteCommand.Append(copy, false, bytes, events, future);
       pipeline.submit(
-          new WriteCommand.AppendWithRecords(append, records.checked(writes), recordGuard));
+          new WriteCommand.AppendWithRecords(
+              append,
+              gather != null && writes.isEmpty() ? List.of() : records.checked(writes),
+              recordGuard,
+              gather));
     } catch (FactumException rejected) {
       future.completeExceptionally(rejected);
     }

@@ -8,13 +8,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The record writes of an ack-append (a {@code done/P} record per acked position, committed with
- * the append's events) and the writer's check that goes with them. A position's record is put
- * {@link RecordWrite#UNREAD} (the writer need not read the key: it is absent, for the same reason
- * the guard needs no record to know the position is open), an uncertain one's as an ordinary put.
+ * What an ack-append writes besides its events, and the writer's check that goes with them. When
+ * this process is the storage's sole writer and no acked position is uncertain, that is its share
+ * of the commit's one {@code acks/P} record ({@link RecordGather}: the ack-appends of a group that
+ * the writer commits together write one record, not one each); else a {@code done/P} record per
+ * acked position, put {@link RecordWrite#UNREAD} (the writer need not read the key: it is absent,
+ * for the same reason the guard needs no record to know the position is open), an uncertain one's
+ * as an ordinary put.
  *
  * <p>Design note: the guard always checks, from records, that the group still exists (same
  * incarnation) and, on a shared storage, that this process still holds each partition involved
@@ -25,36 +28,70 @@ import java.util.Set;
  * when it gained the partition, and saw the outcome of every write it made since, so what it holds
  * in memory is what the records say. Except for a position whose earlier ack-append or park ended
  * with an unknown outcome (the write may have landed): those are {@code uncertain}, and for them
- * the guard reads the records (the partition's checkpoint, {@code done/P}, {@code parked/P}).
- * {@code GroupAckAppendTest} fails a commit after it became durable and shows the retry refused.
+ * the guard reads the records (the partition's checkpoint, {@code done/P}, {@code parked/P}, and
+ * the {@code acks/P} record the earlier attempt was staged into, if it was). {@code
+ * GroupAckAppendTest} fails a commit after it became durable and shows the retry refused.
+ *
+ * @param gather the share of the commit's {@code acks/P} record, or null
+ * @param stagedAs the key of that record once the writer staged the share (null until then)
  */
-record GroupAckAppend(List<RecordWrite> writes, RecordGuard guard) {
+record GroupAckAppend(
+    List<RecordWrite> writes,
+    RecordGuard guard,
+    RecordGather gather,
+    AtomicReference<String> stagedAs) {
   static GroupAckAppend of(
       String group,
       String namespace,
       String parts,
       List<GroupPending> acked,
-      Set<Long> uncertain,
+      Map<Long, String> uncertain,
+      boolean gathers,
       GroupRuntime.Fence fence,
       RecordGuard exists) {
     List<RecordWrite> out = new ArrayList<>();
     Map<Integer, RecordGuard> fences = new LinkedHashMap<>();
     List<Long> positions = new ArrayList<>();
     List<Integer> partitions = new ArrayList<>();
+    boolean gather = gathers;
     for (GroupPending pending : acked) {
       int p = pending.slice.partition;
       fences.computeIfAbsent(p, unused -> fence.guard(p, pending.slice.epoch));
-      if (uncertain.contains(pending.position())) {
+      if (uncertain.containsKey(pending.position())) {
         positions.add(pending.position());
         partitions.add(p);
+        gather = false;
       }
-      String key = GroupCodec.positionKey(GroupCodec.DONE, pending.position());
-      out.add(
-          uncertain.contains(pending.position())
-              ? RecordWrite.put(namespace, key, GroupCodec.done(p), RecordWrite.ANY)
-              : RecordWrite.putUnread(namespace, key, GroupCodec.done(p)));
+    }
+    AtomicReference<String> stagedAs = new AtomicReference<>();
+    RecordGather share = null;
+    if (gather) {
+      int[] of = new int[acked.size()];
+      long[] at = new long[acked.size()];
+      for (int i = 0; i < at.length; i++) {
+        of[i] = acked.get(i).slice.partition;
+        at[i] = acked.get(i).position();
+      }
+      share =
+          new RecordGather(
+              namespace,
+              GroupCodec.ACKS,
+              position -> GroupCodec.positionKey(GroupCodec.ACKS, position),
+              GroupCodec.ackSetHead(),
+              GroupCodec.ackSetEntries(of, at),
+              stagedAs::set);
+    } else {
+      for (GroupPending pending : acked) {
+        String key = GroupCodec.positionKey(GroupCodec.DONE, pending.position());
+        int p = pending.slice.partition;
+        out.add(
+            uncertain.containsKey(pending.position())
+                ? RecordWrite.put(namespace, key, GroupCodec.done(p), RecordWrite.ANY)
+                : RecordWrite.putUnread(namespace, key, GroupCodec.done(p)));
+      }
     }
     List<RecordGuard> held = List.copyOf(fences.values());
+    Map<Long, String> earlier = uncertain.isEmpty() ? Map.of() : Map.copyOf(uncertain);
     RecordGuard guard =
         view -> {
           exists.check(view);
@@ -67,10 +104,23 @@ record GroupAckAppend(List<RecordWrite> writes, RecordGuard guard) {
             }
           }
           if (!positions.isEmpty()) {
-            checkOpen(view, group, namespace, parts, positions, partitions);
+            checkOpen(view, group, namespace, parts, positions, partitions, earlier);
           }
         };
-    return new GroupAckAppend(List.copyOf(out), guard);
+    return new GroupAckAppend(List.copyOf(out), guard, share, stagedAs);
+  }
+
+  /**
+   * Whether the {@code acks/P} record at {@code key} (none when null) is there and holds the
+   * position.
+   */
+  private static boolean inAckSet(
+      RecordGuard.View view, String namespace, String key, long position) {
+    if (key == null || key.isEmpty()) {
+      return false;
+    }
+    StoreRecord record = view.read(namespace, key);
+    return record != null && GroupCodec.ackSet(record.value()).contains(position);
   }
 
   /** The records-only check: no position is below its checkpoint, acked or parked. */
@@ -80,7 +130,8 @@ record GroupAckAppend(List<RecordWrite> writes, RecordGuard guard) {
       String namespace,
       String parts,
       List<Long> positions,
-      List<Integer> partitions) {
+      List<Integer> partitions,
+      Map<Long, String> earlier) {
     StoreRecord base = view.read(namespace, GroupCodec.CHECKPOINT);
     Map<Integer, Long> durable = new HashMap<>();
     for (int i = 0; i < positions.size(); i++) {
@@ -96,7 +147,8 @@ record GroupAckAppend(List<RecordWrite> writes, RecordGuard guard) {
               });
       if (position < below
           || view.read(namespace, GroupCodec.positionKey(GroupCodec.DONE, position)) != null
-          || view.read(namespace, GroupCodec.positionKey(GroupCodec.PARKED, position)) != null) {
+          || view.read(namespace, GroupCodec.positionKey(GroupCodec.PARKED, position)) != null
+          || inAckSet(view, namespace, earlier.get(position), position)) {
         throw new NotDeliveredException(
             "the event at position "
                 + position

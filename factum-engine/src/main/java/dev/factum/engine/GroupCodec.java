@@ -27,6 +27,8 @@ import java.util.UUID;
  * namespace factum.group.UUID    key: checkpoint       value: 1 | checkpoint (int64)
  *   (UUID: the group's            key: done/P           value: 1 [| partition (int8)] (acked above
  *    incarnation)                                                          the checkpoint)
+ *                                 key: acks/P           value: 1 | n × (partition (int8) | position
+ *                                                          (int64)) (ack-appends of one commit)
  *                                 key: parked/P         value: 1 | attempts (int32) | stream | reason
  * namespace factum.group.UUID.parts key: checkpoint/NN  value: 1 | checkpoint (int64) (partition NN)
  *   (partitions and leases)      key: lease/NN        value: 1 | holder | epoch (int64)
@@ -47,17 +49,25 @@ import java.util.UUID;
  * the group's namespace is its base: the start, or the checkpoint a build without partitions wrote;
  * a partition's own {@code checkpoint/NN} overrides it once written. A lease names its holder (a
  * process id, empty when released) and an epoch that grows with every new holder.
+ *
+ * <p>An {@code acks/P} record holds the positions that the ack-appends of one commit acked (P is
+ * the first position of that commit's first ack-append of the group: a {@link RecordGather}); it is
+ * written only when this process is the storage's sole writer, and deleted once every position it
+ * holds is below its partition's durable checkpoint. On a shared storage, and for an ack whose
+ * earlier attempt had an unknown outcome, an ack-append writes {@code done/P} records instead.
  */
 final class GroupCodec {
   static final String DEFINITIONS = "factum.groups";
   static final String CHECKPOINT = "checkpoint";
   static final String DONE = "done/";
+  static final String ACKS = "acks/";
   static final String PARKED = "parked/";
   static final String PARTITION_CHECKPOINT = "checkpoint/";
   static final String LEASE = "lease/";
   static final String MEMBER = "member/";
   static final int PARTITIONS = 16;
   private static final byte VERSION = 1;
+  private static final int ACK_ENTRY = 9;
 
   private GroupCodec() {}
 
@@ -227,6 +237,56 @@ final class GroupCodec {
   /** The partition a done record names, or -1 for one written before partitions existed. */
   static int donePartition(byte[] value) {
     return read(value, in -> in.available() > 0 ? (int) in.readByte() : -1);
+  }
+
+  /** The start of an {@code acks/P} record's value, before its entries. */
+  static byte[] ackSetHead() {
+    return new byte[] {VERSION};
+  }
+
+  /** An ack-append's entries in an {@code acks/P} record: its positions and their partitions. */
+  static byte[] ackSetEntries(int[] partitions, long[] positions) {
+    ByteBuffer out = ByteBuffer.allocate(ACK_ENTRY * positions.length);
+    for (int i = 0; i < positions.length; i++) {
+      out.put((byte) partitions[i]).putLong(positions[i]);
+    }
+    return out.array();
+  }
+
+  /** The entries of an {@code acks/P} record, in the order written. */
+  static AckSet ackSet(byte[] value) {
+    if (value.length < 1 || value[0] != VERSION || (value.length - 1) % ACK_ENTRY != 0) {
+      throw new DataCorruptedException(
+          "a consumer group's acks record is damaged (" + value.length + " bytes)");
+    }
+    int n = (value.length - 1) / ACK_ENTRY;
+    int[] partitions = new int[n];
+    long[] positions = new long[n];
+    ByteBuffer in = ByteBuffer.wrap(value, 1, value.length - 1);
+    for (int i = 0; i < n; i++) {
+      partitions[i] = in.get();
+      positions[i] = in.getLong();
+      if (partitions[i] < 0 || partitions[i] >= PARTITIONS || positions[i] < 0) {
+        throw new DataCorruptedException(
+            "a consumer group's acks record names partition "
+                + partitions[i]
+                + " and position "
+                + positions[i]);
+      }
+    }
+    return new AckSet(partitions, positions);
+  }
+
+  /** The positions of an {@code acks/P} record, each with its partition. */
+  record AckSet(int[] partitions, long[] positions) {
+    boolean contains(long position) {
+      for (long each : positions) {
+        if (each == position) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   static byte[] heartbeat() {

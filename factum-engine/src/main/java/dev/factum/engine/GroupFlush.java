@@ -9,9 +9,10 @@ import java.util.Set;
  * process last wrote), a {@code done/P} record for each done event above it not yet durable (the
  * slice's {@code unsaved}; put {@link RecordWrite#UNREAD}, since this process is the partition's
  * only writer and knows the key is absent, unless an earlier write of it may have landed), and the
- * deletion of the {@code done/P} records it passed, with the partition's guard. Building it costs
- * what changed since the last flush, not what the slice holds: the feeder builds one per changed
- * partition every flush interval under the group's lock.
+ * deletion of the {@code done/P} records it passed (and of {@code acks/P} records all of whose
+ * positions durable checkpoints passed), with the partition's guard. Building it costs what changed
+ * since the last flush, not what the slice holds: the feeder builds one per changed partition every
+ * flush interval under the group's lock.
  *
  * <p>Design note: building the writes marks the slice as flushing (one flush per partition at a
  * time, so the versions chain) and clean, and takes the positions whose records it deletes out of
@@ -27,6 +28,7 @@ final class GroupFlush {
   private final RecordGuard guard;
   private final List<Long> added;
   private final long[] removed;
+  private final List<String> ackSetDeletes;
 
   private GroupFlush(
       GroupSlice slice,
@@ -34,21 +36,30 @@ final class GroupFlush {
       List<RecordWrite> writes,
       RecordGuard guard,
       List<Long> added,
-      long[] removed) {
+      long[] removed,
+      List<String> ackSetDeletes) {
     this.slice = slice;
     this.checkpoint = checkpoint;
     this.writes = writes;
     this.guard = guard;
     this.added = added;
     this.removed = removed;
+    this.ackSetDeletes = ackSetDeletes;
   }
 
   /**
    * The writes that make {@code slice}'s checkpoint durable; {@code legacyDone} are done records
-   * written before partitions existed (already durable, whoever's they turn out to be).
+   * written before partitions existed (already durable, whoever's they turn out to be); {@code
+   * ackSetDeletes} are {@code acks/P} records that every durable checkpoint passed ({@link
+   * GroupAckSets}), deleted with this write.
    */
   static GroupFlush of(
-      GroupSlice slice, String namespace, String parts, Set<Long> legacyDone, RecordGuard guard) {
+      GroupSlice slice,
+      String namespace,
+      String parts,
+      Set<Long> legacyDone,
+      List<String> ackSetDeletes,
+      RecordGuard guard) {
     long checkpoint = slice.checkpoint();
     int p = slice.partition;
     List<RecordWrite> out = new ArrayList<>();
@@ -79,9 +90,12 @@ final class GroupFlush {
           RecordWrite.delete(
               namespace, GroupCodec.positionKey(GroupCodec.DONE, position), RecordWrite.ANY));
     }
+    for (String key : ackSetDeletes) {
+      out.add(RecordWrite.delete(namespace, key, RecordWrite.ANY));
+    }
     slice.flushing = true;
     slice.dirty = false;
-    return new GroupFlush(slice, checkpoint, out, guard, added, removed);
+    return new GroupFlush(slice, checkpoint, out, guard, added, removed, ackSetDeletes);
   }
 
   long checkpoint() {
@@ -94,6 +108,11 @@ final class GroupFlush {
 
   RecordGuard guard() {
     return guard;
+  }
+
+  /** The {@code acks/P} records this write deletes. */
+  List<String> ackSetDeletes() {
+    return ackSetDeletes;
   }
 
   /**

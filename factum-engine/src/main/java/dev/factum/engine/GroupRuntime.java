@@ -64,8 +64,10 @@ import java.util.function.LongSupplier;
  *   <li><b>Durability</b> goes through store records only, written by the single writer: a
  *       partition's checkpoint record (compare-and-set on its version), a {@code done/P} record for
  *       each done event above it, a {@code parked/P} record per parked event. A plain ack is in
- *       memory until the next {@link #flushWrites flush}; an ack-append writes its {@code done/P}
- *       records in the commit of its events, guarded so a position is acked at most once ({@link
+ *       memory until the next {@link #flushWrites flush}; an ack-append writes its acks in the
+ *       commit of its events (as this process's share of the commit's one {@code acks/P} record
+ *       when it is the storage's sole writer, tracked until deletable by {@link GroupAckSets}; else
+ *       as {@code done/P} records), guarded so a position is acked at most once ({@link
  *       #beginAckAppend}): from memory, since every write of a partition's state is this runtime's
  *       and it saw each outcome, except for {@code uncertain} positions (an earlier ack-append or
  *       park of theirs had an unknown outcome), which the guard checks in the records. A flush
@@ -143,11 +145,26 @@ final class GroupRuntime {
   /**
    * Outstanding positions whose ack-append or park failed with an outcome this process cannot know
    * (the write may have landed): an ack-append of one checks the records ({@link GroupAckAppend}).
+   * Each maps to the key of the {@code acks/P} record its ack-append was staged into, or to "" when
+   * none was.
    */
-  private final Set<Long> uncertain = new HashSet<>();
+  private final Map<Long, String> uncertain = new HashMap<>();
+
+  /**
+   * Whether ack-appends write their acks into the commit's one {@code acks/P} record ({@link
+   * RecordGather}): when this process is the storage's sole writer (no fence), so it owns every
+   * partition for good and can tell when a record's positions are all behind durable checkpoints.
+   */
+  private final boolean gathers;
+
+  /** The {@code acks/P} records not yet deleted, and when each may be ({@link GroupAckSets}). */
+  private final GroupAckSets ackSets = new GroupAckSets();
+
+  /** A committed ack-append: its positions and the {@code acks/P} record holding them (or null). */
+  private record Appended(List<Long> positions, String ackSet) {}
 
   /** Committed ack-appends not yet taken in under the lock ({@link #ackAppended}). */
-  private final ConcurrentLinkedQueue<List<Long>> appendedAcks = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Appended> appendedAcks = new ConcurrentLinkedQueue<>();
 
   /** Whether taking in hand-overs made room in the buffer (reported by the outermost exit). */
   private boolean roomAfterAbsorb;
@@ -182,6 +199,7 @@ final class GroupRuntime {
     this.exists = existsGuard(stored.definition().name(), stored.incarnation());
     this.writes = writes;
     this.fence = fence;
+    this.gathers = fence == Fence.NONE;
     this.clock = clock;
     Arrays.fill(elsewhere, base);
     this.reported = base;
@@ -348,6 +366,14 @@ final class GroupRuntime {
             slice.doneAbove.add(position); // written before partitions: whose it is shows on read
             legacyDone.add(position);
           }
+        } else if (record.key().startsWith(GroupCodec.ACKS)) {
+          GroupCodec.AckSet entries = GroupCodec.ackSet(record.value());
+          ackSets.add(record.key(), entries);
+          for (int i = 0; i < entries.positions().length; i++) {
+            if (entries.partitions()[i] == p && entries.positions()[i] >= checkpoint) {
+              slice.doneAbove.add(entries.positions()[i]);
+            }
+          }
         } else if (record.key().startsWith(GroupCodec.PARKED)) {
           long position = GroupCodec.positionOf(GroupCodec.PARKED, record.key());
           ParkedEvent entry = GroupCodec.parked(position, record.value());
@@ -359,6 +385,7 @@ final class GroupRuntime {
           }
         }
       }
+      ackSets.covered(p, checkpoint);
       slice.readCursor = checkpoint;
       slice.durableCheckpoint = checkpoint;
       slice.validUntil = validUntil;
@@ -479,7 +506,7 @@ final class GroupRuntime {
           return null;
         }
       }
-      GroupFlush flush = flush(slice);
+      GroupFlush flush = flush(slice, List.of()); // acks/P records left here go after the next gain
       lose(p);
       elsewhere[p] = Math.max(elsewhere[p], flush.checkpoint());
       return flush;
@@ -848,7 +875,7 @@ final class GroupRuntime {
             if (failure == null) {
               applied.accept(result);
             } else if (pending.state == State.COMMITTING) {
-              uncertain.add(pending.position());
+              uncertain.putIfAbsent(pending.position(), "");
               pending.readyAt = clock.getAsLong() + definition.settings().retryBackoff().toNanos();
               become(pending, State.BACKOFF);
             }
@@ -891,6 +918,14 @@ final class GroupRuntime {
    * events; returns whether the buffer has room for a page now.
    */
   private boolean done(GroupPending pending, boolean durable) {
+    return done(pending, durable, false);
+  }
+
+  /**
+   * {@link #done(GroupPending, boolean)}; {@code inAckSet}: its durable record is an {@code acks/P}
+   * record ({@link GroupAckSets} tracks it), not a {@code done/P} one.
+   */
+  private boolean done(GroupPending pending, boolean durable, boolean inAckSet) {
     release(pending);
     GroupSlice slice = pending.slice;
     if (!current(slice) || slice.outstanding.get(pending.position()) != pending) {
@@ -899,11 +934,13 @@ final class GroupRuntime {
     // the checkpoint is the first outstanding position: it moves exactly when that one is done
     boolean moved = slice.outstanding.firstKey() == pending.position();
     slice.outstanding.remove(pending.position());
-    boolean wasUncertain = uncertain.remove(pending.position());
+    boolean wasUncertain = uncertain.remove(pending.position()) != null;
     boolean wasFull = buffer.full();
     buffer.remove(pending);
     if (durable) {
-      slice.durableDone.add(pending.position());
+      if (!inAckSet) {
+        slice.durableDone.add(pending.position());
+      }
     } else {
       slice.unsaved.add(pending.position());
       if (wasUncertain) {
@@ -973,9 +1010,9 @@ final class GroupRuntime {
    * Marks {@code positions} as committing and returns the writes and guard of their ack-append
    * ({@link GroupAckAppend}); {@link #ackAppended} ends it.
    */
-  GroupAckAppend beginAckAppend(String consumer, List<Long> positions) {
+  GroupAckAppend beginAckAppend(String consumer, List<Long> positions, boolean withEvents) {
     List<GroupPending> found = new ArrayList<>(positions.size());
-    Set<Long> unsure;
+    Map<Long, String> unsure;
     enter();
     try {
       if (positions.size() > 1 && new HashSet<>(positions).size() != positions.size()) {
@@ -993,11 +1030,12 @@ final class GroupRuntime {
         become(pending, State.COMMITTING); // being committed: it cannot time out meanwhile
       }
       lastSeen.put(consumer, clock.getAsLong());
-      unsure = uncertain.isEmpty() ? Set.of() : new HashSet<>();
+      unsure = uncertain.isEmpty() ? Map.of() : new HashMap<>();
       if (!uncertain.isEmpty()) {
         for (long position : positions) {
-          if (uncertain.contains(position)) {
-            unsure.add(position);
+          String earlier = uncertain.get(position);
+          if (earlier != null) {
+            unsure.put(position, earlier);
           }
         }
       }
@@ -1005,7 +1043,8 @@ final class GroupRuntime {
       exit();
     }
     // built outside the lock: it reads only what is fixed (each slice's partition and epoch)
-    return GroupAckAppend.of(name(), namespace, parts, found, unsure, fence, exists);
+    return GroupAckAppend.of(
+        name(), namespace, parts, found, unsure, gathers && withEvents, fence, exists);
   }
 
   /**
@@ -1017,9 +1056,10 @@ final class GroupRuntime {
    * nobody, never timed out, not done for the checkpoint; every call that takes the lock sees them
    * done.
    */
-  void ackAppended(List<Long> positions, Throwable failure) {
+  void ackAppended(List<Long> positions, GroupAckAppend staged, Throwable failure) {
+    String ackSet = staged.gather() == null ? null : staged.stagedAs().get();
     if (failure == null) {
-      appendedAcks.add(positions);
+      appendedAcks.add(new Appended(positions, ackSet));
       if (lock.tryLock()) {
         exit(); // takes them in (else the holder's exit does)
       }
@@ -1037,7 +1077,10 @@ final class GroupRuntime {
           // acked durably by someone else (e.g. before an unknown outcome)
           room |= done(pending, true);
         } else {
-          uncertain.add(position); // a rejection wrote nothing, but an unknown outcome may have
+          // a rejection wrote nothing, but an unknown outcome may have (into its acks/P record if
+          // it was staged into one)
+          uncertain.merge(
+              position, ackSet == null ? "" : ackSet, (old, now) -> now.isEmpty() ? old : now);
           become(pending, State.IN_FLIGHT); // still the consumer's: it may retry or nack
         }
       }
@@ -1052,14 +1095,25 @@ final class GroupRuntime {
   /** Takes in the committed ack-appends handed over; returns whether the buffer made room. */
   private boolean absorbAppended() {
     boolean room = false;
-    for (List<Long> positions = appendedAcks.poll();
-        positions != null;
-        positions = appendedAcks.poll()) {
-      for (long position : positions) {
+    for (Appended appended = appendedAcks.poll();
+        appended != null;
+        appended = appendedAcks.poll()) {
+      boolean inAckSet = appended.ackSet() != null;
+      int[] partitions = new int[appended.positions().size()];
+      long[] positions = new long[partitions.length];
+      int n = 0;
+      for (long position : appended.positions()) {
         GroupPending pending = buffer.get(position);
         if (pending != null && pending.state == State.COMMITTING) {
-          room |= done(pending, true);
+          partitions[n] = pending.slice.partition;
+          positions[n++] = position;
+          room |= done(pending, true, inAckSet);
         }
+      }
+      if (inAckSet && n > 0) { // before a flush can pass them: done just now, under this lock
+        ackSets.add(
+            appended.ackSet(),
+            new GroupCodec.AckSet(Arrays.copyOf(partitions, n), Arrays.copyOf(positions, n)));
       }
     }
     roomAfterAbsorb |= room;
@@ -1230,23 +1284,27 @@ final class GroupRuntime {
         return List.of();
       }
       List<GroupFlush> out = new ArrayList<>();
+      List<String> deletable = ackSets.takeDeletable(); // go with the first flush
       for (GroupSlice slice : slices) {
-        if (slice != null && !slice.flushing && (slice.dirty || force)) {
-          out.add(flush(slice));
+        if (slice != null && !slice.flushing && (slice.dirty || force || !deletable.isEmpty())) {
+          out.add(flush(slice, deletable));
+          deletable = List.of();
         }
       }
+      ackSets.giveBack(deletable); // every partition had a flush under way: the next round
       return out;
     } finally {
       exit();
     }
   }
 
-  private GroupFlush flush(GroupSlice slice) {
+  private GroupFlush flush(GroupSlice slice, List<String> ackSetDeletes) {
     return GroupFlush.of(
         slice,
         namespace,
         parts,
         legacyDone,
+        ackSetDeletes,
         both(existsGuard(), fence.guard(slice.partition, slice.epoch)));
   }
 
@@ -1255,6 +1313,9 @@ final class GroupRuntime {
     try {
       GroupSlice slice = flush.slice;
       slice.flushing = false;
+      if (failure != null) {
+        ackSets.giveBack(flush.ackSetDeletes()); // a delete that did land is harmless again
+      }
       if (!current(slice)) {
         return; // released or lost meanwhile
       }
@@ -1262,6 +1323,7 @@ final class GroupRuntime {
         @SuppressWarnings("unchecked")
         List<Long> versions = (List<Long>) result;
         flush.applied(versions);
+        ackSets.covered(slice.partition, slice.durableCheckpoint);
         wakeAll();
         return;
       }

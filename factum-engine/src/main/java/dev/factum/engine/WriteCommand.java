@@ -46,9 +46,12 @@ sealed interface WriteCommand {
   /**
    * An append that commits only together with changes to store records (e.g. a consumer's output
    * events with the acks of the events it handled), all or nothing. An exact retry of a committed
-   * append returns its original result and writes no records (they committed with it).
+   * append returns its original result and writes no records (they committed with it). {@code
+   * gather}, when not null, is this append's share of a record it writes together with the other
+   * appends of the batch that carry one of the same kind ({@link RecordGather}).
    */
-  record AppendWithRecords(Append append, List<RecordWrite> writes, RecordGuard guard)
+  record AppendWithRecords(
+      Append append, List<RecordWrite> writes, RecordGuard guard, RecordGather gather)
       implements WriteCommand {
     @Override
     public long bytes() {

@@ -210,11 +210,11 @@ class GroupDeadlinesTest {
     AtomicLong clock = new AtomicLong(0);
     GroupRuntime runtime = runtime(clock, 1);
     assertThat(runtime.take("a", 1, 0)).hasSize(1);
-    GroupAckAppend unused = runtime.beginAckAppend("a", List.of(0L));
+    GroupAckAppend staged = runtime.beginAckAppend("a", List.of(0L), true);
     runtime.expire(2 * TIMEOUT.toNanos());
     assertThat(runtime.take("b", 1, 2 * TIMEOUT.toNanos())).as("committing, not late").isEmpty();
 
-    runtime.ackAppended(List.of(0L), new IllegalStateException("the commit failed"));
+    runtime.ackAppended(List.of(0L), staged, new IllegalStateException("the commit failed"));
     runtime.expire(2 * TIMEOUT.toNanos()); // in flight again, past its deadline
     List<Delivery> again = runtime.take("b", 1, 2 * TIMEOUT.toNanos());
     assertThat(positions(again)).containsExactly(0L);
