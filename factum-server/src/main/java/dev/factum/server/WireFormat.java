@@ -10,6 +10,7 @@ import dev.factum.api.EventData;
 import dev.factum.api.ExpectedRevision;
 import dev.factum.api.Limits;
 import dev.factum.api.RecordedEvent;
+import dev.factum.wire.AppendDecoder;
 import dev.factum.wire.ExactJson;
 import dev.factum.wire.GroupJson;
 import dev.factum.wire.QueryJson;
@@ -94,8 +95,20 @@ final class WireFormat {
     return bytes;
   }
 
-  /** {@code POST /streams/{stream}}: one stream's append. */
+  /**
+   * {@code POST /streams/{stream}}: one stream's append; read in one pass when {@link
+   * AppendDecoder} can vouch for the body, else through the tree, which decides every refusal.
+   */
   AppendRequest parseAppend(String stream, byte[] body) {
+    AppendDecoder.Append fast = AppendDecoder.fast(body);
+    if (fast != null) {
+      return new AppendRequest(stream, fast.expected(), fast.events(), null);
+    }
+    return parseAppendTree(stream, body);
+  }
+
+  /** {@link #parseAppend} through the {@link ExactJson} tree. */
+  AppendRequest parseAppendTree(String stream, byte[] body) {
     ObjectNode root = parseObject(body);
     onlyFields(root, APPEND_FIELDS, "append");
     List<EventData> events = parseEvents(root.get("events"));
