@@ -159,6 +159,18 @@ final class WireFormat {
    * append ({@code stream}, {@code expectedRevision}, {@code events}, {@code condition}).
    */
   GroupAppend parseGroupAppend(byte[] body) {
+    AppendDecoder.GroupAppend fast = AppendDecoder.fastGroupAppend(body);
+    if (fast != null) {
+      return new GroupAppend(
+          fast.consumer(),
+          fast.positions(),
+          new AppendRequest(fast.stream(), fast.append().expected(), fast.append().events(), null));
+    }
+    return parseGroupAppendTree(body);
+  }
+
+  /** {@link #parseGroupAppend} through the {@link ExactJson} tree. */
+  GroupAppend parseGroupAppendTree(byte[] body) {
     ObjectNode root = parseObject(body);
     Set<String> fields = new HashSet<>(PART_FIELDS);
     fields.add("consumer");

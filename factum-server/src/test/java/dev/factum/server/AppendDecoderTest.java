@@ -37,6 +37,9 @@ class AppendDecoderTest {
           "{\"expectedRevision\":\"exists\",\"events\":[{\"type\":\"T\\u0041\",\"data\":{\"deep\":{\"er\":{\"est\":[[[]]]}}}}]}",
           "{\"expectedRevision\":0,\"events\":[{\"type\":\"T\",\"data\":null,\"tags\":[]}]}");
 
+  private static final byte[] ALPHABET =
+      "{}[]\":,\\ 0-1.eE\u00e9nultrfa".getBytes(StandardCharsets.UTF_8);
+
   private static final List<String> LEFT_TO_THE_TREE =
       List.of(
           "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{}}],\"condition\":{\"failIfEventsMatch\":{\"items\":[]}}}",
@@ -56,7 +59,66 @@ class AppendDecoderTest {
           "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{}}]} x",
           "{\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{\"s\":\"\u0001\"}}]}");
 
+  private static final List<String> GROUP_SENT =
+      List.of(
+          "{\"consumer\":\"c-1\",\"positions\":[12,0,7],\"stream\":\"out-1\",\"expectedRevision\":\"any\",\"events\":[{\"type\":\"Done\",\"data\":{\"for\":12},\"id\":\""
+              + ID
+              + "\"}]}",
+          " {\"stream\" : \"o\\u00e9\", \"expectedRevision\":3, \"events\":[{\"type\":\"D\",\"data\":[1]},{\"type\":\"E\",\"data\":{},\"tags\":[\"x\"]}], \"positions\":[999999999999], \"consumer\":\"worker \u00e9\"} ");
+
   private final WireFormat wire = new WireFormat();
+
+  @Test
+  void anAckAppendIsReadInOnePassAsTheTreeReadsIt() {
+    for (String body : GROUP_SENT) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      assertThat(AppendDecoder.fastGroupAppend(bytes)).as(body).isNotNull();
+      assertSameGroupAppendAsTree(bytes, body);
+      assertThat(AppendDecoder.fast(bytes)).as("a stream append has no consumer").isNull();
+    }
+    for (String body :
+        List.of(
+            "{\"consumer\":\"c\",\"positions\":[],\"stream\":\"o\",\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{}}]}",
+            "{\"consumer\":\"c\",\"positions\":[-1],\"stream\":\"o\",\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{}}]}",
+            "{\"consumer\":\"c\",\"positions\":[1.5],\"stream\":\"o\",\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{}}]}",
+            "{\"consumer\":1,\"positions\":[1],\"stream\":\"o\",\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{}}]}",
+            "{\"positions\":[1],\"stream\":\"o\",\"expectedRevision\":\"any\",\"events\":[{\"type\":\"T\",\"data\":{}}]}")) {
+      assertThat(AppendDecoder.fastGroupAppend(body.getBytes(StandardCharsets.UTF_8)))
+          .as(body)
+          .isNull();
+    }
+    long seed = Long.getLong("factum.append.seed", System.nanoTime());
+    Random random = new Random(seed);
+    int vouched = 0;
+    for (int round = 0; round < 10_000; round++) {
+      byte[] body =
+          GROUP_SENT.get(random.nextInt(GROUP_SENT.size())).getBytes(StandardCharsets.UTF_8);
+      body = mutate(body, random, ALPHABET);
+      if (AppendDecoder.fastGroupAppend(body) != null) {
+        vouched++;
+        assertSameGroupAppendAsTree(
+            body, "seed " + seed + ", body " + new String(body, StandardCharsets.UTF_8));
+      }
+    }
+    assertThat(vouched).as("some mutations still vouched for (seed " + seed + ")").isPositive();
+  }
+
+  private void assertSameGroupAppendAsTree(byte[] body, String what) {
+    AppendDecoder.GroupAppend fast = AppendDecoder.fastGroupAppend(body);
+    WireFormat.GroupAppend tree;
+    try {
+      tree = wire.parseGroupAppendTree(body);
+    } catch (RuntimeException refused) {
+      throw new AssertionError("the tree path refused what the fast path read: " + what, refused);
+    }
+    assertThat(fast.consumer()).as(what).isEqualTo(tree.consumer());
+    assertThat(fast.positions()).as(what).isEqualTo(tree.positions());
+    assertThat(
+            new AppendRequest(
+                fast.stream(), fast.append().expected(), fast.append().events(), null))
+        .as(what)
+        .isEqualTo(tree.append());
+  }
 
   @Test
   void whatAClientSendsIsReadInOnePassAsTheTreeReadsIt() {
@@ -87,13 +149,12 @@ class AppendDecoderTest {
   void noMutatedBodyIsVouchedForOtherwiseThanTheTreeReadsIt() {
     long seed = Long.getLong("factum.append.seed", System.nanoTime());
     Random random = new Random(seed);
-    byte[] alphabet = "{}[]\":,\\ 0-1.eE\u00e9nultrfa".getBytes(StandardCharsets.UTF_8);
     int vouched = 0;
     for (int round = 0; round < 20_000; round++) {
       byte[] body = SENT.get(random.nextInt(SENT.size())).getBytes(StandardCharsets.UTF_8);
       int edits = 1 + random.nextInt(3);
       for (int e = 0; e < edits && body.length > 1; e++) {
-        body = mutate(body, random, alphabet);
+        body = mutate(body, random, ALPHABET);
       }
       if (AppendDecoder.fast(body) != null) {
         vouched++;

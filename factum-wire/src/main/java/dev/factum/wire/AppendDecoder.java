@@ -11,7 +11,9 @@ import java.util.UUID;
 
 /**
  * The fast path of an append body ({@code POST /streams/{stream}}: {@code expectedRevision} and
- * {@code events}) read from its bytes in one pass ({@link JsonBytes}), without tokens or a tree.
+ * {@code events}; an ack-append's, {@code POST /groups/{group}/append}, also has {@code stream},
+ * {@code consumer} and {@code positions}) read from its bytes in one pass ({@link JsonBytes}),
+ * without tokens or a tree.
  *
  * <p>Why: issue 18 asks for no intermediate tree on the append path where a validating scan
  * suffices. The server read every append body into an {@link ExactJson} tree first, then walked the
@@ -34,8 +36,14 @@ public final class AppendDecoder {
   /** What an append body holds: the revision it expects and its events. */
   public record Append(ExpectedRevision expected, List<EventData> events) {}
 
+  /** What an ack-append body holds: its stream, consumer, the positions it acks, its append. */
+  public record GroupAppend(String stream, String consumer, List<Long> positions, Append append) {}
+
   private static final byte[] EXPECTED_REVISION = ascii("expectedRevision");
   private static final byte[] EVENTS = ascii("events");
+  private static final byte[] STREAM = ascii("stream");
+  private static final byte[] CONSUMER = ascii("consumer");
+  private static final byte[] POSITIONS = ascii("positions");
   private static final byte[] JSON_TYPE = ascii(EventData.JSON);
 
   /** An event's members, in the order of the bits that mark them seen. */
@@ -68,17 +76,31 @@ public final class AppendDecoder {
   /** The append {@code body} holds, or null when the tree path must decide it. */
   public static Append fast(byte[] body) {
     try {
-      return new AppendDecoder(body).append();
+      GroupAppend read = new AppendDecoder(body).body(false);
+      return read.append();
     } catch (RuntimeException unsure) { // JsonBytes.Unsure, or a value the tree path must judge
       return null;
     }
   }
 
-  private Append append() {
+  /** The ack-append {@code body} holds, or null when the tree path must decide it. */
+  public static GroupAppend fastGroupAppend(byte[] body) {
+    try {
+      return new AppendDecoder(body).body(true);
+    } catch (RuntimeException unsure) {
+      return null;
+    }
+  }
+
+  /** The body's members; {@code group}: an ack-append's, with its stream, consumer, positions. */
+  private GroupAppend body(boolean group) {
     JsonBytes.enter(0);
     json.expect('{');
     ExpectedRevision expected = null;
     List<EventData> events = null;
+    String stream = null;
+    String consumer = null;
+    List<Long> positions = null;
     if (json.empty('}')) {
       throw JsonBytes.Unsure.INSTANCE;
     }
@@ -89,15 +111,42 @@ public final class AppendDecoder {
         expected = expected();
       } else if (events == null && json.is(from, to, EVENTS)) {
         events = events();
+      } else if (group && stream == null && json.is(from, to, STREAM)) {
+        stream = json.text();
+      } else if (group && consumer == null && json.is(from, to, CONSUMER)) {
+        consumer = json.text();
+      } else if (group && positions == null && json.is(from, to, POSITIONS)) {
+        positions = positions();
       } else {
         throw JsonBytes.Unsure.INSTANCE; // a duplicate, a condition, an unknown member
       }
     } while (json.more('}'));
     json.end();
-    if (expected == null || events == null || events.isEmpty()) {
+    if (expected == null
+        || events == null
+        || events.isEmpty()
+        || (group && (stream == null || consumer == null || positions == null))) {
       throw JsonBytes.Unsure.INSTANCE;
     }
-    return new Append(expected, events);
+    return new GroupAppend(stream, consumer, positions, new Append(expected, events));
+  }
+
+  /** A non-empty array of positions, each a JSON integer from 0 to {@code Long.MAX_VALUE - 1}. */
+  private List<Long> positions() {
+    JsonBytes.enter(1);
+    json.expect('[');
+    if (json.empty(']')) {
+      throw JsonBytes.Unsure.INSTANCE;
+    }
+    List<Long> positions = new ArrayList<>();
+    do {
+      long position = json.longValue(); // up to 18 digits: inside the range's top
+      if (position < 0) {
+        throw JsonBytes.Unsure.INSTANCE;
+      }
+      positions.add(position);
+    } while (json.more(']'));
+    return positions;
   }
 
   private ExpectedRevision expected() {
