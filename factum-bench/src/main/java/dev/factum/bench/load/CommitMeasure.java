@@ -6,9 +6,6 @@ import dev.factum.engine.spi.CommitBatch;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.storage.rocksdb.RocksDbStorage;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +33,7 @@ import java.util.UUID;
 public final class CommitMeasure {
   private static final int STREAMS = 10_000;
   private static final int APPENDS_PER_BATCH = 48;
-  private static final byte[] DATA = payload();
+  private static final byte[] DATA = CommitTiming.payload();
 
   private final SplittableRandom random = new SplittableRandom(18);
   private final Map<String, Long> revisions = new HashMap<>();
@@ -78,23 +75,10 @@ public final class CommitMeasure {
 
   /** Commits for {@code seconds}; returns commits, events, CPU µs and wall µs per event. */
   private double[] window(RocksDbStorage storage, int eventsPerAppend, double seconds) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long end = System.nanoTime() + (long) (seconds * 1e9);
-    long cpu = 0;
-    long wall = 0;
-    long commits = 0;
-    long events = 0;
-    while (System.nanoTime() < end) {
-      CommitBatch batch = batch(eventsPerAppend);
-      long cpuBefore = threads.getCurrentThreadCpuTime();
-      long wallBefore = System.nanoTime();
-      storage.commit(batch);
-      wall += System.nanoTime() - wallBefore;
-      cpu += threads.getCurrentThreadCpuTime() - cpuBefore;
-      commits++;
-      events += batch.events().size();
-    }
-    return new double[] {commits, events, cpu / 1e3 / events, wall / 1e3 / events};
+    CommitTiming.Window w = CommitTiming.window(storage, () -> batch(eventsPerAppend), seconds);
+    return new double[] {
+      w.commits(), w.events(), w.cpuNanos() / 1e3 / w.events(), w.wallNanos() / 1e3 / w.events()
+    };
   }
 
   private CommitBatch batch(int eventsPerAppend) {
@@ -132,15 +116,5 @@ public final class CommitMeasure {
     long msb = (now.toEpochMilli() << 16) | 0x7000L | (random.nextInt() & 0x0FFFL);
     long lsb = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
     return new UUID(msb, lsb);
-  }
-
-  private static byte[] payload() {
-    StringBuilder json = new StringBuilder("{\"order\":\"o-1\",\"lines\":[");
-    while (json.length() < 190) {
-      json.append("{\"sku\":\"A-1\",\"n\":1},");
-    }
-    json.setLength(json.length() - 1);
-    json.append("]}");
-    return json.toString().getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -7,9 +7,6 @@ import dev.factum.engine.spi.StoreRecord;
 import dev.factum.engine.spi.StreamHead;
 import dev.factum.storage.rocksdb.RocksDbStorage;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +36,7 @@ public final class RecordKeyMeasure {
   private static final int APPENDS_PER_BATCH = 8;
   private static final int STREAMS = 10_000;
   private static final int[] KEY_BYTES = {0, 74, 41, 14};
-  private static final byte[] DATA = payload();
+  private static final byte[] DATA = CommitTiming.payload();
   private static final byte[] RECORD_VALUE = {1, 3};
 
   private final SplittableRandom random = new SplittableRandom(12);
@@ -92,21 +89,8 @@ public final class RecordKeyMeasure {
 
   /** Commits for {@code seconds}; returns wall and CPU µs per commit. */
   private double[] window(RocksDbStorage storage, int keyBytes, double seconds) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long end = System.nanoTime() + (long) (seconds * 1e9);
-    long cpu = 0;
-    long wall = 0;
-    long commits = 0;
-    while (System.nanoTime() < end) {
-      CommitBatch batch = batch(keyBytes);
-      long cpuBefore = threads.getCurrentThreadCpuTime();
-      long wallBefore = System.nanoTime();
-      storage.commit(batch);
-      wall += System.nanoTime() - wallBefore;
-      cpu += threads.getCurrentThreadCpuTime() - cpuBefore;
-      commits++;
-    }
-    return new double[] {wall / 1e3 / commits, cpu / 1e3 / commits};
+    CommitTiming.Window w = CommitTiming.window(storage, () -> batch(keyBytes), seconds);
+    return new double[] {w.wallNanos() / 1e3 / w.commits(), w.cpuNanos() / 1e3 / w.commits()};
   }
 
   private CommitBatch batch(int keyBytes) {
@@ -161,15 +145,5 @@ public final class RecordKeyMeasure {
     Arrays.sort(sorted);
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
-
-  private static byte[] payload() {
-    StringBuilder json = new StringBuilder("{\"order\":\"o-1\",\"lines\":[");
-    while (json.length() < 190) {
-      json.append("{\"sku\":\"A-1\",\"n\":1},");
-    }
-    json.setLength(json.length() - 1);
-    json.append("]}");
-    return json.toString().getBytes(StandardCharsets.UTF_8);
   }
 }
