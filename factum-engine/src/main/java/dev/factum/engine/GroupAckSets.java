@@ -33,9 +33,12 @@ final class GroupAckSets {
     }
   }
 
-  /** The record at {@code key} holds these positions (a record already known is left as it is). */
+  /**
+   * The record at {@code key} holds these positions. A record already known (each partition gained
+   * reads the same records) is left as it is.
+   */
   void add(String key, GroupCodec.AckSet entries) {
-    if (uncovered.containsKey(key)) {
+    if (uncovered.containsKey(key) || deletable.contains(key)) {
       return;
     }
     int count = 0;
